@@ -1,0 +1,37 @@
+"""transnum: agent-based simulation of the digital transition of French local administrations.
+
+Staff of three profiles (technophile, follower, overwhelmed) work in a network of
+services while digital tools are rolled out under a strategy (big bang, small
+steps, short cycles, or a custom plan). The model reports adoption, dropout and
+psychosocial risk (RPS) week by week. Ground truth: the CNFPT study "Impacts de la
+transition numérique sur les métiers de la fonction publique territoriale" (2018).
+
+Main entry points:
+
+* :class:`Scenario` and :func:`load_scenario`: the validated description of a situation;
+* :class:`TransitionModel`: the Mesa model;
+* :func:`run_scenario` and :func:`compare_strategies`: runs returning tables and summaries.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from simulation.scenario import STRATEGIES, Scenario
+from simulation.schema import ScenarioError
+
+try:
+    __version__ = version("transnum")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = ["STRATEGIES", "Scenario", "ScenarioError", "TransitionModel", "__version__"]
+
+
+def __getattr__(name: str):
+    # The model pulls in Mesa and numba; import it only when asked for.
+    if name == "TransitionModel":
+        from simulation.model import TransitionModel
+
+        return TransitionModel
+    raise AttributeError(f"module 'simulation' has no attribute {name!r}")

@@ -1,0 +1,229 @@
+"""The ``transnum`` command. It only wires the package's functions together.
+
+Bad input (a scenario file, a parameter, an output folder) ends with one message
+naming the file and field, and exit status 2, before anything is computed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shlex
+import sys
+import time
+
+import click
+
+from simulation.loading import load_scenario
+from simulation.scenario import STRATEGIES, Scenario
+from simulation.schema import ScenarioError
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(error: Exception) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _command_line() -> str:
+    return " ".join(shlex.quote(a) for a in ["transnum", *sys.argv[1:]])
+
+
+def _scenario(path: str | None, **overrides) -> Scenario:
+    """Load the scenario (default: the built-in commune) and apply CLI overrides."""
+    scenario = load_scenario(path) if path else Scenario()
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    if not changes:
+        return scenario
+    try:
+        return scenario.override(changes)
+    except ScenarioError as error:
+        raise error.from_source(f"{path or 'default scenario'} with command-line options") from None
+
+
+def _strategies(value: str) -> list[str]:
+    names = [s.strip() for s in value.split(",") if s.strip()]
+    for name in names:
+        if name not in STRATEGIES:
+            close = difflib.get_close_matches(name, STRATEGIES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(
+                f"unknown strategy {name!r}{hint} Known: {', '.join(STRATEGIES)}"
+            )
+    if not names:
+        raise click.BadParameter("give at least one strategy")
+    return names
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="transnum")
+def main() -> None:
+    """transnum: simulate the digital transition of a local public administration.
+
+    Staff (technophile, follower, overwhelmed) in a network of services face digital
+    tools rolled out big-bang, in small steps or in short cycles; the model reports
+    adoption, dropout and psychosocial risk (RPS) week by week.
+    """
+
+
+@main.command()
+@click.argument("scenario", required=False)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@click.option(
+    "--replication",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Replication number under the root seed (to rerun one run of a comparison).",
+)
+@click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
+@click.option("--strategy", type=click.Choice(STRATEGIES), help="Rollout strategy.")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Results folder (must be new or empty)."
+)
+def run(scenario, seed, replication, weeks, strategy, out) -> None:
+    """Run SCENARIO once (default: the built-in 500-staff commune) and save the results."""
+    from simulation.results import new_results_dir, prepare_dir, write_run
+    from simulation.runner import run_scenario
+    from simulation.tables import run_table
+
+    try:
+        spec = _scenario(scenario, horizon_weeks=weeks, **{"rollout.strategy": strategy})
+        folder = prepare_dir(out or new_results_dir("run"))
+    except ScenarioError as error:
+        _fail(error)
+    start = time.perf_counter()
+    result = run_scenario(spec, replication=replication, seed=seed)
+    wall = time.perf_counter() - start
+    click.echo(
+        f"{spec.name}: strategy {spec.rollout.strategy.replace('_', ' ')}, "
+        f"{spec.staff_count} staff, {spec.horizon_weeks} weeks, root seed {result.root_seed}, "
+        f"replication {replication} ({wall:.1f} s)\n"
+    )
+    click.echo(run_table(result.summary))
+    write_run(result, folder, command=_command_line(), wall_s=wall)
+    click.echo(f"\nResults written to {folder}")
+
+
+@main.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--strategies",
+    default="big_bang,small_steps,short_cycle",
+    show_default=True,
+    help="Comma-separated strategies to compare.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Replications per strategy (same seeds under every strategy).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core). Results do not depend on it.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Results folder (must be new or empty)."
+)
+def compare(scenario, strategies, replications, seed, weeks, workers, out) -> None:
+    """Compare rollout strategies on SCENARIO (default: the built-in commune).
+
+    Replication r uses the same seeds under every strategy (common random numbers),
+    so differences come from the strategies. Prints each outcome's mean with a 95 %
+    confidence interval and saves the results.
+    """
+    from tqdm import tqdm
+
+    from simulation.results import new_results_dir, prepare_dir, write_comparison
+    from simulation.runner import compare_strategies
+    from simulation.tables import comparison_table
+
+    try:
+        names = _strategies(strategies)
+    except click.BadParameter as error:
+        error.param_hint = "'--strategies'"
+        raise
+    try:
+        spec = _scenario(scenario, horizon_weeks=weeks)
+        variants = [spec.with_strategy(name) for name in names]  # validates each variant
+        del variants
+        folder = prepare_dir(out or new_results_dir("compare"))
+    except ScenarioError as error:
+        _fail(error)
+    n_workers = workers or os.cpu_count() or 1
+    total = len(names) * replications
+    click.echo(
+        f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
+        f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, "
+        f"{min(n_workers, total)} worker(s)"
+    )
+    start = time.perf_counter()
+    with tqdm(total=total, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+        comparison = compare_strategies(
+            spec,
+            names,
+            replications=replications,
+            seed=seed,
+            workers=n_workers,
+            on_done=lambda _: bar.update(),
+        )
+    wall = time.perf_counter() - start
+    click.echo(f"\n{total} runs in {wall:.1f} s, root seed {comparison.root_seed}\n")
+    click.echo(comparison_table(comparison.summary(), replications))
+    write_comparison(comparison, folder, command=_command_line(), wall_s=wall)
+    click.echo(f"\nResults written to {folder}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+def validate(files) -> None:
+    """Check scenario FILES without running them (exit status 2 if any is invalid)."""
+    bad = 0
+    for name in files:
+        try:
+            spec = load_scenario(name)
+        except ScenarioError as error:
+            bad += 1
+            click.echo(f"error: {error}", err=True)
+            continue
+        click.echo(
+            f"ok: {name}: {spec.name} ({spec.staff_count} staff in "
+            f"{len(spec.organisation.services)} services, {len(spec.tools)} tools, "
+            f"{spec.rollout.strategy.replace('_', ' ')}, {spec.horizon_weeks} weeks)"
+        )
+    if bad:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.option("--staff", type=click.IntRange(min=1), default=20_000, show_default=True)
+@click.option("--weeks", type=click.IntRange(min=1), default=520, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench(staff, weeks, as_json) -> None:
+    """Time one run of the default commune rescaled to STAFF staff over WEEKS weeks."""
+    from simulation.bench import benchmark
+
+    figures = benchmark(staff=staff, weeks=weeks)
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    click.echo(
+        f"staff              {figures['staff']:,}\n"
+        f"weeks              {figures['weeks']:,}\n"
+        f"set-up             {figures['setup_s']:.2f} s\n"
+        f"wall (simulation)  {figures['wall_s']:.2f} s\n"
+        f"agent-steps/s      {figures['agent_steps_per_s']:,.0f}\n"
+        f"peak memory        {figures['peak_rss_mb']:,.0f} MB"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,389 @@
+"""Validated, immutable parameter records.
+
+Every scenario section is a frozen dataclass deriving from :class:`Record`. Its
+fields are declared with :func:`spec`, which records what the parameter means, its
+unit, its allowed range and where its default comes from. From that single
+declaration the package gets:
+
+* type coercion and range checks whenever a record is built, from Python or from a
+  YAML mapping (lists become tuples, mappings become nested records);
+* one clear :class:`ScenarioError` naming the field's path, the value and what is
+  allowed, with a "did you mean" for misspelt keys and choices;
+* the parameter table of the model documentation (:func:`iter_specs`).
+
+Unknown keys are errors, never ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import types
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
+
+__all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs"]
+
+_NONE_TYPE = type(None)
+
+
+class ScenarioError(ValueError):
+    """A scenario (or one of its files) is not valid.
+
+    Attributes:
+        problem: What is wrong and what is allowed, in one sentence.
+        path: Dotted path of the offending field, e.g. ``levers.training_capacity``.
+        source: File (or other origin) the scenario came from, if known.
+    """
+
+    def __init__(self, problem: str, *, path: str = "", source: str | None = None) -> None:
+        self.problem = problem
+        self.path = path
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.source, self.path) if p]
+        return ": ".join([*parts, self.problem])
+
+    def inside(self, where: str) -> ScenarioError:
+        """Return the same error with its path nested under ``where``."""
+        if not where:
+            return self
+        if not self.path:
+            path = where
+        elif self.path.startswith("["):
+            path = where + self.path
+        else:
+            path = f"{where}.{self.path}"
+        return ScenarioError(self.problem, path=path, source=self.source)
+
+    def from_source(self, source: str) -> ScenarioError:
+        """Return the same error attributed to ``source`` (a file name)."""
+        return ScenarioError(self.problem, path=self.path, source=self.source or source)
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldInfo:
+    """Documentation and bounds of one parameter (stored in the field's metadata)."""
+
+    doc: str
+    unit: str = ""
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+    source: str = "assumption"
+
+    def bounds_text(self) -> str:
+        """Describe the allowed range in words, e.g. ``from 0 to 1``."""
+        if self.ge is not None and self.le is not None:
+            return f"from {_number_text(self.ge)} to {_number_text(self.le)}"
+        parts = []
+        for sign, bound in (("≥", self.ge), (">", self.gt), ("≤", self.le), ("<", self.lt)):
+            if bound is not None:
+                parts.append(f"{sign} {_number_text(bound)}")
+        return " and ".join(parts) or "any number"
+
+    def admits(self, x: float) -> bool:
+        """Whether the number ``x`` lies within the bounds."""
+        return not (
+            (self.ge is not None and x < self.ge)
+            or (self.gt is not None and x <= self.gt)
+            or (self.le is not None and x > self.le)
+            or (self.lt is not None and x >= self.lt)
+        )
+
+
+def spec(
+    default: Any = dataclasses.MISSING,
+    *,
+    doc: str,
+    unit: str = "",
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    source: str = "assumption",
+) -> Any:
+    """Declare a documented record field.
+
+    Args:
+        default: Default value (immutable: numbers, strings, tuples, records).
+        doc: What the parameter means, in one sentence.
+        unit: Unit of the value (``"weeks"``, ``"hours/week"``, ``"share 0-1"``...).
+        ge: Inclusive lower bound for numbers (applied to each component of
+            per-profile values and to each element of tuples of numbers).
+        gt: Exclusive lower bound, likewise.
+        le: Inclusive upper bound, likewise.
+        lt: Exclusive upper bound, likewise.
+        source: Where the default comes from: a section of the CNFPT 2018 study, a
+            cited paper, or ``"assumption"``.
+    """
+    info = FieldInfo(doc=doc, unit=unit, ge=ge, gt=gt, le=le, lt=lt, source=source)
+    return dataclasses.field(default=default, metadata={"info": info})
+
+
+class Record:
+    """Base of all scenario sections: frozen, type-coerced, range-checked.
+
+    Subclasses are declared ``@dataclasses.dataclass(frozen=True)`` with fields made
+    by :func:`spec`, and may override :meth:`_check` for rules that involve several
+    fields. :meth:`from_value` builds one from a YAML mapping (or from a shorthand
+    that :meth:`_from_shorthand` accepts).
+    """
+
+    #: Short words used in messages for what this record looks like in a file.
+    _describe: ClassVar[str] = "a mapping"
+
+    def __post_init__(self) -> None:
+        for name, hint, info, default in _fields(type(self)):
+            value = getattr(self, name)
+            if isinstance(value, Mapping) and isinstance(default, Record):
+                # A file states only what differs: complete a partial mapping from the
+                # field's own default (which may differ from the nested class's defaults).
+                value = {**default.to_plain(), **value}
+            coerced = _coerce(value, hint, name)
+            if info is not None:
+                _check_bounds(coerced, info, name)
+            if coerced is not value:
+                object.__setattr__(self, name, coerced)
+        self._check()
+
+    def _check(self) -> None:
+        """Check rules that span several fields; raise :class:`ScenarioError`."""
+
+    @classmethod
+    def _from_shorthand(cls, value: Any) -> Self | None:
+        """Build from a non-mapping form (e.g. a bare number), or return None."""
+        return None
+
+    @classmethod
+    def from_value(cls, value: Any) -> Self:
+        """Build a record from a mapping of its fields (unknown keys are errors)."""
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            short = cls._from_shorthand(value)
+            if short is not None:
+                return short
+            raise ScenarioError(f"expected {cls._describe}, got {_show(value)}")
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        allowed = [f.name for f in fields]
+        for key in value:
+            if not isinstance(key, str) or key not in allowed:
+                raise ScenarioError(_unknown_key_message(key, allowed)).inside(str(key))
+        for f in fields:
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required and f.name not in value:
+                raise ScenarioError(
+                    f"missing key '{f.name}' ({_describe(get_type_hints(cls)[f.name])})"
+                )
+        return cls(**value)
+
+    def to_plain(self) -> dict[str, Any]:
+        """Return the record as plain Python data (dicts, lists, numbers, strings)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    def replace(self, **changes: Any) -> Self:
+        """Return a copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+def iter_specs(cls: type[Record], prefix: str = "") -> Iterator[tuple[str, Any, FieldInfo]]:
+    """Yield ``(dotted path, default, info)`` for every documented leaf parameter.
+
+    Nested records are walked; tuples of records (services, tools, waves) are
+    walked with ``[]`` in the path, e.g. ``tools[].samr``.
+    """
+    for name, hint, info, default in _fields(cls):
+        path = f"{prefix}{name}"
+        nested = _record_type(hint)
+        if nested is not None and not _is_leaf_record(nested):
+            yield from iter_specs(nested, path + ("[]." if _is_tuple(hint) else "."))
+        elif info is not None:
+            yield path, default, info
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Any, FieldInfo | None, Any], ...]:
+    """Name, resolved type hint, documentation and default of each field of ``cls``."""
+    hints = get_type_hints(cls)
+    return tuple(
+        (f.name, hints[f.name], f.metadata.get("info"), f.default)
+        for f in dataclasses.fields(cls)
+        if f.init
+    )
+
+
+def _is_leaf_record(cls: type) -> bool:
+    """Records documented as one parameter (per-profile and per-level tables)."""
+    return bool(getattr(cls, "_leaf", False))
+
+
+def _is_tuple(hint: Any) -> bool:
+    return get_origin(hint) is tuple or any(get_origin(a) is tuple for a in get_args(hint))
+
+
+def _record_type(hint: Any) -> type[Record] | None:
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint
+    for arg in get_args(hint):
+        found = _record_type(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _number_text(x: float) -> str:
+    """A bound as people write it: 1,000,000 rather than 1e+06."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_key_message(key: Any, allowed: list[str]) -> str:
+    if not isinstance(key, str):
+        return f"keys must be text, got {_show(key)}; allowed keys: {', '.join(allowed)}"
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown key; {hint}allowed keys: {', '.join(allowed)}"
+
+
+def _describe(hint: Any) -> str:
+    origin = get_origin(hint)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(hint))
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(a) for a in get_args(hint))
+    if origin is tuple:
+        return f"a list of {_describe(get_args(hint)[0])}"
+    if hint is _NONE_TYPE:
+        return "null"
+    if hint is bool:
+        return "true or false"
+    if hint is int:
+        return "a whole number"
+    if hint is float:
+        return "a number"
+    if hint is str:
+        return "text"
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint._describe
+    return str(hint)
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    """Convert ``value`` to the declared type ``hint`` or raise ScenarioError at ``where``."""
+    origin = get_origin(hint)
+    if hint is Any:
+        return value
+    if origin in (Union, types.UnionType):
+        args = get_args(hint)
+        if value is None and _NONE_TYPE in args:
+            return None
+        options = [a for a in args if a is not _NONE_TYPE]
+        if len(options) == 1:
+            return _coerce(value, options[0], where)
+        first_error: ScenarioError | None = None
+        for option in options:
+            try:
+                return _coerce(value, option, where)
+            except ScenarioError as error:
+                first_error = first_error or error
+        raise ScenarioError(
+            f"{_show(value)} is not allowed; expected {_describe(hint)}", path=where
+        )
+    if origin is Literal:
+        choices = get_args(hint)
+        if isinstance(value, str) and value in choices:
+            return value
+        close = (
+            difflib.get_close_matches(value, [str(c) for c in choices], n=1, cutoff=0.6)
+            if isinstance(value, str)
+            else []
+        )
+        hint_text = f"; did you mean '{close[0]}'?" if close else ""
+        raise ScenarioError(
+            f"{_show(value)} is not allowed; expected {_describe(hint)}{hint_text}", path=where
+        )
+    if origin is tuple:
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+            raise ScenarioError(f"expected a list, got {_show(value)}", path=where)
+        item_hint = get_args(hint)[0]
+        items = tuple(_coerce(v, item_hint, f"{where}[{i}]") for i, v in enumerate(value))
+        return (
+            value
+            if isinstance(value, tuple) and all(a is b for a, b in zip(items, value, strict=True))
+            else items
+        )
+    if isinstance(hint, type) and issubclass(hint, Record):
+        if isinstance(value, hint):
+            return value
+        try:
+            return hint.from_value(value)
+        except ScenarioError as error:
+            raise error.inside(where) from None
+        except TypeError as error:  # e.g. a mapping with non-string keys
+            raise ScenarioError(f"not valid here: {error}", path=where) from None
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise ScenarioError(f"expected true or false, got {_show(value)}", path=where)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(f"expected a whole number, got {_show(value)}", path=where)
+        if isinstance(value, float):
+            if not (math.isfinite(value) and value.is_integer()):
+                raise ScenarioError(f"expected a whole number, got {_show(value)}", path=where)
+            return int(value)
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(f"expected a number, got {_show(value)}", path=where)
+        number = float(value) if not isinstance(value, float) else value
+        if not math.isfinite(number):
+            raise ScenarioError(f"expected a finite number, got {_show(value)}", path=where)
+        return number
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise ScenarioError(f"expected text, got {_show(value)}", path=where)
+    raise TypeError(f"unsupported field type {hint!r}")  # a programming error, not bad input
+
+
+def _check_bounds(value: Any, info: FieldInfo, where: str) -> None:
+    """Apply the field's numeric bounds to a number, a tuple of numbers or a leaf record."""
+    if value is None or isinstance(value, (bool, str)):
+        return
+    if isinstance(value, (int, float)):
+        if not info.admits(value):
+            unit = f" ({info.unit})" if info.unit and info.unit != "0-1" else ""
+            raise ScenarioError(
+                f"{_show(value)} is out of range; allowed: {info.bounds_text()}{unit}", path=where
+            )
+        return
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                _check_bounds(item, info, f"{where}[{i}]")
+        return
+    if isinstance(value, Record) and _is_leaf_record(type(value)):
+        for f in dataclasses.fields(value):  # type: ignore[arg-type]
+            _check_bounds(getattr(value, f.name), info, f"{where}.{f.name}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_plain()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
