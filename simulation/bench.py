@@ -32,6 +32,9 @@ def benchmark(
         seed: Run seed.
         scenario: Base scenario (default: the default commune).
 
+    Raises:
+        ScenarioError: if ``staff`` is fewer than the scenario's services.
+
     Returns:
         ``staff``, ``weeks``, ``setup_s`` (building the organisation, agents and
         network), ``wall_s`` (simulating the weeks), ``agent_steps_per_s``
@@ -40,9 +43,12 @@ def benchmark(
     from simulation.model import TransitionModel
 
     base = scenario or Scenario()
-    warm = base.override({"organisation.total_staff": 200, "horizon_weeks": 5})
+    start_week = min(base.rollout.start_week, weeks)  # so that short benchmarks stay valid
+    size = {"organisation.total_staff": staff, "rollout.start_week": start_week}
+    # Warm-up on a small default organisation: it only loads the compiled kernels.
+    warm = Scenario().override({"organisation.total_staff": 200, "horizon_weeks": 5})
     TransitionModel(warm, rng=seed).run()
-    spec = base.override({"organisation.total_staff": staff, "horizon_weeks": weeks})
+    spec = base.override({**size, "horizon_weeks": weeks})
     start = time.perf_counter()
     model = TransitionModel(spec, rng=seed)
     built = time.perf_counter()

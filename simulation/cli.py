@@ -28,7 +28,24 @@ def _fail(error: Exception) -> None:
 
 
 def _command_line() -> str:
-    return " ".join(shlex.quote(a) for a in ["transnum", *sys.argv[1:]])
+    """The running command, rebuilt from what click parsed (for the manifest)."""
+    ctx = click.get_current_context()
+    words = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if (
+            value is None
+            or value == ()
+            or (isinstance(param, click.Option) and value == param.default)
+        ):
+            continue
+        if isinstance(param, click.Argument):
+            words += [str(v) for v in (value if isinstance(value, tuple) else (value,))]
+        elif param.is_flag:
+            words.append(param.opts[0])
+        else:
+            words += [param.opts[0], str(value)]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def _scenario(path: str | None, **overrides) -> Scenario:
@@ -41,6 +58,18 @@ def _scenario(path: str | None, **overrides) -> Scenario:
         return scenario.override(changes)
     except ScenarioError as error:
         raise error.from_source(f"{path or 'default scenario'} with command-line options") from None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _notes(scenario: Scenario) -> None:
+    """Print what the plan cannot deliver within the horizon (not an error)."""
+    from simulation.strategies import schedule_notes
+
+    for note in schedule_notes(scenario):
+        click.echo(f"note: {scenario.rollout.strategy.replace('_', ' ')}: {note}", err=True)
 
 
 def _strategies(value: str) -> list[str]:
@@ -94,6 +123,7 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
         folder = prepare_dir(out or new_results_dir("run"))
     except ScenarioError as error:
         _fail(error)
+    _notes(spec)
     start = time.perf_counter()
     result = run_scenario(spec, replication=replication, seed=seed)
     wall = time.perf_counter() - start
@@ -154,10 +184,11 @@ def compare(scenario, strategies, replications, seed, weeks, workers, out) -> No
     try:
         spec = _scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
-        del variants
         folder = prepare_dir(out or new_results_dir("compare"))
     except ScenarioError as error:
         _fail(error)
+    for variant in variants:
+        _notes(variant)
     n_workers = workers or os.cpu_count() or 1
     total = len(names) * replications
     click.echo(
@@ -196,9 +227,10 @@ def validate(files) -> None:
             continue
         click.echo(
             f"ok: {name}: {spec.name} ({spec.staff_count} staff in "
-            f"{len(spec.organisation.services)} services, {len(spec.tools)} tools, "
+            f"{len(spec.organisation.services)} services, {_count(len(spec.tools), 'tool')}, "
             f"{spec.rollout.strategy.replace('_', ' ')}, {spec.horizon_weeks} weeks)"
         )
+        _notes(spec)
     if bad:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -211,7 +243,10 @@ def bench(staff, weeks, as_json) -> None:
     """Time one run of the default commune rescaled to STAFF staff over WEEKS weeks."""
     from simulation.bench import benchmark
 
-    figures = benchmark(staff=staff, weeks=weeks)
+    try:
+        figures = benchmark(staff=staff, weeks=weeks)
+    except ScenarioError as error:
+        _fail(error.from_source("transnum bench"))
     if as_json:
         click.echo(json.dumps(figures))
         return

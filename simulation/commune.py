@@ -64,7 +64,8 @@ TOOLS: tuple[tuple[str, str, tuple[str, ...] | str, float, str], ...] = (
         "modification",
         "all",
         1.0,
-        "Dematerialised internal mail and document management (Grand Poitiers).",
+        "Dematerialised mail and shared document management, reorganising mail handling "
+        "in every service.",
     ),
     (
         "suite_collaborative",

@@ -9,6 +9,8 @@ files (paths relative to the scenario file) instead of inline lists:
   ``manager_backing``;
 * relations: columns ``service_a, service_b, weight``.
 
+Lines starting with ``#`` are comments. YAML mappings may not repeat a key.
+
 Every problem becomes one :class:`~simulation.schema.ScenarioError` naming the file,
 the field (or CSV line and column), the value and what is allowed.
 """
@@ -90,9 +92,33 @@ def _read_yaml(path: Path) -> Any:
     return {} if data is None else data
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *anchor" merges; keys given explicitly override it
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:  # unhashable key: PyYAML reports it below
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} is given twice in the same mapping",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
 def _parse_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -105,10 +131,13 @@ def _parse_yaml(text: str, source: str) -> Any:
 # --------------------------------------------------------------------------- CSV
 
 
-def _resolve_csv_files(data: dict, folder: Path, origins: dict[str, Path]) -> dict:
+def _resolve_csv_files(
+    data: dict, folder: Path, origins: dict[str, tuple[Path, list[int]]]
+) -> dict:
     """Replace ``services_file`` / ``relations_file`` by the lists read from them.
 
-    ``origins`` receives, for each list read from a file, the file it came from.
+    ``origins`` receives, for each list read from a file, the file and the line
+    number of each row.
     """
     organisation = data.get("organisation")
     if not isinstance(organisation, dict):
@@ -126,18 +155,21 @@ def _resolve_csv_files(data: dict, folder: Path, origins: dict[str, Path]) -> di
             raise ScenarioError(f"give either {key} or {field}, not both", path=where)
         if not isinstance(name, str) or not name:
             raise ScenarioError(f"expected a CSV file name, got {name!r}", path=where)
-        organisation[field] = reader(folder / name, where)
-        origins[f"organisation.{field}"] = folder / name
+        rows, lines = reader(folder / name, where)
+        organisation[field] = rows
+        origins[f"organisation.{field}"] = (folder / name, lines)
     return {**data, "organisation": organisation}
 
 
-def _point_to_csv(error: ScenarioError, origins: dict[str, Path]) -> ScenarioError:
+def _point_to_csv(
+    error: ScenarioError, origins: dict[str, tuple[Path, list[int]]]
+) -> ScenarioError:
     """Add the CSV file and line to an error about a row that came from a CSV file."""
-    for prefix, csv_path in origins.items():
+    for prefix, (csv_path, lines) in origins.items():
         if error.path.startswith(prefix + "["):
             row = int(error.path[len(prefix) + 1 : error.path.index("]", len(prefix))])
             return ScenarioError(
-                f"{error.problem} (from {csv_path}, line {row + 2})",
+                f"{error.problem} (from {csv_path}, line {lines[row]})",
                 path=error.path,
                 source=error.source,
             )
@@ -145,6 +177,7 @@ def _point_to_csv(error: ScenarioError, origins: dict[str, Path]) -> ScenarioErr
 
 
 def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], where: str):
+    """Rows of a CSV file as ``(line number, {column: text})``, header checked."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -152,22 +185,37 @@ def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], 
             "file not found" if isinstance(error, FileNotFoundError) else f"cannot be read: {error}"
         )
         raise ScenarioError(f"{path}: {reason}", path=where) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    unknown = [h for h in header if h not in columns]
-    missing = [c for c in required if c not in header]
-    if unknown or missing:
-        problem = f"unknown column {unknown[0]!r}" if unknown else f"missing column {missing[0]!r}"
-        raise ScenarioError(
-            f"{path}: {problem}; columns: {', '.join(columns)} (required: {', '.join(required)})",
-            path=where,
-        )
-    reader.fieldnames = header
+    # Comment lines (starting with #) are blanked, not removed, so line numbers stay true.
+    lines = ["" if line.lstrip().startswith("#") else line for line in text.splitlines()]
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    header: list[str] | None = None
     rows = []
-    for line, row in enumerate(reader, start=2):
-        if None in row:
-            raise ScenarioError(f"{path}, line {line}: more values than columns", path=where)
-        rows.append((line, {k: (v or "").strip() for k, v in row.items()}))
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        cells = [c.strip() for c in cells]
+        if header is None:
+            header = cells
+            unknown = [h for h in header if h not in columns]
+            missing = [c for c in required if c not in header]
+            if unknown or missing:
+                problem = (
+                    f"unknown column {unknown[0]!r}"
+                    if unknown
+                    else f"missing column {missing[0]!r}"
+                )
+                raise ScenarioError(
+                    f"{path}: {problem}; columns: {', '.join(columns)} "
+                    f"(required: {', '.join(required)})",
+                    path=where,
+                )
+            continue
+        if len(cells) > len(header):
+            raise ScenarioError(
+                f"{path}, line {reader.line_num}: more values than columns", path=where
+            )
+        cells += [""] * (len(header) - len(cells))
+        rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
     if not rows:
         raise ScenarioError(f"{path}: no rows", path=where)
     return rows
@@ -183,8 +231,9 @@ def _number(text: str, path: Path, line: int, column: str, where: str, whole: bo
         ) from None
 
 
-def _read_services(path: Path, where: str) -> list[dict]:
-    services = []
+def _read_services(path: Path, where: str) -> tuple[list[dict], list[int]]:
+    """Services from a CSV file, and the line number of each."""
+    services, lines = [], []
     for line, row in _read_rows(path, SERVICE_COLUMNS, ("name", "headcount"), where):
         service: dict[str, Any] = {
             "name": row["name"],
@@ -198,11 +247,15 @@ def _read_services(path: Path, where: str) -> list[dict]:
                 row["manager_backing"], path, line, "manager_backing", where
             )
         services.append(service)
-    return services
+        lines.append(line)
+    return services, lines
 
 
-def _read_relations(path: Path, where: str) -> list[list]:
-    return [
+def _read_relations(path: Path, where: str) -> tuple[list[list], list[int]]:
+    """Relations from a CSV file, and the line number of each."""
+    rows = _read_rows(path, RELATION_COLUMNS, RELATION_COLUMNS, where)
+    relations = [
         [row["service_a"], row["service_b"], _number(row["weight"], path, line, "weight", where)]
-        for line, row in _read_rows(path, RELATION_COLUMNS, RELATION_COLUMNS, where)
+        for line, row in rows
     ]
+    return relations, [line for line, _ in rows]

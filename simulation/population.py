@@ -88,7 +88,8 @@ def draw_population(
         labels = np.repeat(np.arange(len(PROFILES), dtype=np.int8), counts)
         profile[members] = rng.permutation(labels)
         if share > 0 and members.size:
-            n_referents = min(members.size, max(1, round(share * members.size)))
+            # Half up (not Python's half-to-even), at least one per service.
+            n_referents = min(members.size, max(1, int(share * members.size + 0.5)))
             # Most at ease first; random order within a profile.
             order = np.lexsort((rng.random(members.size), profile[members]))
             is_referent[members[order[:n_referents]]] = True

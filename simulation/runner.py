@@ -205,7 +205,7 @@ def run_tasks(
             if on_done:
                 on_done(results[-1])
         return results
-    with process_pool(workers) as pool:
+    with process_pool(min(workers, len(tasks))) as pool:
         futures = {pool.submit(_run_task, task): k for k, task in enumerate(tasks)}
         ordered: list[RunResult | None] = [None] * len(tasks)
         for future in as_completed(futures):

@@ -26,14 +26,24 @@ Samr = Literal["substitution", "augmentation", "modification", "redefinition"]
 STUDY = "CNFPT 2018"
 
 
-def _require_known(name: str, known: Iterable[str], what: str, path: str) -> None:
+def _require_known(
+    name: str, known: Iterable[str], what: str, path: str, inherited: str = ""
+) -> None:
+    """Raise a ScenarioError at ``path`` unless ``name`` is among ``known``.
+
+    ``inherited`` names a section left at its default (which describes the default
+    commune) to point the user to it.
+    """
     known = list(known)
     if name in known:
         return
     close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     shown = ", ".join(known) if len(known) <= 15 else ", ".join(known[:15]) + ", ..."
-    raise ScenarioError(f"unknown {what} {name!r}; {hint}known {what}s: {shown}", path=path)
+    message = f"unknown {what} {name!r}; {hint}known {what}s: {shown}"
+    if inherited:
+        message += f". The default {inherited}"
+    raise ScenarioError(message, path=path)
 
 
 def _set_path(plain: dict[str, Any], path: str, value: Any) -> None:
@@ -154,14 +164,26 @@ class Organisation(Record):
     def _check(self) -> None:
         if not self.services:
             raise ScenarioError("an organisation needs at least one service", path="services")
+        if self.total_staff is not None and self.total_staff < len(self.services):
+            raise ScenarioError(
+                f"{self.total_staff} is fewer than the {len(self.services)} services; each "
+                "service keeps at least one staff member",
+                path="total_staff",
+            )
         names = [s.name for s in self.services]
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise ScenarioError(f"service {name!r} is listed twice", path=f"services[{i}].name")
         seen: set[frozenset[str]] = set()
+        inherited = (
+            "organisation.relations describe the default commune: give your own "
+            "(an empty list for none)"
+            if (self.relations == _DEFAULT_RELATIONS and self.services != _DEFAULT_SERVICES)
+            else ""
+        )
         for i, relation in enumerate(self.relations):
             for j, name in enumerate(relation.between):
-                _require_known(name, names, "service", f"relations[{i}].between[{j}]")
+                _require_known(name, names, "service", f"relations[{i}].between[{j}]", inherited)
             pair = frozenset(relation.between)
             if pair in seen:
                 raise ScenarioError(
@@ -177,20 +199,33 @@ class Organisation(Record):
     def headcounts(self) -> tuple[int, ...]:
         """Headcount of each service, rescaled to ``total_staff`` if that is set.
 
-        Rescaling keeps the proportions (largest-remainder rounding) and at least one
-        staff member per service.
+        Rescaling is a largest-remainder apportionment of ``total_staff`` in
+        proportion to the headcounts, with at least one staff member per service:
+        services whose exact share is below one get one, the others share the rest
+        in proportion, and the staff left over go to the largest remainders.
         """
         counts = [s.headcount for s in self.services]
         if self.total_staff is None:
             return tuple(counts)
-        total = sum(counts)
-        exact = [c * self.total_staff / total for c in counts]
-        floors = [max(1, int(x)) for x in exact]
-        remainder = self.total_staff - sum(floors)
-        order = sorted(range(len(counts)), key=lambda i: exact[i] - int(exact[i]), reverse=True)
-        for i in order[: max(0, remainder)]:
-            floors[i] += 1
-        return tuple(floors)
+        total = self.total_staff
+        pinned = [False] * len(counts)
+        while True:
+            free = total - sum(pinned)
+            weight = sum(c for c, p in zip(counts, pinned, strict=True) if not p)
+            exact = [0.0 if p else c * free / weight for c, p in zip(counts, pinned, strict=True)]
+            newly = [not p and x < 1 for p, x in zip(pinned, exact, strict=True)]
+            if not any(newly):
+                break
+            pinned = [p or n for p, n in zip(pinned, newly, strict=True)]
+        seats = [1 if p else int(x) for p, x in zip(pinned, exact, strict=True)]
+        by_remainder = sorted(
+            (i for i in range(len(counts)) if not pinned[i]),
+            key=lambda i: exact[i] - int(exact[i]),
+            reverse=True,
+        )
+        for i in by_remainder[: total - sum(seats)]:
+            seats[i] += 1
+        return tuple(seats)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -326,7 +361,13 @@ class Rollout(Record):
         doc="Rollout strategy: big_bang, small_steps, short_cycle or custom.",
         source=f"{STUDY}, section VI.A ('Le temps du changement et de l'adaptation')",
     )
-    start_week: int = spec(4, ge=0, le=100_000, unit="week", doc="Week the rollout project starts.")
+    start_week: int = spec(
+        4,
+        ge=0,
+        le=100_000,
+        unit="week",
+        doc="Week the rollout project starts (custom plans use their waves' weeks instead).",
+    )
     communication: float | None = spec(
         None,
         ge=0,
@@ -385,12 +426,23 @@ class Scenario(Record):
         tool_names = [t.name for t in self.tools]
         if not self.tools:
             raise ScenarioError("a scenario needs at least one tool", path="tools")
+        inherited = (
+            "tools aim at the default commune's services: give your own tools"
+            if (self.tools == _DEFAULT_TOOLS and self.organisation.services != _DEFAULT_SERVICES)
+            else ""
+        )
         for i, tool in enumerate(self.tools):
             if tool.name in tool_names[:i]:
                 raise ScenarioError(f"tool {tool.name!r} is listed twice", path=f"tools[{i}].name")
+            if not tool.services:
+                raise ScenarioError(
+                    "a tool needs at least one service (or 'all')", path=f"tools[{i}].services"
+                )
             if tool.services != "all":
                 for j, name in enumerate(tool.services):
-                    _require_known(name, services, "service", f"tools[{i}].services[{j}]")
+                    _require_known(
+                        name, services, "service", f"tools[{i}].services[{j}]", inherited
+                    )
         rollout = self.rollout
         if rollout.start_week > self.horizon_weeks:
             raise ScenarioError(

@@ -293,14 +293,28 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         options = [a for a in args if a is not _NONE_TYPE]
         if len(options) == 1:
             return _coerce(value, options[0], where)
-        first_error: ScenarioError | None = None
+        errors: list[tuple[Any, ScenarioError]] = []
         for option in options:
             try:
                 return _coerce(value, option, where)
             except ScenarioError as error:
-                first_error = first_error or error
+                errors.append((option, error))
+        # The option whose shape the value has gives the most precise message.
+        for option, error in errors:
+            is_record = isinstance(option, type) and issubclass(option, Record)
+            if (isinstance(value, (list, tuple)) and get_origin(option) is tuple) or (
+                isinstance(value, Mapping) and is_record
+            ):
+                raise error
+        choices = [str(c) for o in options if get_origin(o) is Literal for c in get_args(o)]
+        close = (
+            difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+            if isinstance(value, str)
+            else []
+        )
+        hint_text = f"; did you mean '{close[0]}'?" if close else ""
         raise ScenarioError(
-            f"{_show(value)} is not allowed; expected {_describe(hint)}", path=where
+            f"{_show(value)} is not allowed; expected {_describe(hint)}{hint_text}", path=where
         )
     if origin is Literal:
         choices = get_args(hint)
@@ -349,7 +363,10 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(f"expected a number, got {_show(value)}", path=where)
-        number = float(value) if not isinstance(value, float) else value
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            number = math.inf
         if not math.isfinite(number):
             raise ScenarioError(f"expected a finite number, got {_show(value)}", path=where)
         return number

@@ -70,7 +70,8 @@ class FixedPlan(RolloutPlan):
         self.planned = planned
 
     def advance(self, week: int, adoption_of: AdoptionProbe) -> np.ndarray:  # noqa: D102
-        due = self.planned == week
+        # "<=": pairs planned at week 0 (the state before the rollout) go live in week 1.
+        due = (self.planned <= week) & (self.go_live == NEVER)
         self.go_live[due] = week
         return due
 
@@ -81,6 +82,7 @@ class FixedPlan(RolloutPlan):
 class GatedCycles(RolloutPlan):
     """Increments every ``cycle`` weeks, each waiting for the last one's adoption.
 
+    ``increments`` are disjoint masks of ``target`` (bool (S, T)), in rollout order.
     The next increment goes live once ``cycle`` weeks have passed since the last
     one *and* adoption in the last one has reached ``gate`` (or ``max_wait`` weeks
     have passed, so that a stalled increment cannot freeze the plan).
@@ -88,6 +90,7 @@ class GatedCycles(RolloutPlan):
 
     def __init__(
         self,
+        target: np.ndarray,
         increments: list[np.ndarray],
         start: int,
         cycle: int,
@@ -95,9 +98,6 @@ class GatedCycles(RolloutPlan):
         max_wait: int,
         **kwargs,
     ) -> None:
-        target = np.zeros_like(increments[0]) if increments else np.zeros((0, 0), bool)
-        for mask in increments:
-            target |= mask
         super().__init__(target=target, **kwargs)
         self.increments = increments
         self.start, self.cycle, self.gate, self.max_wait = start, cycle, gate, max_wait
@@ -167,6 +167,7 @@ def make_plan(scenario: Scenario, technophiles: np.ndarray) -> RolloutPlan:
     if strategy == "short_cycle":
         cycle = rollout.short_cycle
         return GatedCycles(
+            target,
             _increments(target, cycle.services_per_increment),
             start=start,
             cycle=cycle.cycle_weeks,
@@ -225,3 +226,47 @@ def _waves(scenario: Scenario, target: np.ndarray) -> np.ndarray:
         block = np.ix_(list(rows), list(cols))
         planned[block] = np.minimum(planned[block], wave.week)
     return np.where(target, planned, NEVER)
+
+
+def schedule_notes(scenario: Scenario) -> list[str]:
+    """Warnings about a plan that cannot deliver every target go-live within the horizon.
+
+    Fixed plans are computed as they will run (small-steps pilots use the expected
+    number of technophiles per service, which changes the order of services, not
+    the number of go-lives); for short cycles the earliest possible week of each
+    increment (no waiting on the adoption gate) is used.
+    """
+    target = target_pairs(scenario)
+    total = int(target.sum())
+    horizon = scenario.horizon_weeks
+    strategy = scenario.rollout.strategy
+    if strategy == "short_cycle":
+        cycle = scenario.rollout.short_cycle
+        n_increments = len(_increments(target, cycle.services_per_increment))
+        last = scenario.rollout.start_week + (n_increments - 1) * cycle.cycle_weeks
+        if last > horizon:
+            return [
+                f"the {n_increments} short-cycle increments need at least until week {last}, "
+                f"beyond the horizon ({horizon}); the last ones will not go live"
+            ]
+        return []
+    mix = np.array(
+        [
+            (service.profile_mix or scenario.profile_mix).technophile * headcount
+            for service, headcount in zip(
+                scenario.organisation.services, scenario.organisation.headcounts(), strict=True
+            )
+        ]
+    )
+    planned = make_plan(scenario, mix).planned  # type: ignore[attr-defined]
+    notes = []
+    never = int((target & (planned == NEVER)).sum())
+    if never:
+        notes.append(f"{never} of {total} (service, tool) pairs are in no wave and never go live")
+    late = int((target & (planned != NEVER) & (planned > horizon)).sum())
+    if late:
+        notes.append(
+            f"{late} of {total} (service, tool) go-lives are planned after the horizon "
+            f"(week {horizon}) and will not happen"
+        )
+    return notes

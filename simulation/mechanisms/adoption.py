@@ -4,14 +4,14 @@ For a live tool, a staff member who does not use it (unaware, or reverted to pap
 starts trying it with the weekly probability of a discrete Bass hazard (Bass 1969),
 held back by fear of failure when not yet proficient:
 
-    P(try) = (p_i + q * A[i, t]) * (1 - fear[profile(i)] * (1 - m[i, t]))
+    P(try) = (p_i + q * A[i, t]) * (1 - fear_i * (1 - m[i, t]))
 
 * ``p_i = external_influence * support_i``: external influence, with
   ``support_i`` the mean of communication, meaning, the service's managerial backing,
   a business-side project lead (0/1) and staff involvement (CNFPT 2018, sections
   IV.A-IV.B and VI.A);
 * ``q = peer_influence`` and ``A[i, t]``: share of i's active neighbours who adopted t;
-* ``fear``: fear of failure by profile (section VI.A).
+* ``fear_i``: fear of failure of i's profile (section VI.A).
 
 A trying staff member adopts once proficiency reaches ``adoption_threshold`` (a
 staff member who starts trying already that proficient adopts at once). Users go
