@@ -27,7 +27,7 @@ from simulation.agents import StaffMember
 from simulation.mechanisms import adoption, dropout, exposure, learning, peers, strain, training
 from simulation.observation import ACTIVE, WeeklyRecorder, measure, tally
 from simulation.organisation import StaffNetwork, build_staff_network
-from simulation.population import TECHNOPHILE, draw_population
+from simulation.population import TECHNOPHILE, Population, draw_population
 from simulation.profiles import PROFILES
 from simulation.scenario import Scenario
 from simulation.seeds import as_seed_sequence, streams
@@ -55,7 +55,12 @@ class TransitionModel(mesa.Model):
         week: Weeks simulated so far.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, rng=None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng: int | np.random.SeedSequence | None = None,
+    ) -> None:
         scenario = scenario if scenario is not None else Scenario()
         self.seed_sequence = as_seed_sequence(scenario.seed if rng is None else rng)
         generators = streams(self.seed_sequence)
@@ -113,7 +118,7 @@ class TransitionModel(mesa.Model):
         self.recent_change = np.zeros(len(spec.organisation.services))
         self.workload = np.ones(len(spec.organisation.services))
 
-    def _initial_state(self, population) -> StaffState:
+    def _initial_state(self, population: Population) -> StaffState:
         spec, network, plan = self.spec, self.network, self.plan
         behaviour, levers = spec.behaviour, spec.levers
         state = StaffState.empty(network.n_staff, len(spec.tools))
