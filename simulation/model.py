@@ -147,6 +147,8 @@ class TransitionModel(mesa.Model):
         state.learning_ability[:] = population.learning_ability
         state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
         state.degree[:] = network.degree()
+        if spec.organisation.peer_scope == "organisation":
+            state.degree[:] = network.n_staff - 1
         state.target[:] = target_pairs(spec)[network.service_of]
         state.strain[:] = strain.steady_strain(
             state.vulnerability, backing, state.meaning, self.strain_coefficients
@@ -237,7 +239,6 @@ class TransitionModel(mesa.Model):
             self.adoption_coefficients,
         )
         # 5. Strain.
-        adjacency = self.network.adjacency
         strain.update_strain(
             state.strain,
             state.next_strain,
@@ -277,13 +278,34 @@ class TransitionModel(mesa.Model):
             )
             self.workload = dropout.workload(self.initial_staff, active_staff)
         # 7. Neighbours see the week's changes.
+        self._update_peer_counts()
+        self._observe(int(new_live.sum()), float(state.training_hours.sum()), trainer_hours)
+        if week >= self.spec.horizon_weeks:
+            self.running = False
+
+    def _update_peer_counts(self) -> None:
+        """Refresh what each staff member sees of their peers (network or mean field)."""
+        state, mastery = self.state, self.learning_coefficients.mastery
+        if self.spec.organisation.peer_scope == "organisation":
+            peers.mean_field(
+                state.active,
+                state.stage,
+                state.proficiency,
+                mastery,
+                state.tutor_weight,
+                state.degree,
+                state.nb_adopted,
+                state.nb_help,
+            )
+            return
+        adjacency = self.network.adjacency
         peers.propagate(
             adjacency.indptr,
             adjacency.indices,
             state.active,
             state.stage,
             state.proficiency,
-            lc.mastery,
+            mastery,
             state.tutor_weight,
             state.shown_active,
             state.shown_adopted,
@@ -292,9 +314,6 @@ class TransitionModel(mesa.Model):
             state.nb_adopted,
             state.nb_help,
         )
-        self._observe(int(new_live.sum()), float(state.training_hours.sum()), trainer_hours)
-        if week >= self.spec.horizon_weeks:
-            self.running = False
 
     def run(self) -> None:
         """Simulate up to the scenario's horizon."""
@@ -318,6 +337,7 @@ class TransitionModel(mesa.Model):
             state.proficiency,
             state.strain,
             behaviour.high_strain_threshold,
+            behaviour.mastery_threshold,
             self.saving,
             behaviour.learning_overhead,
             self._by_profile,

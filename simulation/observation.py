@@ -14,6 +14,9 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
   the high-risk threshold (and per profile, and per service);
 * ``processing_time_index``: mean processing time of covered tasks relative to
   before the rollout (0.5 = divided by two), over active staff with target tools;
+* ``mastered_share``: share of active staff with target tools who use and master
+  all of them (and per profile); ``processing_time_index_mastered``: the processing
+  time index among them (the study's "once the tools are mastered");
 * ``training_hours`` (followed by staff) and ``trainer_hours`` (in-person) this week;
   ``go_lives``: (service, tool) pairs going live this week.
 """
@@ -39,13 +42,27 @@ MEASURES: tuple[str, ...] = (
     "strain",
     "high",
     "processing_time",
+    "mastered",
+    "processing_time_mastered",
 )
 """Columns of a group tally: staff at start, active staff, active staff with target
 tools, then sums over them (adoption... processing_time are sums of per-staff shares
-or values; strain and high are over all active staff)."""
-STAFF, ACTIVE, WITH_TARGETS, ADOPTION, TRYING_SUM, REVERTED_SUM, DEPLOYED, STRAIN, HIGH, TIME = (
-    range(len(MEASURES))
-)
+or values; strain and high are over all active staff); mastered counts staff who use
+and master all their target tools, and processing_time_mastered sums their index."""
+(
+    STAFF,
+    ACTIVE,
+    WITH_TARGETS,
+    ADOPTION,
+    TRYING_SUM,
+    REVERTED_SUM,
+    DEPLOYED,
+    STRAIN,
+    HIGH,
+    TIME,
+    MASTERED,
+    TIME_MASTERED,
+) = range(len(MEASURES))
 
 
 @njit(cache=True, inline="always")
@@ -60,8 +77,11 @@ def _add(
     reverted: float,
     deployed: float,
     time: float,
+    mastered: float,
 ) -> None:
     groups[g, ACTIVE] += 1.0
+    groups[g, MASTERED] += mastered
+    groups[g, TIME_MASTERED] += mastered * time
     groups[g, STRAIN] += strain
     groups[g, HIGH] += high
     groups[g, WITH_TARGETS] += with_targets
@@ -83,6 +103,7 @@ def tally(
     proficiency: np.ndarray,
     strain: np.ndarray,
     high: float,
+    mastery: float,
     saving: np.ndarray,
     overhead: float,
     by_profile: np.ndarray,
@@ -105,6 +126,7 @@ def tally(
         if not active[i]:
             continue
         n_target = 0
+        n_mastered = 0
         adopted = trying = reverted = deployed = time = 0.0
         for t in range(n_tools):
             if not target[i, t]:
@@ -123,8 +145,11 @@ def tally(
                 reverted += 1.0
             if live[i, t]:
                 deployed += 1.0
+            if in_use and proficiency[i, t] >= mastery:
+                n_mastered += 1
             time += tool_time(in_use, proficiency[i, t], saving[t], overhead)
         with_targets = 0.0
+        mastered = 1.0 if n_target > 0 and n_mastered == n_target else 0.0
         if n_target > 0:
             with_targets = 1.0
             adopted /= n_target
@@ -144,6 +169,7 @@ def tally(
             reverted,
             deployed,
             time,
+            mastered,
         )
         _add(
             by_service,
@@ -156,6 +182,7 @@ def tally(
             reverted,
             deployed,
             time,
+            mastered,
         )
 
 
@@ -199,6 +226,8 @@ class WeeklyRecorder:
             "strain_mean",
             "rps_high_share",
             "processing_time_index",
+            "mastered_share",
+            "processing_time_index_mastered",
         ):
             columns[name] = measure(name, total)
         for name in (
@@ -208,6 +237,7 @@ class WeeklyRecorder:
             "strain_mean",
             "rps_high_share",
             "processing_time_index",
+            "mastered_share",
         ):
             add(name, prof, PROFILES, "_")
         columns["training_hours"] = self.training_hours[:rows]
@@ -228,12 +258,16 @@ def measure(name: str, totals: np.ndarray) -> np.ndarray:
         if name in ("strain_mean", "rps_high_share"):
             column = STRAIN if name == "strain_mean" else HIGH
             return np.where(totals[:, ACTIVE] > 0, totals[:, column] / totals[:, ACTIVE], np.nan)
+        if name == "processing_time_index_mastered":
+            masters = totals[:, MASTERED]
+            return np.where(masters > 0, totals[:, TIME_MASTERED] / masters, np.nan)
         column = {
             "adoption": ADOPTION,
             "trying": TRYING_SUM,
             "reverted": REVERTED_SUM,
             "deployed": DEPLOYED,
             "processing_time_index": TIME,
+            "mastered_share": MASTERED,
         }[name]
         return np.where(
             totals[:, WITH_TARGETS] > 0, totals[:, column] / totals[:, WITH_TARGETS], np.nan

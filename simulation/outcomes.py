@@ -14,10 +14,15 @@ Keys (organisation level, and the same per profile under ``by_profile``):
 * ``rps_high_person_weeks``: staff-weeks spent above the threshold, weeks 1 to the end;
 * ``efficiency_gain``: factor by which the processing time of covered tasks is
   divided at the end (``1 / processing_time_index``; 2 = times halved, 1 = unchanged);
+* ``mastered_share_final``: share of staff with tools who use and master all of them
+  at the end (depth of integration);
 * ``strain_mean_peak``: highest weekly mean strain.
 
-Organisation level only: ``reverted_final`` (share of target tools abandoned for
-paper), ``training_hours_total``, ``trainer_hours_total``.
+Organisation level only: ``efficiency_gain_mastered`` (the same factor among the
+staff who master all their tools: the study's "once mastered"), ``reverted_final``
+(share of target tools abandoned for paper), ``training_hours_total``,
+``trainer_hours_total``. Per profile only: ``staff_share`` (the profile's share of
+the initial staff).
 """
 
 from __future__ import annotations
@@ -37,15 +42,21 @@ OUTCOMES: tuple[str, ...] = (
     "rps_peak_share",
     "rps_high_person_weeks",
     "efficiency_gain",
+    "mastered_share_final",
     "strain_mean_peak",
 )
 """Outcomes reported at organisation level and per profile."""
 
 ORGANISATION_ONLY: tuple[str, ...] = (
+    "efficiency_gain_mastered",
     "reverted_final",
     "training_hours_total",
     "trainer_hours_total",
 )
+"""Outcomes reported at organisation level only."""
+
+PROFILE_ONLY: tuple[str, ...] = ("staff_share",)
+"""Outcomes reported per profile only."""
 
 
 def weeks_to(adoption: pd.Series, weeks: pd.Series, level: float) -> int | None:
@@ -71,6 +82,7 @@ def _group(table: pd.DataFrame, suffix: str) -> dict[str, float | int | None]:
             (high[simulated].fillna(0) * active[simulated]).round().sum()
         ),
         "efficiency_gain": _number(1.0 / time_index) if time_index > 0 else None,
+        "mastered_share_final": _number(table[f"mastered_share{suffix}"].iloc[-1]),
         "strain_mean_peak": _number(table[f"strain_mean{suffix}"].max()),
     }
 
@@ -86,10 +98,19 @@ def summarize(table: pd.DataFrame) -> dict:
         :data:`ORGANISATION_ONLY`, and ``by_profile`` with :data:`OUTCOMES` per profile.
     """
     summary = _group(table, "")
+    mastered_time = float(table["processing_time_index_mastered"].iloc[-1])
+    summary["efficiency_gain_mastered"] = (
+        _number(1.0 / mastered_time) if mastered_time > 0 else None
+    )
     summary["reverted_final"] = _number(table["reverted"].iloc[-1])
     summary["training_hours_total"] = _number(table["training_hours"].sum())
     summary["trainer_hours_total"] = _number(table["trainer_hours"].sum())
     summary["by_profile"] = {p: _group(table, f"_{p}") for p in PROFILES}
+    initial = float(table["active_staff"].iloc[0])
+    for p in PROFILES:
+        summary["by_profile"][p]["staff_share"] = _number(
+            table[f"active_staff_{p}"].iloc[0] / initial
+        )
     return summary
 
 

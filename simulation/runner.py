@@ -17,7 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
 import pandas as pd
 
-from simulation.outcomes import ORGANISATION_ONLY, OUTCOMES, flatten
+from simulation.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY, flatten
 from simulation.profiles import PROFILES
 from simulation.scenario import STRATEGIES, Scenario
 from simulation.seeds import describe, run_seed
@@ -151,7 +151,8 @@ class Comparison:
             }
             entry["by_profile"] = {
                 p: {
-                    key: mean_ci((r["by_profile"][p][key] for r in runs), level) for key in OUTCOMES
+                    key: mean_ci((r["by_profile"][p][key] for r in runs), level)
+                    for key in OUTCOMES + PROFILE_ONLY
                 }
                 for p in PROFILES
             }

@@ -160,6 +160,13 @@ class Organisation(Record):
         unit="ties per staff",
         doc="Mean ties of a staff member to a related service, at relation weight 1.",
     )
+    peer_scope: Literal["network", "organisation"] = spec(
+        "network",
+        doc="Whose example counts for peer influence and peer help: one's ties in the staff "
+        "network, or every other member of staff (homogeneous mixing, the mean-field "
+        "limit used to check the model against the Bass model).",
+        source="Bass (1969) assumes homogeneous mixing; the network is the default",
+    )
 
     def _check(self) -> None:
         if not self.services:

@@ -13,6 +13,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rps_peak_share": ("peak share at high strain", "percent"),
     "rps_high_person_weeks": ("person-weeks at high strain", "count"),
     "efficiency_gain": ("processing time divided by", "factor"),
+    "efficiency_gain_mastered": ("... among staff who master their tools", "factor"),
+    "mastered_share_final": ("staff mastering all their tools", "percent"),
     "strain_mean_peak": ("peak mean strain", "number"),
     "reverted_final": ("tools abandoned for paper", "percent"),
     "training_hours_total": ("training hours followed", "count"),

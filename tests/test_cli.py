@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from simulation import results
 from simulation.cli import main
 from simulation.loading import load_scenario
-from simulation.outcomes import ORGANISATION_ONLY, OUTCOMES
+from simulation.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.profiles import PROFILES
 from simulation.runner import COMPARED_STRATEGIES
 
@@ -459,7 +459,7 @@ def test_compare_summary_has_mean_and_interval_per_strategy(small_comparison):
             assert stat["ci_low"] <= stat["mean"] <= stat["ci_high"]
         assert set(entry["by_profile"]) == set(PROFILES)
         for profile in PROFILES:
-            assert set(entry["by_profile"][profile]) == set(OUTCOMES)
+            assert set(entry["by_profile"][profile]) == set(OUTCOMES + PROFILE_ONLY)
 
 
 def test_compare_runs_csv_has_every_strategy_and_replication(small_comparison):

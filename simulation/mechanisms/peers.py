@@ -14,6 +14,10 @@ mastered tool, a reversion, a departure) are pushed to their neighbours through
 the sparse adjacency: the total work over a run is about one pass over the ties
 per tool. Counts are refreshed at the end of the week, so every decision of a week
 sees the same state of its neighbourhood (synchronous update).
+
+Under homogeneous mixing (``organisation.peer_scope: organisation``) everybody is
+everybody's neighbour: :func:`mean_field` sets the same counts from organisation
+totals, minus one's own contribution, in one pass.
 """
 
 from __future__ import annotations
@@ -66,3 +70,42 @@ def propagate(
                 for k in range(indptr[j], indptr[j + 1]):
                     nb_help[indices[k], t] += step
                 shown_help[j, t] = helping
+
+
+@njit(cache=True)
+def mean_field(
+    active: np.ndarray,
+    stage: np.ndarray,
+    proficiency: np.ndarray,
+    mastery: float,
+    tutor_weight: np.ndarray,
+    degree: np.ndarray,
+    nb_adopted: np.ndarray,
+    nb_help: np.ndarray,
+) -> None:
+    """Set the counts as if every active staff member were everyone's neighbour, in place.
+
+    degree[i]        = active staff - [i active]
+    nb_adopted[i, t] = active adopters of t - [i adopted t]
+    nb_help[i, t]    = sum of tutor weights of active masters of t - i's own
+    """
+    n, n_tools = stage.shape
+    n_active = 0.0
+    adopters = np.zeros(n_tools)
+    helpers = np.zeros(n_tools)
+    for j in range(n):
+        if not active[j]:
+            continue
+        n_active += 1.0
+        for t in range(n_tools):
+            if stage[j, t] == ADOPTED:
+                adopters[t] += 1.0
+            if proficiency[j, t] >= mastery:
+                helpers[t] += tutor_weight[j]
+    for i in range(n):
+        own = 1.0 if active[i] else 0.0
+        degree[i] = n_active - own
+        for t in range(n_tools):
+            nb_adopted[i, t] = adopters[t] - (own if stage[i, t] == ADOPTED else 0.0)
+            mine = tutor_weight[i] if active[i] and proficiency[i, t] >= mastery else 0.0
+            nb_help[i, t] = helpers[t] - mine
