@@ -42,7 +42,7 @@ def load_scenario(path: str | Path) -> Scenario:
             the file and the field.
     """
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_yaml(path)
     origins: dict[str, Path] = {}
     try:
         if not isinstance(data, dict):
@@ -79,7 +79,15 @@ def dump_scenario(scenario: Scenario, header: str = "") -> str:
 # --------------------------------------------------------------------------- YAML
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file (keys may not repeat); errors name the file, line and column.
+
+    An empty file gives an empty mapping.
+
+    Raises:
+        ScenarioError: the file is missing, unreadable or not valid YAML.
+    """
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

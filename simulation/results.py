@@ -118,6 +118,35 @@ def write_comparison(
     return folder
 
 
+def write_calibration(
+    targets: pd.DataFrame,
+    runs: pd.DataFrame,
+    folder: str | Path,
+    *,
+    command: str = "",
+    wall_s: float = 0.0,
+    seed: int,
+    replications: int,
+) -> Path:
+    """Write a calibration's results folder.
+
+    Files: ``calibration.csv`` and ``calibration.json`` (one row per target),
+    ``runs.csv`` (one row per run) and ``manifest.json``.
+    """
+    folder = Path(folder)
+    targets.to_csv(folder / "calibration.csv", index=False)
+    records = json.loads(targets.to_json(orient="records"))
+    _write_json(folder / "calibration.json", records)
+    runs.to_csv(folder / "runs.csv", index=False)
+    seeds = {
+        "root_seed": seed,
+        "replications": replications,
+        "note": "replication r of every scenario uses run_seed(root_seed, r)",
+    }
+    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    return folder
+
+
 def manifest(command: str, wall_s: float, seeds: dict[str, Any]) -> dict[str, Any]:
     """Provenance: versions, git commit (if the package comes from a git checkout), seeds."""
     import mesa

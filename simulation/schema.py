@@ -22,6 +22,7 @@ import math
 import types
 from collections.abc import Iterator, Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
 __all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs"]
@@ -266,6 +267,8 @@ def _describe(hint: Any) -> str:
         return " or ".join(_describe(a) for a in get_args(hint))
     if origin is tuple:
         return f"a list of {_describe(get_args(hint)[0])}"
+    if origin is Mapping:
+        return "a mapping"
     if hint is _NONE_TYPE:
         return "null"
     if hint is bool:
@@ -329,6 +332,14 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         raise ScenarioError(
             f"{_show(value)} is not allowed; expected {_describe(hint)}{hint_text}", path=where
         )
+    if origin is Mapping:
+        # Free-form mappings (e.g. dotted-path overrides): text keys, kept read-only.
+        if not isinstance(value, Mapping):
+            raise ScenarioError(f"expected a mapping, got {_show(value)}", path=where)
+        for key in value:
+            if not isinstance(key, str):
+                raise ScenarioError(f"keys must be text, got {_show(key)}", path=where)
+        return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
     if origin is tuple:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
             raise ScenarioError(f"expected a list, got {_show(value)}", path=where)
@@ -401,6 +412,8 @@ def _check_bounds(value: Any, info: FieldInfo, where: str) -> None:
 def _plain(value: Any) -> Any:
     if isinstance(value, Record):
         return value.to_plain()
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value

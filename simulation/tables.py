@@ -81,3 +81,21 @@ def _grid(header: list[str], rows: list[list[str]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def calibration_table(targets) -> str:
+    """Calibration targets: range, simulated mean with 95 % interval, and whether it is met."""
+    header = ["target", "range", "simulated mean [95 % CI]", "met"]
+    rows = []
+    for row in targets.itertuples():
+        low = "" if row.low is None or row.low != row.low else f"{row.low:g}"
+        high = "" if row.high is None or row.high != row.high else f"{row.high:g}"
+        rows.append(
+            [
+                row.id,
+                f"{low or '-inf'} to {high or 'inf'}",
+                f"{row.mean:.4g} [{row.ci_low:.4g}, {row.ci_high:.4g}]" if row.n else "no value",
+                "yes" if row.met else "NO",
+            ]
+        )
+    return _grid(header, rows)
