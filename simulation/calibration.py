@@ -195,3 +195,29 @@ def run_calibration(
             }
         )
     return pd.DataFrame(rows), runs
+
+
+def golden_values(
+    calibration: Calibration, scenarios: list[Scenario], replications: int = 3
+) -> dict[str, Any]:
+    """Seeded outcomes of the calibration scenarios, for regression tests.
+
+    Runs each distinct scenario ``replications`` times with the calibration's seed
+    and returns the flat summaries (JSON-friendly). ``tests/golden/calibration.json``
+    holds these values; ``experiments/refresh_golden.py`` rewrites it on purpose.
+    """
+    distinct, _ = distinct_scenarios(scenarios)
+    results = run_tasks([(s, r, calibration.seed) for s in distinct for r in range(replications)])
+    return {
+        "seed": calibration.seed,
+        "replications": replications,
+        "scenarios": [
+            {
+                "name": scenario.name,
+                "runs": [
+                    flatten(results[k * replications + r].summary) for r in range(replications)
+                ],
+            }
+            for k, scenario in enumerate(distinct)
+        ],
+    }
