@@ -82,7 +82,7 @@ class TransitionModel(mesa.Model):
         self.recorder = WeeklyRecorder(scenario.horizon_weeks, self.network.service_names)
         self._by_profile = np.zeros((len(PROFILES), self.recorder.by_profile.shape[2]))
         self._by_service = np.zeros((n_services, self.recorder.by_service.shape[2]))
-        self._adopted_pairs = np.zeros((n_services, len(scenario.tools)))
+        self._used_pairs = np.zeros((n_services, len(scenario.tools)))
         self._live_pairs = np.zeros((n_services, len(scenario.tools)), dtype=bool)
         self._uniform_pairs = np.empty((self.network.n_staff, len(scenario.tools)))
         self._uniform_staff = np.empty(self.network.n_staff)
@@ -151,7 +151,12 @@ class TransitionModel(mesa.Model):
             state.degree[:] = network.n_staff - 1
         state.target[:] = target_pairs(spec)[network.service_of]
         state.strain[:] = strain.steady_strain(
-            state.vulnerability, backing, state.meaning, self.strain_coefficients
+            state.vulnerability,
+            backing,
+            state.meaning,
+            network.team_of,
+            int(network.team_of.max()) + 1,
+            self.strain_coefficients,
         )
         return state
 
@@ -174,7 +179,7 @@ class TransitionModel(mesa.Model):
         lc = self.learning_coefficients
 
         # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
-        new_live = self.plan.advance(week, self._adoption_of)
+        new_live = self.plan.advance(week, self._usage_of)
         open_pairs = self.plan.training_open(week)
         self._live_pairs |= new_live
         exposure.expose(
@@ -320,10 +325,10 @@ class TransitionModel(mesa.Model):
         while self.running:
             self.step()
 
-    def _adoption_of(self, pairs: np.ndarray) -> float:
-        """Adoption share among the active staff of the (service, tool) pairs in ``pairs``."""
+    def _usage_of(self, pairs: np.ndarray) -> float:
+        """Share of the active staff of the (service, tool) pairs in ``pairs`` using the tool."""
         staff = (self._by_service[:, ACTIVE][:, None] * pairs).sum()
-        return float(self._adopted_pairs[pairs].sum() / staff) if staff > 0 else 1.0
+        return float(self._used_pairs[pairs].sum() / staff) if staff > 0 else 1.0
 
     def _observe(self, go_lives: int, training_hours: float, trainer_hours: float) -> None:
         state, behaviour = self.state, self.spec.behaviour
@@ -342,7 +347,7 @@ class TransitionModel(mesa.Model):
             behaviour.learning_overhead,
             self._by_profile,
             self._by_service,
-            self._adopted_pairs,
+            self._used_pairs,
         )
         recorder, row = self.recorder, self.week
         recorder.by_profile[row] = self._by_profile

@@ -108,16 +108,16 @@ def tally(
     overhead: float,
     by_profile: np.ndarray,
     by_service: np.ndarray,
-    adopted_pairs: np.ndarray,
+    used_pairs: np.ndarray,
 ) -> None:
-    """Fill the group totals (zeroed first): (P, M), (S, M) and adopted staff per (S, T).
+    """Fill the group totals (zeroed first): (P, M), (S, M), and staff using each (S, T) pair.
 
     Per-staff shares (adoption, trying, reverted, deployed) are over the staff
     member's target tools; processing time is :func:`tool_time` averaged likewise.
     """
     by_profile[:] = 0.0
     by_service[:] = 0.0
-    adopted_pairs[:] = 0.0
+    used_pairs[:] = 0.0
     n, n_tools = stage.shape
     for i in range(n):
         p, s = profile[i], service[i]
@@ -136,11 +136,12 @@ def tally(
             in_use = False
             if code == ADOPTED:
                 adopted += 1.0
-                adopted_pairs[s, t] += 1.0
                 in_use = live[i, t]
             elif code == TRYING:
                 trying += 1.0
                 in_use = live[i, t]
+            if in_use:
+                used_pairs[s, t] += 1.0
             elif code == REVERTED:
                 reverted += 1.0
             if live[i, t]:

@@ -70,8 +70,8 @@ class Levers(Record):
         ge=0,
         le=0.5,
         unit="share of staff",
-        doc="Share of staff appointed referents, who give first-level support in their service "
-        "and are trained first.",
+        doc="Share of staff appointed referents (at least one per service, rounded half up), "
+        "who give first-level support in their service and are trained first.",
         source=f"{STUDY}, section IV.C (first-level support by referents in every service)",
     )
     manager_backing: float = spec(
@@ -152,15 +152,15 @@ class Behaviour(Record):
         le=1,
         unit="proficiency 0-1",
         doc="Proficiency at which a staff member trying a tool counts as having adopted it.",
-        source=f"{STUDY}, brief (adoption is actual use and mastery); value: assumption",
+        source="assumption (adoption means actual use with some mastery, not availability)",
     )
     revert_rate: float = spec(
         0.03,
         ge=0,
         le=1,
         unit="1/week",
-        doc="Weekly probability of going back to paper for a tool at strain 1 with no "
-        "managerial backing and no proficiency.",
+        doc="Weekly probability of going back to paper for a tool at strain equal to the "
+        "high-strain threshold, with no managerial backing and no proficiency.",
         source=f"{STUDY}, section V.E (re-materialisation under managerial resistance); "
         "value: assumption",
     )
@@ -447,8 +447,8 @@ class Behaviour(Record):
         ge=0,
         lt=1,
         unit="share of processing time",
-        doc="Processing time saved on the tasks a tool covers once it is mastered, by SAMR "
-        "level (a tool's own time_saving overrides it).",
+        doc="Processing time saved on the tasks a tool covers at full proficiency, by SAMR "
+        "level (the saving grows with proficiency; a tool's own time_saving overrides it).",
         source=f"{STUDY}, section V.C (processing times divided by two or three)",
     )
     learning_overhead: float = spec(
@@ -456,7 +456,7 @@ class Behaviour(Record):
         ge=0,
         le=5,
         unit="share of processing time",
-        doc="Extra processing time while a tool is used but not yet mastered (extra data "
-        "entry and checks), fading with proficiency.",
+        doc="Extra processing time of a tool used at zero proficiency (extra data entry and "
+        "checks), fading in proportion to proficiency.",
         source=f"{STUDY}, section V.C (dematerialisation generates extra entry and checking work)",
     )

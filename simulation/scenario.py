@@ -151,14 +151,17 @@ class Organisation(Record):
         ge=0,
         le=1000,
         unit="ties per staff",
-        doc="Mean number of extra random ties of a staff member to other teams of the service.",
+        doc="Mean number of random ties drawn per staff member to other members of the same "
+        "service (a draw that repeats a team tie or an existing tie adds nothing, so the "
+        "realised number is a little lower).",
     )
     ties_across_services: float = spec(
         1.0,
         ge=0,
         le=1000,
         unit="ties per staff",
-        doc="Mean ties of a staff member to a related service, at relation weight 1.",
+        doc="Mean ties to a related service per member of the smaller of the two services, "
+        "at relation weight 1.",
     )
     peer_scope: Literal["network", "organisation"] = spec(
         "network",
@@ -312,11 +315,11 @@ class SmallStepsPlan(Record):
 
     pilot_service: str | None = spec(
         None,
-        doc="Service that pilots each tool; null picks, for each tool, the target "
-        "service with the most technophiles.",
+        doc="Service that pilots each tool it is a target of; null (or, for a tool not "
+        "meant for it, always) picks the tool's target service with the most technophiles.",
     )
     pilot_weeks: int = spec(
-        8, ge=0, le=1000, unit="weeks", doc="Weeks a pilot runs before the tool is extended."
+        8, ge=1, le=1000, unit="weeks", doc="Weeks a pilot runs before the tool is extended."
     )
     interval_weeks: int = spec(
         3,
@@ -343,19 +346,20 @@ class ShortCyclePlan(Record):
     services_per_increment: int = spec(
         4, ge=1, le=100_000, unit="services", doc="Services receiving a tool in one increment."
     )
-    adoption_gate: float = spec(
+    usage_gate: float = spec(
         0.25,
         ge=0,
         le=1,
         unit="share",
-        doc="Adoption reached in the last increment before the next one starts.",
+        doc="Share of the last increment's staff using its tool (trying it or having adopted "
+        "it) before the next increment starts.",
     )
     max_wait_weeks: int = spec(
         8,
         ge=1,
         le=1000,
         unit="weeks",
-        doc="Longest wait for the adoption gate before the next increment starts anyway.",
+        doc="Longest wait for the usage gate before the next increment starts anyway.",
     )
 
 

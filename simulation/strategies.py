@@ -11,7 +11,7 @@ du changement et de l'adaptation"):
 * ``small_steps``: one tool and one service at a time, a pilot first, then one
   service every few weeks; discreet;
 * ``short_cycle``: frequent small increments (a tool for a few services); the next
-  increment waits while the last one is under-adopted;
+  increment waits while too few of the last one's staff use the tool;
 * ``custom``: the explicit waves of the scenario file.
 """
 
@@ -29,8 +29,9 @@ NEVER = np.iinfo(np.int32).max
 DEFAULT_COMMUNICATION = {"big_bang": 1.0, "short_cycle": 0.6, "custom": 0.6, "small_steps": 0.3}
 DEFAULT_TRAINING_LEAD = 2
 
-AdoptionProbe = Callable[[np.ndarray], float]
-"""Returns the adoption share among the staff of the (service, tool) pairs in a mask."""
+UsageProbe = Callable[[np.ndarray], float]
+"""Returns the share of the staff of the (service, tool) pairs in a mask who use the tool
+(trying it or having adopted it)."""
 
 
 class RolloutPlan:
@@ -53,7 +54,7 @@ class RolloutPlan:
         self.training_lead = training_lead
         self.framing = framing
 
-    def advance(self, week: int, adoption_of: AdoptionProbe) -> np.ndarray:
+    def advance(self, week: int, usage_of: UsageProbe) -> np.ndarray:
         """Pairs going live at ``week`` (bool (S, T)); records their go-live week."""
         raise NotImplementedError
 
@@ -69,7 +70,7 @@ class FixedPlan(RolloutPlan):
         super().__init__(target=planned != NEVER, **kwargs)
         self.planned = planned
 
-    def advance(self, week: int, adoption_of: AdoptionProbe) -> np.ndarray:  # noqa: D102
+    def advance(self, week: int, usage_of: UsageProbe) -> np.ndarray:  # noqa: D102
         # "<=": pairs planned at week 0 (the state before the rollout) go live in week 1.
         due = (self.planned <= week) & (self.go_live == NEVER)
         self.go_live[due] = week
@@ -80,12 +81,13 @@ class FixedPlan(RolloutPlan):
 
 
 class GatedCycles(RolloutPlan):
-    """Increments every ``cycle`` weeks, each waiting for the last one's adoption.
+    """Increments every ``cycle`` weeks, each waiting for enough use of the last one.
 
     ``increments`` are disjoint masks of ``target`` (bool (S, T)), in rollout order.
     The next increment goes live once ``cycle`` weeks have passed since the last
-    one *and* adoption in the last one has reached ``gate`` (or ``max_wait`` weeks
-    have passed, so that a stalled increment cannot freeze the plan).
+    one *and* the share of the last one's staff using its tool has reached ``gate``
+    (or ``max_wait`` weeks have passed, so that a stalled increment cannot freeze the
+    plan).
     """
 
     def __init__(
@@ -107,12 +109,12 @@ class GatedCycles(RolloutPlan):
     def _next_due(self) -> int:
         return self.start if self.last_week is None else self.last_week + self.cycle
 
-    def advance(self, week: int, adoption_of: AdoptionProbe) -> np.ndarray:  # noqa: D102
+    def advance(self, week: int, usage_of: UsageProbe) -> np.ndarray:  # noqa: D102
         due = np.zeros_like(self.target)
         if self.done >= len(self.increments) or week < self._next_due():
             return due
         waiting = self.last_week is not None and week < self.last_week + self.max_wait
-        if waiting and adoption_of(self.increments[self.done - 1]) < self.gate:
+        if waiting and usage_of(self.increments[self.done - 1]) < self.gate:
             return due
         due = self.increments[self.done] & (self.go_live == NEVER)
         self.go_live[due] = week
@@ -171,7 +173,7 @@ def make_plan(scenario: Scenario, technophiles: np.ndarray) -> RolloutPlan:
             _increments(target, cycle.services_per_increment),
             start=start,
             cycle=cycle.cycle_weeks,
-            gate=cycle.adoption_gate,
+            gate=cycle.usage_gate,
             max_wait=cycle.max_wait_weeks,
             **common,
         )
@@ -194,7 +196,7 @@ def _small_steps(scenario: Scenario, target: np.ndarray, technophiles: np.ndarra
             pilot = max(services, key=lambda s: (technophiles[s], -s))
         services.remove(pilot)
         planned[pilot, t] = week
-        week += max(plan.pilot_weeks, 1)
+        week += plan.pilot_weeks
         for s in services:
             planned[s, t] = week
             week += plan.interval_weeks
@@ -234,7 +236,7 @@ def schedule_notes(scenario: Scenario) -> list[str]:
     Fixed plans are computed as they will run (small-steps pilots use the expected
     number of technophiles per service, which changes the order of services, not
     the number of go-lives); for short cycles the earliest possible week of each
-    increment (no waiting on the adoption gate) is used.
+    increment (no waiting on the usage gate) is used.
     """
     target = target_pairs(scenario)
     total = int(target.sum())

@@ -46,12 +46,13 @@ def default_runs() -> list[RunResult]:
     ("later", "earlier"), [("overwhelmed", "follower"), ("follower", "technophile")]
 )
 def test_less_digital_profiles_adopt_later(default_runs, later, earlier):
+    # Adopting later = a lower adoption curve: compare the areas under the curves
+    # (weeks to 50 % is too coarse here: it is an integer dominated by the plan).
     differences = [
-        r.summary["by_profile"][later]["weeks_to_50pct_adoption"]
-        - r.summary["by_profile"][earlier]["weeks_to_50pct_adoption"]
+        r.timeseries[f"adoption_{earlier}"].mean() - r.timeseries[f"adoption_{later}"].mean()
         for r in default_runs
     ]
-    assert_positive(differences, f"weeks to 50 % adoption, {later} minus {earlier}")
+    assert_positive(differences, f"mean adoption, {earlier} minus {later}")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from simulation import observation
 from simulation.mechanisms import (
     adoption,
     dropout,
@@ -743,7 +744,8 @@ def test_steady_strain_formula_and_fixed_point_without_rollout():
     vulnerability = np.array([0.6, 1.0, 1.5])
     backing = np.array([0.5, 0.2, 0.9])
     meaning = np.array([0.5, 0.5, 0.75])
-    steady = strain.steady_strain(vulnerability, backing, meaning, c)
+    team = np.array([0, 1, 2], dtype=np.int32)
+    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
     buffer = np.minimum(0.95, c.r_backing * backing + c.r_meaning * meaning)
     np.testing.assert_allclose(steady, vulnerability * c.baseline * (1 - buffer) / c.recovery)
 
@@ -757,9 +759,33 @@ def test_steady_strain_formula_and_fixed_point_without_rollout():
     np.testing.assert_allclose(state.strain, steady, rtol=1e-12)
 
 
+def test_steady_strain_with_contagion_is_a_fixed_point_of_the_update():
+    """With team contagion the initial strain must not drift before the rollout."""
+    c = STRAIN
+    team = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)  # a team of 3, one of 2, one alone
+    vulnerability = np.array([0.6, 1.0, 2.5, 1.5, 0.4, 1.2])
+    backing = np.full(6, 0.5)
+    meaning = np.full(6, 0.5)
+    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
+    state = strain_state(6, 1)
+    state.service[:] = 0
+    state.vulnerability[:] = vulnerability
+    state.meaning[:] = meaning
+    state.strain[:] = steady
+    run_strain(state, team, [1.0], [1.0], np.zeros(1), np.ones(1), np.full(1, 0.5), c)
+    np.testing.assert_allclose(state.strain, steady, rtol=1e-10)
+    # Contagion pulls team-mates together, relative to their own equilibria.
+    alone = strain.steady_strain(
+        vulnerability, backing, meaning, team, 3, c._replace(contagion=0.0)
+    )
+    assert steady[2] < alone[2] and steady[0] > alone[0]
+    assert steady[5] == pytest.approx(alone[5])  # nobody to catch it from
+
+
 def test_steady_strain_is_zero_without_recovery():
     c = STRAIN._replace(recovery=0.0)
-    steady = strain.steady_strain(np.ones(2), np.zeros(2), np.zeros(2), c)
+    team = np.zeros(2, dtype=np.int32)
+    steady = strain.steady_strain(np.ones(2), np.zeros(2), np.zeros(2), team, 1, c)
     assert steady.tolist() == [0.0, 0.0]
 
 
@@ -998,7 +1024,8 @@ def test_tool_time_equation():
     assert efficiency.tool_time(True, 0.4, 0.5, 0.3) == pytest.approx(1 - 0.5 * 0.4 + 0.3 * 0.6)
 
 
-def test_processing_time_is_mean_over_target_tools():
+def test_processing_time_index_is_mean_over_target_tools():
+    """Through the weekly tally: each staff member is alone in a service group."""
     stage = np.array(
         [
             [ADOPTED, TRYING, REVERTED],
@@ -1020,6 +1047,29 @@ def test_processing_time_is_mean_over_target_tools():
     expected0 = (time(0.9, 0.55) + time(0.2, 0.3) + 1.0) / 3
     # Staff 1: tool 1 not a target (ignored); tool 2 adopted but not live -> paper.
     expected1 = (time(0.5, 0.55) + 1.0) / 2
-    for i, expected in enumerate([expected0, expected1, 1.0]):
-        got = efficiency.processing_time(i, stage, proficiency, live, target, saving, overhead)
-        assert got == pytest.approx(expected)
+    n_measures = len(observation.MEASURES)
+    by_profile = np.zeros((3, n_measures))
+    by_service = np.zeros((3, n_measures))
+    used = np.zeros((3, 3))
+    observation.tally(
+        np.zeros(3, dtype=np.int8),
+        np.arange(3, dtype=np.int32),
+        np.ones(3, dtype=bool),
+        target,
+        live,
+        stage,
+        proficiency,
+        np.zeros(3),
+        1.0,
+        0.8,
+        saving,
+        overhead,
+        by_profile,
+        by_service,
+        used,
+    )
+    times = by_service[:, observation.TIME]
+    assert times[0] == pytest.approx(expected0)
+    assert times[1] == pytest.approx(expected1)
+    # Staff 2 has no target tool: no processing-time index, counted nowhere.
+    assert by_service[2, observation.WITH_TARGETS] == 0 and times[2] == 0

@@ -184,3 +184,22 @@ def test_every_shipped_scenario_runs(path):
     assert len(table) == scenario.horizon_weeks + 1
     assert table["deployed"].iloc[-1] > 0, "some tool goes live"
     assert 0 <= result.summary["adoption_final"] <= 1
+
+
+def test_nothing_moves_before_the_rollout():
+    """The initial strain is the pre-rollout fixed point: no drift, no departures."""
+    scenario = Scenario().override(
+        {
+            "organisation.total_staff": 300,
+            "horizon_weeks": 20,
+            "rollout.strategy": "custom",
+            "rollout.training_lead_weeks": 0,
+            "rollout.waves": [{"week": 20}],
+        }
+    )
+    model = TransitionModel(scenario, rng=3)
+    initial = model.state.strain.copy()
+    for _ in range(19):
+        model.step()
+    np.testing.assert_allclose(model.state.strain, initial, rtol=1e-9)
+    assert model.state.active.all()

@@ -3,7 +3,7 @@
 Plans are built from small scenarios (five services ``a``-``e``, three tools) with
 ``Scenario().override``, then asked week by week, as the model does, which pairs go
 live and which are open to training. Expected schedules are worked out by hand in
-the tests from each strategy's rules. Short-cycle gates are driven by fake adoption
+the tests from each strategy's rules. Short-cycle gates are driven by fake usage
 probes that return a fixed share.
 """
 
@@ -234,7 +234,7 @@ def test_small_steps_pilot_service_setting():
     assert first == {0: "c", 1: "b", 2: "e"}
 
 
-@pytest.mark.parametrize(("pilot_weeks", "interval"), [(8, 3), (0, 1), (2, 5), (1, 1)])
+@pytest.mark.parametrize(("pilot_weeks", "interval"), [(8, 3), (2, 5), (1, 1)])
 def test_small_steps_one_pair_at_a_time_with_pilot_and_interval_spacing(pilot_weeks, interval):
     scenario = Scenario(horizon_weeks=400).override(
         {
@@ -266,7 +266,7 @@ def test_small_steps_one_pair_at_a_time_with_pilot_and_interval_spacing(pilot_we
         assert order[0] == best
         gaps = np.diff(tool_weeks)
         if gaps.size:
-            assert gaps[0] == max(pilot_weeks, 1)
+            assert gaps[0] == pilot_weeks
             assert np.all(gaps[1:] == interval)
         previous_end = tool_weeks[-1]
 
@@ -290,7 +290,7 @@ def short_cycle(probe_share=None, **changes) -> GatedCycles:
         "rollout.short_cycle.services_per_increment": 2,
         "rollout.short_cycle.cycle_weeks": 4,
         "rollout.short_cycle.max_wait_weeks": 8,
-        "rollout.short_cycle.adoption_gate": 0.25,
+        "rollout.short_cycle.usage_gate": 0.25,
         **changes,
     }
     plan = make_plan(small_scenario(**changes), TECHNOPHILES)
@@ -363,7 +363,7 @@ def test_short_cycle_next_increment_goes_as_soon_as_the_gate_opens():
 
     def probe(pairs):
         calls.append(pairs.copy())
-        # Adoption reaches the gate two weeks after the cycle would allow (week 10),
+        # Usage reaches the gate two weeks after the cycle would allow (week 10),
         # then at once for the next increments.
         return 0.3 if len(calls) >= 3 else 0.1
 

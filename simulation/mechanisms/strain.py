@@ -4,7 +4,7 @@ Following the Job Demands-Resources model (Demerouti et al. 2001) and the
 technostress creators and inhibitors of Tarafdar et al. (2007), each active staff
 member's strain ``S`` evolves weekly as
 
-    S <- S + v_i * D_i * (1 - R_i) - recovery * S + contagion * (mean_nb(S) - S)
+    S <- max(0, S + v_i * D_i * (1 - R_i) - recovery * S + contagion * (mean_nb(S) - S))
 
 Demands (the three RPS sources of CNFPT 2018, section VI.C, plus overload cascades):
 
@@ -145,7 +145,7 @@ def update_strain(
         if colleagues > 0.0:
             mean_colleagues = (team_strain[team[i]] - strain[i]) / colleagues
             value += c.contagion * (mean_colleagues - strain[i])
-        next_strain[i] = max(0.0, value)
+        next_strain[i] = max(0.0, value)  # strain is never negative
     for i in range(n):
         strain[i] = next_strain[i]
         if active[i] and strain[i] > c.high:
@@ -155,15 +155,42 @@ def update_strain(
 
 
 def steady_strain(
-    vulnerability: np.ndarray, backing: np.ndarray, meaning: np.ndarray, c: StrainCoefficients
+    vulnerability: np.ndarray,
+    backing: np.ndarray,
+    meaning: np.ndarray,
+    team: np.ndarray,
+    n_teams: int,
+    c: StrainCoefficients,
+    tolerance: float = 1e-12,
 ) -> np.ndarray:
-    """Strain before any rollout: the fixed point of the update under baseline demand.
+    """Strain before any rollout: the fixed point of the weekly update under baseline demand.
 
-        S* = v_i * baseline * (1 - R_i) / recovery      (0 if recovery is 0)
+    With no live tool, no training and no help, the update keeps S unchanged when
 
-    ``backing`` and ``meaning`` are per staff member here.
+        S_i = (b_i + contagion * m_i(S)) / (recovery + contagion)
+        b_i = v_i * baseline * (1 - R_i)
+
+    with ``m_i(S)`` the mean strain of i's team-mates (``S_i = b_i / recovery`` for
+    staff alone in their team). The map is a contraction (factor
+    contagion / (recovery + contagion) < 1), so iterating it converges. ``backing``
+    and ``meaning`` are per staff member here. Zero if recovery is zero.
     """
     if c.recovery <= 0:
         return np.zeros_like(vulnerability)
     buffer = np.minimum(0.95, c.r_backing * backing + c.r_meaning * meaning)
-    return vulnerability * c.baseline * (1.0 - buffer) / c.recovery
+    own = vulnerability * c.baseline * (1.0 - buffer)
+    strain = own / c.recovery
+    if c.contagion <= 0:
+        return strain
+    size = np.bincount(team, minlength=n_teams)[team]
+    has_mates = size > 1
+    for _ in range(1000):
+        totals = np.bincount(team, weights=strain, minlength=n_teams)[team]
+        mates = np.where(has_mates, (totals - strain) / np.maximum(size - 1, 1), 0.0)
+        updated = np.where(
+            has_mates, (own + c.contagion * mates) / (c.recovery + c.contagion), own / c.recovery
+        )
+        if np.max(np.abs(updated - strain)) < tolerance:
+            return updated
+        strain = updated
+    return strain
