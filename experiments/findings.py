@@ -26,10 +26,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulation import Scenario
+from simulation.executors import process_pool
 from simulation.loading import load_scenario
 from simulation.outcomes import flatten
 from simulation.profiles import PROFILES
-from simulation.runner import process_pool
 from simulation.seeds import run_seed
 from simulation.statistics import mean_ci
 

@@ -22,18 +22,13 @@ from typing import Any
 import pandas as pd
 
 from simulation.loading import dump_scenario, load_scenario, read_yaml
-from simulation.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY, flatten
-from simulation.profiles import PROFILES
+from simulation.outcomes import flat_outcome_names, flatten
 from simulation.runner import RunResult, run_tasks
 from simulation.scenario import Scenario
 from simulation.schema import Record, ScenarioError, spec
 from simulation.statistics import mean_ci
 
-FLAT_OUTCOMES: tuple[str, ...] = (
-    OUTCOMES
-    + ORGANISATION_ONLY
-    + tuple(f"{key}_{p}" for key in OUTCOMES + PROFILE_ONLY for p in PROFILES)
-)
+FLAT_OUTCOMES: tuple[str, ...] = flat_outcome_names()
 """Outcome names a target may use: the keys of :func:`simulation.outcomes.flatten`."""
 
 

@@ -187,6 +187,43 @@ def tally(
         )
 
 
+ORGANISATION_MEASURES: tuple[str, ...] = (
+    "active_staff",
+    "adoption",
+    "trying",
+    "reverted",
+    "deployed",
+    "dropout",
+    "strain_mean",
+    "rps_high_share",
+    "processing_time_index",
+    "mastered_share",
+    "processing_time_index_mastered",
+)
+"""Organisation-level measures of the weekly table."""
+
+PROFILE_MEASURES: tuple[str, ...] = (
+    "active_staff",
+    "adoption",
+    "dropout",
+    "strain_mean",
+    "rps_high_share",
+    "processing_time_index",
+    "mastered_share",
+)
+"""Measures of the weekly table also given per profile (``<measure>_<profile>``)."""
+
+SERVICE_MEASURES: tuple[str, ...] = ("adoption", "strain_mean", "rps_high_share", "dropout")
+"""Measures of the weekly table also given per service (``<measure>@<service>``)."""
+
+WEEKLY_ORGANISATION_COLUMNS: tuple[str, ...] = (
+    ORGANISATION_MEASURES
+    + tuple(f"{m}_{p}" for m in PROFILE_MEASURES for p in PROFILES)
+    + ("training_hours", "trainer_hours", "go_lives")
+)
+"""Columns of the weekly table that do not depend on the organisation's services."""
+
+
 class WeeklyRecorder:
     """Preallocated weekly records of one run, turned into a table at the end.
 
@@ -217,34 +254,14 @@ class WeeklyRecorder:
             for k, label in enumerate(labels):
                 columns[f"{name}{sep}{label}"] = measure(name, groups[:, k, :])
 
-        for name in (
-            "active_staff",
-            "adoption",
-            "trying",
-            "reverted",
-            "deployed",
-            "dropout",
-            "strain_mean",
-            "rps_high_share",
-            "processing_time_index",
-            "mastered_share",
-            "processing_time_index_mastered",
-        ):
+        for name in ORGANISATION_MEASURES:
             columns[name] = measure(name, total)
-        for name in (
-            "active_staff",
-            "adoption",
-            "dropout",
-            "strain_mean",
-            "rps_high_share",
-            "processing_time_index",
-            "mastered_share",
-        ):
+        for name in PROFILE_MEASURES:
             add(name, prof, PROFILES, "_")
         columns["training_hours"] = self.training_hours[:rows]
         columns["trainer_hours"] = self.trainer_hours[:rows]
         columns["go_lives"] = self.go_lives[:rows]
-        for name in ("adoption", "strain_mean", "rps_high_share", "dropout"):
+        for name in SERVICE_MEASURES:
             add(name, svc, self.service_names, "@")
         return pd.DataFrame(columns)
 

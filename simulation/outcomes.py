@@ -59,6 +59,15 @@ PROFILE_ONLY: tuple[str, ...] = ("staff_share",)
 """Outcomes reported per profile only."""
 
 
+def flat_outcome_names() -> tuple[str, ...]:
+    """Every key of :func:`flatten` (organisation level, then ``<outcome>_<profile>``)."""
+    return (
+        OUTCOMES
+        + ORGANISATION_ONLY
+        + tuple(f"{key}_{p}" for key in OUTCOMES + PROFILE_ONLY for p in PROFILES)
+    )
+
+
 def weeks_to(adoption: pd.Series, weeks: pd.Series, level: float) -> int | None:
     """First week at which ``adoption`` reaches ``level``, or None if it never does."""
     reached = np.flatnonzero(adoption.to_numpy() >= level)

@@ -3,7 +3,10 @@
 A results folder holds:
 
 * ``summary.json``: the run's summary, or per strategy each outcome's mean, ci_low,
-  ci_high and n (see :meth:`simulation.runner.Comparison.summary`);
+  ci_high and n (see :meth:`simulation.runner.Comparison.summary`), and the paired
+  differences between strategies;
+* ``paired.csv`` (comparison): the paired differences between strategies, one row per
+  pair of strategies and outcome (mean, ci_low, ci_high, n);
 * ``timeseries.parquet`` and ``timeseries.csv``: the weekly table (stacked with
   ``strategy`` and ``replication`` columns for a comparison);
 * ``runs.csv`` (comparison): one row per run with its seed and flat summary;
@@ -88,17 +91,20 @@ def write_comparison(
     from simulation.plotting import plot_comparison
 
     folder = Path(folder)
+    paired = comparison.paired_differences()
     summary = {
         "scenario": comparison.scenario.name,
         "replications": comparison.replications,
         "root_seed": comparison.root_seed,
         "confidence_level": 0.95,
         "strategies": comparison.summary(),
+        "paired_differences": json.loads(paired.to_json(orient="records")),
     }
     _write_json(folder / "summary.json", summary)
     table = comparison.timeseries()
     _write_table(folder / "timeseries", table)
     comparison.runs_table().to_csv(folder / "runs.csv", index=False)
+    paired.to_csv(folder / "paired.csv", index=False)
     schedules = [
         run.schedule.assign(strategy=run.strategy, replication=run.replication)
         for run in comparison.runs

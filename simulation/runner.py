@@ -10,14 +10,19 @@ same results serially or in parallel.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 
 import pandas as pd
 
-from simulation.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY, flatten
+from simulation.outcomes import (
+    ORGANISATION_ONLY,
+    OUTCOMES,
+    PROFILE_ONLY,
+    flat_outcome_names,
+    flatten,
+)
 from simulation.profiles import PROFILES
 from simulation.scenario import STRATEGIES, Scenario
 from simulation.seeds import describe, run_seed
@@ -136,6 +141,40 @@ class Comparison:
         first = ["strategy", "replication"]
         return table[first + [c for c in table.columns if c not in first]]
 
+    def paired_differences(self, level: float = 0.95) -> pd.DataFrame:
+        """Differences between strategies, replication by replication, with intervals.
+
+        Returns:
+            Long table: level_a, level_b (strategies), outcome, mean, ci_low, ci_high, n.
+        """
+        from simulation.statistics import paired_differences
+
+        runs = self.runs_table()
+        outcomes = [c for c in flat_outcome_names() if c in runs]
+        return paired_differences(runs, "strategy", outcomes, level=level)
+
+    def replications_needed(self, precision: dict[str, float]) -> int:
+        """Replications per strategy for every 95 % half-width in ``precision``.
+
+        The half-width shrinks like 1/sqrt(n): n (h / target)^2, plus 10 %.
+        """
+        from math import ceil
+
+        summary = self.summary()
+        needed = self.replications
+        for strategy in self.strategies:
+            for outcome, target in precision.items():
+                stat = summary[strategy].get(outcome) or _by_profile_stat(
+                    summary[strategy], outcome
+                )
+                if stat is None or stat["n"] < 2:
+                    continue
+                half = (stat["ci_high"] - stat["ci_low"]) / 2
+                if half > target:
+                    wanted = ceil(1.1 * self.replications * (half / target) ** 2)
+                    needed = max(needed, wanted, self.replications + 1)
+        return needed
+
     def summary(self, level: float = 0.95) -> dict:
         """Per strategy, each outcome's mean and confidence interval over replications.
 
@@ -167,7 +206,11 @@ def compare_strategies(
     replications: int = 20,
     seed: int | None = None,
     workers: int = 1,
+    scheduler: str | None = None,
+    precision: dict[str, float] | None = None,
+    max_replications: int | None = None,
     on_done: Callable[[RunResult], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> Comparison:
     """Run every strategy ``replications`` times with common random numbers.
 
@@ -178,7 +221,13 @@ def compare_strategies(
         seed: Root seed; default the scenario's ``seed``.
         workers: 1 runs in this process; more uses that many worker processes.
             Results are identical either way.
+        scheduler: A Dask scheduler address (or ``"local"``) instead of local workers.
+        precision: Outcome -> largest acceptable half-width of its 95 % interval: more
+            replications are added (to every strategy, keeping the pairing) until each
+            strategy meets every target, or ``max_replications`` is reached.
+        max_replications: Cap with ``precision`` (default 10 x ``replications``).
         on_done: Called with each finished run (e.g. to advance a progress bar).
+        on_plan: Called with the number of runs about to start.
     """
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
@@ -187,28 +236,45 @@ def compare_strategies(
         raise ValueError("replications must be at least 1")
     root = scenario.seed if seed is None else int(seed)
     variants = {s: scenario.with_strategy(s) for s in strategies}
-    tasks = [(variants[s], r, root) for s in strategies for r in range(replications)]
-    results = run_tasks(tasks, workers=workers, on_done=on_done)
-    return Comparison(scenario, tuple(strategies), replications, root, tuple(results))
+    cap = max_replications or 10 * replications
+    results: list[RunResult] = []
+    done, target = 0, replications
+    while target > done:
+        tasks = [(variants[s], r, root) for s in strategies for r in range(done, target)]
+        if on_plan:
+            on_plan(len(tasks))
+        results += run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_done)
+        done = target
+        if precision:
+            partial = Comparison(scenario, tuple(strategies), done, root, tuple(results))
+            target = min(cap, partial.replications_needed(precision))
+    results.sort(key=lambda run: (strategies.index(run.strategy), run.replication))
+    return Comparison(scenario, tuple(strategies), done, root, tuple(results))
 
 
 def run_tasks(
     tasks: Sequence[tuple[Scenario, int, int]],
     *,
     workers: int = 1,
+    scheduler: str | None = None,
     on_done: Callable[[RunResult], None] | None = None,
 ) -> list[RunResult]:
-    """Run ``(scenario, replication, root_seed)`` tasks; results in task order."""
-    if workers <= 1 or len(tasks) <= 1:
-        results = []
-        for task in tasks:
-            results.append(_run_task(task))
-            if on_done:
-                on_done(results[-1])
-        return results
-    with process_pool(min(workers, len(tasks))) as pool:
-        futures = {pool.submit(_run_task, task): k for k, task in enumerate(tasks)}
-        ordered: list[RunResult | None] = [None] * len(tasks)
+    """Run ``(scenario, replication, root_seed)`` tasks; results in task order.
+
+    Args:
+        tasks: The runs.
+        workers: Local worker processes (1: in this process).
+        scheduler: A Dask scheduler address (or ``"local"``) instead of local workers.
+        on_done: Called with each finished run, in completion order.
+    """
+    from simulation.executors import open_executor
+
+    if not tasks:
+        return []
+    workers = 1 if len(tasks) == 1 and not scheduler else min(workers, len(tasks))
+    ordered: list[RunResult | None] = [None] * len(tasks)
+    with open_executor(workers, scheduler) as executor:
+        futures = {executor.submit(_run_task, task): k for k, task in enumerate(tasks)}
         for future in as_completed(futures):
             ordered[futures[future]] = future.result()
             if on_done:
@@ -216,6 +282,10 @@ def run_tasks(
     return ordered  # type: ignore[return-value]
 
 
-def process_pool(workers: int) -> Executor:
-    """A pool of ``workers`` processes started with ``spawn`` (what Mesa requires)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+def _by_profile_stat(entry: dict, flat_name: str) -> dict | None:
+    """The statistic of a flat per-profile outcome name (e.g. dropout_share_overwhelmed)."""
+    for profile, stats in entry["by_profile"].items():
+        suffix = f"_{profile}"
+        if flat_name.endswith(suffix) and flat_name[: -len(suffix)] in stats:
+            return stats[flat_name[: -len(suffix)]]
+    return None

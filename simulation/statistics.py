@@ -11,9 +11,10 @@ many did.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 
@@ -41,3 +42,80 @@ def mean_ci(values: Iterable[float | None], level: float = 0.95) -> dict[str, fl
 
 def _is_nan(value: float) -> bool:
     return isinstance(value, float) and math.isnan(value)
+
+
+def summarize_points(
+    runs: pd.DataFrame, outcomes: Sequence[str], factors: Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """Per point and outcome: mean, confidence interval and number of runs with a value.
+
+    Args:
+        runs: One row per run, with ``point``, the factor columns and the outcomes;
+            failed runs (``status`` other than ``ok``) are left out.
+        outcomes: Outcome columns to summarise.
+        factors: Factor columns to carry into the result.
+        level: Confidence level.
+
+    Returns:
+        Long table: point, factors..., outcome, mean, ci_low, ci_high, n.
+    """
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    rows = []
+    for point, group in ok.groupby("point", sort=True):
+        first = group.iloc[0]
+        for outcome in outcomes:
+            stat = mean_ci(_values(group[outcome]), level)
+            rows.append(
+                {"point": point, **{f: first[f] for f in factors}, "outcome": outcome, **stat}
+            )
+    return pd.DataFrame(
+        rows, columns=["point", *factors, "outcome", "mean", "ci_low", "ci_high", "n"]
+    )
+
+
+def paired_differences(
+    runs: pd.DataFrame,
+    factor: str,
+    outcomes: Sequence[str],
+    by: Sequence[str] = (),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Differences between levels of ``factor``, paired by replication (common random numbers).
+
+    For every combination of the ``by`` columns and every pair of levels (a, b) of
+    ``factor`` (in order of appearance), the difference a - b of each outcome is taken
+    replication by replication, then summarised. Pairing removes the variation the two
+    levels share, so these intervals are much tighter than those of the two means.
+
+    Returns:
+        Long table: by..., level_a, level_b, outcome, mean, ci_low, ci_high, n.
+    """
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    levels = list(dict.fromkeys(ok[factor]))
+    groups = ok.groupby(list(by), sort=False, dropna=False) if by else [((), ok)]
+    rows = []
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        indexed = {lvl: g.set_index("replication") for lvl, g in group.groupby(factor, sort=False)}
+        for i, a in enumerate(levels):
+            for b in levels[i + 1 :]:
+                if a not in indexed or b not in indexed:
+                    continue
+                for outcome in outcomes:
+                    diff = (indexed[a][outcome] - indexed[b][outcome]).dropna()
+                    rows.append(
+                        {
+                            **dict(zip(by, key, strict=True)),
+                            "level_a": a,
+                            "level_b": b,
+                            "outcome": outcome,
+                            **mean_ci(diff.tolist(), level),
+                        }
+                    )
+    return pd.DataFrame(
+        rows, columns=[*by, "level_a", "level_b", "outcome", "mean", "ci_low", "ci_high", "n"]
+    )
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in series]

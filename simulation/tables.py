@@ -99,3 +99,49 @@ def calibration_table(targets) -> str:
             ]
         )
     return _grid(header, rows)
+
+
+def paired_table(
+    paired,
+    outcomes: tuple[str, ...] = (
+        "adoption_final",
+        "weeks_to_50pct_adoption",
+        "dropout_share",
+        "rps_peak_share",
+        "rps_high_person_weeks",
+        "efficiency_gain",
+    ),
+) -> str:
+    """Paired differences between strategies: one row per outcome, one column per pair."""
+    pairs = list(dict.fromkeys(zip(paired["level_a"], paired["level_b"], strict=True)))
+    header = ["difference (mean [95 % CI])"] + [
+        f"{a.replace('_', ' ')} - {b.replace('_', ' ')}" for a, b in pairs
+    ]
+    rows = []
+    for outcome in outcomes:
+        label, kind = LABELS[outcome]
+        kind = "points" if kind == "percent" else kind
+        cells = [label]
+        for a, b in pairs:
+            match = paired[
+                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == outcome)
+            ]
+            if match.empty or match.iloc[0]["n"] == 0:
+                cells.append("–")
+                continue
+            stat = match.iloc[0]
+            cells.append(
+                f"{_signed(stat['mean'], kind)} [{_signed(stat['ci_low'], kind)}, "
+                f"{_signed(stat['ci_high'], kind)}]"
+            )
+        rows.append(cells)
+    return _grid(header, rows)
+
+
+def _signed(value: float, kind: str) -> str:
+    """A difference with its sign: percentage points for shares."""
+    if kind == "points":
+        return f"{100 * value:+.1f} pt"
+    if kind in ("weeks", "count"):
+        return f"{value:+,.0f}"
+    return f"{value:+.2f}"
