@@ -214,7 +214,9 @@ def compare(
     except click.BadParameter as error:
         error.param_hint = "'--strategies'"
         raise
-    targets = _precision(precision)
+    from simulation.cli_sweep import parse_precision
+
+    targets = parse_precision(precision)
     try:
         spec = _scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
@@ -263,208 +265,6 @@ def compare(
         click.echo(paired_table(comparison.paired_differences()))
     write_comparison(comparison, folder, command=_command_line(), wall_s=wall)
     click.echo(f"\nResults written to {folder}")
-
-
-def _precision(values: tuple[str, ...]) -> dict[str, float]:
-    """Parse ``OUTCOME=HALFWIDTH`` options."""
-    from simulation.outcomes import flat_outcome_names
-
-    targets = {}
-    for value in values:
-        name, _, width = value.partition("=")
-        if name not in flat_outcome_names():
-            close = difflib.get_close_matches(name, flat_outcome_names(), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise click.BadParameter(f"unknown outcome {name!r}{hint}", param_hint="'--precision'")
-        try:
-            targets[name] = float(width)
-        except ValueError:
-            raise click.BadParameter(
-                f"expected OUTCOME=HALFWIDTH, got {value!r}", param_hint="'--precision'"
-            ) from None
-        if not targets[name] > 0:
-            raise click.BadParameter("the half-width must be positive", param_hint="'--precision'")
-    return targets
-
-
-@main.command()
-@click.argument("experiment_file")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False),
-    help="Results folder (new or empty; with --resume, the sweep's folder).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Local worker processes (default: one per core; 1 runs serially).",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
-)
-@click.option(
-    "--resume", is_flag=True, help="Continue the sweep in --out: run only what is missing."
-)
-@click.option("--dry-run", is_flag=True, help="Check the experiment and list what would run.")
-@click.option(
-    "--precision",
-    multiple=True,
-    metavar="OUTCOME=HALFWIDTH",
-    help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
-    "on each side of the mean (repeatable).",
-)
-@click.option(
-    "--max-replications",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Cap on replications per point with --precision (default 10 x the file's).",
-)
-def sweep(
-    experiment_file, out, workers, scheduler, resume, dry_run, precision, max_replications
-) -> None:
-    """Run every point of EXPERIMENT_FILE, with replications, into a Parquet dataset.
-
-    Runs are saved as they finish; a sweep interrupted at any moment continues with
-    --resume. Exit status 1 if some runs failed (their errors are in runs.csv).
-    """
-    from pathlib import Path
-
-    from tqdm import tqdm
-
-    from simulation.executors import default_workers, open_executor
-    from simulation.experiment import load_experiment
-    from simulation.results import manifest, new_results_dir
-    from simulation.sweep import export_tables, kept_outcomes, points_table, run_experiment
-    from simulation.sweep_store import SweepStore
-
-    targets = _precision(precision)
-    try:
-        experiment, points = load_experiment(experiment_file)
-    except ScenarioError as error:
-        _fail(error)
-    n_runs = len(points) * experiment.replications
-    click.echo(
-        f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
-        f"{n_runs:,} runs (root seed {experiment.seed})"
-    )
-    if dry_run:
-        table = points_table(points)
-        click.echo(table.head(20).to_string(index=False))
-        if len(table) > 20:
-            click.echo(f"... and {len(table) - 20} more points")
-        return
-    if resume and not out:
-        raise click.UsageError("--resume needs the --out folder of the sweep to continue")
-    folder = Path(out) if out else new_results_dir("sweep")
-    try:
-        if resume:
-            store = SweepStore.resume(folder, Path(experiment_file), _command_line())
-        else:
-            info = manifest(_command_line(), 0.0, {"root_seed": experiment.seed})
-            info.pop("wall_s")  # each session records its own times
-            store = SweepStore.create(
-                folder,
-                Path(experiment_file),
-                points_table(points),
-                kept_outcomes(experiment),
-                experiment.weekly,
-                info,
-                command=_command_line(),
-            )
-    except ScenarioError as error:
-        _fail(error)
-    n_workers = workers or default_workers()
-    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
-    failures = 0
-
-    def on_record(record: dict) -> None:
-        nonlocal failures
-        failures += record["status"] != "ok"
-        bar.set_postfix(failed=failures, refresh=False)
-        bar.update()
-
-    def on_plan(count: int) -> None:
-        bar.total = (bar.total or 0) + count
-        bar.refresh()
-
-    start = time.perf_counter()
-    try:
-        with open_executor(n_workers, scheduler) as executor:
-            report = run_experiment(
-                experiment,
-                points,
-                store,
-                executor,
-                window=4 * n_workers,
-                precision=targets,
-                max_replications=max_replications,
-                on_record=on_record,
-                on_plan=on_plan,
-            )
-    except KeyboardInterrupt:
-        bar.close()
-        store.close("interrupted")
-        click.echo(
-            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
-            err=True,
-        )
-        sys.exit(130)
-    bar.close()
-    store.close("complete" if report.failures == 0 else "complete with failures")
-    tables = export_tables(store, experiment, points)
-    wall = time.perf_counter() - start
-    runs = tables["runs"]
-    failed = int((runs["status"] != "ok").sum())
-    click.echo(
-        f"\n{report.runs_done:,} runs in {wall:.1f} s ({report.runs_before:,} already done); "
-        f"{len(runs):,} runs saved, {failed} failed"
-    )
-    click.echo(_sweep_table(tables["summary"]))
-    click.echo(f"\nResults written to {folder}")
-    if failed:
-        click.echo(f"{failed} runs failed: see the error column of {folder / 'runs.csv'}", err=True)
-        sys.exit(1)
-
-
-def _cell_text(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def _sweep_table(
-    summary, outcomes=("adoption_final", "dropout_share", "rps_peak_share"), rows=20
-) -> str:
-    """A compact view of the per-point summary: a few outcomes, mean [95 % CI]."""
-    from simulation.tables import LABELS, fmt
-
-    shown = [o for o in outcomes if o in set(summary["outcome"])]
-    if not shown:
-        return ""
-    factors = [
-        c
-        for c in summary.columns
-        if c not in {"point", "outcome", "mean", "ci_low", "ci_high", "n"}
-    ]
-    wide = []
-    for point, group in summary.groupby("point", sort=True):
-        cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
-        for o in shown:
-            stat = group[group["outcome"] == o].iloc[0]
-            kind = LABELS.get(o, (o, "number"))[1]
-            low, high = fmt(stat["ci_low"], kind), fmt(stat["ci_high"], kind)
-            cells[o] = f"{fmt(stat['mean'], kind)} [{low}, {high}]"
-        wide.append(cells)
-    header = ["point", *factors, *shown]
-    lines = [[row[h] for h in header] for row in wide[:rows]]
-    from simulation.tables import _grid
-
-    text = _grid(header, lines)
-    if len(wide) > rows:
-        text += f"\n... {len(wide) - rows} more points in summary.csv"
-    return "\n" + text
 
 
 @main.command()
@@ -579,3 +379,7 @@ def bench(staff, weeks, as_json) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# The sweep and sensitivity commands live in their own module; importing it registers them.
+from simulation import cli_sweep  # noqa: E402, F401

@@ -1,0 +1,375 @@
+"""The ``transnum sweep`` and ``transnum sensitivity`` commands (registered on ``main``)."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from simulation.cli import _command_line, _fail, main
+from simulation.schema import ScenarioError
+
+
+def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
+    """Parse ``OUTCOME=HALFWIDTH`` options."""
+    from simulation.outcomes import flat_outcome_names
+
+    targets = {}
+    for value in values:
+        name, _, width = value.partition("=")
+        if name not in flat_outcome_names():
+            close = difflib.get_close_matches(name, flat_outcome_names(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(f"unknown outcome {name!r}{hint}", param_hint="'--precision'")
+        try:
+            targets[name] = float(width)
+        except ValueError:
+            raise click.BadParameter(
+                f"expected OUTCOME=HALFWIDTH, got {value!r}", param_hint="'--precision'"
+            ) from None
+        if not targets[name] > 0:
+            raise click.BadParameter("the half-width must be positive", param_hint="'--precision'")
+    return targets
+
+
+_RUN_OPTIONS = [
+    click.option(
+        "--out",
+        type=click.Path(file_okay=False),
+        help="Results folder (new or empty; with --resume, the folder to continue).",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Local worker processes (default: one per core; 1 runs serially).",
+    ),
+    click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
+    ),
+    click.option("--resume", is_flag=True, help="Continue the run in --out: only what is missing."),
+]
+
+
+def run_options(command):
+    """Decorate a command with the options shared by sweep and sensitivity."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _load(experiment_file: str, kind: str = "sweep"):
+    from simulation.experiment import load_experiment
+
+    try:
+        return load_experiment(experiment_file)
+    except ScenarioError as error:
+        _fail(error)
+
+
+def _session(
+    experiment_file: str,
+    experiment,
+    points,
+    *,
+    kind: str,
+    out,
+    workers,
+    scheduler,
+    resume,
+    precision=None,
+    max_replications=None,
+    extra: dict | None = None,
+):
+    """Open (or resume) the results folder, run what is missing, export the tables.
+
+    Returns the store, the exported tables and the session's wall time; exits with
+    status 130 on Ctrl-C (everything finished is saved).
+    """
+    from tqdm import tqdm
+
+    from simulation.executors import default_workers, open_executor
+    from simulation.results import manifest, new_results_dir
+    from simulation.sweep import export_tables, kept_outcomes, points_table, run_experiment
+    from simulation.sweep_store import SweepStore
+
+    if resume and not out:
+        raise click.UsageError("--resume needs the --out folder to continue")
+    folder = Path(out) if out else new_results_dir(kind)
+    try:
+        if resume:
+            store = SweepStore.resume(folder, Path(experiment_file), _command_line())
+        else:
+            info = manifest(_command_line(), 0.0, {"root_seed": experiment.seed})
+            info.pop("wall_s")  # each session records its own times
+            info.update(extra or {})
+            store = SweepStore.create(
+                folder,
+                Path(experiment_file),
+                points_table(points),
+                kept_outcomes(experiment),
+                experiment.weekly,
+                info,
+                command=_command_line(),
+            )
+    except ScenarioError as error:
+        _fail(error)
+    n_workers = workers or default_workers()
+    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
+    failures = 0
+
+    def on_record(record: dict) -> None:
+        nonlocal failures
+        failures += record["status"] != "ok"
+        bar.set_postfix(failed=failures, refresh=False)
+        bar.update()
+
+    def on_plan(count: int) -> None:
+        bar.total = (bar.total or 0) + count
+        bar.refresh()
+
+    start = time.perf_counter()
+    try:
+        with open_executor(n_workers, scheduler) as executor:
+            report = run_experiment(
+                experiment,
+                points,
+                store,
+                executor,
+                window=4 * n_workers,
+                precision=precision,
+                max_replications=max_replications,
+                on_record=on_record,
+                on_plan=on_plan,
+            )
+    except KeyboardInterrupt:
+        bar.close()
+        store.close("interrupted")
+        click.echo(
+            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
+            err=True,
+        )
+        sys.exit(130)
+    bar.close()
+    store.close("complete" if report.failures == 0 else "complete with failures")
+    tables = export_tables(store, experiment, points)
+    wall = time.perf_counter() - start
+    runs = tables["runs"]
+    click.echo(
+        f"\n{report.runs_done:,} runs in {wall:.1f} s ({report.runs_before:,} already done); "
+        f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
+    )
+    return store, tables, folder
+
+
+def _exit_if_failed(tables, folder: Path) -> None:
+    failed = int((tables["runs"]["status"] != "ok").sum())
+    if failed:
+        click.echo(f"{failed} runs failed: see the error column of {folder / 'runs.csv'}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("experiment_file")
+@run_options
+@click.option("--dry-run", is_flag=True, help="Check the experiment and list what would run.")
+@click.option(
+    "--precision",
+    multiple=True,
+    metavar="OUTCOME=HALFWIDTH",
+    help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
+    "on each side of the mean, at every point (repeatable).",
+)
+@click.option(
+    "--max-replications",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Cap on replications per point with --precision (default 10 x the file's).",
+)
+def sweep(
+    experiment_file, out, workers, scheduler, resume, dry_run, precision, max_replications
+) -> None:
+    """Run every point of EXPERIMENT_FILE, with replications, into a Parquet dataset.
+
+    Runs are saved as they finish; a sweep interrupted at any moment continues with
+    --resume. Exit status 1 if some runs failed (their errors are in runs.csv).
+    """
+    from simulation.sweep import points_table
+
+    targets = parse_precision(precision)
+    experiment, points = _load(experiment_file)
+    n_runs = len(points) * experiment.replications
+    click.echo(
+        f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
+        f"{n_runs:,} runs (root seed {experiment.seed})"
+    )
+    if dry_run:
+        table = points_table(points)
+        click.echo(table.head(20).to_string(index=False))
+        if len(table) > 20:
+            click.echo(f"... and {len(table) - 20} more points")
+        return
+    store, tables, folder = _session(
+        experiment_file,
+        experiment,
+        points,
+        kind="sweep",
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        precision=targets,
+        max_replications=max_replications,
+    )
+    click.echo(_sweep_table(tables["summary"]))
+    click.echo(f"\nResults written to {folder}")
+    _exit_if_failed(tables, folder)
+
+
+@main.command()
+@click.argument("experiment_file")
+@click.option(
+    "--method", type=click.Choice(["morris", "sobol"]), required=True, help="SALib method."
+)
+@click.option(
+    "--outcomes",
+    default=None,
+    help="Comma-separated outcomes to analyse (default: the experiment's, or a core set).",
+)
+@run_options
+def sensitivity(experiment_file, method, outcomes, out, workers, scheduler, resume) -> None:
+    """Sensitivity indices of the range factors of EXPERIMENT_FILE (Morris or Sobol).
+
+    Runs the SALib design with the experiment's replications (common random numbers),
+    saves every run like a sweep, and prints and saves the indices: Morris mu*, with
+    its 95 % interval, and sigma; Sobol S1 and ST with their 95 % intervals.
+    """
+    from simulation.outcomes import flat_outcome_names
+    from simulation.sensitivity import DEFAULT_OUTCOMES, analyze, sensitivity_points
+    from simulation.sweep import kept_outcomes
+
+    experiment, _ = _load(experiment_file)
+    try:
+        values, points = sensitivity_points(experiment, Path(experiment_file).parent, method)
+    except ScenarioError as error:
+        _fail(error.from_source(experiment_file))
+    if outcomes:
+        names = tuple(o.strip() for o in outcomes.split(",") if o.strip())
+        unknown = [o for o in names if o not in kept_outcomes(experiment)]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], flat_outcome_names(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(
+                f"unknown or not kept outcome {unknown[0]!r}{hint}", param_hint="'--outcomes'"
+            )
+    elif experiment.outcomes == "all":
+        names = DEFAULT_OUTCOMES
+    else:
+        names = experiment.outcomes
+    click.echo(
+        f"{experiment.name}: {method}, {len(experiment.range_factors)} parameters, "
+        f"{len(points)} points x {experiment.replications} replications = "
+        f"{len(points) * experiment.replications:,} runs"
+    )
+    store, tables, folder = _session(
+        experiment_file,
+        experiment,
+        points,
+        kind=f"sensitivity-{method}",
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        extra={"sensitivity_method": method},
+    )
+    indices = analyze(experiment, method, values, tables["runs"], names)
+    design = store.points()
+    design.to_csv(folder / "design.csv", index=False)
+    indices.to_csv(folder / "indices.csv", index=False)
+    click.echo(_indices_table(indices, method))
+    skipped = [o for o in names if o not in set(indices.get("outcome", []))]
+    if skipped:
+        click.echo(f"not analysed (missing at some points): {', '.join(skipped)}", err=True)
+    click.echo(f"\nIndices written to {folder / 'indices.csv'}")
+    _exit_if_failed(tables, folder)
+
+
+def _indices_table(indices, method: str) -> str:
+    """Indices per outcome, parameters sorted by importance."""
+    from simulation.tables import _grid
+
+    if indices.empty:
+        return ""
+    if method == "morris":
+        header = ["parameter", "mu*", "95 % CI", "sigma", "mu"]
+        key = "mu_star"
+
+        def cells(row):
+            return [
+                row.parameter,
+                f"{row.mu_star:.4g}",
+                f"±{row.mu_star_conf:.3g}",
+                f"{row.sigma:.4g}",
+                f"{row.mu:.4g}",
+            ]
+    else:
+        header = ["parameter", "S1", "95 % CI", "ST", "95 % CI "]
+        key = "ST"
+
+        def cells(row):
+            return [
+                row.parameter,
+                f"{row.S1:.3f}",
+                f"±{row.S1_conf:.3f}",
+                f"{row.ST:.3f}",
+                f"±{row.ST_conf:.3f}",
+            ]
+
+    parts = []
+    for outcome, group in indices.groupby("outcome", sort=False):
+        rows = [cells(r) for r in group.sort_values(key, ascending=False).itertuples()]
+        parts.append(f"\n{outcome}\n" + _grid(header, rows))
+    return "\n".join(parts)
+
+
+def _cell_text(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _sweep_table(
+    summary, outcomes=("adoption_final", "dropout_share", "rps_peak_share"), rows=20
+) -> str:
+    """A compact view of the per-point summary: a few outcomes, mean [95 % CI]."""
+    from simulation.tables import LABELS, fmt
+
+    shown = [o for o in outcomes if o in set(summary["outcome"])]
+    if not shown:
+        return ""
+    factors = [
+        c
+        for c in summary.columns
+        if c not in {"point", "outcome", "mean", "ci_low", "ci_high", "n"}
+    ]
+    wide = []
+    for point, group in summary.groupby("point", sort=True):
+        cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
+        for o in shown:
+            stat = group[group["outcome"] == o].iloc[0]
+            kind = LABELS.get(o, (o, "number"))[1]
+            low, high = fmt(stat["ci_low"], kind), fmt(stat["ci_high"], kind)
+            cells[o] = f"{fmt(stat['mean'], kind)} [{low}, {high}]"
+        wide.append(cells)
+    header = ["point", *factors, *shown]
+    lines = [[row[h] for h in header] for row in wide[:rows]]
+    from simulation.tables import _grid
+
+    text = _grid(header, lines)
+    if len(wide) > rows:
+        text += f"\n... {len(wide) - rows} more points in summary.csv"
+    return "\n" + text
