@@ -161,10 +161,31 @@ def run_calibration(
             for (k, r), result in zip(cases, results, strict=True)
         ]
     )
+    return compare_targets(calibration, number_of, runs, column="scenario"), runs
+
+
+def compare_targets(
+    calibration: Calibration, number_of: list[int], runs: pd.DataFrame, column: str = "scenario"
+) -> pd.DataFrame:
+    """Compare each target with the runs of its scenario.
+
+    Args:
+        calibration: The calibration.
+        number_of: The distinct-scenario number of each target
+            (:func:`distinct_scenarios`).
+        runs: One row per run with the flat outcomes and the scenario number in
+            ``column`` (``point`` for the runs of a sweep).
+        column: The column holding the scenario number.
+
+    Returns:
+        One row per target: id, outcome, description, source, low, high, mean,
+        ci_low, ci_high, n, met (mean in range), interval_inside, tuned, scenario.
+    """
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     rows = []
     for target, number in zip(calibration.targets, number_of, strict=True):
-        values = runs.loc[runs["scenario"] == number, target.outcome]
-        stat = mean_ci(values.where(values.notna(), None).tolist())
+        values = ok.loc[ok[column] == number, target.outcome]
+        stat = mean_ci([None if pd.isna(v) else float(v) for v in values])
         mean = stat["mean"]
         inside = (target.low is None or (mean is not None and mean >= target.low)) and (
             target.high is None or (mean is not None and mean <= target.high)
@@ -189,7 +210,7 @@ def run_calibration(
                 "scenario": number,
             }
         )
-    return pd.DataFrame(rows), runs
+    return pd.DataFrame(rows)
 
 
 def golden_values(

@@ -353,28 +353,56 @@ def validate(files) -> None:
 
 
 @main.command()
+@click.option(
+    "--case",
+    type=click.Choice(["model", "compare", "sweep"]),
+    default="model",
+    show_default=True,
+    help="model: one run; compare: 3 strategies x --replications of the default commune; "
+    "sweep: --runs small runs into a results folder (memory).",
+)
 @click.option("--staff", type=click.IntRange(min=1), default=20_000, show_default=True)
 @click.option("--weeks", type=click.IntRange(min=1), default=520, show_default=True)
+@click.option("--replications", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--runs", type=click.IntRange(min=1), default=20_000, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Default: one per core.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(staff, weeks, as_json) -> None:
-    """Time one run of the default commune rescaled to STAFF staff over WEEKS weeks."""
-    from simulation.bench import benchmark
+def bench(case, staff, weeks, replications, runs, workers, as_json) -> None:
+    """Measure speed and memory: one run (default), a comparison, or a large sweep.
+
+    The model case times the default commune rescaled to STAFF staff over WEEKS weeks.
+    """
+    from simulation.bench import benchmark, benchmark_compare, benchmark_sweep
 
     try:
-        figures = benchmark(staff=staff, weeks=weeks)
+        if case == "model":
+            figures = benchmark(staff=staff, weeks=weeks)
+        elif case == "compare":
+            figures = benchmark_compare(replications=replications, workers=workers)
+        else:
+            figures = benchmark_sweep(runs=runs, workers=workers)
     except ScenarioError as error:
         _fail(error.from_source("transnum bench"))
     if as_json:
         click.echo(json.dumps(figures))
         return
-    click.echo(
-        f"staff              {figures['staff']:,}\n"
-        f"weeks              {figures['weeks']:,}\n"
-        f"set-up             {figures['setup_s']:.2f} s\n"
-        f"wall (simulation)  {figures['wall_s']:.2f} s\n"
-        f"agent-steps/s      {figures['agent_steps_per_s']:,.0f}\n"
-        f"peak memory        {figures['peak_rss_mb']:,.0f} MB"
-    )
+    labels = {
+        "staff": "staff",
+        "weeks": "weeks",
+        "setup_s": "set-up (s)",
+        "wall_s": "wall (s)",
+        "agent_steps_per_s": "agent-steps/s",
+        "runs": "runs",
+        "runs_saved": "runs saved",
+        "workers": "workers",
+        "runs_per_s": "runs/s",
+        "peak_rss_mb": "peak memory (MB)",
+        "peak_worker_rss_mb": "peak worker memory (MB)",
+    }
+    for key, value in figures.items():
+        if key in labels:
+            text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+            click.echo(f"{labels[key]:<26}{text}")
 
 
 if __name__ == "__main__":  # pragma: no cover

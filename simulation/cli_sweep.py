@@ -228,8 +228,22 @@ def sweep(
         max_replications=max_replications,
     )
     click.echo(_sweep_table(tables["summary"]))
+    if experiment.targets_file:
+        _calibration_report(experiment_file, tables["runs"], folder)
     click.echo(f"\nResults written to {folder}")
     _exit_if_failed(tables, folder)
+
+
+def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
+    """For a calibration file run as a sweep: compare its targets and save the table."""
+    from simulation.calibration import compare_targets, distinct_scenarios, load_calibration
+    from simulation.tables import calibration_table
+
+    calibration, scenarios = load_calibration(experiment_file)
+    _, number_of = distinct_scenarios(scenarios)
+    targets = compare_targets(calibration, number_of, runs, column="point")
+    targets.to_csv(folder / "calibration.csv", index=False)
+    click.echo("\n" + calibration_table(targets))
 
 
 @main.command()

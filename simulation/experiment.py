@@ -18,8 +18,11 @@ the horizon, the outcomes to keep and a root seed::
 
 Factors given as lists are crossed (full factorial); factors given as ranges are
 sampled (Latin hypercube) and the samples are crossed with the list factors. The
-factor ``scenario`` takes a list of scenario files (glob patterns allowed). Morris
-and Sobol designs (``transnum sensitivity``) need every factor as a range.
+factor ``scenario`` takes a list of scenario files (glob patterns allowed). A
+*joint* factor varies several paths together: its key joins the paths with commas
+and each level lists one value per path, e.g.
+``"organisation.total_staff,levers.training_capacity": [[100, 6], [1000, 60]]``.
+Morris and Sobol designs (``transnum sensitivity``) need every factor as a range.
 
 A calibration file (with ``targets``, see :mod:`simulation.calibration`) is also an
 experiment: one point per distinct target scenario.
@@ -90,6 +93,9 @@ class Experiment(Record):
         "all", doc="Summary outcomes kept per run (flat names), or all."
     )
     weekly: tuple[str, ...] = spec(DEFAULT_WEEKLY, doc="Weekly columns kept per run.")
+    targets_file: bool = spec(
+        False, doc="Set when the experiment comes from a calibration file (with targets)."
+    )
 
     def _check(self) -> None:
         for path, value in self.factors.items():
@@ -107,6 +113,15 @@ class Experiment(Record):
             elif isinstance(value, (list, tuple)):
                 if not value:
                     raise ScenarioError("a factor needs at least one level", path=where)
+                if "," in path:  # joint factor: each level gives one value per path
+                    width = len(path.split(","))
+                    for i, level in enumerate(value):
+                        if not isinstance(level, (list, tuple)) or len(level) != width:
+                            raise ScenarioError(
+                                f"each level of a joint factor is a list of {width} values, "
+                                f"one per path; got {level!r}",
+                                path=f"{where}[{i}]",
+                            )
             else:
                 raise ScenarioError(
                     f"expected a list of levels or a {{low, high}} range, got {value!r}",
@@ -206,7 +221,11 @@ def design_points(experiment: Experiment, folder: Path, unit_samples: np.ndarray
                 factors: dict[str, Any] = {}
                 if has_scenario_factor:
                     factors["scenario"] = file_name
-                factors.update(zip(levels, combo, strict=True))
+                for name, level in zip(levels, combo, strict=True):
+                    if "," in name:  # joint factor: one value per path
+                        factors.update(zip(name.split(","), level, strict=True))
+                    else:
+                        factors[name] = level
                 factors.update(
                     {
                         p: _cast(bases[file_name], p, float(v))
@@ -288,6 +307,7 @@ def _from_calibration(path: Path) -> tuple[Experiment, list[Point]]:
         description=calibration.description,
         replications=calibration.replications,
         seed=calibration.seed,
+        targets_file=True,
     )
     points = []
     for k, scenario in enumerate(distinct):
