@@ -266,3 +266,37 @@ def export_tables(
         paired.to_csv(store.folder / "paired.csv", index=False)
         tables["paired"] = paired
     return tables
+
+
+def rerun(folder: str, identifier: str):
+    """Run one run of a saved sweep again, alone, from its results folder.
+
+    The experiment is rebuilt from the folder's copy of the experiment file (scenario
+    files it names are resolved from the original file's folder, as recorded in the
+    manifest) and the run uses the seeds recorded with it.
+
+    Args:
+        folder: The sweep's results folder.
+        identifier: The run id (``runs.csv``'s ``run_id``, e.g. ``p000003-r00012``).
+
+    Returns:
+        The :class:`~simulation.runner.RunResult` (same outcomes as the saved row).
+    """
+    import json
+    from pathlib import Path
+
+    from simulation.experiment import Experiment, design_points, load_experiment
+    from simulation.loading import read_yaml
+    from simulation.runner import run_scenario
+
+    folder = Path(folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    original = Path(manifest["experiment_file"])
+    data = read_yaml(folder / "experiment.yaml")
+    if isinstance(data, dict) and "targets" in data:  # a calibration file: needs the original
+        experiment, points = load_experiment(original)
+    else:
+        experiment = Experiment.from_value(data)
+        points = design_points(experiment, original.parent)
+    point, replication = parse_run_id(identifier)
+    return run_scenario(points[point].scenario, replication=replication, seed=experiment.seed)
