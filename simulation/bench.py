@@ -99,9 +99,10 @@ def benchmark_compare(replications: int = 100, workers: int | None = None) -> di
 def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None) -> dict:
     """Run a sweep of ``runs`` small runs into a results folder and measure memory.
 
-    The experiment: 100 points (a Latin hypercube over the training capacity) of a
-    60-staff organisation over 26 weeks, ``runs / 100`` replications each, every
-    outcome and five weekly series kept. Memory must stay flat however many runs.
+    The experiment: up to 100 points (a Latin hypercube over the training capacity) of
+    a 60-staff organisation over 26 weeks, with enough replications for ``runs`` runs
+    (rounded up to a multiple of the points), every outcome and five weekly series
+    kept. Memory must stay flat however many runs.
     """
     import tempfile
     from pathlib import Path
@@ -112,12 +113,12 @@ def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None)
     from simulation.sweep_store import SweepStore
 
     workers = workers or default_workers()
-    n_points = 100
+    n_points = min(100, runs)
     experiment = Experiment(
         name="sweep benchmark",
         overrides={"organisation.total_staff": 60},
         horizon_weeks=26,
-        replications=max(1, runs // n_points),
+        replications=-(-runs // n_points),  # at least ``runs`` runs in all
         factors={"levers.training_capacity": {"low": 1.0, "high": 60.0}},
         design={"samples": n_points},
     )

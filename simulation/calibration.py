@@ -104,9 +104,7 @@ def load_calibration(path: str | Path) -> tuple[Calibration, list[Scenario]]:
             try:
                 scenarios.append(base.override(dict(target.overrides)))
             except ScenarioError as error:
-                raise ScenarioError(
-                    error.problem, path=f"{where}.overrides: {error.path}"
-                ) from None
+                raise ScenarioError(error.problem, path=f"{where}.overrides.{error.path}") from None
     except ScenarioError as error:
         raise error.from_source(str(path)) from None
     return calibration, scenarios

@@ -217,6 +217,8 @@ def compare(
     from simulation.cli_sweep import parse_precision
 
     targets = parse_precision(precision)
+    if max_replications is not None and max_replications < replications:
+        raise click.BadParameter("below --replications", param_hint="'--max-replications'")
     try:
         spec = _scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant

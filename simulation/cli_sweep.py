@@ -54,6 +54,9 @@ _RUN_OPTIONS = [
         help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
     ),
     click.option("--resume", is_flag=True, help="Continue the run in --out: only what is missing."),
+    click.option(
+        "--retry-failed", is_flag=True, help="With --resume, run again the runs that failed."
+    ),
 ]
 
 
@@ -83,13 +86,14 @@ def _session(
     workers,
     scheduler,
     resume,
+    retry_failed=False,
     precision=None,
     max_replications=None,
     extra: dict | None = None,
 ):
     """Open (or resume) the results folder, run what is missing, export the tables.
 
-    Returns the store, the exported tables and the session's wall time; exits with
+    Returns the store, the exported tables and the results folder; exits with
     status 130 on Ctrl-C (everything finished is saved).
     """
     from tqdm import tqdm
@@ -104,7 +108,9 @@ def _session(
     folder = Path(out) if out else new_results_dir(kind)
     try:
         if resume:
-            store = SweepStore.resume(folder, Path(experiment_file), _command_line())
+            store = SweepStore.resume(
+                folder, Path(experiment_file), points_table(points), _command_line(), kind=kind
+            )
         else:
             info = manifest(_command_line(), 0.0, {"root_seed": experiment.seed})
             info.pop("wall_s")  # each session records its own times
@@ -117,6 +123,7 @@ def _session(
                 experiment.weekly,
                 info,
                 command=_command_line(),
+                kind=kind,
             )
     except ScenarioError as error:
         _fail(error)
@@ -147,6 +154,7 @@ def _session(
                 max_replications=max_replications,
                 on_record=on_record,
                 on_plan=on_plan,
+                retry_failed=retry_failed,
             )
     except KeyboardInterrupt:
         bar.close()
@@ -193,17 +201,45 @@ def _exit_if_failed(tables, folder: Path) -> None:
     help="Cap on replications per point with --precision (default 10 x the file's).",
 )
 def sweep(
-    experiment_file, out, workers, scheduler, resume, dry_run, precision, max_replications
+    experiment_file,
+    out,
+    workers,
+    scheduler,
+    resume,
+    retry_failed,
+    dry_run,
+    precision,
+    max_replications,
 ) -> None:
     """Run every point of EXPERIMENT_FILE, with replications, into a Parquet dataset.
 
     Runs are saved as they finish; a sweep interrupted at any moment continues with
     --resume. Exit status 1 if some runs failed (their errors are in runs.csv).
     """
-    from simulation.sweep import points_table
+    from simulation.sweep import kept_outcomes, points_table
 
     targets = parse_precision(precision)
     experiment, points = _load(experiment_file)
+    if experiment.design.method != "latin_hypercube":
+        _fail(
+            ScenarioError(
+                f"a {experiment.design.method} design is run by transnum sensitivity "
+                f"--method {experiment.design.method}; sweeps sample ranges by latin_hypercube",
+                path="design.method",
+                source=experiment_file,
+            )
+        )
+    not_kept = sorted(set(targets) - set(kept_outcomes(experiment)))
+    if not_kept:
+        raise click.BadParameter(
+            f"{not_kept[0]!r} is not among the outcomes the experiment keeps",
+            param_hint="'--precision'",
+        )
+    if max_replications is not None and max_replications < experiment.replications:
+        raise click.BadParameter(
+            f"below the experiment's {experiment.replications} replications",
+            param_hint="'--max-replications'",
+        )
     n_runs = len(points) * experiment.replications
     click.echo(
         f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
@@ -224,6 +260,7 @@ def sweep(
         workers=workers,
         scheduler=scheduler,
         resume=resume,
+        retry_failed=retry_failed,
         precision=targets,
         max_replications=max_replications,
     )
@@ -249,7 +286,10 @@ def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
 @main.command()
 @click.argument("experiment_file")
 @click.option(
-    "--method", type=click.Choice(["morris", "sobol"]), required=True, help="SALib method."
+    "--method",
+    type=click.Choice(["morris", "sobol"]),
+    default=None,
+    help="SALib method (default: the experiment's design.method).",
 )
 @click.option(
     "--outcomes",
@@ -257,7 +297,9 @@ def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
     help="Comma-separated outcomes to analyse (default: the experiment's, or a core set).",
 )
 @run_options
-def sensitivity(experiment_file, method, outcomes, out, workers, scheduler, resume) -> None:
+def sensitivity(
+    experiment_file, method, outcomes, out, workers, scheduler, resume, retry_failed
+) -> None:
     """Sensitivity indices of the range factors of EXPERIMENT_FILE (Morris or Sobol).
 
     Runs the SALib design with the experiment's replications (common random numbers),
@@ -269,6 +311,11 @@ def sensitivity(experiment_file, method, outcomes, out, workers, scheduler, resu
     from simulation.sweep import kept_outcomes
 
     experiment, _ = _load(experiment_file)
+    method = method or experiment.design.method
+    if method not in ("morris", "sobol"):
+        raise click.UsageError(
+            "give --method morris or sobol (or set design.method in the experiment file)"
+        )
     try:
         values, points = sensitivity_points(experiment, Path(experiment_file).parent, method)
     except ScenarioError as error:
@@ -300,6 +347,7 @@ def sensitivity(experiment_file, method, outcomes, out, workers, scheduler, resu
         workers=workers,
         scheduler=scheduler,
         resume=resume,
+        retry_failed=retry_failed,
         extra={"sensitivity_method": method},
     )
     indices = analyze(experiment, method, values, tables["runs"], names)

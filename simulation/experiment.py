@@ -44,7 +44,7 @@ from simulation.loading import load_scenario, read_yaml
 from simulation.observation import WEEKLY_ORGANISATION_COLUMNS
 from simulation.outcomes import flat_outcome_names
 from simulation.scenario import Scenario
-from simulation.schema import Record, ScenarioError, spec
+from simulation.schema import Record, ScenarioError, hint_at, is_whole_number, spec
 
 DesignMethod = Literal["latin_hypercube", "morris", "sobol"]
 DEFAULT_WEEKLY = ("adoption", "dropout", "rps_high_share", "strain_mean", "deployed")
@@ -131,8 +131,19 @@ class Experiment(Record):
         if self.outcomes != "all":
             for i, name in enumerate(self.outcomes):
                 _require(name, known, f"outcomes[{i}]", "outcome")
+                if name in self.outcomes[:i]:
+                    raise ScenarioError(f"{name!r} is listed twice", path=f"outcomes[{i}]")
         for i, name in enumerate(self.weekly):
             _require(name, WEEKLY_ORGANISATION_COLUMNS, f"weekly[{i}]", "weekly column")
+            if name in self.weekly[:i]:
+                raise ScenarioError(f"{name!r} is listed twice", path=f"weekly[{i}]")
+        if self.design.method != "latin_hypercube" and self.level_factors:
+            first = next(iter(self.level_factors))
+            raise ScenarioError(
+                f"a {self.design.method} design (for transnum sensitivity) needs every factor "
+                "as a {low, high} range",
+                path=f"factors.{first}",
+            )
 
     @property
     def range_factors(self) -> dict[str, tuple[float, float]]:
@@ -212,7 +223,7 @@ def design_points(experiment: Experiment, folder: Path, unit_samples: np.ndarray
     sampled = lows + unit_samples * (highs - lows)
     has_scenario_factor = "scenario" in levels
     scenario_files = _scenario_files(levels.pop("scenario", None), folder)
-    bases = {name: _base(experiment, name, folder) for name in scenario_files}
+    bases = {name: base_scenario(experiment, name, folder) for name in scenario_files}
     points = []
     combos = list(itertools.product(*levels.values())) if levels else [()]
     for file_name in scenario_files:
@@ -271,7 +282,7 @@ def _scenario_files(levels: tuple[Any, ...] | None, folder: Path) -> list[str | 
     return files
 
 
-def _base(experiment: Experiment, file_name: str | None, folder: Path) -> Scenario:
+def base_scenario(experiment: Experiment, file_name: str | None, folder: Path) -> Scenario:
     """The scenario of one scenario file (or the experiment's), with the overrides."""
     name = file_name if file_name is not None else experiment.scenario
     base = Scenario() if name == "default" else load_scenario(folder / name)
@@ -281,19 +292,13 @@ def _base(experiment: Experiment, file_name: str | None, folder: Path) -> Scenar
     try:
         return base.override(changes)
     except ScenarioError as error:
-        raise ScenarioError(error.problem, path=f"overrides: {error.path}") from None
+        raise ScenarioError(error.problem, path=f"overrides.{error.path}") from None
 
 
 def _cast(base: Scenario, path: str, value: float) -> Any:
-    """A sampled number as the field wants it: whole numbers are rounded."""
-    node: Any = base.to_plain()
-    for key in path.split("."):
-        if not isinstance(node, dict) or key not in node:
-            return value  # unknown path: override() reports it
-        node = node[key]
-    if isinstance(node, int) and not isinstance(node, bool):
-        return int(round(value))
-    return value
+    """A sampled number as the field wants it: whole-number fields get it rounded."""
+    hint = hint_at(Scenario, path)  # None for an unknown path: override() reports it
+    return int(round(value)) if hint is not None and is_whole_number(hint) else value
 
 
 def _from_calibration(path: Path) -> tuple[Experiment, list[Point]]:

@@ -234,6 +234,8 @@ def compare_strategies(
         raise ValueError(f"unknown strategy {unknown[0]!r}; known: {', '.join(STRATEGIES)}")
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    if max_replications is not None and max_replications < replications:
+        raise ValueError(f"max_replications ({max_replications}) is below replications")
     root = scenario.seed if seed is None else int(seed)
     variants = {s: scenario.with_strategy(s) for s in strategies}
     cap = max_replications or 10 * replications

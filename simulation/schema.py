@@ -25,7 +25,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
-__all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs"]
+__all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs", "hint_at"]
 
 _NONE_TYPE = type(None)
 
@@ -191,6 +191,29 @@ class Record:
     def replace(self, **changes: Any) -> Self:
         """Return a copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+def hint_at(cls: type[Record], path: str) -> Any | None:
+    """The declared type of the field at dotted ``path`` in ``cls`` (None if no such field).
+
+    Per-profile and per-level tables resolve to the type of their components.
+    """
+    hint: Any = cls
+    for key in path.split("."):
+        record = _record_type(hint)
+        if record is None:
+            return None
+        found = [h for name, h, _, _ in _fields(record) if name == key]
+        if not found:
+            return None
+        hint = found[0]
+    return hint
+
+
+def is_whole_number(hint: Any) -> bool:
+    """Whether a declared type is a whole number (``int``, possibly optional)."""
+    options = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+    return int in options
 
 
 def iter_specs(cls: type[Record], prefix: str = "") -> Iterator[tuple[str, Any, FieldInfo]]:

@@ -176,6 +176,7 @@ def run_experiment(
     max_replications: int | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    retry_failed: bool = False,
 ) -> SweepReport:
     """Run every missing run of the experiment into ``store``; add runs for precision.
 
@@ -190,8 +191,15 @@ def run_experiment(
         max_replications: Cap on replications per point when ``precision`` is set.
         on_record: Called with each finished run's record (e.g. a progress bar).
         on_plan: Called with the number of runs about to be added (progress total).
+        retry_failed: Run again the runs saved as failed (on resume).
+
+    Raises:
+        ValueError: a precision target names an outcome the experiment does not keep.
     """
-    done = store.completed()
+    missing = sorted(set(precision or {}) - set(kept_outcomes(experiment)))
+    if missing:
+        raise ValueError(f"--precision names {missing[0]!r}, which the experiment does not keep")
+    done = store.completed(include_failed=not retry_failed)
     before = len(done)
     reps = {p.index: experiment.replications for p in points}
     # Replications added by an earlier --precision session count as planned too.
@@ -269,14 +277,15 @@ def export_tables(
 
 
 def rerun(folder: str, identifier: str):
-    """Run one run of a saved sweep again, alone, from its results folder.
+    """Run one run of a saved sweep (or sensitivity analysis) again, alone.
 
-    The experiment is rebuilt from the folder's copy of the experiment file (scenario
-    files it names are resolved from the original file's folder, as recorded in the
-    manifest) and the run uses the seeds recorded with it.
+    The point's scenario is rebuilt from the folder: the base scenario and overrides of
+    its copy of the experiment file (scenario files resolved from the original file's
+    folder, recorded in the manifest as an absolute path) and the point's factor values
+    saved in ``points.parquet``; the run uses the seeds recorded with it.
 
     Args:
-        folder: The sweep's results folder.
+        folder: The results folder.
         identifier: The run id (``runs.csv``'s ``run_id``, e.g. ``p000003-r00012``).
 
     Returns:
@@ -285,18 +294,20 @@ def rerun(folder: str, identifier: str):
     import json
     from pathlib import Path
 
-    from simulation.experiment import Experiment, design_points, load_experiment
+    from simulation.experiment import Experiment, base_scenario, load_experiment
     from simulation.loading import read_yaml
     from simulation.runner import run_scenario
 
     folder = Path(folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     original = Path(manifest["experiment_file"])
+    point, replication = parse_run_id(identifier)
     data = read_yaml(folder / "experiment.yaml")
     if isinstance(data, dict) and "targets" in data:  # a calibration file: needs the original
         experiment, points = load_experiment(original)
-    else:
-        experiment = Experiment.from_value(data)
-        points = design_points(experiment, original.parent)
-    point, replication = parse_run_id(identifier)
-    return run_scenario(points[point].scenario, replication=replication, seed=experiment.seed)
+        return run_scenario(points[point].scenario, replication=replication, seed=experiment.seed)
+    experiment = Experiment.from_value(data)
+    row = pd.read_parquet(folder / "points.parquet").set_index("point").loc[point]
+    factors = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if pd.notna(v)}
+    base = base_scenario(experiment, factors.pop("scenario", None), original.parent)
+    return run_scenario(base.override(factors), replication=replication, seed=experiment.seed)

@@ -97,8 +97,24 @@ class SweepStore:
         weekly: tuple[str, ...],
         manifest: dict[str, Any],
         command: str = "",
+        kind: str = "sweep",
     ) -> SweepStore:
-        """Start a new results folder (it must not exist or be empty)."""
+        """Start a new results folder (it must not exist or be empty).
+
+        The folder is assembled under a temporary name and renamed into place, so a
+        sweep killed while starting leaves no half-made folder behind.
+
+        Args:
+            folder: The results folder.
+            experiment_file: The experiment file (copied, and hashed for --resume).
+            points: The points table.
+            outcomes: Outcome columns kept per run.
+            weekly: Weekly columns kept per run.
+            manifest: Provenance to record (versions, git commit, root seed...).
+            command: The command that started the session.
+            kind: What made the folder (``sweep``, ``sensitivity-morris``...); resume
+                checks it.
+        """
         folder = Path(folder)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise ScenarioError(
@@ -106,40 +122,75 @@ class SweepStore:
                 "another --out",
                 source=str(folder),
             )
-        (folder / "parts").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(experiment_file, folder / "experiment.yaml")
-        points.to_parquet(folder / "points.parquet", index=False)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = folder.parent / f".{folder.name}.creating-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            (staging / "parts").mkdir(parents=True)
+            shutil.copyfile(experiment_file, staging / "experiment.yaml")
+            points.to_parquet(staging / "points.parquet", index=False)
+            record = {
+                **manifest,
+                "kind": kind,
+                "experiment_file": str(Path(experiment_file).resolve()),
+                "experiment_sha256": file_hash(experiment_file),
+                "outcomes": list(outcomes),
+                "weekly": list(weekly),
+                "sessions": [],
+            }
+            (staging / "manifest.json").write_text(
+                json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            if folder.exists():
+                folder.rmdir()  # empty, checked above
+            os.rename(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         store = cls(folder, outcomes, weekly)
-        manifest = {
-            **manifest,
-            "experiment_file": str(experiment_file),
-            "experiment_sha256": file_hash(experiment_file),
-            "outcomes": list(outcomes),
-            "weekly": list(weekly),
-            "sessions": [],
-        }
-        store._write_manifest(manifest)
         store._start_session(command)
         return store
 
     @classmethod
-    def resume(cls, folder: Path, experiment_file: Path, command: str = "") -> SweepStore:
+    def resume(
+        cls,
+        folder: Path,
+        experiment_file: Path,
+        points: pd.DataFrame,
+        command: str = "",
+        kind: str = "sweep",
+    ) -> SweepStore:
         """Reopen a results folder to run what is missing.
 
         Raises:
-            ScenarioError: the folder is not a sweep's, or was made by another experiment file.
+            ScenarioError: the folder is not a sweep's, or was made by another experiment
+                file, another kind of run (sweep or sensitivity method) or another design.
         """
         folder = Path(folder)
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            saved_points = pd.read_parquet(folder / "points.parquet")
         except (OSError, ValueError):
             raise ScenarioError(
-                "is not the results folder of a sweep (no valid manifest.json)", source=str(folder)
+                "is not the results folder of a sweep (no valid manifest.json and points.parquet)",
+                source=str(folder),
             ) from None
         if manifest.get("experiment_sha256") != file_hash(experiment_file):
             raise ScenarioError(
                 f"was made by another version of the experiment file; resume with the file "
                 f"saved in {folder / 'experiment.yaml'}",
+                source=str(folder),
+            )
+        if manifest.get("kind", "sweep") != kind:
+            raise ScenarioError(
+                f"was made by {manifest.get('kind', 'sweep')!r}, not {kind!r}; resume it with "
+                "the same command and method",
+                source=str(folder),
+            )
+        if not _same_points(saved_points, points):
+            raise ScenarioError(
+                "holds other points than this experiment's design (changed scenario files "
+                "or design); start a new folder",
                 source=str(folder),
             )
         store = cls(folder, tuple(manifest["outcomes"]), tuple(manifest["weekly"]))
@@ -177,13 +228,23 @@ class SweepStore:
 
     # ----------------------------------------------------------------- writing
 
-    def completed(self) -> set[str]:
-        """Run ids already saved (in any batch)."""
+    def completed(self, include_failed: bool = True) -> set[str]:
+        """Run ids already saved (in any batch); failed ones only if ``include_failed``.
+
+        A run saved as failed and later retried successfully counts as done.
+        """
         files = self._part_files("runs.parquet")
         if not files:
             return set()
-        table = ds.dataset(files, format="parquet").to_table(columns=["run_id"])
-        return set(table.column("run_id").to_pylist())
+        table = ds.dataset(files, format="parquet").to_table(columns=["run_id", "status"])
+        ids = table.column("run_id").to_pylist()
+        if include_failed:
+            return set(ids)
+        return {
+            i
+            for i, status in zip(ids, table.column("status").to_pylist(), strict=True)
+            if status == "ok"
+        }
 
     def add(self, record: dict[str, Any]) -> None:
         """Buffer a finished run; write a batch when the buffer is full or old enough."""
@@ -276,6 +337,8 @@ def read_runs(folder: str | Path) -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=[n for n, _ in RUN_COLUMNS]).merge(points, on="point")
     runs = ds.dataset(files, format="parquet").to_table().to_pandas()
+    # A failed run retried later (--retry-failed) appears twice: the latest session wins.
+    runs = runs.sort_values("session", kind="stable").drop_duplicates("run_id", keep="last")
     runs = runs.merge(points, on="point", how="left")
     return runs.sort_values(["point", "replication"]).reset_index(drop=True)
 
@@ -289,6 +352,13 @@ def read_weekly(folder: str | Path, columns: Iterable[str] | None = None) -> pd.
     wanted = None if columns is None else ["run_id", "point", "replication", "week", *columns]
     table = ds.dataset(files, format="parquet").to_table(columns=wanted).to_pandas()
     return table.sort_values(["point", "replication", "week"]).reset_index(drop=True)
+
+
+def _same_points(saved: pd.DataFrame, points: pd.DataFrame) -> bool:
+    """Whether two points tables describe the same design (values compared as text)."""
+    if list(saved.columns) != list(points.columns) or len(saved) != len(points):
+        return False
+    return saved.astype(str).equals(points.astype(str))
 
 
 def _now() -> str:

@@ -99,7 +99,7 @@ def test_runs_are_shared_and_verdicts_follow_the_ranges(tmp_path):
         (
             "name: x\ntargets:\n  - {id: a, source: s, outcome: dropout_share, high: 1,"
             " overrides: {levers.trainig_capacity: 3}}\n",
-            "targets[0].overrides: levers.trainig_capacity",
+            "targets[0].overrides.levers.trainig_capacity",
             "did you mean 'training_capacity'",
         ),
         (
