@@ -126,7 +126,7 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
         _fail(error)
     _notes(spec)
     start = time.perf_counter()
-    result = run_scenario(spec, replication=replication, seed=seed)
+    result = run_scenario(spec, replication=replication, seed=seed, snapshots=True)
     wall = time.perf_counter() - start
     click.echo(
         f"{spec.name}: strategy {spec.rollout.strategy.replace('_', ' ')}, "

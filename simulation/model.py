@@ -20,6 +20,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from mesa.discrete_space import Network
 
 from simulation import outcomes
@@ -31,6 +32,7 @@ from simulation.population import TECHNOPHILE, Population, draw_population
 from simulation.profiles import PROFILES
 from simulation.scenario import Scenario
 from simulation.seeds import as_seed_sequence, streams
+from simulation.stages import ADOPTED, REVERTED, TRYING
 from simulation.state import StaffState
 from simulation.strategies import NEVER, make_plan, target_pairs
 
@@ -382,6 +384,62 @@ class TransitionModel(mesa.Model):
         ]
         return pd.DataFrame(rows, columns=["service", "tool", "go_live_week"])
 
+    def staff_table(self) -> pd.DataFrame:
+        """Fixed attributes of every staff member, with the picture's layout.
+
+        Columns: staff, service, team, profile, manager, referent, x, y.
+        """
+        state, network = self.state, self.network
+        layout = network.layout()
+        return pd.DataFrame(
+            {
+                "staff": np.arange(network.n_staff),
+                "service": np.asarray(network.service_names, dtype=object)[state.service],
+                "team": network.team_of,
+                "profile": np.asarray(PROFILES, dtype=object)[state.profile],
+                "manager": state.is_manager,
+                "referent": state.is_referent,
+                "x": layout[:, 0],
+                "y": layout[:, 1],
+            }
+        )
+
+    def staff_state(self) -> pd.DataFrame:
+        """Current state of every staff member (what the agents show, for all at once).
+
+        Columns: staff, active, stage (left, waiting, unaware, trying, adopted,
+        reverted; see :attr:`StaffMember.stage`), adoption (share of target tools
+        adopted), proficiency (mean over target tools), strain, high_strain.
+        """
+        state = self.state
+        n_targets = state.target.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adoption = np.where(
+                n_targets > 0,
+                ((state.stage == ADOPTED) & state.target).sum(axis=1) / n_targets,
+                0.0,
+            )
+            proficiency = np.where(
+                n_targets > 0, (state.proficiency * state.target).sum(axis=1) / n_targets, 0.0
+            )
+        return pd.DataFrame(
+            {
+                "staff": np.arange(state.n_staff),
+                "active": state.active,
+                "stage": staff_stages(state),
+                "adoption": adoption,
+                "proficiency": proficiency,
+                "strain": state.strain,
+                "high_strain": state.active
+                & (state.strain > self.spec.behaviour.high_strain_threshold),
+            }
+        )
+
+    def ties(self) -> pd.DataFrame:
+        """Ties of the staff network, each once (columns a, b: staff numbers)."""
+        upper = sp.triu(self.network.adjacency, k=1).tocoo()
+        return pd.DataFrame({"a": upper.row.astype(np.int32), "b": upper.col.astype(np.int32)})
+
     # Model-level reporters for Mesa's DataCollector and SolaraViz.
     @property
     def adoption_share(self) -> float:
@@ -402,3 +460,19 @@ class TransitionModel(mesa.Model):
         """Current value of one organisation-level column of the weekly table."""
         totals = self._by_profile.sum(axis=0)[None, :]
         return float(measure(column, totals)[0])
+
+
+def staff_stages(state: StaffState) -> np.ndarray:
+    """Summary stage of each staff member over their live tools (as StaffMember.stage)."""
+    live = state.live
+    n_live = live.sum(axis=1)
+    using = ((state.stage == TRYING) | (state.stage == ADOPTED)) & live
+    adopted = ((state.stage == ADOPTED) & live).sum(axis=1)
+    reverted = ((state.stage == REVERTED) & live).any(axis=1)
+    stages = np.full(state.n_staff, "unaware", dtype=object)
+    stages[using.any(axis=1)] = "trying"
+    stages[(n_live > 0) & (adopted == n_live)] = "adopted"
+    stages[reverted] = "reverted"
+    stages[n_live == 0] = "waiting"
+    stages[~state.active] = "left"
+    return stages

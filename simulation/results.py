@@ -14,7 +14,13 @@ A results folder holds:
   replication for a comparison);
 * ``scenario.yaml``: the resolved scenario, every default filled in;
 * ``manifest.json``: versions, git commit, seeds, command, wall time;
-* ``figure.png``: adoption, dropout and strain by profile over time.
+* ``figure.png``: adoption, dropout and strain by profile over time;
+* ``staff.parquet`` (each staff member's service, team, profile, role and position
+  in the network picture), ``ties.parquet`` (the staff network's ties) and
+  ``snapshots.parquet`` (each staff member's stage, adoption, proficiency and strain
+  at weeks 0, 4, 8 and every 13 weeks; for a comparison, replication 0 of each
+  strategy, with a ``strategy`` column; the organisation is the same under every
+  strategy).
 
 Folders are never overwritten: :func:`new_results_dir` picks a fresh name, and
 :func:`prepare_dir` refuses a non-empty folder before anything is computed.
@@ -79,6 +85,7 @@ def write_run(
     _write_scenario(folder, result.scenario)
     seeds = {"root_seed": result.root_seed, "replication": result.replication, **result.seed}
     _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    _write_network(folder, result, [result])
     title = f"{result.scenario.name} — {result.strategy.replace('_', ' ')}"
     plot_run(result.timeseries, title).savefig(folder / "figure.png", dpi=120)
     return folder
@@ -120,6 +127,7 @@ def write_comparison(
         "note": "replication r uses the same seed under every strategy",
     }
     _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    _write_network(folder, comparison.runs[0], [r for r in comparison.runs if r.replication == 0])
     plot_comparison(table, comparison.scenario.name).savefig(folder / "figure.png", dpi=110)
     return folder
 
@@ -200,6 +208,17 @@ def git_commit() -> str | None:
         check=False,
     ).stdout.strip()
     return commit + ("-dirty" if dirty else "")
+
+
+def _write_network(folder: Path, first: RunResult, runs: list[RunResult]) -> None:
+    """Staff table, ties and snapshots of the runs that recorded them (if any)."""
+    with_snapshots = [r for r in runs if r.snapshots is not None]
+    if first.staff is None or not with_snapshots:
+        return
+    first.staff.to_parquet(folder / "staff.parquet", index=False)
+    first.ties.to_parquet(folder / "ties.parquet", index=False)
+    frames = [r.snapshots.assign(strategy=r.strategy) for r in with_snapshots]
+    pd.concat(frames, ignore_index=True).to_parquet(folder / "snapshots.parquet", index=False)
 
 
 def _write_json(path: Path, data: Any) -> None:

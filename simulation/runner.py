@@ -44,6 +44,9 @@ class RunResult:
         summary: End-of-run summary (:func:`simulation.outcomes.summarize`).
         schedule: Go-live week of each (service, tool) pair.
         wall_s: Wall time of the run, set-up included, seconds.
+        staff: Fixed attributes and layout of each staff member (if snapshots were taken).
+        ties: The staff network's ties (if snapshots were taken).
+        snapshots: Each staff member's state at the snapshot weeks (column ``week``).
     """
 
     scenario: Scenario
@@ -53,6 +56,9 @@ class RunResult:
     summary: dict
     schedule: pd.DataFrame
     wall_s: float
+    staff: pd.DataFrame | None = None
+    ties: pd.DataFrame | None = None
+    snapshots: pd.DataFrame | None = None
 
     @property
     def strategy(self) -> str:
@@ -65,36 +71,62 @@ class RunResult:
         return describe(run_seed(self.root_seed, self.replication))
 
 
-def run_scenario(scenario: Scenario, *, replication: int = 0, seed: int | None = None) -> RunResult:
+def snapshot_weeks(horizon: int) -> list[int]:
+    """Weeks at which staff snapshots are taken: 0, 4, 8, every 13 weeks, and the last."""
+    return sorted({0, 4, 8, *range(13, horizon + 1, 13), horizon} & set(range(horizon + 1)))
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    replication: int = 0,
+    seed: int | None = None,
+    snapshots: bool = False,
+) -> RunResult:
     """Run one replication of a scenario to its horizon.
 
     Args:
         scenario: The validated scenario.
         replication: Replication number (0 for a single run).
         seed: Root seed; default the scenario's ``seed``.
+        snapshots: Also record every staff member's state at :func:`snapshot_weeks`
+            (with the staff table and the network's ties), for pictures of the network.
     """
     from simulation.model import TransitionModel  # heavy import, only when running
 
     root = scenario.seed if seed is None else int(seed)
     start = time.perf_counter()
     model = TransitionModel(scenario, rng=run_seed(root, replication))
-    model.run()
-    table = model.timeseries()
+    frames = []
+    if snapshots:
+        weeks = set(snapshot_weeks(scenario.horizon_weeks))
+        frames.append(model.staff_state().assign(week=0))
+        while model.running:
+            model.step()
+            if model.week in weeks:
+                frames.append(model.staff_state().assign(week=model.week))
+    else:
+        model.run()
     return RunResult(
         scenario=scenario,
         replication=replication,
         root_seed=root,
-        timeseries=table,
+        timeseries=model.timeseries(),
         summary=model.summary(),
         schedule=model.schedule(),
         wall_s=time.perf_counter() - start,
+        staff=model.staff_table() if snapshots else None,
+        ties=model.ties() if snapshots else None,
+        snapshots=pd.concat(frames, ignore_index=True) if snapshots else None,
     )
 
 
-def _run_task(task: tuple[Scenario, int, int]) -> RunResult:
-    """Top-level (picklable) worker function for process pools."""
-    scenario, replication, root = task
-    return run_scenario(scenario, replication=replication, seed=root)
+def _run_task(task: tuple) -> RunResult:
+    """Top-level (picklable) worker function: ``(scenario, replication, root[, snapshots])``."""
+    scenario, replication, root, *rest = task
+    return run_scenario(
+        scenario, replication=replication, seed=root, snapshots=bool(rest and rest[0])
+    )
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -242,7 +274,8 @@ def compare_strategies(
     results: list[RunResult] = []
     done, target = 0, replications
     while target > done:
-        tasks = [(variants[s], r, root) for s in strategies for r in range(done, target)]
+        # Replication 0 of each strategy also records staff snapshots (network pictures).
+        tasks = [(variants[s], r, root, r == 0) for s in strategies for r in range(done, target)]
         if on_plan:
             on_plan(len(tasks))
         results += run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_done)
