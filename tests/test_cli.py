@@ -184,6 +184,9 @@ def test_run_writes_every_result_file(small_run):
         "schedule.csv",
         "scenario.yaml",
         "manifest.json",
+        "staff.parquet",
+        "ties.parquet",
+        "snapshots.parquet",
         "figure.png",
     }
 
