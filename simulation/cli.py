@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -330,6 +331,32 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
     click.echo(f"\nResults written to {folder}")
     if strict and not targets["met"].all():
         sys.exit(1)
+
+
+@main.command()
+@click.argument("folder")
+def init(folder) -> None:
+    """Write a ready-to-edit description of your organisation into FOLDER.
+
+    FOLDER gets scenario.yaml (commented), services.csv (replace the example services
+    by yours: names and headcounts) and relations.csv (optional). Then:
+    transnum compare FOLDER/scenario.yaml --out RESULTS and transnum report RESULTS.
+    """
+    from simulation.starter import write_starter
+
+    try:
+        files = write_starter(folder)
+    except ScenarioError as error:
+        _fail(error)
+    for path in files:
+        click.echo(f"wrote {path}")
+    scenario = files[0]
+    click.echo(
+        f"\nNext: put your services and headcounts in {files[1]}, then\n"
+        f"  transnum validate {scenario}\n"
+        f"  transnum compare {scenario} --out {Path(folder) / 'resultats'}\n"
+        f"  transnum report {Path(folder) / 'resultats'}"
+    )
 
 
 @main.command()

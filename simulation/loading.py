@@ -185,7 +185,11 @@ def _point_to_csv(
 
 
 def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], where: str):
-    """Rows of a CSV file as ``(line number, {column: text})``, header checked."""
+    """Rows of a CSV file as ``(line number, {column: text})``, header checked.
+
+    A file with a header and no rows gives no rows (an organisation with no relations;
+    a services file with no rows is refused by the scenario's own check).
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -224,8 +228,8 @@ def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], 
             )
         cells += [""] * (len(header) - len(cells))
         rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
-    if not rows:
-        raise ScenarioError(f"{path}: no rows", path=where)
+    if header is None:
+        raise ScenarioError(f"{path}: no header line; columns: {', '.join(columns)}", path=where)
     return rows
 
 

@@ -482,9 +482,29 @@ def test_missing_csv_file(tmp_path):
     assert "file not found" in str(error)
 
 
-def test_csv_file_without_rows(tmp_path):
+def test_services_csv_without_rows_is_an_organisation_without_services(tmp_path):
     error = load_error(services_only_scenario(tmp_path, "name,headcount\n"))
-    assert "no rows" in str(error)
+    assert "organisation.services" in str(error)
+    assert "at least one service" in str(error)
+
+
+def test_csv_file_without_header(tmp_path):
+    error = load_error(services_only_scenario(tmp_path, "# only a comment\n"))
+    assert "no header line" in str(error)
+
+
+def test_relations_csv_with_only_a_header_means_no_relations(tmp_path):
+    (tmp_path / "services.csv").write_text("name,headcount\na,10\nb,20\n", encoding="utf-8")
+    (tmp_path / "relations.csv").write_text(
+        "# none known yet\nservice_a,service_b,weight\n", encoding="utf-8"
+    )
+    (tmp_path / "s.yaml").write_text(
+        "organisation:\n  services_file: services.csv\n  relations_file: relations.csv\n"
+        "tools: [{name: t, services: all}]\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(tmp_path / "s.yaml")
+    assert scenario.organisation.relations == ()
 
 
 def test_csv_row_with_more_values_than_columns(tmp_path):
