@@ -58,6 +58,126 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "mean_of": {"fr": "moyenne de {n} réplications", "en": "mean of {n} replications"},
     "ci95": {"fr": "IC à 95 %", "en": "95 % CI"},
+    # figures (simulation/plotting.py and simulation/figures_*.py)
+    "target_adoption_axis": {
+        "fr": "part des outils cibles adoptés",
+        "en": "share of target tools adopted",
+    },
+    "initial_dropout_axis": {
+        "fr": "part des agents initiaux partis",
+        "en": "share of initial staff who left",
+    },
+    "above_threshold_axis": {
+        "fr": "part des agents au-dessus du seuil",
+        "en": "share of staff above threshold",
+    },
+    "band_short": {"fr": "bande {low}–{high} %", "en": "band {low}–{high} %"},
+    "weeks": {"fr": "semaines", "en": "weeks"},
+    "person_weeks": {"fr": "semaines-agents", "en": "person-weeks"},
+    "hours": {"fr": "heures", "en": "hours"},
+    "adoption_by_profile": {"fr": "Adoption par profil", "en": "Adoption by profile"},
+    "strain_by_service": {
+        "fr": "Tension moyenne par service",
+        "en": "Mean strain by service",
+    },
+    "go_live_title": {
+        "fr": "Mise en service des outils, par service",
+        "en": "Go-live of each tool, by service",
+    },
+    "go_live_week": {"fr": "semaine de mise en service", "en": "go-live week"},
+    "never_live": {"fr": "jamais en service", "en": "never live"},
+    "replication_n": {"fr": "réplication {n}", "en": "replication {n}"},
+    "network_title": {"fr": "Réseau des agents", "en": "Staff network"},
+    "own_adoption_axis": {
+        "fr": "part de ses outils cibles adoptés",
+        "en": "share of own target tools adopted",
+    },
+    "ties_shown": {
+        "fr": "{shown} liens tracés sur {total}",
+        "en": "{shown} of {total} ties drawn",
+    },
+    "outcomes_by_strategy": {
+        "fr": "Résultats par stratégie : moyenne et IC à 95 %",
+        "en": "Outcomes by strategy: mean and 95 % CI",
+    },
+    "runs_with_value": {"fr": "n = {n} sur {total}", "en": "n = {n} of {total}"},
+    "mean_and_ci": {"fr": "moyenne et IC à 95 %", "en": "mean and 95 % CI"},
+    "averaged_over": {"fr": "moyenne sur : {factors}", "en": "averaged over: {factors}"},
+    "fewer_runs": {
+        "fr": "moyenne sur moins de réplications (résultat pas toujours atteint)",
+        "en": "mean over fewer runs (outcome not always reached)",
+    },
+    "morris_title": {
+        "fr": "Criblage de Morris : effet absolu moyen μ* et IC à 95 %",
+        "en": "Morris screening: mean absolute effect μ* and 95 % CI",
+    },
+    "sobol_title": {
+        "fr": "Indices de Sobol : part de la variance expliquée, IC à 95 %",
+        "en": "Sobol indices: share of variance explained, 95 % CI",
+    },
+    "mu_star": {"fr": "μ* (effet absolu moyen)", "en": "μ* (mean absolute effect)"},
+    "sigma_effects": {
+        "fr": "σ (non-linéarité, interactions)",
+        "en": "σ (non-linearity, interactions)",
+    },
+    "effect_axis": {
+        "fr": "effet sur la plage du paramètre",
+        "en": "effect over the parameter's range",
+    },
+    "S1": {"fr": "S1 (premier ordre)", "en": "S1 (first order)"},
+    "ST": {"fr": "ST (effet total)", "en": "ST (total effect)"},
+    "variance_share": {"fr": "part de la variance", "en": "share of variance"},
+    "points_unit": {"fr": "pt", "en": "pt"},
+    # factors of experiments (sweeps and sensitivity analyses)
+    "levers.training_capacity": {
+        "fr": "capacité de formation (h de formateur / semaine)",
+        "en": "training capacity (trainer hours / week)",
+    },
+    "levers.referent_share": {"fr": "part d'agents référents", "en": "share of referents"},
+    "organisation.total_staff": {"fr": "effectif (agents)", "en": "staff (headcount)"},
+    "rollout.strategy": {"fr": "stratégie", "en": "strategy"},
+    "horizon_weeks": {"fr": "horizon (semaines)", "en": "horizon (weeks)"},
+    "behaviour.external_influence": {
+        "fr": "influence externe (/ semaine)",
+        "en": "external influence (/ week)",
+    },
+    "behaviour.peer_influence": {
+        "fr": "influence des collègues (/ semaine)",
+        "en": "peer influence (/ week)",
+    },
+    "behaviour.practice_rate": {
+        "fr": "apprentissage par la pratique (/ semaine)",
+        "en": "learning by practice (/ week)",
+    },
+    "behaviour.training_rate": {
+        "fr": "apprentissage en formation (/ heure)",
+        "en": "learning in training (/ hour)",
+    },
+    "behaviour.change_load_weight": {
+        "fr": "charge d'un nouvel outil (tension / semaine)",
+        "en": "load of a new tool (strain / week)",
+    },
+    "behaviour.strain_recovery": {
+        "fr": "récupération de la tension (/ semaine)",
+        "en": "strain recovery (/ week)",
+    },
+    "behaviour.strain_contagion": {
+        "fr": "contagion de la tension (/ semaine)",
+        "en": "strain contagion (/ week)",
+    },
+    "behaviour.dropout_strain_rate": {
+        "fr": "départs sous forte tension (/ semaine)",
+        "en": "dropout under high strain (/ week)",
+    },
+    "behaviour.dropout_refusal_rate": {
+        "fr": "départs par refus du changement (/ semaine)",
+        "en": "dropout from refusing the change (/ week)",
+    },
+    "behaviour.fear_of_failure.overwhelmed": {
+        "fr": "peur de l'échec des dépassés (0-1)",
+        "en": "fear of failure of the overwhelmed (0-1)",
+    },
+    "scenario": {"fr": "scénario", "en": "scenario"},
 }
 
 _OUTCOMES: dict[str, dict[str, str]] = {

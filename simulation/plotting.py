@@ -2,7 +2,10 @@
 
 Figures are built on ``matplotlib.figure.Figure`` objects (no global pyplot
 state), so they are safe in scripts, tests and worker processes. Colours are the
-Okabe-Ito colour-blind-safe palette.
+Okabe-Ito colour-blind-safe palette; words are in French or English
+(:mod:`simulation.i18n`). The figures of decision reports are in
+:mod:`simulation.figures_time`, :mod:`simulation.figures_outcomes`,
+:mod:`simulation.figures_sensitivity` and :mod:`simulation.figures_network`.
 """
 
 from __future__ import annotations
@@ -10,36 +13,53 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from simulation.profiles import PROFILES
+from simulation.figure_style import (
+    ALL_STAFF_COLOUR,
+    OKABE_ITO,
+    PROFILE_COLOURS,
+    digits_for,
+    profile_series,
+    say,
+    strategy_name,
+)
+from simulation.i18n import number
 
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-PROFILE_COLOURS = {"technophile": "#0072B2", "follower": "#009E73", "overwhelmed": "#D55E00"}
-ALL_STAFF_COLOUR = "#000000"
+# The palette names stay importable from here, where they used to be defined.
+__all__ = [
+    "ALL_STAFF_COLOUR",
+    "OKABE_ITO",
+    "PANELS",
+    "PROFILE_COLOURS",
+    "plot_comparison",
+    "plot_run",
+]
 
 PANELS = (
-    ("adoption", "Adoption", "share of target tools adopted"),
-    ("dropout", "Dropout", "share of initial staff who left"),
-    ("rps_high_share", "High strain (RPS)", "share of staff above threshold"),
+    ("adoption", "adoption", "target_adoption_axis"),
+    ("dropout", "dropout", "initial_dropout_axis"),
+    ("rps_high_share", "rps_high_share", "above_threshold_axis"),
 )
-"""(column prefix, title, y label) of the three outcome panels."""
+"""(column prefix, i18n key of the title, i18n key of the y label) of the three panels."""
 
 
-def plot_run(timeseries: pd.DataFrame, title: str = "") -> Figure:
+def plot_run(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> Figure:
     """Adoption, dropout and high strain by profile over time, for one run.
 
     Args:
         timeseries: The weekly table of one run.
         title: Figure title.
+        lang: ``"en"`` or ``"fr"``.
     """
     figure = Figure(figsize=(13, 4.2), layout="constrained")
     axes = figure.subplots(1, len(PANELS), sharex=True)
-    for ax, (column, panel_title, ylabel) in zip(axes, PANELS, strict=True):
-        for label, suffix, colour, width in _series():
+    for ax, (column, title_key, axis_key) in zip(axes, PANELS, strict=True):
+        for label, suffix, colour, width in profile_series(lang):
             ax.plot(
                 timeseries["week"], timeseries[column + suffix], color=colour, lw=width, label=label
             )
-        _decorate(ax, panel_title, ylabel, xlabel="week")
+        _decorate(ax, say(title_key, lang), say(axis_key, lang), say("week", lang), lang)
     _legend(figure, axes[0])
     if title:
         figure.suptitle(title)
@@ -47,7 +67,10 @@ def plot_run(timeseries: pd.DataFrame, title: str = "") -> Figure:
 
 
 def plot_comparison(
-    timeseries: pd.DataFrame, title: str = "", band: tuple[float, float] = (5, 95)
+    timeseries: pd.DataFrame,
+    title: str = "",
+    band: tuple[float, float] = (5, 95),
+    lang: str = "en",
 ) -> Figure:
     """Adoption, dropout and high strain by profile over time, one column per strategy.
 
@@ -58,6 +81,7 @@ def plot_comparison(
         timeseries: Stacked weekly tables with ``strategy`` and ``replication`` columns.
         title: Figure title.
         band: Lower and upper percentiles of the shaded band.
+        lang: ``"en"`` or ``"fr"``.
     """
     strategies = list(dict.fromkeys(timeseries["strategy"]))
     figure = Figure(figsize=(4.4 * len(strategies), 9.5), layout="constrained")
@@ -66,32 +90,29 @@ def plot_comparison(
         axes = axes.T
     for col, strategy in enumerate(strategies):
         runs = timeseries[timeseries["strategy"] == strategy]
-        for row, (column, panel_title, ylabel) in enumerate(PANELS):
+        for row, (column, title_key, axis_key) in enumerate(PANELS):
             ax = axes[row, col]
-            for label, suffix, colour, width in _series():
+            for label, suffix, colour, width in profile_series(lang):
                 wide = runs.pivot(index="week", columns="replication", values=column + suffix)
                 ax.plot(wide.index, wide.mean(axis=1), color=colour, lw=width, label=label)
                 low, high = np.nanpercentile(wide.to_numpy(), band, axis=1)
                 ax.fill_between(wide.index, low, high, color=colour, alpha=0.15, lw=0)
             _decorate(
                 ax,
-                f"{panel_title} — {strategy.replace('_', ' ')}",
-                ylabel if col == 0 else "",
-                xlabel="week" if row == len(PANELS) - 1 else "",
+                f"{say(title_key, lang)} — {strategy_name(strategy, lang)}",
+                say(axis_key, lang) if col == 0 else "",
+                say("week", lang) if row == len(PANELS) - 1 else "",
+                lang,
             )
     _legend(figure, axes[0, 0])
     n_reps = timeseries.groupby("strategy")["replication"].nunique().max()
     figure.suptitle(
         (title + "\n" if title else "")
-        + f"mean of {n_reps} replications, band {band[0]:g}–{band[1]:g} %"
+        + say("mean_of", lang, n=n_reps)
+        + ", "
+        + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}")
     )
     return figure
-
-
-def _series():
-    yield "all staff", "", ALL_STAFF_COLOUR, 2.2
-    for profile in PROFILES:
-        yield profile, f"_{profile}", PROFILE_COLOURS[profile], 1.4
 
 
 def _legend(figure: Figure, ax) -> None:
@@ -100,7 +121,9 @@ def _legend(figure: Figure, ax) -> None:
     figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
 
 
-def _decorate(ax, title: str, ylabel: str, xlabel: str) -> None:
+def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
+    if lang == "fr":  # decimal comma; English keeps matplotlib's default ticks
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang, digits_for(v))))
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
