@@ -147,3 +147,73 @@ def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None)
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "peak_worker_rss_mb": round(peak_children_rss_mb(), 1),
     }
+
+
+def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
+    """Time the teaching page's work per week: one step and every picture redrawn.
+
+    What the page's server does after each week, without the browser: step the
+    model(s), redraw the network picture (coloured by stage) and both curve
+    pictures as PNG, and summarise each plan for the scoreboard. The page adds its
+    play interval (50 ms by default) between weeks.
+
+    Args:
+        staff: Organisation size (the page allows up to 2,000).
+        weeks: Weeks played (at most the horizon, 156).
+        plans: 1 (one plan, big bang) or 2-3 (workshop: big bang, small steps, short
+            cycles on the same organisation).
+
+    Returns:
+        ``staff``, ``plans``, ``weeks``, ``setup_s`` (models and pictures),
+        ``step_ms``, ``draw_ms`` (pictures and scoreboard, per week), ``weeks_per_s``
+        (stepping and drawing) and ``weeks_per_s_playing`` (with the play interval).
+    """
+    from simulation.teaching import MAX_TEACHING_STAFF, TeachingModel, WorkshopModel
+    from simulation.teaching_figures import CURVE_PANELS, CurvesPicture, NetworkPicture
+
+    if not 1 <= plans <= 3:
+        raise ValueError(f"plans must be 1, 2 or 3, not {plans}")
+    if not 1 <= staff <= MAX_TEACHING_STAFF:
+        raise ValueError(f"staff must be between 1 and {MAX_TEACHING_STAFF}, not {staff}")
+    TeachingModel(staff=60).step()  # load the compiled kernels first
+    start = time.perf_counter()
+    if plans == 1:
+        model = TeachingModel(staff=staff, strategy="big_bang")
+    else:
+        chosen = ("big_bang", "small_steps", "short_cycle", "none", "none")
+        model = WorkshopModel(
+            staff=staff, plan_a=chosen[0], plan_b=chosen[1], plan_c=chosen[4 - plans + 1]
+        )
+    pictures = [NetworkPicture(model, "fr")]
+    pictures += [CurvesPicture(model, "fr", measures) for measures in CURVE_PANELS.values()]
+    setup = time.perf_counter() - start
+    weeks = min(weeks, model.plans[0].spec.horizon_weeks)
+    stepping = drawing = 0.0
+    for _ in range(weeks):
+        began = time.perf_counter()
+        model.step()
+        stepped = time.perf_counter()
+        pictures[0].render("stage")
+        for curves in pictures[1:]:
+            curves.render()
+        for plan in model.plans:
+            plan.summary()
+        drawing += time.perf_counter() - stepped
+        stepping += stepped - began
+    per_week = (stepping + drawing) / weeks
+    return {
+        "case": "app",
+        "staff": model.plans[0].network.n_staff,
+        "plans": len(model.plans),
+        "weeks": weeks,
+        "setup_s": round(setup, 3),
+        "step_ms": round(1000 * stepping / weeks, 1),
+        "draw_ms": round(1000 * drawing / weeks, 1),
+        "weeks_per_s": round(1 / per_week, 1),
+        "weeks_per_s_playing": round(1 / (per_week + PLAY_INTERVAL_S), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+PLAY_INTERVAL_S = 0.05
+"""The teaching page's default pause between weeks when playing (seconds)."""
