@@ -333,15 +333,20 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
         sys.exit(1)
 
 
+def language_option(what: str):
+    """The ``--lang`` option (French by default) of a command writing ``what``."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["fr", "en"]),
+        default="fr",
+        show_default=True,
+        help=f"Language of {what}.",
+    )
+
+
 @main.command()
 @click.argument("results_dir", type=click.Path(file_okay=False))
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of the report and workbook.",
-)
+@language_option("the report and workbook")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False),
@@ -371,6 +376,49 @@ def report(results_dir, lang, out) -> None:
     write_report(results, html_path, lang)
     workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
     click.echo(f"wrote {html_path}\nwrote {workbook}")
+
+
+@main.command()
+@click.argument("scenario", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=8765,
+    show_default=True,
+    help="Port (0: any free one).",
+)
+@language_option("the page")
+@click.option(
+    "--workshop",
+    is_flag=True,
+    help="Workshop mode: two or three plans side by side, with a scoreboard.",
+)
+def app(scenario, host, port, lang, workshop) -> None:
+    """Serve the teaching page in a browser (Mesa SolaraViz).
+
+    Pick a strategy, set the levers, press play and watch who adopts, who struggles
+    and who leaves. SCENARIO (optional) is offered as a preset, and the page starts
+    on it, next to the default commune and the nine study cases. Stop with Ctrl-C.
+    """
+    import subprocess
+
+    from simulation.teaching_server import app_command, free_port
+
+    if scenario:
+        try:
+            load_scenario(scenario)
+        except ScenarioError as error:
+            _fail(error)
+    port = port or free_port(host)
+    command, env = app_command(
+        host=host, port=port, lang=lang, workshop=workshop, scenario=scenario
+    )
+    click.echo(f"Serving the teaching page on http://{host}:{port} (Ctrl-C to stop)")
+    try:
+        sys.exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        sys.exit(0)
 
 
 @main.command()
@@ -424,28 +472,49 @@ def validate(files) -> None:
 @main.command()
 @click.option(
     "--case",
-    type=click.Choice(["model", "compare", "sweep"]),
+    type=click.Choice(["model", "compare", "sweep", "app"]),
     default="model",
     show_default=True,
     help="model: one run; compare: 3 strategies x --replications of the default commune; "
-    "sweep: --runs small runs into a results folder (memory).",
+    "sweep: --runs small runs into a results folder (memory); app: the teaching page's "
+    "work per week (step and redraw), --plans plans side by side.",
 )
-@click.option("--staff", type=click.IntRange(min=1), default=20_000, show_default=True)
-@click.option("--weeks", type=click.IntRange(min=1), default=520, show_default=True)
+@click.option(
+    "--staff",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Staff count [default: 20,000; app: 2,000].",
+)
+@click.option(
+    "--weeks", type=click.IntRange(min=1), default=None, help="Weeks [default: 520; app: 156]."
+)
+@click.option(
+    "--plans",
+    type=click.IntRange(min=1, max=3),
+    default=1,
+    show_default=True,
+    help="app: plans side by side (workshop mode from 2).",
+)
 @click.option("--replications", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--runs", type=click.IntRange(min=1), default=20_000, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Default: one per core.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(case, staff, weeks, replications, runs, workers, as_json) -> None:
-    """Measure speed and memory: one run (default), a comparison, or a large sweep.
+def bench(case, staff, weeks, plans, replications, runs, workers, as_json) -> None:
+    """Measure speed and memory: one run (default), a comparison, a large sweep, the app.
 
     The model case times the default commune rescaled to STAFF staff over WEEKS weeks.
     """
-    from simulation.bench import benchmark, benchmark_compare, benchmark_sweep
+    from simulation.bench import benchmark, benchmark_app, benchmark_compare, benchmark_sweep
 
     try:
         if case == "model":
-            figures = benchmark(staff=staff, weeks=weeks)
+            figures = benchmark(staff=staff or 20_000, weeks=weeks or 520)
+        elif case == "app":
+            if (staff or 0) > 2000:
+                raise click.BadParameter(
+                    "the teaching page allows at most 2,000", param_hint="--staff"
+                )
+            figures = benchmark_app(staff=staff or 2000, weeks=weeks or 156, plans=plans)
         elif case == "compare":
             figures = benchmark_compare(replications=replications, workers=workers)
         else:
@@ -467,6 +536,11 @@ def bench(case, staff, weeks, replications, runs, workers, as_json) -> None:
         "runs_per_s": "runs/s",
         "peak_rss_mb": "peak memory (MB)",
         "peak_worker_rss_mb": "peak worker memory (MB)",
+        "plans": "plans",
+        "step_ms": "step (ms/week)",
+        "draw_ms": "pictures (ms/week)",
+        "weeks_per_s": "weeks/s (step + draw)",
+        "weeks_per_s_playing": "weeks/s (playing, 50 ms)",
     }
     for key, value in figures.items():
         if key in labels:

@@ -20,6 +20,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "small_steps": {"fr": "petits pas", "en": "small steps"},
     "short_cycle": {"fr": "cycles courts", "en": "short cycles"},
     "custom": {"fr": "plan sur mesure", "en": "custom plan"},
+    "none": {"fr": "aucun", "en": "none"},
     # profiles
     "technophile": {"fr": "technophiles", "en": "technophiles"},
     "follower": {"fr": "suiveurs", "en": "followers"},
