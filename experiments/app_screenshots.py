@@ -50,7 +50,7 @@ def shoot(workshop: bool, path: Path) -> None:
             if not workshop:
                 page.locator(".v-select", has=page.locator("label", has_text="Stratégie")).click()
                 page.locator(".menuable__content__active .v-list-item", has_text="big bang").click()
-                page.get_by_role("button", name="Reset").click()
+                page.get_by_role("button", name="Réinitialiser").click()
                 page.locator(".transnum-scoreboard", has_text="big bang").wait_for()
             play_until(page, WEEK)
             page.screenshot(path=path)

@@ -11,17 +11,21 @@ organisation with the same seed, so that differences come from the plans alone.
 The page is chosen by environment variables set by ``transnum app``:
 ``TRANSNUM_APP_LANG`` (``fr`` or ``en``) and ``TRANSNUM_APP_MODE`` (``single`` or
 ``workshop``); ``TRANSNUM_APP_SCENARIO`` adds the user's scenario file as a preset.
-Mesa's own controls (play, step, reset, intervals) keep their English labels.
+
+The page is assembled from Mesa's SolaraViz parts (the settings form and the grid of
+panels) around controls of its own, so that every label is in the page's language.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import time
 
 import solara
-from mesa.visualization import Slider, SolaraViz
-from mesa.visualization.utils import update_counter
+from mesa.visualization import Slider
+from mesa.visualization.solara_viz import ComponentsView, ModelCreator
+from mesa.visualization.utils import force_update, update_counter
 
 from simulation.i18n import number, text, value
 from simulation.teaching import (
@@ -76,6 +80,12 @@ _WORDS = {
         "not_yet": "pas encore",
         "same": "même organisation, même graine : les écarts viennent des plans",
         "staff_count": "agents",
+        "controls": "Commandes",
+        "settings": "Réglages",
+        "reset": "Réinitialiser",
+        "step": "Une semaine",
+        "interval": "Pause entre les semaines (ms)",
+        "apply": "Réinitialiser applique les réglages.",
     },
     "en": {
         "title": "transnum: the digital transition of a local administration",
@@ -105,6 +115,12 @@ _WORDS = {
         "not_yet": "not yet",
         "same": "same organisation, same seed: differences come from the plans",
         "staff_count": "staff",
+        "controls": "Controls",
+        "settings": "Settings",
+        "reset": "Reset",
+        "step": "Step",
+        "interval": "Pause between weeks (ms)",
+        "apply": "Reset applies the settings.",
     },
 }
 
@@ -275,9 +291,91 @@ AdoptionPanel = _curves_panel(CURVE_PANELS["adoption"])
 StrainPanel = _curves_panel(CURVE_PANELS["strain"])
 
 
+@solara.component
+def Controls(model: solara.Reactive, parameters: solara.Reactive, lang: str):
+    """Reset, play/pause, one week, and the pause between weeks, labelled in ``lang``.
+
+    The same behaviour as Mesa's ``ModelController`` (play runs in a thread, every
+    week triggers a redraw through Mesa's ``update_counter``), with the page's words.
+    """
+    w = words(lang)
+    playing = solara.use_reactive(False)
+    interval = solara.use_reactive(PLAY_INTERVAL_MS)
+    failure = solara.use_reactive(None)
+
+    def play() -> None:
+        try:
+            while playing.value and model.value.running:
+                time.sleep(interval.value / 1000)
+                if not playing.value:  # paused during the pause
+                    break
+                model.value.step()
+                force_update()
+        except Exception as error:  # shown on the page, not lost in the server's log
+            failure.set(f"{type(error).__name__}: {error}")
+        if not model.value.running:
+            playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def one_week() -> None:
+        model.value.step()
+        force_update()
+
+    def reset() -> None:
+        playing.set(False)
+        failure.set(None)
+        try:
+            model.set(type(model.value)(**parameters.value))
+        except (ValueError, KeyError) as error:
+            failure.set(str(error))
+
+    running = model.value.running
+    with solara.Row(justify="space-between"):
+        solara.Button(label=w["reset"], color="primary", on_click=reset)
+        solara.Button(
+            label="❚❚" if playing.value else "▶",
+            color="primary",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=not running,
+        )
+        solara.Button(
+            label=w["step"],
+            color="primary",
+            on_click=one_week,
+            disabled=playing.value or not running,
+        )
+    solara.SliderInt(label=w["interval"], value=interval, min=0, max=500, step=10)
+    if failure.value:
+        solara.Error(failure.value)
+
+
+@solara.component
+def TeachingPage(model, params: dict, name: str, lang: str):
+    """The page: title bar, sidebar (controls, settings) and the four panels.
+
+    Built from Mesa's SolaraViz parts (``ModelCreator`` for the settings,
+    ``ComponentsView`` for the panels' grid) with controls labelled in ``lang``.
+    """
+    w = words(lang)
+    current = solara.use_reactive(model)
+    parameters = solara.use_reactive({})
+    with solara.AppBar():
+        solara.AppBarTitle(name)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card(w["controls"]):
+            Controls(current, parameters, lang)
+        with solara.Card(w["settings"]):
+            ModelCreator(current, params, model_parameters=parameters)
+            solara.Text(w["apply"], style="font-size: 0.85em; color: #555")
+    ComponentsView(list(PANELS), current.value)
+
+
+PANELS = ((NetworkPanel, 0), (StatusPanel, 0), (AdoptionPanel, 0), (StrainPanel, 0))
+
+
 def make_page(mode: str = MODE, lang: str = LANG):
-    """The SolaraViz page of a mode (``single`` or ``workshop``) in ``lang``."""
-    components = [(NetworkPanel, 0), (StatusPanel, 0), (AdoptionPanel, 0), (StrainPanel, 0)]
+    """The page of a mode (``single`` or ``workshop``) in ``lang``."""
     if mode == "workshop":
         params = workshop_params(lang)
         model = WorkshopModel(preset=first_preset(), lang=lang)
@@ -286,13 +384,7 @@ def make_page(mode: str = MODE, lang: str = LANG):
         params = teaching_params(lang)
         model = TeachingModel(preset=first_preset(), lang=lang)
         name = words(lang)["title"]
-    return SolaraViz(
-        model,
-        components=components,
-        model_params=params,
-        name=name,
-        play_interval=PLAY_INTERVAL_MS,
-    )
+    return TeachingPage(model, params, name, lang)
 
 
 page = make_page()

@@ -106,16 +106,18 @@ def test_trainer_changes_strategy_steps_and_sees_the_charts_move(serve, browser_
     page.locator(".transnum-week").wait_for()
     assert week_shown(page) == 0
     assert "cycles courts" in page.locator(".transnum-scoreboard").inner_text()
+    sidebar = page.locator("body").inner_text()
+    assert "Commandes" in sidebar and "Réglages" in sidebar  # French page, French controls
 
     # Choose big bang, then reset so that the model is rebuilt with it.
     choose(page, "Stratégie", "big bang")
-    page.get_by_role("button", name="Reset").click()
+    page.get_by_role("button", name="Réinitialiser").click()
     page.locator(".transnum-scoreboard", has_text="big bang").wait_for()
     page.locator("img.widget-image").nth(2).wait_for()
     before = [picture(page, k) for k in range(3)]
 
     for week in (1, 2, 3):
-        page.get_by_role("button", name="Step").click()
+        page.get_by_role("button", name="Une semaine").click()
         wait_for_week(page, week)
     assert week_shown(page) == 3
     # The curves now run over three weeks: the pictures' pixels differ.
@@ -145,6 +147,9 @@ def test_colour_switch_redraws_the_network(serve, browser_page):
     page, errors = browser_page
     page.goto(serve(lang="en"))
     page.locator(".transnum-week", has_text="Week 0").wait_for()
+    assert "Settings" in page.locator("body").inner_text()
+    page.get_by_role("button", name="Step").click()
+    page.locator(".transnum-week", has_text="Week 1").wait_for()
     by_stage = picture(page, 0)
     page.get_by_role("button", name="profile").click()
     page.wait_for_timeout(1500)
@@ -161,7 +166,7 @@ def test_workshop_runs_plans_side_by_side_with_a_scoreboard(serve, browser_page,
     assert "A · big bang" in text and "B · petits pas" in text
     assert "même organisation" in page.locator("body").inner_text()
     for week in (1, 2):
-        page.get_by_role("button", name="Step").click()
+        page.get_by_role("button", name="Une semaine").click()
         wait_for_week(page, week)
     page.screenshot(path=tmp_path / "workshop.png", full_page=True)
     assert not errors, errors
