@@ -168,7 +168,7 @@ def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
         ``step_ms``, ``draw_ms`` (pictures and scoreboard, per week), ``weeks_per_s``
         (stepping and drawing) and ``weeks_per_s_playing`` (with the play interval).
     """
-    from simulation.teaching import MAX_TEACHING_STAFF, TeachingModel, WorkshopModel
+    from simulation.teaching import MAX_TEACHING_STAFF, TeachingModel, WorkshopModel, scoreboard
     from simulation.teaching_figures import CURVE_PANELS, CurvesPicture, NetworkPicture
 
     if not 1 <= plans <= 3:
@@ -196,8 +196,7 @@ def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
         pictures[0].render("stage")
         for curves in pictures[1:]:
             curves.render()
-        for plan in model.plans:
-            plan.summary()
+        scoreboard(model)
         drawing += time.perf_counter() - stepped
         stepping += stepped - began
     per_week = (stepping + drawing) / weeks

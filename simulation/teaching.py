@@ -121,11 +121,14 @@ def plan_scenario(
 ) -> Scenario:
     """The base scenario with the teaching levers applied.
 
+    ``strategy`` is a code or a name shown on the page (see :func:`strategy_code`).
+
     The follower share is what the other two leave; if technophiles and overwhelmed
     staff together exceed 100 %, the overwhelmed share is reduced to fit. A ``staff``
     of 0 keeps the base's own size (capped at :data:`MAX_TEACHING_STAFF`); ``custom``
     on a base without waves falls back to the base's strategy (short cycles if none).
     """
+    strategy = strategy_code(strategy)
     technophile = min(max(technophile_share, 0.0), 1.0)
     overwhelmed = min(max(overwhelmed_share, 0.0), 1.0 - technophile)
     follower = max(0.0, 1.0 - technophile - overwhelmed)
@@ -189,7 +192,7 @@ class TeachingModel(TransitionModel):
     ) -> None:
         spec = plan_scenario(
             preset_scenario(preset),
-            strategy=strategy_code(strategy),
+            strategy=strategy,
             staff=staff,
             technophile_share=technophile_share,
             overwhelmed_share=overwhelmed_share,
@@ -249,6 +252,9 @@ class WorkshopModel(mesa.Model):
     ) -> None:
         super().__init__(rng=int(seed))
         base = preset_scenario(preset)
+        shared = dict(
+            staff=staff, technophile_share=technophile_share, overwhelmed_share=overwhelmed_share
+        )
         settings = [
             ("A", plan_a, training_a, referents_a, backing_a),
             ("B", plan_b, training_b, referents_b, backing_b),
@@ -261,10 +267,8 @@ class WorkshopModel(mesa.Model):
                 continue
             spec = plan_scenario(
                 base,
-                strategy=strategy_code(strategy),
-                staff=staff,
-                technophile_share=technophile_share,
-                overwhelmed_share=overwhelmed_share,
+                **shared,
+                strategy=strategy,
                 training_capacity=training,
                 referent_share=referents,
                 manager_backing=backing,
@@ -293,26 +297,36 @@ class WorkshopModel(mesa.Model):
         self.running = any(plan.running for plan in self._plans)
 
     def scoreboard(self) -> pd.DataFrame:
-        """The outcomes of each plan so far.
+        """The outcomes of each plan so far (see :func:`scoreboard`)."""
+        return scoreboard(self)
 
-        Columns: plan, strategy, adoption_final, weeks_to_80pct_adoption, dropout_share,
-        rps_high_person_weeks, training_hours_total.
-        """
-        rows = []
-        for label, plan in zip(self.labels, self._plans, strict=True):
-            summary = plan.summary()
-            rows.append(
-                {
-                    "plan": label,
-                    "strategy": plan.spec.rollout.strategy,
-                    "adoption_final": summary["adoption_final"],
-                    "weeks_to_80pct_adoption": summary["weeks_to_80pct_adoption"],
-                    "dropout_share": summary["dropout_share"],
-                    "rps_high_person_weeks": summary["rps_high_person_weeks"],
-                    "training_hours_total": summary["training_hours_total"],
-                }
-            )
-        return pd.DataFrame(rows)
+
+SCOREBOARD: tuple[str, ...] = (
+    "adoption_final",
+    "weeks_to_80pct_adoption",
+    "dropout_share",
+    "rps_high_person_weeks",
+    "training_hours_total",
+)
+"""Outcomes on the page's scoreboard (summary keys of :mod:`simulation.outcomes`)."""
+
+
+def scoreboard(model: TeachingModel | WorkshopModel) -> pd.DataFrame:
+    """The scoreboard's outcomes of each plan so far, one row per plan.
+
+    Columns: plan (its letter), strategy, then the outcomes of :data:`SCOREBOARD`.
+    """
+    rows = []
+    for label, plan in zip(model.labels, model.plans, strict=True):
+        summary = plan.summary()
+        rows.append(
+            {
+                "plan": label,
+                "strategy": plan.spec.rollout.strategy,
+                **{key: summary[key] for key in SCOREBOARD},
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def same_organisation(plans: list[TransitionModel]) -> bool:

@@ -22,6 +22,7 @@ import html
 import os
 import time
 
+import pandas as pd
 import solara
 from mesa.visualization import Slider
 from mesa.visualization.solara_viz import ComponentsView, ModelCreator
@@ -32,24 +33,19 @@ from simulation.teaching import (
     MAX_TEACHING_STAFF,
     NO_PLAN,
     PLAYED_STRATEGIES,
+    SCOREBOARD,
     TeachingModel,
     WorkshopModel,
     first_preset,
     preset_levers,
     presets,
+    scoreboard,
 )
 from simulation.teaching_figures import CURVE_PANELS, CurvesPicture, NetworkPicture
 
 LANG = os.environ.get("TRANSNUM_APP_LANG", "fr")
 MODE = os.environ.get("TRANSNUM_APP_MODE", "single")
 PLAY_INTERVAL_MS = 50
-SCOREBOARD = (
-    "adoption_final",
-    "weeks_to_80pct_adoption",
-    "dropout_share",
-    "rps_high_person_weeks",
-    "training_hours_total",
-)
 
 _WORDS = {
     "fr": {
@@ -215,13 +211,12 @@ def scoreboard_rows(model, lang: str) -> list[list[str]]:
     """One row per plan: its name, then the scoreboard's outcomes written for people."""
     w = words(lang)
     rows = []
-    for label, plan in zip(model.labels, model.plans, strict=True):
-        summary = plan.summary()
-        cells = [f"{label} · {text(plan.spec.rollout.strategy, lang)}"]
+    board = scoreboard(model).to_dict("records")
+    for row, plan in zip(board, model.plans, strict=True):
+        cells = [f"{row['plan']} · {text(row['strategy'], lang)}"]
         for key in SCOREBOARD:
-            amount = summary[key]
-            reached = not (amount is None or amount != amount)  # NaN: not reached
-            unfinished = plan.running and not reached
+            amount = row[key]
+            unfinished = plan.running and pd.isna(amount)  # not reached yet, may still be
             cells.append(w["not_yet"] if unfinished else value(key, amount, lang))
         rows.append(cells)
     return rows
