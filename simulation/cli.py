@@ -99,6 +99,68 @@ def main() -> None:
     """
 
 
+# ----------------------------------------------------------------- shared options
+# (also used by the sweep and sensitivity commands in cli_sweep)
+
+NEW_FOLDER = "Results folder (must be new or empty)."
+
+
+def out_option(help_text: str = NEW_FOLDER):
+    """The ``--out`` option: the results folder a command writes."""
+    return click.option("--out", type=click.Path(file_okay=False), help=help_text)
+
+
+def workers_option(
+    help_text: str = "Worker processes (default: one per core). Results do not depend on it.",
+):
+    """The ``--workers`` option: local worker processes (default: one per core)."""
+    return click.option("--workers", type=click.IntRange(min=1), default=None, help=help_text)
+
+
+def scheduler_option():
+    """The ``--scheduler`` option: a Dask cluster instead of local processes."""
+    return click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
+    )
+
+
+def precision_options(where: str, cap_default: str):
+    """``--precision`` and ``--max-replications``: replications until a precision.
+
+    Args:
+        where: Where the precision must hold (``for every strategy``...).
+        cap_default: What the cap on replications defaults to.
+    """
+    precision = click.option(
+        "--precision",
+        multiple=True,
+        metavar="OUTCOME=HALFWIDTH",
+        help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
+        f"on each side of the mean, {where} (repeatable).",
+    )
+    cap = click.option(
+        "--max-replications",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Cap on replications per {cap_default}.",
+    )
+    return lambda command: precision(cap(command))
+
+
+def language_option(what: str):
+    """The ``--lang`` option (French by default) of a command writing ``what``."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["fr", "en"]),
+        default="fr",
+        show_default=True,
+        help=f"Language of {what}.",
+    )
+
+
 @main.command()
 @click.argument("scenario", required=False)
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
@@ -111,9 +173,7 @@ def main() -> None:
 )
 @click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
 @click.option("--strategy", type=click.Choice(STRATEGIES), help="Rollout strategy.")
-@click.option(
-    "--out", type=click.Path(file_okay=False), help="Results folder (must be new or empty)."
-)
+@out_option()
 def run(scenario, seed, replication, weeks, strategy, out) -> None:
     """Run SCENARIO once (default: the built-in 500-staff commune) and save the results."""
     from simulation.results import new_results_dir, prepare_dir, write_run
@@ -156,34 +216,10 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
 @click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: one per core). Results do not depend on it.",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
-)
-@click.option(
-    "--precision",
-    multiple=True,
-    metavar="OUTCOME=HALFWIDTH",
-    help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
-    "on each side of the mean, for every strategy (repeatable).",
-)
-@click.option(
-    "--max-replications",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Cap on replications per strategy with --precision (default 10 x --replications).",
-)
-@click.option(
-    "--out", type=click.Path(file_okay=False), help="Results folder (must be new or empty)."
-)
+@workers_option()
+@scheduler_option()
+@precision_options("for every strategy", "strategy with --precision (default 10 x --replications)")
+@out_option()
 def compare(
     scenario,
     strategies,
@@ -275,15 +311,8 @@ def compare(
 @click.option(
     "--replications", type=click.IntRange(min=2), help="Runs per scenario (default: the file's)."
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: one per core). Results do not depend on it.",
-)
-@click.option(
-    "--out", type=click.Path(file_okay=False), help="Results folder (must be new or empty)."
-)
+@workers_option()
+@out_option()
 @click.option(
     "--strict", is_flag=True, help="Exit with status 1 if a target's mean is out of range."
 )
@@ -331,17 +360,6 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
     click.echo(f"\nResults written to {folder}")
     if strict and not targets["met"].all():
         sys.exit(1)
-
-
-def language_option(what: str):
-    """The ``--lang`` option (French by default) of a command writing ``what``."""
-    return click.option(
-        "--lang",
-        type=click.Choice(["fr", "en"]),
-        default="fr",
-        show_default=True,
-        help=f"Language of {what}.",
-    )
 
 
 @main.command()

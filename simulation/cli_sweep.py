@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from simulation.cli import _command_line, _fail, main
+from simulation.cli import (
+    _command_line,
+    _fail,
+    main,
+    out_option,
+    precision_options,
+    scheduler_option,
+    workers_option,
+)
 from simulation.schema import ScenarioError
 
 
@@ -36,23 +44,9 @@ def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
 
 
 _RUN_OPTIONS = [
-    click.option(
-        "--out",
-        type=click.Path(file_okay=False),
-        help="Results folder (new or empty; with --resume, the folder to continue).",
-    ),
-    click.option(
-        "--workers",
-        type=click.IntRange(min=1),
-        default=None,
-        help="Local worker processes (default: one per core; 1 runs serially).",
-    ),
-    click.option(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
-    ),
+    out_option("Results folder (new or empty; with --resume, the folder to continue)."),
+    workers_option("Local worker processes (default: one per core; 1 runs serially)."),
+    scheduler_option(),
     click.option("--resume", is_flag=True, help="Continue the run in --out: only what is missing."),
     click.option(
         "--retry-failed", is_flag=True, help="With --resume, run again the runs that failed."
@@ -187,19 +181,7 @@ def _exit_if_failed(tables, folder: Path) -> None:
 @click.argument("experiment_file")
 @run_options
 @click.option("--dry-run", is_flag=True, help="Check the experiment and list what would run.")
-@click.option(
-    "--precision",
-    multiple=True,
-    metavar="OUTCOME=HALFWIDTH",
-    help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
-    "on each side of the mean, at every point (repeatable).",
-)
-@click.option(
-    "--max-replications",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Cap on replications per point with --precision (default 10 x the file's).",
-)
+@precision_options("at every point", "point with --precision (default 10 x the file's)")
 def sweep(
     experiment_file,
     out,
