@@ -108,15 +108,7 @@ def outcome_intervals(
         for x, strategy, st in zip(positions, strategies, stats, strict=True):
             colour = STRATEGY_COLOURS.get(strategy, LINE_COLOURS[x % len(LINE_COLOURS)])
             if st["mean"] is None:
-                ax.annotate(
-                    value(name, None, lang),
-                    (x, 0),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(0, 6),
-                    textcoords="offset points",
-                    ha="center",
-                    color="#555555",
-                )
+                _mark_missing(ax, x, value(name, None, lang))
                 continue
             mean, low, high = _clipped(name, st)
             error = [[mean - low], [high - mean]]
@@ -208,15 +200,7 @@ def outcome_vs_factor(
         any_hollow = any_hollow or bool((~full & ~np.isnan(mean)).any())
         if by is None:  # a level without any value would otherwise be a silent gap
             for x in xs[np.isnan(mean)]:
-                ax.annotate(
-                    value(outcome, None, lang),
-                    (x, 0),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(0, 6),
-                    textcoords="offset points",
-                    ha="center",
-                    color="#555555",
-                )
+                _mark_missing(ax, x, value(outcome, None, lang))
         handles.append((Line2D([], [], color=colour, marker="o", lw=1.8), label))
     if not numeric or len(x_levels) <= 12:
         ticks = x_levels if numeric else range(len(x_levels))
@@ -301,6 +285,19 @@ def outcome_heatmap(
 
 
 # ----------------------------------------------------------------- helpers
+
+
+def _mark_missing(ax: Axes, x: float, word: str) -> None:
+    """Write ``word`` (``never``, ``–``) at the foot of position ``x`` that has no value."""
+    ax.annotate(
+        word,
+        (x, 0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 6),
+        textcoords="offset points",
+        ha="center",
+        color="#555555",
+    )
 
 
 def _room_above(ax: Axes, from_zero: bool) -> None:
