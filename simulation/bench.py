@@ -168,7 +168,13 @@ def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
         ``step_ms``, ``draw_ms`` (pictures and scoreboard, per week), ``weeks_per_s``
         (stepping and drawing) and ``weeks_per_s_playing`` (with the play interval).
     """
-    from simulation.teaching import MAX_TEACHING_STAFF, TeachingModel, WorkshopModel, scoreboard
+    from simulation.teaching import (
+        MAX_TEACHING_STAFF,
+        PLAY_INTERVAL_MS,
+        TeachingModel,
+        WorkshopModel,
+        scoreboard,
+    )
     from simulation.teaching_figures import CURVE_PANELS, CurvesPicture, NetworkPicture
 
     if not 1 <= plans <= 3:
@@ -209,10 +215,6 @@ def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
         "step_ms": round(1000 * stepping / weeks, 1),
         "draw_ms": round(1000 * drawing / weeks, 1),
         "weeks_per_s": round(1 / per_week, 1),
-        "weeks_per_s_playing": round(1 / (per_week + PLAY_INTERVAL_S), 1),
+        "weeks_per_s_playing": round(1 / (per_week + PLAY_INTERVAL_MS / 1000), 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-
-
-PLAY_INTERVAL_S = 0.05
-"""The teaching page's default pause between weeks when playing (seconds)."""

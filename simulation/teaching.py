@@ -32,6 +32,8 @@ STUDY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "study"
 SCENARIO_ENV = "TRANSNUM_APP_SCENARIO"
 """Environment variable through which ``transnum app SCENARIO`` passes its file."""
 MAX_TEACHING_STAFF = 2000
+PLAY_INTERVAL_MS = 50
+"""The page's default pause between weeks when playing (milliseconds)."""
 PLAYED_STRATEGIES: tuple[str, ...] = ("big_bang", "small_steps", "short_cycle")
 """Strategies offered on the page (a preset's own custom plan is kept as ``custom``)."""
 NO_PLAN = "none"

@@ -32,6 +32,7 @@ from simulation.i18n import number, text, value
 from simulation.teaching import (
     MAX_TEACHING_STAFF,
     NO_PLAN,
+    PLAY_INTERVAL_MS,
     PLAYED_STRATEGIES,
     SCOREBOARD,
     TeachingModel,
@@ -45,7 +46,6 @@ from simulation.teaching_figures import CURVE_PANELS, CurvesPicture, NetworkPict
 
 LANG = os.environ.get("TRANSNUM_APP_LANG", "fr")
 MODE = os.environ.get("TRANSNUM_APP_MODE", "single")
-PLAY_INTERVAL_MS = 50
 
 _WORDS = {
     "fr": {
@@ -293,6 +293,7 @@ def Controls(model: solara.Reactive, parameters: solara.Reactive, lang: str):
     The same behaviour as Mesa's ``ModelController`` (play runs in a thread, every
     week triggers a redraw through Mesa's ``update_counter``), with the page's words.
     """
+    update_counter.get()  # a week stepped elsewhere may have ended the run
     w = words(lang)
     playing = solara.use_reactive(False)
     interval = solara.use_reactive(PLAY_INTERVAL_MS)
@@ -314,8 +315,9 @@ def Controls(model: solara.Reactive, parameters: solara.Reactive, lang: str):
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
 
     def one_week() -> None:
-        model.value.step()
-        force_update()
+        if model.value.running:
+            model.value.step()
+            force_update()
 
     def reset() -> None:
         playing.set(False)
