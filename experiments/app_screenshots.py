@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from simulation.teaching_server import start_app
+from simulation.teaching.server import start_app
 
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures"
 CHROMIUM = "/usr/bin/chromium"

@@ -15,7 +15,12 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from simulation.validation import bass_closed_form, bass_recursion, bass_scenario, simulate_bass
+from simulation.experiments.bass import (
+    bass_closed_form,
+    bass_recursion,
+    bass_scenario,
+    simulate_bass,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "figures" / "bass.png"

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from simulation import __version__
-from simulation.calibration import distinct_scenarios, load_calibration, run_calibration
+from simulation.experiments.calibration import distinct_scenarios, load_calibration, run_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"

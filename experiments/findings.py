@@ -26,12 +26,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulation import Scenario
-from simulation.executors import process_pool
-from simulation.loading import load_scenario
-from simulation.outcomes import flatten
-from simulation.profiles import PROFILES
-from simulation.seeds import run_seed
-from simulation.statistics import mean_ci
+from simulation.experiments.executors import process_pool
+from simulation.experiments.statistics import mean_ci
+from simulation.model.outcomes import flatten
+from simulation.model.seeds import run_seed
+from simulation.scenario.loading import load_scenario
+from simulation.scenario.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "docs" / "figures"
@@ -51,7 +51,7 @@ def run_detailed(task: tuple[Scenario, int]) -> dict:
     ``EXPOSURE_WEEKS`` weeks after the pair went live, averaged over the pairs that
     reach that age before the horizon (overall and per profile).
     """
-    from simulation.model import TransitionModel
+    from simulation.model.model import TransitionModel
 
     scenario, replication = task
     model = TransitionModel(scenario, rng=run_seed(SEED, replication))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from simulation.calibration import golden_values, load_calibration
+from simulation.experiments.calibration import golden_values, load_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"

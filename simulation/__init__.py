@@ -17,21 +17,40 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from simulation.scenario import STRATEGIES, Scenario
-from simulation.schema import ScenarioError
+from simulation import _moved
+from simulation.scenario.loading import load_scenario
+from simulation.scenario.records import STRATEGIES, Scenario
+from simulation.scenario.schema import ScenarioError
 
 try:
     __version__ = version("transnum")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["STRATEGIES", "Scenario", "ScenarioError", "TransitionModel", "__version__"]
+_moved.install()  # the module names of transnum 0.1 still import, with a warning
+
+__all__ = [
+    "STRATEGIES",
+    "Scenario",
+    "ScenarioError",
+    "TransitionModel",
+    "__version__",
+    "compare_strategies",
+    "load_scenario",
+    "run_scenario",
+]
+
+_LAZY = {
+    "TransitionModel": "simulation.model.model",
+    "run_scenario": "simulation.experiments.runner",
+    "compare_strategies": "simulation.experiments.runner",
+}
 
 
 def __getattr__(name: str):
     # The model pulls in Mesa and numba; import it only when asked for.
-    if name == "TransitionModel":
-        from simulation.model import TransitionModel
+    if name in _LAZY:
+        import importlib
 
-        return TransitionModel
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'simulation' has no attribute {name!r}")

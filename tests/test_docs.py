@@ -17,9 +17,9 @@ from urllib.parse import unquote
 
 import pytest
 
-import simulation.mechanisms
-from simulation.scenario import Scenario
-from simulation.schema import iter_specs
+import simulation.model.mechanisms
+from simulation.scenario.records import Scenario
+from simulation.scenario.schema import iter_specs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -30,7 +30,7 @@ ODD = DOCS / "odd.md"
 PENDING = {DOCS / "findings.md", DOCS / "validation.md", DOCS / "calibration.md"}
 
 LEAF_PARAMETERS = [path for path, _, _ in iter_specs(Scenario)]
-MECHANISMS = sorted(m.name for m in pkgutil.iter_modules(simulation.mechanisms.__path__))
+MECHANISMS = sorted(m.name for m in pkgutil.iter_modules(simulation.model.mechanisms.__path__))
 ODD_HEADINGS = [
     "## 1 Purpose and patterns",
     "## 2 Entities, state variables and scales",
@@ -165,7 +165,7 @@ def test_odd_has_the_sections_in_order():
 def test_odd_describes_every_mechanism(module):
     text = ODD.read_text(encoding="utf-8")
     assert f"mechanisms/{module}.py" in text, (
-        f"docs/odd.md does not mention simulation/mechanisms/{module}.py"
+        f"docs/odd.md does not mention simulation/model/mechanisms/{module}.py"
     )
 
 

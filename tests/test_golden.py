@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from simulation.calibration import golden_values, load_calibration
+from simulation.experiments.calibration import golden_values, load_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "calibration.json"

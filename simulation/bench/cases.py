@@ -1,0 +1,220 @@
+"""Speed and memory benchmark of the model (what ``transnum bench`` prints).
+
+The organisation is the default commune rescaled to ``staff`` (all services,
+relations and tools, every mechanism on), simulated for ``weeks`` under the
+default strategy. A short warm-up run first loads the compiled kernels, so that
+the figures measure the simulation, not the compiler.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+from simulation.scenario.records import Scenario
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes vs KB
+
+
+def benchmark(
+    staff: int = 20_000, weeks: int = 520, seed: int = 1, scenario: Scenario | None = None
+) -> dict[str, float | int]:
+    """Time one run of ``staff`` staff over ``weeks`` weeks.
+
+    Args:
+        staff: Staff count (headcounts of the scenario are rescaled to it).
+        weeks: Simulated weeks.
+        seed: Run seed.
+        scenario: Base scenario (default: the default commune).
+
+    Raises:
+        ScenarioError: if ``staff`` is fewer than the scenario's services.
+
+    Returns:
+        ``staff``, ``weeks``, ``setup_s`` (building the organisation, agents and
+        network), ``wall_s`` (simulating the weeks), ``agent_steps_per_s``
+        (staff x weeks / wall_s) and ``peak_rss_mb`` (peak memory of the process).
+    """
+    from simulation.model.model import TransitionModel
+
+    base = scenario or Scenario()
+    start_week = min(base.rollout.start_week, weeks)  # so that short benchmarks stay valid
+    size = {"organisation.total_staff": staff, "rollout.start_week": start_week}
+    # Warm-up on a small default organisation: it only loads the compiled kernels.
+    warm = Scenario().override({"organisation.total_staff": 200, "horizon_weeks": 5})
+    TransitionModel(warm, rng=seed).run()
+    spec = base.override({**size, "horizon_weeks": weeks})
+    start = time.perf_counter()
+    model = TransitionModel(spec, rng=seed)
+    built = time.perf_counter()
+    model.run()
+    done = time.perf_counter()
+    wall = done - built
+    return {
+        "staff": model.network.n_staff,
+        "weeks": weeks,
+        "setup_s": round(built - start, 3),
+        "wall_s": round(wall, 3),
+        "agent_steps_per_s": round(model.network.n_staff * weeks / wall),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def peak_children_rss_mb() -> float:
+    """Peak resident memory of the largest finished child process (workers), in MB."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def benchmark_compare(replications: int = 100, workers: int | None = None) -> dict:
+    """Time ``transnum compare``'s work: 3 strategies x ``replications`` of the default.
+
+    The time includes starting the worker processes and building every run's
+    organisation (set-up included), not writing the results folder.
+    """
+    from simulation.experiments.executors import default_workers
+    from simulation.experiments.runner import compare_strategies
+
+    workers = workers or default_workers()
+    start = time.perf_counter()
+    comparison = compare_strategies(Scenario(), replications=replications, workers=workers)
+    wall = time.perf_counter() - start
+    return {
+        "case": "compare",
+        "runs": len(comparison.runs),
+        "staff": Scenario().staff_count,
+        "weeks": Scenario().horizon_weeks,
+        "workers": workers,
+        "wall_s": round(wall, 3),
+        "runs_per_s": round(len(comparison.runs) / wall, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None) -> dict:
+    """Run a sweep of ``runs`` small runs into a results folder and measure memory.
+
+    The experiment: up to 100 points (a Latin hypercube over the training capacity) of
+    a 60-staff organisation over 26 weeks, with enough replications for ``runs`` runs
+    (rounded up to a multiple of the points), every outcome and five weekly series
+    kept. Memory must stay flat however many runs.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from simulation.experiments.executors import default_workers, open_executor
+    from simulation.experiments.experiment import Experiment, design_points
+    from simulation.experiments.store import SweepStore
+    from simulation.experiments.sweep import kept_outcomes, points_table, run_experiment
+
+    workers = workers or default_workers()
+    n_points = min(100, runs)
+    experiment = Experiment(
+        name="sweep benchmark",
+        overrides={"organisation.total_staff": 60},
+        horizon_weeks=26,
+        replications=-(-runs // n_points),  # at least ``runs`` runs in all
+        factors={"levers.training_capacity": {"low": 1.0, "high": 60.0}},
+        design={"samples": n_points},
+    )
+    points = design_points(experiment, Path.cwd())
+    with tempfile.TemporaryDirectory() as tmp:
+        where = Path(folder or tmp) / "sweep"
+        spec = where.parent / "experiment.yaml"
+        where.parent.mkdir(parents=True, exist_ok=True)
+        spec.write_text("name: sweep benchmark\n", encoding="utf-8")
+        store = SweepStore.create(
+            where, spec, points_table(points), kept_outcomes(experiment), experiment.weekly, {}
+        )
+        start = time.perf_counter()
+        with open_executor(workers) as executor:
+            report = run_experiment(experiment, points, store, executor, window=4 * workers)
+        store.close("complete")
+        saved = len(store.runs())
+        wall = time.perf_counter() - start
+    return {
+        "case": "sweep",
+        "runs": report.runs_done,
+        "runs_saved": saved,
+        "workers": workers,
+        "wall_s": round(wall, 3),
+        "runs_per_s": round(report.runs_done / wall, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_worker_rss_mb": round(peak_children_rss_mb(), 1),
+    }
+
+
+def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
+    """Time the teaching page's work per week: one step and every picture redrawn.
+
+    What the page's server does after each week, without the browser: step the
+    model(s), redraw the network picture (coloured by stage) and both curve
+    pictures as PNG, and summarise each plan for the scoreboard. The page adds its
+    play interval (50 ms by default) between weeks.
+
+    Args:
+        staff: Organisation size (the page allows up to 2,000).
+        weeks: Weeks played (at most the horizon, 156).
+        plans: 1 (one plan, big bang) or 2-3 (workshop: big bang, small steps, short
+            cycles on the same organisation).
+
+    Returns:
+        ``staff``, ``plans``, ``weeks``, ``setup_s`` (models and pictures),
+        ``step_ms``, ``draw_ms`` (pictures and scoreboard, per week), ``weeks_per_s``
+        (stepping and drawing) and ``weeks_per_s_playing`` (with the play interval).
+    """
+    from simulation.teaching.models import (
+        MAX_TEACHING_STAFF,
+        PLAY_INTERVAL_MS,
+        TeachingModel,
+        WorkshopModel,
+        scoreboard,
+    )
+    from simulation.teaching.pictures import CURVE_PANELS, CurvesPicture, NetworkPicture
+
+    if not 1 <= plans <= 3:
+        raise ValueError(f"plans must be 1, 2 or 3, not {plans}")
+    if not 1 <= staff <= MAX_TEACHING_STAFF:
+        raise ValueError(f"staff must be between 1 and {MAX_TEACHING_STAFF}, not {staff}")
+    TeachingModel(staff=60).step()  # load the compiled kernels first
+    start = time.perf_counter()
+    if plans == 1:
+        model = TeachingModel(staff=staff, strategy="big_bang")
+    else:
+        chosen = ("big_bang", "small_steps", "short_cycle", "none", "none")
+        model = WorkshopModel(
+            staff=staff, plan_a=chosen[0], plan_b=chosen[1], plan_c=chosen[4 - plans + 1]
+        )
+    pictures = [NetworkPicture(model, "fr")]
+    pictures += [CurvesPicture(model, "fr", measures) for measures in CURVE_PANELS.values()]
+    setup = time.perf_counter() - start
+    weeks = min(weeks, model.plans[0].spec.horizon_weeks)
+    stepping = drawing = 0.0
+    for _ in range(weeks):
+        began = time.perf_counter()
+        model.step()
+        stepped = time.perf_counter()
+        pictures[0].render("stage")
+        for curves in pictures[1:]:
+            curves.render()
+        scoreboard(model)
+        drawing += time.perf_counter() - stepped
+        stepping += stepped - began
+    per_week = (stepping + drawing) / weeks
+    return {
+        "case": "app",
+        "staff": model.plans[0].network.n_staff,
+        "plans": len(model.plans),
+        "weeks": weeks,
+        "setup_s": round(setup, 3),
+        "step_ms": round(1000 * stepping / weeks, 1),
+        "draw_ms": round(1000 * drawing / weeks, 1),
+        "weeks_per_s": round(1 / per_week, 1),
+        "weeks_per_s_playing": round(1 / (per_week + PLAY_INTERVAL_MS / 1000), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }

@@ -1,0 +1,43 @@
+"""The ``transnum`` command: it only wires the package's functions together.
+
+One module per command family (:mod:`~simulation.cli.runs`,
+:mod:`~simulation.cli.experiments`, :mod:`~simulation.cli.documents`,
+:mod:`~simulation.cli.organisation`, :mod:`~simulation.cli.app`,
+:mod:`~simulation.cli.bench`), all built on the shared options of
+:mod:`~simulation.cli.options`; this module only gathers them into one group.
+"""
+
+from __future__ import annotations
+
+import click
+
+from simulation.cli import app, bench, documents, experiments, organisation, runs
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="transnum")
+def main() -> None:
+    """transnum: simulate the digital transition of a local public administration.
+
+    Staff (technophile, follower, overwhelmed) in a network of services face digital
+    tools rolled out big-bang, in small steps or in short cycles; the model reports
+    adoption, dropout and psychosocial risk (RPS) week by week.
+    """
+
+
+# In the order of the former single module, so that `transnum --help` is unchanged.
+for _command in (
+    runs.run,
+    runs.compare,
+    experiments.calibrate,
+    documents.report,
+    app.app,
+    organisation.init,
+    organisation.validate,
+    bench.bench,
+    experiments.sweep,
+    experiments.sensitivity,
+):
+    main.add_command(_command)
+
+__all__ = ["main"]

@@ -1,0 +1,57 @@
+"""The ``transnum app`` command: the teaching page."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from simulation.cli.options import (
+    fail,
+    language_option,
+)
+from simulation.scenario.loading import load_scenario
+from simulation.scenario.schema import ScenarioError
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=8765,
+    show_default=True,
+    help="Port (0: any free one).",
+)
+@language_option("the page")
+@click.option(
+    "--workshop",
+    is_flag=True,
+    help="Workshop mode: two or three plans side by side, with a scoreboard.",
+)
+def app(scenario, host, port, lang, workshop) -> None:
+    """Serve the teaching page in a browser (Mesa SolaraViz).
+
+    Pick a strategy, set the levers, press play and watch who adopts, who struggles
+    and who leaves. SCENARIO (optional) is offered as a preset, and the page starts
+    on it, next to the default commune and the nine study cases. Stop with Ctrl-C.
+    """
+    import subprocess
+
+    from simulation.teaching.server import app_command, free_port
+
+    if scenario:
+        try:
+            load_scenario(scenario)
+        except ScenarioError as error:
+            fail(error)
+    port = port or free_port(host)
+    command, env = app_command(
+        host=host, port=port, lang=lang, workshop=workshop, scenario=scenario
+    )
+    click.echo(f"Serving the teaching page on http://{host}:{port} (Ctrl-C to stop)")
+    try:
+        sys.exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -1,0 +1,47 @@
+"""The ``transnum report`` command: the HTML report and the workbook of a results folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from simulation.cli.options import (
+    fail,
+    language_option,
+)
+from simulation.scenario.schema import ScenarioError
+
+
+@click.command()
+@click.argument("results_dir", type=click.Path(file_okay=False))
+@language_option("the report and workbook")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report file (default: RESULTS_DIR/rapport.html, or report.html in English); the "
+    "Excel workbook goes next to it (.xlsx).",
+)
+def report(results_dir, lang, out) -> None:
+    """Write a self-contained HTML report and an Excel workbook of RESULTS_DIR.
+
+    Works on the folders of run, compare, sweep, sensitivity and calibrate. The
+    report opens offline and prints well; French by default.
+    """
+    from simulation.reports.html import write_report
+    from simulation.reports.reader import read_results
+    from simulation.reports.workbook import write_workbook
+
+    try:
+        results = read_results(results_dir)
+    except ScenarioError as error:
+        fail(error)
+    stem = {"fr": "rapport", "en": "report"}[lang]
+    html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
+    if html_path.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter("the report is an .html file", param_hint="'--out'")
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    write_report(results, html_path, lang)
+    workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
+    click.echo(f"wrote {html_path}\nwrote {workbook}")

@@ -1,0 +1,467 @@
+"""The ``transnum sweep``, ``transnum sensitivity`` and ``transnum calibrate`` commands."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from simulation.cli.options import (
+    command_line,
+    fail,
+    out_option,
+    parse_precision,
+    precision_options,
+    scheduler_option,
+    workers_option,
+)
+from simulation.scenario.schema import ScenarioError
+
+
+@click.command()
+@click.argument("calibration_file")
+@click.option(
+    "--replications", type=click.IntRange(min=2), help="Runs per scenario (default: the file's)."
+)
+@workers_option()
+@out_option()
+@click.option(
+    "--strict", is_flag=True, help="Exit with status 1 if a target's mean is out of range."
+)
+def calibrate(calibration_file, replications, workers, out, strict) -> None:
+    """Check the model against the calibration targets of CALIBRATION_FILE.
+
+    Prints, per target, the mean outcome with its 95 % confidence interval and
+    whether it lies in the range the study reports; saves the tables.
+    """
+    from tqdm import tqdm
+
+    from simulation.experiments.calibration import (
+        distinct_scenarios,
+        load_calibration,
+        run_calibration,
+    )
+    from simulation.experiments.results import new_results_dir, prepare_dir, write_calibration
+    from simulation.reports.tables import calibration_table
+
+    try:
+        calibration, scenarios = load_calibration(calibration_file)
+        folder = prepare_dir(out or new_results_dir("calibrate"))
+    except ScenarioError as error:
+        fail(error)
+    reps = replications or calibration.replications
+    n_runs = reps * len(distinct_scenarios(scenarios)[0])
+    click.echo(f"{calibration.name}: {len(calibration.targets)} targets, {reps} runs per scenario")
+    start = time.perf_counter()
+    with tqdm(total=n_runs, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+        targets, runs = run_calibration(
+            calibration,
+            scenarios,
+            replications=reps,
+            workers=workers or os.cpu_count() or 1,
+            on_done=lambda _: bar.update(),
+        )
+    wall = time.perf_counter() - start
+    click.echo(f"\n{len(runs)} runs in {wall:.1f} s\n")
+    click.echo(calibration_table(targets))
+    write_calibration(
+        targets,
+        runs,
+        folder,
+        command=command_line(),
+        wall_s=wall,
+        seed=calibration.seed,
+        replications=reps,
+    )
+    click.echo(f"\nResults written to {folder}")
+    if strict and not targets["met"].all():
+        sys.exit(1)
+
+
+_RUN_OPTIONS = [
+    out_option("Results folder (new or empty; with --resume, the folder to continue)."),
+    workers_option("Local worker processes (default: one per core; 1 runs serially)."),
+    scheduler_option(),
+    click.option("--resume", is_flag=True, help="Continue the run in --out: only what is missing."),
+    click.option(
+        "--retry-failed", is_flag=True, help="With --resume, run again the runs that failed."
+    ),
+]
+
+
+def run_options(command):
+    """Decorate a command with the options shared by sweep and sensitivity."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _load(experiment_file: str, kind: str = "sweep"):
+    from simulation.experiments.experiment import load_experiment
+
+    try:
+        return load_experiment(experiment_file)
+    except ScenarioError as error:
+        fail(error)
+
+
+def _session(
+    experiment_file: str,
+    experiment,
+    points,
+    *,
+    kind: str,
+    out,
+    workers,
+    scheduler,
+    resume,
+    retry_failed=False,
+    precision=None,
+    max_replications=None,
+    extra: dict | None = None,
+):
+    """Open (or resume) the results folder, run what is missing, export the tables.
+
+    Returns the store, the exported tables and the results folder; exits with
+    status 130 on Ctrl-C (everything finished is saved).
+    """
+    from tqdm import tqdm
+
+    from simulation.experiments.executors import default_workers, open_executor
+    from simulation.experiments.results import manifest, new_results_dir
+    from simulation.experiments.store import SweepStore
+    from simulation.experiments.sweep import (
+        export_tables,
+        kept_outcomes,
+        points_table,
+        run_experiment,
+    )
+
+    if resume and not out:
+        raise click.UsageError("--resume needs the --out folder to continue")
+    folder = Path(out) if out else new_results_dir(kind)
+    try:
+        if resume:
+            store = SweepStore.resume(
+                folder, Path(experiment_file), points_table(points), command_line(), kind=kind
+            )
+        else:
+            info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
+            info.pop("wall_s")  # each session records its own times
+            info.update(extra or {})
+            store = SweepStore.create(
+                folder,
+                Path(experiment_file),
+                points_table(points),
+                kept_outcomes(experiment),
+                experiment.weekly,
+                info,
+                command=command_line(),
+                kind=kind,
+            )
+    except ScenarioError as error:
+        fail(error)
+    n_workers = workers or default_workers()
+    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
+    failures = 0
+
+    def on_record(record: dict) -> None:
+        nonlocal failures
+        failures += record["status"] != "ok"
+        bar.set_postfix(failed=failures, refresh=False)
+        bar.update()
+
+    def on_plan(count: int) -> None:
+        bar.total = (bar.total or 0) + count
+        bar.refresh()
+
+    start = time.perf_counter()
+    try:
+        with open_executor(n_workers, scheduler) as executor:
+            report = run_experiment(
+                experiment,
+                points,
+                store,
+                executor,
+                window=4 * n_workers,
+                precision=precision,
+                max_replications=max_replications,
+                on_record=on_record,
+                on_plan=on_plan,
+                retry_failed=retry_failed,
+            )
+    except KeyboardInterrupt:
+        bar.close()
+        store.close("interrupted")
+        click.echo(
+            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
+            err=True,
+        )
+        sys.exit(130)
+    bar.close()
+    store.close("complete" if report.failures == 0 else "complete with failures")
+    tables = export_tables(store, experiment, points)
+    wall = time.perf_counter() - start
+    runs = tables["runs"]
+    click.echo(
+        f"\n{report.runs_done:,} runs in {wall:.1f} s ({report.runs_before:,} already done); "
+        f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
+    )
+    return store, tables, folder
+
+
+def _exit_if_failed(tables, folder: Path) -> None:
+    failed = int((tables["runs"]["status"] != "ok").sum())
+    if failed:
+        click.echo(f"{failed} runs failed: see the error column of {folder / 'runs.csv'}", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("experiment_file")
+@run_options
+@click.option("--dry-run", is_flag=True, help="Check the experiment and list what would run.")
+@precision_options("at every point", "point with --precision (default 10 x the file's)")
+def sweep(
+    experiment_file,
+    out,
+    workers,
+    scheduler,
+    resume,
+    retry_failed,
+    dry_run,
+    precision,
+    max_replications,
+) -> None:
+    """Run every point of EXPERIMENT_FILE, with replications, into a Parquet dataset.
+
+    Runs are saved as they finish; a sweep interrupted at any moment continues with
+    --resume. Exit status 1 if some runs failed (their errors are in runs.csv).
+    """
+    from simulation.experiments.sweep import kept_outcomes, points_table
+
+    targets = parse_precision(precision)
+    experiment, points = _load(experiment_file)
+    if experiment.design.method != "latin_hypercube":
+        fail(
+            ScenarioError(
+                f"a {experiment.design.method} design is run by transnum sensitivity "
+                f"--method {experiment.design.method}; sweeps sample ranges by latin_hypercube",
+                path="design.method",
+                source=experiment_file,
+            )
+        )
+    not_kept = sorted(set(targets) - set(kept_outcomes(experiment)))
+    if not_kept:
+        raise click.BadParameter(
+            f"{not_kept[0]!r} is not among the outcomes the experiment keeps",
+            param_hint="'--precision'",
+        )
+    if max_replications is not None and max_replications < experiment.replications:
+        raise click.BadParameter(
+            f"below the experiment's {experiment.replications} replications",
+            param_hint="'--max-replications'",
+        )
+    n_runs = len(points) * experiment.replications
+    click.echo(
+        f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
+        f"{n_runs:,} runs (root seed {experiment.seed})"
+    )
+    if dry_run:
+        table = points_table(points)
+        click.echo(table.head(20).to_string(index=False))
+        if len(table) > 20:
+            click.echo(f"... and {len(table) - 20} more points")
+        return
+    store, tables, folder = _session(
+        experiment_file,
+        experiment,
+        points,
+        kind="sweep",
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        retry_failed=retry_failed,
+        precision=targets,
+        max_replications=max_replications,
+    )
+    click.echo(_sweep_table(tables["summary"]))
+    if experiment.targets_file:
+        _calibration_report(experiment_file, tables["runs"], folder)
+    click.echo(f"\nResults written to {folder}")
+    _exit_if_failed(tables, folder)
+
+
+def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
+    """For a calibration file run as a sweep: compare its targets and save the table."""
+    from simulation.experiments.calibration import (
+        compare_targets,
+        distinct_scenarios,
+        load_calibration,
+    )
+    from simulation.reports.tables import calibration_table
+
+    calibration, scenarios = load_calibration(experiment_file)
+    _, number_of = distinct_scenarios(scenarios)
+    targets = compare_targets(calibration, number_of, runs, column="point")
+    targets.to_csv(folder / "calibration.csv", index=False)
+    click.echo("\n" + calibration_table(targets))
+
+
+@click.command()
+@click.argument("experiment_file")
+@click.option(
+    "--method",
+    type=click.Choice(["morris", "sobol"]),
+    default=None,
+    help="SALib method (default: the experiment's design.method).",
+)
+@click.option(
+    "--outcomes",
+    default=None,
+    help="Comma-separated outcomes to analyse (default: the experiment's, or a core set).",
+)
+@run_options
+def sensitivity(
+    experiment_file, method, outcomes, out, workers, scheduler, resume, retry_failed
+) -> None:
+    """Sensitivity indices of the range factors of EXPERIMENT_FILE (Morris or Sobol).
+
+    Runs the SALib design with the experiment's replications (common random numbers),
+    saves every run like a sweep, and prints and saves the indices: Morris mu*, with
+    its 95 % interval, and sigma; Sobol S1 and ST with their 95 % intervals.
+    """
+    from simulation.experiments.sensitivity import DEFAULT_OUTCOMES, analyze, sensitivity_points
+    from simulation.experiments.sweep import kept_outcomes
+    from simulation.model.outcomes import flat_outcome_names
+
+    experiment, _ = _load(experiment_file)
+    method = method or experiment.design.method
+    if method not in ("morris", "sobol"):
+        raise click.UsageError(
+            "give --method morris or sobol (or set design.method in the experiment file)"
+        )
+    try:
+        values, points = sensitivity_points(experiment, Path(experiment_file).parent, method)
+    except ScenarioError as error:
+        fail(error.from_source(experiment_file))
+    if outcomes:
+        names = tuple(o.strip() for o in outcomes.split(",") if o.strip())
+        unknown = [o for o in names if o not in kept_outcomes(experiment)]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], flat_outcome_names(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(
+                f"unknown or not kept outcome {unknown[0]!r}{hint}", param_hint="'--outcomes'"
+            )
+    elif experiment.outcomes == "all":
+        names = DEFAULT_OUTCOMES
+    else:
+        names = experiment.outcomes
+    click.echo(
+        f"{experiment.name}: {method}, {len(experiment.range_factors)} parameters, "
+        f"{len(points)} points x {experiment.replications} replications = "
+        f"{len(points) * experiment.replications:,} runs"
+    )
+    store, tables, folder = _session(
+        experiment_file,
+        experiment,
+        points,
+        kind=f"sensitivity-{method}",
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        retry_failed=retry_failed,
+        extra={"sensitivity_method": method},
+    )
+    indices = analyze(experiment, method, values, tables["runs"], names)
+    design = store.points()
+    design.to_csv(folder / "design.csv", index=False)
+    indices.to_csv(folder / "indices.csv", index=False)
+    click.echo(_indices_table(indices, method))
+    skipped = [o for o in names if o not in set(indices.get("outcome", []))]
+    if skipped:
+        click.echo(f"not analysed (missing at some points): {', '.join(skipped)}", err=True)
+    click.echo(f"\nIndices written to {folder / 'indices.csv'}")
+    _exit_if_failed(tables, folder)
+
+
+def _indices_table(indices, method: str) -> str:
+    """Indices per outcome, parameters sorted by importance."""
+    from simulation.reports.tables import _grid
+
+    if indices.empty:
+        return ""
+    if method == "morris":
+        header = ["parameter", "mu*", "95 % CI", "sigma", "mu"]
+        key = "mu_star"
+
+        def cells(row):
+            return [
+                row.parameter,
+                f"{row.mu_star:.4g}",
+                f"±{row.mu_star_conf:.3g}",
+                f"{row.sigma:.4g}",
+                f"{row.mu:.4g}",
+            ]
+    else:
+        header = ["parameter", "S1", "95 % CI", "ST", "95 % CI "]
+        key = "ST"
+
+        def cells(row):
+            return [
+                row.parameter,
+                f"{row.S1:.3f}",
+                f"±{row.S1_conf:.3f}",
+                f"{row.ST:.3f}",
+                f"±{row.ST_conf:.3f}",
+            ]
+
+    parts = []
+    for outcome, group in indices.groupby("outcome", sort=False):
+        rows = [cells(r) for r in group.sort_values(key, ascending=False).itertuples()]
+        parts.append(f"\n{outcome}\n" + _grid(header, rows))
+    return "\n".join(parts)
+
+
+def _cell_text(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _sweep_table(
+    summary, outcomes=("adoption_final", "dropout_share", "rps_peak_share"), rows=20
+) -> str:
+    """A compact view of the per-point summary: a few outcomes, mean [95 % CI]."""
+    from simulation.reports.tables import LABELS, fmt
+
+    shown = [o for o in outcomes if o in set(summary["outcome"])]
+    if not shown:
+        return ""
+    factors = [
+        c
+        for c in summary.columns
+        if c not in {"point", "outcome", "mean", "ci_low", "ci_high", "n"}
+    ]
+    wide = []
+    for point, group in summary.groupby("point", sort=True):
+        cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
+        for o in shown:
+            stat = group[group["outcome"] == o].iloc[0]
+            kind = LABELS.get(o, (o, "number"))[1]
+            low, high = fmt(stat["ci_low"], kind), fmt(stat["ci_high"], kind)
+            cells[o] = f"{fmt(stat['mean'], kind)} [{low}, {high}]"
+        wide.append(cells)
+    header = ["point", *factors, *shown]
+    lines = [[row[h] for h in header] for row in wide[:rows]]
+    from simulation.reports.tables import _grid
+
+    text = _grid(header, lines)
+    if len(wide) > rows:
+        text += f"\n... {len(wide) - rows} more points in summary.csv"
+    return "\n" + text

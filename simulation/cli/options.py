@@ -1,0 +1,166 @@
+"""Options and helpers shared by the commands of ``transnum``.
+
+Bad input (a scenario file, a parameter, an output folder) ends with one message
+naming the file and field, and exit status 2, before anything is computed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+import sys
+
+import click
+
+from simulation.scenario.loading import load_scenario
+from simulation.scenario.records import STRATEGIES, Scenario
+from simulation.scenario.schema import ScenarioError
+
+EXIT_BAD_INPUT = 2
+NEW_FOLDER = "Results folder (must be new or empty)."
+
+
+def fail(error: Exception) -> None:
+    """Print ``error`` as one line on stderr and exit with status 2 (bad input)."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def command_line() -> str:
+    """The running command, rebuilt from what click parsed (for the manifest)."""
+    ctx = click.get_current_context()
+    words = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value is None or value == () or value is False:
+            continue
+        if isinstance(param, click.Option) and value == param.default:
+            continue
+        if isinstance(param, click.Argument):
+            words += [str(v) for v in (value if isinstance(value, tuple) else (value,))]
+        elif param.is_flag:
+            words.append(param.opts[0])
+        elif isinstance(value, tuple):  # a repeatable option
+            for item in value:
+                words += [param.opts[0], str(item)]
+        else:
+            words += [param.opts[0], str(value)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def cli_scenario(path: str | None, **overrides) -> Scenario:
+    """Load the scenario (default: the built-in commune) and apply CLI overrides."""
+    scenario = load_scenario(path) if path else Scenario()
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    if not changes:
+        return scenario
+    try:
+        return scenario.override(changes)
+    except ScenarioError as error:
+        raise error.from_source(f"{path or 'default scenario'} with command-line options") from None
+
+
+def plural(n: int, noun: str) -> str:
+    """``n`` and ``noun``, with an English plural ``s`` unless ``n`` is 1."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def print_notes(scenario: Scenario) -> None:
+    """Print what the plan cannot deliver within the horizon (not an error)."""
+    from simulation.model.strategies import schedule_notes
+
+    for note in schedule_notes(scenario):
+        click.echo(f"note: {scenario.rollout.strategy.replace('_', ' ')}: {note}", err=True)
+
+
+def parse_strategies(value: str) -> list[str]:
+    """Strategy names from a comma-separated option value, each checked."""
+    names = [s.strip() for s in value.split(",") if s.strip()]
+    for name in names:
+        if name not in STRATEGIES:
+            close = difflib.get_close_matches(name, STRATEGIES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(
+                f"unknown strategy {name!r}{hint} Known: {', '.join(STRATEGIES)}"
+            )
+    if not names:
+        raise click.BadParameter("give at least one strategy")
+    return names
+
+
+def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
+    """Parse ``OUTCOME=HALFWIDTH`` options."""
+    from simulation.model.outcomes import flat_outcome_names
+
+    targets = {}
+    for value in values:
+        name, _, width = value.partition("=")
+        if name not in flat_outcome_names():
+            close = difflib.get_close_matches(name, flat_outcome_names(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(f"unknown outcome {name!r}{hint}", param_hint="'--precision'")
+        try:
+            targets[name] = float(width)
+        except ValueError:
+            raise click.BadParameter(
+                f"expected OUTCOME=HALFWIDTH, got {value!r}", param_hint="'--precision'"
+            ) from None
+        if not targets[name] > 0:
+            raise click.BadParameter("the half-width must be positive", param_hint="'--precision'")
+    return targets
+
+
+def out_option(help_text: str = NEW_FOLDER):
+    """The ``--out`` option: the results folder a command writes."""
+    return click.option("--out", type=click.Path(file_okay=False), help=help_text)
+
+
+def workers_option(
+    help_text: str = "Worker processes (default: one per core). Results do not depend on it.",
+):
+    """The ``--workers`` option: local worker processes (default: one per core)."""
+    return click.option("--workers", type=click.IntRange(min=1), default=None, help=help_text)
+
+
+def scheduler_option():
+    """The ``--scheduler`` option: a Dask cluster instead of local processes."""
+    return click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
+    )
+
+
+def precision_options(where: str, cap_default: str):
+    """``--precision`` and ``--max-replications``: replications until a precision.
+
+    Args:
+        where: Where the precision must hold (``for every strategy``...).
+        cap_default: What the cap on replications defaults to.
+    """
+    precision = click.option(
+        "--precision",
+        multiple=True,
+        metavar="OUTCOME=HALFWIDTH",
+        help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
+        f"on each side of the mean, {where} (repeatable).",
+    )
+    cap = click.option(
+        "--max-replications",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Cap on replications per {cap_default}.",
+    )
+    return lambda command: precision(cap(command))
+
+
+def language_option(what: str):
+    """The ``--lang`` option (French by default) of a command writing ``what``."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["fr", "en"]),
+        default="fr",
+        show_default=True,
+        help=f"Language of {what}.",
+    )

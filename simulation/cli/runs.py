@@ -1,0 +1,171 @@
+"""The ``transnum run`` and ``transnum compare`` commands."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from simulation.cli.options import (
+    cli_scenario,
+    command_line,
+    fail,
+    out_option,
+    parse_precision,
+    parse_strategies,
+    precision_options,
+    print_notes,
+    scheduler_option,
+    workers_option,
+)
+from simulation.scenario.records import STRATEGIES
+from simulation.scenario.schema import ScenarioError
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@click.option(
+    "--replication",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Replication number under the root seed (to rerun one run of a comparison).",
+)
+@click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
+@click.option("--strategy", type=click.Choice(STRATEGIES), help="Rollout strategy.")
+@out_option()
+def run(scenario, seed, replication, weeks, strategy, out) -> None:
+    """Run SCENARIO once (default: the built-in 500-staff commune) and save the results."""
+    from simulation.experiments.results import new_results_dir, prepare_dir, write_run
+    from simulation.experiments.runner import run_scenario
+    from simulation.reports.figures.overview import write_run_figure
+    from simulation.reports.tables import run_table
+
+    try:
+        spec = cli_scenario(scenario, horizon_weeks=weeks, **{"rollout.strategy": strategy})
+        folder = prepare_dir(out or new_results_dir("run"))
+    except ScenarioError as error:
+        fail(error)
+    print_notes(spec)
+    start = time.perf_counter()
+    result = run_scenario(spec, replication=replication, seed=seed, snapshots=True)
+    wall = time.perf_counter() - start
+    click.echo(
+        f"{spec.name}: strategy {spec.rollout.strategy.replace('_', ' ')}, "
+        f"{spec.staff_count} staff, {spec.horizon_weeks} weeks, root seed {result.root_seed}, "
+        f"replication {replication} ({wall:.1f} s)\n"
+    )
+    click.echo(run_table(result.summary))
+    write_run(result, folder, command=command_line(), wall_s=wall)
+    write_run_figure(folder, result.timeseries, result.scenario.name, result.strategy)
+    click.echo(f"\nResults written to {folder}")
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--strategies",
+    default="big_bang,small_steps,short_cycle",
+    show_default=True,
+    help="Comma-separated strategies to compare.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Replications per strategy (same seeds under every strategy).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
+@workers_option()
+@scheduler_option()
+@precision_options("for every strategy", "strategy with --precision (default 10 x --replications)")
+@out_option()
+def compare(
+    scenario,
+    strategies,
+    replications,
+    seed,
+    weeks,
+    workers,
+    scheduler,
+    precision,
+    max_replications,
+    out,
+) -> None:
+    """Compare rollout strategies on SCENARIO (default: the built-in commune).
+
+    Replication r uses the same seeds under every strategy (common random numbers),
+    so differences come from the strategies. Prints each outcome's mean with a 95 %
+    confidence interval, the paired differences between strategies, and saves the
+    results.
+    """
+    from tqdm import tqdm
+
+    from simulation.experiments.executors import default_workers
+    from simulation.experiments.results import new_results_dir, prepare_dir, write_comparison
+    from simulation.experiments.runner import compare_strategies
+    from simulation.reports.figures.overview import write_comparison_figure
+    from simulation.reports.tables import comparison_table, paired_table
+
+    try:
+        names = parse_strategies(strategies)
+    except click.BadParameter as error:
+        error.param_hint = "'--strategies'"
+        raise
+
+    targets = parse_precision(precision)
+    if max_replications is not None and max_replications < replications:
+        raise click.BadParameter("below --replications", param_hint="'--max-replications'")
+    try:
+        spec = cli_scenario(scenario, horizon_weeks=weeks)
+        variants = [spec.with_strategy(name) for name in names]  # validates each variant
+        folder = prepare_dir(out or new_results_dir("compare"))
+    except ScenarioError as error:
+        fail(error)
+    for variant in variants:
+        print_notes(variant)
+    n_workers = workers or default_workers()
+    total = len(names) * replications
+    where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
+    click.echo(
+        f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
+        f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
+    )
+    start = time.perf_counter()
+    with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+
+        def on_plan(count: int) -> None:
+            bar.total = (bar.total or 0) + count
+            bar.refresh()
+
+        comparison = compare_strategies(
+            spec,
+            names,
+            replications=replications,
+            seed=seed,
+            workers=n_workers,
+            scheduler=scheduler,
+            precision=targets,
+            max_replications=max_replications,
+            on_done=lambda _: bar.update(),
+            on_plan=on_plan,
+        )
+    wall = time.perf_counter() - start
+    runs = len(comparison.runs)
+    click.echo(
+        f"\n{runs} runs ({comparison.replications} replications per strategy) in {wall:.1f} s, "
+        f"root seed {comparison.root_seed}\n"
+    )
+    click.echo(comparison_table(comparison.summary(), comparison.replications))
+    if len(names) > 1:
+        click.echo(
+            "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
+        )
+        click.echo(paired_table(comparison.paired_differences()))
+    write_comparison(comparison, folder, command=command_line(), wall_s=wall)
+    write_comparison_figure(folder, comparison.timeseries(), comparison.scenario.name)
+    click.echo(f"\nResults written to {folder}")

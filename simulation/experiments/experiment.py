@@ -1,0 +1,321 @@
+"""Experiment files: sweeps declared as data.
+
+An experiment (YAML) names a base scenario, the factors to vary, the replications,
+the horizon, the outcomes to keep and a root seed::
+
+    name: Training capacity x referents x strategy
+    scenario: default                 # or a scenario file, relative to this file
+    overrides: {horizon_weeks: 104}   # changes applied to every point
+    replications: 20
+    seed: 2018
+    factors:
+      rollout.strategy: [big_bang, small_steps, short_cycle]   # a list: levels
+      levers.training_capacity: [10, 30, 90]
+      levers.referent_share: {low: 0.0, high: 0.1}             # a range: sampled
+    design: {method: latin_hypercube, samples: 16}
+    outcomes: [adoption_final, dropout_share]   # or all
+    weekly: [adoption, dropout]                 # weekly series kept (long form)
+
+Factors given as lists are crossed (full factorial); factors given as ranges are
+sampled (Latin hypercube) and the samples are crossed with the list factors. The
+factor ``scenario`` takes a list of scenario files (glob patterns allowed). A
+*joint* factor varies several paths together: its key joins the paths with commas
+and each level lists one value per path, e.g.
+``"organisation.total_staff,levers.training_capacity": [[100, 6], [1000, 60]]``.
+Morris and Sobol designs (``transnum sensitivity``) need every factor as a range.
+
+A calibration file (with ``targets``, see :mod:`simulation.experiments.calibration`) is also an
+experiment: one point per distinct target scenario.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import itertools
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+
+from simulation.model.observation import WEEKLY_ORGANISATION_COLUMNS
+from simulation.model.outcomes import flat_outcome_names
+from simulation.scenario.loading import load_scenario, read_yaml
+from simulation.scenario.records import Scenario
+from simulation.scenario.schema import Record, ScenarioError, hint_at, is_whole_number, spec
+
+DesignMethod = Literal["latin_hypercube", "morris", "sobol"]
+DEFAULT_WEEKLY = ("adoption", "dropout", "rps_high_share", "strain_mean", "deployed")
+
+
+@dataclasses.dataclass(frozen=True)
+class Design(Record):
+    """How range factors are sampled."""
+
+    method: DesignMethod = spec(
+        "latin_hypercube",
+        doc="Sampling of range factors: latin_hypercube for sweeps; morris or sobol for "
+        "transnum sensitivity.",
+    )
+    samples: int = spec(
+        16,
+        ge=1,
+        le=1_000_000,
+        doc="Latin hypercube: points; Sobol: base sample N (N x (k + 2) points); Morris: "
+        "trajectories (r x (k + 1) points).",
+    )
+    levels: int = spec(4, ge=2, le=100, doc="Morris grid levels.")
+    seed: int = spec(1, ge=0, le=2**32 - 1, doc="Seed of the design's sampler.")
+
+
+@dataclasses.dataclass(frozen=True)
+class Experiment(Record):
+    """A sweep: a base scenario, factors, replications and what to keep."""
+
+    name: str = spec(doc="Title of the experiment.")
+    description: str = spec("", doc="What the experiment is for.")
+    scenario: str = spec("default", doc="'default' or a scenario file (relative path).")
+    overrides: Mapping[str, Any] = spec(
+        MappingProxyType({}), doc="Dotted-path changes applied to every point."
+    )
+    horizon_weeks: int | None = spec(None, ge=1, le=100_000, doc="Horizon of every run.")
+    replications: int = spec(10, ge=1, le=100_000, doc="Replications per point.")
+    seed: int = spec(2018, ge=0, le=2**63 - 1, doc="Root seed of every run.")
+    factors: Mapping[str, Any] = spec(
+        MappingProxyType({}),
+        doc="Factor path: list of levels, or {low, high} range (the 'scenario' factor "
+        "takes scenario files).",
+    )
+    design: Design = spec(Design(), doc="Sampling of range factors.")
+    outcomes: tuple[str, ...] | Literal["all"] = spec(
+        "all", doc="Summary outcomes kept per run (flat names), or all."
+    )
+    weekly: tuple[str, ...] = spec(DEFAULT_WEEKLY, doc="Weekly columns kept per run.")
+    targets_file: bool = spec(
+        False, doc="Set when the experiment comes from a calibration file (with targets)."
+    )
+
+    def _check(self) -> None:
+        for path, value in self.factors.items():
+            where = f"factors.{path}"
+            if isinstance(value, Mapping):
+                if set(value) != {"low", "high"}:
+                    raise ScenarioError("a range factor is {low: number, high: number}", path=where)
+                low, high = value["low"], value["high"]
+                if not all(_is_number(v) for v in (low, high)):
+                    raise ScenarioError("low and high must be numbers", path=where)
+                if low >= high:
+                    raise ScenarioError(f"low ({low}) must be below high ({high})", path=where)
+                if path == "scenario":
+                    raise ScenarioError("the scenario factor takes a list of files", path=where)
+            elif isinstance(value, (list, tuple)):
+                if not value:
+                    raise ScenarioError("a factor needs at least one level", path=where)
+                if "," in path:  # joint factor: each level gives one value per path
+                    width = len(path.split(","))
+                    for i, level in enumerate(value):
+                        if not isinstance(level, (list, tuple)) or len(level) != width:
+                            raise ScenarioError(
+                                f"each level of a joint factor is a list of {width} values, "
+                                f"one per path; got {level!r}",
+                                path=f"{where}[{i}]",
+                            )
+            else:
+                raise ScenarioError(
+                    f"expected a list of levels or a {{low, high}} range, got {value!r}",
+                    path=where,
+                )
+        known = flat_outcome_names()
+        if self.outcomes != "all":
+            for i, name in enumerate(self.outcomes):
+                _require(name, known, f"outcomes[{i}]", "outcome")
+                if name in self.outcomes[:i]:
+                    raise ScenarioError(f"{name!r} is listed twice", path=f"outcomes[{i}]")
+        for i, name in enumerate(self.weekly):
+            _require(name, WEEKLY_ORGANISATION_COLUMNS, f"weekly[{i}]", "weekly column")
+            if name in self.weekly[:i]:
+                raise ScenarioError(f"{name!r} is listed twice", path=f"weekly[{i}]")
+        if self.design.method != "latin_hypercube" and self.level_factors:
+            first = next(iter(self.level_factors))
+            raise ScenarioError(
+                f"a {self.design.method} design (for transnum sensitivity) needs every factor "
+                "as a {low, high} range",
+                path=f"factors.{first}",
+            )
+
+    @property
+    def range_factors(self) -> dict[str, tuple[float, float]]:
+        """Factors sampled from ranges: path to (low, high)."""
+        return {
+            p: (float(v["low"]), float(v["high"]))
+            for p, v in self.factors.items()
+            if isinstance(v, Mapping)
+        }
+
+    @property
+    def level_factors(self) -> dict[str, tuple[Any, ...]]:
+        """Factors given as lists of levels: path to levels."""
+        return {p: tuple(v) for p, v in self.factors.items() if not isinstance(v, Mapping)}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Point:
+    """One combination of factor values, and the scenario it runs."""
+
+    index: int
+    factors: dict[str, Any]
+    scenario: Scenario
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _require(name: str, known: tuple[str, ...], path: str, what: str) -> None:
+    if name in known:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ScenarioError(f"unknown {what} {name!r}; {hint}see the README's Outputs", path=path)
+
+
+def load_experiment(path: str | Path) -> tuple[Experiment, list[Point]]:
+    """Read an experiment (or calibration) file and build all its points.
+
+    Every point's scenario is built and validated here, so that a bad factor value
+    is reported before anything runs.
+
+    Raises:
+        ScenarioError: naming the file and the field.
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    try:
+        if isinstance(data, dict) and "targets" in data:
+            return _from_calibration(path)
+        experiment = Experiment.from_value(data)
+        return experiment, design_points(experiment, path.parent)
+    except ScenarioError as error:
+        raise error.from_source(str(path)) from None
+
+
+def design_points(experiment: Experiment, folder: Path, unit_samples: np.ndarray | None = None):
+    """The experiment's points: level factors crossed with samples of range factors.
+
+    Args:
+        experiment: The experiment.
+        folder: Folder that relative scenario paths are resolved against.
+        unit_samples: Samples of the range factors in [0, 1]^k (rows); default a Latin
+            hypercube of ``design.samples`` points (or one row if there is no range).
+    """
+    ranges = experiment.range_factors
+    levels = experiment.level_factors
+    if unit_samples is None:
+        unit_samples = (
+            latin_hypercube(len(ranges), experiment.design) if ranges else np.zeros((1, 0))
+        )
+    lows = np.array([low for low, _ in ranges.values()])
+    highs = np.array([high for _, high in ranges.values()])
+    sampled = lows + unit_samples * (highs - lows)
+    has_scenario_factor = "scenario" in levels
+    scenario_files = _scenario_files(levels.pop("scenario", None), folder)
+    bases = {name: base_scenario(experiment, name, folder) for name in scenario_files}
+    points = []
+    combos = list(itertools.product(*levels.values())) if levels else [()]
+    for file_name in scenario_files:
+        for combo in combos:
+            for row in sampled:
+                factors: dict[str, Any] = {}
+                if has_scenario_factor:
+                    factors["scenario"] = file_name
+                for name, level in zip(levels, combo, strict=True):
+                    if "," in name:  # joint factor: one value per path
+                        factors.update(zip(name.split(","), level, strict=True))
+                    else:
+                        factors[name] = level
+                factors.update(
+                    {
+                        p: _cast(bases[file_name], p, float(v))
+                        for p, v in zip(ranges, row, strict=True)
+                    }
+                )
+                changes = {k: v for k, v in factors.items() if k != "scenario"}
+                try:
+                    scenario = bases[file_name].override(changes)
+                except ScenarioError as error:
+                    raise ScenarioError(
+                        f"{error.problem} (in the point {factors})",
+                        path=f"factors.{error.path}" if error.path else "factors",
+                    ) from None
+                points.append(Point(len(points), factors, scenario))
+    return points
+
+
+def latin_hypercube(k: int, design: Design) -> np.ndarray:
+    """``design.samples`` points of a Latin hypercube in [0, 1]^k (scipy's, seeded)."""
+    from scipy.stats import qmc
+
+    return qmc.LatinHypercube(d=k, seed=np.random.default_rng(design.seed)).random(design.samples)
+
+
+def _scenario_files(levels: tuple[Any, ...] | None, folder: Path) -> list[str | None]:
+    """Scenario files of the 'scenario' factor (globs expanded); [None] without it."""
+    if levels is None:
+        return [None]
+    files: list[str | None] = []
+    for pattern in levels:
+        if not isinstance(pattern, str):
+            raise ScenarioError(
+                f"expected a scenario file, got {pattern!r}", path="factors.scenario"
+            )
+        matches = sorted(glob.glob(str(folder / pattern)))
+        if not matches and pattern != "default":
+            raise ScenarioError(f"no scenario file matches {pattern!r}", path="factors.scenario")
+        files += [
+            str(Path(m).relative_to(folder)) if Path(m).is_relative_to(folder) else m
+            for m in matches
+        ] or ["default"]
+    return files
+
+
+def base_scenario(experiment: Experiment, file_name: str | None, folder: Path) -> Scenario:
+    """The scenario of one scenario file (or the experiment's), with the overrides."""
+    name = file_name if file_name is not None else experiment.scenario
+    base = Scenario() if name == "default" else load_scenario(folder / name)
+    changes = dict(experiment.overrides)
+    if experiment.horizon_weeks is not None:
+        changes["horizon_weeks"] = experiment.horizon_weeks
+    try:
+        return base.override(changes)
+    except ScenarioError as error:
+        raise ScenarioError(error.problem, path=f"overrides.{error.path}") from None
+
+
+def _cast(base: Scenario, path: str, value: float) -> Any:
+    """A sampled number as the field wants it: whole-number fields get it rounded."""
+    hint = hint_at(Scenario, path)  # None for an unknown path: override() reports it
+    return int(round(value)) if hint is not None and is_whole_number(hint) else value
+
+
+def _from_calibration(path: Path) -> tuple[Experiment, list[Point]]:
+    """A calibration file as an experiment: one point per distinct target scenario."""
+    from simulation.experiments.calibration import distinct_scenarios, load_calibration
+
+    calibration, scenarios = load_calibration(path)
+    distinct, numbers = distinct_scenarios(scenarios)
+    experiment = Experiment(
+        name=calibration.name,
+        description=calibration.description,
+        replications=calibration.replications,
+        seed=calibration.seed,
+        targets_file=True,
+    )
+    points = []
+    for k, scenario in enumerate(distinct):
+        ids = [t.id for t, n in zip(calibration.targets, numbers, strict=True) if n == k]
+        points.append(Point(k, {"targets": ",".join(ids)}, scenario))
+    return experiment, points

@@ -1,0 +1,239 @@
+"""Results folders: what ``transnum run`` and ``transnum compare`` write.
+
+A results folder holds:
+
+* ``summary.json``: the run's summary, or per strategy each outcome's mean, ci_low,
+  ci_high and n (see :meth:`simulation.experiments.runner.Comparison.summary`), and the paired
+  differences between strategies;
+* ``paired.csv`` (comparison): the paired differences between strategies, one row per
+  pair of strategies and outcome (mean, ci_low, ci_high, n);
+* ``timeseries.parquet`` and ``timeseries.csv``: the weekly table (stacked with
+  ``strategy`` and ``replication`` columns for a comparison);
+* ``runs.csv`` (comparison): one row per run with its seed and flat summary;
+* ``schedule.csv``: go-live week of each (service, tool) pair (per strategy and
+  replication for a comparison);
+* ``scenario.yaml``: the resolved scenario, every default filled in;
+* ``manifest.json``: versions, git commit, seeds, command, wall time;
+* ``figure.png``: adoption, dropout and strain by profile over time;
+* ``staff.parquet`` (each staff member's service, team, profile, role and position
+  in the network picture), ``ties.parquet`` (the staff network's ties) and
+  ``snapshots.parquet`` (each staff member's stage, adoption, proficiency and strain
+  at weeks 0, 4, 8 and every 13 weeks; for a comparison, replication 0 of each
+  strategy, with a ``strategy`` column; the organisation is the same under every
+  strategy).
+
+Folders are never overwritten: :func:`new_results_dir` picks a fresh name, and
+:func:`prepare_dir` refuses a non-empty folder before anything is computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation.experiments.runner import Comparison, RunResult
+from simulation.model.seeds import describe, run_seed
+from simulation.scenario.loading import dump_scenario
+from simulation.scenario.schema import ScenarioError
+
+
+def new_results_dir(kind: str, base: str | Path = "results") -> Path:
+    """A new, not yet existing folder ``base/<kind>-<YYYYmmdd-HHMMSS>[-k]``."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = Path(base) / f"{kind}-{stamp}"
+    k = 2
+    while candidate.exists():
+        candidate = Path(base) / f"{kind}-{stamp}-{k}"
+        k += 1
+    return candidate
+
+
+def prepare_dir(path: str | Path) -> Path:
+    """Create ``path`` for results, refusing a folder that already holds files.
+
+    Raises:
+        ScenarioError: if ``path`` is a file or a non-empty folder.
+    """
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ScenarioError(
+            "already exists and is not empty; results are never overwritten: choose "
+            "another --out or remove it",
+            source=str(path),
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_run(
+    result: RunResult, folder: str | Path, *, command: str = "", wall_s: float = 0.0
+) -> Path:
+    """Write one run's results folder (see the module docstring) but its figure.
+
+    The figure (``figure.png``) is a report product:
+    :func:`simulation.reports.figures.overview.write_run_figure` adds it.
+    """
+    folder = Path(folder)
+    _write_json(folder / "summary.json", result.summary)
+    _write_table(folder / "timeseries", result.timeseries)
+    result.schedule.to_csv(folder / "schedule.csv", index=False)
+    _write_scenario(folder, result.scenario)
+    seeds = {"root_seed": result.root_seed, "replication": result.replication, **result.seed}
+    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    _write_network(folder, result, [result])
+    return folder
+
+
+def write_comparison(
+    comparison: Comparison, folder: str | Path, *, command: str = "", wall_s: float = 0.0
+) -> Path:
+    """Write a comparison's results folder (see the module docstring) but its figure.
+
+    :func:`simulation.reports.figures.overview.write_comparison_figure` adds
+    ``figure.png``.
+    """
+    folder = Path(folder)
+    paired = comparison.paired_differences()
+    summary = {
+        "scenario": comparison.scenario.name,
+        "replications": comparison.replications,
+        "root_seed": comparison.root_seed,
+        "confidence_level": 0.95,
+        "strategies": comparison.summary(),
+        "paired_differences": json.loads(paired.to_json(orient="records")),
+    }
+    _write_json(folder / "summary.json", summary)
+    table = comparison.timeseries()
+    _write_table(folder / "timeseries", table)
+    comparison.runs_table().to_csv(folder / "runs.csv", index=False)
+    paired.to_csv(folder / "paired.csv", index=False)
+    schedules = [
+        run.schedule.assign(strategy=run.strategy, replication=run.replication)
+        for run in comparison.runs
+    ]
+    pd.concat(schedules, ignore_index=True).to_csv(folder / "schedule.csv", index=False)
+    _write_scenario(folder, comparison.scenario)
+    seeds = {
+        "root_seed": comparison.root_seed,
+        "replications": [
+            {"replication": r, **describe(run_seed(comparison.root_seed, r))}
+            for r in range(comparison.replications)
+        ],
+        "note": "replication r uses the same seed under every strategy",
+    }
+    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    _write_network(folder, comparison.runs[0], [r for r in comparison.runs if r.replication == 0])
+    return folder
+
+
+def write_calibration(
+    targets: pd.DataFrame,
+    runs: pd.DataFrame,
+    folder: str | Path,
+    *,
+    command: str = "",
+    wall_s: float = 0.0,
+    seed: int,
+    replications: int,
+) -> Path:
+    """Write a calibration's results folder.
+
+    Files: ``calibration.csv`` and ``calibration.json`` (one row per target),
+    ``runs.csv`` (one row per run) and ``manifest.json``.
+    """
+    folder = Path(folder)
+    targets.to_csv(folder / "calibration.csv", index=False)
+    records = json.loads(targets.to_json(orient="records"))
+    _write_json(folder / "calibration.json", records)
+    runs.to_csv(folder / "runs.csv", index=False)
+    seeds = {
+        "root_seed": seed,
+        "replications": replications,
+        "note": "replication r of every scenario uses run_seed(root_seed, r)",
+    }
+    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    return folder
+
+
+def manifest(command: str, wall_s: float, seeds: dict[str, Any]) -> dict[str, Any]:
+    """Provenance: versions, git commit (if the package comes from a git checkout), seeds."""
+    import mesa
+    import numpy
+
+    from simulation import __version__
+
+    return {
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": command or " ".join(sys.argv),
+        "wall_s": round(wall_s, 3),
+        "versions": {
+            "transnum": __version__,
+            "mesa": mesa.__version__,
+            "numpy": numpy.__version__,
+            "python": platform.python_version(),
+        },
+        "git_commit": git_commit(),
+        "platform": platform.platform(),
+        "seeds": seeds,
+    }
+
+
+def git_commit() -> str | None:
+    """Commit of the source tree the package was imported from, if it is a git checkout."""
+    source = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(source), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    if out.returncode != 0 or not commit:
+        return None
+    dirty = subprocess.run(
+        ["git", "-C", str(source), "status", "--porcelain", "--", "."],
+        capture_output=True,
+        text=True,
+        timeout=5,
+        check=False,
+    ).stdout.strip()
+    return commit + ("-dirty" if dirty else "")
+
+
+def _write_network(folder: Path, first: RunResult, runs: list[RunResult]) -> None:
+    """Staff table, ties and snapshots of the runs that recorded them (if any)."""
+    with_snapshots = [r for r in runs if r.snapshots is not None]
+    if first.staff is None or not with_snapshots:
+        return
+    first.staff.to_parquet(folder / "staff.parquet", index=False)
+    first.ties.to_parquet(folder / "ties.parquet", index=False)
+    frames = [r.snapshots.assign(strategy=r.strategy) for r in with_snapshots]
+    pd.concat(frames, ignore_index=True).to_parquet(folder / "snapshots.parquet", index=False)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_table(stem: Path, table: pd.DataFrame) -> None:
+    table.to_parquet(stem.with_suffix(".parquet"), index=False)
+    table.to_csv(stem.with_suffix(".csv"), index=False)
+
+
+def _write_scenario(folder: Path, scenario) -> None:
+    header = (
+        "Resolved scenario: every field written out, defaults included.\n"
+        "Run it again with: transnum run scenario.yaml"
+    )
+    (folder / "scenario.yaml").write_text(dump_scenario(scenario, header), encoding="utf-8")

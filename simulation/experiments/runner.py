@@ -1,0 +1,326 @@
+"""Running the model: one run, or the same organisation under several strategies.
+
+Runners return values (tables, summaries); saving them is explicit
+(:mod:`simulation.experiments.results`). Replication ``r`` of root seed ``s`` always uses
+``SeedSequence(s, spawn_key=(r,))`` (:func:`simulation.model.seeds.run_seed`), whatever the
+strategy, the executor or the number of workers: common random numbers, and the
+same results serially or in parallel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
+
+import pandas as pd
+
+from simulation.experiments.statistics import mean_ci
+from simulation.model.outcomes import (
+    ORGANISATION_ONLY,
+    OUTCOMES,
+    PROFILE_ONLY,
+    flat_outcome_names,
+    flatten,
+)
+from simulation.model.seeds import describe, run_seed
+from simulation.scenario.profiles import PROFILES
+from simulation.scenario.records import STRATEGIES, Scenario
+
+COMPARED_STRATEGIES: tuple[str, ...] = ("big_bang", "small_steps", "short_cycle")
+"""Strategies compared by default (``custom`` needs waves in the scenario)."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RunResult:
+    """Outputs of one run.
+
+    Attributes:
+        scenario: The scenario as run (strategy included).
+        replication: Replication number under the root seed.
+        root_seed: Root seed; the run's seed is ``run_seed(root_seed, replication)``.
+        timeseries: The weekly table.
+        summary: End-of-run summary (:func:`simulation.model.outcomes.summarize`).
+        schedule: Go-live week of each (service, tool) pair.
+        wall_s: Wall time of the run, set-up included, seconds.
+        staff: Fixed attributes and layout of each staff member (if snapshots were taken).
+        ties: The staff network's ties (if snapshots were taken).
+        snapshots: Each staff member's state at the snapshot weeks (column ``week``).
+    """
+
+    scenario: Scenario
+    replication: int
+    root_seed: int
+    timeseries: pd.DataFrame
+    summary: dict
+    schedule: pd.DataFrame
+    wall_s: float
+    staff: pd.DataFrame | None = None
+    ties: pd.DataFrame | None = None
+    snapshots: pd.DataFrame | None = None
+
+    @property
+    def strategy(self) -> str:
+        """The rollout strategy of this run."""
+        return self.scenario.rollout.strategy
+
+    @property
+    def seed(self) -> dict:
+        """The run's seed sequence, as recorded in results (entropy and spawn key)."""
+        return describe(run_seed(self.root_seed, self.replication))
+
+
+def snapshot_weeks(horizon: int) -> list[int]:
+    """Weeks at which staff snapshots are taken: 0, 4, 8, every 13 weeks, and the last."""
+    return sorted({0, 4, 8, *range(13, horizon + 1, 13), horizon} & set(range(horizon + 1)))
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    replication: int = 0,
+    seed: int | None = None,
+    snapshots: bool = False,
+) -> RunResult:
+    """Run one replication of a scenario to its horizon.
+
+    Args:
+        scenario: The validated scenario.
+        replication: Replication number (0 for a single run).
+        seed: Root seed; default the scenario's ``seed``.
+        snapshots: Also record every staff member's state at :func:`snapshot_weeks`
+            (with the staff table and the network's ties), for pictures of the network.
+    """
+    from simulation.model.model import TransitionModel  # heavy import, only when running
+
+    root = scenario.seed if seed is None else int(seed)
+    start = time.perf_counter()
+    model = TransitionModel(scenario, rng=run_seed(root, replication))
+    frames = []
+    if snapshots:
+        weeks = set(snapshot_weeks(scenario.horizon_weeks))
+        frames.append(model.staff_state().assign(week=0))
+        while model.running:
+            model.step()
+            if model.week in weeks:
+                frames.append(model.staff_state().assign(week=model.week))
+    else:
+        model.run()
+    return RunResult(
+        scenario=scenario,
+        replication=replication,
+        root_seed=root,
+        timeseries=model.timeseries(),
+        summary=model.summary(),
+        schedule=model.schedule(),
+        wall_s=time.perf_counter() - start,
+        staff=model.staff_table() if snapshots else None,
+        ties=model.ties() if snapshots else None,
+        snapshots=pd.concat(frames, ignore_index=True) if snapshots else None,
+    )
+
+
+def _run_task(task: tuple) -> RunResult:
+    """Top-level (picklable) worker function: ``(scenario, replication, root[, snapshots])``."""
+    scenario, replication, root, *rest = task
+    return run_scenario(
+        scenario, replication=replication, seed=root, snapshots=bool(rest and rest[0])
+    )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Comparison:
+    """The same organisation under several strategies, with replications.
+
+    Attributes:
+        scenario: The base scenario (its own strategy is not necessarily compared).
+        strategies: Strategies compared, in order.
+        replications: Replications per strategy.
+        root_seed: Root seed of every run.
+        runs: All runs, ordered by strategy then replication.
+    """
+
+    scenario: Scenario
+    strategies: tuple[str, ...]
+    replications: int
+    root_seed: int
+    runs: tuple[RunResult, ...]
+
+    def runs_table(self) -> pd.DataFrame:
+        """One row per run: strategy, replication, seed, wall time and flat summary."""
+        rows = []
+        for run in self.runs:
+            rows.append(
+                {
+                    "strategy": run.strategy,
+                    "replication": run.replication,
+                    "seed_entropy": run.seed["entropy"],
+                    "seed_spawn_key": ",".join(map(str, run.seed["spawn_key"])),
+                    "wall_s": run.wall_s,
+                    **flatten(run.summary),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def timeseries(self) -> pd.DataFrame:
+        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns."""
+        frames = [
+            run.timeseries.assign(strategy=run.strategy, replication=run.replication)
+            for run in self.runs
+        ]
+        table = pd.concat(frames, ignore_index=True)
+        first = ["strategy", "replication"]
+        return table[first + [c for c in table.columns if c not in first]]
+
+    def paired_differences(self, level: float = 0.95) -> pd.DataFrame:
+        """Differences between strategies, replication by replication, with intervals.
+
+        Returns:
+            Long table: level_a, level_b (strategies), outcome, mean, ci_low, ci_high, n.
+        """
+        from simulation.experiments.statistics import paired_differences
+
+        runs = self.runs_table()
+        outcomes = [c for c in flat_outcome_names() if c in runs]
+        return paired_differences(runs, "strategy", outcomes, level=level)
+
+    def replications_needed(self, precision: dict[str, float]) -> int:
+        """Replications per strategy for every 95 % half-width in ``precision``.
+
+        The half-width shrinks like 1/sqrt(n): n (h / target)^2, plus 10 %.
+        """
+        from math import ceil
+
+        summary = self.summary()
+        needed = self.replications
+        for strategy in self.strategies:
+            for outcome, target in precision.items():
+                stat = summary[strategy].get(outcome) or _by_profile_stat(
+                    summary[strategy], outcome
+                )
+                if stat is None or stat["n"] < 2:
+                    continue
+                half = (stat["ci_high"] - stat["ci_low"]) / 2
+                if half > target:
+                    wanted = ceil(1.1 * self.replications * (half / target) ** 2)
+                    needed = max(needed, wanted, self.replications + 1)
+        return needed
+
+    def summary(self, level: float = 0.95) -> dict:
+        """Per strategy, each outcome's mean and confidence interval over replications.
+
+        Returns:
+            ``{strategy: {outcome: {mean, ci_low, ci_high, n}, ..., "by_profile":
+            {profile: {outcome: {...}}}}}``.
+        """
+        result = {}
+        for strategy in self.strategies:
+            runs = [r.summary for r in self.runs if r.strategy == strategy]
+            entry: dict = {
+                key: mean_ci((r[key] for r in runs), level) for key in OUTCOMES + ORGANISATION_ONLY
+            }
+            entry["by_profile"] = {
+                p: {
+                    key: mean_ci((r["by_profile"][p][key] for r in runs), level)
+                    for key in OUTCOMES + PROFILE_ONLY
+                }
+                for p in PROFILES
+            }
+            result[strategy] = entry
+        return result
+
+
+def compare_strategies(
+    scenario: Scenario,
+    strategies: Sequence[str] = COMPARED_STRATEGIES,
+    *,
+    replications: int = 20,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    precision: dict[str, float] | None = None,
+    max_replications: int | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Run every strategy ``replications`` times with common random numbers.
+
+    Args:
+        scenario: The base scenario; only its rollout strategy changes between runs.
+        strategies: Strategy names (see :data:`simulation.scenario.records.STRATEGIES`).
+        replications: Replications per strategy (>= 1).
+        seed: Root seed; default the scenario's ``seed``.
+        workers: 1 runs in this process; more uses that many worker processes.
+            Results are identical either way.
+        scheduler: A Dask scheduler address (or ``"local"``) instead of local workers.
+        precision: Outcome -> largest acceptable half-width of its 95 % interval: more
+            replications are added (to every strategy, keeping the pairing) until each
+            strategy meets every target, or ``max_replications`` is reached.
+        max_replications: Cap with ``precision`` (default 10 x ``replications``).
+        on_done: Called with each finished run (e.g. to advance a progress bar).
+        on_plan: Called with the number of runs about to start.
+    """
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown:
+        raise ValueError(f"unknown strategy {unknown[0]!r}; known: {', '.join(STRATEGIES)}")
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    if max_replications is not None and max_replications < replications:
+        raise ValueError(f"max_replications ({max_replications}) is below replications")
+    root = scenario.seed if seed is None else int(seed)
+    variants = {s: scenario.with_strategy(s) for s in strategies}
+    cap = max_replications or 10 * replications
+    results: list[RunResult] = []
+    done, target = 0, replications
+    while target > done:
+        # Replication 0 of each strategy also records staff snapshots (network pictures).
+        tasks = [(variants[s], r, root, r == 0) for s in strategies for r in range(done, target)]
+        if on_plan:
+            on_plan(len(tasks))
+        results += run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_done)
+        done = target
+        if precision:
+            partial = Comparison(scenario, tuple(strategies), done, root, tuple(results))
+            target = min(cap, partial.replications_needed(precision))
+    results.sort(key=lambda run: (strategies.index(run.strategy), run.replication))
+    return Comparison(scenario, tuple(strategies), done, root, tuple(results))
+
+
+def run_tasks(
+    tasks: Sequence[tuple[Scenario, int, int]],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Run ``(scenario, replication, root_seed)`` tasks; results in task order.
+
+    Args:
+        tasks: The runs.
+        workers: Local worker processes (1: in this process).
+        scheduler: A Dask scheduler address (or ``"local"``) instead of local workers.
+        on_done: Called with each finished run, in completion order.
+    """
+    from simulation.experiments.executors import open_executor
+
+    if not tasks:
+        return []
+    workers = 1 if len(tasks) == 1 and not scheduler else min(workers, len(tasks))
+    ordered: list[RunResult | None] = [None] * len(tasks)
+    with open_executor(workers, scheduler) as executor:
+        futures = {executor.submit(_run_task, task): k for k, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            ordered[futures[future]] = future.result()
+            if on_done:
+                on_done(ordered[futures[future]])
+    return ordered  # type: ignore[return-value]
+
+
+def _by_profile_stat(entry: dict, flat_name: str) -> dict | None:
+    """The statistic of a flat per-profile outcome name (e.g. dropout_share_overwhelmed)."""
+    for profile, stats in entry["by_profile"].items():
+        suffix = f"_{profile}"
+        if flat_name.endswith(suffix) and flat_name[: -len(suffix)] in stats:
+            return stats[flat_name[: -len(suffix)]]
+    return None

@@ -1,0 +1,365 @@
+"""The results folder of a sweep: a Parquet dataset that is never lost.
+
+Layout of the folder::
+
+    manifest.json      experiment file name and hash, versions, git commit, root seed,
+                       and one entry per session (started, finished, status, runs)
+    experiment.yaml    a copy of the experiment file
+    points.parquet     one row per point: its number and factor values
+    parts/<session>-<batch>/runs.parquet     one row per run (seeds, status, outcomes)
+    parts/<session>-<batch>/weekly.parquet   the kept weekly series, one row per run-week
+    runs.csv, summary.csv, paired.csv        exports written when a session ends
+
+Finished runs are buffered and written as a *batch*: both files are written into a
+temporary folder, which is then renamed into ``parts/`` in one atomic step. A batch
+is therefore either wholly there or absent; a run is done when its batch is there.
+Killed at any moment, a sweep loses at most the runs of the unwritten batch, and
+``--resume`` reruns exactly the runs that no batch holds: none is lost, none
+duplicated. Memory stays flat: only one batch is held at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from simulation.scenario.schema import ScenarioError
+
+RUN_COLUMNS = (
+    ("run_id", pa.string()),
+    ("point", pa.int64()),
+    ("replication", pa.int64()),
+    ("seed_entropy", pa.uint64()),
+    ("seed_spawn_key", pa.string()),
+    ("status", pa.string()),
+    ("error", pa.string()),
+    ("wall_s", pa.float64()),
+    ("session", pa.int64()),
+)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes (identifies the experiment a folder belongs to)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class SweepStore:
+    """Writes and reads one sweep's results folder.
+
+    Use :meth:`create` for a new sweep or :meth:`resume` to continue one; then
+    :meth:`add` finished runs, and :meth:`close` at the end (or on interruption).
+    """
+
+    def __init__(self, folder: Path, outcomes: tuple[str, ...], weekly: tuple[str, ...]) -> None:
+        self.folder = Path(folder)
+        self.outcomes = outcomes
+        self.weekly_columns = weekly
+        self.run_schema = pa.schema(
+            [pa.field(n, t) for n, t in RUN_COLUMNS] + [pa.field(o, pa.float64()) for o in outcomes]
+        )
+        self.weekly_schema = pa.schema(
+            [
+                pa.field("run_id", pa.string()),
+                pa.field("point", pa.int64()),
+                pa.field("replication", pa.int64()),
+                pa.field("week", pa.int64()),
+            ]
+            + [pa.field(c, pa.float64()) for c in weekly]
+        )
+        self.session = 0
+        self._buffer: list[dict[str, Any]] = []
+        self._batch = 0
+        self._last_flush = time.monotonic()
+        self.flush_runs = 200
+        self.flush_seconds = 10.0
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def create(
+        cls,
+        folder: Path,
+        experiment_file: Path,
+        points: pd.DataFrame,
+        outcomes: tuple[str, ...],
+        weekly: tuple[str, ...],
+        manifest: dict[str, Any],
+        command: str = "",
+        kind: str = "sweep",
+    ) -> SweepStore:
+        """Start a new results folder (it must not exist or be empty).
+
+        The folder is assembled under a temporary name and renamed into place, so a
+        sweep killed while starting leaves no half-made folder behind.
+
+        Args:
+            folder: The results folder.
+            experiment_file: The experiment file (copied, and hashed for --resume).
+            points: The points table.
+            outcomes: Outcome columns kept per run.
+            weekly: Weekly columns kept per run.
+            manifest: Provenance to record (versions, git commit, root seed...).
+            command: The command that started the session.
+            kind: What made the folder (``sweep``, ``sensitivity-morris``...); resume
+                checks it.
+        """
+        folder = Path(folder)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise ScenarioError(
+                "already exists and is not empty; use --resume to continue that sweep, or "
+                "another --out",
+                source=str(folder),
+            )
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = folder.parent / f".{folder.name}.creating-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            (staging / "parts").mkdir(parents=True)
+            shutil.copyfile(experiment_file, staging / "experiment.yaml")
+            points.to_parquet(staging / "points.parquet", index=False)
+            record = {
+                **manifest,
+                "kind": kind,
+                "experiment_file": str(Path(experiment_file).resolve()),
+                "experiment_sha256": file_hash(experiment_file),
+                "outcomes": list(outcomes),
+                "weekly": list(weekly),
+                "sessions": [],
+            }
+            (staging / "manifest.json").write_text(
+                json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            if folder.exists():
+                folder.rmdir()  # empty, checked above
+            os.rename(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        store = cls(folder, outcomes, weekly)
+        store._start_session(command)
+        return store
+
+    @classmethod
+    def resume(
+        cls,
+        folder: Path,
+        experiment_file: Path,
+        points: pd.DataFrame,
+        command: str = "",
+        kind: str = "sweep",
+    ) -> SweepStore:
+        """Reopen a results folder to run what is missing.
+
+        Raises:
+            ScenarioError: the folder is not a sweep's, or was made by another experiment
+                file, another kind of run (sweep or sensitivity method) or another design.
+        """
+        folder = Path(folder)
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            saved_points = pd.read_parquet(folder / "points.parquet")
+        except (OSError, ValueError):
+            raise ScenarioError(
+                "is not the results folder of a sweep (no valid manifest.json and points.parquet)",
+                source=str(folder),
+            ) from None
+        if manifest.get("experiment_sha256") != file_hash(experiment_file):
+            raise ScenarioError(
+                f"was made by another version of the experiment file; resume with the file "
+                f"saved in {folder / 'experiment.yaml'}",
+                source=str(folder),
+            )
+        if manifest.get("kind", "sweep") != kind:
+            raise ScenarioError(
+                f"was made by {manifest.get('kind', 'sweep')!r}, not {kind!r}; resume it with "
+                "the same command and method",
+                source=str(folder),
+            )
+        if not _same_points(saved_points, points):
+            raise ScenarioError(
+                "holds other points than this experiment's design (changed scenario files "
+                "or design); start a new folder",
+                source=str(folder),
+            )
+        store = cls(folder, tuple(manifest["outcomes"]), tuple(manifest["weekly"]))
+        for tmp in (folder / "parts").glob(".tmp-*"):  # half-written batches of a killed run
+            shutil.rmtree(tmp, ignore_errors=True)
+        store._start_session(command)
+        return store
+
+    def _manifest(self) -> dict[str, Any]:
+        return json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        tmp = self.folder / ".manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, self.folder / "manifest.json")
+
+    def _start_session(self, command: str) -> None:
+        manifest = self._manifest()
+        for session in manifest["sessions"]:
+            if session["status"] == "running":  # a session that never closed was killed
+                session["status"] = "interrupted"
+        self.session = len(manifest["sessions"])
+        manifest["sessions"].append(
+            {
+                "session": self.session,
+                "command": command,
+                "started": _now(),
+                "finished": None,
+                "status": "running",
+                "runs_written": 0,
+                "failures": 0,
+            }
+        )
+        self._write_manifest(manifest)
+
+    # ----------------------------------------------------------------- writing
+
+    def completed(self, include_failed: bool = True) -> set[str]:
+        """Run ids already saved (in any batch); failed ones only if ``include_failed``.
+
+        A run saved as failed and later retried successfully counts as done.
+        """
+        files = self._part_files("runs.parquet")
+        if not files:
+            return set()
+        table = ds.dataset(files, format="parquet").to_table(columns=["run_id", "status"])
+        ids = table.column("run_id").to_pylist()
+        if include_failed:
+            return set(ids)
+        return {
+            i
+            for i, status in zip(ids, table.column("status").to_pylist(), strict=True)
+            if status == "ok"
+        }
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Buffer a finished run; write a batch when the buffer is full or old enough."""
+        self._buffer.append(record)
+        full = len(self._buffer) >= self.flush_runs
+        if full or time.monotonic() - self._last_flush >= self.flush_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered runs as one batch (atomically)."""
+        if not self._buffer:
+            return
+        records, self._buffer = self._buffer, []
+        name = f"{self.session:04d}-{self._batch:06d}"
+        tmp = self.folder / "parts" / f".tmp-{name}"
+        tmp.mkdir(parents=True, exist_ok=True)
+        pq.write_table(self._runs_table(records), tmp / "runs.parquet")
+        pq.write_table(self._weekly_table(records), tmp / "weekly.parquet")
+        os.rename(tmp, self.folder / "parts" / name)  # the batch appears whole or not at all
+        self._batch += 1
+        self._last_flush = time.monotonic()
+        manifest = self._manifest()
+        entry = manifest["sessions"][self.session]
+        entry["runs_written"] += len(records)
+        entry["failures"] += sum(r["status"] != "ok" for r in records)
+        self._write_manifest(manifest)
+
+    def _runs_table(self, records: list[dict[str, Any]]) -> pa.Table:
+        columns: dict[str, list] = {name: [] for name in self.run_schema.names}
+        for r in records:
+            for name, _ in RUN_COLUMNS:
+                columns[name].append(self.session if name == "session" else r.get(name))
+            outcomes = r.get("outcomes") or {}
+            for o in self.outcomes:
+                value = outcomes.get(o)
+                columns[o].append(None if value is None else float(value))
+        return pa.table(columns, schema=self.run_schema)
+
+    def _weekly_table(self, records: list[dict[str, Any]]) -> pa.Table:
+        columns: dict[str, list] = {name: [] for name in self.weekly_schema.names}
+        for r in records:
+            weekly = r.get("weekly")
+            if not weekly:
+                continue
+            n = len(weekly["week"])
+            columns["run_id"] += [r["run_id"]] * n
+            columns["point"] += [r["point"]] * n
+            columns["replication"] += [r["replication"]] * n
+            columns["week"] += list(weekly["week"])
+            for c in self.weekly_columns:
+                columns[c] += [float(v) for v in weekly[c]]
+        return pa.table(columns, schema=self.weekly_schema)
+
+    def close(self, status: str) -> None:
+        """Write what is buffered, record the session's end and export the CSV tables."""
+        self.flush()
+        manifest = self._manifest()
+        entry = manifest["sessions"][self.session]
+        entry["finished"] = _now()
+        entry["status"] = status
+        self._write_manifest(manifest)
+
+    # ----------------------------------------------------------------- reading
+
+    def _part_files(self, name: str) -> list[str]:
+        return sorted(
+            str(p / name)
+            for p in (self.folder / "parts").iterdir()
+            if p.is_dir() and not p.name.startswith(".tmp-") and (p / name).exists()
+        )
+
+    def points(self) -> pd.DataFrame:
+        """The points table (point number and factor values)."""
+        return pd.read_parquet(self.folder / "points.parquet")
+
+    def runs(self) -> pd.DataFrame:
+        """All saved runs, with their point's factor values, sorted by point and replication."""
+        return read_runs(self.folder)
+
+    def weekly(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The saved weekly series (long form: one row per run and week)."""
+        return read_weekly(self.folder, columns)
+
+
+def read_runs(folder: str | Path) -> pd.DataFrame:
+    """The runs table of a sweep's results folder (see :class:`SweepStore`)."""
+    folder = Path(folder)
+    files = sorted(str(p) for p in (folder / "parts").glob("[!.]*/runs.parquet"))
+    points = pd.read_parquet(folder / "points.parquet")
+    if not files:
+        return pd.DataFrame(columns=[n for n, _ in RUN_COLUMNS]).merge(points, on="point")
+    runs = ds.dataset(files, format="parquet").to_table().to_pandas()
+    # A failed run retried later (--retry-failed) appears twice: the latest session wins.
+    runs = runs.sort_values("session", kind="stable").drop_duplicates("run_id", keep="last")
+    runs = runs.merge(points, on="point", how="left")
+    return runs.sort_values(["point", "replication"]).reset_index(drop=True)
+
+
+def read_weekly(folder: str | Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """The weekly table of a sweep's results folder (long form)."""
+    folder = Path(folder)
+    files = sorted(str(p) for p in (folder / "parts").glob("[!.]*/weekly.parquet"))
+    if not files:
+        return pd.DataFrame()
+    wanted = None if columns is None else ["run_id", "point", "replication", "week", *columns]
+    table = ds.dataset(files, format="parquet").to_table(columns=wanted).to_pandas()
+    return table.sort_values(["point", "replication", "week"]).reset_index(drop=True)
+
+
+def _same_points(saved: pd.DataFrame, points: pd.DataFrame) -> bool:
+    """Whether two points tables describe the same design (values compared as text)."""
+    if list(saved.columns) != list(points.columns) or len(saved) != len(points):
+        return False
+    return saved.astype(str).equals(points.astype(str))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

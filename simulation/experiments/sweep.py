@@ -1,0 +1,313 @@
+"""Running a sweep: every (point, replication) of an experiment on an executor.
+
+Replication ``r`` of every point uses the seed ``run_seed(root, r)`` (common random
+numbers across points); the seeds are stored with each run, so any row of the
+results reruns alone with ``transnum run``. A run that raises is recorded with its
+error and the sweep goes on. Finished runs go to the :class:`SweepStore` as they
+arrive; tasks are submitted in a bounded window, so memory does not grow with the
+number of runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from typing import Any
+
+import pandas as pd
+
+from simulation.experiments.experiment import Experiment, Point
+from simulation.model.outcomes import flat_outcome_names, flatten
+from simulation.model.seeds import describe, run_seed
+from simulation.scenario.records import Scenario
+
+
+def run_id(point: int, replication: int) -> str:
+    """Identifier of a run: ``p<point>-r<replication>``, zero-padded."""
+    return f"p{point:06d}-r{replication:05d}"
+
+
+def parse_run_id(identifier: str) -> tuple[int, int]:
+    """Point and replication of a run identifier."""
+    point, replication = identifier.split("-r")
+    return int(point[1:]), int(replication)
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """Everything a worker needs for one run (picklable, self-contained)."""
+
+    point: int
+    replication: int
+    scenario: Scenario
+    root_seed: int
+    outcomes: tuple[str, ...]
+    weekly: tuple[str, ...]
+
+
+def execute(task: Task) -> dict[str, Any]:
+    """Run one task and return its record; an exception becomes an error record."""
+    seed = run_seed(task.root_seed, task.replication)
+    record: dict[str, Any] = {
+        "run_id": run_id(task.point, task.replication),
+        "point": task.point,
+        "replication": task.replication,
+        "seed_entropy": describe(seed)["entropy"],
+        "seed_spawn_key": ",".join(map(str, seed.spawn_key)),
+        "status": "ok",
+        "error": None,
+        "outcomes": None,
+        "weekly": None,
+    }
+    start = time.perf_counter()
+    try:
+        from simulation.model.model import TransitionModel
+
+        model = TransitionModel(task.scenario, rng=seed)
+        model.run()
+        table = model.timeseries()
+        flat = flatten(model.summary())
+        record["outcomes"] = {k: flat[k] for k in task.outcomes}
+        record["weekly"] = {c: table[c].to_numpy().tolist() for c in ("week", *task.weekly)}
+    except Exception as error:  # noqa: BLE001 - recorded, the sweep goes on
+        record["status"] = "error"
+        record["error"] = "".join(traceback.format_exception_only(error)).strip()
+        record["traceback"] = traceback.format_exc()
+    record["wall_s"] = time.perf_counter() - start
+    return record
+
+
+def kept_outcomes(experiment: Experiment) -> tuple[str, ...]:
+    """Outcome names the experiment keeps (all flat summary names for 'all')."""
+    return flat_outcome_names() if experiment.outcomes == "all" else experiment.outcomes
+
+
+def points_table(points: list[Point]) -> pd.DataFrame:
+    """One row per point: its number and factor values (columns named by factor path)."""
+    rows = [{"point": p.index, **{k: _cell(v) for k, v in p.factors.items()}} for p in points]
+    return pd.DataFrame(rows)
+
+
+def _cell(value: Any) -> Any:
+    """Factor values as table cells: lists become text."""
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+
+
+def run_tasks_windowed(
+    executor: Executor,
+    tasks: list[Task],
+    on_record: Callable[[dict[str, Any]], None],
+    window: int,
+) -> None:
+    """Submit ``tasks`` with at most ``window`` in flight; hand each record to ``on_record``.
+
+    Records arrive in completion order; a record's content never depends on it.
+    """
+    pending: set[Future] = set()
+    queue = iter(tasks)
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < window:
+            task = next(queue, None)
+            if task is None:
+                exhausted = True
+                break
+            pending.add(executor.submit(execute, task))
+        if not pending:
+            break
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            on_record(future.result())
+
+
+@dataclasses.dataclass
+class SweepReport:
+    """What a sweep session did."""
+
+    folder: str
+    points: int
+    runs_expected: int
+    runs_before: int
+    runs_done: int
+    failures: int
+    replications: dict[int, int]
+
+
+def needed_replications(
+    runs: pd.DataFrame, precision: dict[str, float], current: dict[int, int], cap: int
+) -> dict[int, int]:
+    """Replications each point needs for every half-width in ``precision`` (capped).
+
+    The half-width of a 95 % interval shrinks like 1/sqrt(n), so a point whose
+    half-width is h with n runs needs about n (h / target)^2; 10 % is added so that one
+    more round is rarely needed.
+    """
+    from math import ceil
+
+    from simulation.experiments.statistics import mean_ci
+
+    ok = runs[runs["status"] == "ok"]
+    wanted = dict(current)
+    for point, group in ok.groupby("point"):
+        n = current[point]
+        for outcome, target in precision.items():
+            stat = mean_ci([None if pd.isna(v) else float(v) for v in group[outcome]])
+            if stat["n"] < 2:
+                continue
+            half = (stat["ci_high"] - stat["ci_low"]) / 2
+            if half > target:
+                wanted[point] = max(
+                    wanted[point], min(cap, max(n + 1, ceil(1.1 * n * (half / target) ** 2)))
+                )
+    return wanted
+
+
+def run_experiment(
+    experiment: Experiment,
+    points: list[Point],
+    store: Any,
+    executor: Executor,
+    *,
+    window: int,
+    precision: dict[str, float] | None = None,
+    max_replications: int | None = None,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    retry_failed: bool = False,
+) -> SweepReport:
+    """Run every missing run of the experiment into ``store``; add runs for precision.
+
+    Args:
+        experiment: The experiment.
+        points: Its points (from :func:`simulation.experiments.experiment.load_experiment`).
+        store: The open :class:`~simulation.experiments.store.SweepStore`.
+        executor: Where runs execute.
+        window: Most runs in flight at once.
+        precision: Outcome -> largest acceptable half-width of the 95 % interval; points
+            get more replications until every one is met (or ``max_replications``).
+        max_replications: Cap on replications per point when ``precision`` is set.
+        on_record: Called with each finished run's record (e.g. a progress bar).
+        on_plan: Called with the number of runs about to be added (progress total).
+        retry_failed: Run again the runs saved as failed (on resume).
+
+    Raises:
+        ValueError: a precision target names an outcome the experiment does not keep.
+    """
+    missing = sorted(set(precision or {}) - set(kept_outcomes(experiment)))
+    if missing:
+        raise ValueError(f"--precision names {missing[0]!r}, which the experiment does not keep")
+    done = store.completed(include_failed=not retry_failed)
+    before = len(done)
+    reps = {p.index: experiment.replications for p in points}
+    # Replications added by an earlier --precision session count as planned too.
+    for rid in done:
+        point, replication = parse_run_id(rid)
+        if point in reps:
+            reps[point] = max(reps[point], replication + 1)
+    failures = 0
+    written = 0
+
+    def record(rec: dict[str, Any]) -> None:
+        nonlocal failures, written
+        store.add(rec)
+        written += 1
+        failures += rec["status"] != "ok"
+        if on_record:
+            on_record(rec)
+
+    cap = max_replications or 10 * experiment.replications
+    while True:
+        tasks = [
+            Task(
+                p.index,
+                r,
+                p.scenario,
+                experiment.seed,
+                kept_outcomes(experiment),
+                experiment.weekly,
+            )
+            for p in points
+            for r in range(reps[p.index])
+            if run_id(p.index, r) not in done
+        ]
+        if on_plan:
+            on_plan(len(tasks))
+        run_tasks_windowed(executor, tasks, record, window)
+        store.flush()
+        done |= {run_id(t.point, t.replication) for t in tasks}
+        if not precision:
+            break
+        wanted = needed_replications(store.runs(), precision, reps, cap)
+        if wanted == reps:
+            break
+        reps = wanted
+    return SweepReport(
+        folder=str(store.folder),
+        points=len(points),
+        runs_expected=sum(reps.values()),
+        runs_before=before,
+        runs_done=written,
+        failures=failures,
+        replications=reps,
+    )
+
+
+def export_tables(
+    store: Any, experiment: Experiment, points: list[Point]
+) -> dict[str, pd.DataFrame]:
+    """Write runs.csv, summary.csv and (with a strategy factor) paired.csv; return them."""
+    from simulation.experiments.statistics import paired_differences, summarize_points
+
+    runs = store.runs()
+    factors = [c for c in store.points().columns if c != "point"]
+    outcomes = list(store.outcomes)
+    summary = summarize_points(runs, outcomes, factors)
+    runs.to_csv(store.folder / "runs.csv", index=False)
+    summary.to_csv(store.folder / "summary.csv", index=False)
+    tables = {"runs": runs, "summary": summary}
+    if "rollout.strategy" in factors:
+        others = [f for f in factors if f != "rollout.strategy"]
+        paired = paired_differences(runs, "rollout.strategy", outcomes, by=others)
+        paired.to_csv(store.folder / "paired.csv", index=False)
+        tables["paired"] = paired
+    return tables
+
+
+def rerun(folder: str, identifier: str):
+    """Run one run of a saved sweep (or sensitivity analysis) again, alone.
+
+    The point's scenario is rebuilt from the folder: the base scenario and overrides of
+    its copy of the experiment file (scenario files resolved from the original file's
+    folder, recorded in the manifest as an absolute path) and the point's factor values
+    saved in ``points.parquet``; the run uses the seeds recorded with it.
+
+    Args:
+        folder: The results folder.
+        identifier: The run id (``runs.csv``'s ``run_id``, e.g. ``p000003-r00012``).
+
+    Returns:
+        The :class:`~simulation.experiments.runner.RunResult` (same outcomes as the saved row).
+    """
+    import json
+    from pathlib import Path
+
+    from simulation.experiments.experiment import Experiment, base_scenario, load_experiment
+    from simulation.experiments.runner import run_scenario
+    from simulation.scenario.loading import read_yaml
+
+    folder = Path(folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    original = Path(manifest["experiment_file"])
+    point, replication = parse_run_id(identifier)
+    data = read_yaml(folder / "experiment.yaml")
+    if isinstance(data, dict) and "targets" in data:  # a calibration file: needs the original
+        experiment, points = load_experiment(original)
+        return run_scenario(points[point].scenario, replication=replication, seed=experiment.seed)
+    experiment = Experiment.from_value(data)
+    row = pd.read_parquet(folder / "points.parquet").set_index("point").loc[point]
+    factors = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if pd.notna(v)}
+    base = base_scenario(experiment, factors.pop("scenario", None), original.parent)
+    return run_scenario(base.override(factors), replication=replication, seed=experiment.seed)

@@ -1,0 +1,18 @@
+"""Behavioural mechanisms: small functions over the staff's state arrays.
+
+Each module holds one mechanism, with its equation in the docstring and the source
+of each parameter. Array kernels are compiled with numba (``cache=True``) and
+update the arrays in place; their coefficients come in a ``NamedTuple`` built from
+the scenario by the module's ``coefficients`` function. Order within a week (see
+:meth:`simulation.model.model.TransitionModel.step`):
+
+1. :mod:`~simulation.model.mechanisms.exposure`: tools go live, training opens;
+2. :mod:`~simulation.model.mechanisms.training`: training hours are shared out;
+3. :mod:`~simulation.model.mechanisms.learning`: proficiency grows;
+4. :mod:`~simulation.model.mechanisms.adoption`: stage transitions;
+5. :mod:`~simulation.model.mechanisms.strain`: strain (RPS) is updated;
+6. :mod:`~simulation.model.mechanisms.dropout`: some staff leave, work shifts to colleagues;
+7. :mod:`~simulation.model.mechanisms.peers`: neighbours' counts follow the changes.
+
+:mod:`~simulation.model.mechanisms.efficiency` turns proficiency into processing time.
+"""

@@ -1,0 +1,108 @@
+"""Adoption: staged transitions between not using, trying, adopted and back to paper.
+
+For a live tool, a staff member who does not use it (unaware, or reverted to paper)
+starts trying it with the weekly probability of a discrete Bass hazard (Bass 1969),
+held back by fear of failure when not yet proficient:
+
+    P(try) = (p_i + q * A[i, t]) * (1 - fear_i * (1 - m[i, t]))
+
+* ``p_i = external_influence * support_i``: external influence, with
+  ``support_i`` the mean of communication, meaning, the service's managerial backing,
+  a business-side project lead (0/1) and staff involvement (CNFPT 2018, sections
+  IV.A-IV.B and VI.A);
+* ``q = peer_influence`` and ``A[i, t]``: share of i's active neighbours who adopted t;
+* ``fear_i``: fear of failure of i's profile (section VI.A).
+
+A trying staff member adopts once proficiency reaches ``adoption_threshold`` (a
+staff member who starts trying already that proficient adopts at once). Users go
+back to paper (section V.E: re-materialisation under managerial resistance) with
+
+    P(revert) = revert_rate * (1 - backing[service(i)]) * min(2, strain_i / high) * (1 - m[i, t])
+
+One uniform number per (staff, tool) and week decides whichever transition applies,
+so runs under different strategies share their random numbers.
+
+Refusal: a staff member with live tools, most of them unused, counts one more week
+of refusal; using most of them resets the count.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
+from simulation.scenario.parameters import Behaviour
+
+
+class AdoptionCoefficients(NamedTuple):
+    """Coefficients of the adoption mechanism."""
+
+    peer_influence: float  # Bass q, 1/week
+    threshold: float  # proficiency at which trying becomes adopted
+    revert_rate: float  # 1/week, at strain = high threshold, no backing, no proficiency
+    high_strain: float  # strain scale for reverting
+
+
+def coefficients(behaviour: Behaviour) -> AdoptionCoefficients:
+    """Adoption coefficients from the scenario's behaviour."""
+    return AdoptionCoefficients(
+        peer_influence=behaviour.peer_influence,
+        threshold=behaviour.adoption_threshold,
+        revert_rate=behaviour.revert_rate,
+        high_strain=behaviour.high_strain_threshold,
+    )
+
+
+@njit(cache=True)
+def adopt(
+    stage: np.ndarray,
+    proficiency: np.ndarray,
+    live: np.ndarray,
+    active: np.ndarray,
+    service: np.ndarray,
+    external: np.ndarray,
+    fear: np.ndarray,
+    nb_adopted: np.ndarray,
+    degree: np.ndarray,
+    backing: np.ndarray,
+    strain: np.ndarray,
+    refusal_weeks: np.ndarray,
+    uniforms: np.ndarray,
+    c: AdoptionCoefficients,
+) -> None:
+    """Apply one week of stage transitions and refusal counting, in place."""
+    n, n_tools = stage.shape
+    for i in range(n):
+        if not active[i]:
+            continue
+        resistance = 1.0 - backing[service[i]]
+        pressure = min(2.0, strain[i] / c.high_strain)
+        n_live = 0
+        n_unused = 0
+        for t in range(n_tools):
+            if not live[i, t]:
+                continue
+            n_live += 1
+            s = stage[i, t]
+            m = proficiency[i, t]
+            u = uniforms[i, t]
+            if s == UNAWARE or s == REVERTED:  # noqa: SIM109 - kept plain for numba
+                share = nb_adopted[i, t] / degree[i] if degree[i] > 0 else 0.0
+                p_try = (external[i] + c.peer_influence * share) * (1.0 - fear[i] * (1.0 - m))
+                if u < p_try:
+                    stage[i, t] = ADOPTED if m >= c.threshold else TRYING
+                else:
+                    n_unused += 1
+            else:
+                if u < c.revert_rate * resistance * pressure * (1.0 - m):
+                    stage[i, t] = REVERTED
+                    n_unused += 1
+                elif s == TRYING and m >= c.threshold:
+                    stage[i, t] = ADOPTED
+        if n_live > 0 and 2 * n_unused > n_live:
+            refusal_weeks[i] += 1
+        else:
+            refusal_weeks[i] = 0

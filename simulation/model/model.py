@@ -1,0 +1,486 @@
+"""The transition model: staff of a network of services facing a digital rollout.
+
+:class:`TransitionModel` is a ``mesa.Model``. Its staff are
+:class:`~simulation.model.agents.StaffMember` agents fixed to the nodes of a
+``mesa.discrete_space.Network`` (the staff interaction network, with a cheap
+precomputed layout). Their state lives in numpy arrays (:class:`StaffState`) that
+one weekly step updates all at once with the mechanisms of
+:mod:`simulation.model.mechanisms`.
+
+Example:
+    >>> from simulation import Scenario, TransitionModel
+    >>> model = TransitionModel(Scenario(horizon_weeks=10), rng=1)
+    >>> model.run()
+    >>> model.timeseries()["adoption"].iloc[-1] >= 0
+    True
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from mesa.discrete_space import Network
+
+from simulation.model import outcomes
+from simulation.model.agents import StaffMember
+from simulation.model.mechanisms import (
+    adoption,
+    dropout,
+    exposure,
+    learning,
+    peers,
+    strain,
+    training,
+)
+from simulation.model.network import StaffNetwork, build_staff_network
+from simulation.model.observation import ACTIVE, WeeklyRecorder, measure, tally
+from simulation.model.population import TECHNOPHILE, Population, draw_population
+from simulation.model.seeds import as_seed_sequence, streams
+from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.model.state import StaffState
+from simulation.model.strategies import NEVER, make_plan, target_pairs
+from simulation.scenario.profiles import PROFILES
+from simulation.scenario.records import Scenario
+
+
+class TransitionModel(mesa.Model):
+    """Digital transition of one organisation under one rollout plan, week by week.
+
+    Args:
+        scenario: The validated scenario (default: the 500-staff commune).
+        rng: Seed of this run: an integer (taken as replication 0 of that root seed,
+            see :func:`simulation.model.seeds.run_seed`) or a ``numpy.random.SeedSequence``.
+            Default: the scenario's ``seed``.
+
+    Attributes:
+        spec: The :class:`~simulation.scenario.records.Scenario` being run (``model.scenario``
+            is Mesa's own parameter object).
+        seed_sequence: The run's seed sequence (enough to rerun it).
+        network: The staff network and services (:class:`StaffNetwork`).
+        grid: The ``mesa.discrete_space.Network`` holding the agents.
+        state: The staff's state arrays (:class:`StaffState`).
+        plan: The rollout plan (:class:`~simulation.model.strategies.RolloutPlan`).
+        week: Weeks simulated so far.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng: int | np.random.SeedSequence | None = None,
+    ) -> None:
+        scenario = scenario if scenario is not None else Scenario()
+        self.seed_sequence = as_seed_sequence(scenario.seed if rng is None else rng)
+        generators = streams(self.seed_sequence)
+        super().__init__(rng=generators["mesa"])
+        self.spec = scenario
+        self._decisions = generators["decisions"]
+        self.network: StaffNetwork = build_staff_network(
+            scenario.organisation, generators["network"]
+        )
+        population = draw_population(scenario, self.network, generators["population"])
+        n_services = len(self.network.service_names)
+        technophiles = np.bincount(
+            self.network.service_of[population.profile == TECHNOPHILE], minlength=n_services
+        )
+        self.plan = make_plan(scenario, technophiles)
+        self._setup_coefficients()
+        self.state = self._initial_state(population)
+        self.week = 0
+        self.recorder = WeeklyRecorder(scenario.horizon_weeks, self.network.service_names)
+        self._by_profile = np.zeros((len(PROFILES), self.recorder.by_profile.shape[2]))
+        self._by_service = np.zeros((n_services, self.recorder.by_service.shape[2]))
+        self._used_pairs = np.zeros((n_services, len(scenario.tools)))
+        self._live_pairs = np.zeros((n_services, len(scenario.tools)), dtype=bool)
+        self._uniform_pairs = np.empty((self.network.n_staff, len(scenario.tools)))
+        self._uniform_staff = np.empty(self.network.n_staff)
+        self._n_teams = int(self.network.team_of.max()) + 1
+        self._place_agents()
+        self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0)
+
+    # ------------------------------------------------------------------ set-up
+
+    def _setup_coefficients(self) -> None:
+        spec = self.spec
+        behaviour, levers = spec.behaviour, spec.levers
+        self.depth = np.array([behaviour.samr_depth[t.samr] for t in spec.tools])
+        self.saving = np.array(
+            [
+                t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
+                for t in spec.tools
+            ]
+        )
+        self.info_load = np.array([t.information_load for t in spec.tools])
+        self.initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
+        self.backing = np.array(
+            [
+                s.manager_backing if s.manager_backing is not None else levers.manager_backing
+                for s in spec.organisation.services
+            ]
+        )
+        self.training_coefficients = training.coefficients(levers, behaviour)
+        self.learning_coefficients = learning.coefficients(behaviour)
+        self.adoption_coefficients = adoption.coefficients(behaviour)
+        self.strain_coefficients = strain.coefficients(behaviour, levers)
+        self.dropout_coefficients = dropout.coefficients(behaviour)
+        self.recent_change = np.zeros(len(spec.organisation.services))
+        self.workload = np.ones(len(spec.organisation.services))
+
+    def _initial_state(self, population: Population) -> StaffState:
+        spec, network, plan = self.spec, self.network, self.plan
+        behaviour, levers = spec.behaviour, spec.levers
+        state = StaffState.empty(network.n_staff, len(spec.tools))
+        state.profile[:] = population.profile
+        state.service[:] = network.service_of
+        state.is_manager[:] = network.is_manager
+        state.is_referent[:] = population.is_referent
+        state.vulnerability[:] = population.vulnerability
+        tutors = population.is_referent | (population.profile == TECHNOPHILE)
+        state.tutor_weight[:] = np.where(
+            tutors, 1.0 + levers.peer_tutoring * behaviour.tutor_extra_weight, 1.0
+        )
+        meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
+        state.meaning[:] = meaning
+        backing = self.backing[network.service_of]
+        # External support: mean of the five levers that push towards trying (see adoption).
+        support = (
+            plan.communication
+            + meaning
+            + backing
+            + float(levers.business_project_lead)
+            + levers.staff_involvement
+        ) / 5.0
+        state.external[:] = behaviour.external_influence * support
+        state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
+        state.learning_ability[:] = population.learning_ability
+        state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
+        state.degree[:] = network.degree()
+        if spec.organisation.peer_scope == "organisation":
+            state.degree[:] = network.n_staff - 1
+        state.target[:] = target_pairs(spec)[network.service_of]
+        state.strain[:] = strain.steady_strain(
+            state.vulnerability,
+            backing,
+            state.meaning,
+            network.team_of,
+            int(network.team_of.max()) + 1,
+            self.strain_coefficients,
+        )
+        return state
+
+    def _place_agents(self) -> None:
+        positions = self.network.layout()
+        layout = dict(enumerate(map(tuple, positions)))
+        self.grid = Network(
+            self.network.to_networkx(), layout=layout, random=self.random, capacity=1
+        )
+        cells = self.grid._cells  # noqa: SLF001 - cells by node id; no public mapping exists
+        for index in range(self.network.n_staff):
+            StaffMember(self, index, cells[index])
+
+    # ------------------------------------------------------------------ dynamics
+
+    def step(self) -> None:
+        """Simulate one week (see :mod:`simulation.model.mechanisms` for the order)."""
+        self.week += 1
+        week, state = self.week, self.state
+        lc = self.learning_coefficients
+
+        # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
+        new_live = self.plan.advance(week, self._usage_of)
+        open_pairs = self.plan.training_open(week)
+        self._live_pairs |= new_live
+        exposure.expose(
+            self._live_pairs, open_pairs, state.service, state.live, state.training_open
+        )
+        exposure.record_change(
+            self.recent_change, new_live, self.depth, self.spec.behaviour.change_memory_weeks
+        )
+        # Fixed-size draws every week keep the random numbers of replication r aligned
+        # across strategies (common random numbers).
+        self._decisions.random(out=self._uniform_pairs)
+        self._decisions.random(out=self._uniform_staff)
+
+        # 2. Training.
+        n_learning = training.tools_to_learn(
+            state.training_open, state.proficiency, state.active, lc.mastery
+        )
+        effective_hours, state.training_hours, trainer_hours = training.allocate_training(
+            n_learning, state.is_referent, state.e_completion, self.training_coefficients
+        )
+        # 3. Learning.
+        support = learning.referent_support(
+            state.proficiency,
+            state.active,
+            state.is_referent,
+            state.service,
+            self._by_service[:, ACTIVE],
+            lc.mastery,
+            self.spec.behaviour.referent_reach,
+        )
+        state.mean_help = learning.learn(
+            state.proficiency,
+            state.stage,
+            state.live,
+            state.training_open,
+            state.active,
+            state.service,
+            state.learning_ability,
+            effective_hours,
+            n_learning,
+            state.nb_help,
+            state.degree,
+            support,
+            self.depth,
+            lc,
+        )
+        # 4. Adoption.
+        adoption.adopt(
+            state.stage,
+            state.proficiency,
+            state.live,
+            state.active,
+            state.service,
+            state.external,
+            state.fear,
+            state.nb_adopted,
+            state.degree,
+            self.backing,
+            state.strain,
+            state.refusal_weeks,
+            self._uniform_pairs,
+            self.adoption_coefficients,
+        )
+        # 5. Strain.
+        strain.update_strain(
+            state.strain,
+            state.next_strain,
+            state.high_weeks,
+            state.active,
+            state.service,
+            state.live,
+            state.proficiency,
+            state.vulnerability,
+            state.mean_help,
+            state.training_hours,
+            state.meaning,
+            self.network.team_of,
+            self._n_teams,
+            self.depth,
+            self.info_load,
+            self.recent_change,
+            self.workload,
+            self.backing,
+            self.strain_coefficients,
+        )
+        # 6. Dropout; work of those who left shifts to their service's colleagues.
+        left = dropout.drop_out(
+            state.active,
+            state.departed_week,
+            state.high_weeks,
+            state.refusal_weeks,
+            state.service,
+            self.backing,
+            self._uniform_staff,
+            week,
+            self.dropout_coefficients,
+        )
+        if left:
+            active_staff = np.bincount(
+                state.service[state.active], minlength=self.initial_staff.size
+            )
+            self.workload = dropout.workload(self.initial_staff, active_staff)
+        # 7. Neighbours see the week's changes.
+        self._update_peer_counts()
+        self._observe(int(new_live.sum()), float(state.training_hours.sum()), trainer_hours)
+        if week >= self.spec.horizon_weeks:
+            self.running = False
+
+    def _update_peer_counts(self) -> None:
+        """Refresh what each staff member sees of their peers (network or mean field)."""
+        state, mastery = self.state, self.learning_coefficients.mastery
+        if self.spec.organisation.peer_scope == "organisation":
+            peers.mean_field(
+                state.active,
+                state.stage,
+                state.proficiency,
+                mastery,
+                state.tutor_weight,
+                state.degree,
+                state.nb_adopted,
+                state.nb_help,
+            )
+            return
+        adjacency = self.network.adjacency
+        peers.propagate(
+            adjacency.indptr,
+            adjacency.indices,
+            state.active,
+            state.stage,
+            state.proficiency,
+            mastery,
+            state.tutor_weight,
+            state.shown_active,
+            state.shown_adopted,
+            state.shown_help,
+            state.degree,
+            state.nb_adopted,
+            state.nb_help,
+        )
+
+    def run(self) -> None:
+        """Simulate up to the scenario's horizon."""
+        while self.running:
+            self.step()
+
+    def _usage_of(self, pairs: np.ndarray) -> float:
+        """Share of the active staff of the (service, tool) pairs in ``pairs`` using the tool."""
+        staff = (self._by_service[:, ACTIVE][:, None] * pairs).sum()
+        return float(self._used_pairs[pairs].sum() / staff) if staff > 0 else 1.0
+
+    def _observe(self, go_lives: int, training_hours: float, trainer_hours: float) -> None:
+        state, behaviour = self.state, self.spec.behaviour
+        tally(
+            state.profile,
+            state.service,
+            state.active,
+            state.target,
+            state.live,
+            state.stage,
+            state.proficiency,
+            state.strain,
+            behaviour.high_strain_threshold,
+            behaviour.mastery_threshold,
+            self.saving,
+            behaviour.learning_overhead,
+            self._by_profile,
+            self._by_service,
+            self._used_pairs,
+        )
+        recorder, row = self.recorder, self.week
+        recorder.by_profile[row] = self._by_profile
+        recorder.by_service[row] = self._by_service
+        recorder.go_lives[row] = go_lives
+        recorder.training_hours[row] = training_hours
+        recorder.trainer_hours[row] = trainer_hours
+        recorder.weeks_recorded = row + 1
+
+    # ------------------------------------------------------------------ outcomes
+
+    def timeseries(self) -> pd.DataFrame:
+        """The weekly table of outcomes so far (see :mod:`simulation.model.observation`)."""
+        return self.recorder.to_frame()
+
+    def summary(self) -> dict:
+        """End-of-run summary outcomes (see :func:`simulation.model.outcomes.summarize`)."""
+        return outcomes.summarize(self.timeseries())
+
+    def schedule(self) -> pd.DataFrame:
+        """Go-live week of each (service, tool) pair so far (missing: not live)."""
+        go_live = self.plan.go_live
+        rows = [
+            {
+                "service": service,
+                "tool": tool.name,
+                "go_live_week": None if go_live[s, t] == NEVER else int(go_live[s, t]),
+            }
+            for s, service in enumerate(self.network.service_names)
+            for t, tool in enumerate(self.spec.tools)
+            if self.plan.target[s, t] or go_live[s, t] != NEVER
+        ]
+        return pd.DataFrame(rows, columns=["service", "tool", "go_live_week"])
+
+    def staff_table(self) -> pd.DataFrame:
+        """Fixed attributes of every staff member, with the picture's layout.
+
+        Columns: staff, service, team, profile, manager, referent, x, y.
+        """
+        state, network = self.state, self.network
+        layout = network.layout()
+        return pd.DataFrame(
+            {
+                "staff": np.arange(network.n_staff),
+                "service": np.asarray(network.service_names, dtype=object)[state.service],
+                "team": network.team_of,
+                "profile": np.asarray(PROFILES, dtype=object)[state.profile],
+                "manager": state.is_manager,
+                "referent": state.is_referent,
+                "x": layout[:, 0],
+                "y": layout[:, 1],
+            }
+        )
+
+    def staff_state(self) -> pd.DataFrame:
+        """Current state of every staff member (what the agents show, for all at once).
+
+        Columns: staff, active, stage (left, waiting, unaware, trying, adopted,
+        reverted; see :attr:`StaffMember.stage`), adoption (share of target tools
+        adopted), proficiency (mean over target tools), strain, high_strain.
+        """
+        state = self.state
+        n_targets = state.target.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adoption = np.where(
+                n_targets > 0,
+                ((state.stage == ADOPTED) & state.target).sum(axis=1) / n_targets,
+                0.0,
+            )
+            proficiency = np.where(
+                n_targets > 0, (state.proficiency * state.target).sum(axis=1) / n_targets, 0.0
+            )
+        return pd.DataFrame(
+            {
+                "staff": np.arange(state.n_staff),
+                "active": state.active,
+                "stage": staff_stages(state),
+                "adoption": adoption,
+                "proficiency": proficiency,
+                "strain": state.strain,
+                "high_strain": state.active
+                & (state.strain > self.spec.behaviour.high_strain_threshold),
+            }
+        )
+
+    def ties(self) -> pd.DataFrame:
+        """Ties of the staff network, each once (columns a, b: staff numbers)."""
+        upper = sp.triu(self.network.adjacency, k=1).tocoo()
+        return pd.DataFrame({"a": upper.row.astype(np.int32), "b": upper.col.astype(np.int32)})
+
+    # Model-level reporters for Mesa's DataCollector and SolaraViz.
+    @property
+    def adoption_share(self) -> float:
+        """Current adoption share (see the ``adoption`` column)."""
+        return float(self.timeseries_row("adoption"))
+
+    @property
+    def dropout_share(self) -> float:
+        """Current cumulative dropout share."""
+        return float(self.timeseries_row("dropout"))
+
+    @property
+    def rps_high_share(self) -> float:
+        """Current share of active staff above the high-strain threshold."""
+        return float(self.timeseries_row("rps_high_share"))
+
+    def timeseries_row(self, column: str) -> float:
+        """Current value of one organisation-level column of the weekly table."""
+        totals = self._by_profile.sum(axis=0)[None, :]
+        return float(measure(column, totals)[0])
+
+
+def staff_stages(state: StaffState) -> np.ndarray:
+    """Summary stage of each staff member over their live tools (as StaffMember.stage)."""
+    live = state.live
+    n_live = live.sum(axis=1)
+    using = ((state.stage == TRYING) | (state.stage == ADOPTED)) & live
+    adopted = ((state.stage == ADOPTED) & live).sum(axis=1)
+    reverted = ((state.stage == REVERTED) & live).any(axis=1)
+    stages = np.full(state.n_staff, "unaware", dtype=object)
+    stages[using.any(axis=1)] = "trying"
+    stages[(n_live > 0) & (adopted == n_live)] = "adopted"
+    stages[reverted] = "reverted"
+    stages[n_live == 0] = "waiting"
+    stages[~state.active] = "left"
+    return stages

@@ -1,0 +1,292 @@
+"""Weekly observation: group totals of the staff's state, recorded into a table.
+
+Each week one pass over the staff (:func:`tally`) sums, per profile and per service,
+the measures of :data:`MEASURES`. :class:`WeeklyRecorder` keeps them in
+preallocated arrays and turns them into the weekly table (a pandas DataFrame):
+
+* ``week``; ``active_staff`` (and per profile);
+* ``adoption``: mean over active staff with target tools of the share of their
+  target tools adopted (and per profile, and per service as ``adoption@<service>``);
+* ``trying``, ``reverted``: same, for tools being tried and tools abandoned for paper;
+* ``deployed``: same, for target tools live;
+* ``dropout``: cumulative share of the initial staff who left (and per profile);
+* ``strain_mean`` and ``rps_high_share``: mean strain and share of active staff above
+  the high-risk threshold (and per profile, and per service);
+* ``processing_time_index``: mean processing time of covered tasks relative to
+  before the rollout (0.5 = divided by two), over active staff with target tools;
+* ``mastered_share``: share of active staff with target tools who use and master
+  all of them (and per profile); ``processing_time_index_mastered``: the processing
+  time index among them (the study's "once the tools are mastered");
+* ``training_hours`` (followed by staff) and ``trainer_hours`` (in-person) this week;
+  ``go_lives``: (service, tool) pairs going live this week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numba import njit
+
+from simulation.model.mechanisms.efficiency import tool_time
+from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.scenario.profiles import PROFILES
+
+MEASURES: tuple[str, ...] = (
+    "staff",
+    "active",
+    "with_targets",
+    "adoption",
+    "trying",
+    "reverted",
+    "deployed",
+    "strain",
+    "high",
+    "processing_time",
+    "mastered",
+    "processing_time_mastered",
+)
+"""Columns of a group tally: staff at start, active staff, active staff with target
+tools, then sums over them (adoption... processing_time are sums of per-staff shares
+or values; strain and high are over all active staff); mastered counts staff who use
+and master all their target tools, and processing_time_mastered sums their index."""
+(
+    STAFF,
+    ACTIVE,
+    WITH_TARGETS,
+    ADOPTION,
+    TRYING_SUM,
+    REVERTED_SUM,
+    DEPLOYED,
+    STRAIN,
+    HIGH,
+    TIME,
+    MASTERED,
+    TIME_MASTERED,
+) = range(len(MEASURES))
+
+
+@njit(cache=True, inline="always")
+def _add(
+    groups: np.ndarray,
+    g: int,
+    strain: float,
+    high: float,
+    with_targets: float,
+    adopted: float,
+    trying: float,
+    reverted: float,
+    deployed: float,
+    time: float,
+    mastered: float,
+) -> None:
+    groups[g, ACTIVE] += 1.0
+    groups[g, MASTERED] += mastered
+    groups[g, TIME_MASTERED] += mastered * time
+    groups[g, STRAIN] += strain
+    groups[g, HIGH] += high
+    groups[g, WITH_TARGETS] += with_targets
+    groups[g, ADOPTION] += adopted
+    groups[g, TRYING_SUM] += trying
+    groups[g, REVERTED_SUM] += reverted
+    groups[g, DEPLOYED] += deployed
+    groups[g, TIME] += time
+
+
+@njit(cache=True)
+def tally(
+    profile: np.ndarray,
+    service: np.ndarray,
+    active: np.ndarray,
+    target: np.ndarray,
+    live: np.ndarray,
+    stage: np.ndarray,
+    proficiency: np.ndarray,
+    strain: np.ndarray,
+    high: float,
+    mastery: float,
+    saving: np.ndarray,
+    overhead: float,
+    by_profile: np.ndarray,
+    by_service: np.ndarray,
+    used_pairs: np.ndarray,
+) -> None:
+    """Fill the group totals (zeroed first): (P, M), (S, M), and staff using each (S, T) pair.
+
+    Per-staff shares (adoption, trying, reverted, deployed) are over the staff
+    member's target tools; processing time is :func:`tool_time` averaged likewise.
+    """
+    by_profile[:] = 0.0
+    by_service[:] = 0.0
+    used_pairs[:] = 0.0
+    n, n_tools = stage.shape
+    for i in range(n):
+        p, s = profile[i], service[i]
+        by_profile[p, STAFF] += 1.0
+        by_service[s, STAFF] += 1.0
+        if not active[i]:
+            continue
+        n_target = 0
+        n_mastered = 0
+        adopted = trying = reverted = deployed = time = 0.0
+        for t in range(n_tools):
+            if not target[i, t]:
+                continue
+            n_target += 1
+            code = stage[i, t]
+            in_use = False
+            if code == ADOPTED:
+                adopted += 1.0
+                in_use = live[i, t]
+            elif code == TRYING:
+                trying += 1.0
+                in_use = live[i, t]
+            if in_use:
+                used_pairs[s, t] += 1.0
+            elif code == REVERTED:
+                reverted += 1.0
+            if live[i, t]:
+                deployed += 1.0
+            if in_use and proficiency[i, t] >= mastery:
+                n_mastered += 1
+            time += tool_time(in_use, proficiency[i, t], saving[t], overhead)
+        with_targets = 0.0
+        mastered = 1.0 if n_target > 0 and n_mastered == n_target else 0.0
+        if n_target > 0:
+            with_targets = 1.0
+            adopted /= n_target
+            trying /= n_target
+            reverted /= n_target
+            deployed /= n_target
+            time /= n_target
+        is_high = 1.0 if strain[i] > high else 0.0
+        _add(
+            by_profile,
+            p,
+            strain[i],
+            is_high,
+            with_targets,
+            adopted,
+            trying,
+            reverted,
+            deployed,
+            time,
+            mastered,
+        )
+        _add(
+            by_service,
+            s,
+            strain[i],
+            is_high,
+            with_targets,
+            adopted,
+            trying,
+            reverted,
+            deployed,
+            time,
+            mastered,
+        )
+
+
+ORGANISATION_MEASURES: tuple[str, ...] = (
+    "active_staff",
+    "adoption",
+    "trying",
+    "reverted",
+    "deployed",
+    "dropout",
+    "strain_mean",
+    "rps_high_share",
+    "processing_time_index",
+    "mastered_share",
+    "processing_time_index_mastered",
+)
+"""Organisation-level measures of the weekly table."""
+
+PROFILE_MEASURES: tuple[str, ...] = (
+    "active_staff",
+    "adoption",
+    "dropout",
+    "strain_mean",
+    "rps_high_share",
+    "processing_time_index",
+    "mastered_share",
+)
+"""Measures of the weekly table also given per profile (``<measure>_<profile>``)."""
+
+SERVICE_MEASURES: tuple[str, ...] = ("adoption", "strain_mean", "rps_high_share", "dropout")
+"""Measures of the weekly table also given per service (``<measure>@<service>``)."""
+
+WEEKLY_ORGANISATION_COLUMNS: tuple[str, ...] = (
+    ORGANISATION_MEASURES
+    + tuple(f"{m}_{p}" for m in PROFILE_MEASURES for p in PROFILES)
+    + ("training_hours", "trainer_hours", "go_lives")
+)
+"""Columns of the weekly table that do not depend on the organisation's services."""
+
+
+class WeeklyRecorder:
+    """Preallocated weekly records of one run, turned into a table at the end.
+
+    Args:
+        weeks: Horizon in weeks (weeks 0..weeks are recorded).
+        service_names: Names of the services, in code order.
+    """
+
+    def __init__(self, weeks: int, service_names: tuple[str, ...]) -> None:
+        n_rows, n_measures = weeks + 1, len(MEASURES)
+        self.service_names = service_names
+        self.by_profile = np.zeros((n_rows, len(PROFILES), n_measures))
+        self.by_service = np.zeros((n_rows, len(service_names), n_measures))
+        self.training_hours = np.zeros(n_rows)
+        self.trainer_hours = np.zeros(n_rows)
+        self.go_lives = np.zeros(n_rows, dtype=np.int64)
+        self.weeks_recorded = 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """The weekly table (see the module docstring for its columns)."""
+        rows = self.weeks_recorded
+        prof = self.by_profile[:rows]
+        svc = self.by_service[:rows]
+        total = prof.sum(axis=1)
+        columns: dict[str, np.ndarray] = {"week": np.arange(rows)}
+
+        def add(name: str, groups: np.ndarray, labels: tuple[str, ...], sep: str) -> None:
+            for k, label in enumerate(labels):
+                columns[f"{name}{sep}{label}"] = measure(name, groups[:, k, :])
+
+        for name in ORGANISATION_MEASURES:
+            columns[name] = measure(name, total)
+        for name in PROFILE_MEASURES:
+            add(name, prof, PROFILES, "_")
+        columns["training_hours"] = self.training_hours[:rows]
+        columns["trainer_hours"] = self.trainer_hours[:rows]
+        columns["go_lives"] = self.go_lives[:rows]
+        for name in SERVICE_MEASURES:
+            add(name, svc, self.service_names, "@")
+        return pd.DataFrame(columns)
+
+
+def measure(name: str, totals: np.ndarray) -> np.ndarray:
+    """One weekly measure (a column name of the weekly table) from group totals (weeks, M)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if name == "active_staff":
+            return totals[:, ACTIVE].astype(np.int64)
+        if name == "dropout":
+            return 1.0 - totals[:, ACTIVE] / totals[:, STAFF]
+        if name in ("strain_mean", "rps_high_share"):
+            column = STRAIN if name == "strain_mean" else HIGH
+            return np.where(totals[:, ACTIVE] > 0, totals[:, column] / totals[:, ACTIVE], np.nan)
+        if name == "processing_time_index_mastered":
+            masters = totals[:, MASTERED]
+            return np.where(masters > 0, totals[:, TIME_MASTERED] / masters, np.nan)
+        column = {
+            "adoption": ADOPTION,
+            "trying": TRYING_SUM,
+            "reverted": REVERTED_SUM,
+            "deployed": DEPLOYED,
+            "processing_time_index": TIME,
+            "mastered_share": MASTERED,
+        }[name]
+        return np.where(
+            totals[:, WITH_TARGETS] > 0, totals[:, column] / totals[:, WITH_TARGETS], np.nan
+        )

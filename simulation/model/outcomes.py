@@ -1,0 +1,137 @@
+"""End-of-run summary outcomes, computed from the weekly table alone.
+
+Because the summary only reads the weekly table, it can be recomputed from saved
+results (``timeseries.parquet``) without running anything.
+
+Keys (organisation level, and the same per profile under ``by_profile``):
+
+* ``adoption_final``: adoption share in the last week (0-1);
+* ``weeks_to_50pct_adoption``, ``weeks_to_80pct_adoption``: first week adoption
+  reaches 50 % / 80 % (None if never);
+* ``dropout_share``: share of the initial staff who left by the end (0-1);
+* ``rps_peak_share``: highest weekly share of active staff above the high-strain
+  threshold (0-1);
+* ``rps_high_person_weeks``: staff-weeks spent above the threshold, weeks 1 to the end;
+* ``efficiency_gain``: factor by which the processing time of covered tasks is
+  divided at the end (``1 / processing_time_index``; 2 = times halved, 1 = unchanged);
+* ``mastered_share_final``: share of staff with tools who use and master all of them
+  at the end (depth of integration);
+* ``strain_mean_peak``: highest weekly mean strain.
+
+Organisation level only: ``efficiency_gain_mastered`` (the same factor among the
+staff who master all their tools: the study's "once mastered"), ``reverted_final``
+(share of target tools abandoned for paper), ``training_hours_total``,
+``trainer_hours_total``. Per profile only: ``staff_share`` (the profile's share of
+the initial staff).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from simulation.scenario.profiles import PROFILES
+
+OUTCOMES: tuple[str, ...] = (
+    "adoption_final",
+    "weeks_to_50pct_adoption",
+    "weeks_to_80pct_adoption",
+    "dropout_share",
+    "rps_peak_share",
+    "rps_high_person_weeks",
+    "efficiency_gain",
+    "mastered_share_final",
+    "strain_mean_peak",
+)
+"""Outcomes reported at organisation level and per profile."""
+
+ORGANISATION_ONLY: tuple[str, ...] = (
+    "efficiency_gain_mastered",
+    "reverted_final",
+    "training_hours_total",
+    "trainer_hours_total",
+)
+"""Outcomes reported at organisation level only."""
+
+PROFILE_ONLY: tuple[str, ...] = ("staff_share",)
+"""Outcomes reported per profile only."""
+
+
+def flat_outcome_names() -> tuple[str, ...]:
+    """Every key of :func:`flatten` (organisation level, then ``<outcome>_<profile>``)."""
+    return (
+        OUTCOMES
+        + ORGANISATION_ONLY
+        + tuple(f"{key}_{p}" for key in OUTCOMES + PROFILE_ONLY for p in PROFILES)
+    )
+
+
+def weeks_to(adoption: pd.Series, weeks: pd.Series, level: float) -> int | None:
+    """First week at which ``adoption`` reaches ``level``, or None if it never does."""
+    reached = np.flatnonzero(adoption.to_numpy() >= level)
+    return int(weeks.iloc[reached[0]]) if reached.size else None
+
+
+def _group(table: pd.DataFrame, suffix: str) -> dict[str, float | int | None]:
+    weeks = table["week"]
+    adoption = table[f"adoption{suffix}"]
+    high = table[f"rps_high_share{suffix}"]
+    active = table[f"active_staff{suffix}"]
+    simulated = weeks > 0
+    time_index = float(table[f"processing_time_index{suffix}"].iloc[-1])
+    return {
+        "adoption_final": _number(adoption.iloc[-1]),
+        "weeks_to_50pct_adoption": weeks_to(adoption, weeks, 0.5),
+        "weeks_to_80pct_adoption": weeks_to(adoption, weeks, 0.8),
+        "dropout_share": _number(table[f"dropout{suffix}"].iloc[-1]),
+        "rps_peak_share": _number(high.max()),
+        "rps_high_person_weeks": _number(
+            (high[simulated].fillna(0) * active[simulated]).round().sum()
+        ),
+        "efficiency_gain": _number(1.0 / time_index) if time_index > 0 else None,
+        "mastered_share_final": _number(table[f"mastered_share{suffix}"].iloc[-1]),
+        "strain_mean_peak": _number(table[f"strain_mean{suffix}"].max()),
+    }
+
+
+def summarize(table: pd.DataFrame) -> dict:
+    """Summary outcomes of one run from its weekly table.
+
+    Args:
+        table: The weekly table of one run (:meth:`TransitionModel.timeseries`).
+
+    Returns:
+        A JSON-friendly dict: the keys of :data:`OUTCOMES` and
+        :data:`ORGANISATION_ONLY`, and ``by_profile`` with :data:`OUTCOMES` per profile.
+    """
+    summary = _group(table, "")
+    mastered_time = float(table["processing_time_index_mastered"].iloc[-1])
+    summary["efficiency_gain_mastered"] = (
+        _number(1.0 / mastered_time) if mastered_time > 0 else None
+    )
+    summary["reverted_final"] = _number(table["reverted"].iloc[-1])
+    summary["training_hours_total"] = _number(table["training_hours"].sum())
+    summary["trainer_hours_total"] = _number(table["trainer_hours"].sum())
+    summary["by_profile"] = {p: _group(table, f"_{p}") for p in PROFILES}
+    initial = float(table["active_staff"].iloc[0])
+    for p in PROFILES:
+        summary["by_profile"][p]["staff_share"] = _number(
+            table[f"active_staff_{p}"].iloc[0] / initial
+        )
+    return summary
+
+
+def flatten(summary: dict) -> dict[str, float | int | None]:
+    """One level of keys: ``by_profile`` entries become ``<outcome>_<profile>``."""
+    flat = {k: v for k, v in summary.items() if k != "by_profile"}
+    for profile, values in summary.get("by_profile", {}).items():
+        flat.update({f"{k}_{profile}": v for k, v in values.items()})
+    return flat
+
+
+def _number(value: float) -> float | None:
+    """A plain float, or None for NaN (e.g. a profile with no staff)."""
+    value = float(value)
+    return None if math.isnan(value) else value

@@ -1,0 +1,274 @@
+"""Rollout strategies: which tool goes live for which service, and when.
+
+A strategy turns a scenario into a :class:`RolloutPlan`, asked once a week which
+(service, tool) pairs go live. The plan also says how loudly the rollout is
+communicated, how long before a go-live training opens, and how much an
+organisation-wide project frames the change (CNFPT 2018, section VI.A, "Le temps
+du changement et de l'adaptation"):
+
+* ``big_bang``: every tool for every service at one date, after a preparation
+  period during which training runs; loud, framed by an administration project;
+* ``small_steps``: one tool and one service at a time, a pilot first, then one
+  service every few weeks; discreet;
+* ``short_cycle``: frequent small increments (a tool for a few services); the next
+  increment waits while too few of the last one's staff use the tool;
+* ``custom``: the explicit waves of the scenario file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from simulation.scenario.records import Scenario
+
+NEVER = np.iinfo(np.int32).max
+"""Go-live week of a pair that is not (yet) scheduled."""
+
+DEFAULT_COMMUNICATION = {"big_bang": 1.0, "short_cycle": 0.6, "custom": 0.6, "small_steps": 0.3}
+DEFAULT_TRAINING_LEAD = 2
+
+UsageProbe = Callable[[np.ndarray], float]
+"""Returns the share of the staff of the (service, tool) pairs in a mask who use the tool
+(trying it or having adopted it)."""
+
+
+class RolloutPlan:
+    """Week-by-week schedule of go-lives for one run.
+
+    Attributes:
+        target: Pairs meant to go live at some point, bool array (S, T).
+        go_live: Week each pair went live (:data:`NEVER` if not yet), int array (S, T).
+        communication: Intensity of communication, 0-1.
+        training_lead: Weeks before a go-live that training for it opens.
+        framing: Meaning added by an organisation-wide project, 0-1.
+    """
+
+    def __init__(
+        self, target: np.ndarray, communication: float, training_lead: int, framing: float = 0.0
+    ) -> None:
+        self.target = target
+        self.go_live = np.full(target.shape, NEVER, dtype=np.int64)
+        self.communication = communication
+        self.training_lead = training_lead
+        self.framing = framing
+
+    def advance(self, week: int, usage_of: UsageProbe) -> np.ndarray:
+        """Pairs going live at ``week`` (bool (S, T)); records their go-live week."""
+        raise NotImplementedError
+
+    def training_open(self, week: int) -> np.ndarray:
+        """Pairs whose training is open at ``week`` (bool (S, T))."""
+        raise NotImplementedError
+
+
+class FixedPlan(RolloutPlan):
+    """A plan whose go-live weeks are all known in advance."""
+
+    def __init__(self, planned: np.ndarray, **kwargs) -> None:
+        super().__init__(target=planned != NEVER, **kwargs)
+        self.planned = planned
+
+    def advance(self, week: int, usage_of: UsageProbe) -> np.ndarray:  # noqa: D102
+        # "<=": pairs planned at week 0 (the state before the rollout) go live in week 1.
+        due = (self.planned <= week) & (self.go_live == NEVER)
+        self.go_live[due] = week
+        return due
+
+    def training_open(self, week: int) -> np.ndarray:  # noqa: D102
+        return self.target & (self.planned - self.training_lead <= week)
+
+
+class GatedCycles(RolloutPlan):
+    """Increments every ``cycle`` weeks, each waiting for enough use of the last one.
+
+    ``increments`` are disjoint masks of ``target`` (bool (S, T)), in rollout order.
+    The next increment goes live once ``cycle`` weeks have passed since the last
+    one *and* the share of the last one's staff using its tool has reached ``gate``
+    (or ``max_wait`` weeks have passed, so that a stalled increment cannot freeze the
+    plan).
+    """
+
+    def __init__(
+        self,
+        target: np.ndarray,
+        increments: list[np.ndarray],
+        start: int,
+        cycle: int,
+        gate: float,
+        max_wait: int,
+        **kwargs,
+    ) -> None:
+        super().__init__(target=target, **kwargs)
+        self.increments = increments
+        self.start, self.cycle, self.gate, self.max_wait = start, cycle, gate, max_wait
+        self.done = 0
+        self.last_week: int | None = None
+
+    def _next_due(self) -> int:
+        return self.start if self.last_week is None else self.last_week + self.cycle
+
+    def advance(self, week: int, usage_of: UsageProbe) -> np.ndarray:  # noqa: D102
+        due = np.zeros_like(self.target)
+        if self.done >= len(self.increments) or week < self._next_due():
+            return due
+        waiting = self.last_week is not None and week < self.last_week + self.max_wait
+        if waiting and usage_of(self.increments[self.done - 1]) < self.gate:
+            return due
+        due = self.increments[self.done] & (self.go_live == NEVER)
+        self.go_live[due] = week
+        self.done += 1
+        self.last_week = week
+        return due
+
+    def training_open(self, week: int) -> np.ndarray:  # noqa: D102
+        open_ = self.go_live != NEVER
+        if self.done < len(self.increments) and week >= self._next_due() - self.training_lead:
+            open_ = open_ | self.increments[self.done]
+        return open_
+
+
+def target_pairs(scenario: Scenario) -> np.ndarray:
+    """Bool array (S, T): which tool is meant for which service."""
+    names = scenario.organisation.service_names
+    target = np.zeros((len(names), len(scenario.tools)), dtype=bool)
+    for t, tool in enumerate(scenario.tools):
+        for name in scenario.target_services(tool):
+            target[names.index(name), t] = True
+    return target
+
+
+def make_plan(scenario: Scenario, technophiles: np.ndarray) -> RolloutPlan:
+    """Build the rollout plan of the scenario's strategy.
+
+    Args:
+        scenario: The validated scenario.
+        technophiles: Number of technophiles in each service, shape (S,), used to pick
+            small-steps pilots.
+    """
+    rollout = scenario.rollout
+    strategy = rollout.strategy
+    target = target_pairs(scenario)
+    communication = (
+        rollout.communication
+        if rollout.communication is not None
+        else DEFAULT_COMMUNICATION[strategy]
+    )
+    lead_default = (
+        rollout.big_bang.preparation_weeks if strategy == "big_bang" else DEFAULT_TRAINING_LEAD
+    )
+    lead = rollout.training_lead_weeks if rollout.training_lead_weeks is not None else lead_default
+    common = {"communication": communication, "training_lead": lead}
+    start = rollout.start_week
+    if strategy == "big_bang":
+        planned = np.where(target, start + rollout.big_bang.preparation_weeks, NEVER)
+        return FixedPlan(planned, framing=rollout.big_bang.project_framing, **common)
+    if strategy == "small_steps":
+        return FixedPlan(_small_steps(scenario, target, technophiles), **common)
+    if strategy == "short_cycle":
+        cycle = rollout.short_cycle
+        return GatedCycles(
+            target,
+            _increments(target, cycle.services_per_increment),
+            start=start,
+            cycle=cycle.cycle_weeks,
+            gate=cycle.usage_gate,
+            max_wait=cycle.max_wait_weeks,
+            **common,
+        )
+    return FixedPlan(_waves(scenario, target), **common)
+
+
+def _small_steps(scenario: Scenario, target: np.ndarray, technophiles: np.ndarray) -> np.ndarray:
+    """One (service, tool) at a time: each tool's pilot, then its other services."""
+    plan = scenario.rollout.small_steps
+    names = scenario.organisation.service_names
+    planned = np.full(target.shape, NEVER, dtype=np.int64)
+    week = scenario.rollout.start_week
+    for t in range(target.shape[1]):
+        services = list(np.flatnonzero(target[:, t]))
+        if not services:
+            continue
+        if plan.pilot_service is not None and names.index(plan.pilot_service) in services:
+            pilot = names.index(plan.pilot_service)
+        else:
+            pilot = max(services, key=lambda s: (technophiles[s], -s))
+        services.remove(pilot)
+        planned[pilot, t] = week
+        week += plan.pilot_weeks
+        for s in services:
+            planned[s, t] = week
+            week += plan.interval_weeks
+    return planned
+
+
+def _increments(target: np.ndarray, per_increment: int) -> list[np.ndarray]:
+    """Cut each tool's services into increments of ``per_increment`` services."""
+    increments = []
+    for t in range(target.shape[1]):
+        services = np.flatnonzero(target[:, t])
+        for k in range(0, services.size, per_increment):
+            mask = np.zeros_like(target)
+            mask[services[k : k + per_increment], t] = True
+            increments.append(mask)
+    return increments
+
+
+def _waves(scenario: Scenario, target: np.ndarray) -> np.ndarray:
+    """Earliest wave week of each pair; a wave applies only to pairs in the target."""
+    names = scenario.organisation.service_names
+    tools = [t.name for t in scenario.tools]
+    planned = np.full(target.shape, NEVER, dtype=np.int64)
+    for wave in scenario.rollout.waves:
+        rows = (
+            range(len(names)) if wave.services == "all" else [names.index(s) for s in wave.services]
+        )
+        cols = range(len(tools)) if wave.tools == "all" else [tools.index(t) for t in wave.tools]
+        block = np.ix_(list(rows), list(cols))
+        planned[block] = np.minimum(planned[block], wave.week)
+    return np.where(target, planned, NEVER)
+
+
+def schedule_notes(scenario: Scenario) -> list[str]:
+    """Warnings about a plan that cannot deliver every target go-live within the horizon.
+
+    Fixed plans are computed as they will run (small-steps pilots use the expected
+    number of technophiles per service, which changes the order of services, not
+    the number of go-lives); for short cycles the earliest possible week of each
+    increment (no waiting on the usage gate) is used.
+    """
+    target = target_pairs(scenario)
+    total = int(target.sum())
+    horizon = scenario.horizon_weeks
+    strategy = scenario.rollout.strategy
+    if strategy == "short_cycle":
+        cycle = scenario.rollout.short_cycle
+        n_increments = len(_increments(target, cycle.services_per_increment))
+        last = scenario.rollout.start_week + (n_increments - 1) * cycle.cycle_weeks
+        if last > horizon:
+            return [
+                f"the {n_increments} short-cycle increments need at least until week {last}, "
+                f"beyond the horizon ({horizon}); the last ones will not go live"
+            ]
+        return []
+    mix = np.array(
+        [
+            (service.profile_mix or scenario.profile_mix).technophile * headcount
+            for service, headcount in zip(
+                scenario.organisation.services, scenario.organisation.headcounts(), strict=True
+            )
+        ]
+    )
+    planned = make_plan(scenario, mix).planned  # type: ignore[attr-defined]
+    notes = []
+    never = int((target & (planned == NEVER)).sum())
+    if never:
+        notes.append(f"{never} of {total} (service, tool) pairs are in no wave and never go live")
+    late = int((target & (planned != NEVER) & (planned > horizon)).sum())
+    if late:
+        notes.append(
+            f"{late} of {total} (service, tool) go-lives are planned after the horizon "
+            f"(week {horizon}) and will not happen"
+        )
+    return notes

@@ -1,0 +1,1 @@
+"""Figures drawn from loaded tables, one module per kind of result."""

@@ -1,0 +1,152 @@
+"""Figures from outcome tables (matplotlib). Plotting never runs a model.
+
+Figures are built on ``matplotlib.figure.Figure`` objects (no global pyplot
+state), so they are safe in scripts, tests and worker processes. Colours are the
+Okabe-Ito colour-blind-safe palette; words are in French or English
+(:mod:`simulation.i18n.words`). The figures of decision reports are in
+:mod:`simulation.reports.figures.time`, :mod:`simulation.reports.figures.outcomes`,
+:mod:`simulation.reports.figures.sensitivity` and :mod:`simulation.reports.figures.network`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from simulation.i18n.words import number
+from simulation.reports.style import (
+    ALL_STAFF_COLOUR,
+    OKABE_ITO,
+    PROFILE_COLOURS,
+    digits_for,
+    profile_series,
+    say,
+    strategy_name,
+)
+
+# The palette names stay importable from here, where they used to be defined.
+__all__ = [
+    "ALL_STAFF_COLOUR",
+    "OKABE_ITO",
+    "PANELS",
+    "PROFILE_COLOURS",
+    "plot_comparison",
+    "plot_run",
+    "write_comparison_figure",
+    "write_run_figure",
+]
+
+PANELS = (
+    ("adoption", "adoption", "target_adoption_axis"),
+    ("dropout", "dropout", "initial_dropout_axis"),
+    ("rps_high_share", "rps_high_share", "above_threshold_axis"),
+)
+"""(column prefix, i18n key of the title, i18n key of the y label) of the three panels."""
+
+
+def plot_run(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> Figure:
+    """Adoption, dropout and high strain by profile over time, for one run.
+
+    Args:
+        timeseries: The weekly table of one run.
+        title: Figure title.
+        lang: ``"en"`` or ``"fr"``.
+    """
+    figure = Figure(figsize=(13, 4.2), layout="constrained")
+    axes = figure.subplots(1, len(PANELS), sharex=True)
+    for ax, (column, title_key, axis_key) in zip(axes, PANELS, strict=True):
+        for label, suffix, colour, width in profile_series(lang):
+            ax.plot(
+                timeseries["week"], timeseries[column + suffix], color=colour, lw=width, label=label
+            )
+        _decorate(ax, say(title_key, lang), say(axis_key, lang), say("week", lang), lang)
+    _legend(figure, axes[0])
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def plot_comparison(
+    timeseries: pd.DataFrame,
+    title: str = "",
+    band: tuple[float, float] = (5, 95),
+    lang: str = "en",
+) -> Figure:
+    """Adoption, dropout and high strain by profile over time, one column per strategy.
+
+    Lines are means over replications; shaded bands span the ``band`` percentiles
+    across replications.
+
+    Args:
+        timeseries: Stacked weekly tables with ``strategy`` and ``replication`` columns.
+        title: Figure title.
+        band: Lower and upper percentiles of the shaded band.
+        lang: ``"en"`` or ``"fr"``.
+    """
+    strategies = list(dict.fromkeys(timeseries["strategy"]))
+    figure = Figure(figsize=(4.4 * len(strategies), 9.5), layout="constrained")
+    axes = np.atleast_2d(figure.subplots(len(PANELS), len(strategies), sharex=True, sharey="row"))
+    if len(strategies) == 1:
+        axes = axes.T
+    for col, strategy in enumerate(strategies):
+        runs = timeseries[timeseries["strategy"] == strategy]
+        for row, (column, title_key, axis_key) in enumerate(PANELS):
+            ax = axes[row, col]
+            for label, suffix, colour, width in profile_series(lang):
+                wide = runs.pivot(index="week", columns="replication", values=column + suffix)
+                ax.plot(wide.index, wide.mean(axis=1), color=colour, lw=width, label=label)
+                low, high = np.nanpercentile(wide.to_numpy(), band, axis=1)
+                ax.fill_between(wide.index, low, high, color=colour, alpha=0.15, lw=0)
+            _decorate(
+                ax,
+                f"{say(title_key, lang)} — {strategy_name(strategy, lang)}",
+                say(axis_key, lang) if col == 0 else "",
+                say("week", lang) if row == len(PANELS) - 1 else "",
+                lang,
+            )
+    _legend(figure, axes[0, 0])
+    n_reps = timeseries.groupby("strategy")["replication"].nunique().max()
+    figure.suptitle(
+        (title + "\n" if title else "")
+        + say("mean_of", lang, n=n_reps)
+        + ", "
+        + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}")
+    )
+    return figure
+
+
+def write_run_figure(
+    folder: str | Path, timeseries: pd.DataFrame, scenario_name: str, strategy: str
+) -> Path:
+    """Save :func:`plot_run` of one run as ``figure.png`` in its results folder."""
+    path = Path(folder) / "figure.png"
+    title = f"{scenario_name} — {strategy.replace('_', ' ')}"
+    plot_run(timeseries, title).savefig(path, dpi=120)
+    return path
+
+
+def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_name: str) -> Path:
+    """Save :func:`plot_comparison` of a comparison as ``figure.png`` in its results folder."""
+    path = Path(folder) / "figure.png"
+    plot_comparison(table, scenario_name).savefig(path, dpi=110)
+    return path
+
+
+def _legend(figure: Figure, ax) -> None:
+    """One legend for the figure, below the panels, so it never hides a curve."""
+    handles, labels = ax.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+
+
+def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
+    if lang == "fr":  # decimal comma; English keeps matplotlib's default ticks
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang, digits_for(v))))
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)

@@ -1,0 +1,147 @@
+"""Plain-text tables of summary outcomes, for the terminal."""
+
+from __future__ import annotations
+
+from simulation.model.outcomes import OUTCOMES
+from simulation.scenario.profiles import PROFILES
+
+LABELS: dict[str, tuple[str, str]] = {
+    "adoption_final": ("adoption at the end", "percent"),
+    "weeks_to_50pct_adoption": ("weeks to 50 % adoption", "weeks"),
+    "weeks_to_80pct_adoption": ("weeks to 80 % adoption", "weeks"),
+    "dropout_share": ("dropout (left or mobility)", "percent"),
+    "rps_peak_share": ("peak share at high strain", "percent"),
+    "rps_high_person_weeks": ("person-weeks at high strain", "count"),
+    "efficiency_gain": ("processing time divided by", "factor"),
+    "efficiency_gain_mastered": ("... among staff who master their tools", "factor"),
+    "mastered_share_final": ("staff mastering all their tools", "percent"),
+    "strain_mean_peak": ("peak mean strain", "number"),
+    "reverted_final": ("tools abandoned for paper", "percent"),
+    "training_hours_total": ("training hours followed", "count"),
+    "trainer_hours_total": ("trainer hours used", "count"),
+}
+"""Outcome key: (label, kind of number)."""
+
+
+def fmt(value: float | int | None, kind: str) -> str:
+    """Format one outcome value for people."""
+    if value is None:
+        return "never" if kind == "weeks" else "–"
+    if kind == "percent":
+        return f"{100 * value:.1f} %"
+    if kind == "weeks":
+        return f"{value:.0f}"
+    if kind == "count":
+        return f"{value:,.0f}"
+    if kind == "factor":
+        return f"{value:.2f}"
+    return f"{value:.2f}"
+
+
+def run_table(summary: dict) -> str:
+    """One run's summary: outcomes as rows, all staff and each profile as columns."""
+    header = ["outcome", "all staff", *PROFILES]
+    rows = []
+    for key, (label, kind) in LABELS.items():
+        cells = [label, fmt(summary.get(key), kind)]
+        if key in OUTCOMES:
+            cells += [fmt(summary["by_profile"][p][key], kind) for p in PROFILES]
+        else:
+            cells += [""] * len(PROFILES)
+        rows.append(cells)
+    return _grid(header, rows)
+
+
+def comparison_table(summary: dict, replications: int) -> str:
+    """Per-strategy means with 95 % intervals: outcomes as rows, strategies as columns."""
+    strategies = list(summary)
+    header = ["outcome (mean [95 % CI])", *(s.replace("_", " ") for s in strategies)]
+    rows = []
+    for key, (label, kind) in LABELS.items():
+        cells = [label]
+        for strategy in strategies:
+            stat = summary[strategy][key]
+            text = fmt(stat["mean"], kind)
+            if stat["n"] and stat["n"] > 1:
+                text += f" [{fmt(stat['ci_low'], kind)}, {fmt(stat['ci_high'], kind)}]"
+            if stat["n"] < replications:
+                text += f" ({stat['n']}/{replications} runs)"
+            cells.append(text)
+        rows.append(cells)
+    return _grid(header, rows)
+
+
+def _grid(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def calibration_table(targets) -> str:
+    """Calibration targets: range, simulated mean with 95 % interval, and whether it is met."""
+    header = ["target", "range", "simulated mean [95 % CI]", "met"]
+    rows = []
+    for row in targets.itertuples():
+        low = "" if row.low is None or row.low != row.low else f"{row.low:g}"
+        high = "" if row.high is None or row.high != row.high else f"{row.high:g}"
+        rows.append(
+            [
+                row.id,
+                f"{low or '-inf'} to {high or 'inf'}",
+                f"{row.mean:.4g} [{row.ci_low:.4g}, {row.ci_high:.4g}]" if row.n else "no value",
+                "yes" if row.met else "NO",
+            ]
+        )
+    return _grid(header, rows)
+
+
+def paired_table(
+    paired,
+    outcomes: tuple[str, ...] = (
+        "adoption_final",
+        "weeks_to_50pct_adoption",
+        "dropout_share",
+        "rps_peak_share",
+        "rps_high_person_weeks",
+        "efficiency_gain",
+    ),
+) -> str:
+    """Paired differences between strategies: one row per outcome, one column per pair."""
+    pairs = list(dict.fromkeys(zip(paired["level_a"], paired["level_b"], strict=True)))
+    header = ["difference (mean [95 % CI])"] + [
+        f"{a.replace('_', ' ')} - {b.replace('_', ' ')}" for a, b in pairs
+    ]
+    rows = []
+    for outcome in outcomes:
+        label, kind = LABELS[outcome]
+        kind = "points" if kind == "percent" else kind
+        cells = [label]
+        for a, b in pairs:
+            match = paired[
+                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == outcome)
+            ]
+            if match.empty or match.iloc[0]["n"] == 0:
+                cells.append("–")
+                continue
+            stat = match.iloc[0]
+            cells.append(
+                f"{_signed(stat['mean'], kind)} [{_signed(stat['ci_low'], kind)}, "
+                f"{_signed(stat['ci_high'], kind)}]"
+            )
+        rows.append(cells)
+    return _grid(header, rows)
+
+
+def _signed(value: float, kind: str) -> str:
+    """A difference with its sign: percentage points for shares."""
+    if kind == "points":
+        return f"{100 * value:+.1f} pt"
+    if kind in ("weeks", "count"):
+        return f"{value:+,.0f}"
+    return f"{value:+.2f}"

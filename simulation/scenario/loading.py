@@ -1,0 +1,273 @@
+"""Reading and writing scenario files (YAML, with optional CSV files for the organisation).
+
+A scenario file states only what differs from the defaults. In its
+``organisation`` section, ``services_file`` and ``relations_file`` may name CSV
+files (paths relative to the scenario file) instead of inline lists:
+
+* services: columns ``name, headcount`` and optionally ``technophile, follower,
+  overwhelmed`` (the service's own profile mix; all three or none) and
+  ``manager_backing``;
+* relations: columns ``service_a, service_b, weight``.
+
+Lines starting with ``#`` are comments. YAML mappings may not repeat a key.
+
+Every problem becomes one :class:`~simulation.scenario.schema.ScenarioError` naming the file,
+the field (or CSV line and column), the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulation.scenario.records import Scenario
+from simulation.scenario.schema import ScenarioError
+
+SERVICE_COLUMNS = ("name", "headcount", "technophile", "follower", "overwhelmed", "manager_backing")
+RELATION_COLUMNS = ("service_a", "service_b", "weight")
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Args:
+        path: A YAML scenario file.
+
+    Raises:
+        ScenarioError: the file is missing, unreadable or invalid; the message names
+            the file and the field.
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    origins: dict[str, Path] = {}
+    try:
+        if not isinstance(data, dict):
+            raise ScenarioError(
+                f"the file must hold a mapping of scenario fields, got {type(data).__name__}"
+            )
+        data = _resolve_csv_files(data, path.parent, origins)
+        return Scenario.from_value(data)
+    except ScenarioError as error:
+        raise _point_to_csv(error, origins).from_source(str(path)) from None
+    except (TypeError, ValueError, RecursionError) as error:  # defensive: never a traceback
+        raise ScenarioError(f"not a valid scenario: {error}", source=str(path)) from None
+
+
+def scenario_from_text(text: str, source: str = "<text>") -> Scenario:
+    """Validate a scenario given as YAML text (CSV file references are not allowed)."""
+    data = _parse_yaml(text, source)
+    try:
+        return Scenario.from_value(data if data is not None else {})
+    except ScenarioError as error:
+        raise error.from_source(source) from None
+
+
+def dump_scenario(scenario: Scenario, header: str = "") -> str:
+    """The scenario as YAML with every field written out (a resolved scenario).
+
+    Loading the text again gives an equal scenario.
+    """
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    body = yaml.safe_dump(scenario.to_plain(), sort_keys=False, allow_unicode=True, width=100)
+    return "\n".join([*lines, body]) if lines else body
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file (keys may not repeat); errors name the file, line and column.
+
+    An empty file gives an empty mapping.
+
+    Raises:
+        ScenarioError: the file is missing, unreadable or not valid YAML.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found", source=str(path)) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a directory, not a scenario file", source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"cannot be read: {error}", source=str(path)) from None
+    data = _parse_yaml(text, str(path))
+    return {} if data is None else data
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *anchor" merges; keys given explicitly override it
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:  # unhashable key: PyYAML reports it below
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} is given twice in the same mapping",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ScenarioError(f"not valid YAML: {problem}{where}", source=source) from None
+    except (ValueError, RecursionError, OverflowError) as error:  # e.g. a bad timestamp
+        raise ScenarioError(f"not valid YAML: {error}", source=source) from None
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _resolve_csv_files(
+    data: dict, folder: Path, origins: dict[str, tuple[Path, list[int]]]
+) -> dict:
+    """Replace ``services_file`` / ``relations_file`` by the lists read from them.
+
+    ``origins`` receives, for each list read from a file, the file and the line
+    number of each row.
+    """
+    organisation = data.get("organisation")
+    if not isinstance(organisation, dict):
+        return data
+    organisation = dict(organisation)
+    for key, field, reader in (
+        ("services_file", "services", _read_services),
+        ("relations_file", "relations", _read_relations),
+    ):
+        if key not in organisation:
+            continue
+        name = organisation.pop(key)
+        where = f"organisation.{key}"
+        if field in organisation:
+            raise ScenarioError(f"give either {key} or {field}, not both", path=where)
+        if not isinstance(name, str) or not name:
+            raise ScenarioError(f"expected a CSV file name, got {name!r}", path=where)
+        rows, lines = reader(folder / name, where)
+        organisation[field] = rows
+        origins[f"organisation.{field}"] = (folder / name, lines)
+    return {**data, "organisation": organisation}
+
+
+def _point_to_csv(
+    error: ScenarioError, origins: dict[str, tuple[Path, list[int]]]
+) -> ScenarioError:
+    """Add the CSV file and line to an error about a row that came from a CSV file."""
+    for prefix, (csv_path, lines) in origins.items():
+        if error.path.startswith(prefix + "["):
+            row = int(error.path[len(prefix) + 1 : error.path.index("]", len(prefix))])
+            return ScenarioError(
+                f"{error.problem} (from {csv_path}, line {lines[row]})",
+                path=error.path,
+                source=error.source,
+            )
+    return error
+
+
+def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], where: str):
+    """Rows of a CSV file as ``(line number, {column: text})``, header checked.
+
+    A file with a header and no rows gives no rows (an organisation with no relations;
+    a services file with no rows is refused by the scenario's own check).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = (
+            "file not found" if isinstance(error, FileNotFoundError) else f"cannot be read: {error}"
+        )
+        raise ScenarioError(f"{path}: {reason}", path=where) from None
+    # Comment lines (starting with #) are blanked, not removed, so line numbers stay true.
+    lines = ["" if line.lstrip().startswith("#") else line for line in text.splitlines()]
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    header: list[str] | None = None
+    rows = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        cells = [c.strip() for c in cells]
+        if header is None:
+            header = cells
+            unknown = [h for h in header if h not in columns]
+            missing = [c for c in required if c not in header]
+            if unknown or missing:
+                problem = (
+                    f"unknown column {unknown[0]!r}"
+                    if unknown
+                    else f"missing column {missing[0]!r}"
+                )
+                raise ScenarioError(
+                    f"{path}: {problem}; columns: {', '.join(columns)} "
+                    f"(required: {', '.join(required)})",
+                    path=where,
+                )
+            continue
+        if len(cells) > len(header):
+            raise ScenarioError(
+                f"{path}, line {reader.line_num}: more values than columns", path=where
+            )
+        cells += [""] * (len(header) - len(cells))
+        rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
+    if header is None:
+        raise ScenarioError(f"{path}: no header line; columns: {', '.join(columns)}", path=where)
+    return rows
+
+
+def _number(text: str, path: Path, line: int, column: str, where: str, whole: bool = False):
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ScenarioError(
+            f"{path}, line {line}, column {column}: expected {kind}, got {text!r}", path=where
+        ) from None
+
+
+def _read_services(path: Path, where: str) -> tuple[list[dict], list[int]]:
+    """Services from a CSV file, and the line number of each."""
+    services, lines = [], []
+    for line, row in _read_rows(path, SERVICE_COLUMNS, ("name", "headcount"), where):
+        service: dict[str, Any] = {
+            "name": row["name"],
+            "headcount": _number(row["headcount"], path, line, "headcount", where, whole=True),
+        }
+        mix = {p: row.get(p, "") for p in ("technophile", "follower", "overwhelmed")}
+        if any(mix.values()):
+            service["profile_mix"] = {p: _number(v, path, line, p, where) for p, v in mix.items()}
+        if row.get("manager_backing"):
+            service["manager_backing"] = _number(
+                row["manager_backing"], path, line, "manager_backing", where
+            )
+        services.append(service)
+        lines.append(line)
+    return services, lines
+
+
+def _read_relations(path: Path, where: str) -> tuple[list[list], list[int]]:
+    """Relations from a CSV file, and the line number of each."""
+    rows = _read_rows(path, RELATION_COLUMNS, RELATION_COLUMNS, where)
+    relations = [
+        [row["service_a"], row["service_b"], _number(row["weight"], path, line, "weight", where)]
+        for line, row in rows
+    ]
+    return relations, [line for line, _ in rows]

@@ -1,0 +1,95 @@
+"""Staff profiles and SAMR levels, and the small per-profile / per-level tables.
+
+The three profiles come from the study: "10 % are up to date, 40 % follow the
+movement and 50 % are overwhelmed" (CNFPT 2018, section VI.A, "Une fracture
+numérique encore très présente"). The SAMR scale (Substitution, Augmentation,
+Modification, Redefinition) is the study's reading grid for the depth of a change
+(CNFPT 2018, section I).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from simulation.scenario.schema import Record, ScenarioError
+
+PROFILES: tuple[str, ...] = ("technophile", "follower", "overwhelmed")
+"""Profile names, in the order used by every per-profile array (codes 0, 1, 2)."""
+
+SAMR_LEVELS: tuple[str, ...] = ("substitution", "augmentation", "modification", "redefinition")
+"""SAMR levels from shallowest to deepest change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ByProfile(Record):
+    """One number per staff profile. A bare number in a file means the same for all."""
+
+    _leaf: ClassVar[bool] = True
+    _describe: ClassVar[str] = "a number or a mapping {technophile, follower, overwhelmed}"
+
+    technophile: float
+    follower: float
+    overwhelmed: float
+
+    @classmethod
+    def _from_shorthand(cls, value: Any) -> Self | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return cls(value, value, value)
+        return None
+
+    def as_array(self) -> np.ndarray:
+        """Values as a float array indexed by profile code."""
+        return np.array([getattr(self, p) for p in PROFILES], dtype=np.float64)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileMix(ByProfile):
+    """Shares of the three profiles among staff; they must sum to 1."""
+
+    _describe: ClassVar[str] = (
+        "a mapping {technophile, follower, overwhelmed} of shares summing to 1"
+    )
+
+    technophile: float = 0.10
+    follower: float = 0.40
+    overwhelmed: float = 0.50
+
+    @classmethod
+    def _from_shorthand(cls, value: Any) -> Self | None:
+        return None  # a single number cannot be a mix
+
+    def _check(self) -> None:
+        values = self.as_array()
+        if np.any(values < 0) or np.any(values > 1):
+            raise ScenarioError("each share must be from 0 to 1")
+        total = float(values.sum())
+        if abs(total - 1.0) > 1e-6:
+            terms = " + ".join(f"{p} {getattr(self, p):g}" for p in PROFILES)
+            raise ScenarioError(f"shares sum to {total:g} ({terms}); they must sum to 1")
+
+
+@dataclasses.dataclass(frozen=True)
+class BySamr(Record):
+    """One number per SAMR level. A bare number in a file means the same for all."""
+
+    _leaf: ClassVar[bool] = True
+    _describe: ClassVar[str] = (
+        "a number or a mapping {substitution, augmentation, modification, redefinition}"
+    )
+
+    substitution: float
+    augmentation: float
+    modification: float
+    redefinition: float
+
+    @classmethod
+    def _from_shorthand(cls, value: Any) -> Self | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return cls(value, value, value, value)
+        return None
+
+    def __getitem__(self, level: str) -> float:
+        return float(getattr(self, level))

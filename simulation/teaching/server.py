@@ -1,0 +1,117 @@
+"""Starting the teaching page's web server (used by ``transnum app``, tests and scripts).
+
+The page is a Solara app (:mod:`simulation.teaching.page`) served by ``solara run`` in
+its own process; the language, the mode and the user's scenario reach it through
+environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from simulation.teaching.models import SCENARIO_ENV
+
+LANG_ENV = "TRANSNUM_APP_LANG"
+MODE_ENV = "TRANSNUM_APP_MODE"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def app_command(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    lang: str = "fr",
+    workshop: bool = False,
+    scenario: str | Path | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that serve the teaching page.
+
+    Args:
+        host: Address to listen on (``127.0.0.1``: this machine only).
+        port: TCP port.
+        lang: ``fr`` or ``en``.
+        workshop: Workshop mode (plans side by side) instead of one plan.
+        scenario: A scenario file offered as a preset (and chosen first).
+
+    Returns:
+        The command (a list for :mod:`subprocess`) and its environment.
+    """
+    env = dict(os.environ)
+    env[LANG_ENV] = lang
+    env[MODE_ENV] = "workshop" if workshop else "single"
+    env.pop(SCENARIO_ENV, None)
+    if scenario is not None:
+        env[SCENARIO_ENV] = str(Path(scenario).resolve())
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "simulation.teaching.page:page",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+    ]
+    return command, env
+
+
+def start_app(**options) -> tuple[subprocess.Popen, str]:
+    """Start the teaching page in the background on a free port of 127.0.0.1.
+
+    Args:
+        **options: ``lang``, ``workshop``, ``scenario`` (see :func:`app_command`).
+
+    Returns:
+        The server process (stop it with ``terminate()``) and the page's address,
+        once the page answers.
+    """
+    port = free_port()
+    command, env = app_command(host="127.0.0.1", port=port, **options)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_serving(url, process)
+    except Exception:
+        process.terminate()
+        raise
+    return process, url
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Wait until ``url`` answers (the server imports Mesa and builds a first model).
+
+    Raises:
+        RuntimeError: if the server stopped (with its error output) or did not answer
+            within ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            errors = process.stderr.read() if process.stderr else ""
+            raise RuntimeError(f"the teaching page's server stopped:\n{errors[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the teaching page did not answer at {url} within {timeout:.0f} s")

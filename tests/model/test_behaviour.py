@@ -1,0 +1,135 @@
+"""Statistical behaviour of the model over many seeds.
+
+Each test runs replications of two settings with common random numbers
+(replication r of both uses the same seeds) and looks at the paired differences.
+The model's claim passes when the mean difference has the expected sign and is at
+least ``Z`` standard errors away from zero: with Z = 4 a true zero effect would
+pass by chance with probability about 3e-5 (one-sided normal tail), while the
+effects checked here are, at these settings, several times larger than that bar.
+"""
+
+import numpy as np
+import pytest
+
+from simulation import Scenario
+from simulation.experiments.runner import RunResult, run_scenario
+
+REPLICATIONS = 10
+Z = 4.0
+ROOT_SEED = 20180701
+
+
+def replications(scenario: Scenario) -> list[RunResult]:
+    return [run_scenario(scenario, replication=r, seed=ROOT_SEED) for r in range(REPLICATIONS)]
+
+
+def mean_adoption(result: RunResult) -> float:
+    """Area under the adoption curve (mean adoption over the weeks): higher is faster."""
+    return float(result.timeseries["adoption"].mean())
+
+
+def assert_positive(differences: list[float], what: str) -> None:
+    """Mean of paired differences is > Z standard errors above zero."""
+    values = np.asarray(differences, dtype=float)
+    standard_error = values.std(ddof=1) / np.sqrt(values.size)
+    assert values.mean() > Z * standard_error and values.mean() > 0, (
+        f"{what}: mean difference {values.mean():.4g}, standard error {standard_error:.4g}"
+    )
+
+
+@pytest.fixture(scope="module")
+def default_runs() -> list[RunResult]:
+    return replications(Scenario())
+
+
+@pytest.mark.parametrize(
+    ("later", "earlier"), [("overwhelmed", "follower"), ("follower", "technophile")]
+)
+def test_less_digital_profiles_adopt_later(default_runs, later, earlier):
+    # Adopting later = a lower adoption curve: compare the areas under the curves
+    # (weeks to 50 % is too coarse here: it is an integer dominated by the plan).
+    differences = [
+        r.timeseries[f"adoption_{earlier}"].mean() - r.timeseries[f"adoption_{later}"].mean()
+        for r in default_runs
+    ]
+    assert_positive(differences, f"mean adoption, {earlier} minus {later}")
+
+
+@pytest.mark.parametrize(
+    ("more", "less"), [("overwhelmed", "follower"), ("follower", "technophile")]
+)
+def test_less_digital_profiles_carry_more_strain(default_runs, more, less):
+    differences = [
+        r.timeseries[f"strain_mean_{more}"].mean() - r.timeseries[f"strain_mean_{less}"].mean()
+        for r in default_runs
+    ]
+    assert_positive(differences, f"mean strain, {more} minus {less}")
+
+
+@pytest.mark.parametrize("strategy", ["short_cycle", "big_bang"])
+def test_more_training_capacity_gives_more_adoption_and_less_strain(strategy):
+    base = Scenario().with_strategy(strategy)
+    scarce = replications(base.override({"levers.training_capacity": 10}))
+    ample = replications(base.override({"levers.training_capacity": 80}))
+    assert_positive(
+        [mean_adoption(b) - mean_adoption(a) for a, b in zip(scarce, ample, strict=True)],
+        "mean adoption, ample minus scarce training",
+    )
+    assert_positive(
+        [
+            a.summary["rps_high_person_weeks"] - b.summary["rps_high_person_weeks"]
+            for a, b in zip(scarce, ample, strict=True)
+        ],
+        "person-weeks at high strain, scarce minus ample training",
+    )
+
+
+def test_manager_backing_lowers_dropout():
+    base = Scenario()
+    weak = replications(base.override({"levers.manager_backing": 0.2}))
+    strong = replications(base.override({"levers.manager_backing": 0.8}))
+    assert_positive(
+        [
+            a.summary["dropout_share"] - b.summary["dropout_share"]
+            for a, b in zip(weak, strong, strict=True)
+        ],
+        "dropout share, weak minus strong backing",
+    )
+
+
+def test_more_referents_speed_adoption():
+    base = Scenario()
+    few = replications(base.override({"levers.referent_share": 0.01}))
+    many = replications(base.override({"levers.referent_share": 0.08}))
+    assert_positive(
+        [
+            a.summary["weeks_to_50pct_adoption"] - b.summary["weeks_to_50pct_adoption"]
+            for a, b in zip(few, many, strict=True)
+        ],
+        "weeks to 50 % adoption, few minus many referents",
+    )
+    assert_positive(
+        [mean_adoption(b) - mean_adoption(a) for a, b in zip(few, many, strict=True)],
+        "mean adoption, many minus few referents",
+    )
+
+
+def test_dropout_stays_in_the_range_the_study_reports(default_runs):
+    """CNFPT 2018, section IV.D: 5 to 10 % of staff leave or ask for mobility.
+
+    The bound is checked on the mean over replications with a margin of 3 standard
+    errors, and widened to 3-12 % because the default plan mixes augmentation and
+    modification tools (the 5-10 % calibration proper is the calibration study's).
+    """
+    shares = np.array([r.summary["dropout_share"] for r in default_runs])
+    margin = 3 * shares.std(ddof=1) / np.sqrt(shares.size)
+    assert 0.03 - margin <= shares.mean() <= 0.12 + margin
+
+
+def test_nearly_everybody_who_stays_uses_the_tools_in_the_end():
+    """CNFPT 2018, section VI.A: 'nobody would go back' once the tools are in place."""
+    runs = replications(Scenario().with_strategy("big_bang"))
+    final = np.array([r.summary["adoption_final"] for r in runs])
+    reverted = np.array([r.summary["reverted_final"] for r in runs])
+    assert final.mean() > 0.95
+    assert reverted.mean() < 0.02

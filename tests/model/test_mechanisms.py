@@ -1,0 +1,1075 @@
+"""Unit tests of the behavioural mechanisms in ``simulation/mechanisms``.
+
+Every mechanism is exercised directly on tiny hand-built arrays (2-5 staff, 1-3
+tools). Expected values are computed in the tests from the equation in each
+module's docstring, never copied from a run. Stochastic transitions are driven by
+uniforms chosen just below / above the transition probability, and checked once
+over many draws against the probability.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from simulation.model import observation
+from simulation.model.mechanisms import (
+    adoption,
+    dropout,
+    efficiency,
+    exposure,
+    learning,
+    peers,
+    strain,
+    training,
+)
+from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
+from simulation.model.state import StaffState
+from simulation.scenario.parameters import Behaviour, Levers
+
+# Statistical checks use this many binomial standard errors as tolerance: a correct
+# implementation fails with probability below 1e-4 per check (normal approximation),
+# and the seeds are fixed anyway, so the tests are deterministic.
+N_SE = 4.0
+N_DRAWS = 20_000
+
+
+def binomial_tolerance(p: float, n: int) -> float:
+    """N_SE standard errors of a proportion estimated from n Bernoulli(p) draws."""
+    return N_SE * math.sqrt(p * (1.0 - p) / n)
+
+
+# --------------------------------------------------------------------------- exposure
+
+
+def test_expose_copies_service_plan_to_staff_and_overwrites():
+    live_pairs = np.array([[True, False], [False, False]])
+    open_pairs = np.array([[False, True], [True, False]])
+    service = np.array([0, 1, 1, 0], dtype=np.int32)
+    live = np.ones((4, 2), dtype=bool)  # stale content must be overwritten
+    training_open = np.zeros((4, 2), dtype=bool)
+
+    exposure.expose(live_pairs, open_pairs, service, live, training_open)
+
+    for i, s in enumerate(service):
+        assert live[i].tolist() == live_pairs[s].tolist()
+        # A live tool is always open to training.
+        assert training_open[i].tolist() == (open_pairs[s] | live_pairs[s]).tolist()
+    assert training_open[0].tolist() == [True, True]
+    assert training_open[1].tolist() == [True, False]
+
+
+def test_record_change_fades_and_adds_go_lives_weighted_by_depth():
+    recent = np.array([1.0, 0.0, 2.0])
+    new_live = np.array([[True, False], [True, True], [False, False]])
+    depth = np.array([0.5, 1.5])
+    memory = 4.0
+
+    exposure.record_change(recent, new_live, depth, memory)
+
+    fade = math.exp(-1.0 / memory)
+    np.testing.assert_allclose(recent, [1.0 * fade + 0.5, 0.0 + 0.5 + 1.5, 2.0 * fade])
+
+
+def test_record_change_without_go_lives_decays_exponentially():
+    recent = np.array([3.0])
+    none = np.zeros((1, 2), dtype=bool)
+    for _ in range(5):
+        exposure.record_change(recent, none, np.array([1.0, 1.0]), 2.0)
+    np.testing.assert_allclose(recent, [3.0 * math.exp(-5 / 2.0)])
+
+
+# --------------------------------------------------------------------------- training
+
+
+def training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5):
+    return training.TrainingCoefficients(
+        supply=supply,
+        group_size=group_size,
+        max_hours=max_hours,
+        e_hours=e_hours,
+        e_effectiveness=e_eff,
+    )
+
+
+def test_training_coefficients_from_scenario_levers():
+    levers = Levers(training_capacity=7.0, training_group_size=4, max_training_hours=3.0)
+    behaviour = Behaviour(e_learning_effectiveness=0.25)
+    c = training.coefficients(levers, behaviour)
+    assert c.supply == pytest.approx(7.0 * 4)
+    assert c.group_size == 4.0
+    assert c.max_hours == 3.0
+    assert c.e_hours == levers.e_learning_hours
+    assert c.e_effectiveness == 0.25
+
+
+def test_tools_to_learn_counts_open_unmastered_tools_of_active_staff():
+    training_open = np.array(
+        [[True, True, False], [True, True, True], [True, False, False], [True, True, True]]
+    )
+    proficiency = np.array([[0.1, 0.9, 0.0], [0.8, 0.79, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    active = np.array([True, True, True, False])
+    count = training.tools_to_learn(training_open, proficiency, active, 0.8)
+    # staff 0: tool 1 mastered, tool 2 closed; staff 1: 0.8 is mastered (>=);
+    # staff 3 inactive.
+    assert count.tolist() == [1, 2, 1, 0]
+
+
+def test_training_supply_goes_to_referents_first_then_shared_equally():
+    n_learning = np.array([1, 1, 1, 0, 2])
+    is_referent = np.array([True, False, False, False, False])
+    completion = np.array([0.9, 0.6, 0.3, 0.9, 0.6])
+    c = training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
+
+    effective, followed, trainer_hours = training.allocate_training(
+        n_learning, is_referent, completion, c
+    )
+
+    # Referent demand 2 h <= supply 3 h: served in full, 1 h left for the 3 other
+    # learners (demand 6 h): each gets 2 * 1/6 = 1/3 h. Staff 3 learns nothing.
+    in_person = np.array([2.0, 1 / 3, 1 / 3, 0.0, 1 / 3])
+    offered = np.array([0.0, 1.0, 1.0, 0.0, 1.0])  # min(e_hours, max_hours - in_person)
+    e_followed = offered * completion
+    np.testing.assert_allclose(effective, in_person + 0.5 * e_followed)
+    np.testing.assert_allclose(followed, in_person + e_followed)
+    assert trainer_hours == pytest.approx(in_person.sum() / 6.0)
+    assert in_person.sum() == pytest.approx(c.supply)  # the whole supply is used
+
+
+def test_training_scarce_supply_is_shared_among_referents_only():
+    n_learning = np.array([2, 1, 1, 3])
+    is_referent = np.array([True, True, False, False])
+    completion = np.zeros(4)
+    c = training_coefficients(supply=1.0, max_hours=2.0, e_hours=0.0)
+    effective, followed, trainer_hours = training.allocate_training(
+        n_learning, is_referent, completion, c
+    )
+    # Referent demand 4 h > supply 1 h: each referent gets 2 * 1/4 = 0.5 h; nothing left.
+    np.testing.assert_allclose(effective, [0.5, 0.5, 0.0, 0.0])
+    np.testing.assert_allclose(followed, [0.5, 0.5, 0.0, 0.0])
+    assert trainer_hours == pytest.approx(1.0 / c.group_size)
+
+
+def test_training_abundant_supply_fills_the_cap_and_leaves_no_room_for_e_learning():
+    n_learning = np.array([1, 1, 0])
+    is_referent = np.array([False, True, False])
+    completion = np.ones(3)
+    c = training_coefficients(supply=100.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
+    effective, followed, trainer_hours = training.allocate_training(
+        n_learning, is_referent, completion, c
+    )
+    np.testing.assert_allclose(effective, [2.0, 2.0, 0.0])
+    np.testing.assert_allclose(followed, [2.0, 2.0, 0.0])
+    assert trainer_hours == pytest.approx(4.0 / c.group_size)
+
+
+def test_e_learning_is_capped_by_remaining_weekly_hours_and_completion():
+    # Supply 3 h for 2 learners (no referents): 1.5 h each in person, so only
+    # 2 - 1.5 = 0.5 h of the 1 h of e-learning fits under the weekly cap.
+    n_learning = np.array([1, 1])
+    is_referent = np.zeros(2, dtype=bool)
+    completion = np.array([1.0, 0.4])
+    c = training_coefficients(supply=3.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
+    effective, followed, _ = training.allocate_training(n_learning, is_referent, completion, c)
+    e_followed = np.array([0.5 * 1.0, 0.5 * 0.4])
+    np.testing.assert_allclose(followed, 1.5 + e_followed)
+    np.testing.assert_allclose(effective, 1.5 + 0.5 * e_followed)
+    assert np.all(followed <= c.max_hours + 1e-12)
+
+
+def test_training_without_supply_is_e_learning_only():
+    n_learning = np.array([1, 0, 2])
+    is_referent = np.array([True, False, False])
+    completion = np.array([0.9, 0.9, 0.3])
+    c = training_coefficients(supply=0.0, max_hours=2.0, e_hours=1.5, e_eff=0.5)
+    effective, followed, trainer_hours = training.allocate_training(
+        n_learning, is_referent, completion, c
+    )
+    np.testing.assert_allclose(followed, [1.5 * 0.9, 0.0, 1.5 * 0.3])
+    np.testing.assert_allclose(effective, 0.5 * np.array([1.5 * 0.9, 0.0, 1.5 * 0.3]))
+    assert trainer_hours == 0.0
+
+
+# --------------------------------------------------------------------------- learning
+
+LEARNING = learning.LearningCoefficients(
+    practice_rate=0.06, training_rate=0.04, peer_help_rate=0.03, mastery=0.8
+)
+
+
+def learning_state(n: int, n_tools: int) -> StaffState:
+    """A state with every tool live, open and nothing else going on."""
+    state = StaffState.empty(n, n_tools)
+    state.live[:] = True
+    state.training_open[:] = True
+    return state
+
+
+def run_learn(state, effective_hours, n_learning, support, depth, c=LEARNING):
+    return learning.learn(
+        state.proficiency,
+        state.stage,
+        state.live,
+        state.training_open,
+        state.active,
+        state.service,
+        state.learning_ability,
+        np.asarray(effective_hours, dtype=np.float64),
+        np.asarray(n_learning, dtype=np.int32),
+        state.nb_help,
+        state.degree,
+        np.asarray(support, dtype=np.float64),
+        np.asarray(depth, dtype=np.float64),
+        c,
+    )
+
+
+def learning_step(m, ability, gain, depth):
+    """The docstring's equation for one week."""
+    return m + (1 - m) * min(1.0, ability * gain / depth)
+
+
+def test_learning_one_step_of_practice():
+    state = learning_state(1, 1)
+    state.proficiency[0, 0] = 0.2
+    state.stage[0, 0] = TRYING
+    state.learning_ability[0] = 1.3
+    mean_help = run_learn(state, [0.0], [1], np.zeros((1, 1)), [0.5])
+    expected = learning_step(0.2, 1.3, LEARNING.practice_rate, 0.5)
+    assert state.proficiency[0, 0] == pytest.approx(expected, rel=1e-12)
+    assert mean_help[0] == 0.0  # nobody helps
+
+
+def test_learning_one_step_with_all_three_channels():
+    # Staff 0 learns 2 tools, both live and used, with peer help and referent support.
+    state = learning_state(2, 2)
+    state.service[:] = [0, 1]
+    state.proficiency[0] = [0.2, 0.5]
+    state.stage[0] = [TRYING, ADOPTED]
+    state.learning_ability[0] = 0.7
+    state.degree[0] = 4.0
+    state.nb_help[0] = [2.5, 0.0]
+    support = np.array([[0.1, 0.2], [0.0, 0.0]])
+    depth = np.array([1.0, 0.5])
+    hours = [1.5, 0.0]
+    mean_help = run_learn(state, hours, [2, 0], support, depth)
+
+    train = LEARNING.training_rate * 1.5 / 2  # hours split evenly over 2 tools
+    help0 = 2.5 / 4 + 0.1
+    help1 = 0.0 / 4 + 0.2
+    gain0 = LEARNING.practice_rate + train + LEARNING.peer_help_rate * help0
+    gain1 = LEARNING.practice_rate + train + LEARNING.peer_help_rate * help1
+    assert state.proficiency[0, 0] == pytest.approx(learning_step(0.2, 0.7, gain0, 1.0))
+    assert state.proficiency[0, 1] == pytest.approx(learning_step(0.5, 0.7, gain1, 0.5))
+    assert mean_help[0] == pytest.approx((help0 + help1) / 2)
+
+
+def test_learning_help_is_capped_at_one_and_zero_degree_means_no_peers():
+    state = learning_state(2, 1)
+    state.proficiency[:] = 0.3
+    state.degree[:] = [2.0, 0.0]
+    state.nb_help[:] = [[3.0], [5.0]]  # staff 1 has no active neighbour: counts ignored
+    support = np.array([[0.4]])
+    mean_help = run_learn(state, [0.0, 0.0], [1, 1], support, [1.0])
+    help_capped = 1.0  # min(1, 3/2 + 0.4)
+    help_support_only = 0.4
+    np.testing.assert_allclose(mean_help, [help_capped, help_support_only])
+    np.testing.assert_allclose(
+        state.proficiency[:, 0],
+        [
+            learning_step(0.3, 1.0, LEARNING.peer_help_rate * help_capped, 1.0),
+            learning_step(0.3, 1.0, LEARNING.peer_help_rate * help_support_only, 1.0),
+        ],
+    )
+
+
+def test_learning_mastered_tool_gets_no_training_but_still_practice():
+    state = learning_state(1, 2)
+    state.proficiency[0] = [0.8, 0.1]  # tool 0 mastered: exactly at the threshold
+    state.stage[0] = [ADOPTED, UNAWARE]
+    mean_help = run_learn(state, [2.0], [1], np.zeros((1, 2)), [1.0, 1.0])
+    train = LEARNING.training_rate * 2.0 / 1
+    assert state.proficiency[0, 0] == pytest.approx(
+        learning_step(0.8, 1.0, LEARNING.practice_rate, 1.0)
+    )
+    # Tool 1 is not used (unaware): training only.
+    assert state.proficiency[0, 1] == pytest.approx(learning_step(0.1, 1.0, train, 1.0))
+    assert mean_help[0] == 0.0
+
+
+def test_learning_open_but_not_live_tool_gets_training_only():
+    state = learning_state(1, 2)
+    state.live[0] = [False, True]
+    state.stage[0] = [TRYING, TRYING]  # a stale stage must not count as practice
+    state.degree[0] = 1.0
+    state.nb_help[0] = [1.0, 0.5]
+    state.proficiency[0] = [0.0, 0.0]
+    support = np.zeros((1, 2))
+    mean_help = run_learn(state, [1.0], [2], support, [1.0, 1.0])
+    train = LEARNING.training_rate * 1.0 / 2
+    assert state.proficiency[0, 0] == pytest.approx(learning_step(0.0, 1.0, train, 1.0))
+    gain1 = train + LEARNING.practice_rate + LEARNING.peer_help_rate * 0.5
+    assert state.proficiency[0, 1] == pytest.approx(learning_step(0.0, 1.0, gain1, 1.0))
+    assert mean_help[0] == pytest.approx(0.5)  # mean over live tools only
+
+
+def test_learning_leaves_closed_tools_and_inactive_staff_untouched():
+    state = learning_state(2, 2)
+    state.training_open[0] = [False, True]
+    state.live[0] = [False, True]
+    state.active[1] = False
+    state.proficiency[:] = 0.4
+    state.stage[:] = TRYING
+    state.degree[:] = 1.0
+    state.nb_help[:] = 1.0
+    mean_help = run_learn(state, [1.0, 1.0], [1, 2], np.zeros((1, 2)), [1.0, 1.0])
+    assert state.proficiency[0, 0] == 0.4
+    assert state.proficiency[0, 1] > 0.4
+    assert state.proficiency[1].tolist() == [0.4, 0.4]
+    assert mean_help[1] == 0.0
+
+
+def test_learning_is_slower_for_deeper_tools():
+    state = learning_state(1, 3)
+    state.stage[0] = TRYING
+    run_learn(state, [0.0], [3], np.zeros((1, 3)), [0.25, 1.0, 1.5])
+    gain = LEARNING.practice_rate
+    np.testing.assert_allclose(state.proficiency[0], [gain / d for d in (0.25, 1.0, 1.5)])
+    assert state.proficiency[0, 0] > state.proficiency[0, 1] > state.proficiency[0, 2]
+
+
+def test_learning_closes_the_whole_gap_at_most():
+    state = learning_state(1, 1)
+    state.proficiency[0, 0] = 0.3
+    state.stage[0, 0] = ADOPTED
+    state.learning_ability[0] = 50.0  # ability * gain / depth > 1
+    run_learn(state, [0.0], [1], np.zeros((1, 1)), [0.25])
+    assert state.proficiency[0, 0] == 1.0
+    run_learn(state, [0.0], [0], np.zeros((1, 1)), [0.25])
+    assert state.proficiency[0, 0] == 1.0
+
+
+def test_learning_coefficients_from_behaviour():
+    b = Behaviour(practice_rate=0.1, training_rate=0.2, peer_help_rate=0.3, mastery_threshold=0.7)
+    assert learning.coefficients(b) == (0.1, 0.2, 0.3, 0.7)
+
+
+def test_referent_support_counts_active_referents_mastering_each_tool():
+    proficiency = np.array(
+        [
+            [0.9, 0.1],  # referent, service 0, masters tool 0
+            [0.9, 0.9],  # not a referent
+            [0.5, 0.5],  # referent, service 0, masters nothing
+            [0.8, 0.95],  # referent, service 1, masters both (0.8 counts)
+            [0.9, 0.9],  # referent, service 1, inactive
+        ]
+    )
+    active = np.array([True, True, True, True, False])
+    is_referent = np.array([True, False, True, True, True])
+    service = np.array([0, 0, 0, 1, 1], dtype=np.int32)
+    active_count = np.array([3.0, 1.0])
+    support = learning.referent_support(
+        proficiency, active, is_referent, service, active_count, mastery=0.8, reach=1.5
+    )
+    # min(1, reach * masters / active staff)
+    np.testing.assert_allclose(support, [[1.5 * 1 / 3, 0.0], [1.0, 1.0]])
+
+
+def test_referent_support_without_referents_or_staff():
+    proficiency = np.ones((2, 2))
+    support = learning.referent_support(
+        proficiency,
+        np.array([True, True]),
+        np.zeros(2, dtype=bool),
+        np.array([0, 0], dtype=np.int32),
+        np.array([2.0, 0.0]),
+        mastery=0.8,
+        reach=15.0,
+    )
+    assert support.shape == (2, 2)
+    assert np.all(support == 0.0)
+
+
+# --------------------------------------------------------------------------- adoption
+
+ADOPTION = adoption.AdoptionCoefficients(
+    peer_influence=0.25, threshold=0.5, revert_rate=0.03, high_strain=1.0
+)
+
+
+def adoption_state(n: int, n_tools: int) -> StaffState:
+    state = StaffState.empty(n, n_tools)
+    state.live[:] = True
+    return state
+
+
+def run_adopt(state, backing, uniforms, c=ADOPTION):
+    adoption.adopt(
+        state.stage,
+        state.proficiency,
+        state.live,
+        state.active,
+        state.service,
+        state.external,
+        state.fear,
+        state.nb_adopted,
+        state.degree,
+        np.asarray(backing, dtype=np.float64),
+        state.strain,
+        state.refusal_weeks,
+        np.asarray(uniforms, dtype=np.float64),
+        c,
+    )
+
+
+def p_try(external, share, fear, m, c=ADOPTION):
+    return (external + c.peer_influence * share) * (1 - fear * (1 - m))
+
+
+def p_revert(backing, strain_, m, c=ADOPTION):
+    return c.revert_rate * (1 - backing) * min(2.0, strain_ / c.high_strain) * (1 - m)
+
+
+def test_adoption_coefficients_from_behaviour():
+    b = Behaviour(
+        peer_influence=0.2, adoption_threshold=0.6, revert_rate=0.05, high_strain_threshold=2.0
+    )
+    assert adoption.coefficients(b) == (0.2, 0.6, 0.05, 2.0)
+
+
+@pytest.mark.parametrize("start", [UNAWARE, REVERTED])
+def test_trying_happens_just_below_the_bass_probability(start):
+    state = adoption_state(2, 1)
+    state.stage[:] = start
+    state.proficiency[:] = 0.2
+    state.external[:] = 0.06
+    state.fear[:] = 0.7
+    state.degree[:] = 4.0
+    state.nb_adopted[:] = 3.0
+    p = p_try(0.06, 3 / 4, 0.7, 0.2)
+    run_adopt(state, [0.5], [[p * (1 - 1e-9)], [p * (1 + 1e-9)]])
+    assert state.stage[0, 0] == TRYING  # 0.2 < threshold: trying, not adopted
+    assert state.stage[1, 0] == start
+    # Staff 1 did not use their only live tool: one more week of refusal.
+    assert state.refusal_weeks.tolist() == [0, 1]
+
+
+def test_trying_when_already_proficient_adopts_at_once():
+    state = adoption_state(1, 1)
+    state.proficiency[0, 0] = 0.5  # == threshold
+    state.external[0] = 0.1
+    state.fear[0] = 0.7
+    p = p_try(0.1, 0.0, 0.7, 0.5)
+    run_adopt(state, [0.0], [[p / 2]])
+    assert state.stage[0, 0] == ADOPTED
+
+
+def test_zero_degree_leaves_only_external_influence():
+    state = adoption_state(2, 1)
+    state.external[:] = 0.05
+    state.degree[:] = 0.0
+    state.nb_adopted[:] = 7.0  # stale count, must be ignored without neighbours
+    p = p_try(0.05, 0.0, 0.0, 0.0)
+    run_adopt(state, [0.0], [[p * 0.999], [p * 1.001]])
+    assert state.stage[:, 0].tolist() == [TRYING, UNAWARE]
+
+
+@pytest.mark.parametrize("start", [TRYING, ADOPTED])
+def test_reverting_just_below_its_probability(start):
+    state = adoption_state(2, 1)
+    state.service[:] = [0, 1]
+    state.stage[:] = start
+    state.proficiency[:] = 0.3
+    state.strain[:] = [1.4, 1.4]
+    backing = np.array([0.2, 0.2])
+    p = p_revert(0.2, 1.4, 0.3)
+    run_adopt(state, backing, [[p * (1 - 1e-9)], [p * (1 + 1e-9)]])
+    assert state.stage[0, 0] == REVERTED
+    assert state.stage[1, 0] == start  # 0.3 < threshold: a trier stays trying
+    assert state.refusal_weeks.tolist() == [1, 0]
+
+
+def test_reverting_pressure_is_capped_at_twice_the_high_strain():
+    state = adoption_state(2, 1)
+    state.stage[:] = ADOPTED
+    state.proficiency[:] = 0.6
+    state.strain[:] = 10.0  # strain / high = 10, capped at 2
+    p = p_revert(0.0, 10.0, 0.6)
+    assert p == pytest.approx(ADOPTION.revert_rate * 2 * 0.4)
+    run_adopt(state, [0.0], [[p * 0.999], [p * 1.001]])
+    assert state.stage[:, 0].tolist() == [REVERTED, ADOPTED]
+
+
+def test_full_backing_or_mastery_prevents_reverting():
+    state = adoption_state(2, 1)
+    state.service[:] = [0, 1]
+    state.stage[:] = ADOPTED
+    state.proficiency[:] = [[0.4], [1.0]]
+    state.strain[:] = 5.0
+    run_adopt(state, [1.0, 0.0], [[0.0], [0.0]])  # the smallest uniform
+    assert state.stage[:, 0].tolist() == [ADOPTED, ADOPTED]
+
+
+def test_trier_reaching_the_threshold_adopts_unless_reverting():
+    state = adoption_state(2, 1)
+    state.stage[:] = TRYING
+    state.proficiency[:] = 0.55
+    state.strain[:] = 1.0
+    p = p_revert(0.5, 1.0, 0.55)
+    run_adopt(state, [0.5], [[p * 0.999], [p * 1.001]])
+    assert state.stage[:, 0].tolist() == [REVERTED, ADOPTED]
+
+
+def test_adoption_skips_tools_not_live_and_inactive_staff():
+    state = adoption_state(2, 2)
+    state.live[0] = [False, True]
+    state.active[1] = False
+    state.stage[0] = [UNAWARE, ADOPTED]
+    state.stage[1] = [UNAWARE, TRYING]
+    state.proficiency[0] = [0.0, 1.0]  # mastered: cannot revert
+    state.proficiency[1] = [0.9, 0.9]
+    state.external[:] = 1.0
+    state.strain[:] = 5.0
+    state.refusal_weeks[:] = [0, 7]
+    run_adopt(state, [0.0], np.zeros((2, 2)))
+    assert state.stage[0, 0] == UNAWARE  # not live: cannot try even with p = 1
+    assert state.stage[1].tolist() == [UNAWARE, TRYING]  # inactive: untouched
+    assert state.refusal_weeks[1] == 7
+
+
+def test_refusal_counts_weeks_with_most_live_tools_unused():
+    state = adoption_state(4, 3)
+    u = np.full((4, 3), 0.999)  # nobody tries, nobody reverts
+    state.stage[0] = [UNAWARE, REVERTED, ADOPTED]  # 2 of 3 unused: refusing
+    state.stage[1] = [UNAWARE, ADOPTED, TRYING]  # 1 of 3 unused: not refusing
+    state.stage[2] = [UNAWARE, ADOPTED, UNAWARE]
+    state.live[2] = [True, True, False]  # 1 of 2 unused: not most
+    state.live[3] = False  # no live tool: count reset
+    state.refusal_weeks[:] = [3, 3, 3, 3]
+    run_adopt(state, [0.0], u)
+    assert state.refusal_weeks.tolist() == [4, 0, 0, 0]
+    run_adopt(state, [0.0], u)
+    assert state.refusal_weeks.tolist() == [5, 0, 0, 0]
+
+
+def test_starting_to_try_counts_as_use_for_refusal():
+    state = adoption_state(1, 1)
+    state.external[0] = 0.5
+    state.refusal_weeks[0] = 2
+    run_adopt(state, [0.0], [[0.1]])
+    assert state.stage[0, 0] == TRYING
+    assert state.refusal_weeks[0] == 0
+
+
+def test_trying_frequency_matches_probability_over_many_draws():
+    n = N_DRAWS
+    state = adoption_state(n, 1)
+    state.proficiency[:] = 0.3
+    state.external[:] = 0.08
+    state.fear[:] = 0.35
+    state.degree[:] = 5.0
+    state.nb_adopted[:] = 2.0
+    p = p_try(0.08, 2 / 5, 0.35, 0.3)
+    uniforms = np.random.default_rng(11).random((n, 1))
+    run_adopt(state, [0.5], uniforms)
+    share = np.count_nonzero(state.stage[:, 0] == TRYING) / n
+    assert abs(share - p) < binomial_tolerance(p, n)
+
+
+def test_reverting_frequency_matches_probability_over_many_draws():
+    n = N_DRAWS
+    state = adoption_state(n, 1)
+    state.stage[:] = ADOPTED
+    state.proficiency[:] = 0.6
+    state.strain[:] = 1.5
+    p = p_revert(0.0, 1.5, 0.6)
+    uniforms = np.random.default_rng(12).random((n, 1))
+    run_adopt(state, [0.0], uniforms)
+    share = np.count_nonzero(state.stage[:, 0] == REVERTED) / n
+    assert abs(share - p) < binomial_tolerance(p, n)
+
+
+# --------------------------------------------------------------------------- strain
+
+STRAIN = strain.StrainCoefficients(
+    baseline=0.05,
+    change_load=0.04,
+    tool_load=0.002,
+    frequency=0.015,
+    workload=0.1,
+    r_training=0.15,
+    r_support=0.25,
+    r_backing=0.25,
+    r_meaning=0.15,
+    max_training_hours=2.0,
+    mastery=0.8,
+    recovery=0.1,
+    contagion=0.05,
+    high=1.0,
+)
+
+
+def test_strain_coefficients_apply_disconnect_relief_only_under_the_policy():
+    b = Behaviour(tool_load_weight=0.01, disconnect_relief=0.4)
+    without = strain.coefficients(b, Levers(right_to_disconnect=False))
+    with_policy = strain.coefficients(b, Levers(right_to_disconnect=True))
+    assert without.tool_load == pytest.approx(0.01)
+    assert with_policy.tool_load == pytest.approx(0.01 * (1 - 0.4))
+    assert with_policy.max_training_hours == Levers().max_training_hours
+
+
+def test_resources_sum_of_buffers():
+    r = strain.resources(1.0, 0.4, 0.5, 0.5, STRAIN)
+    assert r == pytest.approx(0.15 * 0.5 + 0.25 * 0.4 + 0.25 * 0.5 + 0.15 * 0.5)
+    # Training counts up to the weekly cap only.
+    assert strain.resources(6.0, 0.0, 0.0, 0.0, STRAIN) == pytest.approx(0.15)
+
+
+def test_resources_are_capped_at_095():
+    c = STRAIN._replace(r_training=1.0, r_support=1.0, r_backing=1.0, r_meaning=1.0)
+    assert strain.resources(2.0, 1.0, 1.0, 1.0, c) == pytest.approx(0.95)
+    assert strain.resources(0.0, 0.0, 0.9, 0.0, c) == pytest.approx(0.9)
+
+
+def test_resources_without_training_cap_ignore_training():
+    c = STRAIN._replace(max_training_hours=0.0)
+    assert strain.resources(3.0, 0.0, 0.0, 0.0, c) == 0.0
+
+
+def strain_state(n: int, n_tools: int) -> StaffState:
+    state = StaffState.empty(n, n_tools)
+    state.strain[:] = 0.0
+    return state
+
+
+def run_strain(state, team, depth, info_load, recent_change, workload, backing, c=STRAIN):
+    team = np.asarray(team, dtype=np.int32)
+    strain.update_strain(
+        state.strain,
+        state.next_strain,
+        state.high_weeks,
+        state.active,
+        state.service,
+        state.live,
+        state.proficiency,
+        state.vulnerability,
+        state.mean_help,
+        state.training_hours,
+        state.meaning,
+        team,
+        int(team.max()) + 1,
+        np.asarray(depth, dtype=np.float64),
+        np.asarray(info_load, dtype=np.float64),
+        np.asarray(recent_change, dtype=np.float64),
+        np.asarray(workload, dtype=np.float64),
+        np.asarray(backing, dtype=np.float64),
+        c,
+    )
+
+
+def test_strain_one_step_matches_the_demands_resources_equation():
+    # One staff member alone in their team (no contagion), two live tools.
+    state = strain_state(1, 3)
+    state.strain[0] = 0.4
+    state.vulnerability[0] = 1.5
+    state.live[0] = [True, True, False]
+    state.proficiency[0] = [0.2, 0.9, 0.0]  # tool 1 above mastery: no change load
+    state.mean_help[0] = 0.3
+    state.training_hours[0] = 1.0
+    state.meaning[0] = 0.6
+    depth = [1.0, 0.5, 1.5]
+    info_load = [1.0, 3.0, 2.0]
+    run_strain(state, [0], depth, info_load, [0.7], [1.25], [0.4])
+
+    c = STRAIN
+    demand = (
+        c.baseline
+        + c.change_load * (1.0 * (1 - 0.2 / 0.8))
+        + c.tool_load * (1.0 + 3.0)
+        + c.frequency * 0.7
+        + c.workload * (1.25 - 1)
+    )
+    r = c.r_training * (1.0 / 2.0) + c.r_support * 0.3 + c.r_backing * 0.4 + c.r_meaning * 0.6
+    expected = 0.4 + 1.5 * demand * (1 - r) - c.recovery * 0.4
+    assert state.strain[0] == pytest.approx(expected, rel=1e-12)
+    assert state.next_strain[0] == state.strain[0]
+
+
+def test_strain_contagion_reads_previous_week_of_active_team_mates():
+    # Team 0: staff 0, 1, 2 (2 inactive); team 1: staff 3 alone. No demands.
+    c = STRAIN._replace(baseline=0.0, recovery=0.1, contagion=0.2)
+    state = strain_state(4, 1)
+    state.service[:] = 0
+    state.strain[:] = [0.2, 1.0, 5.0, 3.0]
+    state.active[2] = False
+    run_strain(state, [0, 0, 0, 1], [1.0], [0.0], [0.0], [1.0], [0.0], c)
+    # Synchronous: each reads the other's strain from before the update.
+    s0 = 0.2 - 0.1 * 0.2 + 0.2 * (1.0 - 0.2)
+    s1 = 1.0 - 0.1 * 1.0 + 0.2 * (0.2 - 1.0)
+    s3 = 3.0 - 0.1 * 3.0  # alone in the team: no contagion
+    np.testing.assert_allclose(state.strain, [s0, s1, 5.0, s3])
+
+
+def test_strain_is_floored_at_zero():
+    c = STRAIN._replace(baseline=0.0, recovery=1.0, contagion=1.0)
+    state = strain_state(2, 1)
+    state.strain[:] = [2.0, 0.0]
+    run_strain(state, [0, 0], [1.0], [0.0], [0.0], [1.0], [0.0], c)
+    # Staff 0: 2 - 2 + (0 - 2) < 0 -> 0; staff 1: 0 - 0 + (2 - 0) = 2.
+    np.testing.assert_allclose(state.strain, [0.0, 2.0])
+
+
+def test_high_strain_weeks_count_consecutive_weeks_and_reset():
+    c = STRAIN._replace(recovery=0.0, contagion=0.0, high=1.0)
+    state = strain_state(3, 1)
+    state.service[:] = [0, 1, 1]
+    state.strain[:] = [1.5, 0.5, 1.5]
+    state.active[2] = False
+    state.high_weeks[:] = [2, 4, 6]
+    run_strain(state, [0, 1, 2], [1.0], [0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0], c)
+    # Strain only grows here (no recovery): staff 0 stays above, staff 1 below;
+    # an inactive staff member's count is reset and their strain frozen.
+    assert state.high_weeks.tolist() == [3, 0, 0]
+    assert state.strain[2] == 1.5
+    state.strain[0] = 0.1
+    run_strain(state, [0, 1, 2], [1.0], [0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0], c)
+    assert state.high_weeks[0] == 0
+
+
+def test_steady_strain_formula_and_fixed_point_without_rollout():
+    c = STRAIN._replace(contagion=0.0)
+    vulnerability = np.array([0.6, 1.0, 1.5])
+    backing = np.array([0.5, 0.2, 0.9])
+    meaning = np.array([0.5, 0.5, 0.75])
+    team = np.array([0, 1, 2], dtype=np.int32)
+    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
+    buffer = np.minimum(0.95, c.r_backing * backing + c.r_meaning * meaning)
+    np.testing.assert_allclose(steady, vulnerability * c.baseline * (1 - buffer) / c.recovery)
+
+    # It is a fixed point of the weekly update under baseline demand only.
+    state = strain_state(3, 1)
+    state.service[:] = [0, 1, 2]
+    state.vulnerability[:] = vulnerability
+    state.meaning[:] = meaning
+    state.strain[:] = steady
+    run_strain(state, [0, 1, 2], [1.0], [1.0], np.zeros(3), np.ones(3), backing, c)
+    np.testing.assert_allclose(state.strain, steady, rtol=1e-12)
+
+
+def test_steady_strain_with_contagion_is_a_fixed_point_of_the_update():
+    """With team contagion the initial strain must not drift before the rollout."""
+    c = STRAIN
+    team = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)  # a team of 3, one of 2, one alone
+    vulnerability = np.array([0.6, 1.0, 2.5, 1.5, 0.4, 1.2])
+    backing = np.full(6, 0.5)
+    meaning = np.full(6, 0.5)
+    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
+    state = strain_state(6, 1)
+    state.service[:] = 0
+    state.vulnerability[:] = vulnerability
+    state.meaning[:] = meaning
+    state.strain[:] = steady
+    run_strain(state, team, [1.0], [1.0], np.zeros(1), np.ones(1), np.full(1, 0.5), c)
+    np.testing.assert_allclose(state.strain, steady, rtol=1e-10)
+    # Contagion pulls team-mates together, relative to their own equilibria.
+    alone = strain.steady_strain(
+        vulnerability, backing, meaning, team, 3, c._replace(contagion=0.0)
+    )
+    assert steady[2] < alone[2] and steady[0] > alone[0]
+    assert steady[5] == pytest.approx(alone[5])  # nobody to catch it from
+
+
+def test_steady_strain_is_zero_without_recovery():
+    c = STRAIN._replace(recovery=0.0)
+    team = np.zeros(2, dtype=np.int32)
+    steady = strain.steady_strain(np.ones(2), np.zeros(2), np.zeros(2), team, 1, c)
+    assert steady.tolist() == [0.0, 0.0]
+
+
+# --------------------------------------------------------------------------- dropout
+
+DROPOUT = dropout.DropoutCoefficients(
+    strain_rate=0.015, refusal_rate=0.04, sustained_weeks=8, refusal_weeks=26, protection=0.5
+)
+
+
+def run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms, week=9):
+    departed = np.full(active.size, -1, dtype=np.int32)
+    left = dropout.drop_out(
+        active,
+        departed,
+        np.asarray(high_weeks, dtype=np.int32),
+        np.asarray(refusal_weeks, dtype=np.int32),
+        np.asarray(service, dtype=np.int32),
+        np.asarray(backing, dtype=np.float64),
+        np.asarray(uniforms, dtype=np.float64),
+        week,
+        DROPOUT,
+    )
+    return left, departed
+
+
+def test_dropout_coefficients_from_behaviour():
+    b = Behaviour(
+        dropout_strain_rate=0.02,
+        dropout_refusal_rate=0.05,
+        sustained_strain_weeks=6,
+        refusal_weeks=20,
+        backing_protection=0.3,
+    )
+    assert dropout.coefficients(b) == (0.02, 0.05, 6, 20, 0.3)
+
+
+def test_dropout_hazard_just_below_and_above():
+    # Staff pairs: strain only, refusal only, both; backing 0.6 in service 1.
+    high_weeks = [8, 8, 0, 0, 30, 30]
+    refusal_weeks = [0, 0, 26, 26, 40, 40]
+    service = [0, 0, 1, 1, 1, 1]
+    backing = [0.0, 0.6]
+    hazards = [
+        0.015,
+        0.015,
+        0.04 * (1 - 0.5 * 0.6),
+        0.04 * (1 - 0.5 * 0.6),
+        (0.015 + 0.04) * (1 - 0.5 * 0.6),
+        (0.015 + 0.04) * (1 - 0.5 * 0.6),
+    ]
+    uniforms = [h * (1 - 1e-9) if k % 2 == 0 else h * (1 + 1e-9) for k, h in enumerate(hazards)]
+    active = np.ones(6, dtype=bool)
+    left, departed = run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms)
+    assert left == 3
+    assert active.tolist() == [False, True] * 3
+    assert departed.tolist() == [9, -1] * 3
+
+
+def test_dropout_needs_sustained_strain_or_refusal():
+    active = np.ones(2, dtype=bool)
+    left, departed = run_drop_out(active, [7, 0], [0, 25], [0, 0], [0.0], [0.0, 0.0])
+    assert left == 0
+    assert active.all()
+    assert departed.tolist() == [-1, -1]
+
+
+def test_dropout_leaves_inactive_staff_alone():
+    active = np.array([False, True])
+    left, departed = run_drop_out(active, [99, 99], [99, 99], [0, 0], [0.0], [0.0, 0.0])
+    assert left == 1
+    assert departed.tolist() == [-1, 9]
+
+
+def test_full_backing_halves_the_hazard_with_default_protection():
+    n = N_DRAWS
+    active = np.ones(n, dtype=bool)
+    rng = np.random.default_rng(21)
+    p = 0.04 * (1 - 0.5 * 1.0)
+    left, _ = run_drop_out(active, np.zeros(n), np.full(n, 26), np.zeros(n), [1.0], rng.random(n))
+    assert abs(left / n - p) < binomial_tolerance(p, n)
+
+
+def test_workload_of_remaining_staff():
+    initial = np.array([10.0, 4.0, 3.0])
+    np.testing.assert_allclose(dropout.workload(initial, np.array([8, 4, 0])), [10 / 8, 1.0, 3.0])
+
+
+# --------------------------------------------------------------------------- peers
+
+MASTERY = 0.8
+
+
+def adjacency_of(n: int, edges: list[tuple[int, int]]) -> sp.csr_array:
+    rows = [a for a, b in edges] + [b for a, b in edges]
+    cols = [b for a, b in edges] + [a for a, b in edges]
+    matrix = sp.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+    matrix.sort_indices()
+    return matrix
+
+
+def brute_force_counts(adjacency, active, stage, proficiency, tutor_weight):
+    dense = adjacency.toarray().astype(np.float64)
+    n, n_tools = stage.shape
+    degree = np.zeros(n)
+    nb_adopted = np.zeros((n, n_tools))
+    nb_help = np.zeros((n, n_tools))
+    for i in range(n):
+        for j in range(n):
+            if dense[i, j] and active[j]:
+                degree[i] += 1
+                for t in range(n_tools):
+                    nb_adopted[i, t] += stage[j, t] == ADOPTED
+                    if proficiency[j, t] >= MASTERY:
+                        nb_help[i, t] += tutor_weight[j]
+    return degree, nb_adopted, nb_help
+
+
+def run_propagate(state, adjacency):
+    peers.propagate(
+        adjacency.indptr,
+        adjacency.indices,
+        state.active,
+        state.stage,
+        state.proficiency,
+        MASTERY,
+        state.tutor_weight,
+        state.shown_active,
+        state.shown_adopted,
+        state.shown_help,
+        state.degree,
+        state.nb_adopted,
+        state.nb_help,
+    )
+
+
+def assert_counts_match(state, adjacency):
+    degree, nb_adopted, nb_help = brute_force_counts(
+        adjacency, state.active, state.stage, state.proficiency, state.tutor_weight
+    )
+    np.testing.assert_allclose(state.degree, degree)
+    np.testing.assert_allclose(state.nb_adopted, nb_adopted)
+    np.testing.assert_allclose(state.nb_help, nb_help)
+
+
+@pytest.fixture
+def peer_setup():
+    """Five staff on a small graph with a triangle and a tail; two tools."""
+    adjacency = adjacency_of(5, [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4)])
+    state = StaffState.empty(5, 2)
+    state.tutor_weight[:] = [2.0, 1.0, 1.0, 2.0, 1.0]
+    state.degree[:] = np.diff(adjacency.indptr)  # as the model starts: all active
+    return state, adjacency
+
+
+def test_propagate_from_initial_state_changes_nothing(peer_setup):
+    state, adjacency = peer_setup
+    run_propagate(state, adjacency)
+    assert_counts_match(state, adjacency)
+    assert state.degree.tolist() == [2, 2, 3, 2, 1]
+
+
+def test_propagate_adoption_mastery_reversion_and_departure(peer_setup):
+    state, adjacency = peer_setup
+    # Adoption by staff 2 of tool 0 (not yet mastered).
+    state.stage[2, 0] = ADOPTED
+    state.proficiency[2, 0] = 0.6
+    run_propagate(state, adjacency)
+    assert_counts_match(state, adjacency)
+    assert state.nb_adopted[:, 0].tolist() == [1, 1, 0, 1, 0]
+    assert not state.nb_help.any()
+
+    # Staff 2 and 3 master tool 0 (tutor weight 1 and 2).
+    state.proficiency[2, 0] = 0.85
+    state.proficiency[3, 0] = 0.8
+    state.stage[3, 0] = TRYING
+    run_propagate(state, adjacency)
+    assert_counts_match(state, adjacency)
+    assert state.nb_help[:, 0].tolist() == [1, 1, 2, 1, 2]
+
+    # Staff 2 reverts to paper: no longer adopted, but still masters the tool.
+    state.stage[2, 0] = REVERTED
+    run_propagate(state, adjacency)
+    assert_counts_match(state, adjacency)
+    assert not state.nb_adopted.any()
+    assert state.nb_help[:, 0].tolist() == [1, 1, 2, 1, 2]
+
+    # Staff 3 leaves: everything they showed disappears from neighbours' counts.
+    state.stage[3, 1] = ADOPTED
+    run_propagate(state, adjacency)
+    state.active[3] = False
+    run_propagate(state, adjacency)
+    assert_counts_match(state, adjacency)
+    assert state.degree.tolist() == [2, 2, 2, 2, 0]  # staff 3 still sees 2 and 4
+    assert state.nb_help[:, 0].tolist() == [1, 1, 0, 1, 0]
+    assert not state.nb_adopted.any()
+
+
+def test_propagate_follows_random_event_sequences(peer_setup):
+    state, adjacency = peer_setup
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        staff, tool = rng.integers(5), rng.integers(2)
+        event = rng.integers(4)
+        if event == 0:
+            state.stage[staff, tool] = rng.choice([UNAWARE, TRYING, ADOPTED, REVERTED])
+        elif event == 1:
+            state.proficiency[staff, tool] = rng.choice([0.0, 0.5, 0.8, 1.0])
+        elif event == 2:
+            state.active[staff] = not state.active[staff]  # departures (and, here, returns)
+        run_propagate(state, adjacency)
+        assert_counts_match(state, adjacency)
+
+
+def test_propagate_builds_counts_from_scratch():
+    adjacency = adjacency_of(4, [(0, 1), (1, 2), (1, 3)])
+    state = StaffState.empty(4, 1)
+    state.shown_active[:] = False  # neighbours count nobody yet
+    state.degree[:] = 0.0
+    state.stage[:, 0] = [ADOPTED, UNAWARE, ADOPTED, ADOPTED]
+    state.proficiency[:, 0] = [0.9, 0.9, 0.1, 0.8]
+    state.active[2] = False
+    run_propagate(state, adjacency)
+    assert_counts_match(state, adjacency)
+    assert state.degree.tolist() == [1, 2, 1, 1]
+    assert state.nb_adopted[:, 0].tolist() == [0, 2, 0, 0]
+
+
+# --------------------------------------------------------------------------- efficiency
+
+
+def test_tool_time_equation():
+    assert efficiency.tool_time(False, 0.7, 0.5, 0.3) == 1.0
+    assert efficiency.tool_time(True, 0.0, 0.5, 0.3) == pytest.approx(1.3)
+    assert efficiency.tool_time(True, 1.0, 0.5, 0.3) == pytest.approx(0.5)
+    assert efficiency.tool_time(True, 0.4, 0.5, 0.3) == pytest.approx(1 - 0.5 * 0.4 + 0.3 * 0.6)
+
+
+def test_processing_time_index_is_mean_over_target_tools():
+    """Through the weekly tally: each staff member is alone in a service group."""
+    stage = np.array(
+        [
+            [ADOPTED, TRYING, REVERTED],
+            [TRYING, UNAWARE, ADOPTED],
+            [ADOPTED, ADOPTED, ADOPTED],
+        ],
+        dtype=np.int8,
+    )
+    proficiency = np.array([[0.9, 0.2, 0.9], [0.5, 0.0, 1.0], [1.0, 1.0, 1.0]])
+    live = np.array([[True, True, True], [True, True, False], [True, True, True]])
+    target = np.array([[True, True, True], [True, False, True], [False, False, False]])
+    saving = np.array([0.55, 0.3, 0.65])
+    overhead = 0.3
+
+    def time(m, s):
+        return 1 - s * m + overhead * (1 - m)
+
+    # Staff 0: tool 2 reverted to paper counts 1.
+    expected0 = (time(0.9, 0.55) + time(0.2, 0.3) + 1.0) / 3
+    # Staff 1: tool 1 not a target (ignored); tool 2 adopted but not live -> paper.
+    expected1 = (time(0.5, 0.55) + 1.0) / 2
+    n_measures = len(observation.MEASURES)
+    by_profile = np.zeros((3, n_measures))
+    by_service = np.zeros((3, n_measures))
+    used = np.zeros((3, 3))
+    observation.tally(
+        np.zeros(3, dtype=np.int8),
+        np.arange(3, dtype=np.int32),
+        np.ones(3, dtype=bool),
+        target,
+        live,
+        stage,
+        proficiency,
+        np.zeros(3),
+        1.0,
+        0.8,
+        saving,
+        overhead,
+        by_profile,
+        by_service,
+        used,
+    )
+    times = by_service[:, observation.TIME]
+    assert times[0] == pytest.approx(expected0)
+    assert times[1] == pytest.approx(expected1)
+    # Staff 2 has no target tool: no processing-time index, counted nowhere.
+    assert by_service[2, observation.WITH_TARGETS] == 0 and times[2] == 0

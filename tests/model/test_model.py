@@ -1,0 +1,205 @@
+"""The model as a whole: determinism, seeds, common random numbers, Mesa integration, outcomes."""
+
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+from mesa.discrete_space import Network
+
+from simulation import Scenario, TransitionModel
+from simulation.experiments.runner import compare_strategies, run_scenario
+from simulation.model.agents import StaffMember
+from simulation.model.outcomes import OUTCOMES, summarize
+from simulation.model.seeds import run_seed
+from simulation.scenario.loading import load_scenario
+from simulation.scenario.profiles import PROFILES
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def small() -> Scenario:
+    return Scenario().override({"organisation.total_staff": 160, "horizon_weeks": 60})
+
+
+def run(scenario: Scenario, seed=1) -> TransitionModel:
+    model = TransitionModel(scenario, rng=seed)
+    model.run()
+    return model
+
+
+def test_same_seed_gives_identical_tables(small):
+    first, second = run(small, 7), run(small, 7)
+    pd.testing.assert_frame_equal(first.timeseries(), second.timeseries())
+    assert first.summary() == second.summary()
+    np.testing.assert_array_equal(first.state.strain, second.state.strain)
+
+
+def test_another_seed_gives_different_tables(small):
+    first, second = run(small, 7), run(small, 8)
+    assert not first.timeseries().equals(second.timeseries())
+
+
+def test_integer_seed_is_replication_zero_of_that_root(small):
+    by_int = run(small, 11)
+    by_sequence = run(small, run_seed(11, 0))
+    pd.testing.assert_frame_equal(by_int.timeseries(), by_sequence.timeseries())
+
+
+def test_default_seed_comes_from_the_scenario(small):
+    model = TransitionModel(small)
+    assert model.seed_sequence.entropy == small.seed
+
+
+def test_serial_and_parallel_comparisons_are_identical(small):
+    serial = compare_strategies(small, replications=2, workers=1)
+    parallel = compare_strategies(small, replications=2, workers=2)
+    columns = [c for c in serial.runs_table().columns if c != "wall_s"]
+    pd.testing.assert_frame_equal(serial.runs_table()[columns], parallel.runs_table()[columns])
+    pd.testing.assert_frame_equal(serial.timeseries(), parallel.timeseries())
+
+
+def test_replication_shares_network_population_and_draws_across_strategies(small):
+    """Common random numbers: replication r sees the same organisation and the same uniforms."""
+    models = [
+        TransitionModel(small.with_strategy(s), rng=run_seed(3, 1))
+        for s in ("big_bang", "small_steps")
+    ]
+    a, b = models
+    assert (a.network.adjacency != b.network.adjacency).nnz == 0
+    np.testing.assert_array_equal(a.state.profile, b.state.profile)
+    np.testing.assert_array_equal(a.state.vulnerability, b.state.vulnerability)
+    for _ in range(30):
+        a.step()
+        b.step()
+    # The decisions stream draws a fixed amount every week, whatever the strategy does.
+    np.testing.assert_array_equal(a._uniform_pairs, b._uniform_pairs)
+    assert not np.array_equal(a.state.live, b.state.live)  # yet the strategies differ
+
+
+def test_model_is_a_mesa_model_with_staff_agents_on_a_network(small):
+    model = TransitionModel(small, rng=2)
+    assert isinstance(model, mesa.Model)
+    assert isinstance(model.grid, Network)
+    staff = model.agents_by_type[StaffMember]
+    assert len(staff) == model.network.n_staff == small.staff_count
+    for agent in list(staff)[:20]:
+        assert agent.cell is model.grid._cells[agent.index]
+        # The layout is the cheap precomputed one, not a spring layout.
+        np.testing.assert_allclose(agent.cell.position, model.network.layout()[agent.index])
+
+
+def test_agent_attributes_mirror_the_state_arrays(small):
+    model = run(small, 4)
+    state = model.state
+    overwhelmed = model.agents.select(lambda a: a.profile == "overwhelmed")
+    assert len(overwhelmed) == int(np.sum(state.profile == PROFILES.index("overwhelmed")))
+    left = model.agents.select(lambda a: not a.active)
+    assert len(left) == int(np.sum(~state.active))
+    assert all(a.stage == "left" for a in left)
+    for agent in list(model.agents)[:30]:
+        assert agent.strain == state.strain[agent.index]
+        assert agent.service == model.network.service_names[state.service[agent.index]]
+        assert 0.0 <= agent.proficiency <= 1.0 and 0.0 <= agent.adoption <= 1.0
+
+
+def test_mesa_datacollector_collects_model_and_agent_reporters(small):
+    model = TransitionModel(small, rng=5)
+    collector = mesa.DataCollector(
+        model_reporters={"adoption": "adoption_share", "dropout": "dropout_share"},
+        agent_reporters={"strain": "strain", "stage": "stage"},
+    )
+    for _ in range(10):
+        model.step()
+        collector.collect(model)
+    table = collector.get_model_vars_dataframe()
+    np.testing.assert_allclose(table["adoption"], model.timeseries()["adoption"].iloc[1:])
+    agents = collector.get_agent_vars_dataframe()
+    assert len(agents) == 10 * small.staff_count
+
+
+def test_profile_mix_is_respected():
+    scenario = Scenario().override({"organisation.total_staff": 2000, "horizon_weeks": 5})
+    model = TransitionModel(scenario, rng=1)
+    shares = np.bincount(model.state.profile, minlength=3) / model.network.n_staff
+    # Quotas per service: at most one staff member per service off the exact share.
+    tolerance = len(scenario.organisation.services) / model.network.n_staff
+    np.testing.assert_allclose(shares, [0.1, 0.4, 0.5], atol=tolerance)
+
+
+def test_weekly_table_is_consistent(small):
+    model = run(small, 6)
+    table = model.timeseries()
+    assert list(table["week"]) == list(range(small.horizon_weeks + 1))
+    for column in ("adoption", "trying", "reverted", "deployed", "dropout", "rps_high_share"):
+        assert table[column].between(0, 1).all(), column
+    assert (np.diff(table["dropout"]) >= 0).all()
+    assert (np.diff(table["active_staff"]) <= 0).all()
+    np.testing.assert_allclose(table["dropout"], 1 - table["active_staff"] / small.staff_count)
+    # Adopted, trying and reverted are parts of one whole.
+    assert (table["adoption"] + table["trying"] + table["reverted"] <= 1 + 1e-12).all()
+    # Per-profile active staff add up to the organisation's.
+    per_profile = sum(table[f"active_staff_{p}"] for p in PROFILES)
+    assert (per_profile == table["active_staff"]).all()
+    for service in model.network.service_names:
+        assert f"adoption@{service}" in table and f"rps_high_share@{service}" in table
+    assert table["processing_time_index"].iloc[0] == 1.0
+    assert table["go_lives"].sum() == model.schedule()["go_live_week"].notna().sum()
+
+
+def test_summary_agrees_with_the_table(small):
+    model = run(small, 9)
+    table, summary = model.timeseries(), model.summary()
+    assert set(OUTCOMES) <= set(summary) and set(summary["by_profile"]) == set(PROFILES)
+    assert summary == summarize(table)
+    assert summary["adoption_final"] == pytest.approx(table["adoption"].iloc[-1])
+    assert summary["dropout_share"] == pytest.approx(table["dropout"].iloc[-1])
+    assert summary["rps_peak_share"] == pytest.approx(table["rps_high_share"].max())
+    high_counts = (table["rps_high_share"] * table["active_staff"]).iloc[1:].round().sum()
+    assert summary["rps_high_person_weeks"] == pytest.approx(high_counts)
+    expected = table.index[table["adoption"] >= 0.5]
+    assert summary["weeks_to_50pct_adoption"] == (
+        int(table["week"][expected[0]]) if len(expected) else None
+    )
+    assert summary["efficiency_gain"] == pytest.approx(1 / table["processing_time_index"].iloc[-1])
+
+
+def test_run_scenario_records_its_seed(small):
+    result = run_scenario(small, replication=3, seed=42)
+    assert result.seed == {"entropy": 42, "spawn_key": [3]}
+    rerun = TransitionModel(small, rng=run_seed(42, 3))
+    rerun.run()
+    pd.testing.assert_frame_equal(result.timeseries, rerun.timeseries())
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SCENARIOS.rglob("*.yaml")), ids=lambda p: str(p.relative_to(SCENARIOS))
+)
+def test_every_shipped_scenario_runs(path):
+    scenario = load_scenario(path)
+    result = run_scenario(scenario)
+    table = result.timeseries
+    assert len(table) == scenario.horizon_weeks + 1
+    assert table["deployed"].iloc[-1] > 0, "some tool goes live"
+    assert 0 <= result.summary["adoption_final"] <= 1
+
+
+def test_nothing_moves_before_the_rollout():
+    """The initial strain is the pre-rollout fixed point: no drift, no departures."""
+    scenario = Scenario().override(
+        {
+            "organisation.total_staff": 300,
+            "horizon_weeks": 20,
+            "rollout.strategy": "custom",
+            "rollout.training_lead_weeks": 0,
+            "rollout.waves": [{"week": 20}],
+        }
+    )
+    model = TransitionModel(scenario, rng=3)
+    initial = model.state.strain.copy()
+    for _ in range(19):
+        model.step()
+    np.testing.assert_allclose(model.state.strain, initial, rtol=1e-9)
+    assert model.state.active.all()

@@ -1,0 +1,187 @@
+"""Decision reports and the DGS starter: every kind of results folder, both languages."""
+
+import base64
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from simulation.cli import main
+from simulation.i18n.words import NNBSP
+from simulation.reports.html import build_report
+from simulation.reports.reader import read_results
+from simulation.scenario.schema import ScenarioError
+
+PNG = b"\x89PNG\r\n\x1a\n"
+SMALL = "organisation: {total_staff: 120}\nhorizon_weeks: 40\n"
+EXPERIMENT = """name: Petit plan
+overrides: {organisation.total_staff: 80}
+horizon_weeks: 30
+replications: 2
+factors:
+  rollout.strategy: [big_bang, short_cycle]
+  levers.training_capacity: [10, 40]
+outcomes: [adoption_final, dropout_share, rps_high_person_weeks, weeks_to_50pct_adoption]
+"""
+SENSITIVITY = """name: Petite sensibilité
+overrides: {organisation.total_staff: 80}
+horizon_weeks: 30
+replications: 2
+factors:
+  levers.training_capacity: {low: 5, high: 60}
+  behaviour.peer_influence: {low: 0.1, high: 0.5}
+design: {method: morris, samples: 2}
+outcomes: [adoption_final, dropout_share]
+"""
+CALIBRATION = """name: Petit calibrage
+replications: 2
+targets:
+  - {id: split, source: test, outcome: staff_share_overwhelmed, low: 0.4, high: 0.6,
+     overrides: {organisation.total_staff: 80, horizon_weeks: 20}}
+"""
+
+
+def cli(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args], prog_name="transnum")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("reports")
+    (root / "small.yaml").write_text(SMALL, encoding="utf-8")
+    (root / "experiment.yaml").write_text(EXPERIMENT, encoding="utf-8")
+    (root / "sensitivity.yaml").write_text(SENSITIVITY, encoding="utf-8")
+    (root / "calibration.yaml").write_text(CALIBRATION, encoding="utf-8")
+    out = {kind: root / kind for kind in ("run", "compare", "sweep", "sensitivity", "calibrate")}
+    cli("run", root / "small.yaml", "--out", out["run"])
+    cli(
+        "compare", root / "small.yaml", "--replications", 3, "--workers", 1, "--out", out["compare"]
+    )
+    cli("sweep", root / "experiment.yaml", "--workers", 1, "--out", out["sweep"])
+    cli("sensitivity", root / "sensitivity.yaml", "--workers", 1, "--out", out["sensitivity"])
+    cli("calibrate", root / "calibration.yaml", "--workers", 1, "--out", out["calibrate"])
+    return out
+
+
+class Collector(HTMLParser):
+    """Ids, internal links, image sources and section headings of a document."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.images, self.sources = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "href" in attrs:
+            self.links.append(attrs["href"])
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        for key in ("src", "href"):
+            if key in attrs and tag not in ("a", "img"):
+                self.sources.append(attrs[key])
+
+
+@pytest.mark.parametrize("kind", ["run", "compare", "sweep", "sensitivity", "calibrate"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_is_complete_self_contained_and_without_broken_references(folders, kind, lang):
+    results = read_results(folders[kind])
+    assert results.kind == kind
+    document = build_report(results, lang)
+    parsed = Collector()
+    parsed.feed(document)
+    assert f"<html lang='{lang}'>" in document
+    assert {"summary", "figures", "scenario", "method", "odd"} <= parsed.ids
+    for link in parsed.links:  # internal anchors only, and they exist
+        assert link.startswith("#") and link[1:] in parsed.ids, link
+    assert not parsed.sources  # no external stylesheet, script or frame
+    for source in parsed.images:  # every figure is embedded PNG data
+        assert source.startswith("data:image/png;base64,")
+        assert base64.b64decode(source.split(",", 1)[1])[:8] == PNG
+    assert parsed.images, "figures are embedded"
+    heading = {"fr": "Synthèse", "en": "Summary"}[lang]
+    assert f"<h2>{heading}</h2>" in document
+
+
+def test_french_report_follows_french_typography(folders):
+    document = build_report(read_results(folders["compare"]), "fr")
+    assert f"{NNBSP}%" in document  # narrow no-break space before %
+    assert re.search(r"\d,\d", document)  # decimal comma
+    assert "«\u00a0" in document and "\u00a0»" in document  # French quotes
+    assert "Recommandation" in document and "IC à 95" in document
+    english = build_report(read_results(folders["compare"]), "en")
+    assert "Recommendation" in english and "95 % CI" in english
+
+
+def test_compare_report_states_its_recommendation_rule(folders):
+    document = build_report(read_results(folders["compare"]), "en")
+    assert "Rule:" in document and "paired difference" in document
+    for strategy in ("big bang", "small steps", "short cycles"):
+        assert strategy in document
+
+
+def test_report_command_writes_html_and_workbook(folders, tmp_path):
+    out = tmp_path / "mon_rapport.html"
+    result = cli("report", folders["compare"], "--out", out)
+    assert out.exists() and out.with_suffix(".xlsx").exists()
+    assert "wrote" in result.output
+    sheets = load_workbook(out.with_suffix(".xlsx")).sheetnames
+    assert "Synthèse" in sheets
+    cli("report", folders["run"], "--lang", "en")
+    assert (folders["run"] / "report.html").exists()
+    assert "Summary" in load_workbook(folders["run"] / "report.xlsx").sheetnames
+
+
+def test_report_of_a_folder_that_is_not_results(tmp_path):
+    with pytest.raises(ScenarioError, match="not a transnum results folder"):
+        read_results(tmp_path)
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_init_then_own_services_then_compare_then_report(tmp_path):
+    folder = tmp_path / "ma_collectivite"
+    cli("init", folder)
+    names = {p.name for p in folder.iterdir()}
+    assert names == {"scenario.yaml", "services.csv", "relations.csv"}
+    # A DGS replaces the example services by theirs: names and headcounts only.
+    services = folder / "services.csv"
+    comments = [
+        line
+        for line in services.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#") or line.startswith("name,")
+    ]
+    own = ["mairie,12,,,,", "urbanisme_habitat,30,,,,", "ecoles,60,,,,", "voirie,40,,,,"]
+    services.write_text("\n".join(comments + own) + "\n", encoding="utf-8")
+    cli("validate", folder / "scenario.yaml")
+    results = tmp_path / "resultats"
+    cli(
+        "compare",
+        folder / "scenario.yaml",
+        "--replications",
+        2,
+        "--weeks",
+        40,
+        "--workers",
+        1,
+        "--out",
+        results,
+    )
+    cli("report", results)
+    report = (results / "rapport.html").read_text(encoding="utf-8")
+    assert "Ma collectivité" in report
+    assert "urbanisme_habitat" in report or "urbanisme habitat" in report
+
+
+def test_init_refuses_a_folder_with_files(tmp_path):
+    (tmp_path / "x.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not empty" in result.output

@@ -1,0 +1,345 @@
+"""The teaching page's models, pictures and server helpers (no browser here)."""
+
+from __future__ import annotations
+
+import inspect
+import io
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from matplotlib.colors import to_rgba
+from PIL import Image
+
+from simulation.cli import main
+from simulation.model.model import TransitionModel
+from simulation.model.seeds import run_seed
+from simulation.reports.style import PROFILE_COLOURS
+from simulation.scenario.profiles import PROFILES
+from simulation.scenario.records import Scenario
+from simulation.teaching.models import (
+    MAX_TEACHING_STAFF,
+    SCENARIO_ENV,
+    TeachingModel,
+    WorkshopModel,
+    first_preset,
+    plan_scenario,
+    preset_levers,
+    presets,
+    same_organisation,
+    strategy_code,
+)
+from simulation.teaching.pictures import (
+    CURVE_PANELS,
+    LEFT_COLOUR,
+    CurvesPicture,
+    NetworkPicture,
+    png,
+    weekly_curve,
+)
+from simulation.teaching.server import app_command, free_port
+
+LEVERS = dict(
+    strategy="big_bang",
+    staff=120,
+    technophile_share=0.2,
+    overwhelmed_share=0.3,
+    training_capacity=12.0,
+    referent_share=0.05,
+    manager_backing=0.8,
+    right_to_disconnect=True,
+)
+
+
+def pixels(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+# ----------------------------------------------------------------- choices
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("big_bang", "big_bang"),
+        ("petits pas", "small_steps"),
+        ("short cycles", "short_cycle"),
+        ("cycles courts", "short_cycle"),
+        ("plan sur mesure", "custom"),
+        ("aucun", "none"),
+        ("none", "none"),
+    ],
+)
+def test_strategy_names_in_either_language_give_codes(name, code):
+    assert strategy_code(name) == code
+
+
+def test_unknown_strategy_names_the_choices():
+    with pytest.raises(ValueError, match="unknown strategy 'big-bang'.*petits pas"):
+        strategy_code("big-bang")
+
+
+def test_presets_are_the_default_and_the_nine_study_cases(monkeypatch):
+    monkeypatch.delenv(SCENARIO_ENV, raising=False)
+    names = list(presets())
+    assert names[0] == "default" == first_preset()
+    assert len(names) == 10
+    assert "nord_mdph" in names
+
+
+def test_the_users_scenario_comes_first(monkeypatch, tmp_path):
+    own = tmp_path / "ma_commune.yaml"
+    own.write_text("organisation:\n  total_staff: 90\nlevers:\n  manager_backing: 0.9\n")
+    monkeypatch.setenv(SCENARIO_ENV, str(own))
+    assert first_preset() == "ma_commune"
+    assert list(presets())[1] == "default"
+    start = preset_levers("ma_commune")
+    assert start["manager_backing"] == 0.9 and start["staff"] == 0
+    model = TeachingModel(preset="ma_commune", strategy="cycles courts")
+    assert model.network.n_staff == 90  # staff 0: the scenario's own size
+
+
+# ----------------------------------------------------------------- scenarios
+
+
+def test_levers_reach_the_scenario():
+    spec = plan_scenario(Scenario(), **LEVERS)
+    assert spec.rollout.strategy == "big_bang"
+    assert spec.staff_count == 120
+    assert spec.profile_mix.technophile == pytest.approx(0.2)
+    assert spec.profile_mix.overwhelmed == pytest.approx(0.3)
+    assert spec.profile_mix.follower == pytest.approx(0.5)
+    assert spec.levers.training_capacity == 12.0
+    assert spec.levers.referent_share == 0.05
+    assert spec.levers.manager_backing == 0.8
+    assert spec.levers.right_to_disconnect is True
+
+
+def test_profile_shares_beyond_100_percent_are_fitted():
+    spec = plan_scenario(
+        Scenario(), **{**LEVERS, "technophile_share": 0.5, "overwhelmed_share": 0.9}
+    )
+    mix = spec.profile_mix
+    assert (mix.technophile, mix.follower, mix.overwhelmed) == pytest.approx((0.5, 0.0, 0.5))
+
+
+def test_staff_zero_keeps_the_size_within_the_page_limit():
+    big = Scenario().override({"organisation.total_staff": 5000})
+    assert plan_scenario(big, **{**LEVERS, "staff": 0}).staff_count == MAX_TEACHING_STAFF
+    assert plan_scenario(Scenario(), **{**LEVERS, "staff": 0}).staff_count == 500
+
+
+def test_custom_without_waves_falls_back_to_the_presets_strategy():
+    spec = plan_scenario(Scenario(), **{**LEVERS, "strategy": "custom"})
+    assert spec.rollout.strategy == Scenario().rollout.strategy
+
+
+# ----------------------------------------------------------------- models
+
+
+def test_teaching_model_is_the_transition_model_with_the_same_seed():
+    teaching = TeachingModel(**LEVERS, seed=7)
+    plain = TransitionModel(plan_scenario(Scenario(), **LEVERS), rng=run_seed(7, 0))
+    for _ in range(40):
+        teaching.step()
+        plain.step()
+    np.testing.assert_array_equal(teaching.state.strain, plain.state.strain)
+    np.testing.assert_array_equal(teaching.state.active, plain.state.active)
+    assert teaching.plans == [teaching] and teaching.labels == ["A"]
+
+
+def test_teaching_model_accepts_every_control_of_the_page():
+    pytest.importorskip("solara")
+    from simulation.teaching.page import teaching_params, workshop_params
+
+    for params, model in ((teaching_params, TeachingModel), (workshop_params, WorkshopModel)):
+        for lang in ("fr", "en"):
+            controls = params(lang)
+            accepted = inspect.signature(model.__init__).parameters
+            assert set(controls) <= set(accepted), set(controls) - set(accepted)
+            values = {
+                name: getattr(control, "value", None)
+                if not isinstance(control, dict | str)
+                else (control["value"] if isinstance(control, dict) else control)
+                for name, control in controls.items()
+            }
+            built = model(**values)
+            built.step()
+            assert built.plans[0].week == 1
+
+
+def test_workshop_plans_share_organisation_and_seed():
+    workshop = WorkshopModel(staff=150, plan_a="big_bang", plan_b="big_bang", backing_b=0.5)
+    assert workshop.labels == ["A", "B"]  # plan C is none
+    assert same_organisation(workshop.plans)
+    for _ in range(60):
+        workshop.step()
+    a, b = workshop.plans
+    # Identical plans on the same organisation and seed: identical histories.
+    np.testing.assert_array_equal(a.state.strain, b.state.strain)
+    assert weekly_curve(a, "adoption").tolist() == weekly_curve(b, "adoption").tolist()
+
+
+def test_workshop_differences_come_from_the_plans():
+    workshop = WorkshopModel(staff=150, plan_a="big_bang", plan_b="small_steps", plan_c="aucun")
+    for _ in range(60):
+        workshop.step()
+    assert workshop.week == 60
+    a, b = workshop.plans
+    assert same_organisation([a, b])
+    assert not np.array_equal(weekly_curve(a, "adoption"), weekly_curve(b, "adoption"))
+    board = workshop.scoreboard()
+    assert board["plan"].tolist() == ["A", "B"]
+    assert board["strategy"].tolist() == ["big_bang", "small_steps"]
+    assert list(board.columns[2:]) == [
+        "adoption_final",
+        "weeks_to_80pct_adoption",
+        "dropout_share",
+        "rps_high_person_weeks",
+        "training_hours_total",
+    ]
+    assert board.loc[0, "adoption_final"] == pytest.approx(a.summary()["adoption_final"])
+
+
+def test_workshop_stops_at_the_horizon():
+    workshop = WorkshopModel(staff=60, plan_a="short_cycle", plan_b="big_bang")
+    horizon = workshop.plans[0].spec.horizon_weeks
+    while workshop.running:
+        workshop.step()
+    assert workshop.week == horizon
+    assert all(not plan.running for plan in workshop.plans)
+
+
+def test_a_workshop_needs_a_plan():
+    with pytest.raises(ValueError, match="at least one plan"):
+        WorkshopModel(plan_a="none", plan_b="aucun", plan_c="none")
+
+
+# ----------------------------------------------------------------- pictures
+
+
+def test_weekly_curves_match_the_weekly_table():
+    model = TeachingModel(**LEVERS)
+    for _ in range(50):
+        model.step()
+    table = model.timeseries()
+    np.testing.assert_allclose(weekly_curve(model, "adoption"), table["adoption"])
+    np.testing.assert_allclose(
+        weekly_curve(model, "dropout", "overwhelmed"), table["dropout_overwhelmed"]
+    )
+    np.testing.assert_allclose(
+        weekly_curve(model, "efficiency"), 1 / table["processing_time_index"]
+    )
+
+
+def test_network_colours_follow_profiles_and_show_who_left():
+    model = TeachingModel(**{**LEVERS, "training_capacity": 0.0, "manager_backing": 0.0})
+    for _ in range(80):
+        model.step()
+    assert (~model.state.active).any(), "the test needs some staff who left"
+    picture = NetworkPicture(model, "fr")
+    picture.draw("profile")
+    faces = picture.dots[0].get_facecolors()
+    edges = picture.dots[0].get_edgecolors()
+    active = model.state.active
+    for code, profile in enumerate(PROFILES):
+        chosen = active & (model.state.profile == code)
+        np.testing.assert_allclose(
+            faces[chosen], np.tile(to_rgba(PROFILE_COLOURS[profile]), (chosen.sum(), 1))
+        )
+    assert (faces[~active, 3] == 0).all()  # hollow
+    np.testing.assert_allclose(edges[~active], np.tile(to_rgba(LEFT_COLOUR), ((~active).sum(), 1)))
+    labels = [t.get_text() for t in picture.legend.get_texts()]
+    assert labels[-1] == f"parti ({(~active).sum()})"
+
+
+def test_strain_colouring_darkens_with_strain():
+    model = TeachingModel(**LEVERS)
+    for _ in range(40):
+        model.step()
+    picture = NetworkPicture(model, "en")
+    picture.draw("strain")
+    faces = picture.dots[0].get_facecolors()[model.state.active]
+    strain = model.state.strain[model.state.active]
+    brightness = faces[:, :3].sum(axis=1)
+    # magma_r: the more strain, the darker (rank correlation strictly negative).
+    assert (
+        np.corrcoef(np.argsort(np.argsort(strain)), np.argsort(np.argsort(brightness)))[0, 1] < -0.9
+    )
+
+
+def test_unknown_colouring_is_refused():
+    with pytest.raises(ValueError, match="profile, stage, strain"):
+        NetworkPicture(TeachingModel(staff=60), "fr").draw("mood")
+
+
+@pytest.mark.parametrize("mode", ["profile", "stage", "strain"])
+def test_blitted_frames_equal_a_full_redraw(mode):
+    model = WorkshopModel(staff=100, plan_a="big_bang", plan_b="short_cycle")
+    picture = NetworkPicture(model, "fr")
+    curves = CurvesPicture(model, "fr", CURVE_PANELS["adoption"])
+    for _ in range(45):
+        model.step()
+        fast = picture.render(mode)
+        fast_curves = curves.render()
+    for artist in picture.moving + curves.moving:
+        artist.set_animated(False)
+    np.testing.assert_array_equal(pixels(fast), pixels(png(picture.figure)))
+    np.testing.assert_array_equal(pixels(fast_curves), pixels(png(curves.figure)))
+
+
+def test_curves_grow_with_the_weeks_and_keep_their_axes():
+    model = TeachingModel(**LEVERS)
+    curves = CurvesPicture(model, "fr", CURVE_PANELS["adoption"])
+    for _ in range(30):
+        model.step()
+    curves.draw()
+    lengths = {len(line.get_xdata()) for drawn in curves.lines for line, _, _ in drawn}
+    assert lengths == {31}  # weeks 0..30
+    assert curves.axes[0].get_ylim() == (0.0, 1.0)
+    assert curves.axes[0].get_xlim() == (0.0, model.spec.horizon_weeks)
+    assert [t.get_text() for t in curves.figure.legends[0].get_texts()] == [
+        "ensemble des agents",
+        "technophiles",
+        "suiveurs",
+        "dépassés",
+    ]
+
+
+def test_scoreboard_says_not_yet_while_running():
+    pytest.importorskip("solara")
+    from simulation.teaching.page import scoreboard_rows
+
+    model = WorkshopModel(staff=60, plan_a="big_bang", plan_b="small_steps", lang="fr")
+    model.step()
+    rows = scoreboard_rows(model, "fr")
+    assert [row[0] for row in rows] == ["A · big bang", "B · petits pas"]
+    assert rows[0][2] == "pas encore"  # weeks to 80 %
+    while model.running:
+        model.step()
+    finished = scoreboard_rows(model, "en")
+    assert all(row[2] != "not yet" for row in finished)
+
+
+# ----------------------------------------------------------------- server
+
+
+def test_app_command_serves_the_page_with_its_settings(tmp_path):
+    own = tmp_path / "s.yaml"
+    own.write_text("seed: 3\n")
+    command, env = app_command(host="0.0.0.0", port=9001, lang="en", workshop=True, scenario=own)
+    assert command[1:5] == ["-m", "solara", "run", "simulation.teaching.page:page"]
+    assert command[command.index("--port") + 1] == "9001"
+    assert command[command.index("--host") + 1] == "0.0.0.0"
+    assert env["TRANSNUM_APP_LANG"] == "en"
+    assert env["TRANSNUM_APP_MODE"] == "workshop"
+    assert env[SCENARIO_ENV] == str(own.resolve())
+    assert isinstance(free_port(), int)
+
+
+def test_app_refuses_a_bad_scenario_before_serving(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("levers:\n  manager_backin: 0.5\n")
+    result = CliRunner().invoke(main, ["app", str(bad)])
+    assert result.exit_code == 2
+    assert "manager_backin" in result.output and "manager_backing" in result.output

@@ -1,0 +1,172 @@
+"""The teaching page in a real browser: headless Chromium driven by Playwright.
+
+Each test starts ``transnum app``'s server on a free localhost port, opens the page,
+plays with it as a trainer would and checks what the page shows. They need
+Playwright for Python and Debian's ``chromium`` package; without them they are
+skipped, unless ``TRANSNUM_REQUIRE_BROWSER=1`` (as in CI), where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from simulation.teaching.server import start_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRED = os.environ.get("TRANSNUM_REQUIRE_BROWSER") == "1"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root in a container
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 60_000  # first render builds a model and four pictures on a slow machine
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if REQUIRED:
+            raise
+        pytest.skip("Playwright for Python is not installed")
+    if not Path(CHROMIUM).exists():
+        if REQUIRED:
+            pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's chromium package")
+        pytest.skip("Chromium is not installed")
+    return sync_playwright
+
+
+@pytest.fixture
+def browser_page():
+    """A fresh headless Chromium page (1600×1100, the size of a projector picture)."""
+    sync_playwright = _playwright()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1100})
+        page.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page, errors
+        browser.close()
+
+
+@pytest.fixture
+def serve():
+    """Start the teaching page's server; stopped after the test."""
+    processes = []
+
+    def start(**options) -> str:
+        process, url = start_app(**options)
+        processes.append(process)
+        return url
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def week_shown(page) -> int:
+    """The week number of the page's week counter."""
+    label = page.locator(".transnum-week").inner_text()
+    return int(re.search(r"(\d+)\s*/", label).group(1))
+
+
+def wait_for_week(page, week: int) -> None:
+    page.wait_for_function(
+        "w => { const e = document.querySelector('.transnum-week');"
+        " return e && new RegExp('\\\\b' + w + ' /').test(e.innerText); }",
+        arg=week,
+    )
+
+
+def picture(page, index: int) -> bytes:
+    """Screenshot of one of the page's pictures (0 network, 1 adoption, 2 strain)."""
+    return page.locator("img.widget-image").nth(index).screenshot()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the drop-down list labelled ``label``."""
+    page.locator(".v-select", has=page.locator("label", has_text=label)).click()
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+
+
+def test_trainer_changes_strategy_steps_and_sees_the_charts_move(serve, browser_page, tmp_path):
+    page, errors = browser_page
+    page.goto(serve(lang="fr"))
+    page.locator(".transnum-week").wait_for()
+    assert week_shown(page) == 0
+    assert "cycles courts" in page.locator(".transnum-scoreboard").inner_text()
+    sidebar = page.locator("body").inner_text()
+    assert "Commandes" in sidebar and "Réglages" in sidebar  # French page, French controls
+
+    # Choose big bang, then reset so that the model is rebuilt with it.
+    choose(page, "Stratégie", "big bang")
+    page.get_by_role("button", name="Réinitialiser").click()
+    page.locator(".transnum-scoreboard", has_text="big bang").wait_for()
+    page.locator("img.widget-image").nth(2).wait_for()
+    before = [picture(page, k) for k in range(3)]
+
+    for week in (1, 2, 3):
+        page.get_by_role("button", name="Une semaine").click()
+        wait_for_week(page, week)
+    assert week_shown(page) == 3
+    # The curves now run over three weeks: the pictures' pixels differ.
+    page.wait_for_timeout(500)  # let the browser decode the last pictures
+    assert picture(page, 2) != before[2]
+
+    # Play until the tools are live and staff adopt them, then pause.
+    page.get_by_role("button", name="▶").click()
+    wait_for_week(page, 40)
+    page.get_by_role("button", name="❚❚").click()
+    page.wait_for_timeout(500)  # a week already under way when pausing still ends
+    paused_at = week_shown(page)
+    assert paused_at >= 40
+    page.wait_for_timeout(1500)
+    assert week_shown(page) == paused_at  # paused means paused
+    assert picture(page, 1) != before[1]
+    assert picture(page, 0) != before[0]
+    assert re.search(r"A · big bang\s+\d", page.locator(".transnum-scoreboard").inner_text())
+
+    shot = tmp_path / "teaching-page.png"
+    page.screenshot(path=shot, full_page=True)
+    assert shot.stat().st_size > 50_000  # a real picture, not an empty page
+    assert not errors, errors
+
+
+def test_colour_switch_redraws_the_network(serve, browser_page):
+    page, errors = browser_page
+    page.goto(serve(lang="en"))
+    page.locator(".transnum-week", has_text="Week 0").wait_for()
+    assert "Settings" in page.locator("body").inner_text()
+    page.get_by_role("button", name="Step").click()
+    page.locator(".transnum-week", has_text="Week 1").wait_for()
+    by_stage = picture(page, 0)
+    page.get_by_role("button", name="profile").click()
+    page.wait_for_timeout(1500)
+    assert picture(page, 0) != by_stage
+    assert not errors, errors
+
+
+def test_workshop_runs_plans_side_by_side_with_a_scoreboard(serve, browser_page, tmp_path):
+    page, errors = browser_page
+    page.goto(serve(lang="fr", workshop=True))
+    board = page.locator(".transnum-scoreboard")
+    board.wait_for()
+    text = board.inner_text()
+    assert "A · big bang" in text and "B · petits pas" in text
+    assert "même organisation" in page.locator("body").inner_text()
+    for week in (1, 2):
+        page.get_by_role("button", name="Une semaine").click()
+        wait_for_week(page, week)
+    page.screenshot(path=tmp_path / "workshop.png", full_page=True)
+    assert not errors, errors
