@@ -10,8 +10,8 @@ from simulation.cli.options import (
     fail,
     language_option,
 )
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
-from simulation.scenario.schema import ScenarioError
 
 
 @click.command()

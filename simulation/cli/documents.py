@@ -10,7 +10,7 @@ from simulation.cli.options import (
     fail,
     language_option,
 )
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
 
 
 @click.command()

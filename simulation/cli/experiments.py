@@ -19,7 +19,7 @@ from simulation.cli.options import (
     scheduler_option,
     workers_option,
 )
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
 
 
 @click.command()

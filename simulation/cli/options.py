@@ -12,9 +12,10 @@ import sys
 
 import click
 
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
-from simulation.scenario.records import STRATEGIES, Scenario
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.records import Scenario
+from simulation.scenario.rollout import STRATEGIES
 
 EXIT_BAD_INPUT = 2
 NEW_FOLDER = "Results folder (must be new or empty)."

@@ -13,8 +13,8 @@ from simulation.cli.options import (
     plural,
     print_notes,
 )
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
-from simulation.scenario.schema import ScenarioError
 
 
 @click.command()

@@ -19,8 +19,8 @@ from simulation.cli.options import (
     scheduler_option,
     workers_option,
 )
-from simulation.scenario.records import STRATEGIES
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
+from simulation.scenario.rollout import STRATEGIES
 
 
 @click.command()

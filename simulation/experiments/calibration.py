@@ -24,9 +24,10 @@ import pandas as pd
 from simulation.experiments.runner import RunResult, run_tasks
 from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import flat_outcome_names, flatten
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import dump_scenario, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import Record, ScenarioError, spec
+from simulation.scenario.schema import Record, spec
 
 FLAT_OUTCOMES: tuple[str, ...] = flat_outcome_names()
 """Outcome names a target may use: the keys of :func:`simulation.model.outcomes.flatten`."""

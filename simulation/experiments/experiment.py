@@ -42,9 +42,10 @@ import numpy as np
 
 from simulation.model.observation import WEEKLY_ORGANISATION_COLUMNS
 from simulation.model.outcomes import flat_outcome_names
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario, read_yaml
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import Record, ScenarioError, hint_at, is_whole_number, spec
+from simulation.scenario.schema import Record, hint_at, is_whole_number, spec
 
 DesignMethod = Literal["latin_hypercube", "morris", "sobol"]
 DEFAULT_WEEKLY = ("adoption", "dropout", "rps_high_share", "strain_mean", "deployed")

@@ -40,8 +40,8 @@ import pandas as pd
 
 from simulation.experiments.runner import Comparison, RunResult
 from simulation.model.seeds import describe, run_seed
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import dump_scenario
-from simulation.scenario.schema import ScenarioError
 
 
 def new_results_dir(kind: str, base: str | Path = "results") -> Path:

@@ -26,7 +26,8 @@ from simulation.model.outcomes import (
 )
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.profiles import PROFILES
-from simulation.scenario.records import STRATEGIES, Scenario
+from simulation.scenario.records import Scenario
+from simulation.scenario.rollout import STRATEGIES
 
 COMPARED_STRATEGIES: tuple[str, ...] = ("big_bang", "small_steps", "short_cycle")
 """Strategies compared by default (``custom`` needs waves in the scenario)."""
@@ -248,7 +249,7 @@ def compare_strategies(
 
     Args:
         scenario: The base scenario; only its rollout strategy changes between runs.
-        strategies: Strategy names (see :data:`simulation.scenario.records.STRATEGIES`).
+        strategies: Strategy names (see :data:`simulation.scenario.rollout.STRATEGIES`).
         replications: Replications per strategy (>= 1).
         seed: Root seed; default the scenario's ``seed``.
         workers: 1 runs in this process; more uses that many worker processes.

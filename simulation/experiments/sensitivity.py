@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.experiment import Experiment, Point, design_points
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
 
 METHODS: tuple[str, ...] = ("morris", "sobol")
 DEFAULT_OUTCOMES: tuple[str, ...] = (

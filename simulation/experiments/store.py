@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
 
 RUN_COLUMNS = (
     ("run_id", pa.string()),

@@ -11,7 +11,7 @@ files (paths relative to the scenario file) instead of inline lists:
 
 Lines starting with ``#`` are comments. YAML mappings may not repeat a key.
 
-Every problem becomes one :class:`~simulation.scenario.schema.ScenarioError` naming the file,
+Every problem becomes one :class:`~simulation.scenario.errors.ScenarioError` naming the file,
 the field (or CSV line and column), the value and what is allowed.
 """
 
@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import ScenarioError
 
 SERVICE_COLUMNS = ("name", "headcount", "technophile", "follower", "overwhelmed", "manager_backing")
 RELATION_COLUMNS = ("service_a", "service_b", "weight")

@@ -14,7 +14,8 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from simulation.scenario.schema import Record, ScenarioError
+from simulation.scenario.errors import ScenarioError
+from simulation.scenario.schema import Record
 
 PROFILES: tuple[str, ...] = ("technophile", "follower", "overwhelmed")
 """Profile names, in the order used by every per-profile array (codes 0, 1, 2)."""

@@ -7,8 +7,9 @@ declaration the package gets:
 
 * type coercion and range checks whenever a record is built, from Python or from a
   YAML mapping (lists become tuples, mappings become nested records);
-* one clear :class:`ScenarioError` naming the field's path, the value and what is
-  allowed, with a "did you mean" for misspelt keys and choices;
+* one clear :class:`~simulation.scenario.errors.ScenarioError` naming the field's
+  path, the value and what is allowed, with a "did you mean" for misspelt keys and
+  choices (the words come from :mod:`simulation.scenario.errors`);
 * the parameter table of the model documentation (:func:`iter_specs`).
 
 Unknown keys are errors, never ignored.
@@ -17,7 +18,6 @@ Unknown keys are errors, never ignored.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import types
 from collections.abc import Iterator, Mapping
@@ -25,45 +25,19 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
+from simulation.scenario.errors import (
+    NONE_TYPE,
+    ScenarioError,
+    describe,
+    not_allowed,
+    show,
+    unknown_key,
+)
+
 __all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs", "hint_at"]
 
-_NONE_TYPE = type(None)
-
-
-class ScenarioError(ValueError):
-    """A scenario (or one of its files) is not valid.
-
-    Attributes:
-        problem: What is wrong and what is allowed, in one sentence.
-        path: Dotted path of the offending field, e.g. ``levers.training_capacity``.
-        source: File (or other origin) the scenario came from, if known.
-    """
-
-    def __init__(self, problem: str, *, path: str = "", source: str | None = None) -> None:
-        self.problem = problem
-        self.path = path
-        self.source = source
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        parts = [p for p in (self.source, self.path) if p]
-        return ": ".join([*parts, self.problem])
-
-    def inside(self, where: str) -> ScenarioError:
-        """Return the same error with its path nested under ``where``."""
-        if not where:
-            return self
-        if not self.path:
-            path = where
-        elif self.path.startswith("["):
-            path = where + self.path
-        else:
-            path = f"{where}.{self.path}"
-        return ScenarioError(self.problem, path=path, source=self.source)
-
-    def from_source(self, source: str) -> ScenarioError:
-        """Return the same error attributed to ``source`` (a file name)."""
-        return ScenarioError(self.problem, path=self.path, source=self.source or source)
+STUDY = "CNFPT 2018"
+"""How field sources cite the study the defaults come from (followed by a section)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,17 +144,17 @@ class Record:
             short = cls._from_shorthand(value)
             if short is not None:
                 return short
-            raise ScenarioError(f"expected {cls._describe}, got {_show(value)}")
+            raise ScenarioError(f"expected {cls._describe}, got {show(value)}")
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         allowed = [f.name for f in fields]
         for key in value:
             if not isinstance(key, str) or key not in allowed:
-                raise ScenarioError(_unknown_key_message(key, allowed)).inside(str(key))
+                raise ScenarioError(unknown_key(key, allowed)).inside(str(key))
         for f in fields:
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required and f.name not in value:
                 raise ScenarioError(
-                    f"missing key '{f.name}' ({_describe(get_type_hints(cls)[f.name])})"
+                    f"missing key '{f.name}' ({describe(get_type_hints(cls)[f.name])})"
                 )
         return cls(**value)
 
@@ -269,44 +243,6 @@ def _number_text(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _unknown_key_message(key: Any, allowed: list[str]) -> str:
-    if not isinstance(key, str):
-        return f"keys must be text, got {_show(key)}; allowed keys: {', '.join(allowed)}"
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"unknown key; {hint}allowed keys: {', '.join(allowed)}"
-
-
-def _describe(hint: Any) -> str:
-    origin = get_origin(hint)
-    if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in get_args(hint))
-    if origin in (Union, types.UnionType):
-        return " or ".join(_describe(a) for a in get_args(hint))
-    if origin is tuple:
-        return f"a list of {_describe(get_args(hint)[0])}"
-    if origin is Mapping:
-        return "a mapping"
-    if hint is _NONE_TYPE:
-        return "null"
-    if hint is bool:
-        return "true or false"
-    if hint is int:
-        return "a whole number"
-    if hint is float:
-        return "a number"
-    if hint is str:
-        return "text"
-    if isinstance(hint, type) and issubclass(hint, Record):
-        return hint._describe
-    return str(hint)
-
-
 def _coerce(value: Any, hint: Any, where: str) -> Any:
     """Convert ``value`` to the declared type ``hint`` or raise ScenarioError at ``where``."""
     origin = get_origin(hint)
@@ -314,9 +250,9 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         return value
     if origin in (Union, types.UnionType):
         args = get_args(hint)
-        if value is None and _NONE_TYPE in args:
+        if value is None and NONE_TYPE in args:
             return None
-        options = [a for a in args if a is not _NONE_TYPE]
+        options = [a for a in args if a is not NONE_TYPE]
         if len(options) == 1:
             return _coerce(value, options[0], where)
         errors: list[tuple[Any, ScenarioError]] = []
@@ -333,39 +269,23 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             ):
                 raise error
         choices = [str(c) for o in options if get_origin(o) is Literal for c in get_args(o)]
-        close = (
-            difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-            if isinstance(value, str)
-            else []
-        )
-        hint_text = f"; did you mean '{close[0]}'?" if close else ""
-        raise ScenarioError(
-            f"{_show(value)} is not allowed; expected {_describe(hint)}{hint_text}", path=where
-        )
+        raise not_allowed(value, hint, choices, where)
     if origin is Literal:
         choices = get_args(hint)
         if isinstance(value, str) and value in choices:
             return value
-        close = (
-            difflib.get_close_matches(value, [str(c) for c in choices], n=1, cutoff=0.6)
-            if isinstance(value, str)
-            else []
-        )
-        hint_text = f"; did you mean '{close[0]}'?" if close else ""
-        raise ScenarioError(
-            f"{_show(value)} is not allowed; expected {_describe(hint)}{hint_text}", path=where
-        )
+        raise not_allowed(value, hint, [str(c) for c in choices], where)
     if origin is Mapping:
         # Free-form mappings (e.g. dotted-path overrides): text keys, kept read-only.
         if not isinstance(value, Mapping):
-            raise ScenarioError(f"expected a mapping, got {_show(value)}", path=where)
+            raise ScenarioError(f"expected a mapping, got {show(value)}", path=where)
         for key in value:
             if not isinstance(key, str):
-                raise ScenarioError(f"keys must be text, got {_show(key)}", path=where)
+                raise ScenarioError(f"keys must be text, got {show(key)}", path=where)
         return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
     if origin is tuple:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
-            raise ScenarioError(f"expected a list, got {_show(value)}", path=where)
+            raise ScenarioError(f"expected a list, got {show(value)}", path=where)
         item_hint = get_args(hint)[0]
         items = tuple(_coerce(v, item_hint, f"{where}[{i}]") for i, v in enumerate(value))
         return (
@@ -385,29 +305,29 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     if hint is bool:
         if isinstance(value, bool):
             return value
-        raise ScenarioError(f"expected true or false, got {_show(value)}", path=where)
+        raise ScenarioError(f"expected true or false, got {show(value)}", path=where)
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(f"expected a whole number, got {_show(value)}", path=where)
+            raise ScenarioError(f"expected a whole number, got {show(value)}", path=where)
         if isinstance(value, float):
             if not (math.isfinite(value) and value.is_integer()):
-                raise ScenarioError(f"expected a whole number, got {_show(value)}", path=where)
+                raise ScenarioError(f"expected a whole number, got {show(value)}", path=where)
             return int(value)
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(f"expected a number, got {_show(value)}", path=where)
+            raise ScenarioError(f"expected a number, got {show(value)}", path=where)
         try:
             number = float(value)
         except OverflowError:  # an integer too large for a float
             number = math.inf
         if not math.isfinite(number):
-            raise ScenarioError(f"expected a finite number, got {_show(value)}", path=where)
+            raise ScenarioError(f"expected a finite number, got {show(value)}", path=where)
         return number
     if hint is str:
         if isinstance(value, str):
             return value
-        raise ScenarioError(f"expected text, got {_show(value)}", path=where)
+        raise ScenarioError(f"expected text, got {show(value)}", path=where)
     raise TypeError(f"unsupported field type {hint!r}")  # a programming error, not bad input
 
 
@@ -419,7 +339,7 @@ def _check_bounds(value: Any, info: FieldInfo, where: str) -> None:
         if not info.admits(value):
             unit = f" ({info.unit})" if info.unit and info.unit != "0-1" else ""
             raise ScenarioError(
-                f"{_show(value)} is out of range; allowed: {info.bounds_text()}{unit}", path=where
+                f"{show(value)} is out of range; allowed: {info.bounds_text()}{unit}", path=where
             )
         return
     if isinstance(value, tuple):

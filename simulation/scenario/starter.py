@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulation.scenario import commune
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import ScenarioError
 
 SERVICES_HEADER = "name,headcount,technophile,follower,overwhelmed,manager_backing"
 

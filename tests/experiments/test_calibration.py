@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from simulation.cli import main
 from simulation.experiments.calibration import FLAT_OUTCOMES, load_calibration, run_calibration
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
 

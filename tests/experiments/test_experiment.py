@@ -24,9 +24,9 @@ from click.testing import CliRunner
 
 from simulation.cli import main
 from simulation.experiments.experiment import Experiment, load_experiment
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import ScenarioError
 
 REPO = Path(__file__).resolve().parents[2]
 EXPERIMENTS = REPO / "experiments"

@@ -32,7 +32,7 @@ from simulation.experiments.sensitivity import (
 )
 from simulation.experiments.store import read_runs
 from simulation.experiments.sweep import rerun
-from simulation.scenario.schema import ScenarioError
+from simulation.scenario.errors import ScenarioError
 
 # x1 in [0, 1], x2 in [0, 2], x3 in [5, 6]; y = 3 x1 + 1 x2 + 0 x3.
 BOUNDS = {"x1": (0.0, 1.0), "x2": (0.0, 2.0), "x3": (5.0, 6.0)}

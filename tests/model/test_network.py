@@ -26,7 +26,8 @@ from simulation.model.population import (
     lognormal_factor,
     quota,
 )
-from simulation.scenario.records import Organisation, Scenario, Service
+from simulation.scenario.organisation import Organisation, Service
+from simulation.scenario.records import Scenario
 
 # Statistical checks allow this many standard errors: a correct implementation
 # fails with probability below 1e-4 per check (normal approximation); seeds are

@@ -18,11 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import dump_scenario, load_scenario, scenario_from_text
 from simulation.scenario.parameters import Behaviour, Levers
 from simulation.scenario.profiles import ProfileMix
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import ScenarioError
 
 SERVICES_CSV = """\
 name,headcount,technophile,follower,overwhelmed,manager_backing

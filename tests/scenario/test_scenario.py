@@ -19,19 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.scenario import commune
+from simulation.scenario.errors import ScenarioError
+from simulation.scenario.organisation import Organisation, Relation, Service
 from simulation.scenario.parameters import Behaviour, Levers
 from simulation.scenario.profiles import PROFILES, SAMR_LEVELS, ByProfile, BySamr, ProfileMix
-from simulation.scenario.records import (
-    STRATEGIES,
-    Organisation,
-    Relation,
-    Rollout,
-    Scenario,
-    Service,
-    Tool,
-    Wave,
-)
-from simulation.scenario.schema import FieldInfo, Record, ScenarioError, iter_specs
+from simulation.scenario.records import Scenario
+from simulation.scenario.rollout import STRATEGIES, Rollout, Tool, Wave
+from simulation.scenario.schema import FieldInfo, Record, iter_specs
 
 # A small valid organisation that the error cases below modify.
 SMALL_ORG = {
