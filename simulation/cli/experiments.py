@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 
 from simulation.cli.options import (
+    SUGGESTION,
     command_line,
     fail,
     out_option,
@@ -19,7 +19,7 @@ from simulation.cli.options import (
     scheduler_option,
     workers_option,
 )
-from simulation.scenario.errors import ScenarioError
+from simulation.scenario.errors import ScenarioError, did_you_mean
 
 
 @click.command()
@@ -354,8 +354,7 @@ def sensitivity(
         names = tuple(o.strip() for o in outcomes.split(",") if o.strip())
         unknown = [o for o in names if o not in kept_outcomes(experiment)]
         if unknown:
-            close = difflib.get_close_matches(unknown[0], flat_outcome_names(), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(unknown[0], flat_outcome_names(), SUGGESTION)
             raise click.BadParameter(
                 f"unknown or not kept outcome {unknown[0]!r}{hint}", param_hint="'--outcomes'"
             )

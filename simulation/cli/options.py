@@ -6,19 +6,20 @@ naming the file and field, and exit status 2, before anything is computed.
 
 from __future__ import annotations
 
-import difflib
 import shlex
 import sys
 
 import click
 
-from simulation.scenario.errors import ScenarioError
+from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
 from simulation.scenario.rollout import STRATEGIES
 
 EXIT_BAD_INPUT = 2
 NEW_FOLDER = "Results folder (must be new or empty)."
+SUGGESTION = "; did you mean {!r}?"
+"""How an option's message suggests a close name (see :func:`did_you_mean`)."""
 
 
 def fail(error: Exception) -> None:
@@ -79,8 +80,7 @@ def parse_strategies(value: str) -> list[str]:
     names = [s.strip() for s in value.split(",") if s.strip()]
     for name in names:
         if name not in STRATEGIES:
-            close = difflib.get_close_matches(name, STRATEGIES, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, STRATEGIES, SUGGESTION)
             raise click.BadParameter(
                 f"unknown strategy {name!r}{hint} Known: {', '.join(STRATEGIES)}"
             )
@@ -97,8 +97,7 @@ def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
     for value in values:
         name, _, width = value.partition("=")
         if name not in flat_outcome_names():
-            close = difflib.get_close_matches(name, flat_outcome_names(), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, flat_outcome_names(), SUGGESTION)
             raise click.BadParameter(f"unknown outcome {name!r}{hint}", param_hint="'--precision'")
         try:
             targets[name] = float(width)

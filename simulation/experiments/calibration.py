@@ -13,7 +13,6 @@ whether the mean lies in the range.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -24,7 +23,7 @@ import pandas as pd
 from simulation.experiments.runner import RunResult, run_tasks
 from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import flat_outcome_names, flatten
-from simulation.scenario.errors import ScenarioError
+from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import dump_scenario, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import Record, spec
@@ -53,8 +52,7 @@ class Target(Record):
 
     def _check(self) -> None:
         if self.outcome not in FLAT_OUTCOMES:
-            close = difflib.get_close_matches(self.outcome, FLAT_OUTCOMES, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(self.outcome, FLAT_OUTCOMES)
             raise ScenarioError(
                 f"unknown outcome {self.outcome!r}; {hint}see simulation.model.outcomes",
                 path="outcome",

@@ -42,7 +42,7 @@ import numpy as np
 
 from simulation.model.observation import WEEKLY_ORGANISATION_COLUMNS
 from simulation.model.outcomes import flat_outcome_names
-from simulation.scenario.errors import ScenarioError
+from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import load_scenario, read_yaml
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import Record, hint_at, is_whole_number, spec
@@ -177,10 +177,7 @@ def _is_number(value: Any) -> bool:
 def _require(name: str, known: tuple[str, ...], path: str, what: str) -> None:
     if name in known:
         return
-    import difflib
-
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = did_you_mean(name, known)
     raise ScenarioError(f"unknown {what} {name!r}; {hint}see the README's Outputs", path=path)
 
 
