@@ -6,10 +6,7 @@ import sys
 
 import click
 
-from simulation.cli.options import (
-    fail,
-    language_option,
-)
+from simulation.cli.options import fail, language_option, whole_number_option
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
 
@@ -17,13 +14,7 @@ from simulation.scenario.loading import load_scenario
 @click.command()
 @click.argument("scenario", required=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option(
-    "--port",
-    type=click.IntRange(min=0, max=65535),
-    default=8765,
-    show_default=True,
-    help="Port (0: any free one).",
-)
+@whole_number_option("--port", "Port (0: any free one).", minimum=0, maximum=65535, default=8765)
 @language_option("the page")
 @click.option(
     "--workshop",

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import click
 
-from simulation.cli.options import (
-    fail,
-    language_option,
-)
+from simulation.cli.options import fail, language_option
 from simulation.scenario.errors import ScenarioError
 
 

@@ -110,6 +110,29 @@ def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
     return targets
 
 
+def whole_number_option(
+    name: str, help_text: str | None, *, minimum: int, maximum: int | None = None, default=None
+):
+    """An option taking a whole number from ``minimum`` (to ``maximum``); a default is shown."""
+    return click.option(
+        name,
+        type=click.IntRange(min=minimum, max=maximum),
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+def seed_option():
+    """The ``--seed`` option: the root seed of the runs (default: the scenario's)."""
+    return whole_number_option("--seed", "Root seed (default: the scenario's).", minimum=0)
+
+
+def weeks_option():
+    """The ``--weeks`` option: the horizon, overriding the scenario's."""
+    return whole_number_option("--weeks", "Horizon in weeks.", minimum=1)
+
+
 def out_option(help_text: str = NEW_FOLDER):
     """The ``--out`` option: the results folder a command writes."""
     return click.option("--out", type=click.Path(file_okay=False), help=help_text)
@@ -119,7 +142,7 @@ def workers_option(
     help_text: str = "Worker processes (default: one per core). Results do not depend on it.",
 ):
     """The ``--workers`` option: local worker processes (default: one per core)."""
-    return click.option("--workers", type=click.IntRange(min=1), default=None, help=help_text)
+    return whole_number_option("--workers", help_text, minimum=1)
 
 
 def scheduler_option():
@@ -146,11 +169,8 @@ def precision_options(where: str, cap_default: str):
         help="Add replications until the 95 % interval of OUTCOME extends at most HALFWIDTH "
         f"on each side of the mean, {where} (repeatable).",
     )
-    cap = click.option(
-        "--max-replications",
-        type=click.IntRange(min=1),
-        default=None,
-        help=f"Cap on replications per {cap_default}.",
+    cap = whole_number_option(
+        "--max-replications", f"Cap on replications per {cap_default}.", minimum=1
     )
     return lambda command: precision(cap(command))
 

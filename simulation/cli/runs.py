@@ -17,6 +17,9 @@ from simulation.cli.options import (
     precision_options,
     print_notes,
     scheduler_option,
+    seed_option,
+    weeks_option,
+    whole_number_option,
     workers_option,
 )
 from simulation.scenario.errors import ScenarioError
@@ -25,15 +28,14 @@ from simulation.scenario.rollout import STRATEGIES
 
 @click.command()
 @click.argument("scenario", required=False)
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
-@click.option(
+@seed_option()
+@whole_number_option(
     "--replication",
-    type=click.IntRange(min=0),
+    "Replication number under the root seed (to rerun one run of a comparison).",
+    minimum=0,
     default=0,
-    show_default=True,
-    help="Replication number under the root seed (to rerun one run of a comparison).",
 )
-@click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
+@weeks_option()
 @click.option("--strategy", type=click.Choice(STRATEGIES), help="Rollout strategy.")
 @out_option()
 def run(scenario, seed, replication, weeks, strategy, out) -> None:
@@ -71,15 +73,14 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
     show_default=True,
     help="Comma-separated strategies to compare.",
 )
-@click.option(
+@whole_number_option(
     "--replications",
-    type=click.IntRange(min=1),
+    "Replications per strategy (same seeds under every strategy).",
+    minimum=1,
     default=20,
-    show_default=True,
-    help="Replications per strategy (same seeds under every strategy).",
 )
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
-@click.option("--weeks", type=click.IntRange(min=1), help="Horizon in weeks.")
+@seed_option()
+@weeks_option()
 @workers_option()
 @scheduler_option()
 @precision_options("for every strategy", "strategy with --precision (default 10 x --replications)")
