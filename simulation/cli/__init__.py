@@ -1,9 +1,9 @@
 """The ``transnum`` command: it only wires the package's functions together.
 
 One module per command family (:mod:`~simulation.cli.runs`,
-:mod:`~simulation.cli.experiments`, :mod:`~simulation.cli.documents`,
-:mod:`~simulation.cli.organisation`, :mod:`~simulation.cli.app`,
-:mod:`~simulation.cli.bench`), all built on the shared options of
+:mod:`~simulation.cli.experiments`, :mod:`~simulation.cli.calibration`,
+:mod:`~simulation.cli.documents`, :mod:`~simulation.cli.organisation`,
+:mod:`~simulation.cli.app`, :mod:`~simulation.cli.bench`), all built on the shared options of
 :mod:`~simulation.cli.options`; this module only gathers them into one group.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from simulation.cli import app, bench, documents, experiments, organisation, runs
+from simulation.cli import app, bench, calibration, documents, experiments, organisation, runs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,7 +29,7 @@ def main() -> None:
 for _command in (
     runs.run,
     runs.compare,
-    experiments.calibrate,
+    calibration.calibrate,
     documents.report,
     app.app,
     organisation.init,

@@ -1,8 +1,12 @@
-"""The ``transnum sweep``, ``transnum sensitivity`` and ``transnum calibrate`` commands."""
+"""The ``transnum sweep`` and ``transnum sensitivity`` commands: experiment files.
+
+Both run the points of an experiment file, with replications, into a results folder
+that a later session can resume (:func:`_session`), and share their options
+(:func:`run_options`).
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -21,67 +25,6 @@ from simulation.cli.options import (
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
 
-
-@click.command()
-@click.argument("calibration_file")
-@click.option(
-    "--replications", type=click.IntRange(min=2), help="Runs per scenario (default: the file's)."
-)
-@workers_option()
-@out_option()
-@click.option(
-    "--strict", is_flag=True, help="Exit with status 1 if a target's mean is out of range."
-)
-def calibrate(calibration_file, replications, workers, out, strict) -> None:
-    """Check the model against the calibration targets of CALIBRATION_FILE.
-
-    Prints, per target, the mean outcome with its 95 % confidence interval and
-    whether it lies in the range the study reports; saves the tables.
-    """
-    from tqdm import tqdm
-
-    from simulation.experiments.calibration import (
-        distinct_scenarios,
-        load_calibration,
-        run_calibration,
-    )
-    from simulation.experiments.results import new_results_dir, prepare_dir, write_calibration
-    from simulation.reports.tables import calibration_table
-
-    try:
-        calibration, scenarios = load_calibration(calibration_file)
-        folder = prepare_dir(out or new_results_dir("calibrate"))
-    except ScenarioError as error:
-        fail(error)
-    reps = replications or calibration.replications
-    n_runs = reps * len(distinct_scenarios(scenarios)[0])
-    click.echo(f"{calibration.name}: {len(calibration.targets)} targets, {reps} runs per scenario")
-    start = time.perf_counter()
-    with tqdm(total=n_runs, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
-        targets, runs = run_calibration(
-            calibration,
-            scenarios,
-            replications=reps,
-            workers=workers or os.cpu_count() or 1,
-            on_done=lambda _: bar.update(),
-        )
-    wall = time.perf_counter() - start
-    click.echo(f"\n{len(runs)} runs in {wall:.1f} s\n")
-    click.echo(calibration_table(targets))
-    write_calibration(
-        targets,
-        runs,
-        folder,
-        command=command_line(),
-        wall_s=wall,
-        seed=calibration.seed,
-        replications=reps,
-    )
-    click.echo(f"\nResults written to {folder}")
-    if strict and not targets["met"].all():
-        sys.exit(1)
-
-
 _RUN_OPTIONS = [
     out_option("Results folder (new or empty; with --resume, the folder to continue)."),
     workers_option("Local worker processes (default: one per core; 1 runs serially)."),
@@ -94,13 +37,17 @@ _RUN_OPTIONS = [
 
 
 def run_options(command):
-    """Decorate a command with the options shared by sweep and sensitivity."""
+    """Decorate a command with the options shared by sweep and sensitivity.
+
+    The command receives them as keyword arguments (``out``, ``workers``,
+    ``scheduler``, ``resume``, ``retry_failed``) and hands them on to :func:`_session`.
+    """
     for option in reversed(_RUN_OPTIONS):
         command = option(command)
     return command
 
 
-def _load(experiment_file: str, kind: str = "sweep"):
+def _load(experiment_file: str):
     from simulation.experiments.experiment import load_experiment
 
     try:
@@ -226,23 +173,14 @@ def _exit_if_failed(tables, folder: Path) -> None:
 @run_options
 @click.option("--dry-run", is_flag=True, help="Check the experiment and list what would run.")
 @precision_options("at every point", "point with --precision (default 10 x the file's)")
-def sweep(
-    experiment_file,
-    out,
-    workers,
-    scheduler,
-    resume,
-    retry_failed,
-    dry_run,
-    precision,
-    max_replications,
-) -> None:
+def sweep(experiment_file, dry_run, precision, max_replications, **session) -> None:
     """Run every point of EXPERIMENT_FILE, with replications, into a Parquet dataset.
 
     Runs are saved as they finish; a sweep interrupted at any moment continues with
     --resume. Exit status 1 if some runs failed (their errors are in runs.csv).
     """
     from simulation.experiments.sweep import kept_outcomes, points_table
+    from simulation.reports.tables import sweep_table
 
     targets = parse_precision(precision)
     experiment, points = _load(experiment_file)
@@ -282,15 +220,11 @@ def sweep(
         experiment,
         points,
         kind="sweep",
-        out=out,
-        workers=workers,
-        scheduler=scheduler,
-        resume=resume,
-        retry_failed=retry_failed,
         precision=targets,
         max_replications=max_replications,
+        **session,
     )
-    click.echo(_sweep_table(tables["summary"]))
+    click.echo(sweep_table(tables["summary"]))
     if experiment.targets_file:
         _calibration_report(experiment_file, tables["runs"], folder)
     click.echo(f"\nResults written to {folder}")
@@ -327,9 +261,7 @@ def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
     help="Comma-separated outcomes to analyse (default: the experiment's, or a core set).",
 )
 @run_options
-def sensitivity(
-    experiment_file, method, outcomes, out, workers, scheduler, resume, retry_failed
-) -> None:
+def sensitivity(experiment_file, method, outcomes, **session) -> None:
     """Sensitivity indices of the range factors of EXPERIMENT_FILE (Morris or Sobol).
 
     Runs the SALib design with the experiment's replications (common random numbers),
@@ -339,6 +271,7 @@ def sensitivity(
     from simulation.experiments.sensitivity import DEFAULT_OUTCOMES, analyze, sensitivity_points
     from simulation.experiments.sweep import kept_outcomes
     from simulation.model.outcomes import flat_outcome_names
+    from simulation.reports.tables import indices_table
 
     experiment, _ = _load(experiment_file)
     method = method or experiment.design.method
@@ -372,95 +305,16 @@ def sensitivity(
         experiment,
         points,
         kind=f"sensitivity-{method}",
-        out=out,
-        workers=workers,
-        scheduler=scheduler,
-        resume=resume,
-        retry_failed=retry_failed,
         extra={"sensitivity_method": method},
+        **session,
     )
     indices = analyze(experiment, method, values, tables["runs"], names)
     design = store.points()
     design.to_csv(folder / "design.csv", index=False)
     indices.to_csv(folder / "indices.csv", index=False)
-    click.echo(_indices_table(indices, method))
+    click.echo(indices_table(indices, method))
     skipped = [o for o in names if o not in set(indices.get("outcome", []))]
     if skipped:
         click.echo(f"not analysed (missing at some points): {', '.join(skipped)}", err=True)
     click.echo(f"\nIndices written to {folder / 'indices.csv'}")
     _exit_if_failed(tables, folder)
-
-
-def _indices_table(indices, method: str) -> str:
-    """Indices per outcome, parameters sorted by importance."""
-    from simulation.reports.tables import _grid
-
-    if indices.empty:
-        return ""
-    if method == "morris":
-        header = ["parameter", "mu*", "95 % CI", "sigma", "mu"]
-        key = "mu_star"
-
-        def cells(row):
-            return [
-                row.parameter,
-                f"{row.mu_star:.4g}",
-                f"±{row.mu_star_conf:.3g}",
-                f"{row.sigma:.4g}",
-                f"{row.mu:.4g}",
-            ]
-    else:
-        header = ["parameter", "S1", "95 % CI", "ST", "95 % CI "]
-        key = "ST"
-
-        def cells(row):
-            return [
-                row.parameter,
-                f"{row.S1:.3f}",
-                f"±{row.S1_conf:.3f}",
-                f"{row.ST:.3f}",
-                f"±{row.ST_conf:.3f}",
-            ]
-
-    parts = []
-    for outcome, group in indices.groupby("outcome", sort=False):
-        rows = [cells(r) for r in group.sort_values(key, ascending=False).itertuples()]
-        parts.append(f"\n{outcome}\n" + _grid(header, rows))
-    return "\n".join(parts)
-
-
-def _cell_text(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def _sweep_table(
-    summary, outcomes=("adoption_final", "dropout_share", "rps_peak_share"), rows=20
-) -> str:
-    """A compact view of the per-point summary: a few outcomes, mean [95 % CI]."""
-    from simulation.reports.tables import LABELS, fmt
-
-    shown = [o for o in outcomes if o in set(summary["outcome"])]
-    if not shown:
-        return ""
-    factors = [
-        c
-        for c in summary.columns
-        if c not in {"point", "outcome", "mean", "ci_low", "ci_high", "n"}
-    ]
-    wide = []
-    for point, group in summary.groupby("point", sort=True):
-        cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
-        for o in shown:
-            stat = group[group["outcome"] == o].iloc[0]
-            kind = LABELS.get(o, (o, "number"))[1]
-            low, high = fmt(stat["ci_low"], kind), fmt(stat["ci_high"], kind)
-            cells[o] = f"{fmt(stat['mean'], kind)} [{low}, {high}]"
-        wide.append(cells)
-    header = ["point", *factors, *shown]
-    lines = [[row[h] for h in header] for row in wide[:rows]]
-    from simulation.reports.tables import _grid
-
-    text = _grid(header, lines)
-    if len(wide) > rows:
-        text += f"\n... {len(wide) - rows} more points in summary.csv"
-    return "\n" + text

@@ -1,4 +1,8 @@
-"""Plain-text tables of summary outcomes, for the terminal."""
+"""Plain-text tables of summary outcomes, for the terminal.
+
+One table per command: a run's summary, a comparison with its paired differences,
+calibration targets, a sweep's per-point summary and sensitivity indices.
+"""
 
 from __future__ import annotations
 
@@ -145,3 +149,76 @@ def _signed(value: float, kind: str) -> str:
     if kind in ("weeks", "count"):
         return f"{value:+,.0f}"
     return f"{value:+.2f}"
+
+
+INDEX_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "morris": (
+        "mu_star",
+        (
+            ("mu*", "mu_star", "{:.4g}"),
+            ("95 % CI", "mu_star_conf", "±{:.3g}"),
+            ("sigma", "sigma", "{:.4g}"),
+            ("mu", "mu", "{:.4g}"),
+        ),
+    ),
+    "sobol": (
+        "ST",
+        (
+            ("S1", "S1", "{:.3f}"),
+            ("95 % CI", "S1_conf", "±{:.3f}"),
+            ("ST", "ST", "{:.3f}"),
+            ("95 % CI ", "ST_conf", "±{:.3f}"),
+        ),
+    ),
+}
+"""Per sensitivity method: the index parameters are sorted by, and the columns shown
+(heading, column of the indices table, format)."""
+
+
+def indices_table(indices, method: str) -> str:
+    """Sensitivity indices per outcome (``morris`` or ``sobol``), parameters by importance."""
+    if indices.empty:
+        return ""
+    key, columns = INDEX_COLUMNS[method]
+    header = ["parameter", *(heading for heading, _, _ in columns)]
+    parts = []
+    for outcome, group in indices.groupby("outcome", sort=False):
+        rows = [
+            [row.parameter, *(form.format(getattr(row, column)) for _, column, form in columns)]
+            for row in group.sort_values(key, ascending=False).itertuples()
+        ]
+        parts.append(f"\n{outcome}\n" + _grid(header, rows))
+    return "\n".join(parts)
+
+
+def _cell_text(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def sweep_table(
+    summary, outcomes=("adoption_final", "dropout_share", "rps_peak_share"), rows=20
+) -> str:
+    """A compact view of a sweep's per-point summary: a few outcomes, mean [95 % CI]."""
+    shown = [o for o in outcomes if o in set(summary["outcome"])]
+    if not shown:
+        return ""
+    factors = [
+        c
+        for c in summary.columns
+        if c not in {"point", "outcome", "mean", "ci_low", "ci_high", "n"}
+    ]
+    wide = []
+    for point, group in summary.groupby("point", sort=True):
+        cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
+        for o in shown:
+            stat = group[group["outcome"] == o].iloc[0]
+            kind = LABELS.get(o, (o, "number"))[1]
+            low, high = fmt(stat["ci_low"], kind), fmt(stat["ci_high"], kind)
+            cells[o] = f"{fmt(stat['mean'], kind)} [{low}, {high}]"
+        wide.append(cells)
+    header = ["point", *factors, *shown]
+    lines = [[row[h] for h in header] for row in wide[:rows]]
+    text = _grid(header, lines)
+    if len(wide) > rows:
+        text += f"\n... {len(wide) - rows} more points in summary.csv"
+    return "\n" + text

@@ -1,0 +1,76 @@
+"""The ``transnum calibrate`` command: the model against the study's ranges."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+
+from simulation.cli.options import (
+    command_line,
+    fail,
+    out_option,
+    whole_number_option,
+    workers_option,
+)
+from simulation.scenario.errors import ScenarioError
+
+
+@click.command()
+@click.argument("calibration_file")
+@whole_number_option("--replications", "Runs per scenario (default: the file's).", minimum=2)
+@workers_option()
+@out_option()
+@click.option(
+    "--strict", is_flag=True, help="Exit with status 1 if a target's mean is out of range."
+)
+def calibrate(calibration_file, replications, workers, out, strict) -> None:
+    """Check the model against the calibration targets of CALIBRATION_FILE.
+
+    Prints, per target, the mean outcome with its 95 % confidence interval and
+    whether it lies in the range the study reports; saves the tables.
+    """
+    from tqdm import tqdm
+
+    from simulation.experiments.calibration import (
+        distinct_scenarios,
+        load_calibration,
+        run_calibration,
+    )
+    from simulation.experiments.results import new_results_dir, prepare_dir, write_calibration
+    from simulation.reports.tables import calibration_table
+
+    try:
+        calibration, scenarios = load_calibration(calibration_file)
+        folder = prepare_dir(out or new_results_dir("calibrate"))
+    except ScenarioError as error:
+        fail(error)
+    reps = replications or calibration.replications
+    n_runs = reps * len(distinct_scenarios(scenarios)[0])
+    click.echo(f"{calibration.name}: {len(calibration.targets)} targets, {reps} runs per scenario")
+    start = time.perf_counter()
+    with tqdm(total=n_runs, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+        targets, runs = run_calibration(
+            calibration,
+            scenarios,
+            replications=reps,
+            workers=workers or os.cpu_count() or 1,
+            on_done=lambda _: bar.update(),
+        )
+    wall = time.perf_counter() - start
+    click.echo(f"\n{len(runs)} runs in {wall:.1f} s\n")
+    click.echo(calibration_table(targets))
+    write_calibration(
+        targets,
+        runs,
+        folder,
+        command=command_line(),
+        wall_s=wall,
+        seed=calibration.seed,
+        replications=reps,
+    )
+    click.echo(f"\nResults written to {folder}")
+    if strict and not targets["met"].all():
+        sys.exit(1)
