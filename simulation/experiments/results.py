@@ -39,8 +39,8 @@ from typing import Any
 import pandas as pd
 
 from simulation.experiments.runner import Comparison, RunResult
+from simulation.experiments.store import refuse_taken
 from simulation.model.seeds import describe, run_seed
-from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import dump_scenario
 
 
@@ -62,12 +62,7 @@ def prepare_dir(path: str | Path) -> Path:
         ScenarioError: if ``path`` is a file or a non-empty folder.
     """
     path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise ScenarioError(
-            "already exists and is not empty; results are never overwritten: choose "
-            "another --out or remove it",
-            source=str(path),
-        )
+    refuse_taken(path, "results are never overwritten: choose another --out or remove it")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -55,6 +55,17 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def refuse_taken(folder: Path, advice: str) -> None:
+    """Raise a ScenarioError naming ``folder`` if it is a file or a folder holding files.
+
+    Args:
+        folder: Where results are to be written (absent or an empty folder is fine).
+        advice: What to do instead, appended to the message.
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ScenarioError(f"already exists and is not empty; {advice}", source=str(folder))
+
+
 class SweepStore:
     """Writes and reads one sweep's results folder.
 
@@ -116,12 +127,7 @@ class SweepStore:
                 checks it.
         """
         folder = Path(folder)
-        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            raise ScenarioError(
-                "already exists and is not empty; use --resume to continue that sweep, or "
-                "another --out",
-                source=str(folder),
-            )
+        refuse_taken(folder, "use --resume to continue that sweep, or another --out")
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = folder.parent / f".{folder.name}.creating-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
