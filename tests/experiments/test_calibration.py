@@ -3,10 +3,10 @@
 import json
 from pathlib import Path
 
+import helpers
 import pytest
-from click.testing import CliRunner
+from helpers import invoke, scenario_error
 
-from simulation.cli import main
 from simulation.experiments.calibration import FLAT_OUTCOMES, load_calibration, run_calibration
 from simulation.scenario.errors import ScenarioError
 
@@ -37,15 +37,11 @@ targets:
 
 
 def write(tmp_path: Path, text: str, name: str = "calibration.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return helpers.write(tmp_path / name, text)
 
 
 def error_of(tmp_path: Path, text: str) -> ScenarioError:
-    with pytest.raises(ScenarioError) as caught:
-        load_calibration(write(tmp_path, text))
-    return caught.value
+    return scenario_error(load_calibration, write(tmp_path, text))
 
 
 def test_shipped_calibration_file_loads():
@@ -127,31 +123,18 @@ def test_bad_calibration_files_give_one_clear_error(tmp_path, text, path, words)
 def test_calibrate_command(tmp_path):
     calibration = write(tmp_path, SMALL)
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        main, ["calibrate", str(calibration), "--workers", "1", "--out", str(out)]
-    )
+    result = invoke("calibrate", calibration, "--workers", 1, "--out", out)
     assert result.exit_code == 0, result.output
     assert "impossible" in result.output and "NO" in result.output
     records = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in records] == ["share", "impossible", "other_scenario"]
     assert {"calibration.csv", "runs.csv", "manifest.json"} <= {p.name for p in out.iterdir()}
-    strict = CliRunner().invoke(
-        main,
-        [
-            "calibrate",
-            str(calibration),
-            "--workers",
-            "1",
-            "--out",
-            str(tmp_path / "o2"),
-            "--strict",
-        ],
-    )
+    strict = invoke("calibrate", calibration, "--workers", 1, "--out", tmp_path / "o2", "--strict")
     assert strict.exit_code == 1
 
 
 def test_calibrate_command_refuses_a_bad_file(tmp_path):
     bad = write(tmp_path, "name: x\ntargets: 3\n")
-    result = CliRunner().invoke(main, ["calibrate", str(bad), "--out", str(tmp_path / "o")])
+    result = invoke("calibrate", bad, "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert "targets" in result.output and "Traceback" not in result.output

@@ -16,10 +16,9 @@ import math
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner, Result
+from helpers import invoke, run_on_file
 from scipy import stats
 
-from simulation.cli import main
 from simulation.experiments.runner import compare_strategies
 from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import flat_outcome_names
@@ -28,10 +27,6 @@ from simulation.scenario.records import Scenario
 SMALL = Scenario().override({"organisation.total_staff": 60, "horizon_weeks": 40})
 PAIR = ("big_bang", "small_steps")
 OUTCOME = "adoption_final"
-
-
-def invoke(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], prog_name="transnum")
 
 
 def half_widths(runs: pd.DataFrame, replications: int) -> dict[str, float]:
@@ -177,27 +172,25 @@ def test_paired_differences_equal_hand_computed_differences():
 SMALL_FILE = "name: Petite commune\norganisation:\n  total_staff: 60\nhorizon_weeks: 40\n"
 
 
-@pytest.fixture(scope="module")
-def compared(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("compare")
-    scenario_file = folder / "small.yaml"
-    scenario_file.write_text(SMALL_FILE, encoding="utf-8")
-    out = folder / "out"
-    result = invoke(
+def compare_pair(folder, *options: object):
+    """``transnum compare`` of the two strategies of PAIR on the small file, serially."""
+    ran = run_on_file(
+        folder,
         "compare",
-        scenario_file,
+        "small.yaml",
+        SMALL_FILE,
         "--strategies",
         ",".join(PAIR),
-        "--replications",
-        3,
-        "--seed",
-        21,
         "--workers",
         1,
-        "--out",
-        out,
+        *options,
     )
-    return result, out
+    return ran.result, ran.out
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    return compare_pair(tmp_path_factory.mktemp("compare"), "--replications", 3, "--seed", 21)
 
 
 def test_compare_prints_the_paired_differences_table(compared):
@@ -236,26 +229,16 @@ def test_compare_writes_paired_csv_and_summary_json(compared, first_round):
 
 
 def test_compare_with_precision_reports_the_replications_reached(tmp_path):
-    scenario_file = tmp_path / "small.yaml"
-    scenario_file.write_text(SMALL_FILE, encoding="utf-8")
-    out = tmp_path / "out"
-    result = invoke(
-        "compare",
-        scenario_file,
-        "--strategies",
-        ",".join(PAIR),
+    result, out = compare_pair(
+        tmp_path,
         "--replications",
         2,
         "--weeks",
         30,
-        "--workers",
-        1,
         "--precision",
         f"{OUTCOME}=1e-9",
         "--max-replications",
         4,
-        "--out",
-        out,
     )
     assert result.exit_code == 0, result.output
     assert "(4 replications per strategy)" in result.output

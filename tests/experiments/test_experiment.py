@@ -17,12 +17,12 @@ import json
 import shutil
 from pathlib import Path
 
+import helpers
 import numpy as np
 import pytest
 import yaml
-from click.testing import CliRunner
+from helpers import invoke, scenario_error
 
-from simulation.cli import main
 from simulation.experiments.experiment import Experiment, load_experiment
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
@@ -35,16 +35,11 @@ SHIPPED = sorted(EXPERIMENTS.glob("*.yaml"))
 
 
 def write(folder: Path, text: str, name: str = "experiment.yaml") -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return helpers.write(folder / name, text)
 
 
 def load_error(path: Path) -> ScenarioError:
-    with pytest.raises(ScenarioError) as info:
-        load_experiment(path)
-    return info.value
+    return scenario_error(load_experiment, path)
 
 
 def get(scenario: Scenario, path: str):
@@ -500,7 +495,7 @@ def test_calibration_file_is_an_experiment_with_one_point_per_target_scenario():
 def test_shipped_experiment_loads_and_dry_runs(path):
     experiment, points = load_experiment(path)
     assert points
-    result = CliRunner().invoke(main, ["sweep", str(path), "--dry-run"], prog_name="transnum")
+    result = invoke("sweep", path, "--dry-run")
     assert result.exit_code == 0, result.output
     expected = f"{len(points)} points x {experiment.replications} replications"
     assert expected in result.output

@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from helpers import invoke, run_on_file, write
 
-from simulation.cli import main
 from simulation.experiments.experiment import Experiment
 from simulation.experiments.sensitivity import (
     analyze,
@@ -235,19 +234,18 @@ weekly: [adoption]
 """
 
 
-def invoke(*args: object) -> Result:
-    return CliRunner().invoke(main, ["sensitivity", *map(str, args)], prog_name="transnum")
+def sensitivity(*args: object):
+    return invoke("sensitivity", *args)
 
 
 @pytest.fixture(scope="module")
 def morris_run(tmp_path_factory):
     """``transnum sensitivity --method morris`` on the small experiment, run serially."""
     folder = tmp_path_factory.mktemp("morris")
-    experiment_file = folder / "morris.yaml"
-    experiment_file.write_text(EXPERIMENT, encoding="utf-8")
-    out = folder / "out"
-    result = invoke(experiment_file, "--method", "morris", "--workers", 1, "--out", out)
-    return result, out
+    ran = run_on_file(
+        folder, "sensitivity", "morris.yaml", EXPERIMENT, "--method", "morris", "--workers", 1
+    )
+    return ran.result, ran.out
 
 
 def test_sensitivity_command_writes_indices_and_design(morris_run):
@@ -296,21 +294,22 @@ def test_resume_with_another_method_is_refused(morris_run, tmp_path):
     shutil.copytree(out, copy)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     experiment_file = manifest["experiment_file"]
-    result = invoke(experiment_file, "--method", "sobol", "--workers", 1, "--out", copy, "--resume")
+    result = sensitivity(
+        experiment_file, "--method", "sobol", "--workers", 1, "--out", copy, "--resume"
+    )
     assert result.exit_code == 2, result.output
 
 
 def test_sensitivity_command_refuses_a_list_factor(tmp_path):
-    experiment_file = tmp_path / "levels.yaml"
-    experiment_file.write_text(
+    experiment_file = write(
+        tmp_path / "levels.yaml",
         EXPERIMENT.replace(
             "  levers.referent_share: {low: 0.0, high: 0.1}\n",
             "  levers.referent_share: [0.0, 0.1]\n",
         ),
-        encoding="utf-8",
     )
     out = tmp_path / "out"
-    result = invoke(experiment_file, "--method", "morris", "--workers", 1, "--out", out)
+    result = sensitivity(experiment_file, "--method", "morris", "--workers", 1, "--out", out)
     assert result.exit_code == 2, result.output
     assert str(experiment_file) in result.stderr
     assert "factors.levers.referent_share" in result.stderr
@@ -320,23 +319,23 @@ def test_sensitivity_command_refuses_a_list_factor(tmp_path):
 
 
 def test_sensitivity_command_refuses_sobol_with_a_bad_sample_size(tmp_path):
-    experiment_file = tmp_path / "sobol.yaml"
-    experiment_file.write_text(EXPERIMENT.replace("samples: 2", "samples: 3"), encoding="utf-8")
-    result = invoke(experiment_file, "--method", "sobol", "--workers", 1, "--out", tmp_path / "o")
+    experiment_file = write(tmp_path / "sobol.yaml", EXPERIMENT.replace("samples: 2", "samples: 3"))
+    result = sensitivity(
+        experiment_file, "--method", "sobol", "--workers", 1, "--out", tmp_path / "o"
+    )
     assert result.exit_code == 2, result.output
     assert "design.samples" in result.stderr
     assert "power of 2" in result.stderr
 
 
 def test_method_defaults_to_the_design_method(tmp_path):
-    experiment_file = tmp_path / "m.yaml"
-    experiment_file.write_text(
+    experiment_file = write(
+        tmp_path / "m.yaml",
         "name: m\nreplications: 1\nhorizon_weeks: 10\noverrides: {organisation.total_staff: 60}\n"
         "factors:\n  levers.manager_backing: {low: 0.1, high: 0.9}\n"
         "design: {method: morris, samples: 2}\noutcomes: [dropout_share]\n",
-        encoding="utf-8",
     )
-    result = invoke(experiment_file, "--workers", 1, "--out", tmp_path / "out")
+    result = sensitivity(experiment_file, "--workers", 1, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "morris" in result.output
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
@@ -344,10 +343,9 @@ def test_method_defaults_to_the_design_method(tmp_path):
 
 
 def test_method_is_required_without_a_sensitivity_design(tmp_path):
-    experiment_file = tmp_path / "l.yaml"
-    experiment_file.write_text(
-        "name: l\nfactors:\n  levers.manager_backing: {low: 0.1, high: 0.9}\n", encoding="utf-8"
+    experiment_file = write(
+        tmp_path / "l.yaml", "name: l\nfactors:\n  levers.manager_backing: {low: 0.1, high: 0.9}\n"
     )
-    result = invoke(experiment_file, "--out", tmp_path / "out")
+    result = sensitivity(experiment_file, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "--method" in result.output

@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from helpers import invoke, write
 from scipy import stats
 
-from simulation.cli import main
 from simulation.experiments.experiment import load_experiment
 from simulation.experiments.runner import run_scenario
 from simulation.experiments.statistics import mean_ci, paired_differences, summarize_points
@@ -60,14 +60,8 @@ SMALL_POINTS = 2 * 2 * 2
 SMALL_REPLICATIONS = 3
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def sweep(*args: object) -> Result:
-    return CliRunner().invoke(main, ["sweep", *map(str, args)], prog_name="transnum")
+    return invoke("sweep", *args)
 
 
 def comparable(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import scenario_error, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,16 +67,8 @@ INLINE_ORGANISATION = {
 }
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def load_error(path: Path) -> ScenarioError:
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    error = info.value
+    error = scenario_error(load_scenario, path)
     assert str(error).startswith(str(path) + ": "), str(error)
     assert error.source == str(path)
     return error

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import scenario_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,9 +52,7 @@ def small(**changes: Any) -> dict[str, Any]:
 
 
 def error_of(value: Any) -> ScenarioError:
-    with pytest.raises(ScenarioError) as info:
-        Scenario.from_value(value)
-    return info.value
+    return scenario_error(Scenario.from_value, value)
 
 
 def walk_values(value: Any):

@@ -1,0 +1,54 @@
+"""Helpers shared by the test modules: small input files and the ``transnum`` command.
+
+``tests/`` is on the import path (``pythonpath`` in pyproject.toml), so a test module
+imports these with ``from helpers import ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from click.testing import CliRunner, Result
+
+from simulation.cli import main
+from simulation.scenario.errors import ScenarioError
+
+
+def write(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path``, creating its folder; return ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def invoke(*args: object) -> Result:
+    """Run ``transnum ARGS...`` in this process; each argument is passed as text."""
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="transnum")
+
+
+class Ran(NamedTuple):
+    """What one command made: its result, its results folder and its input file."""
+
+    result: Result
+    out: Path
+    file: Path
+
+
+def run_on_file(folder: Path, command: str, file_name: str, text: str, *options: object) -> Ran:
+    """Write ``text`` to ``folder/file_name``, then run ``transnum COMMAND FILE OPTIONS``.
+
+    The results go to ``folder/out`` (``--out``, after the options).
+    """
+    file = write(folder / file_name, text)
+    out = folder / "out"
+    return Ran(invoke(command, file, *options, "--out", out), out, file)
+
+
+def scenario_error(load: Callable[[Any], object], source: Any) -> ScenarioError:
+    """The :class:`ScenarioError` that ``load(source)`` raises (the test fails if none)."""
+    with pytest.raises(ScenarioError) as info:
+        load(source)
+    return info.value
