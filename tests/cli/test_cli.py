@@ -235,20 +235,8 @@ def test_run_figure_is_a_png(small_run):
 
 def test_run_with_strategy_seed_and_replication(tmp_path, small_file):
     out = tmp_path / "bb"
-    result = invoke(
-        "run",
-        str(small_file),
-        "--weeks",
-        "8",
-        "--strategy",
-        "big_bang",
-        "--seed",
-        "11",
-        "--replication",
-        "2",
-        "--out",
-        str(out),
-    )
+    options = ("--weeks", 8, "--strategy", "big_bang", "--seed", 11, "--replication", 2)
+    result = invoke("run", small_file, *options, "--out", out)
     assert result.exit_code == 0, result.output
     assert "strategy big bang" in result.stdout
     assert "root seed 11, replication 2" in result.stdout
@@ -497,20 +485,8 @@ def test_compare_custom_without_waves_fails_before_running(tmp_path, small_file)
 
 def test_compare_a_subset_of_strategies(tmp_path, small_file):
     out = tmp_path / "subset"
-    result = invoke(
-        "compare",
-        str(small_file),
-        "--strategies",
-        "small_steps,big_bang",
-        "--replications",
-        "2",
-        "--weeks",
-        "10",
-        "--workers",
-        "1",
-        "--out",
-        str(out),
-    )
+    options = ("--strategies", "small_steps,big_bang", "--replications", 2, "--weeks", 10)
+    result = invoke("compare", small_file, *options, "--workers", 1, "--out", out)
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert list(summary["strategies"]) == ["small_steps", "big_bang"]

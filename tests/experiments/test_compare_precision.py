@@ -39,6 +39,11 @@ def half_widths(runs: pd.DataFrame, replications: int) -> dict[str, float]:
     return result
 
 
+def compare_pair_in_process(replications: int = 3, **options):
+    """The two strategies of PAIR on SMALL under root seed 21 (options as compare_strategies)."""
+    return compare_strategies(SMALL, PAIR, replications=replications, seed=21, **options)
+
+
 def without_wall(comparison) -> pd.DataFrame:
     return comparison.runs_table().drop(columns="wall_s")
 
@@ -46,7 +51,7 @@ def without_wall(comparison) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def first_round():
     """Three replications of each strategy: the half-widths that targets are set from."""
-    comparison = compare_strategies(SMALL, PAIR, replications=3, seed=21)
+    comparison = compare_pair_in_process()
     widths = half_widths(comparison.runs_table(), 3)
     assert max(widths.values()) > 0  # the outcome varies, so more runs can narrow it
     return comparison, widths
@@ -58,14 +63,8 @@ def test_precision_adds_replications_equally_until_every_half_width_is_met(first
     target = max(widths.values()) / 2.5
     cap = 40
     plans: list[int] = []
-    comparison = compare_strategies(
-        SMALL,
-        PAIR,
-        replications=3,
-        seed=21,
-        precision={OUTCOME: target},
-        max_replications=cap,
-        on_plan=plans.append,
+    comparison = compare_pair_in_process(
+        precision={OUTCOME: target}, max_replications=cap, on_plan=plans.append
     )
     runs = comparison.runs_table()
     n = comparison.replications
@@ -91,14 +90,12 @@ def test_precision_adds_replications_equally_until_every_half_width_is_met(first
         assert (stat["ci_high"] - stat["ci_low"]) / 2 == pytest.approx(final[strategy])
 
     # The runs are those of a plain comparison with n replications: same seeds, same pairs.
-    plain = compare_strategies(SMALL, PAIR, replications=n, seed=21)
+    plain = compare_pair_in_process(replications=n)
     pd.testing.assert_frame_equal(without_wall(comparison), without_wall(plain))
 
 
 def test_precision_stops_at_max_replications():
-    comparison = compare_strategies(
-        SMALL, PAIR, replications=3, seed=21, precision={OUTCOME: 1e-9}, max_replications=6
-    )
+    comparison = compare_pair_in_process(precision={OUTCOME: 1e-9}, max_replications=6)
     assert comparison.replications == 6
     counts = comparison.runs_table().groupby("strategy").size()
     assert counts.to_dict() == {s: 6 for s in PAIR}
@@ -107,13 +104,8 @@ def test_precision_stops_at_max_replications():
 def test_precision_already_met_adds_nothing(first_round):
     comparison, widths = first_round
     plans: list[int] = []
-    again = compare_strategies(
-        SMALL,
-        PAIR,
-        replications=3,
-        seed=21,
-        precision={OUTCOME: max(widths.values()) * 1.01},
-        on_plan=plans.append,
+    again = compare_pair_in_process(
+        precision={OUTCOME: max(widths.values()) * 1.01}, on_plan=plans.append
     )
     assert again.replications == 3
     assert plans == [len(PAIR) * 3]

@@ -64,6 +64,11 @@ def sweep(*args: object) -> Result:
     return invoke("sweep", *args)
 
 
+def serial_sweep(experiment_file: object, out: object, *options: object) -> Result:
+    """``transnum sweep EXPERIMENT_FILE --out OUT --workers 1 OPTIONS`` (in this process)."""
+    return sweep(experiment_file, "--out", out, "--workers", 1, *options)
+
+
 def comparable(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs and weekly tables of a results folder, without wall times and sessions."""
     return read_runs(folder).drop(columns=["wall_s", "session"]), read_weekly(folder)
@@ -86,7 +91,7 @@ def small(tmp_path_factory):
     folder = tmp_path_factory.mktemp("small")
     experiment_file = write(folder / "small.yaml", SMALL)
     out = folder / "serial"
-    result = sweep(experiment_file, "--out", out, "--workers", 1)
+    result = serial_sweep(experiment_file, out)
     assert result.exit_code == 0, result.output
     experiment, points = load_experiment(experiment_file)
     return types.SimpleNamespace(
@@ -174,7 +179,7 @@ def test_rerun_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):
         "outcomes: [adoption_final]\nweekly: [adoption]\n",
     )
     monkeypatch.chdir(tmp_path)
-    assert sweep("sub/relative.yaml", "--out", "out", "--workers", 1).exit_code == 0
+    assert serial_sweep("sub/relative.yaml", "out").exit_code == 0
     saved = read_runs(tmp_path / "out").set_index("run_id")["adoption_final"]
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
@@ -201,7 +206,7 @@ def test_points_differing_only_in_name_give_identical_runs(tmp_path):
         "name: crn\nhorizon_weeks: 30\noverrides: {organisation.total_staff: 60}\n"
         "replications: 4\nfactors:\n  name: [first, second]\n",
     )
-    result = sweep(experiment_file, "--out", tmp_path / "out", "--workers", 1)
+    result = serial_sweep(experiment_file, tmp_path / "out")
     assert result.exit_code == 0, result.output
     runs, weekly = comparable(tmp_path / "out")
     outcomes = [c for c in kept_outcomes(load_experiment(experiment_file)[0]) if c in runs]
@@ -218,26 +223,38 @@ def test_points_differing_only_in_name_give_identical_runs(tmp_path):
 # ----------------------------------------------------------------- (c) failing runs
 
 
-def test_failing_runs_are_recorded_and_the_sweep_exits_1(tmp_path, monkeypatch):
+FLAKY = """\
+name: flaky
+horizon_weeks: 20
+overrides: {organisation.total_staff: 60}
+replications: 3
+factors:
+  rollout.strategy: [big_bang, small_steps]
+outcomes: [adoption_final, dropout_share]
+weekly: [adoption]
+"""
+
+
+def fail_replication_1(monkeypatch, failing=lambda: True) -> None:
+    """Make every run of replication 1 raise a RuntimeError, while ``failing()`` is true."""
     from simulation.model.model import TransitionModel
 
     original = TransitionModel.run
 
     def flaky(self):
         replication = self.seed_sequence.spawn_key[0]
-        if replication == 1:
+        if replication == 1 and failing():
             raise RuntimeError(f"injected failure in replication {replication}")
         return original(self)
 
     monkeypatch.setattr(TransitionModel, "run", flaky)
-    experiment_file = write(
-        tmp_path / "flaky.yaml",
-        "name: flaky\nhorizon_weeks: 20\noverrides: {organisation.total_staff: 60}\n"
-        "replications: 3\nfactors:\n  rollout.strategy: [big_bang, small_steps]\n"
-        "outcomes: [adoption_final, dropout_share]\nweekly: [adoption]\n",
-    )
+
+
+def test_failing_runs_are_recorded_and_the_sweep_exits_1(tmp_path, monkeypatch):
+    fail_replication_1(monkeypatch)
+    experiment_file = write(tmp_path / "flaky.yaml", FLAKY)
     out = tmp_path / "out"
-    result = sweep(experiment_file, "--out", out, "--workers", 1)
+    result = serial_sweep(experiment_file, out)
     assert result.exit_code == 1, result.output
     assert "2 runs failed" in result.output
 
@@ -262,35 +279,21 @@ def test_failing_runs_are_recorded_and_the_sweep_exits_1(tmp_path, monkeypatch):
 
 
 def test_failed_runs_are_retried_on_request_and_the_retry_wins(tmp_path, monkeypatch):
-    from simulation.model.model import TransitionModel
-
-    original = TransitionModel.run
     failing = {"on": True}
-
-    def flaky(self):
-        if failing["on"] and self.seed_sequence.spawn_key[0] == 1:
-            raise RuntimeError("transient failure")
-        return original(self)
-
-    monkeypatch.setattr(TransitionModel, "run", flaky)
-    experiment_file = write(
-        tmp_path / "retry.yaml",
-        "name: retry\nhorizon_weeks: 20\noverrides: {organisation.total_staff: 60}\n"
-        "replications: 3\nfactors:\n  rollout.strategy: [big_bang, small_steps]\n"
-        "outcomes: [adoption_final]\nweekly: [adoption]\n",
-    )
+    fail_replication_1(monkeypatch, lambda: failing["on"])
+    experiment_file = write(tmp_path / "retry.yaml", FLAKY)
     out = tmp_path / "out"
-    assert sweep(experiment_file, "--out", out, "--workers", 1).exit_code == 1
+    assert serial_sweep(experiment_file, out).exit_code == 1
     # A plain resume keeps the failures (they are saved results, with their error).
-    assert sweep(experiment_file, "--out", out, "--workers", 1, "--resume").exit_code == 1
+    assert serial_sweep(experiment_file, out, "--resume").exit_code == 1
     failing["on"] = False
-    result = sweep(experiment_file, "--out", out, "--workers", 1, "--resume", "--retry-failed")
+    result = serial_sweep(experiment_file, out, "--resume", "--retry-failed")
     assert result.exit_code == 0, result.output
     runs = read_runs(out)
     assert len(runs) == 6 and not runs["run_id"].duplicated().any()
     assert (runs["status"] == "ok").all()
     reference = tmp_path / "reference"
-    assert sweep(experiment_file, "--out", reference, "--workers", 1).exit_code == 0
+    assert serial_sweep(experiment_file, reference).exit_code == 0
     assert_same_tables(out, reference)
 
 
@@ -300,13 +303,13 @@ def test_resume_refuses_a_changed_design(tmp_path):
         tmp_path / "d.yaml", base + "factors:\n  levers.manager_backing: [0.2, 0.8]\n"
     )
     out = tmp_path / "out"
-    assert sweep(experiment_file, "--out", out, "--workers", 1).exit_code == 0
+    assert serial_sweep(experiment_file, out).exit_code == 0
     # A scenario file the experiment names can change while the experiment file (and its
     # hash) stays the same: then the points differ. Simulate it in the saved points.
     points = pd.read_parquet(out / "points.parquet")
     points.loc[0, "levers.manager_backing"] = 0.3
     points.to_parquet(out / "points.parquet", index=False)
-    result = sweep(experiment_file, "--out", out, "--workers", 1, "--resume")
+    result = serial_sweep(experiment_file, out, "--resume")
     assert result.exit_code == 2
     assert "holds other points" in result.output
 
@@ -470,7 +473,7 @@ def test_sweep_killed_at_any_moment_resumes_to_the_uninterrupted_result(tmp_path
 
     # ... equal to those of a sweep that was never interrupted (here serial, in-process).
     reference = tmp_path / "reference"
-    result = sweep(experiment_file, "--out", reference, "--workers", 1)
+    result = serial_sweep(experiment_file, reference)
     assert result.exit_code == 0, result.output
     assert_same_tables(out, reference)
 
@@ -592,14 +595,14 @@ def assert_refused(result: Result, fragment: str) -> None:
 def test_resume_refuses_a_folder_of_another_experiment_file(tmp_path):
     experiment_file = write(tmp_path / "tiny.yaml", TINY)
     out = tmp_path / "out"
-    assert sweep(experiment_file, "--out", out, "--workers", 1).exit_code == 0
+    assert serial_sweep(experiment_file, out).exit_code == 0
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     write(experiment_file, TINY.replace("replications: 2", "replications: 3"))
-    result = sweep(experiment_file, "--out", out, "--workers", 1, "--resume")
+    result = serial_sweep(experiment_file, out, "--resume")
     assert_refused(result, "another version of the experiment file")
     assert (out / "manifest.json").read_text(encoding="utf-8") == manifest
     # The saved copy of the original file resumes it.
-    result = sweep(out / "experiment.yaml", "--out", out, "--workers", 1, "--resume")
+    result = serial_sweep(out / "experiment.yaml", out, "--resume")
     assert result.exit_code == 0, result.output
     assert "0 runs in" in result.output
 
@@ -608,7 +611,7 @@ def test_resume_refuses_a_folder_that_is_not_a_sweep(tmp_path):
     experiment_file = write(tmp_path / "tiny.yaml", TINY)
     other = tmp_path / "other"
     write(other / "notes.txt", "not a sweep\n")
-    result = sweep(experiment_file, "--out", other, "--workers", 1, "--resume")
+    result = serial_sweep(experiment_file, other, "--resume")
     assert_refused(result, "is not the results folder of a sweep")
     assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]
 
@@ -617,7 +620,7 @@ def test_create_refuses_a_non_empty_folder(tmp_path):
     experiment_file = write(tmp_path / "tiny.yaml", TINY)
     out = tmp_path / "busy"
     write(out / "keep.txt", "mine\n")
-    result = sweep(experiment_file, "--out", out, "--workers", 1)
+    result = serial_sweep(experiment_file, out)
     assert_refused(result, "not empty")
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
 
@@ -652,7 +655,7 @@ def summary_of(folder: Path, outcome: str) -> pd.DataFrame:
 def test_precision_adds_replications_until_intervals_are_narrow(tmp_path):
     experiment_file = write(tmp_path / "precision.yaml", PRECISION)
     first = tmp_path / "first"
-    assert sweep(experiment_file, "--out", first, "--workers", 1).exit_code == 0
+    assert serial_sweep(experiment_file, first).exit_code == 0
     before = summary_of(first, "adoption_final")
     widths = (before["ci_high"] - before["ci_low"]) / 2
     assert widths.max() > 0  # the outcome varies: more replications can narrow it
@@ -661,17 +664,8 @@ def test_precision_adds_replications_until_intervals_are_narrow(tmp_path):
     target = float(widths.max() / 2.5)
     cap = 30
     out = tmp_path / "precise"
-    result = sweep(
-        experiment_file,
-        "--out",
-        out,
-        "--workers",
-        1,
-        "--precision",
-        f"adoption_final={target!r}",
-        "--max-replications",
-        cap,
-    )
+    precise = ("--precision", f"adoption_final={target!r}", "--max-replications", cap)
+    result = serial_sweep(experiment_file, out, *precise)
     assert result.exit_code == 0, result.output
     runs = read_runs(out)
     counts = runs.groupby("point")["replication"].agg(["count", "max"])
@@ -692,18 +686,7 @@ def test_precision_adds_replications_until_intervals_are_narrow(tmp_path):
             assert counts.loc[point, "count"] == 3
 
     # Resuming the 3-replication sweep with the same target gives the same runs.
-    result = sweep(
-        experiment_file,
-        "--out",
-        first,
-        "--workers",
-        1,
-        "--resume",
-        "--precision",
-        f"adoption_final={target!r}",
-        "--max-replications",
-        cap,
-    )
+    result = serial_sweep(experiment_file, first, "--resume", *precise)
     assert result.exit_code == 0, result.output
     assert_same_tables(first, out)
 
@@ -711,16 +694,9 @@ def test_precision_adds_replications_until_intervals_are_narrow(tmp_path):
 def test_precision_stops_at_max_replications(tmp_path):
     experiment_file = write(tmp_path / "precision.yaml", PRECISION)
     out = tmp_path / "capped"
-    result = sweep(
-        experiment_file,
-        "--out",
-        out,
-        "--workers",
-        1,
-        "--precision",
-        "adoption_final=1e-9",  # no finite sample meets it
-        "--max-replications",
-        5,
+    # No finite sample meets a half-width of 1e-9.
+    result = serial_sweep(
+        experiment_file, out, "--precision", "adoption_final=1e-9", "--max-replications", 5
     )
     assert result.exit_code == 0, result.output
     counts = read_runs(out).groupby("point").size()
@@ -733,9 +709,7 @@ def test_precision_already_met_adds_nothing(tmp_path):
     out = tmp_path / "loose"
     # A share's 95 % half-width over 3 runs is at most t(0.975, 2) sqrt(1/3) / sqrt(3) ~ 1.43
     # (values 0, 0, 1): a target of 1.5 is met by any 3 runs.
-    result = sweep(
-        experiment_file, "--out", out, "--workers", 1, "--precision", "adoption_final=1.5"
-    )
+    result = serial_sweep(experiment_file, out, "--precision", "adoption_final=1.5")
     assert result.exit_code == 0, result.output
     assert (read_runs(out).groupby("point").size() == 3).all()
 
@@ -752,9 +726,7 @@ def test_precision_option_is_checked():
 def test_precision_on_an_outcome_not_kept_is_refused_before_running(tmp_path):
     experiment_file = write(tmp_path / "precision.yaml", PRECISION)
     out = tmp_path / "out"
-    result = sweep(
-        experiment_file, "--out", out, "--workers", 1, "--precision", "rps_peak_share=0.01"
-    )
+    result = serial_sweep(experiment_file, out, "--precision", "rps_peak_share=0.01")
     assert result.exit_code == 2
     assert "rps_peak_share" in result.stderr
     assert not (out / "parts").exists() or not batches(out)
