@@ -81,6 +81,10 @@ def assert_same_tables(folder: Path, reference: Path) -> None:
     pd.testing.assert_frame_equal(weekly, expected_weekly)
 
 
+PAIRED_COLUMNS = ["level_a", "level_b", "outcome", "mean", "ci_low", "ci_high", "n"]
+"""The columns of a paired-differences table, after the grouping columns."""
+
+
 def half_width(stat: dict) -> float:
     return (stat["ci_high"] - stat["ci_low"]) / 2
 
@@ -759,16 +763,7 @@ def test_paired_csv_is_the_replication_by_replication_difference(small):
     runs = read_runs(small.out)
     paired = pd.read_csv(small.out / "paired.csv")
     by = ["organisation.total_staff", "levers.referent_share"]
-    assert list(paired.columns) == [
-        *by,
-        "level_a",
-        "level_b",
-        "outcome",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "n",
-    ]
+    assert list(paired.columns) == [*by, *PAIRED_COLUMNS]
     # 2 staff levels x 2 sampled referent shares x 1 pair of strategies x 4 outcomes
     assert len(paired) == 2 * 2 * 1 * len(OUTCOMES)
     assert set(zip(paired["level_a"], paired["level_b"], strict=True)) == {
@@ -835,15 +830,7 @@ def test_paired_differences_on_a_hand_made_table():
     assert rows.loc[(2, "small_steps", "big_bang")]["mean"] == pytest.approx(4.0)
     # Without `by`, all the runs of a level are paired by replication.
     alone = paired_differences(runs[runs["size"] == 1], "strategy", ["y"])
-    assert list(alone.columns) == [
-        "level_a",
-        "level_b",
-        "outcome",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "n",
-    ]
+    assert list(alone.columns) == PAIRED_COLUMNS
     assert alone["mean"].iloc[0] == pytest.approx(-2.0)
 
 
