@@ -174,7 +174,7 @@ def hint_at(cls: type[Record], path: str) -> Any | None:
     """
     hint: Any = cls
     for key in path.split("."):
-        record = _record_type(hint)
+        record = record_type(hint)
         if record is None:
             return None
         found = [h for name, h, _, _ in _fields(record) if name == key]
@@ -190,6 +190,17 @@ def is_whole_number(hint: Any) -> bool:
     return int in options
 
 
+def record_type(hint: Any) -> type[Record] | None:
+    """The record class inside a type hint (``X``, ``X | None``, ``tuple[X, ...]``), or None."""
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint
+    for arg in get_args(hint):
+        found = record_type(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def iter_specs(cls: type[Record], prefix: str = "") -> Iterator[tuple[str, Any, FieldInfo]]:
     """Yield ``(dotted path, default, info)`` for every documented leaf parameter.
 
@@ -198,7 +209,7 @@ def iter_specs(cls: type[Record], prefix: str = "") -> Iterator[tuple[str, Any, 
     """
     for name, hint, info, default in _fields(cls):
         path = f"{prefix}{name}"
-        nested = _record_type(hint)
+        nested = record_type(hint)
         if nested is not None and not _is_leaf_record(nested):
             yield from iter_specs(nested, path + ("[]." if _is_tuple(hint) else "."))
         elif info is not None:
@@ -226,16 +237,6 @@ def _is_leaf_record(cls: type) -> bool:
 
 def _is_tuple(hint: Any) -> bool:
     return get_origin(hint) is tuple or any(get_origin(a) is tuple for a in get_args(hint))
-
-
-def _record_type(hint: Any) -> type[Record] | None:
-    if isinstance(hint, type) and issubclass(hint, Record):
-        return hint
-    for arg in get_args(hint):
-        found = _record_type(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _number_text(x: float) -> str:
