@@ -419,6 +419,7 @@ def kill_when(process: subprocess.Popen, condition, timeout: float = 120.0) -> b
     return False
 
 
+@pytest.mark.slow  # end to end: four sweep processes, killed and resumed
 def test_sweep_killed_at_any_moment_resumes_to_the_uninterrupted_result(tmp_path):
     experiment_file = write(tmp_path / "killed.yaml", KILLED)
     out = tmp_path / "killed"
