@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import platform
+import shutil
 import subprocess
+import sysconfig
 import types
 from importlib.metadata import version
 from pathlib import Path
@@ -26,7 +29,9 @@ from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.profiles import PROFILES
 
-TRANSNUM = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "transnum"
+# The console script installed with this interpreter (its scripts folder first, then PATH).
+SCRIPTS = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
+TRANSNUM = shutil.which("transnum", path=SCRIPTS) or "transnum"
 SMALL = "name: Petite commune\norganisation:\n  total_staff: 120\nhorizon_weeks: 40\n"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -15,6 +15,7 @@ WEEKS = 40
 REPLICATIONS = 12
 
 
+@pytest.mark.slow  # 12 replications of 5,000 staff per case: a statistical test over seeds
 @pytest.mark.parametrize(
     ("p", "q"),
     [(0.03, 0.4), (0.01, 0.25), (0.1, 0.0), (0.005, 0.8)],

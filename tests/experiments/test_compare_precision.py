@@ -1,5 +1,5 @@
 """Tests of strategy comparisons with a precision target, of paired differences, and of
-the ``transnum compare`` and ``transnum bench`` outputs (runner.py, cli.py, bench.py).
+the ``transnum compare`` output (runner.py, cli.py).
 
 With ``precision``, compare_strategies adds the same replications to every strategy
 (so the pairing by replication holds) until each strategy's 95 % half-width is under
@@ -239,28 +239,3 @@ def test_compare_with_precision_reports_the_replications_reached(tmp_path):
     assert all(record["n"] <= 4 for record in summary["paired_differences"])
     runs = pd.read_csv(out / "runs.csv")
     assert runs.groupby("strategy").size().to_dict() == {s: 4 for s in PAIR}
-
-
-def test_bench_compare_json():
-    result = invoke("bench", "--case", "compare", "--replications", 2, "--json")
-    assert result.exit_code == 0, result.output
-    figures = json.loads(result.stdout)
-    assert {"case", "runs", "wall_s", "runs_per_s", "peak_rss_mb"} <= set(figures)
-    assert figures["case"] == "compare"
-    assert figures["runs"] == 3 * 2  # three strategies x 2 replications
-    assert figures["wall_s"] > 0 and figures["peak_rss_mb"] > 0
-    # runs_per_s is rounded to 0.1 (so within 0.05) and wall_s to 1 ms.
-    assert figures["runs_per_s"] == pytest.approx(figures["runs"] / figures["wall_s"], abs=0.1)
-
-
-def test_bench_sweep_json():
-    result = invoke("bench", "--case", "sweep", "--runs", 200, "--workers", 2, "--json")
-    assert result.exit_code == 0, result.output
-    figures = json.loads(result.stdout)
-    keys = {"case", "runs", "wall_s", "runs_per_s", "peak_rss_mb", "runs_saved"}
-    assert keys | {"peak_worker_rss_mb"} <= set(figures)
-    assert figures["case"] == "sweep"
-    assert figures["runs"] == figures["runs_saved"] == 200
-    assert figures["runs_per_s"] == pytest.approx(figures["runs"] / figures["wall_s"], abs=0.1)
-    assert figures["peak_rss_mb"] > 0
-    assert figures["peak_worker_rss_mb"] > 0  # two worker processes ran

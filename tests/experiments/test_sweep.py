@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import types
 from pathlib import Path
@@ -39,8 +40,7 @@ from simulation.experiments.store import SweepStore, read_runs, read_weekly
 from simulation.experiments.sweep import Task, execute, kept_outcomes, rerun, run_id
 from simulation.model.outcomes import flatten
 
-REPO = Path(__file__).resolve().parents[2]
-TRANSNUM = REPO / ".venv" / "bin" / "transnum"
+TRANSNUM = [sys.executable, "-m", "simulation"]  # the transnum command of this interpreter
 
 OUTCOMES = ["adoption_final", "dropout_share", "rps_peak_share", "weeks_to_50pct_adoption"]
 SMALL = """\
@@ -379,7 +379,7 @@ KILLED_RUNS = 3 * 2 * 70  # 420 runs: batches of 200, so kills fall before, betw
 
 
 def start_sweep(experiment_file: Path, out: Path, log: Path, resume: bool) -> subprocess.Popen:
-    args = [str(TRANSNUM), "sweep", str(experiment_file), "--out", str(out), "--workers", "2"]
+    args = [*TRANSNUM, "sweep", str(experiment_file), "--out", str(out), "--workers", "2"]
     with open(log, "ab") as stderr:
         return subprocess.Popen(
             args + (["--resume"] if resume else []),
@@ -420,7 +420,7 @@ def kill_when(process: subprocess.Popen, condition, timeout: float = 120.0) -> b
     return False
 
 
-@pytest.mark.skipif(not TRANSNUM.exists(), reason="needs the installed console script")
+@pytest.mark.slow  # end to end: four sweep processes, killed and resumed
 def test_sweep_killed_at_any_moment_resumes_to_the_uninterrupted_result(tmp_path):
     experiment_file = write(tmp_path / "killed.yaml", KILLED)
     out = tmp_path / "killed"

@@ -14,6 +14,8 @@ import pytest
 from simulation import Scenario
 from simulation.experiments.runner import RunResult, run_scenario
 
+pytestmark = pytest.mark.slow  # replications of each setting: statistical tests over seeds
+
 REPLICATIONS = 10
 Z = 4.0
 ROOT_SEED = 20180701

@@ -126,6 +126,7 @@ def test_compare_report_states_its_recommendation_rule(folders):
         assert strategy in document
 
 
+@pytest.mark.slow  # end to end: the report command writes both documents, twice
 def test_report_command_writes_html_and_workbook(folders, tmp_path):
     out = tmp_path / "mon_rapport.html"
     result = cli("report", folders["compare"], "--out", out)
@@ -146,6 +147,7 @@ def test_report_of_a_folder_that_is_not_results(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # end to end: init, validate, compare and report, as a DGS would
 def test_init_then_own_services_then_compare_then_report(tmp_path):
     folder = tmp_path / "ma_collectivite"
     cli("init", folder)

@@ -17,6 +17,8 @@ import pytest
 
 from simulation.teaching.server import start_app
 
+pytestmark = pytest.mark.slow  # a real browser and the page's server per test
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRED = os.environ.get("TRANSNUM_REQUIRE_BROWSER") == "1"
 CHROMIUM_ARGS = [
