@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 import pytest
-from helpers import invoke, run_on_file
+from helpers import run_on_file
 from scipy import stats
 
 from simulation.experiments.runner import compare_strategies
