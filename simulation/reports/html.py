@@ -23,53 +23,12 @@ from pathlib import Path
 
 import yaml
 
-from simulation.i18n.words import check, outcome, text, typography, value
+from simulation.i18n.words import check, outcome, phrase, text, typography, value
 from simulation.model.outcomes import OUTCOMES
 from simulation.reports.reader import Results
 from simulation.scenario.profiles import PROFILES
 
 ODD_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "odd.md"
-
-_HEADINGS = {
-    "fr": {
-        "summary": "Synthèse",
-        "figures": "Figures",
-        "scenario": "Scénario et hypothèses",
-        "method": "Méthode",
-        "odd": "Annexe : description du modèle (protocole ODD)",
-        "recommendation": "Recommandation",
-        "drivers": "Ce qui joue",
-        "table": "Résultats",
-        "full_scenario": "Scénario complet (YAML)",
-        "kinds": {
-            "run": "Simulation",
-            "compare": "Comparaison des stratégies",
-            "sweep": "Plan d'expériences",
-            "sensitivity": "Analyse de sensibilité",
-            "calibrate": "Calibrage",
-        },
-        "made": "Rapport produit le {date} par transnum {version}.",
-    },
-    "en": {
-        "summary": "Summary",
-        "figures": "Figures",
-        "scenario": "Scenario and assumptions",
-        "method": "Method",
-        "odd": "Appendix: the model (ODD protocol)",
-        "recommendation": "Recommendation",
-        "drivers": "What drives it",
-        "table": "Results",
-        "full_scenario": "Full scenario (YAML)",
-        "kinds": {
-            "run": "Simulation",
-            "compare": "Strategy comparison",
-            "sweep": "Experiment",
-            "sensitivity": "Sensitivity analysis",
-            "calibrate": "Calibration",
-        },
-        "made": "Report made on {date} by transnum {version}.",
-    },
-}
 
 _CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2em auto;
@@ -97,18 +56,18 @@ def build_report(results: Results, lang: str = "fr") -> str:
         lang: ``fr`` (default) or ``en``.
     """
     check(lang)
-    words = _HEADINGS[lang]
     title = _title(results)
+    made = phrase("report.made", lang, date=_date(lang), version=_version(results))
     body = [
         f"<header><h1>{_e(title, lang)}</h1><p class='meta'>"
-        f"{_e(words['kinds'][results.kind], lang)}. "
-        f"{_e(words['made'].format(date=_date(lang), version=_version(results)), lang)}</p>"
+        f"{_e(phrase(f'report.kind.{results.kind}', lang), lang)}. "
+        f"{_e(made, lang)}</p>"
         "</header>",
-        _section("summary", words["summary"], _summary(results, lang)),
-        _section("figures", words["figures"], _figures(results, lang)),
-        _section("scenario", words["scenario"], _scenario(results, lang)),
-        _section("method", words["method"], _method(results, lang)),
-        _section("odd", words["odd"], _odd(lang)),
+        _section("summary", lang, _summary(results, lang)),
+        _section("figures", lang, _figures(results, lang)),
+        _section("scenario", lang, _scenario(results, lang)),
+        _section("method", lang, _method(results, lang)),
+        _section("odd", lang, _odd(lang)),
     ]
     return (
         f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
@@ -134,7 +93,8 @@ def _e(words: str, lang: str) -> str:
     return html.escape(typography(str(words), lang), quote=False)
 
 
-def _section(anchor: str, heading: str, content: str) -> str:
+def _section(anchor: str, lang: str, content: str) -> str:
+    heading = phrase(f"report.heading.{anchor}", lang)
     return f"<section id='{anchor}'><h2>{html.escape(heading)}</h2>\n{content}\n</section>"
 
 
@@ -179,7 +139,6 @@ def _summary(results: Results, lang: str) -> str:
     from simulation.reports import compare_text as report_text
     from simulation.reports import sweep_text as report_sweeps
 
-    words = _HEADINGS[lang]
     if results.kind == "compare":
         strategies = results.summary["strategies"]
         parts = report_text.compare_summary(strategies, results.paired, lang)
@@ -188,9 +147,9 @@ def _summary(results: Results, lang: str) -> str:
             + f"<div class='reco'><p><strong>{_e(parts['headline'], lang)}</strong> "
             + f"{_e(parts['recommendation'], lang)}</p>"
             + f"<p>{_e(parts['rule'], lang)}</p></div>"
-            + f"<h3>{_e(words['drivers'], lang)}</h3>"
+            + f"<h3>{_e(phrase('report.heading.drivers', lang), lang)}</h3>"
             + _list(parts["drivers"], lang)
-            + f"<h3>{_e(words['table'], lang)}</h3>"
+            + f"<h3>{_e(phrase('report.heading.table', lang), lang)}</h3>"
             + _compare_table(strategies, lang)
         )
     if results.kind == "run":
@@ -255,20 +214,12 @@ def _figures(results: Results, lang: str) -> str:
 def _scenario(results: Results, lang: str) -> str:
     from simulation.reports.contents import scenario_facts
 
-    words = _HEADINGS[lang]
     facts = scenario_facts(results, lang)
-    note = {
-        "fr": "Les organisations, effectifs et la plupart des paramètres de comportement sont des "
-        "hypothèses (voir le tableau des paramètres, docs/parameters.md, et leurs sources). Les "
-        "résultats décrivent ce que le modèle tire de ces hypothèses, pas une prévision.",
-        "en": "Organisations, headcounts and most behavioural parameters are assumptions (see "
-        "the parameter table, docs/parameters.md, and their sources). The results describe what "
-        "the model draws from these assumptions, not a forecast.",
-    }[lang]
+    note = phrase("report.assumptions", lang)
     return (
         _table(["", ""], facts, lang)
         + f"<p>{_e(note, lang)}</p>"
-        + f"<details><summary>{_e(words['full_scenario'], lang)}</summary>"
+        + f"<details><summary>{_e(phrase('report.full_scenario', lang), lang)}</summary>"
         + f"<pre>{html.escape(results.scenario_text)}</pre></details>"
     )
 
@@ -277,33 +228,14 @@ def _method(results: Results, lang: str) -> str:
     from simulation.reports.contents import method_facts
 
     return _table(["", ""], method_facts(results, lang), lang) + (
-        "<p>"
-        + _e(
-            {
-                "fr": "Le modèle est décrit en annexe selon le protocole ODD (Grimm et al. 2020).",
-                "en": "The model is described in the appendix following the ODD protocol "
-                "(Grimm et al. 2020).",
-            }[lang],
-            lang,
-        )
-        + " <a href='#odd'>ODD</a></p>"
+        "<p>" + _e(phrase("report.odd_appendix", lang), lang) + " <a href='#odd'>ODD</a></p>"
     )
 
 
 def _odd(lang: str) -> str:
     if not ODD_DOCUMENT.exists():
-        return (
-            "<p>"
-            + _e(
-                {
-                    "fr": "La description ODD (docs/odd.md) accompagne les sources de transnum.",
-                    "en": "The ODD description (docs/odd.md) comes with transnum's sources.",
-                }[lang],
-                lang,
-            )
-            + "</p>"
-        )
-    summary = {"fr": "Afficher la description (en anglais)", "en": "Show the description"}[lang]
+        return "<p>" + _e(phrase("report.odd_missing", lang), lang) + "</p>"
+    summary = phrase("report.odd_show", lang)
     return (
         f"<details><summary>{html.escape(summary)}</summary>"
         f"<pre>{html.escape(ODD_DOCUMENT.read_text(encoding='utf-8'))}</pre></details>"

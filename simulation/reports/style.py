@@ -162,7 +162,7 @@ def share_axis(ax: Axes, lang: str, axis: str = "y", points: bool = False) -> No
 
     def written(v: float, _pos: object) -> str:
         if points:
-            return f"{number(100 * v, lang, digits_for(100 * v))}{space}pt"
+            return f"{number(100 * v, lang, digits_for(100 * v))}{space}{text('points_unit', lang)}"
         return percent(v, lang, digits_for(100 * v))
 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(written))

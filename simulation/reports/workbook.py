@@ -22,7 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from simulation.i18n.words import check, outcome, outcome_kind, text
+from simulation.i18n.catalogue import names
+from simulation.i18n.words import check, colon, outcome, outcome_kind, phrase, text
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.reports.reader import Results
 from simulation.scenario.profiles import PROFILES
@@ -31,145 +32,8 @@ MAX_ROWS = 1_048_576
 """Rows of an Excel sheet, header included; longer tables are cut, with a note."""
 MAX_TEXT = 32_767  # characters an Excel cell holds
 
-# Labels of this module: "key | French | English", or "key.fr | French" and
-# "key.en | English" on two lines for long phrases (kept here rather than in
-# simulation.i18n.words, whose other labels serve figures and reports).
-_LABELS = """
-sheet_summary | Synthèse | Summary
-sheet_by_profile | Par profil | By profile
-sheet_differences | Différences | Differences
-sheet_runs | Réplications | Runs
-sheet_schedule | Calendrier | Schedule
-sheet_weekly | Semaines | Weekly
-sheet_scenario | Scénario | Scenario
-sheet_provenance | Provenance | Provenance
-sheet_points | Points | Points
-sheet_experiment | Expérience | Experiment
-sheet_indices | Indices | Indices
-sheet_calibration | Calibrage | Calibration
-sheet_notes | Notes | Notes
-indicator | indicateur | outcome
-code | code | code
-mean | moyenne | mean
-ci_low | IC 95 % bas | 95 % CI low
-ci_high | IC 95 % haut | 95 % CI high
-n | n | n
-level_a | stratégie A | strategy A
-level_b | stratégie B | strategy B
-rollout.strategy | stratégie | strategy
-replication | réplication | replication
-seed_entropy | graine (entropie) | seed (entropy)
-seed_spawn_key | graine (clé de dérivation) | seed (spawn key)
-wall_s | durée (s) | wall time (s)
-run_id | identifiant | run id
-status | statut | status
-error | erreur | error
-go_live_week | semaine de mise en service | go-live week
-path | paramètre | parameter
-key | clé | key
-value | valeur | value
-line | ligne | line
-text | texte | text
-parameter | paramètre | parameter
-id | cible | target
-low | bas de la plage | range low
-high | haut de la plage | range high
-met | moyenne dans la plage | mean in range
-interval_inside | intervalle dans la plage | interval in range
-tuned | paramètres réglés | tuned
-scenario_no | scénario n° | scenario no.
-sheet | feuille | sheet
-contents | contenu | contents
-mu | μ (effet moyen) | μ (mean effect)
-mu_star | μ* (effet absolu moyen) | μ* (mean absolute effect)
-mu_star_conf | μ* : demi-largeur de l'IC 95 % | μ* 95 % CI half-width
-sigma | σ (non-linéarité, interactions) | σ (non-linearity, interactions)
-S1 | S1 (premier ordre) | S1 (first order)
-S1_conf | S1 : demi-largeur de l'IC 95 % | S1 95 % CI half-width
-ST | ST (effet total) | ST (total effect)
-ST_conf | ST : demi-largeur de l'IC 95 % | ST 95 % CI half-width
-active_staff | agents présents | active staff
-adoption | adoption | adoption
-trying | outils en apprentissage | tools being tried
-reverted | outils abandonnés pour le papier | tools abandoned for paper
-deployed | outils en service | tools live
-dropout | départs cumulés | cumulative dropout
-strain_mean | tension moyenne | mean strain
-rps_high_share | part en forte tension (RPS) | share at high strain (RPS)
-processing_time_index | indice du temps de traitement | processing time index
-mastered_share | agents maîtrisant leurs outils | staff mastering their tools
-processing_time_index_mastered.fr | indice du temps de traitement (agents qui maîtrisent)
-processing_time_index_mastered.en | processing time index (staff who master)
-training_hours | heures de formation | training hours
-trainer_hours | heures de formateur | trainer hours
-go_lives | mises en service | go-lives
-yes | oui | yes
-no | non | no
-never | jamais | never
-not_live | pas sur la période | not within the period
-about_summary_run.fr | Indicateurs de fin de période, pour l'ensemble des agents et par profil.
-about_summary_run.en | End-of-period outcomes, for all staff and for each profile.
-about_summary.fr | Par indicateur puis par {what} : moyenne des réplications et IC à 95 %.
-about_summary.en | By outcome then by {what}: mean of the replications and 95 % CI.
-about_by_profile | Les mêmes, par profil d'agents. | The same, by staff profile.
-about_differences.fr | Écart A − B réplication par réplication (mêmes graines), plus précis que
-about_differences.fr | l'écart des moyennes : un IC sans 0 indique un écart net ; parts : en points.
-about_differences.en | Difference A − B replication by replication (same seeds), more precise than
-about_differences.en | that of the means: a CI without 0 shows a clear difference; shares: points.
-about_runs.fr | Une ligne par simulation : graine, durée et indicateurs.
-about_runs.en | One row per run: seed, wall time and outcomes.
-about_schedule.fr | Semaine de mise en service de chaque outil dans chaque service.
-about_schedule.en | Go-live week of each tool in each service.
-about_weekly.fr | Une ligne par semaine : l'organisation puis chaque profil.
-about_weekly.en | One row per week: the organisation, then each profile.
-about_scenario.fr | Le scénario simulé, valeurs par défaut comprises : un paramètre par ligne.
-about_scenario.en | The scenario as run, defaults included: one parameter per row.
-about_provenance.fr | Versions, commit git, graines et commande : de quoi refaire le calcul.
-about_provenance.en | Versions, git commit, seeds and command: what it takes to redo the runs.
-about_points | Valeurs des facteurs à chaque point. | Factor values at each point.
-about_experiment | Le fichier d'expérience, ligne à ligne. | The experiment file, line by line.
-about_indices.fr | Morris : μ* classe les paramètres, σ élevé signale non-linéarités ou
-about_indices.fr | interactions. Sobol : S1, part de variance du paramètre seul ; ST, avec
-about_indices.fr | ses interactions.
-about_indices.en | Morris: μ* ranks the parameters, a high σ flags non-linearity or interactions.
-about_indices.en | Sobol: S1, share of variance of the parameter alone; ST, with interactions.
-about_calibration.fr | Chaque cible : plage de l'étude, moyenne simulée, son IC, verdict.
-about_calibration.en | Each target: the study's range, the simulated mean, its CI, verdict.
-note_source.fr | Dossier de résultats ({kind}) : {folder}
-note_source.en | Results folder ({kind}): {folder}
-note_ci.fr | IC 95 % : intervalle de Student sur les réplications ; n : réplications où
-note_ci.fr | l'indicateur a une valeur (un seuil jamais atteint n'en a pas).
-note_ci.en | 95 % CI: Student interval over the replications; n: replications where the
-note_ci.en | outcome has a value (a level never reached has none).
-note_weekly_sweep.fr | Séries hebdomadaires non exportées (une ligne par simulation et semaine) :
-note_weekly_sweep.fr | voir le jeu de données Parquet du dossier (parts/*/weekly.parquet).
-note_weekly_sweep.en | Weekly series not exported (one row per run and week): they are in the
-note_weekly_sweep.en | folder's Parquet dataset (parts/*/weekly.parquet).
-note_weekly_run.fr | Colonnes hebdomadaires par service non exportées : timeseries.csv.
-note_weekly_run.en | Weekly columns per service not exported: timeseries.csv.
-note_weekly_compare.fr | Séries hebdomadaires des simulations non exportées : timeseries.csv.
-note_weekly_compare.en | Weekly series of the runs not exported: timeseries.csv.
-note_cut.fr | Tableau trop long pour Excel : {kept} premières lignes sur {total}.
-note_cut.en | Table too long for Excel: first {kept} rows of {total}.
-"""
-
-
-def _parse_labels(table: str) -> dict[str, list[str]]:
-    """Key -> [French, English] from the table above."""
-    labels: dict[str, list[str]] = {}
-    for line in table.strip().splitlines():
-        key, *phrases = (part.strip() for part in line.split("|"))
-        if len(phrases) == 2:
-            labels[key] = phrases
-        else:  # one language of a long phrase, possibly continued on the next line
-            key, lang = key.rsplit(".", 1)
-            entry = labels.setdefault(key, ["", ""])
-            k = 0 if lang == "fr" else 1
-            entry[k] = f"{entry[k]} {phrases[0]}".strip()
-    return labels
-
-
-_L = _parse_labels(_LABELS)
+_COLUMNS = frozenset(names("workbook.column"))
+"""Columns with a header of their own (``workbook.column.*`` in the catalogue)."""
 _WORDS = ("service", "tool", "strategy", "profile", "week", "all_staff", *PROFILES)
 _TRANSLATED = ("strategy", "rollout.strategy", "level_a", "level_b", "profile")
 _SHARES = ("adoption", "trying", "reverted", "deployed", "dropout", "rps_high_share")
@@ -214,41 +78,40 @@ class _Book:
         self.lang = lang
         self.book = Workbook(write_only=True)
         self.about: list[tuple[str, str]] = []  # (sheet, what it holds)
-        self.remarks = [self.t("note_source", kind=results.kind, folder=str(results.folder))]
+        self.remarks = [self.t("note.source", kind=results.kind, folder=str(results.folder))]
 
     def t(self, key: str, **values: object) -> str:
-        """A label of this module (or of :mod:`simulation.i18n.words`) in the book's language."""
-        if key in _L:
-            phrase = _L[key][0 if self.lang == "fr" else 1]
-            return phrase.format(**values) if values else phrase
-        return text(key, self.lang, **values)
+        """A phrase of the catalogue's ``workbook`` namespace in the book's language."""
+        return phrase(f"workbook.{key}", self.lang, **values)
 
     def header(self, column: str) -> str:
         """A column's header: a label, an outcome, a weekly measure, or the name itself."""
         base, _, profile = column.rpartition("_")
-        if column in _L or column in _WORDS:
-            return self.t(column)
+        if column in _COLUMNS:
+            return self.t(f"column.{column}")
+        if column in _WORDS:
+            return text(column, self.lang)
         if outcome(column, self.lang) != column:
             return outcome(column, self.lang)
-        if profile in PROFILES and base in _L:
-            return f"{self.t(base)} ({text(profile, self.lang)})"
+        if profile in PROFILES and base in _COLUMNS:
+            return f"{self.t(f'column.{base}')} ({text(profile, self.lang)})"
         return column  # factor paths (organisation.total_staff...) are the user's own names
 
     def table(self, key: str, frame: pd.DataFrame, formats: Formats | None = None, **about) -> None:
         """One sheet: translated headers and values, formats, widths, frozen header, filter.
 
         Args:
-            key: Sheet key: ``sheet_<key>`` names it, ``about_<key>`` (or the label
-                given as ``about``) describes it in the Notes.
+            key: Sheet key: ``workbook.sheet.<key>`` names it, ``workbook.about.<key>``
+                (or the one given as ``about``) describes it in the Notes.
             frame: The table, with the folder's column names.
             formats: Number formats; other columns get :func:`_auto_format`.
             **about: ``about`` and the values of the description's placeholders.
         """
-        name = self.t(f"sheet_{key}")
-        self.about.append((name, self.t(about.pop("about", f"about_{key}"), **about)))
+        name = self.t(f"sheet.{key}")
+        self.about.append((name, self.t(f"about.{about.pop('about', key)}", **about)))
         if len(frame) > MAX_ROWS - 1:
-            cut = self.t("note_cut", kept=MAX_ROWS - 1, total=len(frame))
-            self.remarks.append(f"{name} : {cut}" if self.lang == "fr" else f"{name}: {cut}")
+            cut = self.t("note.cut", kept=MAX_ROWS - 1, total=len(frame))
+            self.remarks.append(f"{name}{colon(self.lang)}{cut}")
             frame = frame.iloc[: MAX_ROWS - 1]
         frame = frame.copy()
         for column in frame.columns:
@@ -291,11 +154,13 @@ class _Book:
     def notes(self) -> None:
         """The last sheet: what each sheet holds, then the remarks."""
         rows = self.about + [("", remark) for remark in self.remarks]
-        sheet = self.book.create_sheet(self.t("sheet_notes"))
+        sheet = self.book.create_sheet(self.t("sheet.notes"))
         sheet.column_dimensions["A"].width = 16
         sheet.column_dimensions["B"].width = 120
         sheet.freeze_panes = "A2"
-        sheet.append([self._cell(sheet, self.t(c), header=True) for c in ("sheet", "contents")])
+        sheet.append(
+            [self._cell(sheet, self.t(c), header=True) for c in ("column.sheet", "column.contents")]
+        )
         for row in rows:
             sheet.append([self._cell(sheet, value) for value in row])
 
@@ -406,18 +271,18 @@ def _run(book: _Book, results: Results) -> None:
     for name in OUTCOMES + ORGANISATION_ONLY + PROFILE_ONLY:
         values = [summary.get(name)] + [by_profile.get(p, {}).get(name) for p in PROFILES]
         if outcome_kind(name) == "weeks":  # a level never reached has no week
-            values = [book.t("never") if v is None else v for v in values]
+            values = [text("never", book.lang) if v is None else v for v in values]
         rows.append([outcome(name, book.lang), *values, name])
     frame = pd.DataFrame(rows, columns=["indicator", "all_staff", *PROFILES, "code"])
     formats = [_format(name, single=True) for name in frame["code"]]
     columns = dict.fromkeys(["all_staff", *PROFILES], formats)
-    book.table("summary", frame, columns, about="about_summary_run")
+    book.table("summary", frame, columns, about="summary_run")
     book.table("schedule", _schedule(book, results.schedule), {"go_live_week": "0"})
     weekly = results.timeseries
     book.table("weekly", weekly[[c for c in weekly.columns if "@" not in c]], {"week": "0"})
     _scenario(book, results)
     _provenance(book, results)
-    book.remarks.append(book.t("note_weekly_run"))
+    book.remarks.append(book.t("note.weekly_run"))
 
 
 def _compare(book: _Book, results: Results) -> None:
@@ -430,7 +295,9 @@ def _compare(book: _Book, results: Results) -> None:
         for p in PROFILES
         for s in strategies
     ]
-    _long(book, "summary", _with_labels(book, pd.DataFrame(overall)), what=book.t("strategy"))
+    _long(
+        book, "summary", _with_labels(book, pd.DataFrame(overall)), what=text("strategy", book.lang)
+    )
     _long(book, "by_profile", _with_labels(book, pd.DataFrame(profiles)))
     if results.paired is not None:
         _long(book, "differences", _with_labels(book, results.paired, names), signed=True)
@@ -443,7 +310,7 @@ def _compare(book: _Book, results: Results) -> None:
     book.table("schedule", wide, dict.fromkeys(wide.columns[2:], "0"))
     _scenario(book, results)
     _provenance(book, results)
-    book.remarks += [book.t("note_ci"), book.t("note_weekly_compare")]
+    book.remarks += [book.t("note.ci"), book.t("note.weekly_compare")]
 
 
 def _sweep(book: _Book, results: Results) -> None:
@@ -462,7 +329,7 @@ def _sweep(book: _Book, results: Results) -> None:
     experiment = pd.DataFrame({"line": range(1, len(lines) + 1), "text": lines})
     book.table("experiment", experiment, {"line": "0"})
     _provenance(book, results)
-    book.remarks += [book.t("note_ci"), book.t("note_weekly_sweep")]
+    book.remarks += [book.t("note.ci"), book.t("note.weekly_sweep")]
 
 
 def _indices(book: _Book, indices: pd.DataFrame, order: Sequence[str]) -> None:
@@ -491,7 +358,7 @@ def _calibrate(book: _Book, results: Results) -> None:
     _calibration(book, results.calibration)
     _runs(book, results.runs.rename(columns={"scenario": "scenario_no"}))
     _provenance(book, results)
-    book.remarks.append(book.t("note_ci"))
+    book.remarks.append(book.t("note.ci"))
 
 
 _BUILDERS: dict[str, Callable[[_Book, Results], None]] = {

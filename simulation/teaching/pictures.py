@@ -33,7 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from simulation.i18n.words import percent, text
+from simulation.i18n.words import colon, percent, phrase, text
 from simulation.model.model import TransitionModel, staff_stages
 from simulation.model.observation import measure
 from simulation.reports.style import (
@@ -205,11 +205,7 @@ class NetworkPicture(LivePicture):
             ax.axis("off")
             title = text(plan.spec.rollout.strategy, lang)
             if len(plans) > 1:
-                title = (
-                    f"{model.labels[k]} : {title}"
-                    if lang == "fr"
-                    else f"{model.labels[k]}: {title}"
-                )
+                title = f"{model.labels[k]}{colon(lang)}{title}"
             ax.set_title(title, fontsize=10)
             self.axes.append(ax)
             self.dots.append(dots)
@@ -365,8 +361,7 @@ class CurvesPicture(LivePicture):
             drawn = []
             for k, plan in enumerate(plans):
                 if several:
-                    label = f"{model.labels[k]} : " if lang == "fr" else f"{model.labels[k]}: "
-                    label += text(plan.spec.rollout.strategy, lang)
+                    label = model.labels[k] + colon(lang) + text(plan.spec.rollout.strategy, lang)
                     (line,) = ax.plot([], [], lw=2.0, color=PLAN_COLOURS[k % 4], label=label)
                     drawn.append((line, k, None))
                     continue
@@ -384,7 +379,7 @@ class CurvesPicture(LivePicture):
             self.lines.append(drawn)
             self.limits.append((np.nan, np.nan))
             ax.set_xlim(0, horizon)
-            ax.set_title(_title(name, lang), fontsize=10)
+            ax.set_title(phrase(f"page.curve.{name}", lang), fontsize=10)
             ax.set_xlabel(text("week", lang), fontsize=8)
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
@@ -423,16 +418,6 @@ class CurvesPicture(LivePicture):
                 self.limits[i] = limits
                 self.static_changed = True
         return self.figure
-
-
-def _title(name: str, lang: str) -> str:
-    titles = {
-        "adoption": {"fr": "Adoption des outils", "en": "Tool adoption"},
-        "dropout": {"fr": "Départs (cumul)", "en": "Dropout (cumulative)"},
-        "rps_high_share": {"fr": "Agents en forte tension", "en": "Staff at high strain"},
-        "efficiency": {"fr": "Temps de traitement divisé par", "en": "Processing time divided by"},
-    }
-    return titles[name][lang]
 
 
 def _limits(name: str, low: float, top: float) -> tuple[float, float]:
