@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from simulation.cli import main
-from simulation.i18n.words import NNBSP
+from simulation.i18n.words import NNBSP, colon, percent, phrase, text, typography
 from simulation.reports.html import build_report
 from simulation.reports.reader import read_results
 from simulation.scenario.schema import ScenarioError
@@ -105,8 +105,7 @@ def test_report_is_complete_self_contained_and_without_broken_references(folders
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.split(",", 1)[1])[:8] == PNG
     assert parsed.images, "figures are embedded"
-    heading = {"fr": "Synthèse", "en": "Summary"}[lang]
-    assert f"<h2>{heading}</h2>" in document
+    assert f"<h2>{phrase('report.heading.summary', lang)}</h2>" in document
 
 
 def test_french_report_follows_french_typography(folders):
@@ -114,16 +113,21 @@ def test_french_report_follows_french_typography(folders):
     assert f"{NNBSP}%" in document  # narrow no-break space before %
     assert re.search(r"\d,\d", document)  # decimal comma
     assert "«\u00a0" in document and "\u00a0»" in document  # French quotes
-    assert "Recommandation" in document and "IC à 95" in document
-    english = build_report(read_results(folders["compare"]), "en")
-    assert "Recommendation" in english and "95 % CI" in english
+    for lang, report in (
+        ("fr", document),
+        ("en", build_report(read_results(folders["compare"]), "en")),
+    ):
+        headline = phrase("report.compare.headline", lang, c=colon(lang), a="").rstrip(".")
+        assert typography(headline, lang) in report  # "Recommandation\u00a0: " in French
+        assert typography(text("ci95", lang), lang) in report
 
 
 def test_compare_report_states_its_recommendation_rule(folders):
     document = build_report(read_results(folders["compare"]), "en")
-    assert "Rule:" in document and "paired difference" in document
-    for strategy in ("big bang", "small steps", "short cycles"):
-        assert strategy in document
+    rule = phrase("report.compare.rule", "en", c=colon("en"), floor=percent(0.9, "en", 0))
+    assert rule in document and "paired difference" in rule
+    for strategy in ("big_bang", "small_steps", "short_cycle"):
+        assert text(strategy, "en") in document
 
 
 def test_report_command_writes_html_and_workbook(folders, tmp_path):
@@ -132,10 +136,12 @@ def test_report_command_writes_html_and_workbook(folders, tmp_path):
     assert out.exists() and out.with_suffix(".xlsx").exists()
     assert "wrote" in result.output
     sheets = load_workbook(out.with_suffix(".xlsx")).sheetnames
-    assert "Synthèse" in sheets
+    assert phrase("workbook.sheet.summary", "fr") in sheets
     cli("report", folders["run"], "--lang", "en")
-    assert (folders["run"] / "report.html").exists()
-    assert "Summary" in load_workbook(folders["run"] / "report.xlsx").sheetnames
+    stem = phrase("cli.report_stem", "en")
+    assert (folders["run"] / f"{stem}.html").exists()
+    sheets = load_workbook(folders["run"] / f"{stem}.xlsx").sheetnames
+    assert phrase("workbook.sheet.summary", "en") in sheets
 
 
 def test_report_of_a_folder_that_is_not_results(tmp_path):
@@ -175,7 +181,7 @@ def test_init_then_own_services_then_compare_then_report(tmp_path):
         results,
     )
     cli("report", results)
-    report = (results / "rapport.html").read_text(encoding="utf-8")
+    report = (results / f"{phrase('cli.report_stem', 'fr')}.html").read_text(encoding="utf-8")
     assert "Ma collectivité" in report
     assert "urbanisme_habitat" in report or "urbanisme habitat" in report
 

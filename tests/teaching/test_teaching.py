@@ -12,6 +12,7 @@ from matplotlib.colors import to_rgba
 from PIL import Image
 
 from simulation.cli import main
+from simulation.i18n.words import phrase, text
 from simulation.model.model import TransitionModel
 from simulation.model.seeds import run_seed
 from simulation.reports.style import PROFILE_COLOURS
@@ -250,7 +251,7 @@ def test_network_colours_follow_profiles_and_show_who_left():
     assert (faces[~active, 3] == 0).all()  # hollow
     np.testing.assert_allclose(edges[~active], np.tile(to_rgba(LEFT_COLOUR), ((~active).sum(), 1)))
     labels = [t.get_text() for t in picture.legend.get_texts()]
-    assert labels[-1] == f"parti ({(~active).sum()})"
+    assert labels[-1] == f"{text('left', 'fr')} ({(~active).sum()})"
 
 
 def test_strain_colouring_darkens_with_strain():
@@ -299,10 +300,7 @@ def test_curves_grow_with_the_weeks_and_keep_their_axes():
     assert curves.axes[0].get_ylim() == (0.0, 1.0)
     assert curves.axes[0].get_xlim() == (0.0, model.spec.horizon_weeks)
     assert [t.get_text() for t in curves.figure.legends[0].get_texts()] == [
-        "ensemble des agents",
-        "technophiles",
-        "suiveurs",
-        "dépassés",
+        text(name, "fr") for name in ("all_staff", *PROFILES)
     ]
 
 
@@ -313,12 +311,15 @@ def test_scoreboard_says_not_yet_while_running():
     model = WorkshopModel(staff=60, plan_a="big_bang", plan_b="small_steps", lang="fr")
     model.step()
     rows = scoreboard_rows(model, "fr")
-    assert [row[0] for row in rows] == ["A · big bang", "B · petits pas"]
-    assert rows[0][2] == "pas encore"  # weeks to 80 %
+    assert [row[0] for row in rows] == [
+        f"A · {text('big_bang', 'fr')}",
+        f"B · {text('small_steps', 'fr')}",
+    ]
+    assert rows[0][2] == phrase("page.not_yet", "fr")  # weeks to 80 %
     while model.running:
         model.step()
     finished = scoreboard_rows(model, "en")
-    assert all(row[2] != "not yet" for row in finished)
+    assert all(row[2] != phrase("page.not_yet", "en") for row in finished)
 
 
 # ----------------------------------------------------------------- server
