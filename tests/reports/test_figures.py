@@ -1,8 +1,9 @@
-"""Tests of the report figures (simulation/figures_*.py, simulation/reports/figures/overview.py).
+"""Tests of the report figures (simulation/reports/figures/).
 
-Small real results are made once (a comparison and a run of a 120-staff commune, a
-tiny sweep and tiny Morris and Sobol analyses through the command line) and read
-back with ``read_results``, as reports do. Every figure is drawn in French and in
+The figures are drawn from the small results folders shared by the report tests
+(``conftest.py``: a run and a comparison of a 120-staff commune over 40 weeks, a
+tiny sweep and tiny Morris and Sobol analyses, made through the command line and
+read back with ``read_results``, as reports do). Every figure is drawn in French and in
 English and its words are checked: titles, axis labels, tick labels, legends and
 colour bars carry the expected words of that language, and panels are counted.
 Figures are drawn without rendering (``draw_without_rendering``), which formats
@@ -15,14 +16,10 @@ import copy
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from simulation.cli import main
-from simulation.experiments.results import write_comparison, write_run
-from simulation.experiments.runner import compare_strategies, run_scenario
 from simulation.i18n import words as i18n
 from simulation.reports.figures.network import network_picture
 from simulation.reports.figures.outcomes import (
@@ -33,7 +30,6 @@ from simulation.reports.figures.outcomes import (
 from simulation.reports.figures.overview import plot_comparison, plot_run
 from simulation.reports.figures.sensitivity import sensitivity_bars
 from simulation.reports.figures.time import adoption_by_profile, go_live_chart, strain_heatmap
-from simulation.reports.reader import Results, read_results
 from simulation.reports.style import (
     factor_name,
     outcome_name,
@@ -42,7 +38,6 @@ from simulation.reports.style import (
     to_png,
     tool_name,
 )
-from simulation.scenario.records import Scenario
 
 LANGS = ("en", "fr")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -55,79 +50,6 @@ PROFILES = {
     for lang in LANGS
 }
 WEEK = {lang: i18n.text("week", lang) for lang in LANGS}
-
-EXPERIMENT = """\
-name: Figures sweep
-horizon_weeks: 60
-overrides: {organisation.total_staff: 60}
-replications: 2
-seed: 3
-factors:
-  levers.training_capacity: [5, 40]
-  rollout.strategy: [big_bang, small_steps]
-outcomes: [adoption_final, dropout_share, weeks_to_50pct_adoption]
-weekly: [adoption]
-"""
-SENSITIVITY = """\
-name: Figures sensitivity
-horizon_weeks: 60
-overrides: {organisation.total_staff: 60}
-replications: 2
-seed: 3
-factors:
-  levers.training_capacity: {low: 1, high: 60}
-  behaviour.peer_influence: {low: 0.1, high: 0.5}
-design: {samples: 4, levels: 4, seed: 5}
-outcomes: [adoption_final, rps_high_person_weeks]
-weekly: [adoption]
-"""
-
-
-# ----------------------------------------------------------------- results made once
-
-
-def scenario() -> Scenario:
-    return Scenario().override({"organisation.total_staff": 120, "horizon_weeks": 40})
-
-
-@pytest.fixture(scope="module")
-def compare(tmp_path_factory) -> Results:
-    folder = tmp_path_factory.mktemp("compare")
-    write_comparison(compare_strategies(scenario(), replications=3), folder)
-    return read_results(folder)
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Results:
-    folder = tmp_path_factory.mktemp("run")
-    write_run(run_scenario(scenario(), snapshots=True), folder)
-    return read_results(folder)
-
-
-def command(tmp_path_factory, name: str, text: str, *args: str) -> Results:
-    folder = tmp_path_factory.mktemp(name)
-    (folder / "experiment.yaml").write_text(text, encoding="utf-8")
-    out = folder / "out"
-    argv = [*args[:1], str(folder / "experiment.yaml"), *args[1:], "--workers", "1", "--out"]
-    result = CliRunner().invoke(main, [*argv, str(out)], prog_name="transnum")
-    assert result.exit_code == 0, result.output
-    return read_results(out)
-
-
-@pytest.fixture(scope="module")
-def sweep(tmp_path_factory) -> Results:
-    return command(tmp_path_factory, "sweep", EXPERIMENT, "sweep")
-
-
-@pytest.fixture(scope="module")
-def morris(tmp_path_factory) -> Results:
-    return command(tmp_path_factory, "morris", SENSITIVITY, "sensitivity", "--method", "morris")
-
-
-@pytest.fixture(scope="module")
-def sobol(tmp_path_factory) -> Results:
-    return command(tmp_path_factory, "sobol", SENSITIVITY, "sensitivity", "--method", "sobol")
-
 
 # ----------------------------------------------------------------- reading figures
 
