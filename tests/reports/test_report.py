@@ -103,6 +103,25 @@ def test_compare_report_states_its_recommendation_rule(report):
         assert text(strategy, "en") in document
 
 
+def test_text_from_the_folder_is_escaped_and_a_figure_that_fails_is_noted(folders, monkeypatch):
+    from simulation.reports import html
+
+    results = read_results(folders["run"])
+    results.scenario_text = results.scenario_text.replace(
+        "name: Petite commune", "name: '<script>x</script> & Cie'"
+    )
+
+    def no_figure():
+        raise ValueError("no column <b>")
+
+    monkeypatch.setattr(html, "figures_for", lambda results, lang: [(no_figure, "Figure <i>")])
+    document = build_report(results, "en")
+    assert "<script>" not in document and "<b>" not in document and "<i>" not in document
+    assert "<title>&lt;script&gt;x&lt;/script&gt; &amp; Cie</title>" in document
+    assert "<p class='meta'>Figure &lt;i&gt; — no column &lt;b&gt;</p>" in document
+    assert "&lt;script&gt;" in document.split("<pre>")[1]  # the scenario file, escaped
+
+
 def test_report_command_writes_html_and_workbook(folders, tmp_path):
     out = tmp_path / "mon_rapport.html"
     result = cli("report", folders["compare"], "--out", out)
