@@ -265,7 +265,7 @@ def test_calibration_sheet_holds_targets_means_and_verdicts(books, folders, lang
 
 
 def test_a_table_longer_than_a_sheet_is_cut_with_a_note(folders, tmp_path, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
+    monkeypatch.setattr(workbook.book, "MAX_ROWS", 5)  # where sheets are written
     path = write_workbook(read_results(folders["compare"]), tmp_path / "cut.xlsx", "en")
     book = load_workbook(path)
     assert book[sheet_name("runs", "en")].max_row == 5
