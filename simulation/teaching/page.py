@@ -155,7 +155,7 @@ def NetworkPanel(model):
     update_counter.get()  # redraw after every step
     w = words(model.lang)
     colour_by, set_colour_by = solara.use_state("stage")
-    picture = solara.use_memo(lambda: NetworkPicture(model, model.lang), [model])
+    picture = solara.use_memo(lambda: NetworkPicture(model.view, model.lang), [model])
     choices = {w[mode]: mode for mode in ("profile", "stage", "strain")}
     with solara.Column(gap="4px"):
         with solara.Row(style={"align-items": "center"}):
@@ -203,7 +203,7 @@ def _curves_panel(measures: tuple[str, ...]):
     @solara.component
     def CurvesPanel(model):
         update_counter.get()
-        picture = solara.use_memo(lambda: CurvesPicture(model, model.lang, measures), [model])
+        picture = solara.use_memo(lambda: CurvesPicture(model.view, model.lang, measures), [model])
         solara.Image(picture.render(), width="100%")
 
     return CurvesPanel

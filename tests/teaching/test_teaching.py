@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -36,9 +38,9 @@ from simulation.teaching.pictures import (
     CurvesPicture,
     NetworkPicture,
     png,
-    weekly_curve,
 )
 from simulation.teaching.server import app_command, free_port
+from simulation.teaching.view import weekly_curve
 
 LEVERS = dict(
     strategy="big_bang",
@@ -219,6 +221,34 @@ def test_a_workshop_needs_a_plan():
 # ----------------------------------------------------------------- pictures
 
 
+def test_pictures_draw_data_without_importing_the_model():
+    code = (
+        "import sys, simulation.teaching.pictures; "
+        "print(sorted(m for m in sys.modules if m.startswith('simulation.model')))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"
+
+
+def test_the_view_hands_the_pictures_arrays_of_every_plan():
+    workshop = WorkshopModel(staff=90, plan_a="big_bang", plan_b="small_steps")
+    for _ in range(30):
+        workshop.step()
+    view = workshop.view
+    assert view.labels == ["A", "B"] and view.strategies == ["big_bang", "small_steps"]
+    assert view.horizon == workshop.plans[0].spec.horizon_weeks
+    organisation = view.organisation
+    assert organisation.layout.shape == (90, 2)
+    assert len(organisation.ties) == workshop.plans[0].network.adjacency.nnz // 2
+    assert (organisation.ties[:, 0] < organisation.ties[:, 1]).all()
+    assert set(organisation.service) == set(range(len(organisation.service_names)))
+    b = workshop.plans[1]
+    np.testing.assert_array_equal(view.staff(1).strain, b.state.strain)
+    np.testing.assert_array_equal(view.stages(1) == "left", ~b.state.active)
+    np.testing.assert_array_equal(view.curve(1, "adoption"), weekly_curve(b, "adoption"))
+
+
 def test_weekly_curves_match_the_weekly_table():
     model = TeachingModel(**LEVERS)
     for _ in range(50):
@@ -238,7 +268,7 @@ def test_network_colours_follow_profiles_and_show_who_left():
     for _ in range(80):
         model.step()
     assert (~model.state.active).any(), "the test needs some staff who left"
-    picture = NetworkPicture(model, "fr")
+    picture = NetworkPicture(model.view, "fr")
     picture.draw("profile")
     faces = picture.dots[0].get_facecolors()
     edges = picture.dots[0].get_edgecolors()
@@ -258,7 +288,7 @@ def test_strain_colouring_darkens_with_strain():
     model = TeachingModel(**LEVERS)
     for _ in range(40):
         model.step()
-    picture = NetworkPicture(model, "en")
+    picture = NetworkPicture(model.view, "en")
     picture.draw("strain")
     faces = picture.dots[0].get_facecolors()[model.state.active]
     strain = model.state.strain[model.state.active]
@@ -271,14 +301,14 @@ def test_strain_colouring_darkens_with_strain():
 
 def test_unknown_colouring_is_refused():
     with pytest.raises(ValueError, match="profile, stage, strain"):
-        NetworkPicture(TeachingModel(staff=60), "fr").draw("mood")
+        NetworkPicture(TeachingModel(staff=60).view, "fr").draw("mood")
 
 
 @pytest.mark.parametrize("mode", ["profile", "stage", "strain"])
 def test_blitted_frames_equal_a_full_redraw(mode):
     model = WorkshopModel(staff=100, plan_a="big_bang", plan_b="short_cycle")
-    picture = NetworkPicture(model, "fr")
-    curves = CurvesPicture(model, "fr", CURVE_PANELS["adoption"])
+    picture = NetworkPicture(model.view, "fr")
+    curves = CurvesPicture(model.view, "fr", CURVE_PANELS["adoption"])
     for _ in range(45):
         model.step()
         fast = picture.render(mode)
@@ -291,7 +321,7 @@ def test_blitted_frames_equal_a_full_redraw(mode):
 
 def test_curves_grow_with_the_weeks_and_keep_their_axes():
     model = TeachingModel(**LEVERS)
-    curves = CurvesPicture(model, "fr", CURVE_PANELS["adoption"])
+    curves = CurvesPicture(model.view, "fr", CURVE_PANELS["adoption"])
     for _ in range(30):
         model.step()
     curves.draw()
