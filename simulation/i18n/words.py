@@ -16,6 +16,25 @@ from collections.abc import Mapping
 
 from simulation.i18n.catalogue import LANGUAGES, CatalogueError, entries, entry, names
 
+__all__ = [
+    "LANGUAGES",
+    "NBSP",
+    "NNBSP",
+    "check",
+    "colon",
+    "difference",
+    "number",
+    "outcome",
+    "outcome_kind",
+    "percent",
+    "phrase",
+    "phrases",
+    "quote",
+    "text",
+    "typography",
+    "value",
+]
+
 NBSP = "\u00a0"  # no-break space (before ":" and inside « »)
 NNBSP = "\u202f"  # narrow no-break space (thousands, before % ; ! ?)
 

@@ -18,28 +18,29 @@ from click.testing import CliRunner
 from simulation.cli import main
 from simulation.reports.reader import Results, read_results
 
-INPUTS: dict[str, str] = {
-    # A description starting with "=" checks that the workbook keeps text as text.
-    "scenario": 'name: Petite commune\ndescription: "=1+1"\nhorizon_weeks: 40\n'
-    "organisation:\n  total_staff: 120\n",
-    "sweep": """\
-name: Small sweep
+SMALL = """\
 horizon_weeks: 60
 overrides: {organisation.total_staff: 60}
 replications: 2
 seed: 3
+"""
+"""What the sweep and the sensitivity analyses share: 60 staff, 60 weeks, 2 replications."""
+INPUTS: dict[str, str] = {
+    # A description starting with "=" checks that the workbook keeps text as text.
+    "scenario": 'name: Petite commune\ndescription: "=1+1"\nhorizon_weeks: 40\n'
+    "organisation:\n  total_staff: 120\n",
+    "sweep": "name: Small sweep\n"
+    + SMALL
+    + """\
 factors:
   levers.training_capacity: [5, 40]
   rollout.strategy: [big_bang, small_steps]
 outcomes: [adoption_final, dropout_share, weeks_to_50pct_adoption, rps_high_person_weeks]
 weekly: [adoption]
 """,
-    "sensitivity": """\
-name: Small sensitivity
-horizon_weeks: 60
-overrides: {organisation.total_staff: 60}
-replications: 2
-seed: 3
+    "sensitivity": "name: Small sensitivity\n"
+    + SMALL
+    + """\
 factors:
   levers.training_capacity: {low: 1, high: 60}
   behaviour.peer_influence: {low: 0.1, high: 0.5}
@@ -106,35 +107,19 @@ def folders(_made) -> dict[str, Path]:
     return {kind: folder_of(_made, kind) for kind in COMMANDS if kind != "sobol"}
 
 
-def _results(made: dict[str, Path], kind: str) -> Results:
-    return read_results(folder_of(made, kind))
+def _read(kind: str, what: str):
+    """A session fixture giving the folder ``kind``, read."""
+
+    @pytest.fixture(scope="session")
+    def fixture(_made) -> Results:
+        return read_results(folder_of(_made, kind))
+
+    fixture.__doc__ = f"The {what} folder, read (to alter it, read it again)."
+    return fixture
 
 
-@pytest.fixture(scope="session")
-def run(_made) -> Results:
-    """The run folder, read (do not change it: read it again to alter a copy)."""
-    return _results(_made, "run")
-
-
-@pytest.fixture(scope="session")
-def compare(_made) -> Results:
-    """The comparison folder, read: three strategies, three replications."""
-    return _results(_made, "compare")
-
-
-@pytest.fixture(scope="session")
-def sweep(_made) -> Results:
-    """The sweep folder, read: 2 x 2 points (training capacity, strategy)."""
-    return _results(_made, "sweep")
-
-
-@pytest.fixture(scope="session")
-def morris(_made) -> Results:
-    """The Morris sensitivity folder, read."""
-    return _results(_made, "sensitivity")
-
-
-@pytest.fixture(scope="session")
-def sobol(_made) -> Results:
-    """The Sobol sensitivity folder, read."""
-    return _results(_made, "sobol")
+run = _read("run", "run")
+compare = _read("compare", "comparison (three strategies, three replications)")
+sweep = _read("sweep", "sweep (2 x 2 points: training capacity, strategy)")
+morris = _read("sensitivity", "Morris sensitivity")
+sobol = _read("sobol", "Sobol sensitivity")
