@@ -190,8 +190,8 @@ def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
         model = WorkshopModel(
             staff=staff, plan_a=chosen[0], plan_b=chosen[1], plan_c=chosen[4 - plans + 1]
         )
-    pictures = [NetworkPicture(model, "fr")]
-    pictures += [CurvesPicture(model, "fr", measures) for measures in CURVE_PANELS.values()]
+    pictures = [NetworkPicture(model.view, "fr")]
+    pictures += [CurvesPicture(model.view, "fr", measures) for measures in CURVE_PANELS.values()]
     setup = time.perf_counter() - start
     weeks = min(weeks, model.plans[0].spec.horizon_weeks)
     stepping = drawing = 0.0

@@ -26,6 +26,7 @@ def report(results_dir, lang, out) -> None:
     Works on the folders of run, compare, sweep, sensitivity and calibrate. The
     report opens offline and prints well; French by default.
     """
+    from simulation.i18n.words import phrase
     from simulation.reports.html import write_report
     from simulation.reports.reader import read_results
     from simulation.reports.workbook import write_workbook
@@ -34,7 +35,7 @@ def report(results_dir, lang, out) -> None:
         results = read_results(results_dir)
     except ScenarioError as error:
         fail(error)
-    stem = {"fr": "rapport", "en": "report"}[lang]
+    stem = phrase("cli.report_stem", lang)
     html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an .html file", param_hint="'--out'")

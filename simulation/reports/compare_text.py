@@ -20,7 +20,17 @@ import dataclasses
 
 import pandas as pd
 
-from simulation.i18n.words import difference, outcome_kind, percent, quote, text, value
+from simulation.i18n.words import (
+    colon,
+    difference,
+    outcome_kind,
+    percent,
+    phrase,
+    phrases,
+    quote,
+    text,
+    value,
+)
 
 ADOPTION_FLOOR = 0.9
 
@@ -55,15 +65,11 @@ def paired(table: pd.DataFrame | None, a: str, b: str, name: str) -> Paired | No
     return None
 
 
-def _colon(lang: str) -> str:
-    return " : " if lang == "fr" else ": "
-
-
 def _unit(name: str, lang: str) -> str:
     if name.startswith("weeks_to"):
-        return {"fr": " semaines", "en": " weeks"}[lang]
+        return " " + text("weeks", lang)
     if name == "rps_high_person_weeks":
-        return {"fr": " semaines-agents", "en": " person-weeks"}[lang]
+        return " " + text("person_weeks", lang)
     return ""
 
 
@@ -87,7 +93,7 @@ def interval_text(name: str, stat: dict | None, lang: str) -> tuple[str, str] | 
         return value(name, None, lang)
     low, high = (value(name, b, lang) for b in _bounds(name, stat))
     mean = value(name, stat["mean"], lang) + _unit(name, lang)
-    return mean, f"{text('ci95', lang)}{_colon(lang)}{low} – {high}"
+    return mean, f"{text('ci95', lang)}{colon(lang)}{low} – {high}"
 
 
 def stat_text(name: str, stat: dict | None, lang: str) -> str:
@@ -102,12 +108,12 @@ def diff_text(name: str, d: Paired | None, lang: str) -> str:
     """``+2,4 pt (IC à 95 % : +2,0 à +2,7 ; écart net)`` — a paired difference in words."""
     if d is None:
         return "–"
-    word = {"fr": ("écart net", "écart non net"), "en": ("a clear gap", "no clear gap")}[lang]
     low, high = difference(name, d.low, lang), difference(name, d.high, lang)
-    join, sep = {"fr": ("à", " ; "), "en": ("to", "; ")}[lang]
+    join, sep = phrase("report.compare.to", lang), phrase("report.separator", lang)
     mean = difference(name, d.mean, lang) + _unit(name, lang)
-    ci = f"{text('ci95', lang)}{_colon(lang)}{low} {join} {high}"
-    return f"{mean} ({ci}{sep}{word[0 if d.clear else 1]})"
+    ci = f"{text('ci95', lang)}{colon(lang)}{low} {join} {high}"
+    gap = phrase("report.compare." + ("clear" if d.clear else "not_clear"), lang)
+    return f"{mean} ({ci}{sep}{gap})"
 
 
 def _mean(summary: dict, strategy: str, name: str) -> float | None:
@@ -133,46 +139,6 @@ def recommend(summary: dict, table: pd.DataFrame | None) -> tuple[str, list[str]
     return fastest, candidates
 
 
-_WORDS = {
-    "fr": {
-        "speed": "Vitesse{c}{a} atteint 50 % d'adoption en {sa} ; {b} en {vb}.",
-        "range": "{lead}{c}de {low} avec {a} à {high} avec {b} ; écart {gap}.",
-        "dropout": "Départs (démission ou mobilité)",
-        "strain": "Pic de la part d'agents en forte tension",
-        "efficiency": "Efficacité{c}à la fin, le temps de traitement des tâches outillées est "
-        "divisé par {v} avec {a}.",
-        "trade": "Par rapport à {a}, {b}{c}départs {d1}, délai pour 80 % d'adoption {d2}.",
-        "headline": "Recommandation{c}{a}.",
-        "reco": "Cette stratégie fait adopter les outils à {ad} des agents restés à la fin, "
-        "avec {dr} de départs et {hw} en forte tension.",
-        "rule": "Règle{c}parmi les stratégies qui font adopter les outils par au moins {floor} "
-        "des agents restés d'ici la fin, garder celles qui ne perdent pas nettement plus "
-        "d'agents que la meilleure, puis celles qui ne causent pas nettement plus de semaines "
-        "en forte tension, et retenir la plus rapide. Un écart est net quand l'intervalle à "
-        "95 % de l'écart apparié (mêmes réplications) exclut zéro.",
-        "none": " Aucune stratégie n'atteint {floor}{c}toutes ont été comparées.",
-    },
-    "en": {
-        "speed": "Speed{c}{a} reaches 50 % adoption in {sa}; {b} in {vb}.",
-        "range": "{lead}{c}from {low} with {a} to {high} with {b}; difference {gap}.",
-        "dropout": "Dropout (left or mobility)",
-        "strain": "Peak share of staff at high strain",
-        "efficiency": "Efficiency{c}at the end, processing time of the tasks the tools cover "
-        "is divided by {v} with {a}.",
-        "trade": "Compared with {a}, {b}{c}dropout {d1}, time to 80 % adoption {d2}.",
-        "headline": "Recommendation{c}{a}.",
-        "reco": "Its tools are adopted by {ad} of the staff still in post at the end, with {dr} "
-        "dropout and {hw} at high strain.",
-        "rule": "Rule{c}among the strategies whose tools are adopted by at least {floor} of the "
-        "staff still in post at the end, keep those that do not lose clearly more staff than "
-        "the best, then those that do not cause clearly more person-weeks at high strain, and "
-        "take the fastest. A gap is clear when the 95 % interval of the paired difference "
-        "(same replications) excludes zero.",
-        "none": " No strategy reaches {floor}{c}all were compared.",
-    },
-}
-
-
 def compare_summary(summary: dict, table: pd.DataFrame | None, lang: str) -> dict:
     """Plain-words summary of a comparison.
 
@@ -185,7 +151,7 @@ def compare_summary(summary: dict, table: pd.DataFrame | None, lang: str) -> dic
         ``{"bullets": [...], "headline": str, "recommendation": str, "rule": str,
         "drivers": [...]}``.
     """
-    w, c = _WORDS[lang], _colon(lang)
+    w, c = phrases("report.compare", lang), colon(lang)
     q = {s: quote(text(s, lang), lang) for s in summary}
 
     def stat(s: str, name: str) -> str:
@@ -258,40 +224,9 @@ def compare_summary(summary: dict, table: pd.DataFrame | None, lang: str) -> dic
     }
 
 
-_DRIVERS = {
-    "fr": {
-        "big_bang": "Big bang{c}tous les outils arrivent le même jour ; la charge de changement et "
-        "le besoin de formation se concentrent, d'où un pic de {peak} d'agents en forte tension "
-        "à la mise en service. Le projet d'administration qui l'encadre donne du sens et "
-        "accélère l'adoption, sans effacer cette surcharge.",
-        "small_steps": "Petits pas{c}un service et un outil à la fois ; la formation, les "
-        "référents et l'entraide se concentrent, l'intégration est profonde mais le déploiement "
-        "s'étale (les derniers services reçoivent leurs outils tard).",
-        "short_cycle": "Cycles courts{c}de petits incréments rapprochés, chacun attendant que "
-        "le précédent soit utilisé ; un compromis entre profondeur et rythme.",
-        "profiles": "Dans toutes les stratégies, les agents dépassés adoptent plus tard et "
-        "portent l'essentiel de la tension{c}avec {a}, {over} d'entre eux partent, contre "
-        "{tech} des technophiles.",
-    },
-    "en": {
-        "big_bang": "Big bang{c}every tool arrives on the same day; change load and training "
-        "needs pile up, hence a peak of {peak} of staff at high strain at go-live. The "
-        "administration project framing it gives meaning and speeds adoption, without removing "
-        "that overload.",
-        "small_steps": "Small steps{c}one service and one tool at a time; training, referents "
-        "and peer help concentrate, integration is deep but the rollout is long (the last "
-        "services get their tools late).",
-        "short_cycle": "Short cycles{c}small, frequent increments, each waiting until the last "
-        "one is used; a compromise between depth and pace.",
-        "profiles": "Under every strategy, overwhelmed staff adopt later and carry most of the "
-        "strain{c}with {a}, {over} of them leave, against {tech} of technophiles.",
-    },
-}
-
-
 def drivers(summary: dict, lang: str) -> list[str]:
     """What drives the results, in the model's terms (its mechanisms, not fitted claims)."""
-    words, c = _DRIVERS[lang], _colon(lang)
+    words, c = phrases("report.driver", lang), colon(lang)
     lines = []
     for strategy in ("big_bang", "small_steps", "short_cycle"):
         if strategy in summary:
@@ -302,7 +237,7 @@ def drivers(summary: dict, lang: str) -> list[str]:
     lines.append(
         words["profiles"].format(
             c=c,
-            a=_q(text(first, lang), lang),
+            a=quote(text(first, lang), lang),
             over=percent(profiles["overwhelmed"]["dropout_share"]["mean"], lang),
             tech=percent(profiles["technophile"]["dropout_share"]["mean"], lang),
         )
@@ -310,37 +245,11 @@ def drivers(summary: dict, lang: str) -> list[str]:
     return lines
 
 
-def _q(words: str, lang: str) -> str:
-    return quote(words, lang)
-
-
 def run_summary(summary: dict, lang: str) -> list[str]:
     """Plain-words summary of one run (no uncertainty: one replication)."""
-    c = _colon(lang)
     over = summary["by_profile"]["overwhelmed"]
     v = {k: value(k, summary.get(k), lang) + _unit(k, lang) for k in summary if k != "by_profile"}
-    if lang == "fr":
-        return [
-            f"Adoption{c}{v['adoption_final']} des outils utilisés à la fin ; 50 % atteints en "
-            f"{v['weeks_to_50pct_adoption']}, 80 % en {v['weeks_to_80pct_adoption']}.",
-            f"Départs{c}{v['dropout_share']} des agents, dont "
-            f"{percent(over['dropout_share'], lang)} des agents dépassés.",
-            f"Tension{c}jusqu'à {v['rps_peak_share']} des agents en forte tension, soit "
-            f"{v['rps_high_person_weeks']} au total.",
-            f"Efficacité{c}temps de traitement des tâches outillées divisé par "
-            f"{v['efficiency_gain']} à la fin.",
-            "Une seule réplication : pour des intervalles de confiance et une recommandation, "
-            "comparez les stratégies avec transnum compare.",
-        ]
-    return [
-        f"Adoption{c}{v['adoption_final']} of the tools used at the end; 50 % reached in "
-        f"{v['weeks_to_50pct_adoption']}, 80 % in {v['weeks_to_80pct_adoption']}.",
-        f"Dropout{c}{v['dropout_share']} of staff, including "
-        f"{percent(over['dropout_share'], lang)} of overwhelmed staff.",
-        f"Strain{c}up to {v['rps_peak_share']} of staff at high strain, "
-        f"{v['rps_high_person_weeks']} in all.",
-        f"Efficiency{c}processing time of the tasks the tools cover divided by "
-        f"{v['efficiency_gain']} at the end.",
-        "One replication only: for confidence intervals and a recommendation, compare the "
-        "strategies with transnum compare.",
-    ]
+    sentences = phrases("report.run", lang)
+    values = {**v, "c": colon(lang), "overwhelmed": percent(over["dropout_share"], lang)}
+    order = ("adoption", "dropout", "strain", "efficiency", "one_replication")
+    return [sentences[key].format(**values) for key in order]

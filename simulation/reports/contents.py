@@ -10,41 +10,10 @@ from collections.abc import Callable
 
 import yaml
 
-from simulation.i18n.words import number, outcome, text
+from simulation.i18n.words import number, outcome, phrases, text
 from simulation.reports.reader import Results
 
 Figure = tuple[Callable, str]
-
-_CAPTIONS = {
-    "fr": {
-        "overview": "Adoption, départs et forte tension au fil des semaines, par profil.",
-        "adoption": "Adoption par profil (moyenne et dispersion entre réplications).",
-        "intervals": "Départs et tension par stratégie, avec leurs intervalles à 95 %.",
-        "heatmap": "Tension moyenne par service au fil des semaines ({strategy}).",
-        "go_live": "Mise en service des outils par service ({strategy}).",
-        "network": "Les agents dans le réseau des services à la semaine {week} ({strategy}), "
-        "colorés par étape d'adoption.",
-        "network_strain": "Les agents colorés par tension à la semaine {week} ({strategy}).",
-        "factor": "{outcome} selon {factor} (moyennes et intervalles à 95 %).",
-        "heat2": "{outcome} selon {a} et {b}.",
-        "sensitivity": "Indices de sensibilité par résultat.",
-        "calibration": "Cibles de calibrage atteintes (vert) ou non (orange).",
-    },
-    "en": {
-        "overview": "Adoption, dropout and high strain over the weeks, by profile.",
-        "adoption": "Adoption by profile (mean and spread across replications).",
-        "intervals": "Dropout and strain by strategy, with their 95 % intervals.",
-        "heatmap": "Mean strain by service over the weeks ({strategy}).",
-        "go_live": "When each service gets its tools ({strategy}).",
-        "network": "Staff in the network of services at week {week} ({strategy}), coloured by "
-        "adoption stage.",
-        "network_strain": "Staff coloured by strain at week {week} ({strategy}).",
-        "factor": "{outcome} by {factor} (means and 95 % intervals).",
-        "heat2": "{outcome} by {a} and {b}.",
-        "sensitivity": "Sensitivity indices by outcome.",
-        "calibration": "Calibration targets met (green) or not (orange).",
-    },
-}
 
 
 def figures_for(results: Results, lang: str) -> list[Figure]:
@@ -54,7 +23,7 @@ def figures_for(results: Results, lang: str) -> list[Figure]:
     from simulation.reports.figures import overview as plotting
     from simulation.reports.figures import time as figures_time
 
-    words = _CAPTIONS[lang]
+    words = phrases("report.caption", lang)
     figures: list[Figure] = []
     if results.kind in ("run", "compare"):
         series = results.timeseries
@@ -162,13 +131,13 @@ def _middle_week(results: Results) -> int:
 def scenario_facts(results: Results, lang: str) -> list[list[str]]:
     """Key facts of the scenario (or experiment): rows of (label, value)."""
     data = yaml.safe_load(results.scenario_text) or {}
-    fr = lang == "fr"
+    fact = phrases("report.fact", lang)
     if results.kind not in ("run", "compare"):
-        rows = [["Expérience" if fr else "Experiment", str(data.get("name", ""))]]
+        rows = [[fact["experiment"], str(data.get("name", ""))]]
         factors = data.get("factors") or {}
         for path, levels in factors.items():
-            rows.append([("Facteur " if fr else "Factor ") + path, str(levels)])
-        rows.append(["Réplications" if fr else "Replications", str(data.get("replications", ""))])
+            rows.append([fact["factor"].format(path=path), str(levels)])
+        rows.append([fact["replications"], str(data.get("replications", ""))])
         return rows
     organisation = data.get("organisation", {})
     services = organisation.get("services", [])
@@ -177,39 +146,26 @@ def scenario_facts(results: Results, lang: str) -> list[list[str]]:
     levers = data.get("levers", {})
     mix = data.get("profile_mix", {})
     rows = [
-        ["Effectif" if fr else "Staff", number(staff, lang)],
-        ["Services", str(len(services))],
+        [fact["staff"], number(staff, lang)],
+        [fact["services"], str(len(services))],
+        [fact["tools"], ", ".join(f"{t['name']} ({t['samr']})" for t in tools)],
         [
-            "Outils (niveau SAMR)" if fr else "Tools (SAMR level)",
-            ", ".join(f"{t['name']} ({t['samr']})" for t in tools),
-        ],
-        [
-            "Profils" if fr else "Profiles",
+            fact["profiles"],
             " / ".join(
                 f"{text(p, lang)} {number(100 * mix.get(p, 0), lang)} %"
                 for p in ("technophile", "follower", "overwhelmed")
             ),
         ],
-        ["Horizon", f"{data.get('horizon_weeks')} " + ("semaines" if fr else "weeks")],
-        [
-            "Formation (heures de formateur / semaine)" if fr else "Training (trainer hours/week)",
-            number(levers.get("training_capacity", 0), lang),
-        ],
-        [
-            "Part de référents" if fr else "Referent share",
-            number(100 * levers.get("referent_share", 0), lang, 1) + " %",
-        ],
-        [
-            "Soutien de l'encadrement (0-1)" if fr else "Managerial backing (0-1)",
-            number(levers.get("manager_backing", 0), lang, 2),
-        ],
+        [fact["horizon"], f"{data.get('horizon_weeks')} {text('weeks', lang)}"],
+        [fact["training"], number(levers.get("training_capacity", 0), lang)],
+        [fact["referents"], number(100 * levers.get("referent_share", 0), lang, 1) + " %"],
+        [fact["backing"], number(levers.get("manager_backing", 0), lang, 2)],
     ]
     return rows
 
 
 def method_facts(results: Results, lang: str) -> list[list[str]]:
     """How the results were made: replications, seeds, versions, command."""
-    fr = lang == "fr"
     manifest = results.manifest
     versions = manifest.get("versions", {})
     seeds = manifest.get("seeds", {})
@@ -219,23 +175,14 @@ def method_facts(results: Results, lang: str) -> list[list[str]]:
         reps = str(int(results.runs["replication"].max()) + 1)
     else:
         reps = "1"
+    fact = phrases("report.fact", lang)
     rows = [
-        ["Réplications" if fr else "Replications", reps],
-        ["Graine racine" if fr else "Root seed", str(seeds.get("root_seed", ""))],
-        [
-            "Nombres aléatoires communs" if fr else "Common random numbers",
-            "la réplication r utilise les mêmes graines pour chaque stratégie ou point"
-            if fr
-            else "replication r uses the same seeds for every strategy or point",
-        ],
-        [
-            "Intervalles" if fr else "Intervals",
-            "à 95 %, loi de Student sur les réplications"
-            if fr
-            else "95 %, Student t over replications",
-        ],
-        ["Versions", ", ".join(f"{k} {v}" for k, v in versions.items())],
-        ["Commit", str(manifest.get("git_commit") or "–")],
-        ["Commande" if fr else "Command", str(manifest.get("command", ""))],
+        [fact["replications"], reps],
+        [fact["root_seed"], str(seeds.get("root_seed", ""))],
+        [fact["common_random_numbers"], fact["same_seeds"]],
+        [fact["intervals"], fact["student"]],
+        [fact["versions"], ", ".join(f"{k} {v}" for k, v in versions.items())],
+        [fact["commit"], str(manifest.get("git_commit") or "–")],
+        [fact["command"], str(manifest.get("command", ""))],
     ]
     return rows

@@ -11,82 +11,44 @@ are inline, nothing is fetched. Sections:
 4. the method (replications, seeds, versions) and, folded, the model's ODD description.
 
 French (``fr``, the default) follows French typography; English is ``en``.
+
+The document is rendered from jinja2 templates (``templates/report.html.j2``, its
+pieces in ``parts.html.j2`` and the styles in ``report.css``), autoescaped; this
+module gathers what they show.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import jinja2
 import yaml
+from markupsafe import Markup
 
-from simulation.i18n.words import check, outcome, text, typography, value
+from simulation.i18n.words import check, outcome, phrase, phrases, text, typography, value
 from simulation.model.outcomes import OUTCOMES
+from simulation.reports import compare_text, sweep_text
+from simulation.reports.contents import figures_for, method_facts, scenario_facts
 from simulation.reports.reader import Results
+from simulation.reports.style import to_png
 from simulation.scenario.profiles import PROFILES
 
 ODD_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "odd.md"
+TEMPLATE = "report.html.j2"
+"""The report's template, in ``simulation/reports/templates/`` with its parts and CSS."""
 
-_HEADINGS = {
-    "fr": {
-        "summary": "Synthèse",
-        "figures": "Figures",
-        "scenario": "Scénario et hypothèses",
-        "method": "Méthode",
-        "odd": "Annexe : description du modèle (protocole ODD)",
-        "recommendation": "Recommandation",
-        "drivers": "Ce qui joue",
-        "table": "Résultats",
-        "full_scenario": "Scénario complet (YAML)",
-        "kinds": {
-            "run": "Simulation",
-            "compare": "Comparaison des stratégies",
-            "sweep": "Plan d'expériences",
-            "sensitivity": "Analyse de sensibilité",
-            "calibrate": "Calibrage",
-        },
-        "made": "Rapport produit le {date} par transnum {version}.",
-    },
-    "en": {
-        "summary": "Summary",
-        "figures": "Figures",
-        "scenario": "Scenario and assumptions",
-        "method": "Method",
-        "odd": "Appendix: the model (ODD protocol)",
-        "recommendation": "Recommendation",
-        "drivers": "What drives it",
-        "table": "Results",
-        "full_scenario": "Full scenario (YAML)",
-        "kinds": {
-            "run": "Simulation",
-            "compare": "Strategy comparison",
-            "sweep": "Experiment",
-            "sensitivity": "Sensitivity analysis",
-            "calibrate": "Calibration",
-        },
-        "made": "Report made on {date} by transnum {version}.",
-    },
-}
 
-_CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2em auto;
-       padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2;
-     padding-bottom: 0.2em; margin-top: 2em; } .meta { color: #555; }
-.reco { background: #eef6fb; border-left: 5px solid #0072B2; padding: 0.6em 1em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; } th { background: #f2f2f2; }
-figure { margin: 1.5em 0; text-align: center; } figure img { max-width: 100%; }
-figcaption { color: #444; font-size: 0.9em; } pre { white-space: pre-wrap;
-     font-size: 0.8em; background: #f7f7f7; padding: 0.8em; }
-@media print { body { max-width: none; margin: 0; } h2 { break-after: avoid; }
-     figure, table, .reco { break-inside: avoid; } #figures { break-before: page; } }
-@page { size: A4; margin: 15mm; }
-"""
+class Table(NamedTuple):
+    """A table of the report: header cells, then rows (a cell: text or (main, detail))."""
+
+    header: list[str]
+    rows: list[list[Any]]
 
 
 def build_report(results: Results, lang: str = "fr") -> str:
@@ -97,25 +59,22 @@ def build_report(results: Results, lang: str = "fr") -> str:
         lang: ``fr`` (default) or ``en``.
     """
     check(lang)
-    words = _HEADINGS[lang]
     title = _title(results)
-    body = [
-        f"<header><h1>{_e(title, lang)}</h1><p class='meta'>"
-        f"{_e(words['kinds'][results.kind], lang)}. "
-        f"{_e(words['made'].format(date=_date(lang), version=_version(results)), lang)}</p>"
-        "</header>",
-        _section("summary", words["summary"], _summary(results, lang)),
-        _section("figures", words["figures"], _figures(results, lang)),
-        _section("scenario", words["scenario"], _scenario(results, lang)),
-        _section("method", words["method"], _method(results, lang)),
-        _section("odd", words["odd"], _odd(lang)),
-    ]
-    return (
-        f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title, lang)}</title><style>{_CSS}</style></head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
+    odd = ODD_DOCUMENT.read_text(encoding="utf-8") if ODD_DOCUMENT.exists() else None
+    template = _templates().get_template(TEMPLATE)
+    return template.render(
+        lang=lang,
+        title=title,
+        kind=phrase(f"report.kind.{results.kind}", lang),
+        made=phrase("report.made", lang, date=_date(lang), version=_version(results)),
+        headings=phrases("report.heading", lang),
+        words=phrases("report", lang),
+        summary=_summary(results, lang),
+        figures=_figures(results, lang),
+        facts=scenario_facts(results, lang),
+        method=method_facts(results, lang),
+        scenario_text=results.scenario_text,
+        odd=odd,
     )
 
 
@@ -126,34 +85,40 @@ def write_report(results: Results, path: str | Path, lang: str = "fr") -> Path:
     return path
 
 
-# ----------------------------------------------------------------------- pieces
+# ----------------------------------------------------------------------- templates
 
 
-def _e(words: str, lang: str) -> str:
-    """Escaped text, with French typography applied first."""
-    return html.escape(typography(str(words), lang), quote=False)
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The report's templates, autoescaped, with the two filters that write text.
+
+    ``text`` writes running words (French typography, then ``&``, ``<`` and ``>``
+    escaped); ``verbatim`` writes text as it is, fully escaped (headings, the scenario
+    file, the ODD document). Anything rendered without them is escaped by jinja2.
+    """
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("simulation.reports", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["text"] = _text
+    environment.filters["verbatim"] = _verbatim
+    return environment
 
 
-def _section(anchor: str, heading: str, content: str) -> str:
-    return f"<section id='{anchor}'><h2>{html.escape(heading)}</h2>\n{content}\n</section>"
+@jinja2.pass_context
+def _text(context: jinja2.runtime.Context, words: object) -> Markup:
+    """Running words: French typography in a French report, then escaped for HTML text."""
+    return Markup(html.escape(typography(str(words), context["lang"]), quote=False))
 
 
-def _list(items: list[str], lang: str) -> str:
-    return "<ul>" + "".join(f"<li>{_e(i, lang)}</li>" for i in items) + "</ul>"
+def _verbatim(words: object) -> Markup:
+    """Text as it is (no typography), escaped quotes included."""
+    return Markup(html.escape(str(words)))
 
 
-def _table(header: list[str], rows: list[list], lang: str) -> str:
-    """An HTML table; a cell given as (main, detail) shows the detail on a second line."""
-
-    def cell(content) -> str:
-        if isinstance(content, tuple):
-            main, detail = content
-            return f"{_e(main, lang)}<br><small>{_e(detail, lang)}</small>"
-        return _e(content, lang)
-
-    head = "".join(f"<th>{_e(h, lang)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+# ----------------------------------------------------------------------- contents
 
 
 def _title(results: Results) -> str:
@@ -175,48 +140,36 @@ def _version(results: Results) -> str:
     return str(results.manifest.get("versions", {}).get("transnum", "?"))
 
 
-def _summary(results: Results, lang: str) -> str:
-    from simulation.reports import compare_text as report_text
-    from simulation.reports import sweep_text as report_sweeps
-
-    words = _HEADINGS[lang]
+def _summary(results: Results, lang: str) -> dict[str, Any]:
+    """What the summary shows: bullets; a comparison's recommendation and drivers; a table."""
     if results.kind == "compare":
         strategies = results.summary["strategies"]
-        parts = report_text.compare_summary(strategies, results.paired, lang)
-        return (
-            _list(parts["bullets"], lang)
-            + f"<div class='reco'><p><strong>{_e(parts['headline'], lang)}</strong> "
-            + f"{_e(parts['recommendation'], lang)}</p>"
-            + f"<p>{_e(parts['rule'], lang)}</p></div>"
-            + f"<h3>{_e(words['drivers'], lang)}</h3>"
-            + _list(parts["drivers"], lang)
-            + f"<h3>{_e(words['table'], lang)}</h3>"
-            + _compare_table(strategies, lang)
-        )
+        parts = compare_text.compare_summary(strategies, results.paired, lang)
+        return {**parts, "table": _compare_table(strategies, lang)}
     if results.kind == "run":
-        return _list(report_text.run_summary(results.summary, lang), lang) + _run_table(
-            results.summary, lang
-        )
+        bullets = compare_text.run_summary(results.summary, lang)
+        return {"bullets": bullets, "table": _run_table(results.summary, lang)}
     if results.kind == "sensitivity" and results.indices is not None:
-        return _list(report_sweeps.sensitivity_summary(results.indices, lang), lang)
+        return {"bullets": sweep_text.sensitivity_summary(results.indices, lang)}
     if results.kind == "calibrate" or results.calibration is not None:
-        return _list(report_sweeps.calibration_summary(results.calibration, lang), lang)
+        return {"bullets": sweep_text.calibration_summary(results.calibration, lang)}
     summary = results.point_summary
-    return _list(report_sweeps.sweep_summary(summary, results.factors, lang), lang)
+    return {"bullets": sweep_text.sweep_summary(summary, results.factors, lang)}
 
 
-def _compare_table(strategies: dict, lang: str) -> str:
-    from simulation.reports.compare_text import interval_text
-
+def _compare_table(strategies: dict, lang: str) -> Table:
     header = ["", *(text(s, lang) for s in strategies)]
     rows = [
-        [outcome(name, lang), *(interval_text(name, strategies[s][name], lang) for s in strategies)]
+        [
+            outcome(name, lang),
+            *(compare_text.interval_text(name, strategies[s][name], lang) for s in strategies),
+        ]
         for name in OUTCOMES
     ]
-    return _table(header, rows, lang)
+    return Table(header, rows)
 
 
-def _run_table(summary: dict, lang: str) -> str:
+def _run_table(summary: dict, lang: str) -> Table:
     header = ["", text("all_staff", lang), *(text(p, lang) for p in PROFILES)]
     rows = [
         [
@@ -226,85 +179,17 @@ def _run_table(summary: dict, lang: str) -> str:
         ]
         for name in OUTCOMES
     ]
-    return _table(header, rows, lang)
+    return Table(header, rows)
 
 
-def _figure(make: Callable, caption: str, lang: str) -> str:
-    """One embedded figure (PNG as base64); a figure that cannot be drawn is skipped."""
-    from simulation.reports.figures.outcomes import to_png
-
+def _figure(make: Callable, caption: str) -> dict[str, str | None]:
+    """One figure as PNG data (base64), or why it could not be drawn."""
     try:
         png = to_png(make())
     except (ValueError, KeyError) as error:  # e.g. a table without that column
-        return f"<p class='meta'>{_e(caption, lang)} — {html.escape(str(error))}</p>"
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f"<figure><img src='data:image/png;base64,{data}' alt='{_e(caption, lang)}'>"
-        f"<figcaption>{_e(caption, lang)}</figcaption></figure>"
-    )
+        return {"caption": caption, "png": None, "error": str(error)}
+    return {"caption": caption, "png": base64.b64encode(png).decode("ascii"), "error": None}
 
 
-def _figures(results: Results, lang: str) -> str:
-    from simulation.reports import contents as report_figures
-
-    return "\n".join(
-        _figure(make, caption, lang) for make, caption in report_figures.figures_for(results, lang)
-    )
-
-
-def _scenario(results: Results, lang: str) -> str:
-    from simulation.reports.contents import scenario_facts
-
-    words = _HEADINGS[lang]
-    facts = scenario_facts(results, lang)
-    note = {
-        "fr": "Les organisations, effectifs et la plupart des paramètres de comportement sont des "
-        "hypothèses (voir le tableau des paramètres, docs/parameters.md, et leurs sources). Les "
-        "résultats décrivent ce que le modèle tire de ces hypothèses, pas une prévision.",
-        "en": "Organisations, headcounts and most behavioural parameters are assumptions (see "
-        "the parameter table, docs/parameters.md, and their sources). The results describe what "
-        "the model draws from these assumptions, not a forecast.",
-    }[lang]
-    return (
-        _table(["", ""], facts, lang)
-        + f"<p>{_e(note, lang)}</p>"
-        + f"<details><summary>{_e(words['full_scenario'], lang)}</summary>"
-        + f"<pre>{html.escape(results.scenario_text)}</pre></details>"
-    )
-
-
-def _method(results: Results, lang: str) -> str:
-    from simulation.reports.contents import method_facts
-
-    return _table(["", ""], method_facts(results, lang), lang) + (
-        "<p>"
-        + _e(
-            {
-                "fr": "Le modèle est décrit en annexe selon le protocole ODD (Grimm et al. 2020).",
-                "en": "The model is described in the appendix following the ODD protocol "
-                "(Grimm et al. 2020).",
-            }[lang],
-            lang,
-        )
-        + " <a href='#odd'>ODD</a></p>"
-    )
-
-
-def _odd(lang: str) -> str:
-    if not ODD_DOCUMENT.exists():
-        return (
-            "<p>"
-            + _e(
-                {
-                    "fr": "La description ODD (docs/odd.md) accompagne les sources de transnum.",
-                    "en": "The ODD description (docs/odd.md) comes with transnum's sources.",
-                }[lang],
-                lang,
-            )
-            + "</p>"
-        )
-    summary = {"fr": "Afficher la description (en anglais)", "en": "Show the description"}[lang]
-    return (
-        f"<details><summary>{html.escape(summary)}</summary>"
-        f"<pre>{html.escape(ODD_DOCUMENT.read_text(encoding='utf-8'))}</pre></details>"
-    )
+def _figures(results: Results, lang: str) -> list[dict[str, str | None]]:
+    return [_figure(make, caption) for make, caption in figures_for(results, lang)]

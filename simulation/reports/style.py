@@ -153,6 +153,34 @@ def profile_series(lang: str) -> Iterator[tuple[str, str, str, float]]:
         yield say(profile, lang), f"_{profile}", PROFILE_COLOURS[profile], 1.4
 
 
+def profile_curves(
+    ax: Axes, runs: pd.DataFrame, column: str, lang: str, band: tuple[float, float] = (5, 95)
+) -> None:
+    """Curves of a weekly measure for all staff and each profile, over the replications.
+
+    Each line is the mean over replications; a shaded band spans the ``band``
+    percentiles (0-100) across replications (none for a single run, where it would be
+    the line itself).
+
+    Args:
+        ax: The panel.
+        runs: Weekly rows with ``week`` and ``replication`` columns and the measure per
+            profile (``<column>``, ``<column>_<profile>``).
+        column: The weekly measure (``adoption``, ``dropout``...).
+        lang: ``fr`` or ``en`` (the legend's labels).
+        band: Lower and upper percentiles of the band.
+    """
+    for label, suffix, colour, width in profile_series(lang):
+        wide = runs.pivot(index="week", columns="replication", values=column + suffix)
+        ax.plot(wide.index, wide.mean(axis=1), color=colour, lw=width, label=label)
+        if wide.shape[1] > 1:
+            # A profile without staff in a small organisation has no values at all:
+            # pandas leaves such weeks empty where np.nanpercentile would warn.
+            low = wide.quantile(band[0] / 100, axis=1)
+            high = wide.quantile(band[1] / 100, axis=1)
+            ax.fill_between(wide.index, low, high, color=colour, alpha=0.15, lw=0)
+
+
 # ----------------------------------------------------------------- axes
 
 
@@ -162,7 +190,7 @@ def share_axis(ax: Axes, lang: str, axis: str = "y", points: bool = False) -> No
 
     def written(v: float, _pos: object) -> str:
         if points:
-            return f"{number(100 * v, lang, digits_for(100 * v))}{space}pt"
+            return f"{number(100 * v, lang, digits_for(100 * v))}{space}{text('points_unit', lang)}"
         return percent(v, lang, digits_for(100 * v))
 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(written))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulation.i18n.words import outcome, percent, quote, text, value
+from simulation.i18n.words import colon, outcome, percent, phrase, quote, text, value
 
 KEY_OUTCOMES: tuple[str, ...] = (
     "adoption_final",
@@ -12,10 +12,6 @@ KEY_OUTCOMES: tuple[str, ...] = (
     "dropout_share",
     "rps_high_person_weeks",
 )
-
-
-def _colon(lang: str) -> str:
-    return " : " if lang == "fr" else ": "
 
 
 def _level(factor: str, level, lang: str) -> str:
@@ -52,7 +48,6 @@ def main_effects(point_summary: pd.DataFrame, factors: list[str]) -> pd.DataFram
 def sweep_summary(point_summary: pd.DataFrame, factors: list[str], lang: str) -> list[str]:
     """For each factor, how the key outcomes move from its lowest to its highest level."""
     effects = main_effects(point_summary, factors)
-    c = _colon(lang)
     lines = []
     for factor in factors:
         part = effects[effects["factor"] == factor]
@@ -70,40 +65,35 @@ def sweep_summary(point_summary: pd.DataFrame, factors: list[str], lang: str) ->
                 )
         if not changes:
             continue
-        if lang == "fr":
-            lines.append(
-                f"{factor}{c}de {_level(factor, first, lang)} à {_level(factor, last, lang)}, "
-                + " ; ".join(changes)
-                + " (moyennes sur les autres facteurs)."
+        lines.append(
+            phrase(
+                "report.sweep.factor",
+                lang,
+                factor=factor,
+                c=colon(lang),
+                first=_level(factor, first, lang),
+                last=_level(factor, last, lang),
+                changes=phrase("report.separator", lang).join(changes),
             )
-        else:
-            lines.append(
-                f"{factor}{c}from {_level(factor, first, lang)} to {_level(factor, last, lang)}, "
-                + "; ".join(changes)
-                + " (means over the other factors)."
-            )
+        )
     return lines
 
 
 def sensitivity_summary(indices: pd.DataFrame, lang: str) -> list[str]:
     """The most influential parameters on each outcome."""
-    c = _colon(lang)
     key = "mu_star" if "mu_star" in indices else "ST"
     lines = []
     for name, group in indices.groupby("outcome", sort=False):
         top = group.sort_values(key, ascending=False)["parameter"].head(3).tolist()
-        if lang == "fr":
-            lines.append(
-                f"{outcome(name, lang)}{c}les paramètres les plus influents sont "
-                + ", ".join(top)
-                + "."
+        lines.append(
+            phrase(
+                "report.sweep.influential",
+                lang,
+                outcome=outcome(name, lang),
+                c=colon(lang),
+                parameters=", ".join(top),
             )
-        else:
-            lines.append(
-                f"{outcome(name, lang)}{c}the most influential parameters are "
-                + ", ".join(top)
-                + "."
-            )
+        )
     return lines
 
 
@@ -112,13 +102,9 @@ def calibration_summary(calibration: pd.DataFrame, lang: str) -> list[str]:
     met = int(calibration["met"].sum())
     total = len(calibration)
     missed = calibration.loc[~calibration["met"].astype(bool), "id"].tolist()
-    c = _colon(lang)
-    if lang == "fr":
-        lines = [f"{met} cibles atteintes sur {total} ({percent(met / total, lang, 0)})."]
-        if missed:
-            lines.append(f"Cibles manquées{c}" + ", ".join(missed) + ".")
-    else:
-        lines = [f"{met} of {total} targets met ({percent(met / total, lang, 0)})."]
-        if missed:
-            lines.append(f"Targets missed{c}" + ", ".join(missed) + ".")
+    share = percent(met / total, lang, 0)
+    lines = [phrase("report.sweep.targets_met", lang, met=met, total=total, share=share)]
+    if missed:
+        targets = ", ".join(missed)
+        lines.append(phrase("report.sweep.targets_missed", lang, c=colon(lang), targets=targets))
     return lines

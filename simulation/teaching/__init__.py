@@ -1,6 +1,8 @@
 """The teaching page for change-management workshops (``transnum app``).
 
 Slider-friendly models over the transition model (:mod:`~simulation.teaching.models`),
-live pictures (:mod:`~simulation.teaching.pictures`), the Solara page
-(:mod:`~simulation.teaching.page`) and its server (:mod:`~simulation.teaching.server`).
+what they hand the pictures (:mod:`~simulation.teaching.view`), the live pictures
+(:mod:`~simulation.teaching.pictures`, which draw data and never import the model),
+the Solara page (:mod:`~simulation.teaching.page`) and its server
+(:mod:`~simulation.teaching.server`).
 """

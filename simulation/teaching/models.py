@@ -10,7 +10,11 @@ page needs models whose parameters are plain numbers and choices:
 * :class:`WorkshopModel`: the same organisation and seed under two or three plans
   side by side, stepping together, with a scoreboard.
 
-Nothing here draws: the page is :mod:`simulation.teaching.page`.
+Both hand their plans to the page's pictures as their ``view``, a
+:class:`~simulation.teaching.view.PlansView`: arrays of the organisation and of each
+plan's staff, and weekly curves, so that the pictures draw data, not models. Nothing
+here draws: the page is :mod:`simulation.teaching.page`, the pictures
+:mod:`simulation.teaching.pictures`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from simulation.model.model import TransitionModel
 from simulation.model.seeds import run_seed
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
+from simulation.teaching.view import PlansView
 
 STUDY_FOLDER = Path(__file__).resolve().parents[2] / "scenarios" / "study"
 SCENARIO_ENV = "TRANSNUM_APP_SCENARIO"
@@ -176,6 +181,9 @@ class TeachingModel(TransitionModel):
         right_to_disconnect: Whether a right-to-disconnect policy is in force.
         seed: Root seed (replication 0).
         lang: ``fr`` or ``en`` (labels of the page).
+
+    Attributes:
+        view: What the page's pictures draw (:class:`~simulation.teaching.view.PlansView`).
     """
 
     def __init__(
@@ -208,6 +216,7 @@ class TeachingModel(TransitionModel):
         self.lang = lang
         self.labels = ["A"]
         self.layout = self.network.layout()
+        self.view = PlansView(self.plans, self.labels, self.layout)
 
     @property
     def plans(self) -> list[TransitionModel]:
@@ -229,6 +238,9 @@ class WorkshopModel(mesa.Model):
         training_a, training_b, training_c: Training capacity of each plan.
         referents_a, referents_b, referents_c: Referent share of each plan.
         backing_a, backing_b, backing_c: Managerial backing of each plan.
+
+    Attributes:
+        view: What the page's pictures draw (:class:`~simulation.teaching.view.PlansView`).
     """
 
     def __init__(
@@ -284,6 +296,7 @@ class WorkshopModel(mesa.Model):
         self.lang = lang
         self.week = 0
         self.layout = self._plans[0].network.layout()
+        self.view = PlansView(self._plans, self.labels, self.layout)
 
     @property
     def plans(self) -> list[TransitionModel]:

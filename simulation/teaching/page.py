@@ -28,7 +28,7 @@ from mesa.visualization import Slider
 from mesa.visualization.solara_viz import ComponentsView, ModelCreator
 from mesa.visualization.utils import force_update, update_counter
 
-from simulation.i18n.words import number, text, value
+from simulation.i18n.words import LANGUAGES, colon, number, phrases, text, value
 from simulation.teaching.models import (
     MAX_TEACHING_STAFF,
     NO_PLAN,
@@ -47,83 +47,10 @@ from simulation.teaching.pictures import CURVE_PANELS, CurvesPicture, NetworkPic
 LANG = os.environ.get("TRANSNUM_APP_LANG", "fr")
 MODE = os.environ.get("TRANSNUM_APP_MODE", "single")
 
-_WORDS = {
-    "fr": {
-        "title": "transnum : transition numérique d'une collectivité",
-        "workshop": "transnum : atelier, plans côte à côte",
-        "preset": "Organisation",
-        "strategy": "Stratégie",
-        "staff": "Effectif (0 : celui de l'organisation)",
-        "technophile_share": "Part de technophiles",
-        "overwhelmed_share": "Part de dépassés",
-        "training_capacity": "Formation (h/semaine)",
-        "referent_share": "Part de référents",
-        "manager_backing": "Soutien de l'encadrement",
-        "right_to_disconnect": "Droit à la déconnexion",
-        "seed": "Graine aléatoire",
-        "plan": "Plan",
-        "week": "Semaine",
-        "colour": "Couleur",
-        "profile": "profil",
-        "stage": "étape",
-        "strain": "tension",
-        "scoreboard": "Tableau des scores",
-        "adoption_final": "adoption",
-        "weeks_to_80pct_adoption": "semaines pour 80 %",
-        "dropout_share": "départs",
-        "rps_high_person_weeks": "semaines-agents en forte tension",
-        "training_hours_total": "heures de formation",
-        "not_yet": "pas encore",
-        "same": "même organisation, même graine : les écarts viennent des plans",
-        "staff_count": "agents",
-        "controls": "Commandes",
-        "settings": "Réglages",
-        "reset": "Réinitialiser",
-        "step": "Une semaine",
-        "interval": "Pause entre les semaines (ms)",
-        "apply": "Réinitialiser applique les réglages.",
-    },
-    "en": {
-        "title": "transnum: the digital transition of a local administration",
-        "workshop": "transnum: workshop, plans side by side",
-        "preset": "Organisation",
-        "strategy": "Strategy",
-        "staff": "Staff (0: the organisation's own)",
-        "technophile_share": "Share of technophiles",
-        "overwhelmed_share": "Share of overwhelmed",
-        "training_capacity": "Training (h/week)",
-        "referent_share": "Share of referents",
-        "manager_backing": "Managerial backing",
-        "right_to_disconnect": "Right to disconnect",
-        "seed": "Random seed",
-        "plan": "Plan",
-        "week": "Week",
-        "colour": "Colour",
-        "profile": "profile",
-        "stage": "stage",
-        "strain": "strain",
-        "scoreboard": "Scoreboard",
-        "adoption_final": "adoption",
-        "weeks_to_80pct_adoption": "weeks to 80 %",
-        "dropout_share": "dropout",
-        "rps_high_person_weeks": "person-weeks at high strain",
-        "training_hours_total": "training hours",
-        "not_yet": "not yet",
-        "same": "same organisation, same seed: differences come from the plans",
-        "staff_count": "staff",
-        "controls": "Controls",
-        "settings": "Settings",
-        "reset": "Reset",
-        "step": "Step",
-        "interval": "Pause between weeks (ms)",
-        "apply": "Reset applies the settings.",
-    },
-}
-
 
 def words(lang: str) -> dict[str, str]:
     """The page's labels in ``lang`` (English for an unknown language)."""
-    return _WORDS.get(lang, _WORDS["en"])
+    return phrases("page", lang if lang in LANGUAGES else "en")
 
 
 # ----------------------------------------------------------------- controls
@@ -187,7 +114,7 @@ def workshop_params(lang: str) -> dict:
         "lang": lang,
     }
     strategies = [text(code, lang) for code in PLAYED_STRATEGIES]
-    sep = " : " if lang == "fr" else ": "
+    sep = colon(lang)
     for plan, default in (("a", "big_bang"), ("b", "small_steps"), ("c", NO_PLAN)):
         name = f"{w['plan']} {plan.upper()}{sep}"
         choices = strategies + ([text(NO_PLAN, lang)] if plan == "c" else [])
@@ -228,11 +155,11 @@ def NetworkPanel(model):
     update_counter.get()  # redraw after every step
     w = words(model.lang)
     colour_by, set_colour_by = solara.use_state("stage")
-    picture = solara.use_memo(lambda: NetworkPicture(model, model.lang), [model])
+    picture = solara.use_memo(lambda: NetworkPicture(model.view, model.lang), [model])
     choices = {w[mode]: mode for mode in ("profile", "stage", "strain")}
     with solara.Column(gap="4px"):
         with solara.Row(style={"align-items": "center"}):
-            solara.Text(f"{w['colour']} :" if model.lang == "fr" else f"{w['colour']}:")
+            solara.Text(w["colour"] + colon(model.lang).rstrip())
             solara.ToggleButtonsSingle(
                 value=w[colour_by],
                 values=list(choices),
@@ -276,7 +203,7 @@ def _curves_panel(measures: tuple[str, ...]):
     @solara.component
     def CurvesPanel(model):
         update_counter.get()
-        picture = solara.use_memo(lambda: CurvesPicture(model, model.lang, measures), [model])
+        picture = solara.use_memo(lambda: CurvesPicture(model.view, model.lang, measures), [model])
         solara.Image(picture.render(), width="100%")
 
     return CurvesPanel

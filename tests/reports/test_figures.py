@@ -1,8 +1,9 @@
-"""Tests of the report figures (simulation/figures_*.py, simulation/reports/figures/overview.py).
+"""Tests of the report figures (simulation/reports/figures/).
 
-Small real results are made once (a comparison and a run of a 120-staff commune, a
-tiny sweep and tiny Morris and Sobol analyses through the command line) and read
-back with ``read_results``, as reports do. Every figure is drawn in French and in
+The figures are drawn from the small results folders shared by the report tests
+(``conftest.py``: a run and a comparison of a 120-staff commune over 40 weeks, a
+tiny sweep and tiny Morris and Sobol analyses, made through the command line and
+read back with ``read_results``, as reports do). Every figure is drawn in French and in
 English and its words are checked: titles, axis labels, tick labels, legends and
 colour bars carry the expected words of that language, and panels are counted.
 Figures are drawn without rendering (``draw_without_rendering``), which formats
@@ -15,14 +16,10 @@ import copy
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from simulation.cli import main
-from simulation.experiments.results import write_comparison, write_run
-from simulation.experiments.runner import compare_strategies, run_scenario
 from simulation.i18n import words as i18n
 from simulation.reports.figures.network import network_picture
 from simulation.reports.figures.outcomes import (
@@ -33,94 +30,26 @@ from simulation.reports.figures.outcomes import (
 from simulation.reports.figures.overview import plot_comparison, plot_run
 from simulation.reports.figures.sensitivity import sensitivity_bars
 from simulation.reports.figures.time import adoption_by_profile, go_live_chart, strain_heatmap
-from simulation.reports.reader import Results, read_results
-from simulation.reports.style import factor_name, outcome_name, service_name, to_png, tool_name
-from simulation.scenario.records import Scenario
+from simulation.reports.style import (
+    factor_name,
+    outcome_name,
+    say,
+    service_name,
+    to_png,
+    tool_name,
+)
 
 LANGS = ("en", "fr")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Expected words come from the catalogue (simulation/i18n/catalogue.yaml).
 STRATEGIES = {
-    "en": ["big bang", "small steps", "short cycles"],
-    "fr": ["big bang", "petits pas", "cycles courts"],
+    lang: [i18n.text(s, lang) for s in ("big_bang", "small_steps", "short_cycle")] for lang in LANGS
 }
 PROFILES = {
-    "en": ["all staff", "technophiles", "followers", "overwhelmed"],
-    "fr": ["ensemble des agents", "technophiles", "suiveurs", "dépassés"],
+    lang: [i18n.text(p, lang) for p in ("all_staff", "technophile", "follower", "overwhelmed")]
+    for lang in LANGS
 }
-WEEK = {"en": "week", "fr": "semaine"}
-
-EXPERIMENT = """\
-name: Figures sweep
-horizon_weeks: 60
-overrides: {organisation.total_staff: 60}
-replications: 2
-seed: 3
-factors:
-  levers.training_capacity: [5, 40]
-  rollout.strategy: [big_bang, small_steps]
-outcomes: [adoption_final, dropout_share, weeks_to_50pct_adoption]
-weekly: [adoption]
-"""
-SENSITIVITY = """\
-name: Figures sensitivity
-horizon_weeks: 60
-overrides: {organisation.total_staff: 60}
-replications: 2
-seed: 3
-factors:
-  levers.training_capacity: {low: 1, high: 60}
-  behaviour.peer_influence: {low: 0.1, high: 0.5}
-design: {samples: 4, levels: 4, seed: 5}
-outcomes: [adoption_final, rps_high_person_weeks]
-weekly: [adoption]
-"""
-
-
-# ----------------------------------------------------------------- results made once
-
-
-def scenario() -> Scenario:
-    return Scenario().override({"organisation.total_staff": 120, "horizon_weeks": 40})
-
-
-@pytest.fixture(scope="module")
-def compare(tmp_path_factory) -> Results:
-    folder = tmp_path_factory.mktemp("compare")
-    write_comparison(compare_strategies(scenario(), replications=3), folder)
-    return read_results(folder)
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Results:
-    folder = tmp_path_factory.mktemp("run")
-    write_run(run_scenario(scenario(), snapshots=True), folder)
-    return read_results(folder)
-
-
-def command(tmp_path_factory, name: str, text: str, *args: str) -> Results:
-    folder = tmp_path_factory.mktemp(name)
-    (folder / "experiment.yaml").write_text(text, encoding="utf-8")
-    out = folder / "out"
-    argv = [*args[:1], str(folder / "experiment.yaml"), *args[1:], "--workers", "1", "--out"]
-    result = CliRunner().invoke(main, [*argv, str(out)], prog_name="transnum")
-    assert result.exit_code == 0, result.output
-    return read_results(out)
-
-
-@pytest.fixture(scope="module")
-def sweep(tmp_path_factory) -> Results:
-    return command(tmp_path_factory, "sweep", EXPERIMENT, "sweep")
-
-
-@pytest.fixture(scope="module")
-def morris(tmp_path_factory) -> Results:
-    return command(tmp_path_factory, "morris", SENSITIVITY, "sensitivity", "--method", "morris")
-
-
-@pytest.fixture(scope="module")
-def sobol(tmp_path_factory) -> Results:
-    return command(tmp_path_factory, "sobol", SENSITIVITY, "sensitivity", "--method", "sobol")
-
+WEEK = {lang: i18n.text("week", lang) for lang in LANGS}
 
 # ----------------------------------------------------------------- reading figures
 
@@ -168,8 +97,7 @@ def test_adoption_by_profile_has_a_panel_per_strategy(compare, lang):
     assert all(ax.get_xlabel() == WEEK[lang] for ax in axes)
     assert axes[0].get_ylabel() == i18n.text("target_adoption_axis", lang)
     assert legend_texts(figure) == PROFILES[lang]
-    mean_of = {"en": "mean of 3 replications", "fr": "moyenne de 3 réplications"}[lang]
-    assert mean_of in title(figure)
+    assert say("mean_of", lang, n=3) in title(figure)
     assert ("100\u202f%" if lang == "fr" else "100 %") in words(figure)  # shares as percent
     assert len(axes[0].collections) == 4  # a band for all staff and each profile
     assert_png(figure)
@@ -227,7 +155,7 @@ def test_go_live_chart_marks_each_tool_and_the_pairs_never_live(compare, lang):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [service_name(s) for s in dict.fromkeys(plan["service"])]
     assert i18n.text("never_live", lang) in words(figure)
-    replication = {"en": "replication 0", "fr": "réplication 0"}[lang]
+    replication = say("replication_n", lang, n=0)
     assert replication in title(figure) and STRATEGIES[lang][1] in title(figure)
     # Every pair is drawn: live ones filled at their week, the others hollow.
     drawn = sum(len(c.get_offsets()) for c in ax.collections)
@@ -238,7 +166,7 @@ def test_go_live_chart_marks_each_tool_and_the_pairs_never_live(compare, lang):
 
 def test_go_live_chart_of_a_run_and_its_errors(run, compare):
     figure = go_live_chart(run.schedule, "en", strategy="short_cycle")
-    assert "short cycles" in title(figure)
+    assert i18n.text("short_cycle", "en") in title(figure)
     assert_png(figure)
     with pytest.raises(ValueError, match="replication 7 is not in the schedule"):
         go_live_chart(compare.schedule, replication=7)
@@ -264,11 +192,10 @@ def test_outcome_intervals_write_each_mean_in_the_language(compare, lang):
             assert i18n.value(name, mean, lang) in texts
     for ax in axes:
         assert [t.get_text() for t in ax.get_xticklabels()] == STRATEGIES[lang]
-    heading = {
-        "en": "Outcomes by strategy: mean and 95 % CI",
-        "fr": "Résultats par stratégie\u00a0: moyenne et IC à 95\u202f%",
-    }[lang]
-    assert title(figure).startswith(heading)
+    assert title(figure).startswith(say("outcomes_by_strategy", lang))
+    assert title(figure).startswith(
+        {"en": "Outcomes by strategy: ", "fr": "Résultats par stratégie\u00a0: "}[lang]
+    )  # French spacing before the colon
     assert axes[2].get_ylabel() == i18n.text("person_weeks", lang)
     assert_png(figure)
 
@@ -277,7 +204,7 @@ def test_outcome_intervals_take_either_summary_and_profile_outcomes(compare):
     per_strategy = compare.summary["strategies"]
     figure = outcome_intervals(per_strategy, ["dropout_share_overwhelmed"], lang="fr")
     (ax,) = panels(figure)
-    assert "dépassés" in ax.get_title()
+    assert i18n.text("overwhelmed", "fr") in ax.get_title()
     mean = per_strategy["big_bang"]["by_profile"]["overwhelmed"]["dropout_share"]["mean"]
     assert i18n.value("dropout_share", mean, "fr") in words(figure)
     with pytest.raises(ValueError, match="unknown outcome 'happiness'"):
@@ -294,9 +221,8 @@ def test_outcome_intervals_say_never_and_how_many_runs(compare, lang):
     summary["small_steps"][name] = {"mean": None, "ci_low": None, "ci_high": None, "n": 0}
     summary["short_cycle"][name] = {"mean": 35.0, "ci_low": 35.0, "ci_high": 35.0, "n": 1}
     texts = words(outcome_intervals(summary, [name], lang=lang))
-    assert {"en": "never", "fr": "jamais"}[lang] in texts
-    of = {"en": "n = 1 of 3", "fr": "n = 1 sur 3"}[lang]
-    assert f"35\n{of}" in texts
+    assert i18n.text("never", lang) in texts
+    assert f"35\n{say('runs_with_value', lang, n=1, total=3)}" in texts
 
 
 # ----------------------------------------------------------------- the network picture
@@ -337,8 +263,8 @@ def test_network_picture_samples_ties_and_checks_its_arguments(compare, run):
     (ax,) = panels(figure)
     (ties,) = [c for c in ax.collections if isinstance(c, LineCollection)]
     assert len(ties.get_segments()) == 100
-    assert f"100 of {len(run.ties):,} ties drawn" in title(figure)
-    assert "week 13" in title(figure)
+    assert say("ties_shown", "en", shown=100, total=f"{len(run.ties):,}") in title(figure)
+    assert f"{WEEK['en']} 13" in title(figure)
     assert_png(figure)
     # Without snapshots: profiles only, nobody marked as left.
     assert panels(network_picture(run.staff, run.ties, None, "profile", "fr"))
@@ -366,7 +292,7 @@ def test_outcome_vs_factor_draws_a_line_per_level(sweep, lang):
     )
     (ax,) = panels(figure)
     assert ax.get_xlabel() == factor_name("levers.training_capacity", lang)
-    assert "formation" in ax.get_xlabel() if lang == "fr" else "training" in ax.get_xlabel()
+    assert ax.get_xlabel() == i18n.text("levers.training_capacity", lang)  # a translated label
     assert [t.get_text() for t in ax.get_xticklabels()] == ["5", "40"]
     assert legend_texts(figure) == STRATEGIES[lang][:2]
     assert figure.legends[0].get_title().get_text() == i18n.text("strategy", lang)
@@ -382,13 +308,12 @@ def test_outcome_vs_a_strategy_averages_other_factors_and_flags_missing_runs(swe
     figure = outcome_vs_factor(sweep.point_summary, name, "rollout.strategy", lang)
     (ax,) = panels(figure)
     assert [t.get_text() for t in ax.get_xticklabels()] == STRATEGIES[lang][:2]
-    averaged = {"en": "averaged over", "fr": "moyenne sur"}[lang]
-    assert averaged in title(figure)
-    assert factor_name("levers.training_capacity", lang) in title(figure)
+    averaged = factor_name("levers.training_capacity", lang)
+    assert say("averaged_over", lang, factors=averaged) in title(figure)
     # 60 staff under small steps never reach 50 % adoption in 60 weeks: no value at all.
     rows = sweep.point_summary[sweep.point_summary["outcome"] == name]
     assert rows.loc[rows["rollout.strategy"] == "small_steps", "n"].eq(0).all()
-    assert [t.get_text() for t in ax.texts] == [{"en": "never", "fr": "jamais"}[lang]]
+    assert [t.get_text() for t in ax.texts] == [i18n.text("never", lang)]
     assert not figure.legends  # one series, every value over all runs: nothing to explain
     # A point over fewer runs than the others is hollow, and the legend says why.
     fewer = sweep.point_summary.copy()
@@ -480,15 +405,19 @@ def test_sensitivity_bars_errors(morris):
 
 def test_plot_comparison_keeps_its_english_and_speaks_french(compare):
     english = plot_comparison(compare.timeseries, "Commune")
-    assert title(english) == "Commune\nmean of 3 replications, band 5–95 %"
+    band = say("band_short", "en", low="5", high="95")
+    assert title(english) == f"Commune\n{say('mean_of', 'en', n=3)}, {band}"
     axes = panels(english)
-    assert axes[0].get_ylabel() == "share of target tools adopted"
-    assert axes[-1].get_xlabel() == "week"
+    assert axes[0].get_ylabel() == i18n.text("target_adoption_axis", "en")
+    assert axes[-1].get_xlabel() == WEEK["en"]
     assert len(axes) == 9
     french = plot_comparison(compare.timeseries, "Commune", lang="fr")
-    assert title(french) == "Commune\nmoyenne de 3 réplications, bande 5–95\u202f%"
-    assert panels(french)[0].get_title() == "Adoption — big bang"
-    assert panels(french)[1].get_title() == "Adoption — petits pas"
+    band = say("band_short", "fr", low="5", high="95")
+    assert title(french) == f"Commune\n{say('mean_of', 'fr', n=3)}, {band}"
+    assert band.endswith("95\u202f%")  # French spacing before %
+    adoption = say("adoption", "fr")
+    assert panels(french)[0].get_title() == f"{adoption} — {STRATEGIES['fr'][0]}"
+    assert panels(french)[1].get_title() == f"{adoption} — {STRATEGIES['fr'][1]}"
     assert legend_texts(french) == PROFILES["fr"]
     assert "0,02" in words(french)  # decimal comma on the dropout axis
 

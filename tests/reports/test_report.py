@@ -1,47 +1,23 @@
-"""Decision reports and the DGS starter: every kind of results folder, both languages."""
+"""Decision reports and the DGS starter: every kind of results folder, both languages.
+
+The results folders are the small ones shared by the report tests (``conftest.py``).
+"""
 
 import base64
 import re
+import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from simulation.cli import main
-from simulation.i18n.words import NNBSP
+from simulation.i18n.words import NNBSP, colon, percent, phrase, text, typography
 from simulation.reports.html import build_report
 from simulation.reports.reader import read_results
-from simulation.scenario.schema import ScenarioError
 
 PNG = b"\x89PNG\r\n\x1a\n"
-SMALL = "organisation: {total_staff: 120}\nhorizon_weeks: 40\n"
-EXPERIMENT = """name: Petit plan
-overrides: {organisation.total_staff: 80}
-horizon_weeks: 30
-replications: 2
-factors:
-  rollout.strategy: [big_bang, short_cycle]
-  levers.training_capacity: [10, 40]
-outcomes: [adoption_final, dropout_share, rps_high_person_weeks, weeks_to_50pct_adoption]
-"""
-SENSITIVITY = """name: Petite sensibilité
-overrides: {organisation.total_staff: 80}
-horizon_weeks: 30
-replications: 2
-factors:
-  levers.training_capacity: {low: 5, high: 60}
-  behaviour.peer_influence: {low: 0.1, high: 0.5}
-design: {method: morris, samples: 2}
-outcomes: [adoption_final, dropout_share]
-"""
-CALIBRATION = """name: Petit calibrage
-replications: 2
-targets:
-  - {id: split, source: test, outcome: staff_share_overwhelmed, low: 0.4, high: 0.6,
-     overrides: {organisation.total_staff: 80, horizon_weeks: 20}}
-"""
 
 
 def cli(*args):
@@ -51,21 +27,16 @@ def cli(*args):
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("reports")
-    (root / "small.yaml").write_text(SMALL, encoding="utf-8")
-    (root / "experiment.yaml").write_text(EXPERIMENT, encoding="utf-8")
-    (root / "sensitivity.yaml").write_text(SENSITIVITY, encoding="utf-8")
-    (root / "calibration.yaml").write_text(CALIBRATION, encoding="utf-8")
-    out = {kind: root / kind for kind in ("run", "compare", "sweep", "sensitivity", "calibrate")}
-    cli("run", root / "small.yaml", "--out", out["run"])
-    cli(
-        "compare", root / "small.yaml", "--replications", 3, "--workers", 1, "--out", out["compare"]
-    )
-    cli("sweep", root / "experiment.yaml", "--workers", 1, "--out", out["sweep"])
-    cli("sensitivity", root / "sensitivity.yaml", "--workers", 1, "--out", out["sensitivity"])
-    cli("calibrate", root / "calibration.yaml", "--workers", 1, "--out", out["calibrate"])
-    return out
+def report(folders):
+    """The report of a shared folder in a language, built once (a report takes seconds)."""
+    built: dict[tuple[str, str], str] = {}
+
+    def build(kind: str, lang: str) -> str:
+        if (kind, lang) not in built:
+            built[kind, lang] = build_report(read_results(folders[kind]), lang)
+        return built[kind, lang]
+
+    return build
 
 
 class Collector(HTMLParser):
@@ -90,10 +61,12 @@ class Collector(HTMLParser):
 
 @pytest.mark.parametrize("kind", ["run", "compare", "sweep", "sensitivity", "calibrate"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_report_is_complete_self_contained_and_without_broken_references(folders, kind, lang):
+def test_report_is_complete_self_contained_and_without_broken_references(
+    report, folders, kind, lang
+):
     results = read_results(folders[kind])
     assert results.kind == kind
-    document = build_report(results, lang)
+    document = report(kind, lang)
     parsed = Collector()
     parsed.feed(document)
     assert f"<html lang='{lang}'>" in document
@@ -105,25 +78,48 @@ def test_report_is_complete_self_contained_and_without_broken_references(folders
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.split(",", 1)[1])[:8] == PNG
     assert parsed.images, "figures are embedded"
-    heading = {"fr": "Synthèse", "en": "Summary"}[lang]
-    assert f"<h2>{heading}</h2>" in document
+    assert f"<h2>{phrase('report.heading.summary', lang)}</h2>" in document
 
 
-def test_french_report_follows_french_typography(folders):
-    document = build_report(read_results(folders["compare"]), "fr")
+def test_french_report_follows_french_typography(report):
+    document = report("compare", "fr")
     assert f"{NNBSP}%" in document  # narrow no-break space before %
     assert re.search(r"\d,\d", document)  # decimal comma
     assert "«\u00a0" in document and "\u00a0»" in document  # French quotes
-    assert "Recommandation" in document and "IC à 95" in document
-    english = build_report(read_results(folders["compare"]), "en")
-    assert "Recommendation" in english and "95 % CI" in english
+    for lang, shown in (
+        ("fr", document),
+        ("en", report("compare", "en")),
+    ):
+        headline = phrase("report.compare.headline", lang, c=colon(lang), a="").rstrip(".")
+        assert typography(headline, lang) in shown  # "Recommandation\u00a0: " in French
+        assert typography(text("ci95", lang), lang) in shown
 
 
-def test_compare_report_states_its_recommendation_rule(folders):
-    document = build_report(read_results(folders["compare"]), "en")
-    assert "Rule:" in document and "paired difference" in document
-    for strategy in ("big bang", "small steps", "short cycles"):
-        assert strategy in document
+def test_compare_report_states_its_recommendation_rule(report):
+    document = report("compare", "en")
+    rule = phrase("report.compare.rule", "en", c=colon("en"), floor=percent(0.9, "en", 0))
+    assert rule in document and "paired difference" in rule
+    for strategy in ("big_bang", "small_steps", "short_cycle"):
+        assert text(strategy, "en") in document
+
+
+def test_text_from_the_folder_is_escaped_and_a_figure_that_fails_is_noted(folders, monkeypatch):
+    from simulation.reports import html
+
+    results = read_results(folders["run"])
+    results.scenario_text = results.scenario_text.replace(
+        "name: Petite commune", "name: '<script>x</script> & Cie'"
+    )
+
+    def no_figure():
+        raise ValueError("no column <b>")
+
+    monkeypatch.setattr(html, "figures_for", lambda results, lang: [(no_figure, "Figure <i>")])
+    document = build_report(results, "en")
+    assert "<script>" not in document and "<b>" not in document and "<i>" not in document
+    assert "<title>&lt;script&gt;x&lt;/script&gt; &amp; Cie</title>" in document
+    assert "<p class='meta'>Figure &lt;i&gt; — no column &lt;b&gt;</p>" in document
+    assert "&lt;script&gt;" in document.split("<pre>")[1]  # the scenario file, escaped
 
 
 @pytest.mark.slow  # end to end: the report command writes both documents, twice
@@ -133,18 +129,13 @@ def test_report_command_writes_html_and_workbook(folders, tmp_path):
     assert out.exists() and out.with_suffix(".xlsx").exists()
     assert "wrote" in result.output
     sheets = load_workbook(out.with_suffix(".xlsx")).sheetnames
-    assert "Synthèse" in sheets
-    cli("report", folders["run"], "--lang", "en")
-    assert (folders["run"] / "report.html").exists()
-    assert "Summary" in load_workbook(folders["run"] / "report.xlsx").sheetnames
-
-
-def test_report_of_a_folder_that_is_not_results(tmp_path):
-    with pytest.raises(ScenarioError, match="not a transnum results folder"):
-        read_results(tmp_path)
-    result = CliRunner().invoke(main, ["report", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
+    assert phrase("workbook.sheet.summary", "fr") in sheets
+    run = shutil.copytree(folders["run"], tmp_path / "run")  # the report goes in the folder
+    cli("report", run, "--lang", "en")
+    stem = phrase("cli.report_stem", "en")
+    assert (run / f"{stem}.html").exists()
+    sheets = load_workbook(run / f"{stem}.xlsx").sheetnames
+    assert phrase("workbook.sheet.summary", "en") in sheets
 
 
 @pytest.mark.slow  # end to end: init, validate, compare and report, as a DGS would
@@ -177,7 +168,7 @@ def test_init_then_own_services_then_compare_then_report(tmp_path):
         results,
     )
     cli("report", results)
-    report = (results / "rapport.html").read_text(encoding="utf-8")
+    report = (results / f"{phrase('cli.report_stem', 'fr')}.html").read_text(encoding="utf-8")
     assert "Ma collectivité" in report
     assert "urbanisme_habitat" in report or "urbanisme habitat" in report
 

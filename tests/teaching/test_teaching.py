@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from matplotlib.colors import to_rgba
 from PIL import Image
 
 from simulation.cli import main
+from simulation.i18n.words import phrase, text
 from simulation.model.model import TransitionModel
 from simulation.model.seeds import run_seed
 from simulation.reports.style import PROFILE_COLOURS
@@ -20,6 +23,7 @@ from simulation.scenario.records import Scenario
 from simulation.teaching.models import (
     MAX_TEACHING_STAFF,
     SCENARIO_ENV,
+    SCOREBOARD,
     TeachingModel,
     WorkshopModel,
     first_preset,
@@ -35,9 +39,9 @@ from simulation.teaching.pictures import (
     CurvesPicture,
     NetworkPicture,
     png,
-    weekly_curve,
 )
 from simulation.teaching.server import app_command, free_port
+from simulation.teaching.view import weekly_curve
 
 LEVERS = dict(
     strategy="big_bang",
@@ -191,13 +195,8 @@ def test_workshop_differences_come_from_the_plans():
     board = workshop.scoreboard()
     assert board["plan"].tolist() == ["A", "B"]
     assert board["strategy"].tolist() == ["big_bang", "small_steps"]
-    assert list(board.columns[2:]) == [
-        "adoption_final",
-        "weeks_to_80pct_adoption",
-        "dropout_share",
-        "rps_high_person_weeks",
-        "training_hours_total",
-    ]
+    assert list(board.columns[2:]) == list(SCOREBOARD)
+    assert set(SCOREBOARD) <= set(a.summary())  # summary outcomes of each plan
     assert board.loc[0, "adoption_final"] == pytest.approx(a.summary()["adoption_final"])
 
 
@@ -216,6 +215,34 @@ def test_a_workshop_needs_a_plan():
 
 
 # ----------------------------------------------------------------- pictures
+
+
+def test_pictures_draw_data_without_importing_the_model():
+    code = (
+        "import sys, simulation.teaching.pictures; "
+        "print(sorted(m for m in sys.modules if m.startswith('simulation.model')))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"
+
+
+def test_the_view_hands_the_pictures_arrays_of_every_plan():
+    workshop = WorkshopModel(staff=90, plan_a="big_bang", plan_b="small_steps")
+    for _ in range(30):
+        workshop.step()
+    view = workshop.view
+    assert view.labels == ["A", "B"] and view.strategies == ["big_bang", "small_steps"]
+    assert view.horizon == workshop.plans[0].spec.horizon_weeks
+    organisation = view.organisation
+    assert organisation.layout.shape == (90, 2)
+    assert len(organisation.ties) == workshop.plans[0].network.adjacency.nnz // 2
+    assert (organisation.ties[:, 0] < organisation.ties[:, 1]).all()
+    assert set(organisation.service) == set(range(len(organisation.service_names)))
+    b = workshop.plans[1]
+    np.testing.assert_array_equal(view.staff(1).strain, b.state.strain)
+    np.testing.assert_array_equal(view.stages(1) == "left", ~b.state.active)
+    np.testing.assert_array_equal(view.curve(1, "adoption"), weekly_curve(b, "adoption"))
 
 
 def test_weekly_curves_match_the_weekly_table():
@@ -237,7 +264,7 @@ def test_network_colours_follow_profiles_and_show_who_left():
     for _ in range(80):
         model.step()
     assert (~model.state.active).any(), "the test needs some staff who left"
-    picture = NetworkPicture(model, "fr")
+    picture = NetworkPicture(model.view, "fr")
     picture.draw("profile")
     faces = picture.dots[0].get_facecolors()
     edges = picture.dots[0].get_edgecolors()
@@ -250,14 +277,14 @@ def test_network_colours_follow_profiles_and_show_who_left():
     assert (faces[~active, 3] == 0).all()  # hollow
     np.testing.assert_allclose(edges[~active], np.tile(to_rgba(LEFT_COLOUR), ((~active).sum(), 1)))
     labels = [t.get_text() for t in picture.legend.get_texts()]
-    assert labels[-1] == f"parti ({(~active).sum()})"
+    assert labels[-1] == f"{text('left', 'fr')} ({(~active).sum()})"
 
 
 def test_strain_colouring_darkens_with_strain():
     model = TeachingModel(**LEVERS)
     for _ in range(40):
         model.step()
-    picture = NetworkPicture(model, "en")
+    picture = NetworkPicture(model.view, "en")
     picture.draw("strain")
     faces = picture.dots[0].get_facecolors()[model.state.active]
     strain = model.state.strain[model.state.active]
@@ -270,14 +297,14 @@ def test_strain_colouring_darkens_with_strain():
 
 def test_unknown_colouring_is_refused():
     with pytest.raises(ValueError, match="profile, stage, strain"):
-        NetworkPicture(TeachingModel(staff=60), "fr").draw("mood")
+        NetworkPicture(TeachingModel(staff=60).view, "fr").draw("mood")
 
 
 @pytest.mark.parametrize("mode", ["profile", "stage", "strain"])
 def test_blitted_frames_equal_a_full_redraw(mode):
     model = WorkshopModel(staff=100, plan_a="big_bang", plan_b="short_cycle")
-    picture = NetworkPicture(model, "fr")
-    curves = CurvesPicture(model, "fr", CURVE_PANELS["adoption"])
+    picture = NetworkPicture(model.view, "fr")
+    curves = CurvesPicture(model.view, "fr", CURVE_PANELS["adoption"])
     for _ in range(45):
         model.step()
         fast = picture.render(mode)
@@ -290,7 +317,7 @@ def test_blitted_frames_equal_a_full_redraw(mode):
 
 def test_curves_grow_with_the_weeks_and_keep_their_axes():
     model = TeachingModel(**LEVERS)
-    curves = CurvesPicture(model, "fr", CURVE_PANELS["adoption"])
+    curves = CurvesPicture(model.view, "fr", CURVE_PANELS["adoption"])
     for _ in range(30):
         model.step()
     curves.draw()
@@ -299,10 +326,7 @@ def test_curves_grow_with_the_weeks_and_keep_their_axes():
     assert curves.axes[0].get_ylim() == (0.0, 1.0)
     assert curves.axes[0].get_xlim() == (0.0, model.spec.horizon_weeks)
     assert [t.get_text() for t in curves.figure.legends[0].get_texts()] == [
-        "ensemble des agents",
-        "technophiles",
-        "suiveurs",
-        "dépassés",
+        text(name, "fr") for name in ("all_staff", *PROFILES)
     ]
 
 
@@ -313,12 +337,15 @@ def test_scoreboard_says_not_yet_while_running():
     model = WorkshopModel(staff=60, plan_a="big_bang", plan_b="small_steps", lang="fr")
     model.step()
     rows = scoreboard_rows(model, "fr")
-    assert [row[0] for row in rows] == ["A · big bang", "B · petits pas"]
-    assert rows[0][2] == "pas encore"  # weeks to 80 %
+    assert [row[0] for row in rows] == [
+        f"A · {text('big_bang', 'fr')}",
+        f"B · {text('small_steps', 'fr')}",
+    ]
+    assert rows[0][2] == phrase("page.not_yet", "fr")  # weeks to 80 %
     while model.running:
         model.step()
     finished = scoreboard_rows(model, "en")
-    assert all(row[2] != "not yet" for row in finished)
+    assert all(row[2] != phrase("page.not_yet", "en") for row in finished)
 
 
 # ----------------------------------------------------------------- server

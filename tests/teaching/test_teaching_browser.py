@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from simulation.i18n.words import phrases, text
 from simulation.teaching.server import start_app
 
 pytestmark = pytest.mark.slow  # a real browser and the page's server per test
+PAGE = {lang: phrases("page", lang) for lang in ("fr", "en")}  # the page's labels
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRED = os.environ.get("TRANSNUM_REQUIRE_BROWSER") == "1"
@@ -107,19 +109,21 @@ def test_trainer_changes_strategy_steps_and_sees_the_charts_move(serve, browser_
     page.goto(serve(lang="fr"))
     page.locator(".transnum-week").wait_for()
     assert week_shown(page) == 0
-    assert "cycles courts" in page.locator(".transnum-scoreboard").inner_text()
+    words = PAGE["fr"]
+    big_bang = text("big_bang", "fr")
+    assert text("short_cycle", "fr") in page.locator(".transnum-scoreboard").inner_text()
     sidebar = page.locator("body").inner_text()
-    assert "Commandes" in sidebar and "Réglages" in sidebar  # French page, French controls
+    assert words["controls"] in sidebar and words["settings"] in sidebar  # French controls
 
     # Choose big bang, then reset so that the model is rebuilt with it.
-    choose(page, "Stratégie", "big bang")
-    page.get_by_role("button", name="Réinitialiser").click()
-    page.locator(".transnum-scoreboard", has_text="big bang").wait_for()
+    choose(page, words["strategy"], big_bang)
+    page.get_by_role("button", name=words["reset"]).click()
+    page.locator(".transnum-scoreboard", has_text=big_bang).wait_for()
     page.locator("img.widget-image").nth(2).wait_for()
     before = [picture(page, k) for k in range(3)]
 
     for week in (1, 2, 3):
-        page.get_by_role("button", name="Une semaine").click()
+        page.get_by_role("button", name=words["step"]).click()
         wait_for_week(page, week)
     assert week_shown(page) == 3
     # The curves now run over three weeks: the pictures' pixels differ.
@@ -137,7 +141,7 @@ def test_trainer_changes_strategy_steps_and_sees_the_charts_move(serve, browser_
     assert week_shown(page) == paused_at  # paused means paused
     assert picture(page, 1) != before[1]
     assert picture(page, 0) != before[0]
-    assert re.search(r"A · big bang\s+\d", page.locator(".transnum-scoreboard").inner_text())
+    assert re.search(rf"A · {big_bang}\s+\d", page.locator(".transnum-scoreboard").inner_text())
 
     shot = tmp_path / "teaching-page.png"
     page.screenshot(path=shot, full_page=True)
@@ -148,12 +152,13 @@ def test_trainer_changes_strategy_steps_and_sees_the_charts_move(serve, browser_
 def test_colour_switch_redraws_the_network(serve, browser_page):
     page, errors = browser_page
     page.goto(serve(lang="en"))
-    page.locator(".transnum-week", has_text="Week 0").wait_for()
-    assert "Settings" in page.locator("body").inner_text()
-    page.get_by_role("button", name="Step").click()
-    page.locator(".transnum-week", has_text="Week 1").wait_for()
+    words = PAGE["en"]
+    page.locator(".transnum-week", has_text=f"{words['week']} 0").wait_for()
+    assert words["settings"] in page.locator("body").inner_text()
+    page.get_by_role("button", name=words["step"]).click()
+    page.locator(".transnum-week", has_text=f"{words['week']} 1").wait_for()
     by_stage = picture(page, 0)
-    page.get_by_role("button", name="profile").click()
+    page.get_by_role("button", name=words["profile"]).click()
     page.wait_for_timeout(1500)
     assert picture(page, 0) != by_stage
     assert not errors, errors
@@ -164,11 +169,11 @@ def test_workshop_runs_plans_side_by_side_with_a_scoreboard(serve, browser_page,
     page.goto(serve(lang="fr", workshop=True))
     board = page.locator(".transnum-scoreboard")
     board.wait_for()
-    text = board.inner_text()
-    assert "A · big bang" in text and "B · petits pas" in text
-    assert "même organisation" in page.locator("body").inner_text()
+    shown = board.inner_text()
+    assert f"A · {text('big_bang', 'fr')}" in shown and f"B · {text('small_steps', 'fr')}" in shown
+    assert PAGE["fr"]["same"] in page.locator("body").inner_text()
     for week in (1, 2):
-        page.get_by_role("button", name="Une semaine").click()
+        page.get_by_role("button", name=PAGE["fr"]["step"]).click()
         wait_for_week(page, week)
     page.screenshot(path=tmp_path / "workshop.png", full_page=True)
     assert not errors, errors

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulation.i18n.words import check, outcome, outcome_kind, value
+from simulation.i18n.words import check, outcome, outcome_kind, text, value
 from simulation.reports.style import decorate, suptitle, value_axis
 
 MET, MISSED, RANGE = "#009E73", "#D55E00", "#56B4E9"
@@ -78,9 +78,5 @@ def calibration_chart(calibration: pd.DataFrame, lang: str = "en", title: str = 
         ax.title.set_fontsize(8)
     for ax in axes[n:]:
         ax.set_visible(False)
-    default = {
-        "fr": "Cibles de calibrage : plage de l'étude (bande) et moyenne simulée (IC à 95 %)",
-        "en": "Calibration targets: the study's range (band) and the simulated mean (95 % CI)",
-    }[lang]
-    suptitle(figure, title or default)
+    suptitle(figure, title or text("calibration_title", lang))
     return figure

@@ -23,7 +23,8 @@ from simulation.reports.style import (
     OKABE_ITO,
     PROFILE_COLOURS,
     digits_for,
-    profile_series,
+    legend_below,
+    profile_curves,
     say,
     strategy_name,
 )
@@ -58,13 +59,11 @@ def plot_run(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> Fig
     """
     figure = Figure(figsize=(13, 4.2), layout="constrained")
     axes = figure.subplots(1, len(PANELS), sharex=True)
+    one_run = timeseries.assign(replication=0)
     for ax, (column, title_key, axis_key) in zip(axes, PANELS, strict=True):
-        for label, suffix, colour, width in profile_series(lang):
-            ax.plot(
-                timeseries["week"], timeseries[column + suffix], color=colour, lw=width, label=label
-            )
+        profile_curves(ax, one_run, column, lang)
         _decorate(ax, say(title_key, lang), say(axis_key, lang), say("week", lang), lang)
-    _legend(figure, axes[0])
+    legend_below(figure, *axes[0].get_legend_handles_labels())
     if title:
         figure.suptitle(title)
     return figure
@@ -96,11 +95,7 @@ def plot_comparison(
         runs = timeseries[timeseries["strategy"] == strategy]
         for row, (column, title_key, axis_key) in enumerate(PANELS):
             ax = axes[row, col]
-            for label, suffix, colour, width in profile_series(lang):
-                wide = runs.pivot(index="week", columns="replication", values=column + suffix)
-                ax.plot(wide.index, wide.mean(axis=1), color=colour, lw=width, label=label)
-                low, high = np.nanpercentile(wide.to_numpy(), band, axis=1)
-                ax.fill_between(wide.index, low, high, color=colour, alpha=0.15, lw=0)
+            profile_curves(ax, runs, column, lang, band)
             _decorate(
                 ax,
                 f"{say(title_key, lang)} — {strategy_name(strategy, lang)}",
@@ -108,7 +103,7 @@ def plot_comparison(
                 say("week", lang) if row == len(PANELS) - 1 else "",
                 lang,
             )
-    _legend(figure, axes[0, 0])
+    legend_below(figure, *axes[0, 0].get_legend_handles_labels())
     n_reps = timeseries.groupby("strategy")["replication"].nunique().max()
     figure.suptitle(
         (title + "\n" if title else "")
@@ -134,12 +129,6 @@ def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_na
     path = Path(folder) / "figure.png"
     plot_comparison(table, scenario_name).savefig(path, dpi=110)
     return path
-
-
-def _legend(figure: Figure, ax) -> None:
-    """One legend for the figure, below the panels, so it never hides a curve."""
-    handles, labels = ax.get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
 
 
 def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:

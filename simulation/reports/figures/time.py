@@ -22,7 +22,7 @@ from simulation.reports.style import (
     decorate,
     legend_below,
     pick_strategy,
-    profile_series,
+    profile_curves,
     require_columns,
     say,
     service_name,
@@ -72,15 +72,7 @@ def adoption_by_profile(
     figure = Figure(figsize=(max(6.5, 4.3 * len(groups)), 4.6), layout="constrained")
     axes = figure.subplots(1, len(groups), sharex=True, sharey=True, squeeze=False)[0]
     for k, (ax, (strategy, runs)) in enumerate(zip(axes, groups, strict=True)):
-        for label, suffix, colour, width in profile_series(lang):
-            wide = runs.pivot(index="week", columns="replication", values="adoption" + suffix)
-            ax.plot(wide.index, wide.mean(axis=1), color=colour, lw=width, label=label)
-            if wide.shape[1] > 1:
-                # A profile without staff in a small organisation has no adoption at all:
-                # pandas leaves such weeks empty where np.nanpercentile would warn.
-                low = wide.quantile(band[0] / 100, axis=1)
-                high = wide.quantile(band[1] / 100, axis=1)
-                ax.fill_between(wide.index, low, high, color=colour, alpha=0.15, lw=0)
+        profile_curves(ax, runs, "adoption", lang, band)
         decorate(
             ax,
             strategy_name(strategy, lang) if strategy else "",

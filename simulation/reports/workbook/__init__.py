@@ -1,0 +1,45 @@
+"""An Excel workbook of a results folder, for people who work in a spreadsheet.
+
+:func:`write_workbook` turns a :class:`~simulation.reports.reader.Results` (any kind of
+folder) into an ``.xlsx`` file: one sheet per summary table; sheet names, headers,
+strategies, profiles and outcomes in French or English; header row frozen, with a
+filter; shares formatted as percentages; each 95 % interval as separate columns.
+The last sheet, "Notes", says what every sheet holds and what was left out. Nothing
+is recomputed: values are those of the folder's files, at full precision.
+
+The sheets of each kind of folder are in :mod:`~simulation.reports.workbook.sheets`;
+how a sheet is written (headers, formats, widths, notes) in
+:mod:`~simulation.reports.workbook.book`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulation.i18n.words import check
+from simulation.reports.reader import Results
+from simulation.reports.workbook.book import MAX_ROWS, MAX_TEXT, Book
+from simulation.reports.workbook.sheets import BUILDERS
+
+__all__ = ["MAX_ROWS", "MAX_TEXT", "write_workbook"]
+
+
+def write_workbook(results: Results, path: str | Path, lang: str = "fr") -> Path:
+    """Write the summary tables of a results folder as an Excel workbook.
+
+    Args:
+        results: A folder read by :func:`~simulation.reports.reader.read_results`.
+        path: The ``.xlsx`` file to write (its folder must exist; a file is replaced).
+        lang: ``fr`` or ``en``: sheet names, headers and labels.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: unknown language.
+    """
+    book = Book(results, check(lang))
+    BUILDERS[results.kind](book, results)
+    book.notes()
+    book.book.save(Path(path))
+    return Path(path)
