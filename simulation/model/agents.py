@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import Cell, FixedAgent
 
-from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.model.stages import ADOPTED, summary_stages
 from simulation.scenario.profiles import PROFILES
 
 if TYPE_CHECKING:
@@ -93,19 +93,8 @@ class StaffMember(FixedAgent):
         """Summary stage over the live tools, for colouring the network.
 
         ``left``, ``waiting`` (no live tool), ``reverted`` (back to paper for some
-        tool), ``adopted`` (all live tools), ``trying`` or ``unaware``.
+        tool), ``adopted`` (all live tools), ``trying`` or ``unaware`` (see
+        :func:`simulation.model.stages.summary_stages`).
         """
-        state = self.model.state
-        if not state.active[self.index]:
-            return "left"
-        live = state.live[self.index]
-        if not live.any():
-            return "waiting"
-        stages = state.stage[self.index, live]
-        if np.any(stages == REVERTED):
-            return "reverted"
-        if np.all(stages == ADOPTED):
-            return "adopted"
-        if np.any((stages == TRYING) | (stages == ADOPTED)):
-            return "trying"
-        return "unaware"
+        state, row = self.model.state, slice(self.index, self.index + 1)
+        return str(summary_stages(state.stage[row], state.live[row], state.active[row])[0])

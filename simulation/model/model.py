@@ -38,7 +38,7 @@ from simulation.model.network import StaffNetwork, build_staff_network
 from simulation.model.observation import ACTIVE, WeeklyRecorder, measure, tally
 from simulation.model.population import TECHNOPHILE, Population, draw_population
 from simulation.model.seeds import as_seed_sequence, streams
-from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.model.stages import ADOPTED, staff_stages
 from simulation.model.state import StaffState
 from simulation.model.strategies import NEVER, make_plan, target_pairs
 from simulation.scenario.profiles import PROFILES
@@ -468,19 +468,3 @@ class TransitionModel(mesa.Model):
         """Current value of one organisation-level column of the weekly table."""
         totals = self._by_profile.sum(axis=0)[None, :]
         return float(measure(column, totals)[0])
-
-
-def staff_stages(state: StaffState) -> np.ndarray:
-    """Summary stage of each staff member over their live tools (as StaffMember.stage)."""
-    live = state.live
-    n_live = live.sum(axis=1)
-    using = ((state.stage == TRYING) | (state.stage == ADOPTED)) & live
-    adopted = ((state.stage == ADOPTED) & live).sum(axis=1)
-    reverted = ((state.stage == REVERTED) & live).any(axis=1)
-    stages = np.full(state.n_staff, "unaware", dtype=object)
-    stages[using.any(axis=1)] = "trying"
-    stages[(n_live > 0) & (adopted == n_live)] = "adopted"
-    stages[reverted] = "reverted"
-    stages[n_live == 0] = "waiting"
-    stages[~state.active] = "left"
-    return stages
