@@ -17,14 +17,17 @@ Example:
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import mesa
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from mesa.discrete_space import Network
 
-from simulation.model import outcomes
+from simulation.model import observation, outcomes
 from simulation.model.agents import StaffMember
+from simulation.model.compiled import Kernels
 from simulation.model.mechanisms import (
     adoption,
     dropout,
@@ -35,11 +38,11 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.network import StaffNetwork, build_staff_network
-from simulation.model.observation import ACTIVE, WeeklyRecorder, measure, tally
+from simulation.model.observation import Tallies, WeeklyRecorder, measure
 from simulation.model.population import TECHNOPHILE, Population, draw_population
 from simulation.model.seeds import as_seed_sequence, streams
 from simulation.model.stages import ADOPTED, staff_stages
-from simulation.model.state import StaffState
+from simulation.model.state import Services, StaffState, Ties, Tools
 from simulation.model.strategies import NEVER, make_plan, target_pairs
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
@@ -86,47 +89,30 @@ class TransitionModel(mesa.Model):
             self.network.service_of[population.profile == TECHNOPHILE], minlength=n_services
         )
         self.plan = make_plan(scenario, technophiles)
-        self._setup_coefficients()
+        self.coefficients = coefficients(scenario)
+        self.tools = tool_properties(scenario)
+        self.services = self._initial_services()
         self.state = self._initial_state(population)
+        self.neighbours = Ties(self.network.adjacency.indptr, self.network.adjacency.indices)
+        self.tallies = Tallies.empty(n_services)
         self.week = 0
         self.recorder = WeeklyRecorder(scenario.horizon_weeks, self.network.service_names)
-        self._by_profile = np.zeros((len(PROFILES), self.recorder.by_profile.shape[2]))
-        self._by_service = np.zeros((n_services, self.recorder.by_service.shape[2]))
-        self._used_pairs = np.zeros((n_services, len(scenario.tools)))
-        self._live_pairs = np.zeros((n_services, len(scenario.tools)), dtype=bool)
-        self._uniform_pairs = np.empty((self.network.n_staff, len(scenario.tools)))
-        self._uniform_staff = np.empty(self.network.n_staff)
-        self._n_teams = int(self.network.team_of.max()) + 1
+        self._kernels = Kernels()
         self._place_agents()
         self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0)
 
     # ------------------------------------------------------------------ set-up
 
-    def _setup_coefficients(self) -> None:
+    def _initial_services(self) -> Services:
         spec = self.spec
-        behaviour, levers = spec.behaviour, spec.levers
-        self.depth = np.array([behaviour.samr_depth[t.samr] for t in spec.tools])
-        self.saving = np.array(
+        backing = np.array(
             [
-                t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
-                for t in spec.tools
-            ]
-        )
-        self.info_load = np.array([t.information_load for t in spec.tools])
-        self.initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
-        self.backing = np.array(
-            [
-                s.manager_backing if s.manager_backing is not None else levers.manager_backing
+                s.manager_backing if s.manager_backing is not None else spec.levers.manager_backing
                 for s in spec.organisation.services
             ]
         )
-        self.training_coefficients = training.coefficients(levers, behaviour)
-        self.learning_coefficients = learning.coefficients(behaviour)
-        self.adoption_coefficients = adoption.coefficients(behaviour)
-        self.strain_coefficients = strain.coefficients(behaviour, levers)
-        self.dropout_coefficients = dropout.coefficients(behaviour)
-        self.recent_change = np.zeros(len(spec.organisation.services))
-        self.workload = np.ones(len(spec.organisation.services))
+        initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
+        return Services.start(backing, initial_staff, len(spec.tools))
 
     def _initial_state(self, population: Population) -> StaffState:
         spec, network, plan = self.spec, self.network, self.plan
@@ -134,6 +120,7 @@ class TransitionModel(mesa.Model):
         state = StaffState.empty(network.n_staff, len(spec.tools))
         state.profile[:] = population.profile
         state.service[:] = network.service_of
+        state.team[:] = network.team_of
         state.is_manager[:] = network.is_manager
         state.is_referent[:] = population.is_referent
         state.vulnerability[:] = population.vulnerability
@@ -143,16 +130,15 @@ class TransitionModel(mesa.Model):
         )
         meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
         state.meaning[:] = meaning
-        backing = self.backing[network.service_of]
-        # External support: mean of the five levers that push towards trying (see adoption).
-        support = (
-            plan.communication
-            + meaning
-            + backing
-            + float(levers.business_project_lead)
-            + levers.staff_involvement
-        ) / 5.0
-        state.external[:] = behaviour.external_influence * support
+        # External support: the mean of the levers that push towards trying (see adoption).
+        pushes = (
+            plan.communication,
+            meaning,
+            self.services.backing[network.service_of],
+            float(levers.business_project_lead),
+            levers.staff_involvement,
+        )
+        state.external[:] = behaviour.external_influence * (sum(pushes) / len(pushes))
         state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
         state.learning_ability[:] = population.learning_ability
         state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
@@ -160,14 +146,7 @@ class TransitionModel(mesa.Model):
         if spec.organisation.peer_scope == "organisation":
             state.degree[:] = network.n_staff - 1
         state.target[:] = target_pairs(spec)[network.service_of]
-        state.strain[:] = strain.steady_strain(
-            state.vulnerability,
-            backing,
-            state.meaning,
-            network.team_of,
-            int(network.team_of.max()) + 1,
-            self.strain_coefficients,
-        )
+        state.strain[:] = strain.steady_strain(state, self.services, self.coefficients.strain)
         return state
 
     def _place_agents(self) -> None:
@@ -185,150 +164,44 @@ class TransitionModel(mesa.Model):
     def step(self) -> None:
         """Simulate one week (see :mod:`simulation.model.mechanisms` for the order)."""
         self.week += 1
-        week, state = self.week, self.state
-        lc = self.learning_coefficients
+        week, kernel, c = self.week, self._kernels, self.coefficients
+        staff, services, tools = self.state, self.services, self.tools
 
         # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
         new_live = self.plan.advance(week, self._usage_of)
-        open_pairs = self.plan.training_open(week)
-        self._live_pairs |= new_live
-        exposure.expose(
-            self._live_pairs, open_pairs, state.service, state.live, state.training_open
-        )
-        exposure.record_change(
-            self.recent_change, new_live, self.depth, self.spec.behaviour.change_memory_weeks
-        )
+        exposure.expose(staff, services, new_live, self.plan.training_open(week))
+        exposure.record_change(services, tools, new_live, self.spec.behaviour.change_memory_weeks)
         # Fixed-size draws every week keep the random numbers of replication r aligned
         # across strategies (common random numbers).
-        self._decisions.random(out=self._uniform_pairs)
-        self._decisions.random(out=self._uniform_staff)
+        self._decisions.random(out=staff.pair_draw)
+        self._decisions.random(out=staff.draw)
 
         # 2. Training.
-        n_learning = training.tools_to_learn(
-            state.training_open, state.proficiency, state.active, lc.mastery
-        )
-        effective_hours, state.training_hours, trainer_hours = training.allocate_training(
-            n_learning, state.is_referent, state.e_completion, self.training_coefficients
-        )
+        kernel(training.tools_to_learn, staff, c.training)
+        kernel(training.allocate_training, staff, c.training)
         # 3. Learning.
-        support = learning.referent_support(
-            state.proficiency,
-            state.active,
-            state.is_referent,
-            state.service,
-            self._by_service[:, ACTIVE],
-            lc.mastery,
-            self.spec.behaviour.referent_reach,
-        )
-        state.mean_help = learning.learn(
-            state.proficiency,
-            state.stage,
-            state.live,
-            state.training_open,
-            state.active,
-            state.service,
-            state.learning_ability,
-            effective_hours,
-            n_learning,
-            state.nb_help,
-            state.degree,
-            support,
-            self.depth,
-            lc,
-        )
+        kernel(learning.referent_support, staff, services, c.learning)
+        kernel(learning.learn, staff, services, tools, c.learning)
         # 4. Adoption.
-        adoption.adopt(
-            state.stage,
-            state.proficiency,
-            state.live,
-            state.active,
-            state.service,
-            state.external,
-            state.fear,
-            state.nb_adopted,
-            state.degree,
-            self.backing,
-            state.strain,
-            state.refusal_weeks,
-            self._uniform_pairs,
-            self.adoption_coefficients,
-        )
+        kernel(adoption.adopt, staff, services, c.adoption)
         # 5. Strain.
-        strain.update_strain(
-            state.strain,
-            state.next_strain,
-            state.high_weeks,
-            state.active,
-            state.service,
-            state.live,
-            state.proficiency,
-            state.vulnerability,
-            state.mean_help,
-            state.training_hours,
-            state.meaning,
-            self.network.team_of,
-            self._n_teams,
-            self.depth,
-            self.info_load,
-            self.recent_change,
-            self.workload,
-            self.backing,
-            self.strain_coefficients,
-        )
+        kernel(strain.update, staff, services, tools, c.strain)
         # 6. Dropout; work of those who left shifts to their service's colleagues.
-        left = dropout.drop_out(
-            state.active,
-            state.departed_week,
-            state.high_weeks,
-            state.refusal_weeks,
-            state.service,
-            self.backing,
-            self._uniform_staff,
-            week,
-            self.dropout_coefficients,
-        )
-        if left:
-            active_staff = np.bincount(
-                state.service[state.active], minlength=self.initial_staff.size
-            )
-            self.workload = dropout.workload(self.initial_staff, active_staff)
+        if kernel(dropout.drop_out, staff, services, week, c.dropout):
+            dropout.shift_workload(staff, services)
         # 7. Neighbours see the week's changes.
-        self._update_peer_counts()
-        self._observe(int(new_live.sum()), float(state.training_hours.sum()), trainer_hours)
+        mastery = c.learning.mastery_threshold
+        if self.spec.organisation.peer_scope == "organisation":
+            kernel(peers.mean_field, staff, mastery)
+        else:
+            kernel(peers.propagate, staff, self.neighbours, mastery)
+        self._observe(
+            int(new_live.sum()),
+            float(staff.training_hours.sum()),
+            training.trainer_hours(staff, c.training),
+        )
         if week >= self.spec.horizon_weeks:
             self.running = False
-
-    def _update_peer_counts(self) -> None:
-        """Refresh what each staff member sees of their peers (network or mean field)."""
-        state, mastery = self.state, self.learning_coefficients.mastery
-        if self.spec.organisation.peer_scope == "organisation":
-            peers.mean_field(
-                state.active,
-                state.stage,
-                state.proficiency,
-                mastery,
-                state.tutor_weight,
-                state.degree,
-                state.nb_adopted,
-                state.nb_help,
-            )
-            return
-        adjacency = self.network.adjacency
-        peers.propagate(
-            adjacency.indptr,
-            adjacency.indices,
-            state.active,
-            state.stage,
-            state.proficiency,
-            mastery,
-            state.tutor_weight,
-            state.shown_active,
-            state.shown_adopted,
-            state.shown_help,
-            state.degree,
-            state.nb_adopted,
-            state.nb_help,
-        )
 
     def run(self) -> None:
         """Simulate up to the scenario's horizon."""
@@ -337,31 +210,23 @@ class TransitionModel(mesa.Model):
 
     def _usage_of(self, pairs: np.ndarray) -> float:
         """Share of the active staff of the (service, tool) pairs in ``pairs`` using the tool."""
-        staff = (self._by_service[:, ACTIVE][:, None] * pairs).sum()
-        return float(self._used_pairs[pairs].sum() / staff) if staff > 0 else 1.0
+        services = self.services
+        staff = (services.active_staff[:, None] * pairs).sum()
+        return float(services.used[pairs].sum() / staff) if staff > 0 else 1.0
 
     def _observe(self, go_lives: int, training_hours: float, trainer_hours: float) -> None:
-        state, behaviour = self.state, self.spec.behaviour
-        tally(
-            state.profile,
-            state.service,
-            state.active,
-            state.target,
-            state.live,
-            state.stage,
-            state.proficiency,
-            state.strain,
-            behaviour.high_strain_threshold,
-            behaviour.mastery_threshold,
-            self.saving,
-            behaviour.learning_overhead,
-            self._by_profile,
-            self._by_service,
-            self._used_pairs,
+        tallies = self.tallies
+        self._kernels(
+            observation.tally,
+            self.state,
+            self.services,
+            self.tools,
+            self.coefficients.tally,
+            tallies,
         )
         recorder, row = self.recorder, self.week
-        recorder.by_profile[row] = self._by_profile
-        recorder.by_service[row] = self._by_service
+        recorder.by_profile[row] = tallies.by_profile
+        recorder.by_service[row] = tallies.by_service
         recorder.go_lives[row] = go_lives
         recorder.training_hours[row] = training_hours
         recorder.trainer_hours[row] = trainer_hours
@@ -466,5 +331,44 @@ class TransitionModel(mesa.Model):
 
     def timeseries_row(self, column: str) -> float:
         """Current value of one organisation-level column of the weekly table."""
-        totals = self._by_profile.sum(axis=0)[None, :]
+        totals = self.tallies.by_profile.sum(axis=0)[None, :]
         return float(measure(column, totals)[0])
+
+
+class Coefficients(NamedTuple):
+    """The mechanisms' coefficients for one scenario."""
+
+    training: training.TrainingCoefficients
+    learning: learning.LearningCoefficients
+    adoption: adoption.AdoptionCoefficients
+    strain: strain.StrainCoefficients
+    dropout: dropout.DropoutCoefficients
+    tally: observation.TallyCoefficients
+
+
+def coefficients(scenario: Scenario) -> Coefficients:
+    """Every mechanism's coefficients from the scenario's levers and behaviour."""
+    behaviour, levers = scenario.behaviour, scenario.levers
+    return Coefficients(
+        training=training.coefficients(levers, behaviour),
+        learning=learning.coefficients(behaviour),
+        adoption=adoption.coefficients(behaviour),
+        strain=strain.coefficients(behaviour, levers),
+        dropout=dropout.coefficients(behaviour),
+        tally=observation.coefficients(behaviour),
+    )
+
+
+def tool_properties(scenario: Scenario) -> Tools:
+    """Depth, time saving and information load of the scenario's tools."""
+    behaviour = scenario.behaviour
+    return Tools(
+        depth=np.array([behaviour.samr_depth[t.samr] for t in scenario.tools]),
+        saving=np.array(
+            [
+                t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
+                for t in scenario.tools
+            ]
+        ),
+        info_load=np.array([t.information_load for t in scenario.tools], dtype=np.float64),
+    )

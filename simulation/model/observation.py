@@ -23,12 +23,17 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from numba import njit
 
+from simulation.model.mechanisms.coefficients import gather
 from simulation.model.mechanisms.efficiency import tool_time
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.model.state import Services, StaffState, Tools
+from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.profiles import PROFILES
 
 MEASURES: tuple[str, ...] = (
@@ -65,71 +70,61 @@ and master all their target tools, and processing_time_mastered sums their index
 ) = range(len(MEASURES))
 
 
-@njit(cache=True, inline="always")
-def _add(
-    groups: np.ndarray,
-    g: int,
-    strain: float,
-    high: float,
-    with_targets: float,
-    adopted: float,
-    trying: float,
-    reverted: float,
-    deployed: float,
-    time: float,
-    mastered: float,
-) -> None:
-    groups[g, ACTIVE] += 1.0
-    groups[g, MASTERED] += mastered
-    groups[g, TIME_MASTERED] += mastered * time
-    groups[g, STRAIN] += strain
-    groups[g, HIGH] += high
-    groups[g, WITH_TARGETS] += with_targets
-    groups[g, ADOPTION] += adopted
-    groups[g, TRYING_SUM] += trying
-    groups[g, REVERTED_SUM] += reverted
-    groups[g, DEPLOYED] += deployed
-    groups[g, TIME] += time
+class Tallies(NamedTuple):
+    """Group totals of one week (columns: :data:`MEASURES`)."""
+
+    by_profile: np.ndarray  # (P, M)
+    by_service: np.ndarray  # (S, M)
+
+    @classmethod
+    def empty(cls, n_services: int) -> Tallies:
+        """Zero totals for the profiles and ``n_services`` services."""
+        return cls(np.zeros((len(PROFILES), len(MEASURES))), np.zeros((n_services, len(MEASURES))))
+
+
+class TallyCoefficients(NamedTuple):
+    """What the weekly tally needs of the scenario's behaviour."""
+
+    high_strain_threshold: float
+    mastery_threshold: float
+    learning_overhead: float
+
+
+def coefficients(behaviour: Behaviour) -> TallyCoefficients:
+    """Tally coefficients from the scenario's behaviour."""
+    return gather(TallyCoefficients, behaviour)
 
 
 @njit(cache=True)
 def tally(
-    profile: np.ndarray,
-    service: np.ndarray,
-    active: np.ndarray,
-    target: np.ndarray,
-    live: np.ndarray,
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    strain: np.ndarray,
-    high: float,
-    mastery: float,
-    saving: np.ndarray,
-    overhead: float,
-    by_profile: np.ndarray,
-    by_service: np.ndarray,
-    used_pairs: np.ndarray,
+    staff: StaffState, services: Services, tools: Tools, c: TallyCoefficients, tallies: Tallies
 ) -> None:
-    """Fill the group totals (zeroed first): (P, M), (S, M), and staff using each (S, T) pair.
+    """Fill the group totals (zeroed first), and each service's staff and users of each tool.
 
     Per-staff shares (adoption, trying, reverted, deployed) are over the staff
     member's target tools; processing time is :func:`tool_time` averaged likewise.
+    Writes ``tallies``, ``services.active_staff`` and ``services.used``.
     """
+    by_profile, by_service = tallies.by_profile, tallies.by_service
     by_profile[:] = 0.0
     by_service[:] = 0.0
-    used_pairs[:] = 0.0
+    services.used[:] = 0.0
+    services.active_staff[:] = 0.0
+    stage, live, proficiency = staff.stage, staff.live, staff.proficiency
     n, n_tools = stage.shape
+    row = np.zeros(by_profile.shape[1])  # one active staff member's contributions
     for i in range(n):
-        p, s = profile[i], service[i]
+        p, s = staff.profile[i], staff.service[i]
         by_profile[p, STAFF] += 1.0
         by_service[s, STAFF] += 1.0
-        if not active[i]:
+        if not staff.active[i]:
             continue
+        services.active_staff[s] += 1.0
         n_target = 0
         n_mastered = 0
         adopted = trying = reverted = deployed = time = 0.0
         for t in range(n_tools):
-            if not target[i, t]:
+            if not staff.target[i, t]:
                 continue
             n_target += 1
             code = stage[i, t]
@@ -141,14 +136,14 @@ def tally(
                 trying += 1.0
                 in_use = live[i, t]
             if in_use:
-                used_pairs[s, t] += 1.0
+                services.used[s, t] += 1.0
             elif code == REVERTED:
                 reverted += 1.0
             if live[i, t]:
                 deployed += 1.0
-            if in_use and proficiency[i, t] >= mastery:
+            if in_use and proficiency[i, t] >= c.mastery_threshold:
                 n_mastered += 1
-            time += tool_time(in_use, proficiency[i, t], saving[t], overhead)
+            time += tool_time(in_use, proficiency[i, t], tools.saving[t], c.learning_overhead)
         with_targets = 0.0
         mastered = 1.0 if n_target > 0 and n_mastered == n_target else 0.0
         if n_target > 0:
@@ -158,33 +153,20 @@ def tally(
             reverted /= n_target
             deployed /= n_target
             time /= n_target
-        is_high = 1.0 if strain[i] > high else 0.0
-        _add(
-            by_profile,
-            p,
-            strain[i],
-            is_high,
-            with_targets,
-            adopted,
-            trying,
-            reverted,
-            deployed,
-            time,
-            mastered,
-        )
-        _add(
-            by_service,
-            s,
-            strain[i],
-            is_high,
-            with_targets,
-            adopted,
-            trying,
-            reverted,
-            deployed,
-            time,
-            mastered,
-        )
+        row[ACTIVE] = 1.0
+        row[WITH_TARGETS] = with_targets
+        row[ADOPTION] = adopted
+        row[TRYING_SUM] = trying
+        row[REVERTED_SUM] = reverted
+        row[DEPLOYED] = deployed
+        row[STRAIN] = staff.strain[i]
+        row[HIGH] = 1.0 if staff.strain[i] > c.high_strain_threshold else 0.0
+        row[TIME] = time
+        row[MASTERED] = mastered
+        row[TIME_MASTERED] = mastered * time
+        for m in range(ACTIVE, row.size):  # STAFF, counted above, is column 0
+            by_profile[p, m] += row[m]
+            by_service[s, m] += row[m]
 
 
 ORGANISATION_MEASURES: tuple[str, ...] = (
@@ -266,27 +248,28 @@ class WeeklyRecorder:
         return pd.DataFrame(columns)
 
 
+RATIOS: dict[str, tuple[int, int]] = {
+    "adoption": (ADOPTION, WITH_TARGETS),
+    "trying": (TRYING_SUM, WITH_TARGETS),
+    "reverted": (REVERTED_SUM, WITH_TARGETS),
+    "deployed": (DEPLOYED, WITH_TARGETS),
+    "processing_time_index": (TIME, WITH_TARGETS),
+    "mastered_share": (MASTERED, WITH_TARGETS),
+    "strain_mean": (STRAIN, ACTIVE),
+    "rps_high_share": (HIGH, ACTIVE),
+    "processing_time_index_mastered": (TIME_MASTERED, MASTERED),
+}
+"""Measures that are a ratio of two group totals: (numerator, denominator) columns.
+The ratio is missing (NaN) where the denominator is zero."""
+
+
 def measure(name: str, totals: np.ndarray) -> np.ndarray:
-    """One weekly measure (a column name of the weekly table) from group totals (weeks, M)."""
+    """One weekly measure (a column name of the weekly table) from group totals (..., M)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         if name == "active_staff":
-            return totals[:, ACTIVE].astype(np.int64)
+            return totals[..., ACTIVE].astype(np.int64)
         if name == "dropout":
-            return 1.0 - totals[:, ACTIVE] / totals[:, STAFF]
-        if name in ("strain_mean", "rps_high_share"):
-            column = STRAIN if name == "strain_mean" else HIGH
-            return np.where(totals[:, ACTIVE] > 0, totals[:, column] / totals[:, ACTIVE], np.nan)
-        if name == "processing_time_index_mastered":
-            masters = totals[:, MASTERED]
-            return np.where(masters > 0, totals[:, TIME_MASTERED] / masters, np.nan)
-        column = {
-            "adoption": ADOPTION,
-            "trying": TRYING_SUM,
-            "reverted": REVERTED_SUM,
-            "deployed": DEPLOYED,
-            "processing_time_index": TIME,
-            "mastered_share": MASTERED,
-        }[name]
-        return np.where(
-            totals[:, WITH_TARGETS] > 0, totals[:, column] / totals[:, WITH_TARGETS], np.nan
-        )
+            return 1.0 - totals[..., ACTIVE] / totals[..., STAFF]
+        numerator, denominator = RATIOS[name]
+        below = totals[..., denominator]
+        return np.where(below > 0, totals[..., numerator] / below, np.nan)

@@ -1,8 +1,9 @@
-"""Unit tests of the behavioural mechanisms in ``simulation/mechanisms``.
+"""Unit tests of the behavioural mechanisms in ``simulation/model/mechanisms``.
 
-Every mechanism is exercised directly on tiny hand-built arrays (2-5 staff, 1-3
-tools). Expected values are computed in the tests from the equation in each
-module's docstring, never copied from a run. Stochastic transitions are driven by
+Every mechanism is exercised directly on tiny hand-built states (2-5 staff, 1-3
+tools), called as the model calls it: on the grouped state (staff, services, tools).
+Expected values are computed in the tests from the equation in each module's
+docstring, never copied from a run. Stochastic transitions are driven by
 uniforms chosen just below / above the transition probability, and checked once
 over many draws against the probability.
 """
@@ -27,8 +28,9 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
-from simulation.model.state import StaffState
-from simulation.scenario.parameters import Behaviour, Levers
+from simulation.model.state import Services, StaffState, Ties, Tools
+from simulation.scenario.behaviour import Behaviour
+from simulation.scenario.levers import Levers
 
 # Statistical checks use this many binomial standard errors as tolerance: a correct
 # implementation fails with probability below 1e-4 per check (normal approximation),
@@ -42,44 +44,79 @@ def binomial_tolerance(p: float, n: int) -> float:
     return N_SE * math.sqrt(p * (1.0 - p) / n)
 
 
+def services_with(backing=(0.0,), n_tools=1, **arrays) -> Services:
+    """Services of the given backing (one per service), other arrays set by name."""
+    backing = np.asarray(backing, dtype=np.float64)
+    services = Services.start(backing, np.ones_like(backing), n_tools)
+    for name, values in arrays.items():
+        getattr(services, name)[...] = values
+    return services
+
+
+def tools_with(depth, info_load=None, saving=None) -> Tools:
+    """Tools of the given SAMR depth (information load and saving zero unless given)."""
+    depth = np.asarray(depth, dtype=np.float64)
+    zeros = np.zeros_like(depth)
+    return Tools(
+        depth,
+        zeros if saving is None else np.asarray(saving, dtype=np.float64),
+        zeros if info_load is None else np.asarray(info_load, dtype=np.float64),
+    )
+
+
 # --------------------------------------------------------------------------- exposure
 
 
 def test_expose_copies_service_plan_to_staff_and_overwrites():
     live_pairs = np.array([[True, False], [False, False]])
     open_pairs = np.array([[False, True], [True, False]])
-    service = np.array([0, 1, 1, 0], dtype=np.int32)
-    live = np.ones((4, 2), dtype=bool)  # stale content must be overwritten
-    training_open = np.zeros((4, 2), dtype=bool)
+    staff = StaffState.empty(4, 2)
+    staff.service[:] = [0, 1, 1, 0]
+    staff.live[:] = True  # stale content must be overwritten
+    services = services_with([0.0, 0.0], n_tools=2)
+    services.live[0, 0] = True  # live from an earlier week
 
-    exposure.expose(live_pairs, open_pairs, service, live, training_open)
+    exposure.expose(staff, services, np.array([[False, False], [False, False]]), open_pairs)
 
-    for i, s in enumerate(service):
-        assert live[i].tolist() == live_pairs[s].tolist()
+    for i, s in enumerate(staff.service):
+        assert staff.live[i].tolist() == live_pairs[s].tolist()
         # A live tool is always open to training.
-        assert training_open[i].tolist() == (open_pairs[s] | live_pairs[s]).tolist()
-    assert training_open[0].tolist() == [True, True]
-    assert training_open[1].tolist() == [True, False]
+        assert staff.training_open[i].tolist() == (open_pairs[s] | live_pairs[s]).tolist()
+    assert staff.training_open[0].tolist() == [True, True]
+    assert staff.training_open[1].tolist() == [True, False]
+
+
+def test_expose_adds_go_lives_to_the_live_pairs():
+    staff = StaffState.empty(2, 2)
+    staff.service[:] = [0, 1]
+    services = services_with([0.0, 0.0], n_tools=2)
+    services.live[0, 0] = True
+    new_live = np.array([[False, True], [False, False]])
+    closed = np.zeros((2, 2), dtype=bool)
+    exposure.expose(staff, services, new_live, closed)
+    assert services.live.tolist() == [[True, True], [False, False]]
+    assert staff.live.tolist() == [[True, True], [False, False]]
 
 
 def test_record_change_fades_and_adds_go_lives_weighted_by_depth():
-    recent = np.array([1.0, 0.0, 2.0])
+    services = services_with([0.0] * 3, n_tools=2, recent_change=[1.0, 0.0, 2.0])
     new_live = np.array([[True, False], [True, True], [False, False]])
-    depth = np.array([0.5, 1.5])
     memory = 4.0
 
-    exposure.record_change(recent, new_live, depth, memory)
+    exposure.record_change(services, tools_with([0.5, 1.5]), new_live, memory)
 
     fade = math.exp(-1.0 / memory)
-    np.testing.assert_allclose(recent, [1.0 * fade + 0.5, 0.0 + 0.5 + 1.5, 2.0 * fade])
+    np.testing.assert_allclose(
+        services.recent_change, [1.0 * fade + 0.5, 0.0 + 0.5 + 1.5, 2.0 * fade]
+    )
 
 
 def test_record_change_without_go_lives_decays_exponentially():
-    recent = np.array([3.0])
+    services = services_with([0.0], n_tools=2, recent_change=[3.0])
     none = np.zeros((1, 2), dtype=bool)
     for _ in range(5):
-        exposure.record_change(recent, none, np.array([1.0, 1.0]), 2.0)
-    np.testing.assert_allclose(recent, [3.0 * math.exp(-5 / 2.0)])
+        exposure.record_change(services, tools_with([1.0, 1.0]), none, 2.0)
+    np.testing.assert_allclose(services.recent_change, [3.0 * math.exp(-5 / 2.0)])
 
 
 # --------------------------------------------------------------------------- training
@@ -88,11 +125,25 @@ def test_record_change_without_go_lives_decays_exponentially():
 def training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5):
     return training.TrainingCoefficients(
         supply=supply,
-        group_size=group_size,
-        max_hours=max_hours,
-        e_hours=e_hours,
-        e_effectiveness=e_eff,
+        training_group_size=group_size,
+        max_training_hours=max_hours,
+        e_learning_hours=e_hours,
+        e_learning_effectiveness=e_eff,
+        mastery_threshold=0.8,
     )
+
+
+def allocate(n_learning, is_referent, completion, c):
+    """Staff learning the given numbers of tools, after this week's allocation.
+
+    Returns the effective hours, the hours followed and the trainer hours.
+    """
+    staff = StaffState.empty(len(n_learning), 1)
+    staff.n_learning[:] = n_learning
+    staff.is_referent[:] = is_referent
+    staff.e_completion[:] = completion
+    training.allocate_training(staff, c)
+    return staff.effective_hours, staff.training_hours, training.trainer_hours(staff, c)
 
 
 def test_training_coefficients_from_scenario_levers():
@@ -100,22 +151,28 @@ def test_training_coefficients_from_scenario_levers():
     behaviour = Behaviour(e_learning_effectiveness=0.25)
     c = training.coefficients(levers, behaviour)
     assert c.supply == pytest.approx(7.0 * 4)
-    assert c.group_size == 4.0
-    assert c.max_hours == 3.0
-    assert c.e_hours == levers.e_learning_hours
-    assert c.e_effectiveness == 0.25
+    assert c.training_group_size == 4.0
+    assert c.max_training_hours == 3.0
+    assert c.e_learning_hours == levers.e_learning_hours
+    assert c.e_learning_effectiveness == 0.25
+    assert c.mastery_threshold == behaviour.mastery_threshold
 
 
 def test_tools_to_learn_counts_open_unmastered_tools_of_active_staff():
-    training_open = np.array(
-        [[True, True, False], [True, True, True], [True, False, False], [True, True, True]]
-    )
-    proficiency = np.array([[0.1, 0.9, 0.0], [0.8, 0.79, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    active = np.array([True, True, True, False])
-    count = training.tools_to_learn(training_open, proficiency, active, 0.8)
+    staff = StaffState.empty(4, 3)
+    staff.training_open[:] = [
+        [True, True, False],
+        [True, True, True],
+        [True, False, False],
+        [True, True, True],
+    ]
+    staff.proficiency[:] = [[0.1, 0.9, 0.0], [0.8, 0.79, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    staff.active[3] = False
+    staff.n_learning[:] = 9  # stale counts must be overwritten
+    training.tools_to_learn(staff, training_coefficients())
     # staff 0: tool 1 mastered, tool 2 closed; staff 1: 0.8 is mastered (>=);
     # staff 3 inactive.
-    assert count.tolist() == [1, 2, 1, 0]
+    assert staff.n_learning.tolist() == [1, 2, 1, 0]
 
 
 def test_training_supply_goes_to_referents_first_then_shared_equally():
@@ -124,9 +181,7 @@ def test_training_supply_goes_to_referents_first_then_shared_equally():
     completion = np.array([0.9, 0.6, 0.3, 0.9, 0.6])
     c = training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
 
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
 
     # Referent demand 2 h <= supply 3 h: served in full, 1 h left for the 3 other
     # learners (demand 6 h): each gets 2 * 1/6 = 1/3 h. Staff 3 learns nothing.
@@ -144,13 +199,11 @@ def test_training_scarce_supply_is_shared_among_referents_only():
     is_referent = np.array([True, True, False, False])
     completion = np.zeros(4)
     c = training_coefficients(supply=1.0, max_hours=2.0, e_hours=0.0)
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
     # Referent demand 4 h > supply 1 h: each referent gets 2 * 1/4 = 0.5 h; nothing left.
     np.testing.assert_allclose(effective, [0.5, 0.5, 0.0, 0.0])
     np.testing.assert_allclose(followed, [0.5, 0.5, 0.0, 0.0])
-    assert trainer_hours == pytest.approx(1.0 / c.group_size)
+    assert trainer_hours == pytest.approx(1.0 / c.training_group_size)
 
 
 def test_training_abundant_supply_fills_the_cap_and_leaves_no_room_for_e_learning():
@@ -158,12 +211,10 @@ def test_training_abundant_supply_fills_the_cap_and_leaves_no_room_for_e_learnin
     is_referent = np.array([False, True, False])
     completion = np.ones(3)
     c = training_coefficients(supply=100.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
     np.testing.assert_allclose(effective, [2.0, 2.0, 0.0])
     np.testing.assert_allclose(followed, [2.0, 2.0, 0.0])
-    assert trainer_hours == pytest.approx(4.0 / c.group_size)
+    assert trainer_hours == pytest.approx(4.0 / c.training_group_size)
 
 
 def test_e_learning_is_capped_by_remaining_weekly_hours_and_completion():
@@ -173,11 +224,11 @@ def test_e_learning_is_capped_by_remaining_weekly_hours_and_completion():
     is_referent = np.zeros(2, dtype=bool)
     completion = np.array([1.0, 0.4])
     c = training_coefficients(supply=3.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
-    effective, followed, _ = training.allocate_training(n_learning, is_referent, completion, c)
+    effective, followed, _ = allocate(n_learning, is_referent, completion, c)
     e_followed = np.array([0.5 * 1.0, 0.5 * 0.4])
     np.testing.assert_allclose(followed, 1.5 + e_followed)
     np.testing.assert_allclose(effective, 1.5 + 0.5 * e_followed)
-    assert np.all(followed <= c.max_hours + 1e-12)
+    assert np.all(followed <= c.max_training_hours + 1e-12)
 
 
 def test_training_without_supply_is_e_learning_only():
@@ -185,9 +236,7 @@ def test_training_without_supply_is_e_learning_only():
     is_referent = np.array([True, False, False])
     completion = np.array([0.9, 0.9, 0.3])
     c = training_coefficients(supply=0.0, max_hours=2.0, e_hours=1.5, e_eff=0.5)
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
     np.testing.assert_allclose(followed, [1.5 * 0.9, 0.0, 1.5 * 0.3])
     np.testing.assert_allclose(effective, 0.5 * np.array([1.5 * 0.9, 0.0, 1.5 * 0.3]))
     assert trainer_hours == 0.0
@@ -196,7 +245,11 @@ def test_training_without_supply_is_e_learning_only():
 # --------------------------------------------------------------------------- learning
 
 LEARNING = learning.LearningCoefficients(
-    practice_rate=0.06, training_rate=0.04, peer_help_rate=0.03, mastery=0.8
+    practice_rate=0.06,
+    training_rate=0.04,
+    peer_help_rate=0.03,
+    mastery_threshold=0.8,
+    referent_reach=15.0,
 )
 
 
@@ -209,22 +262,13 @@ def learning_state(n: int, n_tools: int) -> StaffState:
 
 
 def run_learn(state, effective_hours, n_learning, support, depth, c=LEARNING):
-    return learning.learn(
-        state.proficiency,
-        state.stage,
-        state.live,
-        state.training_open,
-        state.active,
-        state.service,
-        state.learning_ability,
-        np.asarray(effective_hours, dtype=np.float64),
-        np.asarray(n_learning, dtype=np.int32),
-        state.nb_help,
-        state.degree,
-        np.asarray(support, dtype=np.float64),
-        np.asarray(depth, dtype=np.float64),
-        c,
-    )
+    """One week of learning with this week's training and referent support; the mean help."""
+    state.effective_hours[:] = effective_hours
+    state.n_learning[:] = n_learning
+    support = np.asarray(support, dtype=np.float64)
+    services = services_with(np.zeros(support.shape[0]), support.shape[1], support=support)
+    learning.learn(state, services, tools_with(depth), c)
+    return state.mean_help
 
 
 def learning_step(m, ability, gain, depth):
@@ -354,49 +398,41 @@ def test_learning_closes_the_whole_gap_at_most():
 
 def test_learning_coefficients_from_behaviour():
     b = Behaviour(practice_rate=0.1, training_rate=0.2, peer_help_rate=0.3, mastery_threshold=0.7)
-    assert learning.coefficients(b) == (0.1, 0.2, 0.3, 0.7)
+    c = learning.coefficients(b)
+    assert c == (0.1, 0.2, 0.3, 0.7, b.referent_reach)
+    assert c.mastery_threshold == 0.7
 
 
 def test_referent_support_counts_active_referents_mastering_each_tool():
-    proficiency = np.array(
-        [
-            [0.9, 0.1],  # referent, service 0, masters tool 0
-            [0.9, 0.9],  # not a referent
-            [0.5, 0.5],  # referent, service 0, masters nothing
-            [0.8, 0.95],  # referent, service 1, masters both (0.8 counts)
-            [0.9, 0.9],  # referent, service 1, inactive
-        ]
-    )
-    active = np.array([True, True, True, True, False])
-    is_referent = np.array([True, False, True, True, True])
-    service = np.array([0, 0, 0, 1, 1], dtype=np.int32)
-    active_count = np.array([3.0, 1.0])
-    support = learning.referent_support(
-        proficiency, active, is_referent, service, active_count, mastery=0.8, reach=1.5
-    )
-    # min(1, reach * masters / active staff)
-    np.testing.assert_allclose(support, [[1.5 * 1 / 3, 0.0], [1.0, 1.0]])
+    staff = StaffState.empty(5, 2)
+    staff.proficiency[:] = [
+        [0.9, 0.1],  # referent, service 0, masters tool 0
+        [0.9, 0.9],  # not a referent
+        [0.5, 0.5],  # referent, service 0, masters nothing
+        [0.8, 0.95],  # referent, service 1, masters both (0.8 counts)
+        [0.9, 0.9],  # referent, service 1, inactive
+    ]
+    staff.active[4] = False
+    staff.is_referent[:] = [True, False, True, True, True]
+    staff.service[:] = [0, 0, 0, 1, 1]
+    services = services_with([0.0, 0.0], n_tools=2, active_staff=[3.0, 1.0], support=7.0)
+    learning.referent_support(staff, services, LEARNING._replace(referent_reach=1.5))
+    # min(1, reach * masters / active staff); stale support is overwritten.
+    np.testing.assert_allclose(services.support, [[1.5 * 1 / 3, 0.0], [1.0, 1.0]])
 
 
 def test_referent_support_without_referents_or_staff():
-    proficiency = np.ones((2, 2))
-    support = learning.referent_support(
-        proficiency,
-        np.array([True, True]),
-        np.zeros(2, dtype=bool),
-        np.array([0, 0], dtype=np.int32),
-        np.array([2.0, 0.0]),
-        mastery=0.8,
-        reach=15.0,
-    )
-    assert support.shape == (2, 2)
-    assert np.all(support == 0.0)
+    staff = StaffState.empty(2, 2)
+    staff.proficiency[:] = 1.0
+    services = services_with([0.0, 0.0], n_tools=2, active_staff=[2.0, 0.0])
+    learning.referent_support(staff, services, LEARNING)
+    assert np.all(services.support == 0.0)
 
 
 # --------------------------------------------------------------------------- adoption
 
 ADOPTION = adoption.AdoptionCoefficients(
-    peer_influence=0.25, threshold=0.5, revert_rate=0.03, high_strain=1.0
+    peer_influence=0.25, adoption_threshold=0.5, revert_rate=0.03, high_strain_threshold=1.0
 )
 
 
@@ -407,22 +443,9 @@ def adoption_state(n: int, n_tools: int) -> StaffState:
 
 
 def run_adopt(state, backing, uniforms, c=ADOPTION):
-    adoption.adopt(
-        state.stage,
-        state.proficiency,
-        state.live,
-        state.active,
-        state.service,
-        state.external,
-        state.fear,
-        state.nb_adopted,
-        state.degree,
-        np.asarray(backing, dtype=np.float64),
-        state.strain,
-        state.refusal_weeks,
-        np.asarray(uniforms, dtype=np.float64),
-        c,
-    )
+    """One week of adoption with the given services' backing and uniform draws."""
+    state.pair_draw[:] = uniforms
+    adoption.adopt(state, services_with(backing), c)
 
 
 def p_try(external, share, fear, m, c=ADOPTION):
@@ -430,7 +453,7 @@ def p_try(external, share, fear, m, c=ADOPTION):
 
 
 def p_revert(backing, strain_, m, c=ADOPTION):
-    return c.revert_rate * (1 - backing) * min(2.0, strain_ / c.high_strain) * (1 - m)
+    return c.revert_rate * (1 - backing) * min(2.0, strain_ / c.high_strain_threshold) * (1 - m)
 
 
 def test_adoption_coefficients_from_behaviour():
@@ -595,20 +618,20 @@ def test_reverting_frequency_matches_probability_over_many_draws():
 # --------------------------------------------------------------------------- strain
 
 STRAIN = strain.StrainCoefficients(
-    baseline=0.05,
-    change_load=0.04,
+    baseline_demand=0.05,
+    change_load_weight=0.04,
     tool_load=0.002,
-    frequency=0.015,
-    workload=0.1,
-    r_training=0.15,
-    r_support=0.25,
-    r_backing=0.25,
-    r_meaning=0.15,
+    change_frequency_weight=0.015,
+    workload_weight=0.1,
+    resource_training=0.15,
+    resource_support=0.25,
+    resource_backing=0.25,
+    resource_meaning=0.15,
     max_training_hours=2.0,
-    mastery=0.8,
-    recovery=0.1,
-    contagion=0.05,
-    high=1.0,
+    mastery_threshold=0.8,
+    strain_recovery=0.1,
+    strain_contagion=0.05,
+    high_strain_threshold=1.0,
 )
 
 
@@ -629,7 +652,9 @@ def test_resources_sum_of_buffers():
 
 
 def test_resources_are_capped_at_095():
-    c = STRAIN._replace(r_training=1.0, r_support=1.0, r_backing=1.0, r_meaning=1.0)
+    c = STRAIN._replace(
+        resource_training=1.0, resource_support=1.0, resource_backing=1.0, resource_meaning=1.0
+    )
     assert strain.resources(2.0, 1.0, 1.0, 1.0, c) == pytest.approx(0.95)
     assert strain.resources(0.0, 0.0, 0.9, 0.0, c) == pytest.approx(0.9)
 
@@ -646,28 +671,10 @@ def strain_state(n: int, n_tools: int) -> StaffState:
 
 
 def run_strain(state, team, depth, info_load, recent_change, workload, backing, c=STRAIN):
-    team = np.asarray(team, dtype=np.int32)
-    strain.update_strain(
-        state.strain,
-        state.next_strain,
-        state.high_weeks,
-        state.active,
-        state.service,
-        state.live,
-        state.proficiency,
-        state.vulnerability,
-        state.mean_help,
-        state.training_hours,
-        state.meaning,
-        team,
-        int(team.max()) + 1,
-        np.asarray(depth, dtype=np.float64),
-        np.asarray(info_load, dtype=np.float64),
-        np.asarray(recent_change, dtype=np.float64),
-        np.asarray(workload, dtype=np.float64),
-        np.asarray(backing, dtype=np.float64),
-        c,
-    )
+    """One week of strain for staff in the given teams, tools and services."""
+    state.team[:] = team
+    services = services_with(backing, recent_change=recent_change, workload=workload)
+    strain.update(state, services, tools_with(depth, info_load), c)
 
 
 def test_strain_one_step_matches_the_demands_resources_equation():
@@ -686,21 +693,26 @@ def test_strain_one_step_matches_the_demands_resources_equation():
 
     c = STRAIN
     demand = (
-        c.baseline
-        + c.change_load * (1.0 * (1 - 0.2 / 0.8))
+        c.baseline_demand
+        + c.change_load_weight * (1.0 * (1 - 0.2 / 0.8))
         + c.tool_load * (1.0 + 3.0)
-        + c.frequency * 0.7
-        + c.workload * (1.25 - 1)
+        + c.change_frequency_weight * 0.7
+        + c.workload_weight * (1.25 - 1)
     )
-    r = c.r_training * (1.0 / 2.0) + c.r_support * 0.3 + c.r_backing * 0.4 + c.r_meaning * 0.6
-    expected = 0.4 + 1.5 * demand * (1 - r) - c.recovery * 0.4
+    r = (
+        c.resource_training * (1.0 / 2.0)
+        + c.resource_support * 0.3
+        + c.resource_backing * 0.4
+        + c.resource_meaning * 0.6
+    )
+    expected = 0.4 + 1.5 * demand * (1 - r) - c.strain_recovery * 0.4
     assert state.strain[0] == pytest.approx(expected, rel=1e-12)
     assert state.next_strain[0] == state.strain[0]
 
 
 def test_strain_contagion_reads_previous_week_of_active_team_mates():
     # Team 0: staff 0, 1, 2 (2 inactive); team 1: staff 3 alone. No demands.
-    c = STRAIN._replace(baseline=0.0, recovery=0.1, contagion=0.2)
+    c = STRAIN._replace(baseline_demand=0.0, strain_recovery=0.1, strain_contagion=0.2)
     state = strain_state(4, 1)
     state.service[:] = 0
     state.strain[:] = [0.2, 1.0, 5.0, 3.0]
@@ -714,7 +726,7 @@ def test_strain_contagion_reads_previous_week_of_active_team_mates():
 
 
 def test_strain_is_floored_at_zero():
-    c = STRAIN._replace(baseline=0.0, recovery=1.0, contagion=1.0)
+    c = STRAIN._replace(baseline_demand=0.0, strain_recovery=1.0, strain_contagion=1.0)
     state = strain_state(2, 1)
     state.strain[:] = [2.0, 0.0]
     run_strain(state, [0, 0], [1.0], [0.0], [0.0], [1.0], [0.0], c)
@@ -723,7 +735,7 @@ def test_strain_is_floored_at_zero():
 
 
 def test_high_strain_weeks_count_consecutive_weeks_and_reset():
-    c = STRAIN._replace(recovery=0.0, contagion=0.0, high=1.0)
+    c = STRAIN._replace(strain_recovery=0.0, strain_contagion=0.0, high_strain_threshold=1.0)
     state = strain_state(3, 1)
     state.service[:] = [0, 1, 1]
     state.strain[:] = [1.5, 0.5, 1.5]
@@ -739,21 +751,30 @@ def test_high_strain_weeks_count_consecutive_weeks_and_reset():
     assert state.high_weeks[0] == 0
 
 
+def steady_state(vulnerability, meaning, team, service=None) -> StaffState:
+    """Staff of the given traits and teams (each in their own service unless given)."""
+    n = len(vulnerability)
+    state = strain_state(n, 1)
+    state.vulnerability[:] = vulnerability
+    state.meaning[:] = meaning
+    state.team[:] = team
+    state.service[:] = np.arange(n) if service is None else service
+    return state
+
+
 def test_steady_strain_formula_and_fixed_point_without_rollout():
-    c = STRAIN._replace(contagion=0.0)
+    c = STRAIN._replace(strain_contagion=0.0)
     vulnerability = np.array([0.6, 1.0, 1.5])
     backing = np.array([0.5, 0.2, 0.9])
     meaning = np.array([0.5, 0.5, 0.75])
-    team = np.array([0, 1, 2], dtype=np.int32)
-    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
-    buffer = np.minimum(0.95, c.r_backing * backing + c.r_meaning * meaning)
-    np.testing.assert_allclose(steady, vulnerability * c.baseline * (1 - buffer) / c.recovery)
+    state = steady_state(vulnerability, meaning, [0, 1, 2])
+    steady = strain.steady_strain(state, services_with(backing), c)
+    buffer = np.minimum(0.95, c.resource_backing * backing + c.resource_meaning * meaning)
+    np.testing.assert_allclose(
+        steady, vulnerability * c.baseline_demand * (1 - buffer) / c.strain_recovery
+    )
 
     # It is a fixed point of the weekly update under baseline demand only.
-    state = strain_state(3, 1)
-    state.service[:] = [0, 1, 2]
-    state.vulnerability[:] = vulnerability
-    state.meaning[:] = meaning
     state.strain[:] = steady
     run_strain(state, [0, 1, 2], [1.0], [1.0], np.zeros(3), np.ones(3), backing, c)
     np.testing.assert_allclose(state.strain, steady, rtol=1e-12)
@@ -764,52 +785,50 @@ def test_steady_strain_with_contagion_is_a_fixed_point_of_the_update():
     c = STRAIN
     team = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)  # a team of 3, one of 2, one alone
     vulnerability = np.array([0.6, 1.0, 2.5, 1.5, 0.4, 1.2])
-    backing = np.full(6, 0.5)
-    meaning = np.full(6, 0.5)
-    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
-    state = strain_state(6, 1)
-    state.service[:] = 0
-    state.vulnerability[:] = vulnerability
-    state.meaning[:] = meaning
+    state = steady_state(vulnerability, np.full(6, 0.5), team, service=np.zeros(6))
+    services = services_with([0.5])
+    steady = strain.steady_strain(state, services, c)
     state.strain[:] = steady
     run_strain(state, team, [1.0], [1.0], np.zeros(1), np.ones(1), np.full(1, 0.5), c)
     np.testing.assert_allclose(state.strain, steady, rtol=1e-10)
     # Contagion pulls team-mates together, relative to their own equilibria.
-    alone = strain.steady_strain(
-        vulnerability, backing, meaning, team, 3, c._replace(contagion=0.0)
-    )
+    alone = strain.steady_strain(state, services, c._replace(strain_contagion=0.0))
     assert steady[2] < alone[2] and steady[0] > alone[0]
     assert steady[5] == pytest.approx(alone[5])  # nobody to catch it from
 
 
 def test_steady_strain_is_zero_without_recovery():
-    c = STRAIN._replace(recovery=0.0)
-    team = np.zeros(2, dtype=np.int32)
-    steady = strain.steady_strain(np.ones(2), np.zeros(2), np.zeros(2), team, 1, c)
+    c = STRAIN._replace(strain_recovery=0.0)
+    state = steady_state(np.ones(2), np.zeros(2), [0, 0], service=[0, 0])
+    steady = strain.steady_strain(state, services_with([0.0]), c)
     assert steady.tolist() == [0.0, 0.0]
 
 
 # --------------------------------------------------------------------------- dropout
 
 DROPOUT = dropout.DropoutCoefficients(
-    strain_rate=0.015, refusal_rate=0.04, sustained_weeks=8, refusal_weeks=26, protection=0.5
+    dropout_strain_rate=0.015,
+    dropout_refusal_rate=0.04,
+    sustained_strain_weeks=8,
+    refusal_weeks=26,
+    backing_protection=0.5,
 )
 
 
 def run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms, week=9):
-    departed = np.full(active.size, -1, dtype=np.int32)
-    left = dropout.drop_out(
-        active,
-        departed,
-        np.asarray(high_weeks, dtype=np.int32),
-        np.asarray(refusal_weeks, dtype=np.int32),
-        np.asarray(service, dtype=np.int32),
-        np.asarray(backing, dtype=np.float64),
-        np.asarray(uniforms, dtype=np.float64),
-        week,
-        DROPOUT,
-    )
-    return left, departed
+    """One week of departures; the number who left and everyone's week of departure.
+
+    ``active`` is updated in place.
+    """
+    state = StaffState.empty(active.size, 1)
+    state.active[:] = active
+    state.high_weeks[:] = high_weeks
+    state.refusal_weeks[:] = refusal_weeks
+    state.service[:] = service
+    state.draw[:] = uniforms
+    left = dropout.drop_out(state, services_with(backing), week, DROPOUT)
+    active[:] = state.active
+    return left, state.departed_week
 
 
 def test_dropout_coefficients_from_behaviour():
@@ -870,8 +889,15 @@ def test_full_backing_halves_the_hazard_with_default_protection():
 
 
 def test_workload_of_remaining_staff():
-    initial = np.array([10.0, 4.0, 3.0])
-    np.testing.assert_allclose(dropout.workload(initial, np.array([8, 4, 0])), [10 / 8, 1.0, 3.0])
+    # Services of 10, 4 and 3 staff, of whom 8, 4 and 0 are still in post.
+    state = StaffState.empty(17, 1)
+    state.service[:] = np.repeat([0, 1, 2], [10, 4, 3])
+    state.active[[0, 1]] = False
+    state.active[14:] = False
+    services = services_with([0.0] * 3)
+    services.initial_staff[:] = [10.0, 4.0, 3.0]
+    dropout.shift_workload(state, services)
+    np.testing.assert_allclose(services.workload, [10 / 8, 1.0, 3.0])
 
 
 # --------------------------------------------------------------------------- peers
@@ -905,21 +931,7 @@ def brute_force_counts(adjacency, active, stage, proficiency, tutor_weight):
 
 
 def run_propagate(state, adjacency):
-    peers.propagate(
-        adjacency.indptr,
-        adjacency.indices,
-        state.active,
-        state.stage,
-        state.proficiency,
-        MASTERY,
-        state.tutor_weight,
-        state.shown_active,
-        state.shown_adopted,
-        state.shown_help,
-        state.degree,
-        state.nb_adopted,
-        state.nb_help,
-    )
+    peers.propagate(state, Ties(adjacency.indptr, adjacency.indices), MASTERY)
 
 
 def assert_counts_match(state, adjacency):
@@ -1026,17 +1038,16 @@ def test_tool_time_equation():
 
 def test_processing_time_index_is_mean_over_target_tools():
     """Through the weekly tally: each staff member is alone in a service group."""
-    stage = np.array(
-        [
-            [ADOPTED, TRYING, REVERTED],
-            [TRYING, UNAWARE, ADOPTED],
-            [ADOPTED, ADOPTED, ADOPTED],
-        ],
-        dtype=np.int8,
-    )
-    proficiency = np.array([[0.9, 0.2, 0.9], [0.5, 0.0, 1.0], [1.0, 1.0, 1.0]])
-    live = np.array([[True, True, True], [True, True, False], [True, True, True]])
-    target = np.array([[True, True, True], [True, False, True], [False, False, False]])
+    state = StaffState.empty(3, 3)
+    state.service[:] = [0, 1, 2]
+    state.stage[:] = [
+        [ADOPTED, TRYING, REVERTED],
+        [TRYING, UNAWARE, ADOPTED],
+        [ADOPTED, ADOPTED, ADOPTED],
+    ]
+    state.proficiency[:] = [[0.9, 0.2, 0.9], [0.5, 0.0, 1.0], [1.0, 1.0, 1.0]]
+    state.live[:] = [[True, True, True], [True, True, False], [True, True, True]]
+    state.target[:] = [[True, True, True], [True, False, True], [False, False, False]]
     saving = np.array([0.55, 0.3, 0.65])
     overhead = 0.3
 
@@ -1047,29 +1058,20 @@ def test_processing_time_index_is_mean_over_target_tools():
     expected0 = (time(0.9, 0.55) + time(0.2, 0.3) + 1.0) / 3
     # Staff 1: tool 1 not a target (ignored); tool 2 adopted but not live -> paper.
     expected1 = (time(0.5, 0.55) + 1.0) / 2
-    n_measures = len(observation.MEASURES)
-    by_profile = np.zeros((3, n_measures))
-    by_service = np.zeros((3, n_measures))
-    used = np.zeros((3, 3))
-    observation.tally(
-        np.zeros(3, dtype=np.int8),
-        np.arange(3, dtype=np.int32),
-        np.ones(3, dtype=bool),
-        target,
-        live,
-        stage,
-        proficiency,
-        np.zeros(3),
-        1.0,
-        0.8,
-        saving,
-        overhead,
-        by_profile,
-        by_service,
-        used,
+    services = services_with([0.0] * 3, n_tools=3)
+    tallies = observation.Tallies.empty(3)
+    c = observation.TallyCoefficients(
+        high_strain_threshold=1.0, mastery_threshold=0.8, learning_overhead=overhead
     )
+    observation.tally(state, services, tools_with([1.0] * 3, saving=saving), c, tallies)
+    by_service = tallies.by_service
     times = by_service[:, observation.TIME]
     assert times[0] == pytest.approx(expected0)
     assert times[1] == pytest.approx(expected1)
     # Staff 2 has no target tool: no processing-time index, counted nowhere.
     assert by_service[2, observation.WITH_TARGETS] == 0 and times[2] == 0
+    # All three are active and of profile 0; the services count their active staff and
+    # the users of each tool (live and trying or adopted).
+    assert tallies.by_profile[0, observation.ACTIVE] == 3
+    assert services.active_staff.tolist() == [1.0, 1.0, 1.0]
+    assert services.used.tolist() == [[1, 1, 0], [1, 0, 0], [0, 0, 0]]

@@ -30,56 +30,42 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 from numba import njit
 
+from simulation.model.mechanisms.coefficients import gather
 from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
-from simulation.scenario.parameters import Behaviour
+from simulation.model.state import Services, StaffState
+from simulation.scenario.behaviour import Behaviour
 
 
 class AdoptionCoefficients(NamedTuple):
     """Coefficients of the adoption mechanism."""
 
     peer_influence: float  # Bass q, 1/week
-    threshold: float  # proficiency at which trying becomes adopted
+    adoption_threshold: float  # proficiency at which trying becomes adopted
     revert_rate: float  # 1/week, at strain = high threshold, no backing, no proficiency
-    high_strain: float  # strain scale for reverting
+    high_strain_threshold: float  # strain scale for reverting
 
 
 def coefficients(behaviour: Behaviour) -> AdoptionCoefficients:
     """Adoption coefficients from the scenario's behaviour."""
-    return AdoptionCoefficients(
-        peer_influence=behaviour.peer_influence,
-        threshold=behaviour.adoption_threshold,
-        revert_rate=behaviour.revert_rate,
-        high_strain=behaviour.high_strain_threshold,
-    )
+    return gather(AdoptionCoefficients, behaviour)
 
 
 @njit(cache=True)
-def adopt(
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    live: np.ndarray,
-    active: np.ndarray,
-    service: np.ndarray,
-    external: np.ndarray,
-    fear: np.ndarray,
-    nb_adopted: np.ndarray,
-    degree: np.ndarray,
-    backing: np.ndarray,
-    strain: np.ndarray,
-    refusal_weeks: np.ndarray,
-    uniforms: np.ndarray,
-    c: AdoptionCoefficients,
-) -> None:
-    """Apply one week of stage transitions and refusal counting, in place."""
+def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> None:
+    """Apply one week of stage transitions and refusal counting, in place.
+
+    Writes ``stage`` and ``refusal_weeks``; ``pair_draw`` holds the week's uniforms.
+    """
+    stage, proficiency, live = staff.stage, staff.proficiency, staff.live
     n, n_tools = stage.shape
     for i in range(n):
-        if not active[i]:
+        if not staff.active[i]:
             continue
-        resistance = 1.0 - backing[service[i]]
-        pressure = min(2.0, strain[i] / c.high_strain)
+        resistance = 1.0 - services.backing[staff.service[i]]
+        pressure = min(2.0, staff.strain[i] / c.high_strain_threshold)
+        degree = staff.degree[i]
         n_live = 0
         n_unused = 0
         for t in range(n_tools):
@@ -88,21 +74,23 @@ def adopt(
             n_live += 1
             s = stage[i, t]
             m = proficiency[i, t]
-            u = uniforms[i, t]
+            u = staff.pair_draw[i, t]
             if s == UNAWARE or s == REVERTED:  # noqa: SIM109 - kept plain for numba
-                share = nb_adopted[i, t] / degree[i] if degree[i] > 0 else 0.0
-                p_try = (external[i] + c.peer_influence * share) * (1.0 - fear[i] * (1.0 - m))
+                share = staff.nb_adopted[i, t] / degree if degree > 0 else 0.0
+                p_try = (staff.external[i] + c.peer_influence * share) * (
+                    1.0 - staff.fear[i] * (1.0 - m)
+                )
                 if u < p_try:
-                    stage[i, t] = ADOPTED if m >= c.threshold else TRYING
+                    stage[i, t] = ADOPTED if m >= c.adoption_threshold else TRYING
                 else:
                     n_unused += 1
             else:
                 if u < c.revert_rate * resistance * pressure * (1.0 - m):
                     stage[i, t] = REVERTED
                     n_unused += 1
-                elif s == TRYING and m >= c.threshold:
+                elif s == TRYING and m >= c.adoption_threshold:
                     stage[i, t] = ADOPTED
         if n_live > 0 and 2 * n_unused > n_live:
-            refusal_weeks[i] += 1
+            staff.refusal_weeks[i] += 1
         else:
-            refusal_weeks[i] = 0
+            staff.refusal_weeks[i] = 0

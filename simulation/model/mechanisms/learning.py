@@ -23,19 +23,24 @@ Proficiency ``m[i, t]`` in [0, 1] closes a share of its remaining gap each week:
   referents weighted ``1 + peer_tutoring * tutor_extra_weight``;
 * ``depth``: the tool's SAMR depth; deeper changes are learnt more slowly.
 
-The kernel also returns each staff member's mean help over their live tools, a
-resource that buffers strain.
+The kernel also writes each staff member's mean help over their live tools, a
+resource that buffers strain. Referent support is
+
+    referent_support[s, t] = min(1, referent_reach * referents_mastering[s, t] / active_staff[s])
+
+with the services' active staff counted at the last observation.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 from numba import njit
 
+from simulation.model.mechanisms.coefficients import gather
 from simulation.model.stages import ADOPTED, TRYING
-from simulation.scenario.parameters import Behaviour
+from simulation.model.state import Services, StaffState, Tools
+from simulation.scenario.behaviour import Behaviour
 
 
 class LearningCoefficients(NamedTuple):
@@ -44,86 +49,72 @@ class LearningCoefficients(NamedTuple):
     practice_rate: float  # share of the gap closed per week of use
     training_rate: float  # share of the gap closed per effective training hour
     peer_help_rate: float  # share of the gap closed per week of full help
-    mastery: float  # proficiency at which a tool is mastered
+    mastery_threshold: float  # proficiency at which a tool is mastered
+    referent_reach: float  # colleagues one referent mastering a tool can support
 
 
 def coefficients(behaviour: Behaviour) -> LearningCoefficients:
     """Learning coefficients from the scenario's behaviour."""
-    return LearningCoefficients(
-        practice_rate=behaviour.practice_rate,
-        training_rate=behaviour.training_rate,
-        peer_help_rate=behaviour.peer_help_rate,
-        mastery=behaviour.mastery_threshold,
-    )
-
-
-def referent_support(
-    proficiency: np.ndarray,
-    active: np.ndarray,
-    is_referent: np.ndarray,
-    service: np.ndarray,
-    active_count: np.ndarray,
-    mastery: float,
-    reach: float,
-) -> np.ndarray:
-    """First-level support available in each service for each tool, (S, T) in [0, 1].
-
-    support[s, t] = min(1, reach * referents_mastering[s, t] / active_staff[s])
-    """
-    referents = np.flatnonzero(is_referent & active)
-    n_services, n_tools = active_count.size, proficiency.shape[1]
-    masters = np.zeros((n_services, n_tools))
-    if referents.size:
-        mastering = (proficiency[referents] >= mastery).astype(np.float64)
-        np.add.at(masters, service[referents], mastering)
-    return np.minimum(1.0, reach * masters / np.maximum(active_count, 1)[:, None])
+    return gather(LearningCoefficients, behaviour)
 
 
 @njit(cache=True)
-def learn(
-    proficiency: np.ndarray,
-    stage: np.ndarray,
-    live: np.ndarray,
-    training_open: np.ndarray,
-    active: np.ndarray,
-    service: np.ndarray,
-    ability: np.ndarray,
-    effective_hours: np.ndarray,
-    n_learning: np.ndarray,
-    nb_help: np.ndarray,
-    degree: np.ndarray,
-    support_by_service: np.ndarray,
-    depth: np.ndarray,
-    c: LearningCoefficients,
-) -> np.ndarray:
-    """Update proficiency in place; return each staff member's mean help, (N,)."""
-    n, n_tools = proficiency.shape
-    mean_help = np.zeros(n)
+def referent_support(staff: StaffState, services: Services, c: LearningCoefficients) -> None:
+    """First-level support in each service for each tool into ``services.support``, in [0, 1].
+
+    Counts the active referents mastering each tool, by service; reads
+    ``services.active_staff``.
+    """
+    support = services.support
+    support[:] = 0.0
+    n, n_tools = staff.proficiency.shape
     for i in range(n):
-        if not active[i]:
+        if staff.is_referent[i] and staff.active[i]:
+            for t in range(n_tools):
+                if staff.proficiency[i, t] >= c.mastery_threshold:
+                    support[staff.service[i], t] += 1.0
+    for s in range(support.shape[0]):
+        active = max(services.active_staff[s], 1.0)
+        for t in range(n_tools):
+            support[s, t] = min(1.0, c.referent_reach * support[s, t] / active)
+
+
+@njit(cache=True)
+def learn(staff: StaffState, services: Services, tools: Tools, c: LearningCoefficients) -> None:
+    """Update ``proficiency`` and ``mean_help`` in place.
+
+    Reads this week's ``n_learning`` and ``effective_hours`` (see
+    :mod:`~simulation.model.mechanisms.training`) and ``services.support``.
+    """
+    proficiency, depth = staff.proficiency, tools.depth
+    n, n_tools = proficiency.shape
+    for i in range(n):
+        staff.mean_help[i] = 0.0
+        if not staff.active[i]:
             continue
         per_tool_training = 0.0
-        if n_learning[i] > 0:
-            per_tool_training = c.training_rate * effective_hours[i] / n_learning[i]
+        if staff.n_learning[i] > 0:
+            per_tool_training = c.training_rate * staff.effective_hours[i] / staff.n_learning[i]
         n_live = 0
         help_sum = 0.0
-        s = service[i]
+        s = staff.service[i]
+        degree = staff.degree[i]
         for t in range(n_tools):
-            if not training_open[i, t]:
+            if not staff.training_open[i, t]:
                 continue
             m = proficiency[i, t]
             gain = 0.0
-            if m < c.mastery:
+            if m < c.mastery_threshold:
                 gain += per_tool_training
-            if live[i, t]:
-                peer = nb_help[i, t] / degree[i] if degree[i] > 0 else 0.0
-                help_ = min(1.0, peer + support_by_service[s, t])
+            if staff.live[i, t]:
+                peer = staff.nb_help[i, t] / degree if degree > 0 else 0.0
+                help_ = min(1.0, peer + services.support[s, t])
                 help_sum += help_
                 n_live += 1
                 gain += c.peer_help_rate * help_
-                if stage[i, t] == TRYING or stage[i, t] == ADOPTED:
+                if staff.stage[i, t] == TRYING or staff.stage[i, t] == ADOPTED:
                     gain += c.practice_rate
-            proficiency[i, t] = m + (1.0 - m) * min(1.0, ability[i] * gain / depth[t])
+            ability = staff.learning_ability[i]
+            proficiency[i, t] = m + (1.0 - m) * min(1.0, ability * gain / depth[t])
         if n_live > 0:
-            mean_help[i] = help_sum / n_live
-    return mean_help
+            staff.mean_help[i] = help_sum / n_live

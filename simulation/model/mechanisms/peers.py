@@ -26,69 +26,52 @@ import numpy as np
 from numba import njit
 
 from simulation.model.stages import ADOPTED
+from simulation.model.state import StaffState, Ties
 
 
 @njit(cache=True)
-def propagate(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    active: np.ndarray,
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    mastery: float,
-    tutor_weight: np.ndarray,
-    shown_active: np.ndarray,
-    shown_adopted: np.ndarray,
-    shown_help: np.ndarray,
-    degree: np.ndarray,
-    nb_adopted: np.ndarray,
-    nb_help: np.ndarray,
-) -> None:
+def propagate(staff: StaffState, ties: Ties, mastery: float) -> None:
     """Push every changed contribution to the neighbours' counts, in place.
 
-    ``shown_*`` hold the contributions the neighbours currently count; they are
-    updated to the new state.
+    Updates ``degree``, ``nb_adopted`` and ``nb_help``; ``shown_*`` hold the
+    contributions the neighbours currently count and are updated to the new state.
+    A tool counts as mastered from proficiency ``mastery``.
     """
+    indptr, indices = ties.indptr, ties.indices
+    stage, tutor_weight = staff.stage, staff.tutor_weight
     n, n_tools = stage.shape
     for j in range(n):
-        is_active = active[j]
-        if is_active != shown_active[j]:
+        is_active = staff.active[j]
+        if is_active != staff.shown_active[j]:
             step = 1.0 if is_active else -1.0
             for k in range(indptr[j], indptr[j + 1]):
-                degree[indices[k]] += step
-            shown_active[j] = is_active
+                staff.degree[indices[k]] += step
+            staff.shown_active[j] = is_active
         for t in range(n_tools):
             adopted = is_active and stage[j, t] == ADOPTED
-            if adopted != shown_adopted[j, t]:
+            if adopted != staff.shown_adopted[j, t]:
                 step = 1.0 if adopted else -1.0
                 for k in range(indptr[j], indptr[j + 1]):
-                    nb_adopted[indices[k], t] += step
-                shown_adopted[j, t] = adopted
-            helping = is_active and proficiency[j, t] >= mastery
-            if helping != shown_help[j, t]:
+                    staff.nb_adopted[indices[k], t] += step
+                staff.shown_adopted[j, t] = adopted
+            helping = is_active and staff.proficiency[j, t] >= mastery
+            if helping != staff.shown_help[j, t]:
                 step = tutor_weight[j] if helping else -tutor_weight[j]
                 for k in range(indptr[j], indptr[j + 1]):
-                    nb_help[indices[k], t] += step
-                shown_help[j, t] = helping
+                    staff.nb_help[indices[k], t] += step
+                staff.shown_help[j, t] = helping
 
 
 @njit(cache=True)
-def mean_field(
-    active: np.ndarray,
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    mastery: float,
-    tutor_weight: np.ndarray,
-    degree: np.ndarray,
-    nb_adopted: np.ndarray,
-    nb_help: np.ndarray,
-) -> None:
+def mean_field(staff: StaffState, mastery: float) -> None:
     """Set the counts as if every active staff member were everyone's neighbour, in place.
 
     degree[i]        = active staff - [i active]
     nb_adopted[i, t] = active adopters of t - [i adopted t]
     nb_help[i, t]    = sum of tutor weights of active masters of t - i's own
     """
+    active, stage, proficiency = staff.active, staff.stage, staff.proficiency
+    tutor_weight = staff.tutor_weight
     n, n_tools = stage.shape
     n_active = 0.0
     adopters = np.zeros(n_tools)
@@ -104,8 +87,8 @@ def mean_field(
                 helpers[t] += tutor_weight[j]
     for i in range(n):
         own = 1.0 if active[i] else 0.0
-        degree[i] = n_active - own
+        staff.degree[i] = n_active - own
         for t in range(n_tools):
-            nb_adopted[i, t] = adopters[t] - (own if stage[i, t] == ADOPTED else 0.0)
+            staff.nb_adopted[i, t] = adopters[t] - (own if stage[i, t] == ADOPTED else 0.0)
             mine = tutor_weight[i] if active[i] and proficiency[i, t] >= mastery else 0.0
-            nb_help[i, t] = helpers[t] - mine
+            staff.nb_help[i, t] = helpers[t] - mine
