@@ -1026,6 +1026,19 @@ def test_propagate_builds_counts_from_scratch():
     assert state.nb_adopted[:, 0].tolist() == [0, 2, 0, 0]
 
 
+def test_mean_field_counts_everybody_as_a_neighbour(peer_setup):
+    state, _ = peer_setup
+    n = state.n_staff
+    everybody = adjacency_of(n, [(a, b) for a in range(n) for b in range(a + 1, n)])
+    state.stage[:, 0] = [ADOPTED, ADOPTED, UNAWARE, TRYING, ADOPTED]
+    state.proficiency[:, 0] = [0.9, 0.5, 0.8, 0.1, 1.0]
+    state.stage[:, 1] = [UNAWARE, ADOPTED, REVERTED, UNAWARE, UNAWARE]
+    state.active[4] = False
+    peers.mean_field(state, MASTERY)
+    assert_counts_match(state, everybody)
+    assert state.degree.tolist() == [3, 3, 3, 3, 4]
+
+
 # --------------------------------------------------------------------------- efficiency
 
 
