@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from simulation.model.mechanisms.coefficients import gather
+from simulation.model.coefficients import gather
 from simulation.model.mechanisms.efficiency import tool_time
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
 from simulation.model.state import Services, StaffState, Tools

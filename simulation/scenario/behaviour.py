@@ -65,6 +65,16 @@ class Behaviour(Record):
         source=f"{STUDY}, section V.E (re-materialisation under managerial resistance); "
         "value: assumption",
     )
+    revert_pressure_cap: float = spec(
+        2.0,
+        ge=0,
+        le=100,
+        unit="relative",
+        doc="Most that strain raises the weekly probability of going back to paper, as a "
+        "multiple of its value at the high-strain threshold (the pressure strain / threshold "
+        "is capped at this value).",
+        source="assumption (strain far above the threshold adds no further pressure)",
+    )
     refusal_weeks: int = spec(
         26,
         ge=1,
@@ -73,6 +83,15 @@ class Behaviour(Record):
         doc="Consecutive weeks with most live tools unused after which a staff member "
         "counts as refusing the change.",
         source="assumption",
+    )
+    refusal_unused_share: float = spec(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share of live tools",
+        doc="Share of one's live tools left unused above which a week counts towards refusing "
+        "the change.",
+        source="assumption (refusing means leaving most of one's live tools unused)",
     )
     # --- learning (CBAM levels of use; practice, training, help)
     learning_ability: ByProfile = spec(
@@ -282,6 +301,16 @@ class Behaviour(Record):
         unit="buffer share",
         doc="Buffer against strain from understanding the sense of the project.",
         source=f"{STUDY}, section VI.A; value: assumption",
+    )
+    resources_cap: float = spec(
+        0.95,
+        ge=0,
+        le=1,
+        unit="buffer share",
+        doc="Largest share of job demands that the resources together can buffer, so that "
+        "demands always leave some strain.",
+        source="assumption (Demerouti et al. 2001: resources buffer demands, they do not remove "
+        "them)",
     )
     strain_recovery: float = spec(
         0.1,

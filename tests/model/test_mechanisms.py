@@ -432,7 +432,12 @@ def test_referent_support_without_referents_or_staff():
 # --------------------------------------------------------------------------- adoption
 
 ADOPTION = adoption.AdoptionCoefficients(
-    peer_influence=0.25, adoption_threshold=0.5, revert_rate=0.03, high_strain_threshold=1.0
+    peer_influence=0.25,
+    adoption_threshold=0.5,
+    revert_rate=0.03,
+    high_strain_threshold=1.0,
+    revert_pressure_cap=2.0,
+    refusal_unused_share=0.5,
 )
 
 
@@ -453,14 +458,20 @@ def p_try(external, share, fear, m, c=ADOPTION):
 
 
 def p_revert(backing, strain_, m, c=ADOPTION):
-    return c.revert_rate * (1 - backing) * min(2.0, strain_ / c.high_strain_threshold) * (1 - m)
+    pressure = min(c.revert_pressure_cap, strain_ / c.high_strain_threshold)
+    return c.revert_rate * (1 - backing) * pressure * (1 - m)
 
 
 def test_adoption_coefficients_from_behaviour():
     b = Behaviour(
-        peer_influence=0.2, adoption_threshold=0.6, revert_rate=0.05, high_strain_threshold=2.0
+        peer_influence=0.2,
+        adoption_threshold=0.6,
+        revert_rate=0.05,
+        high_strain_threshold=2.0,
+        revert_pressure_cap=3.0,
+        refusal_unused_share=0.25,
     )
-    assert adoption.coefficients(b) == (0.2, 0.6, 0.05, 2.0)
+    assert adoption.coefficients(b) == (0.2, 0.6, 0.05, 2.0, 3.0, 0.25)
 
 
 @pytest.mark.parametrize("start", [UNAWARE, REVERTED])
@@ -515,14 +526,16 @@ def test_reverting_just_below_its_probability(start):
     assert state.refusal_weeks.tolist() == [1, 0]
 
 
-def test_reverting_pressure_is_capped_at_twice_the_high_strain():
+@pytest.mark.parametrize("cap", [2.0, 5.0])
+def test_reverting_pressure_is_capped(cap):
+    c = ADOPTION._replace(revert_pressure_cap=cap)
     state = adoption_state(2, 1)
     state.stage[:] = ADOPTED
     state.proficiency[:] = 0.6
-    state.strain[:] = 10.0  # strain / high = 10, capped at 2
-    p = p_revert(0.0, 10.0, 0.6)
-    assert p == pytest.approx(ADOPTION.revert_rate * 2 * 0.4)
-    run_adopt(state, [0.0], [[p * 0.999], [p * 1.001]])
+    state.strain[:] = 10.0  # strain / high = 10, capped
+    p = p_revert(0.0, 10.0, 0.6, c)
+    assert p == pytest.approx(c.revert_rate * cap * 0.4)
+    run_adopt(state, [0.0], [[p * 0.999], [p * 1.001]], c)
     assert state.stage[:, 0].tolist() == [REVERTED, ADOPTED]
 
 
@@ -576,6 +589,17 @@ def test_refusal_counts_weeks_with_most_live_tools_unused():
     assert state.refusal_weeks.tolist() == [4, 0, 0, 0]
     run_adopt(state, [0.0], u)
     assert state.refusal_weeks.tolist() == [5, 0, 0, 0]
+
+
+def test_refusal_share_sets_how_many_unused_tools_make_a_week_of_refusal():
+    state = adoption_state(2, 3)
+    u = np.full((2, 3), 0.999)  # nobody tries, nobody reverts
+    state.stage[0] = [UNAWARE, ADOPTED, ADOPTED]  # 1 of 3 unused
+    state.stage[1] = [UNAWARE, UNAWARE, ADOPTED]  # 2 of 3 unused
+    run_adopt(state, [0.0], u, ADOPTION._replace(refusal_unused_share=0.25))
+    assert state.refusal_weeks.tolist() == [1, 1]
+    run_adopt(state, [0.0], u, ADOPTION._replace(refusal_unused_share=0.7))
+    assert state.refusal_weeks.tolist() == [0, 0]
 
 
 def test_starting_to_try_counts_as_use_for_refusal():
@@ -632,6 +656,7 @@ STRAIN = strain.StrainCoefficients(
     strain_recovery=0.1,
     strain_contagion=0.05,
     high_strain_threshold=1.0,
+    resources_cap=0.95,
 )
 
 
@@ -651,12 +676,17 @@ def test_resources_sum_of_buffers():
     assert strain.resources(6.0, 0.0, 0.0, 0.0, STRAIN) == pytest.approx(0.15)
 
 
-def test_resources_are_capped_at_095():
+@pytest.mark.parametrize("cap", [0.95, 0.6])
+def test_resources_are_capped(cap):
     c = STRAIN._replace(
-        resource_training=1.0, resource_support=1.0, resource_backing=1.0, resource_meaning=1.0
+        resource_training=1.0,
+        resource_support=1.0,
+        resource_backing=1.0,
+        resource_meaning=1.0,
+        resources_cap=cap,
     )
-    assert strain.resources(2.0, 1.0, 1.0, 1.0, c) == pytest.approx(0.95)
-    assert strain.resources(0.0, 0.0, 0.9, 0.0, c) == pytest.approx(0.9)
+    assert strain.resources(2.0, 1.0, 1.0, 1.0, c) == pytest.approx(cap)
+    assert strain.resources(0.0, 0.0, 0.5, 0.0, c) == pytest.approx(0.5)
 
 
 def test_resources_without_training_cap_ignore_training():
@@ -769,7 +799,9 @@ def test_steady_strain_formula_and_fixed_point_without_rollout():
     meaning = np.array([0.5, 0.5, 0.75])
     state = steady_state(vulnerability, meaning, [0, 1, 2])
     steady = strain.steady_strain(state, services_with(backing), c)
-    buffer = np.minimum(0.95, c.resource_backing * backing + c.resource_meaning * meaning)
+    buffer = np.minimum(
+        c.resources_cap, c.resource_backing * backing + c.resource_meaning * meaning
+    )
     np.testing.assert_allclose(
         steady, vulnerability * c.baseline_demand * (1 - buffer) / c.strain_recovery
     )

@@ -17,13 +17,14 @@ A trying staff member adopts once proficiency reaches ``adoption_threshold`` (a
 staff member who starts trying already that proficient adopts at once). Users go
 back to paper (section V.E: re-materialisation under managerial resistance) with
 
-    P(revert) = revert_rate * (1 - backing[service(i)]) * min(2, strain_i / high) * (1 - m[i, t])
+    P(revert) = revert_rate * (1 - backing[service(i)]) * min(cap, strain_i / high) * (1 - m[i, t])
 
-One uniform number per (staff, tool) and week decides whichever transition applies,
+with ``cap = revert_pressure_cap`` and ``high = high_strain_threshold``. One uniform
+number per (staff, tool) and week decides whichever transition applies,
 so runs under different strategies share their random numbers.
 
-Refusal: a staff member with live tools, most of them unused, counts one more week
-of refusal; using most of them resets the count.
+Refusal: a staff member with live tools, more than ``refusal_unused_share`` of them
+unused, counts one more week of refusal; otherwise the count restarts from zero.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import NamedTuple
 
 from numba import njit
 
-from simulation.model.mechanisms.coefficients import gather
+from simulation.model.coefficients import gather
 from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
 from simulation.model.state import Services, StaffState
 from simulation.scenario.behaviour import Behaviour
@@ -45,6 +46,8 @@ class AdoptionCoefficients(NamedTuple):
     adoption_threshold: float  # proficiency at which trying becomes adopted
     revert_rate: float  # 1/week, at strain = high threshold, no backing, no proficiency
     high_strain_threshold: float  # strain scale for reverting
+    revert_pressure_cap: float  # most that strain multiplies the reverting probability by
+    refusal_unused_share: float  # share of live tools unused above which a week is refusal
 
 
 def coefficients(behaviour: Behaviour) -> AdoptionCoefficients:
@@ -64,7 +67,7 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
         if not staff.active[i]:
             continue
         resistance = 1.0 - services.backing[staff.service[i]]
-        pressure = min(2.0, staff.strain[i] / c.high_strain_threshold)
+        pressure = min(c.revert_pressure_cap, staff.strain[i] / c.high_strain_threshold)
         degree = staff.degree[i]
         n_live = 0
         n_unused = 0
@@ -90,7 +93,7 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
                     n_unused += 1
                 elif s == TRYING and m >= c.adoption_threshold:
                     stage[i, t] = ADOPTED
-        if n_live > 0 and 2 * n_unused > n_live:
+        if n_live > 0 and n_unused > c.refusal_unused_share * n_live:
             staff.refusal_weeks[i] += 1
         else:
             staff.refusal_weeks[i] = 0

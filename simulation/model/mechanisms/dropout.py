@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from simulation.model.mechanisms.coefficients import gather
+from simulation.model.coefficients import gather
 from simulation.model.state import Services, StaffState
 from simulation.scenario.behaviour import Behaviour
 

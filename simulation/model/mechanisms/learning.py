@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from numba import njit
 
-from simulation.model.mechanisms.coefficients import gather
+from simulation.model.coefficients import gather
 from simulation.model.stages import ADOPTED, TRYING
 from simulation.model.state import Services, StaffState, Tools
 from simulation.scenario.behaviour import Behaviour

@@ -14,7 +14,7 @@ Demands (the three RPS sources of CNFPT 2018, section VI.C, plus overload cascad
         + change_frequency_weight * recent_change[service(i)]
         + workload_weight * (workload[service(i)] - 1)
 
-Resources (buffers, capped at 0.95):
+Resources (buffers, capped at ``resources_cap``):
 
     R_i = resource_training * min(1, training_hours_i / max_training_hours)
         + resource_support * help_i
@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from simulation.model.mechanisms.coefficients import gather
+from simulation.model.coefficients import gather
 from simulation.model.state import Services, StaffState, Tools
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.levers import Levers
@@ -64,6 +64,7 @@ class StrainCoefficients(NamedTuple):
     strain_recovery: float
     strain_contagion: float
     high_strain_threshold: float
+    resources_cap: float  # largest share of demands the resources buffer
 
 
 def coefficients(behaviour: Behaviour, levers: Levers) -> StrainCoefficients:
@@ -81,7 +82,7 @@ def coefficients(behaviour: Behaviour, levers: Levers) -> StrainCoefficients:
 def resources(
     training_hours: float, help_: float, backing: float, meaning: float, c: StrainCoefficients
 ) -> float:
-    """Buffer R in [0, 0.95] against demands (see module docstring)."""
+    """Buffer R in [0, resources_cap] against demands (see module docstring)."""
     cap = c.max_training_hours
     train = min(1.0, training_hours / cap) if cap > 0 else 0.0
     r = (
@@ -90,7 +91,7 @@ def resources(
         + c.resource_backing * backing
         + c.resource_meaning * meaning
     )
-    return min(r, 0.95)
+    return min(r, c.resources_cap)
 
 
 @njit(cache=True)
@@ -164,7 +165,9 @@ def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) 
     if c.strain_recovery <= 0:
         return np.zeros_like(vulnerability)
     backing = services.backing[staff.service]
-    buffer = np.minimum(0.95, c.resource_backing * backing + c.resource_meaning * staff.meaning)
+    buffer = np.minimum(
+        c.resources_cap, c.resource_backing * backing + c.resource_meaning * staff.meaning
+    )
     own = vulnerability * c.baseline_demand * (1.0 - buffer)
     strain = own / c.strain_recovery
     if c.strain_contagion <= 0:

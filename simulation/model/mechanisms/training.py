@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from numba import njit
 
-from simulation.model.mechanisms.coefficients import gather
+from simulation.model.coefficients import gather
 from simulation.model.state import StaffState
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.levers import Levers
