@@ -7,6 +7,17 @@ precomputed layout). Their state lives in numpy arrays (:class:`StaffState`) tha
 one weekly step updates all at once with the mechanisms of
 :mod:`simulation.model.mechanisms`.
 
+It follows Mesa's conventions: ``model.datacollector`` (a ``mesa.DataCollector``)
+collects the organisation-level measures of the weekly table every week, and the
+constructor takes scenario changes by dotted name, so that ``mesa.batch_run`` runs it::
+
+    mesa.batch_run(
+        TransitionModel,
+        parameters={"levers.training_capacity": [10, 60], "horizon_weeks": 52},
+        rng=[1, 2],
+        data_collection_period=1,
+    )
+
 Example:
     >>> from simulation import Scenario, TransitionModel
     >>> model = TransitionModel(Scenario(horizon_weeks=10), rng=1)
@@ -17,7 +28,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from functools import partial
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -38,7 +51,12 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.network import StaffNetwork, build_staff_network
-from simulation.model.observation import Tallies, WeeklyRecorder, measure
+from simulation.model.observation import (
+    MEASURE_NAMES,
+    ORGANISATION_MEASURES,
+    Tallies,
+    WeeklyRecorder,
+)
 from simulation.model.population import TECHNOPHILE, Population, draw_population
 from simulation.model.seeds import as_seed_sequence, streams
 from simulation.model.stages import ADOPTED, staff_stages
@@ -56,6 +74,16 @@ class TransitionModel(mesa.Model):
         rng: Seed of this run: an integer (taken as replication 0 of that root seed,
             see :func:`simulation.model.seeds.run_seed`) or a ``numpy.random.SeedSequence``.
             Default: the scenario's ``seed``.
+        agent_reporters: Agent reporters of :attr:`datacollector` (Mesa's format, e.g.
+            ``{"strain": "strain", "stage": "stage"}`` for :class:`StaffMember`
+            attributes); none by default (collecting every staff member every week is
+            costly).
+        **overrides: Changes to ``scenario`` by dotted name, validated as by
+            :meth:`Scenario.override` (e.g. ``**{"levers.training_capacity": 60}``; what
+            ``mesa.batch_run`` passes for its ``parameters``).
+
+    Raises:
+        ScenarioError: if an override names no parameter or has an invalid value.
 
     Attributes:
         spec: The :class:`~simulation.scenario.records.Scenario` being run (``model.scenario``
@@ -66,6 +94,8 @@ class TransitionModel(mesa.Model):
         state: The staff's state arrays (:class:`StaffState`).
         plan: The rollout plan (:class:`~simulation.model.strategies.RolloutPlan`).
         week: Weeks simulated so far.
+        datacollector: Mesa's ``DataCollector``: the :data:`MODEL_REPORTERS` (and the
+            agent reporters given), collected at set-up and after every week.
     """
 
     def __init__(
@@ -73,8 +103,12 @@ class TransitionModel(mesa.Model):
         scenario: Scenario | None = None,
         *,
         rng: int | np.random.SeedSequence | None = None,
+        agent_reporters: Mapping[str, Any] | None = None,
+        **overrides: Any,
     ) -> None:
         scenario = scenario if scenario is not None else Scenario()
+        if overrides:
+            scenario = scenario.override(overrides)
         self.seed_sequence = as_seed_sequence(scenario.seed if rng is None else rng)
         generators = streams(self.seed_sequence)
         super().__init__(rng=generators["mesa"])
@@ -98,7 +132,11 @@ class TransitionModel(mesa.Model):
         self.week = 0
         self.recorder = WeeklyRecorder(scenario.horizon_weeks, self.network.service_names)
         self._kernels = Kernels()
+        self._now: list[float] | None = None
         self._place_agents()
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, agent_reporters=agent_reporters
+        )
         self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0)
 
     # ------------------------------------------------------------------ set-up
@@ -168,8 +206,10 @@ class TransitionModel(mesa.Model):
         staff, services, tools = self.state, self.services, self.tools
 
         # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
-        new_live = self.plan.advance(week, self._usage_of)
-        exposure.expose(staff, services, new_live, self.plan.training_open(week))
+        # (As bool C arrays, the types the kernels were resolved for.)
+        new_live = np.ascontiguousarray(self.plan.advance(week, self._usage_of), dtype=bool)
+        open_pairs = np.ascontiguousarray(self.plan.training_open(week), dtype=bool)
+        kernel(exposure.expose, staff, services, new_live, open_pairs)
         exposure.record_change(services, tools, new_live, self.spec.behaviour.change_memory_weeks)
         # Fixed-size draws every week keep the random numbers of replication r aligned
         # across strategies (common random numbers).
@@ -231,6 +271,8 @@ class TransitionModel(mesa.Model):
         recorder.training_hours[row] = training_hours
         recorder.trainer_hours[row] = trainer_hours
         recorder.weeks_recorded = row + 1
+        self._now = None
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ outcomes
 
@@ -331,8 +373,21 @@ class TransitionModel(mesa.Model):
 
     def timeseries_row(self, column: str) -> float:
         """Current value of one organisation-level column of the weekly table."""
-        totals = self.tallies.by_profile.sum(axis=0)[None, :]
-        return float(measure(column, totals)[0])
+        if self._now is None:  # once a week, for all reporters
+            self._now = self.tallies.current.tolist()
+        return self._now[_CURRENT[column]]
+
+
+_CURRENT = {name: k for k, name in enumerate(MEASURE_NAMES)}
+
+
+def _report(column: str, model: TransitionModel) -> float:
+    return model.timeseries_row(column)
+
+
+MODEL_REPORTERS: dict[str, Any] = {name: partial(_report, name) for name in ORGANISATION_MEASURES}
+"""Model reporters of the data collector: the organisation-level columns of the weekly
+table (:data:`simulation.model.observation.ORGANISATION_MEASURES`), same names and values."""
 
 
 class Coefficients(NamedTuple):

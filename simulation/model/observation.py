@@ -69,17 +69,45 @@ and master all their target tools, and processing_time_mastered sums their index
     TIME_MASTERED,
 ) = range(len(MEASURES))
 
+RATIOS: dict[str, tuple[int, int]] = {
+    "adoption": (ADOPTION, WITH_TARGETS),
+    "trying": (TRYING_SUM, WITH_TARGETS),
+    "reverted": (REVERTED_SUM, WITH_TARGETS),
+    "deployed": (DEPLOYED, WITH_TARGETS),
+    "processing_time_index": (TIME, WITH_TARGETS),
+    "mastered_share": (MASTERED, WITH_TARGETS),
+    "strain_mean": (STRAIN, ACTIVE),
+    "rps_high_share": (HIGH, ACTIVE),
+    "processing_time_index_mastered": (TIME_MASTERED, MASTERED),
+}
+"""Measures that are a ratio of two group totals: (numerator, denominator) columns.
+The ratio is missing (NaN) where the denominator is zero."""
+MEASURE_NAMES: tuple[str, ...] = ("active_staff", "dropout", *RATIOS)
+"""The measures of a group computed from its totals (:func:`measures`): its active
+staff, its dropout (cumulative share of its initial staff who left), then the
+:data:`RATIOS`."""
+_NUMERATORS = np.array([numerator for numerator, _ in RATIOS.values()])
+_DENOMINATORS = np.array([denominator for _, denominator in RATIOS.values()])
+
 
 class Tallies(NamedTuple):
-    """Group totals of one week (columns: :data:`MEASURES`)."""
+    """Group totals of one week (columns: :data:`MEASURES`) and the organisation's measures."""
 
     by_profile: np.ndarray  # (P, M)
     by_service: np.ndarray  # (S, M)
+    organisation: np.ndarray  # (M,) totals of the whole organisation
+    current: np.ndarray  # (K,) its measures, in MEASURE_NAMES order
 
     @classmethod
     def empty(cls, n_services: int) -> Tallies:
         """Zero totals for the profiles and ``n_services`` services."""
-        return cls(np.zeros((len(PROFILES), len(MEASURES))), np.zeros((n_services, len(MEASURES))))
+        n_measures = len(MEASURES)
+        return cls(
+            np.zeros((len(PROFILES), n_measures)),
+            np.zeros((n_services, n_measures)),
+            np.zeros(n_measures),
+            np.zeros(len(MEASURE_NAMES)),
+        )
 
 
 class TallyCoefficients(NamedTuple):
@@ -103,7 +131,8 @@ def tally(
 
     Per-staff shares (adoption, trying, reverted, deployed) are over the staff
     member's target tools; processing time is :func:`tool_time` averaged likewise.
-    Writes ``tallies``, ``services.active_staff`` and ``services.used``.
+    Writes ``tallies`` (with the organisation's measures, :func:`measures`),
+    ``services.active_staff`` and ``services.used``.
     """
     by_profile, by_service = tallies.by_profile, tallies.by_service
     by_profile[:] = 0.0
@@ -167,6 +196,27 @@ def tally(
         for m in range(ACTIVE, row.size):  # STAFF, counted above, is column 0
             by_profile[p, m] += row[m]
             by_service[s, m] += row[m]
+    organisation = tallies.organisation
+    organisation[:] = 0.0
+    for p in range(by_profile.shape[0]):
+        organisation += by_profile[p]
+    _measure(organisation, tallies.current)
+
+
+@njit(cache=True)
+def _measure(totals: np.ndarray, out: np.ndarray) -> None:
+    """The :data:`MEASURE_NAMES` of one group from its totals (M,), into ``out`` (K,)."""
+    out[0] = totals[ACTIVE]
+    out[1] = 1.0 - totals[ACTIVE] / totals[STAFF] if totals[STAFF] > 0 else np.nan
+    for k in range(_NUMERATORS.size):
+        below = totals[_DENOMINATORS[k]]
+        out[2 + k] = totals[_NUMERATORS[k]] / below if below > 0 else np.nan
+
+
+@njit(cache=True)
+def _measure_rows(totals: np.ndarray, out: np.ndarray) -> None:
+    for r in range(totals.shape[0]):
+        _measure(totals[r], out[r])
 
 
 ORGANISATION_MEASURES: tuple[str, ...] = (
@@ -227,49 +277,41 @@ class WeeklyRecorder:
     def to_frame(self) -> pd.DataFrame:
         """The weekly table (see the module docstring for its columns)."""
         rows = self.weeks_recorded
-        prof = self.by_profile[:rows]
-        svc = self.by_service[:rows]
-        total = prof.sum(axis=1)
+        by_profile = measures(self.by_profile[:rows])
+        by_service = measures(self.by_service[:rows])
+        total = measures(self.by_profile[:rows].sum(axis=1))
         columns: dict[str, np.ndarray] = {"week": np.arange(rows)}
 
-        def add(name: str, groups: np.ndarray, labels: tuple[str, ...], sep: str) -> None:
-            for k, label in enumerate(labels):
-                columns[f"{name}{sep}{label}"] = measure(name, groups[:, k, :])
+        def add(
+            groups: dict[str, np.ndarray], names: tuple[str, ...], labels: tuple[str, ...], sep: str
+        ) -> None:
+            for name in names:
+                for k, label in enumerate(labels):
+                    columns[f"{name}{sep}{label}"] = groups[name][:, k]
 
-        for name in ORGANISATION_MEASURES:
-            columns[name] = measure(name, total)
-        for name in PROFILE_MEASURES:
-            add(name, prof, PROFILES, "_")
+        columns.update((name, total[name]) for name in ORGANISATION_MEASURES)
+        add(by_profile, PROFILE_MEASURES, PROFILES, "_")
         columns["training_hours"] = self.training_hours[:rows]
         columns["trainer_hours"] = self.trainer_hours[:rows]
         columns["go_lives"] = self.go_lives[:rows]
-        for name in SERVICE_MEASURES:
-            add(name, svc, self.service_names, "@")
+        add(by_service, SERVICE_MEASURES, self.service_names, "@")
         return pd.DataFrame(columns)
 
 
-RATIOS: dict[str, tuple[int, int]] = {
-    "adoption": (ADOPTION, WITH_TARGETS),
-    "trying": (TRYING_SUM, WITH_TARGETS),
-    "reverted": (REVERTED_SUM, WITH_TARGETS),
-    "deployed": (DEPLOYED, WITH_TARGETS),
-    "processing_time_index": (TIME, WITH_TARGETS),
-    "mastered_share": (MASTERED, WITH_TARGETS),
-    "strain_mean": (STRAIN, ACTIVE),
-    "rps_high_share": (HIGH, ACTIVE),
-    "processing_time_index_mastered": (TIME_MASTERED, MASTERED),
-}
-"""Measures that are a ratio of two group totals: (numerator, denominator) columns.
-The ratio is missing (NaN) where the denominator is zero."""
+def measures(totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Every measure of :data:`MEASURE_NAMES` from group totals (..., M): name -> values (...).
+
+    A ratio is missing (NaN) where its denominator is zero.
+    """
+    rows = np.ascontiguousarray(totals, dtype=np.float64).reshape(-1, len(MEASURES))
+    out = np.empty((rows.shape[0], len(MEASURE_NAMES)))
+    _measure_rows(rows, out)
+    out = out.reshape(totals.shape[:-1] + (len(MEASURE_NAMES),))
+    values = {name: out[..., k] for k, name in enumerate(MEASURE_NAMES)}
+    values["active_staff"] = values["active_staff"].astype(np.int64)
+    return values
 
 
 def measure(name: str, totals: np.ndarray) -> np.ndarray:
     """One weekly measure (a column name of the weekly table) from group totals (..., M)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if name == "active_staff":
-            return totals[..., ACTIVE].astype(np.int64)
-        if name == "dropout":
-            return 1.0 - totals[..., ACTIVE] / totals[..., STAFF]
-        numerator, denominator = RATIOS[name]
-        below = totals[..., denominator]
-        return np.where(below > 0, totals[..., numerator] / below, np.nan)
+    return measures(totals)[name]

@@ -15,10 +15,12 @@ and scale of change is a source of psychosocial risk):
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from simulation.model.state import Services, StaffState, Tools
 
 
+@njit(cache=True)
 def expose(
     staff: StaffState, services: Services, new_live: np.ndarray, open_pairs: np.ndarray
 ) -> None:
@@ -31,9 +33,16 @@ def expose(
         new_live: Pairs going live this week, bool (S, T).
         open_pairs: Pairs whose training is open, bool (S, T).
     """
-    services.live[...] |= new_live
-    np.take(services.live, staff.service, axis=0, out=staff.live)
-    np.take(open_pairs | services.live, staff.service, axis=0, out=staff.training_open)
+    live_pairs = services.live
+    n_services, n_tools = live_pairs.shape
+    for s in range(n_services):
+        for t in range(n_tools):
+            live_pairs[s, t] = live_pairs[s, t] or new_live[s, t]
+    for i in range(staff.service.size):
+        s = staff.service[i]
+        for t in range(n_tools):
+            staff.live[i, t] = live_pairs[s, t]
+            staff.training_open[i, t] = live_pairs[s, t] or open_pairs[s, t]
 
 
 def record_change(
@@ -48,4 +57,5 @@ def record_change(
         memory_weeks: Time constant of the fading, weeks (> 0).
     """
     services.recent_change[...] *= np.exp(-1.0 / memory_weeks)
-    services.recent_change[...] += new_live.astype(np.float64) @ tools.depth
+    if new_live.any():  # adding no go-live would add exact zeros
+        services.recent_change[...] += new_live.astype(np.float64) @ tools.depth
