@@ -83,7 +83,7 @@ def resolve(
 
 def type_key(value: Any) -> Hashable | None:
     """What decides the numba type of ``value``, hashable; None if not foreseen here."""
-    kind = type(value)
+    kind: Any = type(value)
     if kind is np.ndarray:
         return (value.dtype, value.ndim, value.flags.num & _TYPE_FLAGS)
     if kind in (bool, float):

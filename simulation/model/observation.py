@@ -306,8 +306,8 @@ def measures(totals: np.ndarray) -> dict[str, np.ndarray]:
     rows = np.ascontiguousarray(totals, dtype=np.float64).reshape(-1, len(MEASURES))
     out = np.empty((rows.shape[0], len(MEASURE_NAMES)))
     _measure_rows(rows, out)
-    out = out.reshape(totals.shape[:-1] + (len(MEASURE_NAMES),))
-    values = {name: out[..., k] for k, name in enumerate(MEASURE_NAMES)}
+    grouped = out.reshape(totals.shape[:-1] + (len(MEASURE_NAMES),))
+    values = {name: grouped[..., k] for k, name in enumerate(MEASURE_NAMES)}
     values["active_staff"] = values["active_staff"].astype(np.int64)
     return values
 
