@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from simulation.model.model import TransitionModel
 
 
+def _flag(name: str, doc: str) -> property:
+    """A yes/no attribute read from the staff member's row of the state array ``name``."""
+    return property(lambda agent: bool(getattr(agent.model.state, name)[agent.index]), doc=doc)
+
+
 class StaffMember(FixedAgent):
     """One member of staff, fixed to a node of the staff network.
 
@@ -46,21 +51,13 @@ class StaffMember(FixedAgent):
         """Name of the staff member's service."""
         return self.model.network.service_names[self.model.state.service[self.index]]
 
-    @property
-    def is_manager(self) -> bool:
-        """Whether this staff member manages their service."""
-        return bool(self.model.state.is_manager[self.index])
-
-    @property
-    def is_referent(self) -> bool:
-        """Whether this staff member is a referent (first-level support)."""
-        return bool(self.model.state.is_referent[self.index])
+    is_manager = _flag("is_manager", "Whether this staff member manages their service.")
+    is_referent = _flag(
+        "is_referent", "Whether this staff member is a referent (first-level support)."
+    )
 
     # State --------------------------------------------------------------------
-    @property
-    def active(self) -> bool:
-        """False once the staff member has left or moved to another post."""
-        return bool(self.model.state.active[self.index])
+    active = _flag("active", "False once the staff member has left or moved to another post.")
 
     @property
     def strain(self) -> float:

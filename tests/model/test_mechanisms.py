@@ -44,6 +44,37 @@ def binomial_tolerance(p: float, n: int) -> float:
     return N_SE * math.sqrt(p * (1.0 - p) / n)
 
 
+# The hand-built cases are set around these thresholds; other coefficients are the
+# defaults, and expected values are computed from the coefficients, not from numbers.
+BEHAVIOUR = Behaviour(mastery_threshold=0.8, high_strain_threshold=1.0)
+LEVERS = Levers(max_training_hours=2.0)
+
+
+def staff(n: int, n_tools: int, *, live: bool = False, training_open: bool = False) -> StaffState:
+    """Staff of an empty state (all in post), with every tool live or open if asked."""
+    state = StaffState.empty(n, n_tools)
+    state.live[:] = live
+    state.training_open[:] = training_open
+    return state
+
+
+def other_value(value):
+    """A valid value of a behavioural parameter that differs from ``value``."""
+    return value + 1 if isinstance(value, int) else value * 0.75
+
+
+@pytest.mark.parametrize(
+    "coefficients",
+    [learning.coefficients, adoption.coefficients, dropout.coefficients, observation.coefficients],
+)
+def test_coefficients_are_the_behavioural_parameters_of_the_same_name(coefficients):
+    fields = coefficients(Behaviour())._fields
+    changed = Behaviour(**{name: other_value(getattr(Behaviour(), name)) for name in fields})
+    c = coefficients(changed)
+    assert c == tuple(getattr(changed, name) for name in fields)
+    assert c != coefficients(Behaviour())
+
+
 def services_with(backing=(0.0,), n_tools=1, **arrays) -> Services:
     """Services of the given backing (one per service), other arrays set by name."""
     backing = np.asarray(backing, dtype=np.float64)
@@ -244,21 +275,12 @@ def test_training_without_supply_is_e_learning_only():
 
 # --------------------------------------------------------------------------- learning
 
-LEARNING = learning.LearningCoefficients(
-    practice_rate=0.06,
-    training_rate=0.04,
-    peer_help_rate=0.03,
-    mastery_threshold=0.8,
-    referent_reach=15.0,
-)
+LEARNING = learning.coefficients(BEHAVIOUR)
 
 
 def learning_state(n: int, n_tools: int) -> StaffState:
     """A state with every tool live, open and nothing else going on."""
-    state = StaffState.empty(n, n_tools)
-    state.live[:] = True
-    state.training_open[:] = True
-    return state
+    return staff(n, n_tools, live=True, training_open=True)
 
 
 def run_learn(state, effective_hours, n_learning, support, depth, c=LEARNING):
@@ -396,13 +418,6 @@ def test_learning_closes_the_whole_gap_at_most():
     assert state.proficiency[0, 0] == 1.0
 
 
-def test_learning_coefficients_from_behaviour():
-    b = Behaviour(practice_rate=0.1, training_rate=0.2, peer_help_rate=0.3, mastery_threshold=0.7)
-    c = learning.coefficients(b)
-    assert c == (0.1, 0.2, 0.3, 0.7, b.referent_reach)
-    assert c.mastery_threshold == 0.7
-
-
 def test_referent_support_counts_active_referents_mastering_each_tool():
     staff = StaffState.empty(5, 2)
     staff.proficiency[:] = [
@@ -431,20 +446,11 @@ def test_referent_support_without_referents_or_staff():
 
 # --------------------------------------------------------------------------- adoption
 
-ADOPTION = adoption.AdoptionCoefficients(
-    peer_influence=0.25,
-    adoption_threshold=0.5,
-    revert_rate=0.03,
-    high_strain_threshold=1.0,
-    revert_pressure_cap=2.0,
-    refusal_unused_share=0.5,
-)
+ADOPTION = adoption.coefficients(BEHAVIOUR)
 
 
 def adoption_state(n: int, n_tools: int) -> StaffState:
-    state = StaffState.empty(n, n_tools)
-    state.live[:] = True
-    return state
+    return staff(n, n_tools, live=True)
 
 
 def run_adopt(state, backing, uniforms, c=ADOPTION):
@@ -457,33 +463,26 @@ def p_try(external, share, fear, m, c=ADOPTION):
     return (external + c.peer_influence * share) * (1 - fear * (1 - m))
 
 
+def would_try(n, proficiency, external, fear, degree, adopted):
+    """Staff not using their one live tool, and their probability of trying it this week."""
+    state = adoption_state(n, 1)
+    state.proficiency[:] = proficiency
+    state.external[:] = external
+    state.fear[:] = fear
+    state.degree[:] = degree
+    state.nb_adopted[:] = adopted
+    return state, p_try(external, adopted / degree, fear, proficiency)
+
+
 def p_revert(backing, strain_, m, c=ADOPTION):
     pressure = min(c.revert_pressure_cap, strain_ / c.high_strain_threshold)
     return c.revert_rate * (1 - backing) * pressure * (1 - m)
 
 
-def test_adoption_coefficients_from_behaviour():
-    b = Behaviour(
-        peer_influence=0.2,
-        adoption_threshold=0.6,
-        revert_rate=0.05,
-        high_strain_threshold=2.0,
-        revert_pressure_cap=3.0,
-        refusal_unused_share=0.25,
-    )
-    assert adoption.coefficients(b) == (0.2, 0.6, 0.05, 2.0, 3.0, 0.25)
-
-
 @pytest.mark.parametrize("start", [UNAWARE, REVERTED])
 def test_trying_happens_just_below_the_bass_probability(start):
-    state = adoption_state(2, 1)
+    state, p = would_try(2, proficiency=0.2, external=0.06, fear=0.7, degree=4.0, adopted=3.0)
     state.stage[:] = start
-    state.proficiency[:] = 0.2
-    state.external[:] = 0.06
-    state.fear[:] = 0.7
-    state.degree[:] = 4.0
-    state.nb_adopted[:] = 3.0
-    p = p_try(0.06, 3 / 4, 0.7, 0.2)
     run_adopt(state, [0.5], [[p * (1 - 1e-9)], [p * (1 + 1e-9)]])
     assert state.stage[0, 0] == TRYING  # 0.2 < threshold: trying, not adopted
     assert state.stage[1, 0] == start
@@ -613,13 +612,7 @@ def test_starting_to_try_counts_as_use_for_refusal():
 
 def test_trying_frequency_matches_probability_over_many_draws():
     n = N_DRAWS
-    state = adoption_state(n, 1)
-    state.proficiency[:] = 0.3
-    state.external[:] = 0.08
-    state.fear[:] = 0.35
-    state.degree[:] = 5.0
-    state.nb_adopted[:] = 2.0
-    p = p_try(0.08, 2 / 5, 0.35, 0.3)
+    state, p = would_try(n, proficiency=0.3, external=0.08, fear=0.35, degree=5.0, adopted=2.0)
     uniforms = np.random.default_rng(11).random((n, 1))
     run_adopt(state, [0.5], uniforms)
     share = np.count_nonzero(state.stage[:, 0] == TRYING) / n
@@ -641,23 +634,7 @@ def test_reverting_frequency_matches_probability_over_many_draws():
 
 # --------------------------------------------------------------------------- strain
 
-STRAIN = strain.StrainCoefficients(
-    baseline_demand=0.05,
-    change_load_weight=0.04,
-    tool_load=0.002,
-    change_frequency_weight=0.015,
-    workload_weight=0.1,
-    resource_training=0.15,
-    resource_support=0.25,
-    resource_backing=0.25,
-    resource_meaning=0.15,
-    max_training_hours=2.0,
-    mastery_threshold=0.8,
-    strain_recovery=0.1,
-    strain_contagion=0.05,
-    high_strain_threshold=1.0,
-    resources_cap=0.95,
-)
+STRAIN = strain.coefficients(BEHAVIOUR, LEVERS)
 
 
 def test_strain_coefficients_apply_disconnect_relief_only_under_the_policy():
@@ -670,10 +647,18 @@ def test_strain_coefficients_apply_disconnect_relief_only_under_the_policy():
 
 
 def test_resources_sum_of_buffers():
-    r = strain.resources(1.0, 0.4, 0.5, 0.5, STRAIN)
-    assert r == pytest.approx(0.15 * 0.5 + 0.25 * 0.4 + 0.25 * 0.5 + 0.15 * 0.5)
+    c = STRAIN
+    r = strain.resources(1.0, 0.4, 0.5, 0.5, c)
+    share_of_cap = 1.0 / c.max_training_hours
+    expected = (
+        c.resource_training * share_of_cap
+        + c.resource_support * 0.4
+        + c.resource_backing * 0.5
+        + c.resource_meaning * 0.5
+    )
+    assert r == pytest.approx(expected)
     # Training counts up to the weekly cap only.
-    assert strain.resources(6.0, 0.0, 0.0, 0.0, STRAIN) == pytest.approx(0.15)
+    assert strain.resources(6.0, 0.0, 0.0, 0.0, c) == pytest.approx(c.resource_training)
 
 
 @pytest.mark.parametrize("cap", [0.95, 0.6])
@@ -694,12 +679,6 @@ def test_resources_without_training_cap_ignore_training():
     assert strain.resources(3.0, 0.0, 0.0, 0.0, c) == 0.0
 
 
-def strain_state(n: int, n_tools: int) -> StaffState:
-    state = StaffState.empty(n, n_tools)
-    state.strain[:] = 0.0
-    return state
-
-
 def run_strain(state, team, depth, info_load, recent_change, workload, backing, c=STRAIN):
     """One week of strain for staff in the given teams, tools and services."""
     state.team[:] = team
@@ -709,7 +688,7 @@ def run_strain(state, team, depth, info_load, recent_change, workload, backing, 
 
 def test_strain_one_step_matches_the_demands_resources_equation():
     # One staff member alone in their team (no contagion), two live tools.
-    state = strain_state(1, 3)
+    state = staff(1, 3)
     state.strain[0] = 0.4
     state.vulnerability[0] = 1.5
     state.live[0] = [True, True, False]
@@ -743,7 +722,7 @@ def test_strain_one_step_matches_the_demands_resources_equation():
 def test_strain_contagion_reads_previous_week_of_active_team_mates():
     # Team 0: staff 0, 1, 2 (2 inactive); team 1: staff 3 alone. No demands.
     c = STRAIN._replace(baseline_demand=0.0, strain_recovery=0.1, strain_contagion=0.2)
-    state = strain_state(4, 1)
+    state = staff(4, 1)
     state.service[:] = 0
     state.strain[:] = [0.2, 1.0, 5.0, 3.0]
     state.active[2] = False
@@ -757,7 +736,7 @@ def test_strain_contagion_reads_previous_week_of_active_team_mates():
 
 def test_strain_is_floored_at_zero():
     c = STRAIN._replace(baseline_demand=0.0, strain_recovery=1.0, strain_contagion=1.0)
-    state = strain_state(2, 1)
+    state = staff(2, 1)
     state.strain[:] = [2.0, 0.0]
     run_strain(state, [0, 0], [1.0], [0.0], [0.0], [1.0], [0.0], c)
     # Staff 0: 2 - 2 + (0 - 2) < 0 -> 0; staff 1: 0 - 0 + (2 - 0) = 2.
@@ -766,7 +745,7 @@ def test_strain_is_floored_at_zero():
 
 def test_high_strain_weeks_count_consecutive_weeks_and_reset():
     c = STRAIN._replace(strain_recovery=0.0, strain_contagion=0.0, high_strain_threshold=1.0)
-    state = strain_state(3, 1)
+    state = staff(3, 1)
     state.service[:] = [0, 1, 1]
     state.strain[:] = [1.5, 0.5, 1.5]
     state.active[2] = False
@@ -784,7 +763,7 @@ def test_high_strain_weeks_count_consecutive_weeks_and_reset():
 def steady_state(vulnerability, meaning, team, service=None) -> StaffState:
     """Staff of the given traits and teams (each in their own service unless given)."""
     n = len(vulnerability)
-    state = strain_state(n, 1)
+    state = staff(n, 1)
     state.vulnerability[:] = vulnerability
     state.meaning[:] = meaning
     state.team[:] = team
@@ -838,13 +817,7 @@ def test_steady_strain_is_zero_without_recovery():
 
 # --------------------------------------------------------------------------- dropout
 
-DROPOUT = dropout.DropoutCoefficients(
-    dropout_strain_rate=0.015,
-    dropout_refusal_rate=0.04,
-    sustained_strain_weeks=8,
-    refusal_weeks=26,
-    backing_protection=0.5,
-)
+DROPOUT = dropout.coefficients(BEHAVIOUR)
 
 
 def run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms, week=9):
@@ -863,31 +836,17 @@ def run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms, 
     return left, state.departed_week
 
 
-def test_dropout_coefficients_from_behaviour():
-    b = Behaviour(
-        dropout_strain_rate=0.02,
-        dropout_refusal_rate=0.05,
-        sustained_strain_weeks=6,
-        refusal_weeks=20,
-        backing_protection=0.3,
-    )
-    assert dropout.coefficients(b) == (0.02, 0.05, 6, 20, 0.3)
-
-
 def test_dropout_hazard_just_below_and_above():
     # Staff pairs: strain only, refusal only, both; backing 0.6 in service 1.
-    high_weeks = [8, 8, 0, 0, 30, 30]
-    refusal_weeks = [0, 0, 26, 26, 40, 40]
+    c = DROPOUT
+    sustained, refusing = c.sustained_strain_weeks, c.refusal_weeks
+    high_weeks = [sustained, sustained, 0, 0, sustained + 20, sustained + 20]
+    refusal_weeks = [0, 0, refusing, refusing, refusing + 10, refusing + 10]
     service = [0, 0, 1, 1, 1, 1]
     backing = [0.0, 0.6]
-    hazards = [
-        0.015,
-        0.015,
-        0.04 * (1 - 0.5 * 0.6),
-        0.04 * (1 - 0.5 * 0.6),
-        (0.015 + 0.04) * (1 - 0.5 * 0.6),
-        (0.015 + 0.04) * (1 - 0.5 * 0.6),
-    ]
+    protected = 1 - c.backing_protection * 0.6
+    both = (c.dropout_strain_rate + c.dropout_refusal_rate) * protected
+    hazards = [c.dropout_strain_rate] * 2 + [c.dropout_refusal_rate * protected] * 2 + [both] * 2
     uniforms = [h * (1 - 1e-9) if k % 2 == 0 else h * (1 + 1e-9) for k, h in enumerate(hazards)]
     active = np.ones(6, dtype=bool)
     left, departed = run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms)
@@ -898,7 +857,8 @@ def test_dropout_hazard_just_below_and_above():
 
 def test_dropout_needs_sustained_strain_or_refusal():
     active = np.ones(2, dtype=bool)
-    left, departed = run_drop_out(active, [7, 0], [0, 25], [0, 0], [0.0], [0.0, 0.0])
+    short = [DROPOUT.sustained_strain_weeks - 1, 0], [0, DROPOUT.refusal_weeks - 1]
+    left, departed = run_drop_out(active, *short, [0, 0], [0.0], [0.0, 0.0])
     assert left == 0
     assert active.all()
     assert departed.tolist() == [-1, -1]
@@ -911,12 +871,13 @@ def test_dropout_leaves_inactive_staff_alone():
     assert departed.tolist() == [-1, 9]
 
 
-def test_full_backing_halves_the_hazard_with_default_protection():
+def test_full_backing_removes_its_share_of_the_hazard():
     n = N_DRAWS
     active = np.ones(n, dtype=bool)
     rng = np.random.default_rng(21)
-    p = 0.04 * (1 - 0.5 * 1.0)
-    left, _ = run_drop_out(active, np.zeros(n), np.full(n, 26), np.zeros(n), [1.0], rng.random(n))
+    p = DROPOUT.dropout_refusal_rate * (1 - DROPOUT.backing_protection)
+    refusing = np.full(n, DROPOUT.refusal_weeks)
+    left, _ = run_drop_out(active, np.zeros(n), refusing, np.zeros(n), [1.0], rng.random(n))
     assert abs(left / n - p) < binomial_tolerance(p, n)
 
 
