@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 import mesa
 import numpy as np
@@ -41,6 +41,7 @@ from mesa.discrete_space import Network
 from simulation.model import observation, outcomes
 from simulation.model.agents import StaffMember
 from simulation.model.compiled import Kernels
+from simulation.model.inputs import coefficients, tool_properties
 from simulation.model.mechanisms import (
     adoption,
     dropout,
@@ -60,7 +61,7 @@ from simulation.model.observation import (
 from simulation.model.population import TECHNOPHILE, Population, draw_population
 from simulation.model.seeds import as_seed_sequence, streams
 from simulation.model.stages import ADOPTED, staff_stages
-from simulation.model.state import Services, StaffState, Ties, Tools
+from simulation.model.state import Services, StaffState, Ties
 from simulation.model.strategies import NEVER, make_plan, target_pairs
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
@@ -91,7 +92,11 @@ class TransitionModel(mesa.Model):
         seed_sequence: The run's seed sequence (enough to rerun it).
         network: The staff network and services (:class:`StaffNetwork`).
         grid: The ``mesa.discrete_space.Network`` holding the agents.
-        state: The staff's state arrays (:class:`StaffState`).
+        state: The staff's state arrays (:class:`StaffState`); ``services``, ``tools``
+            and ``neighbours`` (the ties) hold the rest of the state the kernels
+            receive (:mod:`simulation.model.state`), ``tallies`` the week's group totals.
+        coefficients: The mechanisms' coefficients
+            (:class:`~simulation.model.inputs.Coefficients`).
         plan: The rollout plan (:class:`~simulation.model.strategies.RolloutPlan`).
         week: Weeks simulated so far.
         datacollector: Mesa's ``DataCollector``: the :data:`MODEL_REPORTERS` (and the
@@ -388,42 +393,3 @@ def _report(column: str, model: TransitionModel) -> float:
 MODEL_REPORTERS: dict[str, Any] = {name: partial(_report, name) for name in ORGANISATION_MEASURES}
 """Model reporters of the data collector: the organisation-level columns of the weekly
 table (:data:`simulation.model.observation.ORGANISATION_MEASURES`), same names and values."""
-
-
-class Coefficients(NamedTuple):
-    """The mechanisms' coefficients for one scenario."""
-
-    training: training.TrainingCoefficients
-    learning: learning.LearningCoefficients
-    adoption: adoption.AdoptionCoefficients
-    strain: strain.StrainCoefficients
-    dropout: dropout.DropoutCoefficients
-    tally: observation.TallyCoefficients
-
-
-def coefficients(scenario: Scenario) -> Coefficients:
-    """Every mechanism's coefficients from the scenario's levers and behaviour."""
-    behaviour, levers = scenario.behaviour, scenario.levers
-    return Coefficients(
-        training=training.coefficients(levers, behaviour),
-        learning=learning.coefficients(behaviour),
-        adoption=adoption.coefficients(behaviour),
-        strain=strain.coefficients(behaviour, levers),
-        dropout=dropout.coefficients(behaviour),
-        tally=observation.coefficients(behaviour),
-    )
-
-
-def tool_properties(scenario: Scenario) -> Tools:
-    """Depth, time saving and information load of the scenario's tools."""
-    behaviour = scenario.behaviour
-    return Tools(
-        depth=np.array([behaviour.samr_depth[t.samr] for t in scenario.tools]),
-        saving=np.array(
-            [
-                t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
-                for t in scenario.tools
-            ]
-        ),
-        info_load=np.array([t.information_load for t in scenario.tools], dtype=np.float64),
-    )
