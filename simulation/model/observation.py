@@ -134,26 +134,28 @@ def tally(
     Writes ``tallies`` (with the organisation's measures, :func:`measures`),
     ``services.active_staff`` and ``services.used``.
     """
+    # Arrays are taken out of their containers once, outside the loops (faster).
     by_profile, by_service = tallies.by_profile, tallies.by_service
+    used, active_staff, saving = services.used, services.active_staff, tools.saving
+    profile, service, active, strain = staff.profile, staff.service, staff.active, staff.strain
+    stage, live, proficiency, target = staff.stage, staff.live, staff.proficiency, staff.target
     by_profile[:] = 0.0
     by_service[:] = 0.0
-    services.used[:] = 0.0
-    services.active_staff[:] = 0.0
-    stage, live, proficiency = staff.stage, staff.live, staff.proficiency
+    used[:] = 0.0
+    active_staff[:] = 0.0
     n, n_tools = stage.shape
-    row = np.zeros(by_profile.shape[1])  # one active staff member's contributions
     for i in range(n):
-        p, s = staff.profile[i], staff.service[i]
+        p, s = profile[i], service[i]
         by_profile[p, STAFF] += 1.0
         by_service[s, STAFF] += 1.0
-        if not staff.active[i]:
+        if not active[i]:
             continue
-        services.active_staff[s] += 1.0
+        active_staff[s] += 1.0
         n_target = 0
         n_mastered = 0
         adopted = trying = reverted = deployed = time = 0.0
         for t in range(n_tools):
-            if not staff.target[i, t]:
+            if not target[i, t]:
                 continue
             n_target += 1
             code = stage[i, t]
@@ -165,14 +167,14 @@ def tally(
                 trying += 1.0
                 in_use = live[i, t]
             if in_use:
-                services.used[s, t] += 1.0
+                used[s, t] += 1.0
             elif code == REVERTED:
                 reverted += 1.0
             if live[i, t]:
                 deployed += 1.0
             if in_use and proficiency[i, t] >= c.mastery_threshold:
                 n_mastered += 1
-            time += tool_time(in_use, proficiency[i, t], tools.saving[t], c.learning_overhead)
+            time += tool_time(in_use, proficiency[i, t], saving[t], c.learning_overhead)
         with_targets = 0.0
         mastered = 1.0 if n_target > 0 and n_mastered == n_target else 0.0
         if n_target > 0:
@@ -182,25 +184,35 @@ def tally(
             reverted /= n_target
             deployed /= n_target
             time /= n_target
-        row[ACTIVE] = 1.0
-        row[WITH_TARGETS] = with_targets
-        row[ADOPTION] = adopted
-        row[TRYING_SUM] = trying
-        row[REVERTED_SUM] = reverted
-        row[DEPLOYED] = deployed
-        row[STRAIN] = staff.strain[i]
-        row[HIGH] = 1.0 if staff.strain[i] > c.high_strain_threshold else 0.0
-        row[TIME] = time
-        row[MASTERED] = mastered
-        row[TIME_MASTERED] = mastered * time
-        for m in range(ACTIVE, row.size):  # STAFF, counted above, is column 0
-            by_profile[p, m] += row[m]
-            by_service[s, m] += row[m]
+        high = 1.0 if strain[i] > c.high_strain_threshold else 0.0
+        # In the order of MEASURES from ACTIVE on (STAFF is counted above).
+        contributions = (
+            1.0,
+            with_targets,
+            adopted,
+            trying,
+            reverted,
+            deployed,
+            strain[i],
+            high,
+            time,
+            mastered,
+            mastered * time,
+        )
+        _add(by_profile, p, contributions)
+        _add(by_service, s, contributions)
     organisation = tallies.organisation
     organisation[:] = 0.0
     for p in range(by_profile.shape[0]):
         organisation += by_profile[p]
     _measure(organisation, tallies.current)
+
+
+@njit(cache=True, inline="always")
+def _add(groups: np.ndarray, g: int, contributions: tuple[float, ...]) -> None:
+    """Add one active staff member's contributions to row ``g`` of ``groups``."""
+    for k in range(len(contributions)):
+        groups[g, ACTIVE + k] += contributions[k]
 
 
 @njit(cache=True)

@@ -61,14 +61,18 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
 
     Writes ``stage`` and ``refusal_weeks``; ``pair_draw`` holds the week's uniforms.
     """
-    stage, proficiency, live = staff.stage, staff.proficiency, staff.live
+    # Arrays are taken out of their containers once, outside the loops (faster).
+    stage, proficiency, live, draw = staff.stage, staff.proficiency, staff.live, staff.pair_draw
+    active, service, strain, degrees = staff.active, staff.service, staff.strain, staff.degree
+    external, fear, nb_adopted = staff.external, staff.fear, staff.nb_adopted
+    refusal_weeks, backing = staff.refusal_weeks, services.backing
     n, n_tools = stage.shape
     for i in range(n):
-        if not staff.active[i]:
+        if not active[i]:
             continue
-        resistance = 1.0 - services.backing[staff.service[i]]
-        pressure = min(c.revert_pressure_cap, staff.strain[i] / c.high_strain_threshold)
-        degree = staff.degree[i]
+        resistance = 1.0 - backing[service[i]]
+        pressure = min(c.revert_pressure_cap, strain[i] / c.high_strain_threshold)
+        degree = degrees[i]
         n_live = 0
         n_unused = 0
         for t in range(n_tools):
@@ -77,12 +81,10 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
             n_live += 1
             s = stage[i, t]
             m = proficiency[i, t]
-            u = staff.pair_draw[i, t]
+            u = draw[i, t]
             if s == UNAWARE or s == REVERTED:  # noqa: SIM109 - kept plain for numba
-                share = staff.nb_adopted[i, t] / degree if degree > 0 else 0.0
-                p_try = (staff.external[i] + c.peer_influence * share) * (
-                    1.0 - staff.fear[i] * (1.0 - m)
-                )
+                share = nb_adopted[i, t] / degree if degree > 0 else 0.0
+                p_try = (external[i] + c.peer_influence * share) * (1.0 - fear[i] * (1.0 - m))
                 if u < p_try:
                     stage[i, t] = ADOPTED if m >= c.adoption_threshold else TRYING
                 else:
@@ -94,6 +96,6 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
                 elif s == TRYING and m >= c.adoption_threshold:
                     stage[i, t] = ADOPTED
         if n_live > 0 and n_unused > c.refusal_unused_share * n_live:
-            staff.refusal_weeks[i] += 1
+            refusal_weeks[i] += 1
         else:
-            staff.refusal_weeks[i] = 0
+            refusal_weeks[i] = 0

@@ -52,19 +52,22 @@ def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoeffic
 
     ``draw`` holds the week's uniforms.
     """
+    active, departed_week, draw = staff.active, staff.departed_week, staff.draw
+    high_weeks, refusal_weeks, service = staff.high_weeks, staff.refusal_weeks, staff.service
+    backing = services.backing
     left = 0
-    for i in range(staff.active.size):
-        if not staff.active[i]:
+    for i in range(active.size):
+        if not active[i]:
             continue
         hazard = 0.0
-        if staff.high_weeks[i] >= c.sustained_strain_weeks:
+        if high_weeks[i] >= c.sustained_strain_weeks:
             hazard += c.dropout_strain_rate
-        if staff.refusal_weeks[i] >= c.refusal_weeks:
+        if refusal_weeks[i] >= c.refusal_weeks:
             hazard += c.dropout_refusal_rate
-        hazard *= 1.0 - c.backing_protection * services.backing[staff.service[i]]
-        if staff.draw[i] < hazard:
-            staff.active[i] = False
-            staff.departed_week[i] = week
+        hazard *= 1.0 - c.backing_protection * backing[service[i]]
+        if draw[i] < hazard:
+            active[i] = False
+            departed_week[i] = week
             left += 1
     return left
 

@@ -33,16 +33,23 @@ def expose(
         new_live: Pairs going live this week, bool (S, T).
         open_pairs: Pairs whose training is open, bool (S, T).
     """
-    live_pairs = services.live
+    live_pairs, service, live, training_open = (
+        services.live,
+        staff.service,
+        staff.live,
+        staff.training_open,
+    )
     n_services, n_tools = live_pairs.shape
+    open_or_live = np.empty_like(live_pairs)
     for s in range(n_services):
         for t in range(n_tools):
             live_pairs[s, t] = live_pairs[s, t] or new_live[s, t]
-    for i in range(staff.service.size):
-        s = staff.service[i]
+            open_or_live[s, t] = live_pairs[s, t] or open_pairs[s, t]
+    for i in range(service.size):
+        s = service[i]
         for t in range(n_tools):
-            staff.live[i, t] = live_pairs[s, t]
-            staff.training_open[i, t] = live_pairs[s, t] or open_pairs[s, t]
+            live[i, t] = live_pairs[s, t]
+            training_open[i, t] = open_or_live[s, t]
 
 
 def record_change(

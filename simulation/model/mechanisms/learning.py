@@ -65,18 +65,24 @@ def referent_support(staff: StaffState, services: Services, c: LearningCoefficie
     Counts the active referents mastering each tool, by service; reads
     ``services.active_staff``.
     """
-    support = services.support
+    support, active_staff = services.support, services.active_staff
+    proficiency, is_referent, active, service = (
+        staff.proficiency,
+        staff.is_referent,
+        staff.active,
+        staff.service,
+    )
     support[:] = 0.0
-    n, n_tools = staff.proficiency.shape
+    n, n_tools = proficiency.shape
     for i in range(n):
-        if staff.is_referent[i] and staff.active[i]:
+        if is_referent[i] and active[i]:
             for t in range(n_tools):
-                if staff.proficiency[i, t] >= c.mastery_threshold:
-                    support[staff.service[i], t] += 1.0
+                if proficiency[i, t] >= c.mastery_threshold:
+                    support[service[i], t] += 1.0
     for s in range(support.shape[0]):
-        active = max(services.active_staff[s], 1.0)
+        staff_count = max(active_staff[s], 1.0)
         for t in range(n_tools):
-            support[s, t] = min(1.0, c.referent_reach * support[s, t] / active)
+            support[s, t] = min(1.0, c.referent_reach * support[s, t] / staff_count)
 
 
 @njit(cache=True)
@@ -86,35 +92,52 @@ def learn(staff: StaffState, services: Services, tools: Tools, c: LearningCoeffi
     Reads this week's ``n_learning`` and ``effective_hours`` (see
     :mod:`~simulation.model.mechanisms.training`) and ``services.support``.
     """
-    proficiency, depth = staff.proficiency, tools.depth
+    # Arrays are taken out of their containers once, outside the loops (faster).
+    proficiency, stage, live, training_open = (
+        staff.proficiency,
+        staff.stage,
+        staff.live,
+        staff.training_open,
+    )
+    active, service, degrees, ability = (
+        staff.active,
+        staff.service,
+        staff.degree,
+        staff.learning_ability,
+    )
+    n_learning, effective_hours, mean_help = (
+        staff.n_learning,
+        staff.effective_hours,
+        staff.mean_help,
+    )
+    nb_help, support, depth = staff.nb_help, services.support, tools.depth
     n, n_tools = proficiency.shape
     for i in range(n):
-        staff.mean_help[i] = 0.0
-        if not staff.active[i]:
+        mean_help[i] = 0.0
+        if not active[i]:
             continue
         per_tool_training = 0.0
-        if staff.n_learning[i] > 0:
-            per_tool_training = c.training_rate * staff.effective_hours[i] / staff.n_learning[i]
+        if n_learning[i] > 0:
+            per_tool_training = c.training_rate * effective_hours[i] / n_learning[i]
         n_live = 0
         help_sum = 0.0
-        s = staff.service[i]
-        degree = staff.degree[i]
+        s = service[i]
+        degree = degrees[i]
         for t in range(n_tools):
-            if not staff.training_open[i, t]:
+            if not training_open[i, t]:
                 continue
             m = proficiency[i, t]
             gain = 0.0
             if m < c.mastery_threshold:
                 gain += per_tool_training
-            if staff.live[i, t]:
-                peer = staff.nb_help[i, t] / degree if degree > 0 else 0.0
-                help_ = min(1.0, peer + services.support[s, t])
+            if live[i, t]:
+                peer = nb_help[i, t] / degree if degree > 0 else 0.0
+                help_ = min(1.0, peer + support[s, t])
                 help_sum += help_
                 n_live += 1
                 gain += c.peer_help_rate * help_
-                if staff.stage[i, t] == TRYING or staff.stage[i, t] == ADOPTED:
+                if stage[i, t] == TRYING or stage[i, t] == ADOPTED:
                     gain += c.practice_rate
-            ability = staff.learning_ability[i]
-            proficiency[i, t] = m + (1.0 - m) * min(1.0, ability * gain / depth[t])
+            proficiency[i, t] = m + (1.0 - m) * min(1.0, ability[i] * gain / depth[t])
         if n_live > 0:
-            staff.mean_help[i] = help_sum / n_live
+            mean_help[i] = help_sum / n_live

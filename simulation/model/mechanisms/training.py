@@ -59,14 +59,16 @@ def coefficients(levers: Levers, behaviour: Behaviour) -> TrainingCoefficients:
 @njit(cache=True)
 def tools_to_learn(staff: StaffState, c: TrainingCoefficients) -> None:
     """Count into ``n_learning`` the tools each active staff member learns (open, unmastered)."""
-    n, n_tools = staff.proficiency.shape
+    active, training_open, proficiency = staff.active, staff.training_open, staff.proficiency
+    n_learning = staff.n_learning
+    n, n_tools = proficiency.shape
     for i in range(n):
         count = 0
-        if staff.active[i]:
+        if active[i]:
             for t in range(n_tools):
-                if staff.training_open[i, t] and staff.proficiency[i, t] < c.mastery_threshold:
+                if training_open[i, t] and proficiency[i, t] < c.mastery_threshold:
                     count += 1
-        staff.n_learning[i] = count
+        n_learning[i] = count
 
 
 @njit(cache=True)
@@ -77,29 +79,33 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
     writes ``in_person_hours``, ``effective_hours`` (in-person equivalent) and
     ``training_hours`` (followed, all modes).
     """
-    n = staff.n_learning.size
+    n_learning, is_referent, completion = staff.n_learning, staff.is_referent, staff.e_completion
+    in_person_hours, effective_hours, training_hours = (
+        staff.in_person_hours,
+        staff.effective_hours,
+        staff.training_hours,
+    )
+    n = n_learning.size
     supply = c.supply
     for referents in (True, False):  # referents are served first
         count = 0
         for i in range(n):
-            if staff.n_learning[i] > 0 and staff.is_referent[i] == referents:
+            if n_learning[i] > 0 and is_referent[i] == referents:
                 count += 1
         demand = c.max_training_hours * count
         rate = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
         for i in range(n):
-            if staff.is_referent[i] == referents:
-                staff.in_person_hours[i] = (
-                    rate * c.max_training_hours if staff.n_learning[i] > 0 else 0.0
-                )
+            if is_referent[i] == referents:
+                in_person_hours[i] = rate * c.max_training_hours if n_learning[i] > 0 else 0.0
         supply -= rate * demand
     for i in range(n):
-        in_person = staff.in_person_hours[i]
+        in_person = in_person_hours[i]
         offered = 0.0
-        if staff.n_learning[i] > 0:
+        if n_learning[i] > 0:
             offered = min(c.e_learning_hours, c.max_training_hours - in_person)
-        followed = offered * staff.e_completion[i]
-        staff.effective_hours[i] = in_person + c.e_learning_effectiveness * followed
-        staff.training_hours[i] = in_person + followed
+        followed = offered * completion[i]
+        effective_hours[i] = in_person + c.e_learning_effectiveness * followed
+        training_hours[i] = in_person + followed
 
 
 def trainer_hours(staff: StaffState, c: TrainingCoefficients) -> float:
