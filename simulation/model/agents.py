@@ -14,11 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import Cell, FixedAgent
 
-from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.model.stages import ADOPTED, summary_stages
 from simulation.scenario.profiles import PROFILES
 
 if TYPE_CHECKING:
     from simulation.model.model import TransitionModel
+
+
+def _flag(name: str, doc: str) -> property:
+    """A yes/no attribute read from the staff member's row of the state array ``name``."""
+    return property(lambda agent: bool(getattr(agent.model.state, name)[agent.index]), doc=doc)
 
 
 class StaffMember(FixedAgent):
@@ -46,21 +51,13 @@ class StaffMember(FixedAgent):
         """Name of the staff member's service."""
         return self.model.network.service_names[self.model.state.service[self.index]]
 
-    @property
-    def is_manager(self) -> bool:
-        """Whether this staff member manages their service."""
-        return bool(self.model.state.is_manager[self.index])
-
-    @property
-    def is_referent(self) -> bool:
-        """Whether this staff member is a referent (first-level support)."""
-        return bool(self.model.state.is_referent[self.index])
+    is_manager = _flag("is_manager", "Whether this staff member manages their service.")
+    is_referent = _flag(
+        "is_referent", "Whether this staff member is a referent (first-level support)."
+    )
 
     # State --------------------------------------------------------------------
-    @property
-    def active(self) -> bool:
-        """False once the staff member has left or moved to another post."""
-        return bool(self.model.state.active[self.index])
+    active = _flag("active", "False once the staff member has left or moved to another post.")
 
     @property
     def strain(self) -> float:
@@ -93,19 +90,8 @@ class StaffMember(FixedAgent):
         """Summary stage over the live tools, for colouring the network.
 
         ``left``, ``waiting`` (no live tool), ``reverted`` (back to paper for some
-        tool), ``adopted`` (all live tools), ``trying`` or ``unaware``.
+        tool), ``adopted`` (all live tools), ``trying`` or ``unaware`` (see
+        :func:`simulation.model.stages.summary_stages`).
         """
-        state = self.model.state
-        if not state.active[self.index]:
-            return "left"
-        live = state.live[self.index]
-        if not live.any():
-            return "waiting"
-        stages = state.stage[self.index, live]
-        if np.any(stages == REVERTED):
-            return "reverted"
-        if np.all(stages == ADOPTED):
-            return "adopted"
-        if np.any((stages == TRYING) | (stages == ADOPTED)):
-            return "trying"
-        return "unaware"
+        state, row = self.model.state, slice(self.index, self.index + 1)
+        return str(summary_stages(state.stage[row], state.live[row], state.active[row])[0])

@@ -7,6 +7,17 @@ precomputed layout). Their state lives in numpy arrays (:class:`StaffState`) tha
 one weekly step updates all at once with the mechanisms of
 :mod:`simulation.model.mechanisms`.
 
+It follows Mesa's conventions: ``model.datacollector`` (a ``mesa.DataCollector``)
+collects the organisation-level measures of the weekly table every week, and the
+constructor takes scenario changes by dotted name, so that ``mesa.batch_run`` runs it::
+
+    mesa.batch_run(
+        TransitionModel,
+        parameters={"levers.training_capacity": [10, 60], "horizon_weeks": 52},
+        rng=[1, 2],
+        data_collection_period=1,
+    )
+
 Example:
     >>> from simulation import Scenario, TransitionModel
     >>> model = TransitionModel(Scenario(horizon_weeks=10), rng=1)
@@ -17,14 +28,20 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
 import mesa
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from mesa.discrete_space import Network
 
-from simulation.model import outcomes
+from simulation.model import observation, outcomes
 from simulation.model.agents import StaffMember
+from simulation.model.compiled import Kernels
+from simulation.model.inputs import coefficients, tool_properties
 from simulation.model.mechanisms import (
     adoption,
     dropout,
@@ -35,11 +52,16 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.network import StaffNetwork, build_staff_network
-from simulation.model.observation import ACTIVE, WeeklyRecorder, measure, tally
+from simulation.model.observation import (
+    MEASURE_NAMES,
+    ORGANISATION_MEASURES,
+    Tallies,
+    WeeklyRecorder,
+)
 from simulation.model.population import TECHNOPHILE, Population, draw_population
 from simulation.model.seeds import as_seed_sequence, streams
-from simulation.model.stages import ADOPTED, REVERTED, TRYING
-from simulation.model.state import StaffState
+from simulation.model.stages import ADOPTED, staff_stages
+from simulation.model.state import Services, StaffState, Ties
 from simulation.model.strategies import NEVER, make_plan, target_pairs
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
@@ -53,6 +75,16 @@ class TransitionModel(mesa.Model):
         rng: Seed of this run: an integer (taken as replication 0 of that root seed,
             see :func:`simulation.model.seeds.run_seed`) or a ``numpy.random.SeedSequence``.
             Default: the scenario's ``seed``.
+        agent_reporters: Agent reporters of :attr:`datacollector` (Mesa's format, e.g.
+            ``{"strain": "strain", "stage": "stage"}`` for :class:`StaffMember`
+            attributes); none by default (collecting every staff member every week is
+            costly).
+        **overrides: Changes to ``scenario`` by dotted name, validated as by
+            :meth:`Scenario.override` (e.g. ``**{"levers.training_capacity": 60}``; what
+            ``mesa.batch_run`` passes for its ``parameters``).
+
+    Raises:
+        ScenarioError: if an override names no parameter or has an invalid value.
 
     Attributes:
         spec: The :class:`~simulation.scenario.records.Scenario` being run (``model.scenario``
@@ -60,9 +92,15 @@ class TransitionModel(mesa.Model):
         seed_sequence: The run's seed sequence (enough to rerun it).
         network: The staff network and services (:class:`StaffNetwork`).
         grid: The ``mesa.discrete_space.Network`` holding the agents.
-        state: The staff's state arrays (:class:`StaffState`).
+        state: The staff's state arrays (:class:`StaffState`); ``services``, ``tools``
+            and ``neighbours`` (the ties) hold the rest of the state the kernels
+            receive (:mod:`simulation.model.state`), ``tallies`` the week's group totals.
+        coefficients: The mechanisms' coefficients
+            (:class:`~simulation.model.inputs.Coefficients`).
         plan: The rollout plan (:class:`~simulation.model.strategies.RolloutPlan`).
         week: Weeks simulated so far.
+        datacollector: Mesa's ``DataCollector``: the :data:`MODEL_REPORTERS` (and the
+            agent reporters given), collected at set-up and after every week.
     """
 
     def __init__(
@@ -70,8 +108,12 @@ class TransitionModel(mesa.Model):
         scenario: Scenario | None = None,
         *,
         rng: int | np.random.SeedSequence | None = None,
+        agent_reporters: Mapping[str, Any] | None = None,
+        **overrides: Any,
     ) -> None:
         scenario = scenario if scenario is not None else Scenario()
+        if overrides:
+            scenario = scenario.override(overrides)
         self.seed_sequence = as_seed_sequence(scenario.seed if rng is None else rng)
         generators = streams(self.seed_sequence)
         super().__init__(rng=generators["mesa"])
@@ -86,47 +128,34 @@ class TransitionModel(mesa.Model):
             self.network.service_of[population.profile == TECHNOPHILE], minlength=n_services
         )
         self.plan = make_plan(scenario, technophiles)
-        self._setup_coefficients()
+        self.coefficients = coefficients(scenario)
+        self.tools = tool_properties(scenario)
+        self.services = self._initial_services()
         self.state = self._initial_state(population)
+        self.neighbours = Ties(self.network.adjacency.indptr, self.network.adjacency.indices)
+        self.tallies = Tallies.empty(n_services)
         self.week = 0
         self.recorder = WeeklyRecorder(scenario.horizon_weeks, self.network.service_names)
-        self._by_profile = np.zeros((len(PROFILES), self.recorder.by_profile.shape[2]))
-        self._by_service = np.zeros((n_services, self.recorder.by_service.shape[2]))
-        self._used_pairs = np.zeros((n_services, len(scenario.tools)))
-        self._live_pairs = np.zeros((n_services, len(scenario.tools)), dtype=bool)
-        self._uniform_pairs = np.empty((self.network.n_staff, len(scenario.tools)))
-        self._uniform_staff = np.empty(self.network.n_staff)
-        self._n_teams = int(self.network.team_of.max()) + 1
+        self._kernels = Kernels()
+        self._now: list[float] | None = None
         self._place_agents()
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, agent_reporters=agent_reporters
+        )
         self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0)
 
     # ------------------------------------------------------------------ set-up
 
-    def _setup_coefficients(self) -> None:
+    def _initial_services(self) -> Services:
         spec = self.spec
-        behaviour, levers = spec.behaviour, spec.levers
-        self.depth = np.array([behaviour.samr_depth[t.samr] for t in spec.tools])
-        self.saving = np.array(
+        backing = np.array(
             [
-                t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
-                for t in spec.tools
-            ]
-        )
-        self.info_load = np.array([t.information_load for t in spec.tools])
-        self.initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
-        self.backing = np.array(
-            [
-                s.manager_backing if s.manager_backing is not None else levers.manager_backing
+                s.manager_backing if s.manager_backing is not None else spec.levers.manager_backing
                 for s in spec.organisation.services
             ]
         )
-        self.training_coefficients = training.coefficients(levers, behaviour)
-        self.learning_coefficients = learning.coefficients(behaviour)
-        self.adoption_coefficients = adoption.coefficients(behaviour)
-        self.strain_coefficients = strain.coefficients(behaviour, levers)
-        self.dropout_coefficients = dropout.coefficients(behaviour)
-        self.recent_change = np.zeros(len(spec.organisation.services))
-        self.workload = np.ones(len(spec.organisation.services))
+        initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
+        return Services.start(backing, initial_staff, len(spec.tools))
 
     def _initial_state(self, population: Population) -> StaffState:
         spec, network, plan = self.spec, self.network, self.plan
@@ -134,6 +163,7 @@ class TransitionModel(mesa.Model):
         state = StaffState.empty(network.n_staff, len(spec.tools))
         state.profile[:] = population.profile
         state.service[:] = network.service_of
+        state.team[:] = network.team_of
         state.is_manager[:] = network.is_manager
         state.is_referent[:] = population.is_referent
         state.vulnerability[:] = population.vulnerability
@@ -143,16 +173,15 @@ class TransitionModel(mesa.Model):
         )
         meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
         state.meaning[:] = meaning
-        backing = self.backing[network.service_of]
-        # External support: mean of the five levers that push towards trying (see adoption).
-        support = (
-            plan.communication
-            + meaning
-            + backing
-            + float(levers.business_project_lead)
-            + levers.staff_involvement
-        ) / 5.0
-        state.external[:] = behaviour.external_influence * support
+        # External support: the mean of the levers that push towards trying (see adoption).
+        pushes = (
+            plan.communication,
+            meaning,
+            self.services.backing[network.service_of],
+            float(levers.business_project_lead),
+            levers.staff_involvement,
+        )
+        state.external[:] = behaviour.external_influence * (sum(pushes) / len(pushes))
         state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
         state.learning_ability[:] = population.learning_ability
         state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
@@ -160,14 +189,7 @@ class TransitionModel(mesa.Model):
         if spec.organisation.peer_scope == "organisation":
             state.degree[:] = network.n_staff - 1
         state.target[:] = target_pairs(spec)[network.service_of]
-        state.strain[:] = strain.steady_strain(
-            state.vulnerability,
-            backing,
-            state.meaning,
-            network.team_of,
-            int(network.team_of.max()) + 1,
-            self.strain_coefficients,
-        )
+        state.strain[:] = strain.steady_strain(state, self.services, self.coefficients.strain)
         return state
 
     def _place_agents(self) -> None:
@@ -185,150 +207,46 @@ class TransitionModel(mesa.Model):
     def step(self) -> None:
         """Simulate one week (see :mod:`simulation.model.mechanisms` for the order)."""
         self.week += 1
-        week, state = self.week, self.state
-        lc = self.learning_coefficients
+        week, kernel, c = self.week, self._kernels, self.coefficients
+        staff, services, tools = self.state, self.services, self.tools
 
         # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
-        new_live = self.plan.advance(week, self._usage_of)
-        open_pairs = self.plan.training_open(week)
-        self._live_pairs |= new_live
-        exposure.expose(
-            self._live_pairs, open_pairs, state.service, state.live, state.training_open
-        )
-        exposure.record_change(
-            self.recent_change, new_live, self.depth, self.spec.behaviour.change_memory_weeks
-        )
+        # (As bool C arrays, the types the kernels were resolved for.)
+        new_live = np.ascontiguousarray(self.plan.advance(week, self._usage_of), dtype=bool)
+        open_pairs = np.ascontiguousarray(self.plan.training_open(week), dtype=bool)
+        kernel(exposure.expose, staff, services, new_live, open_pairs)
+        exposure.record_change(services, tools, new_live, self.spec.behaviour.change_memory_weeks)
         # Fixed-size draws every week keep the random numbers of replication r aligned
         # across strategies (common random numbers).
-        self._decisions.random(out=self._uniform_pairs)
-        self._decisions.random(out=self._uniform_staff)
+        self._decisions.random(out=staff.pair_draw)
+        self._decisions.random(out=staff.draw)
 
         # 2. Training.
-        n_learning = training.tools_to_learn(
-            state.training_open, state.proficiency, state.active, lc.mastery
-        )
-        effective_hours, state.training_hours, trainer_hours = training.allocate_training(
-            n_learning, state.is_referent, state.e_completion, self.training_coefficients
-        )
+        kernel(training.tools_to_learn, staff, c.training)
+        kernel(training.allocate_training, staff, c.training)
         # 3. Learning.
-        support = learning.referent_support(
-            state.proficiency,
-            state.active,
-            state.is_referent,
-            state.service,
-            self._by_service[:, ACTIVE],
-            lc.mastery,
-            self.spec.behaviour.referent_reach,
-        )
-        state.mean_help = learning.learn(
-            state.proficiency,
-            state.stage,
-            state.live,
-            state.training_open,
-            state.active,
-            state.service,
-            state.learning_ability,
-            effective_hours,
-            n_learning,
-            state.nb_help,
-            state.degree,
-            support,
-            self.depth,
-            lc,
-        )
+        kernel(learning.referent_support, staff, services, c.learning)
+        kernel(learning.learn, staff, services, tools, c.learning)
         # 4. Adoption.
-        adoption.adopt(
-            state.stage,
-            state.proficiency,
-            state.live,
-            state.active,
-            state.service,
-            state.external,
-            state.fear,
-            state.nb_adopted,
-            state.degree,
-            self.backing,
-            state.strain,
-            state.refusal_weeks,
-            self._uniform_pairs,
-            self.adoption_coefficients,
-        )
+        kernel(adoption.adopt, staff, services, c.adoption)
         # 5. Strain.
-        strain.update_strain(
-            state.strain,
-            state.next_strain,
-            state.high_weeks,
-            state.active,
-            state.service,
-            state.live,
-            state.proficiency,
-            state.vulnerability,
-            state.mean_help,
-            state.training_hours,
-            state.meaning,
-            self.network.team_of,
-            self._n_teams,
-            self.depth,
-            self.info_load,
-            self.recent_change,
-            self.workload,
-            self.backing,
-            self.strain_coefficients,
-        )
+        kernel(strain.update, staff, services, tools, c.strain)
         # 6. Dropout; work of those who left shifts to their service's colleagues.
-        left = dropout.drop_out(
-            state.active,
-            state.departed_week,
-            state.high_weeks,
-            state.refusal_weeks,
-            state.service,
-            self.backing,
-            self._uniform_staff,
-            week,
-            self.dropout_coefficients,
-        )
-        if left:
-            active_staff = np.bincount(
-                state.service[state.active], minlength=self.initial_staff.size
-            )
-            self.workload = dropout.workload(self.initial_staff, active_staff)
+        if kernel(dropout.drop_out, staff, services, week, c.dropout):
+            dropout.shift_workload(staff, services)
         # 7. Neighbours see the week's changes.
-        self._update_peer_counts()
-        self._observe(int(new_live.sum()), float(state.training_hours.sum()), trainer_hours)
+        mastery = c.learning.mastery_threshold
+        if self.spec.organisation.peer_scope == "organisation":
+            kernel(peers.mean_field, staff, mastery)
+        else:
+            kernel(peers.propagate, staff, self.neighbours, mastery)
+        self._observe(
+            int(new_live.sum()),
+            float(staff.training_hours.sum()),
+            training.trainer_hours(staff, c.training),
+        )
         if week >= self.spec.horizon_weeks:
             self.running = False
-
-    def _update_peer_counts(self) -> None:
-        """Refresh what each staff member sees of their peers (network or mean field)."""
-        state, mastery = self.state, self.learning_coefficients.mastery
-        if self.spec.organisation.peer_scope == "organisation":
-            peers.mean_field(
-                state.active,
-                state.stage,
-                state.proficiency,
-                mastery,
-                state.tutor_weight,
-                state.degree,
-                state.nb_adopted,
-                state.nb_help,
-            )
-            return
-        adjacency = self.network.adjacency
-        peers.propagate(
-            adjacency.indptr,
-            adjacency.indices,
-            state.active,
-            state.stage,
-            state.proficiency,
-            mastery,
-            state.tutor_weight,
-            state.shown_active,
-            state.shown_adopted,
-            state.shown_help,
-            state.degree,
-            state.nb_adopted,
-            state.nb_help,
-        )
 
     def run(self) -> None:
         """Simulate up to the scenario's horizon."""
@@ -337,35 +255,29 @@ class TransitionModel(mesa.Model):
 
     def _usage_of(self, pairs: np.ndarray) -> float:
         """Share of the active staff of the (service, tool) pairs in ``pairs`` using the tool."""
-        staff = (self._by_service[:, ACTIVE][:, None] * pairs).sum()
-        return float(self._used_pairs[pairs].sum() / staff) if staff > 0 else 1.0
+        services = self.services
+        staff = (services.active_staff[:, None] * pairs).sum()
+        return float(services.used[pairs].sum() / staff) if staff > 0 else 1.0
 
     def _observe(self, go_lives: int, training_hours: float, trainer_hours: float) -> None:
-        state, behaviour = self.state, self.spec.behaviour
-        tally(
-            state.profile,
-            state.service,
-            state.active,
-            state.target,
-            state.live,
-            state.stage,
-            state.proficiency,
-            state.strain,
-            behaviour.high_strain_threshold,
-            behaviour.mastery_threshold,
-            self.saving,
-            behaviour.learning_overhead,
-            self._by_profile,
-            self._by_service,
-            self._used_pairs,
+        tallies = self.tallies
+        self._kernels(
+            observation.tally,
+            self.state,
+            self.services,
+            self.tools,
+            self.coefficients.tally,
+            tallies,
         )
         recorder, row = self.recorder, self.week
-        recorder.by_profile[row] = self._by_profile
-        recorder.by_service[row] = self._by_service
+        recorder.by_profile[row] = tallies.by_profile
+        recorder.by_service[row] = tallies.by_service
         recorder.go_lives[row] = go_lives
         recorder.training_hours[row] = training_hours
         recorder.trainer_hours[row] = trainer_hours
         recorder.weeks_recorded = row + 1
+        self._now = None
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ outcomes
 
@@ -466,21 +378,18 @@ class TransitionModel(mesa.Model):
 
     def timeseries_row(self, column: str) -> float:
         """Current value of one organisation-level column of the weekly table."""
-        totals = self._by_profile.sum(axis=0)[None, :]
-        return float(measure(column, totals)[0])
+        if self._now is None:  # once a week, for all reporters
+            self._now = self.tallies.current.tolist()
+        return self._now[_CURRENT[column]]
 
 
-def staff_stages(state: StaffState) -> np.ndarray:
-    """Summary stage of each staff member over their live tools (as StaffMember.stage)."""
-    live = state.live
-    n_live = live.sum(axis=1)
-    using = ((state.stage == TRYING) | (state.stage == ADOPTED)) & live
-    adopted = ((state.stage == ADOPTED) & live).sum(axis=1)
-    reverted = ((state.stage == REVERTED) & live).any(axis=1)
-    stages = np.full(state.n_staff, "unaware", dtype=object)
-    stages[using.any(axis=1)] = "trying"
-    stages[(n_live > 0) & (adopted == n_live)] = "adopted"
-    stages[reverted] = "reverted"
-    stages[n_live == 0] = "waiting"
-    stages[~state.active] = "left"
-    return stages
+_CURRENT = {name: k for k, name in enumerate(MEASURE_NAMES)}
+
+
+def _report(column: str, model: TransitionModel) -> float:
+    return model.timeseries_row(column)
+
+
+MODEL_REPORTERS: dict[str, Any] = {name: partial(_report, name) for name in ORGANISATION_MEASURES}
+"""Model reporters of the data collector: the organisation-level columns of the weekly
+table (:data:`simulation.model.observation.ORGANISATION_MEASURES`), same names and values."""

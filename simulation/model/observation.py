@@ -23,12 +23,17 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from numba import njit
 
+from simulation.model.coefficients import gather
 from simulation.model.mechanisms.efficiency import tool_time
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
+from simulation.model.state import Services, StaffState, Tools
+from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.profiles import PROFILES
 
 MEASURES: tuple[str, ...] = (
@@ -64,60 +69,80 @@ and master all their target tools, and processing_time_mastered sums their index
     TIME_MASTERED,
 ) = range(len(MEASURES))
 
+RATIOS: dict[str, tuple[int, int]] = {
+    "adoption": (ADOPTION, WITH_TARGETS),
+    "trying": (TRYING_SUM, WITH_TARGETS),
+    "reverted": (REVERTED_SUM, WITH_TARGETS),
+    "deployed": (DEPLOYED, WITH_TARGETS),
+    "processing_time_index": (TIME, WITH_TARGETS),
+    "mastered_share": (MASTERED, WITH_TARGETS),
+    "strain_mean": (STRAIN, ACTIVE),
+    "rps_high_share": (HIGH, ACTIVE),
+    "processing_time_index_mastered": (TIME_MASTERED, MASTERED),
+}
+"""Measures that are a ratio of two group totals: (numerator, denominator) columns.
+The ratio is missing (NaN) where the denominator is zero."""
+MEASURE_NAMES: tuple[str, ...] = ("active_staff", "dropout", *RATIOS)
+"""The measures of a group computed from its totals (:func:`measures`): its active
+staff, its dropout (cumulative share of its initial staff who left), then the
+:data:`RATIOS`."""
+_NUMERATORS = np.array([numerator for numerator, _ in RATIOS.values()])
+_DENOMINATORS = np.array([denominator for _, denominator in RATIOS.values()])
 
-@njit(cache=True, inline="always")
-def _add(
-    groups: np.ndarray,
-    g: int,
-    strain: float,
-    high: float,
-    with_targets: float,
-    adopted: float,
-    trying: float,
-    reverted: float,
-    deployed: float,
-    time: float,
-    mastered: float,
-) -> None:
-    groups[g, ACTIVE] += 1.0
-    groups[g, MASTERED] += mastered
-    groups[g, TIME_MASTERED] += mastered * time
-    groups[g, STRAIN] += strain
-    groups[g, HIGH] += high
-    groups[g, WITH_TARGETS] += with_targets
-    groups[g, ADOPTION] += adopted
-    groups[g, TRYING_SUM] += trying
-    groups[g, REVERTED_SUM] += reverted
-    groups[g, DEPLOYED] += deployed
-    groups[g, TIME] += time
+
+class Tallies(NamedTuple):
+    """Group totals of one week (columns: :data:`MEASURES`) and the organisation's measures."""
+
+    by_profile: np.ndarray  # (P, M)
+    by_service: np.ndarray  # (S, M)
+    organisation: np.ndarray  # (M,) totals of the whole organisation
+    current: np.ndarray  # (K,) its measures, in MEASURE_NAMES order
+
+    @classmethod
+    def empty(cls, n_services: int) -> Tallies:
+        """Zero totals for the profiles and ``n_services`` services."""
+        n_measures = len(MEASURES)
+        return cls(
+            np.zeros((len(PROFILES), n_measures)),
+            np.zeros((n_services, n_measures)),
+            np.zeros(n_measures),
+            np.zeros(len(MEASURE_NAMES)),
+        )
+
+
+class TallyCoefficients(NamedTuple):
+    """What the weekly tally needs of the scenario's behaviour."""
+
+    high_strain_threshold: float
+    mastery_threshold: float
+    learning_overhead: float
+
+
+def coefficients(behaviour: Behaviour) -> TallyCoefficients:
+    """Tally coefficients from the scenario's behaviour."""
+    return gather(TallyCoefficients, behaviour)
 
 
 @njit(cache=True)
 def tally(
-    profile: np.ndarray,
-    service: np.ndarray,
-    active: np.ndarray,
-    target: np.ndarray,
-    live: np.ndarray,
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    strain: np.ndarray,
-    high: float,
-    mastery: float,
-    saving: np.ndarray,
-    overhead: float,
-    by_profile: np.ndarray,
-    by_service: np.ndarray,
-    used_pairs: np.ndarray,
+    staff: StaffState, services: Services, tools: Tools, c: TallyCoefficients, tallies: Tallies
 ) -> None:
-    """Fill the group totals (zeroed first): (P, M), (S, M), and staff using each (S, T) pair.
+    """Fill the group totals (zeroed first), and each service's staff and users of each tool.
 
     Per-staff shares (adoption, trying, reverted, deployed) are over the staff
     member's target tools; processing time is :func:`tool_time` averaged likewise.
+    Writes ``tallies`` (with the organisation's measures, :func:`measures`),
+    ``services.active_staff`` and ``services.used``.
     """
+    # Arrays are taken out of their containers once, outside the loops (faster).
+    by_profile, by_service = tallies.by_profile, tallies.by_service
+    used, active_staff, saving = services.used, services.active_staff, tools.saving
+    profile, service, active, strain = staff.profile, staff.service, staff.active, staff.strain
+    stage, live, proficiency, target = staff.stage, staff.live, staff.proficiency, staff.target
     by_profile[:] = 0.0
     by_service[:] = 0.0
-    used_pairs[:] = 0.0
+    used[:] = 0.0
+    active_staff[:] = 0.0
     n, n_tools = stage.shape
     for i in range(n):
         p, s = profile[i], service[i]
@@ -125,6 +150,7 @@ def tally(
         by_service[s, STAFF] += 1.0
         if not active[i]:
             continue
+        active_staff[s] += 1.0
         n_target = 0
         n_mastered = 0
         adopted = trying = reverted = deployed = time = 0.0
@@ -141,14 +167,14 @@ def tally(
                 trying += 1.0
                 in_use = live[i, t]
             if in_use:
-                used_pairs[s, t] += 1.0
+                used[s, t] += 1.0
             elif code == REVERTED:
                 reverted += 1.0
             if live[i, t]:
                 deployed += 1.0
-            if in_use and proficiency[i, t] >= mastery:
+            if in_use and proficiency[i, t] >= c.mastery_threshold:
                 n_mastered += 1
-            time += tool_time(in_use, proficiency[i, t], saving[t], overhead)
+            time += tool_time(in_use, proficiency[i, t], saving[t], c.learning_overhead)
         with_targets = 0.0
         mastered = 1.0 if n_target > 0 and n_mastered == n_target else 0.0
         if n_target > 0:
@@ -158,33 +184,51 @@ def tally(
             reverted /= n_target
             deployed /= n_target
             time /= n_target
-        is_high = 1.0 if strain[i] > high else 0.0
-        _add(
-            by_profile,
-            p,
-            strain[i],
-            is_high,
+        high = 1.0 if strain[i] > c.high_strain_threshold else 0.0
+        # In the order of MEASURES from ACTIVE on (STAFF is counted above).
+        contributions = (
+            1.0,
             with_targets,
             adopted,
             trying,
             reverted,
             deployed,
-            time,
-            mastered,
-        )
-        _add(
-            by_service,
-            s,
             strain[i],
-            is_high,
-            with_targets,
-            adopted,
-            trying,
-            reverted,
-            deployed,
+            high,
             time,
             mastered,
+            mastered * time,
         )
+        _add(by_profile, p, contributions)
+        _add(by_service, s, contributions)
+    organisation = tallies.organisation
+    organisation[:] = 0.0
+    for p in range(by_profile.shape[0]):
+        organisation += by_profile[p]
+    _measure(organisation, tallies.current)
+
+
+@njit(cache=True, inline="always")
+def _add(groups: np.ndarray, g: int, contributions: tuple[float, ...]) -> None:
+    """Add one active staff member's contributions to row ``g`` of ``groups``."""
+    for k in range(len(contributions)):
+        groups[g, ACTIVE + k] += contributions[k]
+
+
+@njit(cache=True)
+def _measure(totals: np.ndarray, out: np.ndarray) -> None:
+    """The :data:`MEASURE_NAMES` of one group from its totals (M,), into ``out`` (K,)."""
+    out[0] = totals[ACTIVE]
+    out[1] = 1.0 - totals[ACTIVE] / totals[STAFF] if totals[STAFF] > 0 else np.nan
+    for k in range(_NUMERATORS.size):
+        below = totals[_DENOMINATORS[k]]
+        out[2 + k] = totals[_NUMERATORS[k]] / below if below > 0 else np.nan
+
+
+@njit(cache=True)
+def _measure_rows(totals: np.ndarray, out: np.ndarray) -> None:
+    for r in range(totals.shape[0]):
+        _measure(totals[r], out[r])
 
 
 ORGANISATION_MEASURES: tuple[str, ...] = (
@@ -245,48 +289,41 @@ class WeeklyRecorder:
     def to_frame(self) -> pd.DataFrame:
         """The weekly table (see the module docstring for its columns)."""
         rows = self.weeks_recorded
-        prof = self.by_profile[:rows]
-        svc = self.by_service[:rows]
-        total = prof.sum(axis=1)
+        by_profile = measures(self.by_profile[:rows])
+        by_service = measures(self.by_service[:rows])
+        total = measures(self.by_profile[:rows].sum(axis=1))
         columns: dict[str, np.ndarray] = {"week": np.arange(rows)}
 
-        def add(name: str, groups: np.ndarray, labels: tuple[str, ...], sep: str) -> None:
-            for k, label in enumerate(labels):
-                columns[f"{name}{sep}{label}"] = measure(name, groups[:, k, :])
+        def add(
+            groups: dict[str, np.ndarray], names: tuple[str, ...], labels: tuple[str, ...], sep: str
+        ) -> None:
+            for name in names:
+                for k, label in enumerate(labels):
+                    columns[f"{name}{sep}{label}"] = groups[name][:, k]
 
-        for name in ORGANISATION_MEASURES:
-            columns[name] = measure(name, total)
-        for name in PROFILE_MEASURES:
-            add(name, prof, PROFILES, "_")
+        columns.update((name, total[name]) for name in ORGANISATION_MEASURES)
+        add(by_profile, PROFILE_MEASURES, PROFILES, "_")
         columns["training_hours"] = self.training_hours[:rows]
         columns["trainer_hours"] = self.trainer_hours[:rows]
         columns["go_lives"] = self.go_lives[:rows]
-        for name in SERVICE_MEASURES:
-            add(name, svc, self.service_names, "@")
+        add(by_service, SERVICE_MEASURES, self.service_names, "@")
         return pd.DataFrame(columns)
 
 
+def measures(totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Every measure of :data:`MEASURE_NAMES` from group totals (..., M): name -> values (...).
+
+    A ratio is missing (NaN) where its denominator is zero.
+    """
+    rows = np.ascontiguousarray(totals, dtype=np.float64).reshape(-1, len(MEASURES))
+    out = np.empty((rows.shape[0], len(MEASURE_NAMES)))
+    _measure_rows(rows, out)
+    grouped = out.reshape(totals.shape[:-1] + (len(MEASURE_NAMES),))
+    values = {name: grouped[..., k] for k, name in enumerate(MEASURE_NAMES)}
+    values["active_staff"] = values["active_staff"].astype(np.int64)
+    return values
+
+
 def measure(name: str, totals: np.ndarray) -> np.ndarray:
-    """One weekly measure (a column name of the weekly table) from group totals (weeks, M)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if name == "active_staff":
-            return totals[:, ACTIVE].astype(np.int64)
-        if name == "dropout":
-            return 1.0 - totals[:, ACTIVE] / totals[:, STAFF]
-        if name in ("strain_mean", "rps_high_share"):
-            column = STRAIN if name == "strain_mean" else HIGH
-            return np.where(totals[:, ACTIVE] > 0, totals[:, column] / totals[:, ACTIVE], np.nan)
-        if name == "processing_time_index_mastered":
-            masters = totals[:, MASTERED]
-            return np.where(masters > 0, totals[:, TIME_MASTERED] / masters, np.nan)
-        column = {
-            "adoption": ADOPTION,
-            "trying": TRYING_SUM,
-            "reverted": REVERTED_SUM,
-            "deployed": DEPLOYED,
-            "processing_time_index": TIME,
-            "mastered_share": MASTERED,
-        }[name]
-        return np.where(
-            totals[:, WITH_TARGETS] > 0, totals[:, column] / totals[:, WITH_TARGETS], np.nan
-        )
+    """One weekly measure (a column name of the weekly table) from group totals (..., M)."""
+    return measures(totals)[name]

@@ -28,6 +28,7 @@ the initial staff).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,7 @@ def summarize(table: pd.DataFrame) -> dict:
         A JSON-friendly dict: the keys of :data:`OUTCOMES` and
         :data:`ORGANISATION_ONLY`, and ``by_profile`` with :data:`OUTCOMES` per profile.
     """
-    summary = _group(table, "")
+    summary: dict[str, Any] = _group(table, "")
     mastered_time = float(table["processing_time_index_mastered"].iloc[-1])
     summary["efficiency_gain_mastered"] = (
         _number(1.0 / mastered_time) if mastered_time > 0 else None

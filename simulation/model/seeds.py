@@ -10,6 +10,8 @@ shifts the others.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 STREAMS: tuple[str, ...] = ("network", "population", "decisions", "mesa")
@@ -46,4 +48,5 @@ def streams(seed: int | np.random.SeedSequence) -> dict[str, np.random.Generator
 
 def describe(seed: np.random.SeedSequence) -> dict[str, object]:
     """JSON-friendly record of a seed sequence, enough to rerun the run alone."""
-    return {"entropy": int(seed.entropy), "spawn_key": [int(k) for k in seed.spawn_key]}
+    entropy = cast(int, seed.entropy)  # an int for every seed sequence the model makes
+    return {"entropy": int(entropy), "spawn_key": [int(k) for k in seed.spawn_key]}

@@ -1,26 +1,47 @@
-"""The staff's state arrays, owned by the model and updated in place each week.
+"""The model's state, grouped as the kernels receive it: staff, services, tools, ties.
 
-Per staff member, arrays of shape (N,); per staff member and tool, (N, T) in C
-order, so that one staff member's tools are contiguous for the kernels.
+Each group is a ``typing.NamedTuple`` of numpy arrays. numba compiles kernels taking
+them (with ``cache=True``) and kernels write into their arrays in place, so a kernel
+call names the groups it reads and writes, e.g. ``strain.update(staff, services, tools,
+coefficients)``, and a new state variable is one more field, not one more argument in
+every call.
+
+* :class:`StaffState`: per staff member, arrays (N,); per staff member and tool,
+  (N, T) in C order, so that one staff member's tools are contiguous for the kernels.
+  It also holds the week's working arrays (tools being learnt, training hours, the
+  week's uniform draws) that pass results from one mechanism to the next.
+* :class:`Services`: per service (S,) and per (service, tool) pair (S, T).
+* :class:`Tools`: per tool (T,), fixed for the run.
+* :class:`Ties`: the staff network's adjacency in compressed sparse rows.
+
+**Several replications at once (design).** Nothing in a kernel depends on how many
+replications exist: it loops over the staff of one organisation. To step R
+replications of one scenario together, a later driver can give every array of a
+container a leading axis of length R (``(R, N)``, ``(R, N, T)``, ``(R, S)``...,
+allocated at once) and call the same kernels on each replication's view,
+:func:`replica` ``(container, r)``: a container of the same type whose arrays are
+views of row ``r``, so in-place writes land in the stacked arrays. Views of C-ordered
+stacked arrays are C-ordered arrays of the shapes the kernels know, so the kernels and
+the model's calls stay as they are; only the driver loops over ``r``. Containers of
+arrays whose length differs between replications (:class:`Ties`: the networks differ)
+stay one container per replication. The tools and the coefficients are shared by all
+replications of a scenario.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from typing import Any, NamedTuple
 
 import numpy as np
 
 
-@dataclasses.dataclass(eq=False)
-class StaffState:
-    """All mutable and per-run state of the staff.
-
-    Attributes are documented by group; (N,) per staff, (N, T) per staff and tool.
-    """
+class StaffState(NamedTuple):
+    """All mutable and per-run state of the staff ((N,) per staff, (N, T) per staff and tool)."""
 
     # Fixed for the run (N,)
     profile: np.ndarray  # int8 profile code
     service: np.ndarray  # int32 service code
+    team: np.ndarray  # int32 global team number (scope of strain contagion)
     is_manager: np.ndarray  # bool
     is_referent: np.ndarray  # bool
     tutor_weight: np.ndarray  # weight of one's help to neighbours once a tool is mastered
@@ -37,9 +58,14 @@ class StaffState:
     next_strain: np.ndarray  # work buffer of the synchronous strain update
     high_weeks: np.ndarray  # int32 consecutive weeks at high strain
     refusal_weeks: np.ndarray  # int32 consecutive weeks refusing
-    training_hours: np.ndarray  # hours followed this week
+    n_learning: np.ndarray  # int32 tools being learnt this week (open, not mastered)
+    in_person_hours: np.ndarray  # in-person training hours this week
+    effective_hours: np.ndarray  # training hours this week, in in-person equivalent
+    training_hours: np.ndarray  # hours followed this week, all modes
     mean_help: np.ndarray  # mean help over live tools this week
     degree: np.ndarray  # float: number of active neighbours
+    shown_active: np.ndarray  # bool: whether neighbours currently count one as active
+    draw: np.ndarray  # this week's uniform number of each staff member (dropout)
     # Per staff and tool (N, T)
     target: np.ndarray  # bool: tool meant for the staff member's service
     live: np.ndarray  # bool: tool live for the staff member
@@ -48,9 +74,9 @@ class StaffState:
     proficiency: np.ndarray  # 0-1
     nb_adopted: np.ndarray  # active neighbours who adopted
     nb_help: np.ndarray  # weighted active neighbours who master
-    shown_active: np.ndarray  # contributions currently counted by neighbours
-    shown_adopted: np.ndarray
+    shown_adopted: np.ndarray  # contributions currently counted by neighbours
     shown_help: np.ndarray
+    pair_draw: np.ndarray  # this week's uniform number of each (staff, tool) (adoption)
 
     @property
     def n_staff(self) -> int:
@@ -60,37 +86,91 @@ class StaffState:
     @classmethod
     def empty(cls, n_staff: int, n_tools: int) -> StaffState:
         """Arrays of the right shapes and types: nobody exposed, all active."""
-        per_staff = {"dtype": np.float64}
-        pairs = (n_staff, n_tools)
+        shapes = {False: (n_staff,), True: (n_staff, n_tools)}
         return cls(
-            profile=np.zeros(n_staff, dtype=np.int8),
-            service=np.zeros(n_staff, dtype=np.int32),
-            is_manager=np.zeros(n_staff, dtype=bool),
-            is_referent=np.zeros(n_staff, dtype=bool),
-            tutor_weight=np.ones(n_staff, **per_staff),
-            vulnerability=np.ones(n_staff, **per_staff),
-            external=np.zeros(n_staff, **per_staff),
-            fear=np.zeros(n_staff, **per_staff),
-            learning_ability=np.ones(n_staff, **per_staff),
-            e_completion=np.zeros(n_staff, **per_staff),
-            meaning=np.zeros(n_staff, **per_staff),
-            active=np.ones(n_staff, dtype=bool),
-            departed_week=np.full(n_staff, -1, dtype=np.int32),
-            strain=np.zeros(n_staff, **per_staff),
-            next_strain=np.zeros(n_staff, **per_staff),
-            high_weeks=np.zeros(n_staff, dtype=np.int32),
-            refusal_weeks=np.zeros(n_staff, dtype=np.int32),
-            training_hours=np.zeros(n_staff, **per_staff),
-            mean_help=np.zeros(n_staff, **per_staff),
-            degree=np.zeros(n_staff, **per_staff),
-            target=np.zeros(pairs, dtype=bool),
-            live=np.zeros(pairs, dtype=bool),
-            training_open=np.zeros(pairs, dtype=bool),
-            stage=np.zeros(pairs, dtype=np.int8),
-            proficiency=np.zeros(pairs, **per_staff),
-            nb_adopted=np.zeros(pairs, **per_staff),
-            nb_help=np.zeros(pairs, **per_staff),
-            shown_active=np.ones(n_staff, dtype=bool),
-            shown_adopted=np.zeros(pairs, dtype=bool),
-            shown_help=np.zeros(pairs, dtype=bool),
+            **{
+                name: np.full(
+                    shapes[name in _PER_TOOL], _START.get(name, 0), dtype=_DTYPE.get(name, float)
+                )
+                for name in cls._fields
+            }
         )
+
+
+# How StaffState.empty allocates each array: (N, T) if per tool, else (N,); float64
+# unless said; zero unless said.
+_PER_TOOL = frozenset(StaffState._fields[StaffState._fields.index("target") :])
+_DTYPE: dict[str, Any] = {
+    "profile": np.int8,
+    "stage": np.int8,
+    **dict.fromkeys(
+        ("service", "team", "departed_week", "high_weeks", "refusal_weeks", "n_learning"),
+        np.int32,
+    ),
+    **dict.fromkeys(
+        ("is_manager", "is_referent", "active", "shown_active")
+        + ("target", "live", "training_open", "shown_adopted", "shown_help"),
+        bool,
+    ),
+}
+_START: dict[str, Any] = {
+    **dict.fromkeys(("tutor_weight", "vulnerability", "learning_ability"), 1.0),
+    **dict.fromkeys(("active", "shown_active"), True),
+    "departed_week": -1,
+}
+
+
+class Services(NamedTuple):
+    """State of the services ((S,) per service, (S, T) per service and tool)."""
+
+    backing: np.ndarray  # managerial backing 0-1, fixed
+    initial_staff: np.ndarray  # float headcount at the start, fixed
+    active_staff: np.ndarray  # float active staff at the last observation
+    workload: np.ndarray  # relative to before (>= 1), rises when staff leave
+    recent_change: np.ndarray  # recent go-lives in SAMR-depth units, fading
+    live: np.ndarray  # bool (S, T): pairs live so far
+    support: np.ndarray  # (S, T) first-level support by referents this week, 0-1
+    used: np.ndarray  # (S, T) staff using each pair at the last observation
+
+    @classmethod
+    def start(cls, backing: np.ndarray, initial_staff: np.ndarray, n_tools: int) -> Services:
+        """Services before the rollout: nothing live, full staff, usual workload."""
+        n_services = backing.size
+        pairs = (n_services, n_tools)
+        return cls(
+            backing=backing,
+            initial_staff=initial_staff,
+            active_staff=initial_staff.copy(),
+            workload=np.ones(n_services),
+            recent_change=np.zeros(n_services),
+            live=np.zeros(pairs, dtype=bool),
+            support=np.zeros(pairs),
+            used=np.zeros(pairs),
+        )
+
+
+class Tools(NamedTuple):
+    """Fixed properties of the tools (T,)."""
+
+    depth: np.ndarray  # SAMR depth: multiplies change load, divides learning
+    saving: np.ndarray  # share of processing time saved at full proficiency
+    info_load: np.ndarray  # information load (technostress)
+
+
+class Ties(NamedTuple):
+    """The staff network's adjacency in compressed sparse rows (scipy's CSR arrays).
+
+    The neighbours of staff member ``j`` are ``indices[indptr[j]:indptr[j + 1]]``.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+
+def replica[Container: tuple](container: Container, r: int) -> Container:
+    """The container of replication ``r`` of a container whose arrays have a leading axis.
+
+    Its arrays are views, so kernels called on it write into the stacked arrays (see
+    the module docstring).
+    """
+    return type(container)(*(array[r] for array in container))

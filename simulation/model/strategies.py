@@ -187,7 +187,7 @@ def _small_steps(scenario: Scenario, target: np.ndarray, technophiles: np.ndarra
     planned = np.full(target.shape, NEVER, dtype=np.int64)
     week = scenario.rollout.start_week
     for t in range(target.shape[1]):
-        services = list(np.flatnonzero(target[:, t]))
+        services = np.flatnonzero(target[:, t]).tolist()
         if not services:
             continue
         if plan.pilot_service is not None and names.index(plan.pilot_service) in services:

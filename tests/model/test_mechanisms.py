@@ -1,8 +1,9 @@
-"""Unit tests of the behavioural mechanisms in ``simulation/mechanisms``.
+"""Unit tests of the behavioural mechanisms in ``simulation/model/mechanisms``.
 
-Every mechanism is exercised directly on tiny hand-built arrays (2-5 staff, 1-3
-tools). Expected values are computed in the tests from the equation in each
-module's docstring, never copied from a run. Stochastic transitions are driven by
+Every mechanism is exercised directly on tiny hand-built states (2-5 staff, 1-3
+tools), called as the model calls it: on the grouped state (staff, services, tools).
+Expected values are computed in the tests from the equation in each module's
+docstring, never copied from a run. Stochastic transitions are driven by
 uniforms chosen just below / above the transition probability, and checked once
 over many draws against the probability.
 """
@@ -27,8 +28,9 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
-from simulation.model.state import StaffState
-from simulation.scenario.parameters import Behaviour, Levers
+from simulation.model.state import Services, StaffState, Ties, Tools
+from simulation.scenario.behaviour import Behaviour
+from simulation.scenario.levers import Levers
 
 # Statistical checks use this many binomial standard errors as tolerance: a correct
 # implementation fails with probability below 1e-4 per check (normal approximation),
@@ -42,44 +44,110 @@ def binomial_tolerance(p: float, n: int) -> float:
     return N_SE * math.sqrt(p * (1.0 - p) / n)
 
 
+# The hand-built cases are set around these thresholds; other coefficients are the
+# defaults, and expected values are computed from the coefficients, not from numbers.
+BEHAVIOUR = Behaviour(mastery_threshold=0.8, high_strain_threshold=1.0)
+LEVERS = Levers(max_training_hours=2.0)
+
+
+def staff(n: int, n_tools: int, *, live: bool = False, training_open: bool = False) -> StaffState:
+    """Staff of an empty state (all in post), with every tool live or open if asked."""
+    state = StaffState.empty(n, n_tools)
+    state.live[:] = live
+    state.training_open[:] = training_open
+    return state
+
+
+def other_value(value):
+    """A valid value of a behavioural parameter that differs from ``value``."""
+    return value + 1 if isinstance(value, int) else value * 0.75
+
+
+@pytest.mark.parametrize(
+    "coefficients",
+    [learning.coefficients, adoption.coefficients, dropout.coefficients, observation.coefficients],
+)
+def test_coefficients_are_the_behavioural_parameters_of_the_same_name(coefficients):
+    fields = coefficients(Behaviour())._fields
+    changed = Behaviour(**{name: other_value(getattr(Behaviour(), name)) for name in fields})
+    c = coefficients(changed)
+    assert c == tuple(getattr(changed, name) for name in fields)
+    assert c != coefficients(Behaviour())
+
+
+def services_with(backing=(0.0,), n_tools=1, **arrays) -> Services:
+    """Services of the given backing (one per service), other arrays set by name."""
+    backing = np.asarray(backing, dtype=np.float64)
+    services = Services.start(backing, np.ones_like(backing), n_tools)
+    for name, values in arrays.items():
+        getattr(services, name)[...] = values
+    return services
+
+
+def tools_with(depth, info_load=None, saving=None) -> Tools:
+    """Tools of the given SAMR depth (information load and saving zero unless given)."""
+    depth = np.asarray(depth, dtype=np.float64)
+    zeros = np.zeros_like(depth)
+    return Tools(
+        depth,
+        zeros if saving is None else np.asarray(saving, dtype=np.float64),
+        zeros if info_load is None else np.asarray(info_load, dtype=np.float64),
+    )
+
+
 # --------------------------------------------------------------------------- exposure
 
 
 def test_expose_copies_service_plan_to_staff_and_overwrites():
     live_pairs = np.array([[True, False], [False, False]])
     open_pairs = np.array([[False, True], [True, False]])
-    service = np.array([0, 1, 1, 0], dtype=np.int32)
-    live = np.ones((4, 2), dtype=bool)  # stale content must be overwritten
-    training_open = np.zeros((4, 2), dtype=bool)
+    staff = StaffState.empty(4, 2)
+    staff.service[:] = [0, 1, 1, 0]
+    staff.live[:] = True  # stale content must be overwritten
+    services = services_with([0.0, 0.0], n_tools=2)
+    services.live[0, 0] = True  # live from an earlier week
 
-    exposure.expose(live_pairs, open_pairs, service, live, training_open)
+    exposure.expose(staff, services, np.array([[False, False], [False, False]]), open_pairs)
 
-    for i, s in enumerate(service):
-        assert live[i].tolist() == live_pairs[s].tolist()
+    for i, s in enumerate(staff.service):
+        assert staff.live[i].tolist() == live_pairs[s].tolist()
         # A live tool is always open to training.
-        assert training_open[i].tolist() == (open_pairs[s] | live_pairs[s]).tolist()
-    assert training_open[0].tolist() == [True, True]
-    assert training_open[1].tolist() == [True, False]
+        assert staff.training_open[i].tolist() == (open_pairs[s] | live_pairs[s]).tolist()
+    assert staff.training_open[0].tolist() == [True, True]
+    assert staff.training_open[1].tolist() == [True, False]
+
+
+def test_expose_adds_go_lives_to_the_live_pairs():
+    staff = StaffState.empty(2, 2)
+    staff.service[:] = [0, 1]
+    services = services_with([0.0, 0.0], n_tools=2)
+    services.live[0, 0] = True
+    new_live = np.array([[False, True], [False, False]])
+    closed = np.zeros((2, 2), dtype=bool)
+    exposure.expose(staff, services, new_live, closed)
+    assert services.live.tolist() == [[True, True], [False, False]]
+    assert staff.live.tolist() == [[True, True], [False, False]]
 
 
 def test_record_change_fades_and_adds_go_lives_weighted_by_depth():
-    recent = np.array([1.0, 0.0, 2.0])
+    services = services_with([0.0] * 3, n_tools=2, recent_change=[1.0, 0.0, 2.0])
     new_live = np.array([[True, False], [True, True], [False, False]])
-    depth = np.array([0.5, 1.5])
     memory = 4.0
 
-    exposure.record_change(recent, new_live, depth, memory)
+    exposure.record_change(services, tools_with([0.5, 1.5]), new_live, memory)
 
     fade = math.exp(-1.0 / memory)
-    np.testing.assert_allclose(recent, [1.0 * fade + 0.5, 0.0 + 0.5 + 1.5, 2.0 * fade])
+    np.testing.assert_allclose(
+        services.recent_change, [1.0 * fade + 0.5, 0.0 + 0.5 + 1.5, 2.0 * fade]
+    )
 
 
 def test_record_change_without_go_lives_decays_exponentially():
-    recent = np.array([3.0])
+    services = services_with([0.0], n_tools=2, recent_change=[3.0])
     none = np.zeros((1, 2), dtype=bool)
     for _ in range(5):
-        exposure.record_change(recent, none, np.array([1.0, 1.0]), 2.0)
-    np.testing.assert_allclose(recent, [3.0 * math.exp(-5 / 2.0)])
+        exposure.record_change(services, tools_with([1.0, 1.0]), none, 2.0)
+    np.testing.assert_allclose(services.recent_change, [3.0 * math.exp(-5 / 2.0)])
 
 
 # --------------------------------------------------------------------------- training
@@ -88,11 +156,25 @@ def test_record_change_without_go_lives_decays_exponentially():
 def training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5):
     return training.TrainingCoefficients(
         supply=supply,
-        group_size=group_size,
-        max_hours=max_hours,
-        e_hours=e_hours,
-        e_effectiveness=e_eff,
+        training_group_size=group_size,
+        max_training_hours=max_hours,
+        e_learning_hours=e_hours,
+        e_learning_effectiveness=e_eff,
+        mastery_threshold=0.8,
     )
+
+
+def allocate(n_learning, is_referent, completion, c):
+    """Staff learning the given numbers of tools, after this week's allocation.
+
+    Returns the effective hours, the hours followed and the trainer hours.
+    """
+    staff = StaffState.empty(len(n_learning), 1)
+    staff.n_learning[:] = n_learning
+    staff.is_referent[:] = is_referent
+    staff.e_completion[:] = completion
+    training.allocate_training(staff, c)
+    return staff.effective_hours, staff.training_hours, training.trainer_hours(staff, c)
 
 
 def test_training_coefficients_from_scenario_levers():
@@ -100,22 +182,28 @@ def test_training_coefficients_from_scenario_levers():
     behaviour = Behaviour(e_learning_effectiveness=0.25)
     c = training.coefficients(levers, behaviour)
     assert c.supply == pytest.approx(7.0 * 4)
-    assert c.group_size == 4.0
-    assert c.max_hours == 3.0
-    assert c.e_hours == levers.e_learning_hours
-    assert c.e_effectiveness == 0.25
+    assert c.training_group_size == 4.0
+    assert c.max_training_hours == 3.0
+    assert c.e_learning_hours == levers.e_learning_hours
+    assert c.e_learning_effectiveness == 0.25
+    assert c.mastery_threshold == behaviour.mastery_threshold
 
 
 def test_tools_to_learn_counts_open_unmastered_tools_of_active_staff():
-    training_open = np.array(
-        [[True, True, False], [True, True, True], [True, False, False], [True, True, True]]
-    )
-    proficiency = np.array([[0.1, 0.9, 0.0], [0.8, 0.79, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    active = np.array([True, True, True, False])
-    count = training.tools_to_learn(training_open, proficiency, active, 0.8)
+    staff = StaffState.empty(4, 3)
+    staff.training_open[:] = [
+        [True, True, False],
+        [True, True, True],
+        [True, False, False],
+        [True, True, True],
+    ]
+    staff.proficiency[:] = [[0.1, 0.9, 0.0], [0.8, 0.79, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    staff.active[3] = False
+    staff.n_learning[:] = 9  # stale counts must be overwritten
+    training.tools_to_learn(staff, training_coefficients())
     # staff 0: tool 1 mastered, tool 2 closed; staff 1: 0.8 is mastered (>=);
     # staff 3 inactive.
-    assert count.tolist() == [1, 2, 1, 0]
+    assert staff.n_learning.tolist() == [1, 2, 1, 0]
 
 
 def test_training_supply_goes_to_referents_first_then_shared_equally():
@@ -124,9 +212,7 @@ def test_training_supply_goes_to_referents_first_then_shared_equally():
     completion = np.array([0.9, 0.6, 0.3, 0.9, 0.6])
     c = training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
 
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
 
     # Referent demand 2 h <= supply 3 h: served in full, 1 h left for the 3 other
     # learners (demand 6 h): each gets 2 * 1/6 = 1/3 h. Staff 3 learns nothing.
@@ -144,13 +230,11 @@ def test_training_scarce_supply_is_shared_among_referents_only():
     is_referent = np.array([True, True, False, False])
     completion = np.zeros(4)
     c = training_coefficients(supply=1.0, max_hours=2.0, e_hours=0.0)
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
     # Referent demand 4 h > supply 1 h: each referent gets 2 * 1/4 = 0.5 h; nothing left.
     np.testing.assert_allclose(effective, [0.5, 0.5, 0.0, 0.0])
     np.testing.assert_allclose(followed, [0.5, 0.5, 0.0, 0.0])
-    assert trainer_hours == pytest.approx(1.0 / c.group_size)
+    assert trainer_hours == pytest.approx(1.0 / c.training_group_size)
 
 
 def test_training_abundant_supply_fills_the_cap_and_leaves_no_room_for_e_learning():
@@ -158,12 +242,10 @@ def test_training_abundant_supply_fills_the_cap_and_leaves_no_room_for_e_learnin
     is_referent = np.array([False, True, False])
     completion = np.ones(3)
     c = training_coefficients(supply=100.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
     np.testing.assert_allclose(effective, [2.0, 2.0, 0.0])
     np.testing.assert_allclose(followed, [2.0, 2.0, 0.0])
-    assert trainer_hours == pytest.approx(4.0 / c.group_size)
+    assert trainer_hours == pytest.approx(4.0 / c.training_group_size)
 
 
 def test_e_learning_is_capped_by_remaining_weekly_hours_and_completion():
@@ -173,11 +255,11 @@ def test_e_learning_is_capped_by_remaining_weekly_hours_and_completion():
     is_referent = np.zeros(2, dtype=bool)
     completion = np.array([1.0, 0.4])
     c = training_coefficients(supply=3.0, max_hours=2.0, e_hours=1.0, e_eff=0.5)
-    effective, followed, _ = training.allocate_training(n_learning, is_referent, completion, c)
+    effective, followed, _ = allocate(n_learning, is_referent, completion, c)
     e_followed = np.array([0.5 * 1.0, 0.5 * 0.4])
     np.testing.assert_allclose(followed, 1.5 + e_followed)
     np.testing.assert_allclose(effective, 1.5 + 0.5 * e_followed)
-    assert np.all(followed <= c.max_hours + 1e-12)
+    assert np.all(followed <= c.max_training_hours + 1e-12)
 
 
 def test_training_without_supply_is_e_learning_only():
@@ -185,9 +267,7 @@ def test_training_without_supply_is_e_learning_only():
     is_referent = np.array([True, False, False])
     completion = np.array([0.9, 0.9, 0.3])
     c = training_coefficients(supply=0.0, max_hours=2.0, e_hours=1.5, e_eff=0.5)
-    effective, followed, trainer_hours = training.allocate_training(
-        n_learning, is_referent, completion, c
-    )
+    effective, followed, trainer_hours = allocate(n_learning, is_referent, completion, c)
     np.testing.assert_allclose(followed, [1.5 * 0.9, 0.0, 1.5 * 0.3])
     np.testing.assert_allclose(effective, 0.5 * np.array([1.5 * 0.9, 0.0, 1.5 * 0.3]))
     assert trainer_hours == 0.0
@@ -195,36 +275,22 @@ def test_training_without_supply_is_e_learning_only():
 
 # --------------------------------------------------------------------------- learning
 
-LEARNING = learning.LearningCoefficients(
-    practice_rate=0.06, training_rate=0.04, peer_help_rate=0.03, mastery=0.8
-)
+LEARNING = learning.coefficients(BEHAVIOUR)
 
 
 def learning_state(n: int, n_tools: int) -> StaffState:
     """A state with every tool live, open and nothing else going on."""
-    state = StaffState.empty(n, n_tools)
-    state.live[:] = True
-    state.training_open[:] = True
-    return state
+    return staff(n, n_tools, live=True, training_open=True)
 
 
 def run_learn(state, effective_hours, n_learning, support, depth, c=LEARNING):
-    return learning.learn(
-        state.proficiency,
-        state.stage,
-        state.live,
-        state.training_open,
-        state.active,
-        state.service,
-        state.learning_ability,
-        np.asarray(effective_hours, dtype=np.float64),
-        np.asarray(n_learning, dtype=np.int32),
-        state.nb_help,
-        state.degree,
-        np.asarray(support, dtype=np.float64),
-        np.asarray(depth, dtype=np.float64),
-        c,
-    )
+    """One week of learning with this week's training and referent support; the mean help."""
+    state.effective_hours[:] = effective_hours
+    state.n_learning[:] = n_learning
+    support = np.asarray(support, dtype=np.float64)
+    services = services_with(np.zeros(support.shape[0]), support.shape[1], support=support)
+    learning.learn(state, services, tools_with(depth), c)
+    return state.mean_help
 
 
 def learning_step(m, ability, gain, depth):
@@ -352,104 +418,71 @@ def test_learning_closes_the_whole_gap_at_most():
     assert state.proficiency[0, 0] == 1.0
 
 
-def test_learning_coefficients_from_behaviour():
-    b = Behaviour(practice_rate=0.1, training_rate=0.2, peer_help_rate=0.3, mastery_threshold=0.7)
-    assert learning.coefficients(b) == (0.1, 0.2, 0.3, 0.7)
-
-
 def test_referent_support_counts_active_referents_mastering_each_tool():
-    proficiency = np.array(
-        [
-            [0.9, 0.1],  # referent, service 0, masters tool 0
-            [0.9, 0.9],  # not a referent
-            [0.5, 0.5],  # referent, service 0, masters nothing
-            [0.8, 0.95],  # referent, service 1, masters both (0.8 counts)
-            [0.9, 0.9],  # referent, service 1, inactive
-        ]
-    )
-    active = np.array([True, True, True, True, False])
-    is_referent = np.array([True, False, True, True, True])
-    service = np.array([0, 0, 0, 1, 1], dtype=np.int32)
-    active_count = np.array([3.0, 1.0])
-    support = learning.referent_support(
-        proficiency, active, is_referent, service, active_count, mastery=0.8, reach=1.5
-    )
-    # min(1, reach * masters / active staff)
-    np.testing.assert_allclose(support, [[1.5 * 1 / 3, 0.0], [1.0, 1.0]])
+    staff = StaffState.empty(5, 2)
+    staff.proficiency[:] = [
+        [0.9, 0.1],  # referent, service 0, masters tool 0
+        [0.9, 0.9],  # not a referent
+        [0.5, 0.5],  # referent, service 0, masters nothing
+        [0.8, 0.95],  # referent, service 1, masters both (0.8 counts)
+        [0.9, 0.9],  # referent, service 1, inactive
+    ]
+    staff.active[4] = False
+    staff.is_referent[:] = [True, False, True, True, True]
+    staff.service[:] = [0, 0, 0, 1, 1]
+    services = services_with([0.0, 0.0], n_tools=2, active_staff=[3.0, 1.0], support=7.0)
+    learning.referent_support(staff, services, LEARNING._replace(referent_reach=1.5))
+    # min(1, reach * masters / active staff); stale support is overwritten.
+    np.testing.assert_allclose(services.support, [[1.5 * 1 / 3, 0.0], [1.0, 1.0]])
 
 
 def test_referent_support_without_referents_or_staff():
-    proficiency = np.ones((2, 2))
-    support = learning.referent_support(
-        proficiency,
-        np.array([True, True]),
-        np.zeros(2, dtype=bool),
-        np.array([0, 0], dtype=np.int32),
-        np.array([2.0, 0.0]),
-        mastery=0.8,
-        reach=15.0,
-    )
-    assert support.shape == (2, 2)
-    assert np.all(support == 0.0)
+    staff = StaffState.empty(2, 2)
+    staff.proficiency[:] = 1.0
+    services = services_with([0.0, 0.0], n_tools=2, active_staff=[2.0, 0.0])
+    learning.referent_support(staff, services, LEARNING)
+    assert np.all(services.support == 0.0)
 
 
 # --------------------------------------------------------------------------- adoption
 
-ADOPTION = adoption.AdoptionCoefficients(
-    peer_influence=0.25, threshold=0.5, revert_rate=0.03, high_strain=1.0
-)
+ADOPTION = adoption.coefficients(BEHAVIOUR)
 
 
 def adoption_state(n: int, n_tools: int) -> StaffState:
-    state = StaffState.empty(n, n_tools)
-    state.live[:] = True
-    return state
+    return staff(n, n_tools, live=True)
 
 
 def run_adopt(state, backing, uniforms, c=ADOPTION):
-    adoption.adopt(
-        state.stage,
-        state.proficiency,
-        state.live,
-        state.active,
-        state.service,
-        state.external,
-        state.fear,
-        state.nb_adopted,
-        state.degree,
-        np.asarray(backing, dtype=np.float64),
-        state.strain,
-        state.refusal_weeks,
-        np.asarray(uniforms, dtype=np.float64),
-        c,
-    )
+    """One week of adoption with the given services' backing and uniform draws."""
+    state.pair_draw[:] = uniforms
+    adoption.adopt(state, services_with(backing), c)
 
 
 def p_try(external, share, fear, m, c=ADOPTION):
     return (external + c.peer_influence * share) * (1 - fear * (1 - m))
 
 
+def would_try(n, proficiency, external, fear, degree, adopted):
+    """Staff not using their one live tool, and their probability of trying it this week."""
+    state = adoption_state(n, 1)
+    state.proficiency[:] = proficiency
+    state.external[:] = external
+    state.fear[:] = fear
+    state.degree[:] = degree
+    state.nb_adopted[:] = adopted
+    return state, p_try(external, adopted / degree, fear, proficiency)
+
+
 def p_revert(backing, strain_, m, c=ADOPTION):
-    return c.revert_rate * (1 - backing) * min(2.0, strain_ / c.high_strain) * (1 - m)
-
-
-def test_adoption_coefficients_from_behaviour():
-    b = Behaviour(
-        peer_influence=0.2, adoption_threshold=0.6, revert_rate=0.05, high_strain_threshold=2.0
-    )
-    assert adoption.coefficients(b) == (0.2, 0.6, 0.05, 2.0)
+    pressure = min(c.revert_pressure_cap, strain_ / c.high_strain_threshold)
+    return c.revert_rate * (1 - backing) * pressure * (1 - m)
 
 
 @pytest.mark.parametrize("start", [UNAWARE, REVERTED])
 def test_trying_happens_just_below_the_bass_probability(start):
-    state = adoption_state(2, 1)
+    state, p = would_try(2, proficiency=0.2, external=0.06, fear=0.7, degree=4.0, adopted=3.0)
     state.stage[:] = start
-    state.proficiency[:] = 0.2
-    state.external[:] = 0.06
-    state.fear[:] = 0.7
-    state.degree[:] = 4.0
-    state.nb_adopted[:] = 3.0
-    p = p_try(0.06, 3 / 4, 0.7, 0.2)
     run_adopt(state, [0.5], [[p * (1 - 1e-9)], [p * (1 + 1e-9)]])
     assert state.stage[0, 0] == TRYING  # 0.2 < threshold: trying, not adopted
     assert state.stage[1, 0] == start
@@ -492,14 +525,16 @@ def test_reverting_just_below_its_probability(start):
     assert state.refusal_weeks.tolist() == [1, 0]
 
 
-def test_reverting_pressure_is_capped_at_twice_the_high_strain():
+@pytest.mark.parametrize("cap", [2.0, 5.0])
+def test_reverting_pressure_is_capped(cap):
+    c = ADOPTION._replace(revert_pressure_cap=cap)
     state = adoption_state(2, 1)
     state.stage[:] = ADOPTED
     state.proficiency[:] = 0.6
-    state.strain[:] = 10.0  # strain / high = 10, capped at 2
-    p = p_revert(0.0, 10.0, 0.6)
-    assert p == pytest.approx(ADOPTION.revert_rate * 2 * 0.4)
-    run_adopt(state, [0.0], [[p * 0.999], [p * 1.001]])
+    state.strain[:] = 10.0  # strain / high = 10, capped
+    p = p_revert(0.0, 10.0, 0.6, c)
+    assert p == pytest.approx(c.revert_rate * cap * 0.4)
+    run_adopt(state, [0.0], [[p * 0.999], [p * 1.001]], c)
     assert state.stage[:, 0].tolist() == [REVERTED, ADOPTED]
 
 
@@ -555,6 +590,17 @@ def test_refusal_counts_weeks_with_most_live_tools_unused():
     assert state.refusal_weeks.tolist() == [5, 0, 0, 0]
 
 
+def test_refusal_share_sets_how_many_unused_tools_make_a_week_of_refusal():
+    state = adoption_state(2, 3)
+    u = np.full((2, 3), 0.999)  # nobody tries, nobody reverts
+    state.stage[0] = [UNAWARE, ADOPTED, ADOPTED]  # 1 of 3 unused
+    state.stage[1] = [UNAWARE, UNAWARE, ADOPTED]  # 2 of 3 unused
+    run_adopt(state, [0.0], u, ADOPTION._replace(refusal_unused_share=0.25))
+    assert state.refusal_weeks.tolist() == [1, 1]
+    run_adopt(state, [0.0], u, ADOPTION._replace(refusal_unused_share=0.7))
+    assert state.refusal_weeks.tolist() == [0, 0]
+
+
 def test_starting_to_try_counts_as_use_for_refusal():
     state = adoption_state(1, 1)
     state.external[0] = 0.5
@@ -566,13 +612,7 @@ def test_starting_to_try_counts_as_use_for_refusal():
 
 def test_trying_frequency_matches_probability_over_many_draws():
     n = N_DRAWS
-    state = adoption_state(n, 1)
-    state.proficiency[:] = 0.3
-    state.external[:] = 0.08
-    state.fear[:] = 0.35
-    state.degree[:] = 5.0
-    state.nb_adopted[:] = 2.0
-    p = p_try(0.08, 2 / 5, 0.35, 0.3)
+    state, p = would_try(n, proficiency=0.3, external=0.08, fear=0.35, degree=5.0, adopted=2.0)
     uniforms = np.random.default_rng(11).random((n, 1))
     run_adopt(state, [0.5], uniforms)
     share = np.count_nonzero(state.stage[:, 0] == TRYING) / n
@@ -594,22 +634,7 @@ def test_reverting_frequency_matches_probability_over_many_draws():
 
 # --------------------------------------------------------------------------- strain
 
-STRAIN = strain.StrainCoefficients(
-    baseline=0.05,
-    change_load=0.04,
-    tool_load=0.002,
-    frequency=0.015,
-    workload=0.1,
-    r_training=0.15,
-    r_support=0.25,
-    r_backing=0.25,
-    r_meaning=0.15,
-    max_training_hours=2.0,
-    mastery=0.8,
-    recovery=0.1,
-    contagion=0.05,
-    high=1.0,
-)
+STRAIN = strain.coefficients(BEHAVIOUR, LEVERS)
 
 
 def test_strain_coefficients_apply_disconnect_relief_only_under_the_policy():
@@ -622,16 +647,31 @@ def test_strain_coefficients_apply_disconnect_relief_only_under_the_policy():
 
 
 def test_resources_sum_of_buffers():
-    r = strain.resources(1.0, 0.4, 0.5, 0.5, STRAIN)
-    assert r == pytest.approx(0.15 * 0.5 + 0.25 * 0.4 + 0.25 * 0.5 + 0.15 * 0.5)
+    c = STRAIN
+    r = strain.resources(1.0, 0.4, 0.5, 0.5, c)
+    share_of_cap = 1.0 / c.max_training_hours
+    expected = (
+        c.resource_training * share_of_cap
+        + c.resource_support * 0.4
+        + c.resource_backing * 0.5
+        + c.resource_meaning * 0.5
+    )
+    assert r == pytest.approx(expected)
     # Training counts up to the weekly cap only.
-    assert strain.resources(6.0, 0.0, 0.0, 0.0, STRAIN) == pytest.approx(0.15)
+    assert strain.resources(6.0, 0.0, 0.0, 0.0, c) == pytest.approx(c.resource_training)
 
 
-def test_resources_are_capped_at_095():
-    c = STRAIN._replace(r_training=1.0, r_support=1.0, r_backing=1.0, r_meaning=1.0)
-    assert strain.resources(2.0, 1.0, 1.0, 1.0, c) == pytest.approx(0.95)
-    assert strain.resources(0.0, 0.0, 0.9, 0.0, c) == pytest.approx(0.9)
+@pytest.mark.parametrize("cap", [0.95, 0.6])
+def test_resources_are_capped(cap):
+    c = STRAIN._replace(
+        resource_training=1.0,
+        resource_support=1.0,
+        resource_backing=1.0,
+        resource_meaning=1.0,
+        resources_cap=cap,
+    )
+    assert strain.resources(2.0, 1.0, 1.0, 1.0, c) == pytest.approx(cap)
+    assert strain.resources(0.0, 0.0, 0.5, 0.0, c) == pytest.approx(0.5)
 
 
 def test_resources_without_training_cap_ignore_training():
@@ -639,40 +679,16 @@ def test_resources_without_training_cap_ignore_training():
     assert strain.resources(3.0, 0.0, 0.0, 0.0, c) == 0.0
 
 
-def strain_state(n: int, n_tools: int) -> StaffState:
-    state = StaffState.empty(n, n_tools)
-    state.strain[:] = 0.0
-    return state
-
-
 def run_strain(state, team, depth, info_load, recent_change, workload, backing, c=STRAIN):
-    team = np.asarray(team, dtype=np.int32)
-    strain.update_strain(
-        state.strain,
-        state.next_strain,
-        state.high_weeks,
-        state.active,
-        state.service,
-        state.live,
-        state.proficiency,
-        state.vulnerability,
-        state.mean_help,
-        state.training_hours,
-        state.meaning,
-        team,
-        int(team.max()) + 1,
-        np.asarray(depth, dtype=np.float64),
-        np.asarray(info_load, dtype=np.float64),
-        np.asarray(recent_change, dtype=np.float64),
-        np.asarray(workload, dtype=np.float64),
-        np.asarray(backing, dtype=np.float64),
-        c,
-    )
+    """One week of strain for staff in the given teams, tools and services."""
+    state.team[:] = team
+    services = services_with(backing, recent_change=recent_change, workload=workload)
+    strain.update(state, services, tools_with(depth, info_load), c)
 
 
 def test_strain_one_step_matches_the_demands_resources_equation():
     # One staff member alone in their team (no contagion), two live tools.
-    state = strain_state(1, 3)
+    state = staff(1, 3)
     state.strain[0] = 0.4
     state.vulnerability[0] = 1.5
     state.live[0] = [True, True, False]
@@ -686,22 +702,27 @@ def test_strain_one_step_matches_the_demands_resources_equation():
 
     c = STRAIN
     demand = (
-        c.baseline
-        + c.change_load * (1.0 * (1 - 0.2 / 0.8))
+        c.baseline_demand
+        + c.change_load_weight * (1.0 * (1 - 0.2 / 0.8))
         + c.tool_load * (1.0 + 3.0)
-        + c.frequency * 0.7
-        + c.workload * (1.25 - 1)
+        + c.change_frequency_weight * 0.7
+        + c.workload_weight * (1.25 - 1)
     )
-    r = c.r_training * (1.0 / 2.0) + c.r_support * 0.3 + c.r_backing * 0.4 + c.r_meaning * 0.6
-    expected = 0.4 + 1.5 * demand * (1 - r) - c.recovery * 0.4
+    r = (
+        c.resource_training * (1.0 / 2.0)
+        + c.resource_support * 0.3
+        + c.resource_backing * 0.4
+        + c.resource_meaning * 0.6
+    )
+    expected = 0.4 + 1.5 * demand * (1 - r) - c.strain_recovery * 0.4
     assert state.strain[0] == pytest.approx(expected, rel=1e-12)
     assert state.next_strain[0] == state.strain[0]
 
 
 def test_strain_contagion_reads_previous_week_of_active_team_mates():
     # Team 0: staff 0, 1, 2 (2 inactive); team 1: staff 3 alone. No demands.
-    c = STRAIN._replace(baseline=0.0, recovery=0.1, contagion=0.2)
-    state = strain_state(4, 1)
+    c = STRAIN._replace(baseline_demand=0.0, strain_recovery=0.1, strain_contagion=0.2)
+    state = staff(4, 1)
     state.service[:] = 0
     state.strain[:] = [0.2, 1.0, 5.0, 3.0]
     state.active[2] = False
@@ -714,8 +735,8 @@ def test_strain_contagion_reads_previous_week_of_active_team_mates():
 
 
 def test_strain_is_floored_at_zero():
-    c = STRAIN._replace(baseline=0.0, recovery=1.0, contagion=1.0)
-    state = strain_state(2, 1)
+    c = STRAIN._replace(baseline_demand=0.0, strain_recovery=1.0, strain_contagion=1.0)
+    state = staff(2, 1)
     state.strain[:] = [2.0, 0.0]
     run_strain(state, [0, 0], [1.0], [0.0], [0.0], [1.0], [0.0], c)
     # Staff 0: 2 - 2 + (0 - 2) < 0 -> 0; staff 1: 0 - 0 + (2 - 0) = 2.
@@ -723,8 +744,8 @@ def test_strain_is_floored_at_zero():
 
 
 def test_high_strain_weeks_count_consecutive_weeks_and_reset():
-    c = STRAIN._replace(recovery=0.0, contagion=0.0, high=1.0)
-    state = strain_state(3, 1)
+    c = STRAIN._replace(strain_recovery=0.0, strain_contagion=0.0, high_strain_threshold=1.0)
+    state = staff(3, 1)
     state.service[:] = [0, 1, 1]
     state.strain[:] = [1.5, 0.5, 1.5]
     state.active[2] = False
@@ -739,21 +760,32 @@ def test_high_strain_weeks_count_consecutive_weeks_and_reset():
     assert state.high_weeks[0] == 0
 
 
+def steady_state(vulnerability, meaning, team, service=None) -> StaffState:
+    """Staff of the given traits and teams (each in their own service unless given)."""
+    n = len(vulnerability)
+    state = staff(n, 1)
+    state.vulnerability[:] = vulnerability
+    state.meaning[:] = meaning
+    state.team[:] = team
+    state.service[:] = np.arange(n) if service is None else service
+    return state
+
+
 def test_steady_strain_formula_and_fixed_point_without_rollout():
-    c = STRAIN._replace(contagion=0.0)
+    c = STRAIN._replace(strain_contagion=0.0)
     vulnerability = np.array([0.6, 1.0, 1.5])
     backing = np.array([0.5, 0.2, 0.9])
     meaning = np.array([0.5, 0.5, 0.75])
-    team = np.array([0, 1, 2], dtype=np.int32)
-    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
-    buffer = np.minimum(0.95, c.r_backing * backing + c.r_meaning * meaning)
-    np.testing.assert_allclose(steady, vulnerability * c.baseline * (1 - buffer) / c.recovery)
+    state = steady_state(vulnerability, meaning, [0, 1, 2])
+    steady = strain.steady_strain(state, services_with(backing), c)
+    buffer = np.minimum(
+        c.resources_cap, c.resource_backing * backing + c.resource_meaning * meaning
+    )
+    np.testing.assert_allclose(
+        steady, vulnerability * c.baseline_demand * (1 - buffer) / c.strain_recovery
+    )
 
     # It is a fixed point of the weekly update under baseline demand only.
-    state = strain_state(3, 1)
-    state.service[:] = [0, 1, 2]
-    state.vulnerability[:] = vulnerability
-    state.meaning[:] = meaning
     state.strain[:] = steady
     run_strain(state, [0, 1, 2], [1.0], [1.0], np.zeros(3), np.ones(3), backing, c)
     np.testing.assert_allclose(state.strain, steady, rtol=1e-12)
@@ -764,79 +796,57 @@ def test_steady_strain_with_contagion_is_a_fixed_point_of_the_update():
     c = STRAIN
     team = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)  # a team of 3, one of 2, one alone
     vulnerability = np.array([0.6, 1.0, 2.5, 1.5, 0.4, 1.2])
-    backing = np.full(6, 0.5)
-    meaning = np.full(6, 0.5)
-    steady = strain.steady_strain(vulnerability, backing, meaning, team, 3, c)
-    state = strain_state(6, 1)
-    state.service[:] = 0
-    state.vulnerability[:] = vulnerability
-    state.meaning[:] = meaning
+    state = steady_state(vulnerability, np.full(6, 0.5), team, service=np.zeros(6))
+    services = services_with([0.5])
+    steady = strain.steady_strain(state, services, c)
     state.strain[:] = steady
     run_strain(state, team, [1.0], [1.0], np.zeros(1), np.ones(1), np.full(1, 0.5), c)
     np.testing.assert_allclose(state.strain, steady, rtol=1e-10)
     # Contagion pulls team-mates together, relative to their own equilibria.
-    alone = strain.steady_strain(
-        vulnerability, backing, meaning, team, 3, c._replace(contagion=0.0)
-    )
+    alone = strain.steady_strain(state, services, c._replace(strain_contagion=0.0))
     assert steady[2] < alone[2] and steady[0] > alone[0]
     assert steady[5] == pytest.approx(alone[5])  # nobody to catch it from
 
 
 def test_steady_strain_is_zero_without_recovery():
-    c = STRAIN._replace(recovery=0.0)
-    team = np.zeros(2, dtype=np.int32)
-    steady = strain.steady_strain(np.ones(2), np.zeros(2), np.zeros(2), team, 1, c)
+    c = STRAIN._replace(strain_recovery=0.0)
+    state = steady_state(np.ones(2), np.zeros(2), [0, 0], service=[0, 0])
+    steady = strain.steady_strain(state, services_with([0.0]), c)
     assert steady.tolist() == [0.0, 0.0]
 
 
 # --------------------------------------------------------------------------- dropout
 
-DROPOUT = dropout.DropoutCoefficients(
-    strain_rate=0.015, refusal_rate=0.04, sustained_weeks=8, refusal_weeks=26, protection=0.5
-)
+DROPOUT = dropout.coefficients(BEHAVIOUR)
 
 
 def run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms, week=9):
-    departed = np.full(active.size, -1, dtype=np.int32)
-    left = dropout.drop_out(
-        active,
-        departed,
-        np.asarray(high_weeks, dtype=np.int32),
-        np.asarray(refusal_weeks, dtype=np.int32),
-        np.asarray(service, dtype=np.int32),
-        np.asarray(backing, dtype=np.float64),
-        np.asarray(uniforms, dtype=np.float64),
-        week,
-        DROPOUT,
-    )
-    return left, departed
+    """One week of departures; the number who left and everyone's week of departure.
 
-
-def test_dropout_coefficients_from_behaviour():
-    b = Behaviour(
-        dropout_strain_rate=0.02,
-        dropout_refusal_rate=0.05,
-        sustained_strain_weeks=6,
-        refusal_weeks=20,
-        backing_protection=0.3,
-    )
-    assert dropout.coefficients(b) == (0.02, 0.05, 6, 20, 0.3)
+    ``active`` is updated in place.
+    """
+    state = StaffState.empty(active.size, 1)
+    state.active[:] = active
+    state.high_weeks[:] = high_weeks
+    state.refusal_weeks[:] = refusal_weeks
+    state.service[:] = service
+    state.draw[:] = uniforms
+    left = dropout.drop_out(state, services_with(backing), week, DROPOUT)
+    active[:] = state.active
+    return left, state.departed_week
 
 
 def test_dropout_hazard_just_below_and_above():
     # Staff pairs: strain only, refusal only, both; backing 0.6 in service 1.
-    high_weeks = [8, 8, 0, 0, 30, 30]
-    refusal_weeks = [0, 0, 26, 26, 40, 40]
+    c = DROPOUT
+    sustained, refusing = c.sustained_strain_weeks, c.refusal_weeks
+    high_weeks = [sustained, sustained, 0, 0, sustained + 20, sustained + 20]
+    refusal_weeks = [0, 0, refusing, refusing, refusing + 10, refusing + 10]
     service = [0, 0, 1, 1, 1, 1]
     backing = [0.0, 0.6]
-    hazards = [
-        0.015,
-        0.015,
-        0.04 * (1 - 0.5 * 0.6),
-        0.04 * (1 - 0.5 * 0.6),
-        (0.015 + 0.04) * (1 - 0.5 * 0.6),
-        (0.015 + 0.04) * (1 - 0.5 * 0.6),
-    ]
+    protected = 1 - c.backing_protection * 0.6
+    both = (c.dropout_strain_rate + c.dropout_refusal_rate) * protected
+    hazards = [c.dropout_strain_rate] * 2 + [c.dropout_refusal_rate * protected] * 2 + [both] * 2
     uniforms = [h * (1 - 1e-9) if k % 2 == 0 else h * (1 + 1e-9) for k, h in enumerate(hazards)]
     active = np.ones(6, dtype=bool)
     left, departed = run_drop_out(active, high_weeks, refusal_weeks, service, backing, uniforms)
@@ -847,7 +857,8 @@ def test_dropout_hazard_just_below_and_above():
 
 def test_dropout_needs_sustained_strain_or_refusal():
     active = np.ones(2, dtype=bool)
-    left, departed = run_drop_out(active, [7, 0], [0, 25], [0, 0], [0.0], [0.0, 0.0])
+    short = [DROPOUT.sustained_strain_weeks - 1, 0], [0, DROPOUT.refusal_weeks - 1]
+    left, departed = run_drop_out(active, *short, [0, 0], [0.0], [0.0, 0.0])
     assert left == 0
     assert active.all()
     assert departed.tolist() == [-1, -1]
@@ -860,18 +871,26 @@ def test_dropout_leaves_inactive_staff_alone():
     assert departed.tolist() == [-1, 9]
 
 
-def test_full_backing_halves_the_hazard_with_default_protection():
+def test_full_backing_removes_its_share_of_the_hazard():
     n = N_DRAWS
     active = np.ones(n, dtype=bool)
     rng = np.random.default_rng(21)
-    p = 0.04 * (1 - 0.5 * 1.0)
-    left, _ = run_drop_out(active, np.zeros(n), np.full(n, 26), np.zeros(n), [1.0], rng.random(n))
+    p = DROPOUT.dropout_refusal_rate * (1 - DROPOUT.backing_protection)
+    refusing = np.full(n, DROPOUT.refusal_weeks)
+    left, _ = run_drop_out(active, np.zeros(n), refusing, np.zeros(n), [1.0], rng.random(n))
     assert abs(left / n - p) < binomial_tolerance(p, n)
 
 
 def test_workload_of_remaining_staff():
-    initial = np.array([10.0, 4.0, 3.0])
-    np.testing.assert_allclose(dropout.workload(initial, np.array([8, 4, 0])), [10 / 8, 1.0, 3.0])
+    # Services of 10, 4 and 3 staff, of whom 8, 4 and 0 are still in post.
+    state = StaffState.empty(17, 1)
+    state.service[:] = np.repeat([0, 1, 2], [10, 4, 3])
+    state.active[[0, 1]] = False
+    state.active[14:] = False
+    services = services_with([0.0] * 3)
+    services.initial_staff[:] = [10.0, 4.0, 3.0]
+    dropout.shift_workload(state, services)
+    np.testing.assert_allclose(services.workload, [10 / 8, 1.0, 3.0])
 
 
 # --------------------------------------------------------------------------- peers
@@ -905,21 +924,7 @@ def brute_force_counts(adjacency, active, stage, proficiency, tutor_weight):
 
 
 def run_propagate(state, adjacency):
-    peers.propagate(
-        adjacency.indptr,
-        adjacency.indices,
-        state.active,
-        state.stage,
-        state.proficiency,
-        MASTERY,
-        state.tutor_weight,
-        state.shown_active,
-        state.shown_adopted,
-        state.shown_help,
-        state.degree,
-        state.nb_adopted,
-        state.nb_help,
-    )
+    peers.propagate(state, Ties(adjacency.indptr, adjacency.indices), MASTERY)
 
 
 def assert_counts_match(state, adjacency):
@@ -1014,6 +1019,19 @@ def test_propagate_builds_counts_from_scratch():
     assert state.nb_adopted[:, 0].tolist() == [0, 2, 0, 0]
 
 
+def test_mean_field_counts_everybody_as_a_neighbour(peer_setup):
+    state, _ = peer_setup
+    n = state.n_staff
+    everybody = adjacency_of(n, [(a, b) for a in range(n) for b in range(a + 1, n)])
+    state.stage[:, 0] = [ADOPTED, ADOPTED, UNAWARE, TRYING, ADOPTED]
+    state.proficiency[:, 0] = [0.9, 0.5, 0.8, 0.1, 1.0]
+    state.stage[:, 1] = [UNAWARE, ADOPTED, REVERTED, UNAWARE, UNAWARE]
+    state.active[4] = False
+    peers.mean_field(state, MASTERY)
+    assert_counts_match(state, everybody)
+    assert state.degree.tolist() == [3, 3, 3, 3, 4]
+
+
 # --------------------------------------------------------------------------- efficiency
 
 
@@ -1026,17 +1044,16 @@ def test_tool_time_equation():
 
 def test_processing_time_index_is_mean_over_target_tools():
     """Through the weekly tally: each staff member is alone in a service group."""
-    stage = np.array(
-        [
-            [ADOPTED, TRYING, REVERTED],
-            [TRYING, UNAWARE, ADOPTED],
-            [ADOPTED, ADOPTED, ADOPTED],
-        ],
-        dtype=np.int8,
-    )
-    proficiency = np.array([[0.9, 0.2, 0.9], [0.5, 0.0, 1.0], [1.0, 1.0, 1.0]])
-    live = np.array([[True, True, True], [True, True, False], [True, True, True]])
-    target = np.array([[True, True, True], [True, False, True], [False, False, False]])
+    state = StaffState.empty(3, 3)
+    state.service[:] = [0, 1, 2]
+    state.stage[:] = [
+        [ADOPTED, TRYING, REVERTED],
+        [TRYING, UNAWARE, ADOPTED],
+        [ADOPTED, ADOPTED, ADOPTED],
+    ]
+    state.proficiency[:] = [[0.9, 0.2, 0.9], [0.5, 0.0, 1.0], [1.0, 1.0, 1.0]]
+    state.live[:] = [[True, True, True], [True, True, False], [True, True, True]]
+    state.target[:] = [[True, True, True], [True, False, True], [False, False, False]]
     saving = np.array([0.55, 0.3, 0.65])
     overhead = 0.3
 
@@ -1047,29 +1064,20 @@ def test_processing_time_index_is_mean_over_target_tools():
     expected0 = (time(0.9, 0.55) + time(0.2, 0.3) + 1.0) / 3
     # Staff 1: tool 1 not a target (ignored); tool 2 adopted but not live -> paper.
     expected1 = (time(0.5, 0.55) + 1.0) / 2
-    n_measures = len(observation.MEASURES)
-    by_profile = np.zeros((3, n_measures))
-    by_service = np.zeros((3, n_measures))
-    used = np.zeros((3, 3))
-    observation.tally(
-        np.zeros(3, dtype=np.int8),
-        np.arange(3, dtype=np.int32),
-        np.ones(3, dtype=bool),
-        target,
-        live,
-        stage,
-        proficiency,
-        np.zeros(3),
-        1.0,
-        0.8,
-        saving,
-        overhead,
-        by_profile,
-        by_service,
-        used,
+    services = services_with([0.0] * 3, n_tools=3)
+    tallies = observation.Tallies.empty(3)
+    c = observation.TallyCoefficients(
+        high_strain_threshold=1.0, mastery_threshold=0.8, learning_overhead=overhead
     )
+    observation.tally(state, services, tools_with([1.0] * 3, saving=saving), c, tallies)
+    by_service = tallies.by_service
     times = by_service[:, observation.TIME]
     assert times[0] == pytest.approx(expected0)
     assert times[1] == pytest.approx(expected1)
     # Staff 2 has no target tool: no processing-time index, counted nowhere.
     assert by_service[2, observation.WITH_TARGETS] == 0 and times[2] == 0
+    # All three are active and of profile 0; the services count their active staff and
+    # the users of each tool (live and trying or adopted).
+    assert tallies.by_profile[0, observation.ACTIVE] == 3
+    assert services.active_staff.tolist() == [1.0, 1.0, 1.0]
+    assert services.used.tolist() == [[1, 1, 0], [1, 0, 0], [0, 0, 0]]

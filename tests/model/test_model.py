@@ -75,7 +75,8 @@ def test_replication_shares_network_population_and_draws_across_strategies(small
         a.step()
         b.step()
     # The decisions stream draws a fixed amount every week, whatever the strategy does.
-    np.testing.assert_array_equal(a._uniform_pairs, b._uniform_pairs)
+    np.testing.assert_array_equal(a.state.pair_draw, b.state.pair_draw)
+    np.testing.assert_array_equal(a.state.draw, b.state.draw)
     assert not np.array_equal(a.state.live, b.state.live)  # yet the strategies differ
 
 

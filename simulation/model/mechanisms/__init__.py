@@ -1,9 +1,11 @@
 """Behavioural mechanisms: small functions over the staff's state arrays.
 
 Each module holds one mechanism, with its equation in the docstring and the source
-of each parameter. Array kernels are compiled with numba (``cache=True``) and
-update the arrays in place; their coefficients come in a ``NamedTuple`` built from
-the scenario by the module's ``coefficients`` function. Order within a week (see
+of each parameter. Kernels are compiled with numba (``cache=True``) and take the
+grouped state of :mod:`simulation.model.state` (staff, services, tools, ties), whose
+arrays they update in place; their coefficients come in a ``NamedTuple`` whose fields
+are named after the scenario parameters, built by the module's ``coefficients``
+function. Order within a week (see
 :meth:`simulation.model.model.TransitionModel.step`):
 
 1. :mod:`~simulation.model.mechanisms.exposure`: tools go live, training opens;

@@ -17,69 +17,62 @@ A trying staff member adopts once proficiency reaches ``adoption_threshold`` (a
 staff member who starts trying already that proficient adopts at once). Users go
 back to paper (section V.E: re-materialisation under managerial resistance) with
 
-    P(revert) = revert_rate * (1 - backing[service(i)]) * min(2, strain_i / high) * (1 - m[i, t])
+    P(revert) = revert_rate * (1 - backing[service(i)]) * min(cap, strain_i / high) * (1 - m[i, t])
 
-One uniform number per (staff, tool) and week decides whichever transition applies,
+with ``cap = revert_pressure_cap`` and ``high = high_strain_threshold``. One uniform
+number per (staff, tool) and week decides whichever transition applies,
 so runs under different strategies share their random numbers.
 
-Refusal: a staff member with live tools, most of them unused, counts one more week
-of refusal; using most of them resets the count.
+Refusal: a staff member with live tools, more than ``refusal_unused_share`` of them
+unused, counts one more week of refusal; otherwise the count restarts from zero.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 from numba import njit
 
+from simulation.model.coefficients import gather
 from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
-from simulation.scenario.parameters import Behaviour
+from simulation.model.state import Services, StaffState
+from simulation.scenario.behaviour import Behaviour
 
 
 class AdoptionCoefficients(NamedTuple):
     """Coefficients of the adoption mechanism."""
 
     peer_influence: float  # Bass q, 1/week
-    threshold: float  # proficiency at which trying becomes adopted
+    adoption_threshold: float  # proficiency at which trying becomes adopted
     revert_rate: float  # 1/week, at strain = high threshold, no backing, no proficiency
-    high_strain: float  # strain scale for reverting
+    high_strain_threshold: float  # strain scale for reverting
+    revert_pressure_cap: float  # most that strain multiplies the reverting probability by
+    refusal_unused_share: float  # share of live tools unused above which a week is refusal
 
 
 def coefficients(behaviour: Behaviour) -> AdoptionCoefficients:
     """Adoption coefficients from the scenario's behaviour."""
-    return AdoptionCoefficients(
-        peer_influence=behaviour.peer_influence,
-        threshold=behaviour.adoption_threshold,
-        revert_rate=behaviour.revert_rate,
-        high_strain=behaviour.high_strain_threshold,
-    )
+    return gather(AdoptionCoefficients, behaviour)
 
 
 @njit(cache=True)
-def adopt(
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    live: np.ndarray,
-    active: np.ndarray,
-    service: np.ndarray,
-    external: np.ndarray,
-    fear: np.ndarray,
-    nb_adopted: np.ndarray,
-    degree: np.ndarray,
-    backing: np.ndarray,
-    strain: np.ndarray,
-    refusal_weeks: np.ndarray,
-    uniforms: np.ndarray,
-    c: AdoptionCoefficients,
-) -> None:
-    """Apply one week of stage transitions and refusal counting, in place."""
+def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> None:
+    """Apply one week of stage transitions and refusal counting, in place.
+
+    Writes ``stage`` and ``refusal_weeks``; ``pair_draw`` holds the week's uniforms.
+    """
+    # Arrays are taken out of their containers once, outside the loops (faster).
+    stage, proficiency, live, draw = staff.stage, staff.proficiency, staff.live, staff.pair_draw
+    active, service, strain, degrees = staff.active, staff.service, staff.strain, staff.degree
+    external, fear, nb_adopted = staff.external, staff.fear, staff.nb_adopted
+    refusal_weeks, backing = staff.refusal_weeks, services.backing
     n, n_tools = stage.shape
     for i in range(n):
         if not active[i]:
             continue
         resistance = 1.0 - backing[service[i]]
-        pressure = min(2.0, strain[i] / c.high_strain)
+        pressure = min(c.revert_pressure_cap, strain[i] / c.high_strain_threshold)
+        degree = degrees[i]
         n_live = 0
         n_unused = 0
         for t in range(n_tools):
@@ -88,21 +81,21 @@ def adopt(
             n_live += 1
             s = stage[i, t]
             m = proficiency[i, t]
-            u = uniforms[i, t]
+            u = draw[i, t]
             if s == UNAWARE or s == REVERTED:  # noqa: SIM109 - kept plain for numba
-                share = nb_adopted[i, t] / degree[i] if degree[i] > 0 else 0.0
+                share = nb_adopted[i, t] / degree if degree > 0 else 0.0
                 p_try = (external[i] + c.peer_influence * share) * (1.0 - fear[i] * (1.0 - m))
                 if u < p_try:
-                    stage[i, t] = ADOPTED if m >= c.threshold else TRYING
+                    stage[i, t] = ADOPTED if m >= c.adoption_threshold else TRYING
                 else:
                     n_unused += 1
             else:
                 if u < c.revert_rate * resistance * pressure * (1.0 - m):
                     stage[i, t] = REVERTED
                     n_unused += 1
-                elif s == TRYING and m >= c.threshold:
+                elif s == TRYING and m >= c.adoption_threshold:
                     stage[i, t] = ADOPTED
-        if n_live > 0 and 2 * n_unused > n_live:
+        if n_live > 0 and n_unused > c.refusal_unused_share * n_live:
             refusal_weeks[i] += 1
         else:
             refusal_weeks[i] = 0

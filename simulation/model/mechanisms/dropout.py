@@ -26,60 +26,53 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from simulation.scenario.parameters import Behaviour
+from simulation.model.coefficients import gather
+from simulation.model.state import Services, StaffState
+from simulation.scenario.behaviour import Behaviour
 
 
 class DropoutCoefficients(NamedTuple):
     """Coefficients of the dropout mechanism."""
 
-    strain_rate: float
-    refusal_rate: float
-    sustained_weeks: int
+    dropout_strain_rate: float  # 1/week under sustained high strain
+    dropout_refusal_rate: float  # 1/week while refusing
+    sustained_strain_weeks: int
     refusal_weeks: int
-    protection: float
+    backing_protection: float  # share of the hazard removed at full backing
 
 
 def coefficients(behaviour: Behaviour) -> DropoutCoefficients:
     """Dropout coefficients from the scenario's behaviour."""
-    return DropoutCoefficients(
-        strain_rate=behaviour.dropout_strain_rate,
-        refusal_rate=behaviour.dropout_refusal_rate,
-        sustained_weeks=behaviour.sustained_strain_weeks,
-        refusal_weeks=behaviour.refusal_weeks,
-        protection=behaviour.backing_protection,
-    )
+    return gather(DropoutCoefficients, behaviour)
 
 
 @njit(cache=True)
-def drop_out(
-    active: np.ndarray,
-    departed_week: np.ndarray,
-    high_weeks: np.ndarray,
-    refusal_weeks: np.ndarray,
-    service: np.ndarray,
-    backing: np.ndarray,
-    uniforms: np.ndarray,
-    week: int,
-    c: DropoutCoefficients,
-) -> int:
-    """Draw this week's departures in place; return how many left."""
+def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoefficients) -> int:
+    """Draw this week's departures in place (``active``, ``departed_week``); return how many left.
+
+    ``draw`` holds the week's uniforms.
+    """
+    active, departed_week, draw = staff.active, staff.departed_week, staff.draw
+    high_weeks, refusal_weeks, service = staff.high_weeks, staff.refusal_weeks, staff.service
+    backing = services.backing
     left = 0
     for i in range(active.size):
         if not active[i]:
             continue
         hazard = 0.0
-        if high_weeks[i] >= c.sustained_weeks:
-            hazard += c.strain_rate
+        if high_weeks[i] >= c.sustained_strain_weeks:
+            hazard += c.dropout_strain_rate
         if refusal_weeks[i] >= c.refusal_weeks:
-            hazard += c.refusal_rate
-        hazard *= 1.0 - c.protection * backing[service[i]]
-        if uniforms[i] < hazard:
+            hazard += c.dropout_refusal_rate
+        hazard *= 1.0 - c.backing_protection * backing[service[i]]
+        if draw[i] < hazard:
             active[i] = False
             departed_week[i] = week
             left += 1
     return left
 
 
-def workload(initial_staff: np.ndarray, active_staff: np.ndarray) -> np.ndarray:
-    """Workload of each service's remaining staff, relative to before (>= 1)."""
-    return initial_staff / np.maximum(active_staff, 1)
+def shift_workload(staff: StaffState, services: Services) -> None:
+    """Set each service's workload from its remaining staff (>= 1), in place."""
+    active_staff = np.bincount(staff.service[staff.active], minlength=services.workload.size)
+    services.workload[...] = services.initial_staff / np.maximum(active_staff, 1)

@@ -15,39 +15,54 @@ and scale of change is a source of psychosocial risk):
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
+
+from simulation.model.state import Services, StaffState, Tools
 
 
+@njit(cache=True)
 def expose(
-    live_pairs: np.ndarray,
-    open_pairs: np.ndarray,
-    service: np.ndarray,
-    live: np.ndarray,
-    training_open: np.ndarray,
+    staff: StaffState, services: Services, new_live: np.ndarray, open_pairs: np.ndarray
 ) -> None:
-    """Copy the service-level plan to staff, in place.
+    """Add this week's go-lives to the services' live pairs and copy the plan to staff, in place.
 
     Args:
-        live_pairs: Pairs live so far, bool (S, T).
+        staff: Writes ``live`` and ``training_open`` (a live tool is always open to
+            training), from each staff member's service.
+        services: Adds ``new_live`` to ``live``.
+        new_live: Pairs going live this week, bool (S, T).
         open_pairs: Pairs whose training is open, bool (S, T).
-        service: Service code of each staff member, (N,).
-        live: Staff-level exposure, bool (N, T), overwritten.
-        training_open: Staff-level training access, bool (N, T), overwritten
-            (a live tool is always open to training).
     """
-    np.take(live_pairs, service, axis=0, out=live)
-    np.take(open_pairs | live_pairs, service, axis=0, out=training_open)
+    live_pairs, service, live, training_open = (
+        services.live,
+        staff.service,
+        staff.live,
+        staff.training_open,
+    )
+    n_services, n_tools = live_pairs.shape
+    open_or_live = np.empty_like(live_pairs)
+    for s in range(n_services):
+        for t in range(n_tools):
+            live_pairs[s, t] = live_pairs[s, t] or new_live[s, t]
+            open_or_live[s, t] = live_pairs[s, t] or open_pairs[s, t]
+    for i in range(service.size):
+        s = service[i]
+        for t in range(n_tools):
+            live[i, t] = live_pairs[s, t]
+            training_open[i, t] = open_or_live[s, t]
 
 
 def record_change(
-    recent_change: np.ndarray, new_live: np.ndarray, depth: np.ndarray, memory_weeks: float
+    services: Services, tools: Tools, new_live: np.ndarray, memory_weeks: float
 ) -> None:
     """Fade each service's recent-change load and add this week's go-lives, in place.
 
     Args:
-        recent_change: Recent change of each service, (S,), in SAMR-depth units.
+        services: Updates ``recent_change`` (SAMR-depth units).
+        tools: Reads ``depth``.
         new_live: Pairs going live this week, bool (S, T).
-        depth: SAMR depth of each tool, (T,).
         memory_weeks: Time constant of the fading, weeks (> 0).
     """
-    recent_change *= np.exp(-1.0 / memory_weeks)
-    recent_change += new_live.astype(np.float64) @ depth
+    services.recent_change[...] *= np.exp(-1.0 / memory_weeks)
+    if new_live.any():  # adding no go-live would add exact zeros
+        services.recent_change[...] += new_live.astype(np.float64) @ tools.depth

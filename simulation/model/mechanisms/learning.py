@@ -23,19 +23,24 @@ Proficiency ``m[i, t]`` in [0, 1] closes a share of its remaining gap each week:
   referents weighted ``1 + peer_tutoring * tutor_extra_weight``;
 * ``depth``: the tool's SAMR depth; deeper changes are learnt more slowly.
 
-The kernel also returns each staff member's mean help over their live tools, a
-resource that buffers strain.
+The kernel also writes each staff member's mean help over their live tools, a
+resource that buffers strain. Referent support is
+
+    referent_support[s, t] = min(1, referent_reach * referents_mastering[s, t] / active_staff[s])
+
+with the services' active staff counted at the last observation.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 from numba import njit
 
+from simulation.model.coefficients import gather
 from simulation.model.stages import ADOPTED, TRYING
-from simulation.scenario.parameters import Behaviour
+from simulation.model.state import Services, StaffState, Tools
+from simulation.scenario.behaviour import Behaviour
 
 
 class LearningCoefficients(NamedTuple):
@@ -44,62 +49,71 @@ class LearningCoefficients(NamedTuple):
     practice_rate: float  # share of the gap closed per week of use
     training_rate: float  # share of the gap closed per effective training hour
     peer_help_rate: float  # share of the gap closed per week of full help
-    mastery: float  # proficiency at which a tool is mastered
+    mastery_threshold: float  # proficiency at which a tool is mastered
+    referent_reach: float  # colleagues one referent mastering a tool can support
 
 
 def coefficients(behaviour: Behaviour) -> LearningCoefficients:
     """Learning coefficients from the scenario's behaviour."""
-    return LearningCoefficients(
-        practice_rate=behaviour.practice_rate,
-        training_rate=behaviour.training_rate,
-        peer_help_rate=behaviour.peer_help_rate,
-        mastery=behaviour.mastery_threshold,
-    )
-
-
-def referent_support(
-    proficiency: np.ndarray,
-    active: np.ndarray,
-    is_referent: np.ndarray,
-    service: np.ndarray,
-    active_count: np.ndarray,
-    mastery: float,
-    reach: float,
-) -> np.ndarray:
-    """First-level support available in each service for each tool, (S, T) in [0, 1].
-
-    support[s, t] = min(1, reach * referents_mastering[s, t] / active_staff[s])
-    """
-    referents = np.flatnonzero(is_referent & active)
-    n_services, n_tools = active_count.size, proficiency.shape[1]
-    masters = np.zeros((n_services, n_tools))
-    if referents.size:
-        mastering = (proficiency[referents] >= mastery).astype(np.float64)
-        np.add.at(masters, service[referents], mastering)
-    return np.minimum(1.0, reach * masters / np.maximum(active_count, 1)[:, None])
+    return gather(LearningCoefficients, behaviour)
 
 
 @njit(cache=True)
-def learn(
-    proficiency: np.ndarray,
-    stage: np.ndarray,
-    live: np.ndarray,
-    training_open: np.ndarray,
-    active: np.ndarray,
-    service: np.ndarray,
-    ability: np.ndarray,
-    effective_hours: np.ndarray,
-    n_learning: np.ndarray,
-    nb_help: np.ndarray,
-    degree: np.ndarray,
-    support_by_service: np.ndarray,
-    depth: np.ndarray,
-    c: LearningCoefficients,
-) -> np.ndarray:
-    """Update proficiency in place; return each staff member's mean help, (N,)."""
+def referent_support(staff: StaffState, services: Services, c: LearningCoefficients) -> None:
+    """First-level support in each service for each tool into ``services.support``, in [0, 1].
+
+    Counts the active referents mastering each tool, by service; reads
+    ``services.active_staff``.
+    """
+    support, active_staff = services.support, services.active_staff
+    proficiency, is_referent, active, service = (
+        staff.proficiency,
+        staff.is_referent,
+        staff.active,
+        staff.service,
+    )
+    support[:] = 0.0
     n, n_tools = proficiency.shape
-    mean_help = np.zeros(n)
     for i in range(n):
+        if is_referent[i] and active[i]:
+            for t in range(n_tools):
+                if proficiency[i, t] >= c.mastery_threshold:
+                    support[service[i], t] += 1.0
+    for s in range(support.shape[0]):
+        staff_count = max(active_staff[s], 1.0)
+        for t in range(n_tools):
+            support[s, t] = min(1.0, c.referent_reach * support[s, t] / staff_count)
+
+
+@njit(cache=True)
+def learn(staff: StaffState, services: Services, tools: Tools, c: LearningCoefficients) -> None:
+    """Update ``proficiency`` and ``mean_help`` in place.
+
+    Reads this week's ``n_learning`` and ``effective_hours`` (see
+    :mod:`~simulation.model.mechanisms.training`) and ``services.support``.
+    """
+    # Arrays are taken out of their containers once, outside the loops (faster).
+    proficiency, stage, live, training_open = (
+        staff.proficiency,
+        staff.stage,
+        staff.live,
+        staff.training_open,
+    )
+    active, service, degrees, ability = (
+        staff.active,
+        staff.service,
+        staff.degree,
+        staff.learning_ability,
+    )
+    n_learning, effective_hours, mean_help = (
+        staff.n_learning,
+        staff.effective_hours,
+        staff.mean_help,
+    )
+    nb_help, support, depth = staff.nb_help, services.support, tools.depth
+    n, n_tools = proficiency.shape
+    for i in range(n):
+        mean_help[i] = 0.0
         if not active[i]:
             continue
         per_tool_training = 0.0
@@ -108,16 +122,17 @@ def learn(
         n_live = 0
         help_sum = 0.0
         s = service[i]
+        degree = degrees[i]
         for t in range(n_tools):
             if not training_open[i, t]:
                 continue
             m = proficiency[i, t]
             gain = 0.0
-            if m < c.mastery:
+            if m < c.mastery_threshold:
                 gain += per_tool_training
             if live[i, t]:
-                peer = nb_help[i, t] / degree[i] if degree[i] > 0 else 0.0
-                help_ = min(1.0, peer + support_by_service[s, t])
+                peer = nb_help[i, t] / degree if degree > 0 else 0.0
+                help_ = min(1.0, peer + support[s, t])
                 help_sum += help_
                 n_live += 1
                 gain += c.peer_help_rate * help_
@@ -126,4 +141,3 @@ def learn(
             proficiency[i, t] = m + (1.0 - m) * min(1.0, ability[i] * gain / depth[t])
         if n_live > 0:
             mean_help[i] = help_sum / n_live
-    return mean_help

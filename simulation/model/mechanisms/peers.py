@@ -26,29 +26,31 @@ import numpy as np
 from numba import njit
 
 from simulation.model.stages import ADOPTED
+from simulation.model.state import StaffState, Ties
 
 
 @njit(cache=True)
-def propagate(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    active: np.ndarray,
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    mastery: float,
-    tutor_weight: np.ndarray,
-    shown_active: np.ndarray,
-    shown_adopted: np.ndarray,
-    shown_help: np.ndarray,
-    degree: np.ndarray,
-    nb_adopted: np.ndarray,
-    nb_help: np.ndarray,
-) -> None:
+def propagate(staff: StaffState, ties: Ties, mastery: float) -> None:
     """Push every changed contribution to the neighbours' counts, in place.
 
-    ``shown_*`` hold the contributions the neighbours currently count; they are
-    updated to the new state.
+    Updates ``degree``, ``nb_adopted`` and ``nb_help``; ``shown_*`` hold the
+    contributions the neighbours currently count and are updated to the new state.
+    A tool counts as mastered from proficiency ``mastery``.
     """
+    # Arrays are taken out of their containers once, outside the loops (faster).
+    indptr, indices = ties.indptr, ties.indices
+    active, stage, proficiency, tutor_weight = (
+        staff.active,
+        staff.stage,
+        staff.proficiency,
+        staff.tutor_weight,
+    )
+    shown_active, shown_adopted, shown_help = (
+        staff.shown_active,
+        staff.shown_adopted,
+        staff.shown_help,
+    )
+    degree, nb_adopted, nb_help = staff.degree, staff.nb_adopted, staff.nb_help
     n, n_tools = stage.shape
     for j in range(n):
         is_active = active[j]
@@ -73,22 +75,20 @@ def propagate(
 
 
 @njit(cache=True)
-def mean_field(
-    active: np.ndarray,
-    stage: np.ndarray,
-    proficiency: np.ndarray,
-    mastery: float,
-    tutor_weight: np.ndarray,
-    degree: np.ndarray,
-    nb_adopted: np.ndarray,
-    nb_help: np.ndarray,
-) -> None:
+def mean_field(staff: StaffState, mastery: float) -> None:
     """Set the counts as if every active staff member were everyone's neighbour, in place.
 
     degree[i]        = active staff - [i active]
     nb_adopted[i, t] = active adopters of t - [i adopted t]
     nb_help[i, t]    = sum of tutor weights of active masters of t - i's own
     """
+    active, stage, proficiency = staff.active, staff.stage, staff.proficiency
+    tutor_weight, degree, nb_adopted, nb_help = (
+        staff.tutor_weight,
+        staff.degree,
+        staff.nb_adopted,
+        staff.nb_help,
+    )
     n, n_tools = stage.shape
     n_active = 0.0
     adopters = np.zeros(n_tools)

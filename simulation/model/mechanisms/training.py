@@ -26,79 +26,88 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 from numba import njit
 
-from simulation.scenario.parameters import Behaviour, Levers
+from simulation.model.coefficients import gather
+from simulation.model.state import StaffState
+from simulation.scenario.behaviour import Behaviour
+from simulation.scenario.levers import Levers
 
 
 class TrainingCoefficients(NamedTuple):
     """Coefficients of the training allocation."""
 
     supply: float  # trainee hours of in-person training per week
-    group_size: float  # trainees per trainer hour
-    max_hours: float  # weekly cap per staff member, all modes
-    e_hours: float  # e-learning offered per staff member and week
-    e_effectiveness: float  # value of an e-learning hour relative to in-person
+    training_group_size: float  # trainees per trainer hour
+    max_training_hours: float  # weekly cap per staff member, all modes
+    e_learning_hours: float  # e-learning offered per staff member and week
+    e_learning_effectiveness: float  # value of an e-learning hour relative to in-person
+    mastery_threshold: float  # proficiency at which a tool no longer needs training
 
 
 def coefficients(levers: Levers, behaviour: Behaviour) -> TrainingCoefficients:
     """Training coefficients from the scenario's levers and behaviour."""
-    return TrainingCoefficients(
+    return gather(
+        TrainingCoefficients,
+        levers,
+        behaviour,
         supply=levers.training_capacity * levers.training_group_size,
-        group_size=float(levers.training_group_size),
-        max_hours=levers.max_training_hours,
-        e_hours=levers.e_learning_hours,
-        e_effectiveness=behaviour.e_learning_effectiveness,
+        training_group_size=float(levers.training_group_size),
     )
 
 
 @njit(cache=True)
-def tools_to_learn(
-    training_open: np.ndarray, proficiency: np.ndarray, active: np.ndarray, mastery: float
-) -> np.ndarray:
-    """Number of tools each active staff member is learning: open and not yet mastered."""
+def tools_to_learn(staff: StaffState, c: TrainingCoefficients) -> None:
+    """Count into ``n_learning`` the tools each active staff member learns (open, unmastered)."""
+    active, training_open, proficiency = staff.active, staff.training_open, staff.proficiency
+    n_learning = staff.n_learning
     n, n_tools = proficiency.shape
-    count = np.zeros(n, dtype=np.int32)
     for i in range(n):
-        if not active[i]:
-            continue
-        for t in range(n_tools):
-            if training_open[i, t] and proficiency[i, t] < mastery:
-                count[i] += 1
-    return count
+        count = 0
+        if active[i]:
+            for t in range(n_tools):
+                if training_open[i, t] and proficiency[i, t] < c.mastery_threshold:
+                    count += 1
+        n_learning[i] = count
 
 
-def allocate_training(
-    n_learning: np.ndarray,
-    is_referent: np.ndarray,
-    completion: np.ndarray,
-    c: TrainingCoefficients,
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Share out this week's training.
+@njit(cache=True)
+def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
+    """Share out this week's training, in place.
 
-    Args:
-        n_learning: Tools each staff member is learning, (N,) (0 for inactive staff).
-        is_referent: Referent mask, (N,).
-        completion: Share of e-learning each staff member follows, (N,).
-        c: Training coefficients.
-
-    Returns:
-        ``(effective, followed, trainer_hours)``: effective training hours of each
-        staff member (in-person equivalent), hours actually followed in all modes, and
-        trainer hours used.
+    Reads ``n_learning`` (0 for inactive staff), ``is_referent`` and ``e_completion``;
+    writes ``in_person_hours``, ``effective_hours`` (in-person equivalent) and
+    ``training_hours`` (followed, all modes).
     """
-    learning = n_learning > 0
-    in_person = np.zeros(n_learning.size)
+    n_learning, is_referent, completion = staff.n_learning, staff.is_referent, staff.e_completion
+    in_person_hours, effective_hours, training_hours = (
+        staff.in_person_hours,
+        staff.effective_hours,
+        staff.training_hours,
+    )
+    n = n_learning.size
     supply = c.supply
-    for group in (learning & is_referent, learning & ~is_referent):
-        demand = c.max_hours * np.count_nonzero(group)
-        if demand > 0 and supply > 0:
-            rate = min(1.0, supply / demand)
-            in_person[group] = rate * c.max_hours
-            supply -= rate * demand
-    offered = np.where(learning, np.minimum(c.e_hours, c.max_hours - in_person), 0.0)
-    e_followed = offered * completion
-    effective = in_person + c.e_effectiveness * e_followed
-    trainer_hours = float(in_person.sum()) / c.group_size
-    return effective, in_person + e_followed, trainer_hours
+    for referents in (True, False):  # referents are served first
+        count = 0
+        for i in range(n):
+            if n_learning[i] > 0 and is_referent[i] == referents:
+                count += 1
+        demand = c.max_training_hours * count
+        rate = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
+        for i in range(n):
+            if is_referent[i] == referents:
+                in_person_hours[i] = rate * c.max_training_hours if n_learning[i] > 0 else 0.0
+        supply -= rate * demand
+    for i in range(n):
+        in_person = in_person_hours[i]
+        offered = 0.0
+        if n_learning[i] > 0:
+            offered = min(c.e_learning_hours, c.max_training_hours - in_person)
+        followed = offered * completion[i]
+        effective_hours[i] = in_person + c.e_learning_effectiveness * followed
+        training_hours[i] = in_person + followed
+
+
+def trainer_hours(staff: StaffState, c: TrainingCoefficients) -> float:
+    """Trainer hours used this week by the in-person hours of ``staff``."""
+    return float(staff.in_person_hours.sum()) / c.training_group_size

@@ -1,0 +1,55 @@
+"""What a run derives once from its scenario: the mechanisms' coefficients, the tools.
+
+The weekly step (:meth:`simulation.model.model.TransitionModel.step`) hands these to
+the kernels with the grouped state of :mod:`simulation.model.state`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from simulation.model import observation
+from simulation.model.mechanisms import adoption, dropout, learning, strain, training
+from simulation.model.state import Tools
+from simulation.scenario.records import Scenario
+
+
+class Coefficients(NamedTuple):
+    """The mechanisms' coefficients for one scenario."""
+
+    training: training.TrainingCoefficients
+    learning: learning.LearningCoefficients
+    adoption: adoption.AdoptionCoefficients
+    strain: strain.StrainCoefficients
+    dropout: dropout.DropoutCoefficients
+    tally: observation.TallyCoefficients
+
+
+def coefficients(scenario: Scenario) -> Coefficients:
+    """Every mechanism's coefficients from the scenario's levers and behaviour."""
+    behaviour, levers = scenario.behaviour, scenario.levers
+    return Coefficients(
+        training=training.coefficients(levers, behaviour),
+        learning=learning.coefficients(behaviour),
+        adoption=adoption.coefficients(behaviour),
+        strain=strain.coefficients(behaviour, levers),
+        dropout=dropout.coefficients(behaviour),
+        tally=observation.coefficients(behaviour),
+    )
+
+
+def tool_properties(scenario: Scenario) -> Tools:
+    """Depth, time saving and information load of the scenario's tools."""
+    behaviour = scenario.behaviour
+    return Tools(
+        depth=np.array([behaviour.samr_depth[t.samr] for t in scenario.tools]),
+        saving=np.array(
+            [
+                t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
+                for t in scenario.tools
+            ]
+        ),
+        info_load=np.array([t.information_load for t in scenario.tools], dtype=np.float64),
+    )

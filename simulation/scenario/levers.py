@@ -1,0 +1,111 @@
+"""Change-management levers: what a directorate decides (training, referents, backing...).
+
+The levers of CNFPT 2018, sections IV.A-IV.D, as scenario parameters with their unit,
+allowed range and source. All rates are per week. Sources cite the CNFPT 2018 study by
+section, a paper, or say "assumption".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from simulation.scenario.schema import Record, spec
+
+STUDY = "CNFPT 2018"
+"""The study the sources cite by section."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Levers(Record):
+    """Change-management levers (CNFPT 2018, sections IV.A-IV.D)."""
+
+    training_capacity: float = spec(
+        30.0,
+        ge=0,
+        le=1e6,
+        unit="trainer hours/week",
+        doc="In-person internal training delivered per week across the organisation; "
+        "each trainer hour serves one group of trainees.",
+        source=f"{STUDY}, section IV.D (internal action-training preferred, good internal "
+        "trainers scarce); value: assumption",
+    )
+    training_group_size: int = spec(
+        6,
+        ge=1,
+        le=100,
+        unit="staff per session",
+        doc="Trainees per in-person session (trainee hours per trainer hour).",
+        source="assumption",
+    )
+    max_training_hours: float = spec(
+        2.0,
+        ge=0,
+        le=40,
+        unit="hours/week per staff",
+        doc="Most training time a staff member can take in a week, all modes together.",
+        source="assumption",
+    )
+    e_learning_hours: float = spec(
+        1.0,
+        ge=0,
+        le=40,
+        unit="hours/week per staff",
+        doc="E-learning offered weekly to each staff member who has a tool to learn "
+        "(unlimited capacity, but with attrition).",
+        source=f"{STUDY}, section IV.D (e-learning loses people; nobody goes all-digital)",
+    )
+    peer_tutoring: float = spec(
+        0.5,
+        ge=0,
+        le=1,
+        unit="intensity 0-1",
+        doc="How systematically technophiles and referents tutor colleagues "
+        "(0 none, 1 organised peer tutoring).",
+        source=f"{STUDY}, section IV.D ('tutorat entre pairs')",
+    )
+    referent_share: float = spec(
+        0.03,
+        ge=0,
+        le=0.5,
+        unit="share of staff",
+        doc="Share of staff appointed referents (at least one per service, rounded half up), "
+        "who give first-level support in their service and are trained first.",
+        source=f"{STUDY}, section IV.C (first-level support by referents in every service)",
+    )
+    manager_backing: float = spec(
+        0.5,
+        ge=0,
+        le=1,
+        unit="0-1",
+        doc="How strongly managers back the change and give it meaning; a service's own "
+        "value overrides it.",
+        source=f"{STUDY}, section IV.B ('tutorials are not enough, political and managerial "
+        "will is indispensable')",
+    )
+    business_project_lead: bool = spec(
+        True,
+        doc="Whether the project is led from the business side, which widens adherence.",
+        source=f"{STUDY}, section IV.A",
+    )
+    project_meaning: float = spec(
+        0.5,
+        ge=0,
+        le=1,
+        unit="0-1",
+        doc="How well the purpose of the project is explained to staff.",
+        source=f"{STUDY}, section VI.A ('the sense of the project federates more than its "
+        "technical features')",
+    )
+    staff_involvement: float = spec(
+        0.2,
+        ge=0,
+        le=1,
+        unit="0-1",
+        doc="How far staff are involved in designing the tools and processes.",
+        source=f"{STUDY}, section VI.A (acculturation is faster when staff are involved)",
+    )
+    right_to_disconnect: bool = spec(
+        False,
+        doc="Whether a right-to-disconnect policy and tool-use charter are in force.",
+        source=f"{STUDY}, section VI.C (prevention: right to disconnect, charters)",
+    )
