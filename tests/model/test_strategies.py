@@ -109,7 +109,7 @@ def test_target_pairs_of_default_scenario_have_the_right_shape():
     [("big_bang", 1.0), ("small_steps", 0.3), ("short_cycle", 0.6), ("custom", 0.6)],
 )
 def test_default_communication_per_strategy(strategy, communication):
-    # Defaults as documented for ``rollout.communication`` in simulation/scenario/records.py.
+    # Defaults as documented for ``rollout.communication`` in simulation/scenario/rollout.py.
     scenario = small_scenario(**{"rollout.strategy": strategy, "rollout.waves": [{"week": 9}]})
     assert make_plan(scenario, TECHNOPHILES).communication == communication
 
