@@ -24,6 +24,7 @@ from simulation.cli.options import (
     workers_option,
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.storage import write_csv
 
 _RUN_OPTIONS = [
     out_option("Results folder (new or empty; with --resume, the folder to continue)."),
@@ -243,7 +244,7 @@ def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
     calibration, scenarios = load_calibration(experiment_file)
     _, number_of = distinct_scenarios(scenarios)
     targets = compare_targets(calibration, number_of, runs, column="point")
-    targets.to_csv(folder / "calibration.csv", index=False)
+    write_csv(targets, folder / "calibration.csv")
     click.echo("\n" + calibration_table(targets))
 
 
@@ -310,8 +311,8 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
     )
     indices = analyze(experiment, method, values, tables["runs"], names)
     design = store.points()
-    design.to_csv(folder / "design.csv", index=False)
-    indices.to_csv(folder / "indices.csv", index=False)
+    write_csv(design, folder / "design.csv")
+    write_csv(indices, folder / "indices.csv")
     click.echo(indices_table(indices, method))
     skipped = [o for o in names if o not in set(indices.get("outcome", []))]
     if skipped:

@@ -42,6 +42,7 @@ from simulation.experiments.runner import Comparison, RunResult
 from simulation.experiments.store import refuse_taken
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.loading import dump_scenario
+from simulation.storage import write_csv, write_json, write_parquet, write_text
 
 
 def new_results_dir(kind: str, base: str | Path = "results") -> Path:
@@ -78,7 +79,7 @@ def write_run(
     folder = Path(folder)
     _write_json(folder / "summary.json", result.summary)
     _write_table(folder / "timeseries", result.timeseries)
-    result.schedule.to_csv(folder / "schedule.csv", index=False)
+    write_csv(result.schedule, folder / "schedule.csv")
     _write_scenario(folder, result.scenario)
     seeds = {"root_seed": result.root_seed, "replication": result.replication, **result.seed}
     _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
@@ -107,13 +108,13 @@ def write_comparison(
     _write_json(folder / "summary.json", summary)
     table = comparison.timeseries()
     _write_table(folder / "timeseries", table)
-    comparison.runs_table().to_csv(folder / "runs.csv", index=False)
-    paired.to_csv(folder / "paired.csv", index=False)
+    write_csv(comparison.runs_table(), folder / "runs.csv")
+    write_csv(paired, folder / "paired.csv")
     schedules = [
         run.schedule.assign(strategy=run.strategy, replication=run.replication)
         for run in comparison.runs
     ]
-    pd.concat(schedules, ignore_index=True).to_csv(folder / "schedule.csv", index=False)
+    write_csv(pd.concat(schedules, ignore_index=True), folder / "schedule.csv")
     _write_scenario(folder, comparison.scenario)
     seeds = {
         "root_seed": comparison.root_seed,
@@ -144,10 +145,10 @@ def write_calibration(
     ``runs.csv`` (one row per run) and ``manifest.json``.
     """
     folder = Path(folder)
-    targets.to_csv(folder / "calibration.csv", index=False)
+    write_csv(targets, folder / "calibration.csv")
     records = json.loads(targets.to_json(orient="records"))
     _write_json(folder / "calibration.json", records)
-    runs.to_csv(folder / "runs.csv", index=False)
+    write_csv(runs, folder / "runs.csv")
     seeds = {
         "root_seed": seed,
         "replications": replications,
@@ -211,19 +212,19 @@ def _write_network(folder: Path, first: RunResult, runs: list[RunResult]) -> Non
     with_snapshots = [r for r in runs if r.snapshots is not None]
     if first.staff is None or not with_snapshots:
         return
-    first.staff.to_parquet(folder / "staff.parquet", index=False)
-    first.ties.to_parquet(folder / "ties.parquet", index=False)
+    write_parquet(first.staff, folder / "staff.parquet")
+    write_parquet(first.ties, folder / "ties.parquet")
     frames = [r.snapshots.assign(strategy=r.strategy) for r in with_snapshots]
-    pd.concat(frames, ignore_index=True).to_parquet(folder / "snapshots.parquet", index=False)
+    write_parquet(pd.concat(frames, ignore_index=True), folder / "snapshots.parquet")
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(path, data)
 
 
 def _write_table(stem: Path, table: pd.DataFrame) -> None:
-    table.to_parquet(stem.with_suffix(".parquet"), index=False)
-    table.to_csv(stem.with_suffix(".csv"), index=False)
+    write_parquet(table, stem.with_suffix(".parquet"))
+    write_csv(table, stem.with_suffix(".csv"))
 
 
 def _write_scenario(folder: Path, scenario) -> None:
@@ -231,4 +232,4 @@ def _write_scenario(folder: Path, scenario) -> None:
         "Resolved scenario: every field written out, defaults included.\n"
         "Run it again with: transnum run scenario.yaml"
     )
-    (folder / "scenario.yaml").write_text(dump_scenario(scenario, header), encoding="utf-8")
+    write_text(folder / "scenario.yaml", dump_scenario(scenario, header))

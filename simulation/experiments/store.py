@@ -36,6 +36,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from simulation.scenario.errors import ScenarioError
+from simulation.storage import write_json
 
 RUN_COLUMNS = (
     ("run_id", pa.string()),
@@ -209,9 +210,7 @@ class SweepStore:
         return json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
-        tmp = self.folder / ".manifest.json.tmp"
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, self.folder / "manifest.json")
+        write_json(self.folder / "manifest.json", manifest)
 
     def _start_session(self, command: str) -> None:
         manifest = self._manifest()

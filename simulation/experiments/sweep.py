@@ -23,6 +23,7 @@ from simulation.experiments.experiment import Experiment, Point
 from simulation.model.outcomes import flat_outcome_names, flatten
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.records import Scenario
+from simulation.storage import write_csv
 
 
 def run_id(point: int, replication: int) -> str:
@@ -265,13 +266,14 @@ def export_tables(
     factors = [c for c in store.points().columns if c != "point"]
     outcomes = list(store.outcomes)
     summary = summarize_points(runs, outcomes, factors)
-    runs.to_csv(store.folder / "runs.csv", index=False)
-    summary.to_csv(store.folder / "summary.csv", index=False)
+    # Each export appears whole (written aside, then renamed into place).
+    write_csv(runs, store.folder / "runs.csv")
+    write_csv(summary, store.folder / "summary.csv")
     tables = {"runs": runs, "summary": summary}
     if "rollout.strategy" in factors:
         others = [f for f in factors if f != "rollout.strategy"]
         paired = paired_differences(runs, "rollout.strategy", outcomes, by=others)
-        paired.to_csv(store.folder / "paired.csv", index=False)
+        write_csv(paired, store.folder / "paired.csv")
         tables["paired"] = paired
     return tables
 

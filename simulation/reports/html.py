@@ -38,6 +38,7 @@ from simulation.reports.contents import figures_for, method_facts, scenario_fact
 from simulation.reports.reader import Results
 from simulation.reports.style import to_png
 from simulation.scenario.profiles import PROFILES
+from simulation.storage import write_text
 
 ODD_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "odd.md"
 TEMPLATE = "report.html.j2"
@@ -81,7 +82,7 @@ def build_report(results: Results, lang: str = "fr") -> str:
 def write_report(results: Results, path: str | Path, lang: str = "fr") -> Path:
     """Write the report to ``path`` (an .html file)."""
     path = Path(path)
-    path.write_text(build_report(results, lang), encoding="utf-8")
+    write_text(path, build_report(results, lang))
     return path
 
 

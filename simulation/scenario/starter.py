@@ -14,6 +14,7 @@ from pathlib import Path
 from simulation.scenario import commune
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
+from simulation.storage import write_text
 
 SERVICES_HEADER = "name,headcount,technophile,follower,overwhelmed,manager_backing"
 
@@ -142,6 +143,6 @@ def write_starter(folder: str | Path) -> list[Path]:
     written = []
     for name, content in files.items():
         path = folder / name
-        path.write_text(content, encoding="utf-8")
+        write_text(path, content)
         written.append(path)
     return written

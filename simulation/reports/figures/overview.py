@@ -28,6 +28,7 @@ from simulation.reports.style import (
     say,
     strategy_name,
 )
+from simulation.storage import save_figure
 
 # The palette names stay importable from here, where they used to be defined.
 __all__ = [
@@ -120,14 +121,14 @@ def write_run_figure(
     """Save :func:`plot_run` of one run as ``figure.png`` in its results folder."""
     path = Path(folder) / "figure.png"
     title = f"{scenario_name} — {strategy.replace('_', ' ')}"
-    plot_run(timeseries, title).savefig(path, dpi=120)
+    save_figure(plot_run(timeseries, title), path, dpi=120)
     return path
 
 
 def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_name: str) -> Path:
     """Save :func:`plot_comparison` of a comparison as ``figure.png`` in its results folder."""
     path = Path(folder) / "figure.png"
-    plot_comparison(table, scenario_name).savefig(path, dpi=110)
+    save_figure(plot_comparison(table, scenario_name), path, dpi=110)
     return path
 
 

@@ -20,6 +20,7 @@ from simulation.i18n.words import check
 from simulation.reports.reader import Results
 from simulation.reports.workbook.book import MAX_ROWS, MAX_TEXT, Book
 from simulation.reports.workbook.sheets import BUILDERS
+from simulation.storage import replacing
 
 __all__ = ["MAX_ROWS", "MAX_TEXT", "write_workbook"]
 
@@ -41,5 +42,6 @@ def write_workbook(results: Results, path: str | Path, lang: str = "fr") -> Path
     book = Book(results, check(lang))
     BUILDERS[results.kind](book, results)
     book.notes()
-    book.book.save(Path(path))
+    with replacing(path) as tmp:  # the workbook appears whole, or not at all
+        book.book.save(tmp)
     return Path(path)
