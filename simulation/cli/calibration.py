@@ -9,6 +9,7 @@ import time
 import click
 
 from simulation.cli.options import (
+    claim_folder,
     command_line,
     fail,
     out_option,
@@ -16,6 +17,7 @@ from simulation.cli.options import (
     workers_option,
 )
 from simulation.scenario.errors import ScenarioError
+from simulation.storage import FolderBusyError
 
 
 @click.command()
@@ -45,7 +47,8 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
     try:
         calibration, scenarios = load_calibration(calibration_file)
         folder = prepare_dir(out or new_results_dir("calibrate"))
-    except ScenarioError as error:
+        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+    except (ScenarioError, FolderBusyError) as error:
         fail(error)
     reps = replications or calibration.replications
     n_runs = reps * len(distinct_scenarios(scenarios)[0])

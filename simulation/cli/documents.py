@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from simulation.cli.options import fail, language_option
+from simulation.cli.options import claim_folder, fail, language_option
 from simulation.scenario.errors import ScenarioError
+from simulation.storage import FolderBusyError
 
 
 @click.command()
@@ -40,6 +41,10 @@ def report(results_dir, lang, out) -> None:
     if html_path.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an .html file", param_hint="'--out'")
     html_path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # the report's folder has one writer at a time (a running sweep, say)
+        lock = claim_folder(html_path.parent)  # noqa: F841 - held until the command ends
+    except FolderBusyError as error:
+        fail(error)
     write_report(results, html_path, lang)
     workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
     click.echo(f"wrote {html_path}\nwrote {workbook}")

@@ -24,7 +24,7 @@ from simulation.cli.options import (
     workers_option,
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
-from simulation.storage import write_csv
+from simulation.storage import FolderBusyError, write_csv
 
 _RUN_OPTIONS = [
     out_option("Results folder (new or empty; with --resume, the folder to continue)."),
@@ -111,7 +111,7 @@ def _session(
                 command=command_line(),
                 kind=kind,
             )
-    except ScenarioError as error:
+    except (ScenarioError, FolderBusyError) as error:
         fail(error)
     n_workers = workers or default_workers()
     bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
@@ -151,8 +151,9 @@ def _session(
         )
         sys.exit(130)
     bar.close()
+    store.flush()
+    tables = export_tables(store, experiment, points)  # before the session says complete
     store.close("complete" if report.failures == 0 else "complete with failures")
-    tables = export_tables(store, experiment, points)
     wall = time.perf_counter() - start
     runs = tables["runs"]
     click.echo(

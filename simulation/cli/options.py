@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 import click
 
@@ -15,17 +16,23 @@ from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
 from simulation.scenario.rollout import STRATEGIES
+from simulation.storage import FolderBusyError, FolderLock
 
 EXIT_BAD_INPUT = 2
+EXIT_ENVIRONMENT = 1
 NEW_FOLDER = "Results folder (must be new or empty)."
 SUGGESTION = "; did you mean {!r}?"
 """How an option's message suggests a close name (see :func:`did_you_mean`)."""
 
 
 def fail(error: Exception) -> None:
-    """Print ``error`` as one line on stderr and exit with status 2 (bad input)."""
+    """Print ``error`` as one line on stderr and exit.
+
+    The exit status is 2 for bad input (a scenario, experiment or results file, an
+    option) and 1 for the environment (a results folder another process is writing).
+    """
     click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+    sys.exit(EXIT_ENVIRONMENT if isinstance(error, FolderBusyError) else EXIT_BAD_INPUT)
 
 
 def command_line() -> str:
@@ -60,6 +67,18 @@ def cli_scenario(path: str | None, **overrides) -> Scenario:
         return scenario.override(changes)
     except ScenarioError as error:
         raise error.from_source(f"{path or 'default scenario'} with command-line options") from None
+
+
+def claim_folder(folder: Path) -> FolderLock:
+    """Hold ``folder``'s lock for the rest of the command: it is the folder's one writer.
+
+    Keep the returned lock referenced; the operating system releases it when the
+    process ends, however it ends.
+
+    Raises:
+        FolderBusyError: another process writes the folder.
+    """
+    return FolderLock(folder, command_line()).acquire()
 
 
 def plural(n: int, noun: str) -> str:

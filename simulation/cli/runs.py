@@ -8,6 +8,7 @@ import time
 import click
 
 from simulation.cli.options import (
+    claim_folder,
     cli_scenario,
     command_line,
     fail,
@@ -24,6 +25,7 @@ from simulation.cli.options import (
 )
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.rollout import STRATEGIES
+from simulation.storage import FolderBusyError
 
 
 @click.command()
@@ -48,7 +50,8 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks, **{"rollout.strategy": strategy})
         folder = prepare_dir(out or new_results_dir("run"))
-    except ScenarioError as error:
+        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+    except (ScenarioError, FolderBusyError) as error:
         fail(error)
     print_notes(spec)
     start = time.perf_counter()
@@ -125,7 +128,8 @@ def compare(
         spec = cli_scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
         folder = prepare_dir(out or new_results_dir("compare"))
-    except ScenarioError as error:
+        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+    except (ScenarioError, FolderBusyError) as error:
         fail(error)
     for variant in variants:
         print_notes(variant)

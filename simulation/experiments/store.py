@@ -36,7 +36,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from simulation.scenario.errors import ScenarioError
-from simulation.storage import write_json
+from simulation.storage import FolderLock, write_json
+from simulation.storage.lock import is_busy
 
 RUN_COLUMNS = (
     ("run_id", pa.string()),
@@ -63,6 +64,9 @@ def refuse_taken(folder: Path, advice: str) -> None:
         folder: Where results are to be written (absent or an empty folder is fine).
         advice: What to do instead, appended to the message.
     """
+    busy = is_busy(folder) if folder.is_dir() else None
+    if busy is not None:
+        raise busy
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ScenarioError(f"already exists and is not empty; {advice}", source=str(folder))
 
@@ -76,6 +80,7 @@ class SweepStore:
 
     def __init__(self, folder: Path, outcomes: tuple[str, ...], weekly: tuple[str, ...]) -> None:
         self.folder = Path(folder)
+        self._lock: FolderLock | None = None
         self.outcomes = outcomes
         self.weekly_columns = weekly
         self.run_schema = pa.schema(
@@ -155,6 +160,7 @@ class SweepStore:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         store = cls(folder, outcomes, weekly)
+        store._claim(command)
         store._start_session(command)
         return store
 
@@ -174,6 +180,26 @@ class SweepStore:
                 file, another kind of run (sweep or sensitivity method) or another design.
         """
         folder = Path(folder)
+        # One writer at a time: a second resume is refused before it reads anything.
+        is_sweep = (folder / "manifest.json").is_file()  # else refused below, untouched
+        lock = FolderLock(folder, command).acquire() if is_sweep else None
+        try:
+            return cls._reopen(folder, experiment_file, points, command, kind, lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def _reopen(
+        cls,
+        folder: Path,
+        experiment_file: Path,
+        points: pd.DataFrame,
+        command: str,
+        kind: str,
+        lock: FolderLock | None,
+    ) -> SweepStore:
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             saved_points = pd.read_parquet(folder / "points.parquet")
@@ -201,6 +227,7 @@ class SweepStore:
                 source=str(folder),
             )
         store = cls(folder, tuple(manifest["outcomes"]), tuple(manifest["weekly"]))
+        store._lock = lock
         for tmp in (folder / "parts").glob(".tmp-*"):  # half-written batches of a killed run
             shutil.rmtree(tmp, ignore_errors=True)
         store._start_session(command)
@@ -303,14 +330,25 @@ class SweepStore:
                 columns[c] += [float(v) for v in weekly[c]]
         return pa.table(columns, schema=self.weekly_schema)
 
+    def _claim(self, command: str) -> None:
+        """Hold the folder's lock for this session (released by :meth:`close`)."""
+        self._lock = FolderLock(self.folder, command).acquire()
+
     def close(self, status: str) -> None:
-        """Write what is buffered, record the session's end and export the CSV tables."""
+        """Write what is buffered, record the session's end and let the next writer in.
+
+        Call it after the exports, so that a session recorded as complete has every
+        export in place.
+        """
         self.flush()
         manifest = self._manifest()
         entry = manifest["sessions"][self.session]
         entry["finished"] = _now()
         entry["status"] = status
         self._write_manifest(manifest)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # ----------------------------------------------------------------- reading
 

@@ -129,6 +129,7 @@ def test_a_lock_left_by_a_killed_process_never_blocks_the_next_writer(tmp_path):
         assert lock.held
         assert lock.owner()["pid"] == os.getpid()
     assert not lock.held
+    assert list(tmp_path.iterdir()) == []  # the stale holder's note is gone with the lock
 
 
 def test_a_folder_nobody_writes_is_not_busy(tmp_path):
