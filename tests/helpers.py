@@ -52,3 +52,27 @@ def scenario_error(load: Callable[[Any], object], source: Any) -> ScenarioError:
     with pytest.raises(ScenarioError) as info:
         load(source)
     return info.value
+
+
+_HOLDER = """
+import sys, time
+from simulation.storage import FolderLock
+lock = FolderLock(sys.argv[1], command=sys.argv[2]).acquire()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def hold_folder(folder: Path, command: str = "transnum sweep other.yaml --resume"):
+    """Start a process that holds ``folder``'s writer lock (as a running sweep would).
+
+    Returns the ``subprocess.Popen`` once the lock is held; kill it to end the hold.
+    """
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(folder), command], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 
 import pandas as pd
-from helpers import invoke, write
+from helpers import hold_folder, invoke, write
 
 from simulation.storage.lock import OWNER_FILE
 
@@ -22,21 +20,6 @@ TINY = (
     "replications: 2\nfactors: {levers.training_capacity: [10, 40]}\n"
     "outcomes: [adoption_final]\nweekly: [adoption]\n"
 )
-HOLDER = """
-import sys, time
-from simulation.storage import FolderLock
-lock = FolderLock(sys.argv[1], command="transnum sweep other.yaml --resume").acquire()
-print("held", flush=True)
-time.sleep(120)
-"""
-
-
-def _hold(folder):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(folder)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout.readline().strip() == "held"
-    return holder
 
 
 def _assert_busy(result, folder, holder):
@@ -57,7 +40,7 @@ def test_a_second_resume_is_refused_and_the_folder_keeps_exactly_its_runs(tmp_pa
     assert _sweep(experiment, out).exit_code == 0
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     runs = pd.read_csv(out / "runs.csv")
-    holder = _hold(out)
+    holder = hold_folder(out)
     try:
         _assert_busy(_sweep(experiment, out, "--resume"), out, holder)
         # Refused before reading anything: no session was added, nothing was exported.
@@ -83,7 +66,7 @@ def test_a_second_resume_is_refused_and_the_folder_keeps_exactly_its_runs(tmp_pa
 def test_a_compare_into_a_folder_another_process_writes_is_refused(tmp_path):
     out = tmp_path / "compare"
     out.mkdir()
-    holder = _hold(out)
+    holder = hold_folder(out)
     try:
         result = invoke("compare", "--replications", 2, "--weeks", 5, "--out", out)
         _assert_busy(result, out, holder)

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd
 import pytest
+from helpers import hold_folder
 from matplotlib.figure import Figure
 
 from simulation.storage import (
@@ -86,25 +87,8 @@ def test_a_kill_while_writing_never_leaves_a_truncated_file(tmp_path):
     assert all(name.startswith(".summary.csv.") for name in _leftovers(tmp_path))
 
 
-HOLDER = """
-import sys, time
-from simulation.storage import FolderLock
-lock = FolderLock(sys.argv[1], command="transnum sweep e.yaml").acquire()
-print("held", flush=True)
-time.sleep(60)
-"""
-
-
-def _hold(folder):
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(folder)], stdout=subprocess.PIPE, text=True
-    )
-    assert child.stdout.readline().strip() == "held"
-    return child
-
-
 def test_a_second_writer_is_refused_at_once_naming_the_folder_and_the_process(tmp_path):
-    holder = _hold(tmp_path)
+    holder = hold_folder(tmp_path, "transnum sweep e.yaml")
     try:
         start = time.monotonic()
         with pytest.raises(FolderBusyError) as refused:
@@ -121,7 +105,7 @@ def test_a_second_writer_is_refused_at_once_naming_the_folder_and_the_process(tm
 
 
 def test_a_lock_left_by_a_killed_process_never_blocks_the_next_writer(tmp_path):
-    holder = _hold(tmp_path)
+    holder = hold_folder(tmp_path, "transnum sweep e.yaml")
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     assert is_busy(tmp_path) is None
