@@ -99,6 +99,7 @@ class Experiment(Record):
     )
 
     def _check(self) -> None:
+        self._check_each_path_once()
         for path, value in self.factors.items():
             where = f"factors.{path}"
             if isinstance(value, Mapping):
@@ -145,6 +146,24 @@ class Experiment(Record):
                 "as a {low, high} range",
                 path=f"factors.{first}",
             )
+
+    def _check_each_path_once(self) -> None:
+        """A scenario path is varied by one factor only (else the design would shrink)."""
+        first_seen: dict[str, str] = {}
+        for key in self.factors:
+            for path in (part.strip() for part in key.split(",")):
+                if path in first_seen:
+                    places = (
+                        f"twice in the joint factor {key!r}"
+                        if first_seen[path] == key
+                        else f"in the factors {first_seen[path]!r} and {key!r}"
+                    )
+                    raise ScenarioError(
+                        f"{path!r} is varied {places}; a path can be varied by one factor only "
+                        "(put its levels in one list, or in one joint factor)",
+                        path=f"factors.{key}",
+                    )
+                first_seen[path] = key
 
     @property
     def range_factors(self) -> dict[str, tuple[float, float]]:

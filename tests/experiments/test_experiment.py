@@ -256,6 +256,38 @@ def test_duplicated_weekly_column_is_refused(tmp_path):
     assert error.path == "weekly[2]"
 
 
+@pytest.mark.parametrize(
+    ("factors", "field", "places"),
+    [
+        (  # a list factor and a joint factor on the same path
+            "  levers.training_capacity: [10, 60]\n"
+            '  "organisation.total_staff,levers.training_capacity": [[100, 6], [1000, 60]]\n',
+            "factors.organisation.total_staff,levers.training_capacity",
+            "in the factors 'levers.training_capacity' and "
+            "'organisation.total_staff,levers.training_capacity'",
+        ),
+        (  # a range factor and a joint factor
+            "  levers.referent_share: {low: 0.0, high: 0.1}\n"
+            '  "levers.referent_share,levers.manager_backing": [[0.1, 0.5]]\n',
+            "factors.levers.referent_share,levers.manager_backing",
+            "in the factors 'levers.referent_share' and",
+        ),
+        (  # the same path twice in one joint factor (spaces do not hide it)
+            '  "levers.manager_backing, levers.manager_backing": [[0.1, 0.5]]\n',
+            "factors.levers.manager_backing, levers.manager_backing",
+            "twice in the joint factor",
+        ),
+    ],
+)
+def test_a_path_varied_by_two_factors_is_refused_naming_both(tmp_path, factors, field, places):
+    # Otherwise one of the two factors would silently win and the design shrink.
+    path = write(tmp_path, "name: x\nfactors:\n" + factors)
+    error = load_error(path)
+    assert error.path == field
+    assert places in error.problem
+    assert "a path can be varied by one factor only" in error.problem
+
+
 # ----------------------------------------------------------------- design points
 
 
