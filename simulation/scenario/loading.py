@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from simulation.scenario.errors import ScenarioError
+from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.records import Scenario
 
 SERVICE_COLUMNS = ("name", "headcount", "technophile", "follower", "overwhelmed", "manager_backing")
@@ -184,6 +184,24 @@ def _point_to_csv(
     return error
 
 
+def _header_problem(
+    header: list[str], unknown: list[str], missing: list[str], columns: tuple[str, ...]
+) -> str:
+    """What is wrong with a CSV header, without ever quoting a line that is not one.
+
+    A header naming at least one expected column is a table with a misspelt or missing
+    column: the unknown one is named (with the closest expected name). A first line
+    naming none is another kind of file (any file can be pointed at): its content is not
+    repeated in the message.
+    """
+    if not set(header) & set(columns):
+        return "the first line names none of the expected columns (it is not shown)"
+    if unknown:
+        hint = did_you_mean(unknown[0], columns, " (did you mean {!r}?)")
+        return f"unknown column {unknown[0]!r}{hint}"
+    return f"missing column {missing[0]!r}"
+
+
 def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], where: str):
     """Rows of a CSV file as ``(line number, {column: text})``, header checked.
 
@@ -211,11 +229,7 @@ def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], 
             unknown = [h for h in header if h not in columns]
             missing = [c for c in required if c not in header]
             if unknown or missing:
-                problem = (
-                    f"unknown column {unknown[0]!r}"
-                    if unknown
-                    else f"missing column {missing[0]!r}"
-                )
+                problem = _header_problem(header, unknown, missing, columns)
                 raise ScenarioError(
                     f"{path}: {problem}; columns: {', '.join(columns)} "
                     f"(required: {', '.join(required)})",

@@ -330,6 +330,28 @@ def test_unknown_or_missing_column(tmp_path, services, fragment):
     assert "required: name, headcount" in text
 
 
+def test_a_misspelt_column_is_named_with_the_closest_expected_one(tmp_path):
+    error = load_error(services_only_scenario(tmp_path, "name,headcont\naccueil,12\n"))
+    assert "unknown column 'headcont' (did you mean 'headcount'?)" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("content", "secret"),
+    [
+        ("password=hunter2 zqxsecret\nzqxsecond\n", "hunter2"),
+        ("root:x:0:0:root:/root:/bin/bash\n", "/bin/bash"),
+        ("id,token\n1,zqxtoken\n", "token"),  # a table, but none of the expected columns
+    ],
+)
+def test_a_file_that_is_no_services_table_is_never_quoted(tmp_path, content, secret):
+    # Any file can be pointed at by mistake: the message says what is wrong, not its content.
+    text = str(load_error(services_only_scenario(tmp_path, content)))
+    assert "names none of the expected columns (it is not shown)" in text
+    assert secret not in text
+    assert "zqx" not in text
+    assert "required: name, headcount" in text
+
+
 def test_relations_file_with_a_missing_column(tmp_path):
     path = csv_scenario(tmp_path, relations="service_a,service_b\naccueil,finances\n")
     error = load_error(path)
