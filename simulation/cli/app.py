@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from simulation.cli.options import fail, language_option, whole_number_option
+from simulation.cli.options import EXIT_ENVIRONMENT, fail, language_option, whole_number_option
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
 
@@ -28,21 +28,23 @@ def app(scenario, host, port, lang, workshop) -> None:
     and who leaves. SCENARIO (optional) is offered as a preset, and the page starts
     on it, next to the default commune and the nine study cases. Stop with Ctrl-C.
     """
-    import subprocess
-
-    from simulation.teaching.server import app_command, free_port
+    from simulation.teaching.server import app_command, free_port, port_is_free, serve
 
     if scenario:
         try:
             load_scenario(scenario)
         except ScenarioError as error:
             fail(error)
+    if port and not port_is_free(host, port):
+        click.echo(
+            f"error: port {port} on {host} is already in use (another page or program); "
+            "choose another with --port, or --port 0 for any free one",
+            err=True,
+        )
+        sys.exit(EXIT_ENVIRONMENT)
     port = port or free_port(host)
     command, env = app_command(
         host=host, port=port, lang=lang, workshop=workshop, scenario=scenario
     )
     click.echo(f"Serving the teaching page on http://{host}:{port} (Ctrl-C to stop)")
-    try:
-        sys.exit(subprocess.call(command, env=env))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    sys.exit(serve(command, env))

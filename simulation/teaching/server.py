@@ -7,7 +7,9 @@ environment variables.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +22,12 @@ from simulation.teaching.models import SCENARIO_ENV
 
 LANG_ENV = "TRANSNUM_APP_LANG"
 MODE_ENV = "TRANSNUM_APP_MODE"
+# The page is served from this machine and sends nothing elsewhere: Solara's usage
+# telemetry is turned off here, and its start-up version check by `--no-check-version`.
+OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -27,6 +35,53 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``host``:``port`` now (as the page's server would)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(command: list[str], env: dict[str, str], grace_s: float = 5.0) -> int:
+    """Run the page's server until it ends or this process is told to stop.
+
+    SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the server too: it is asked to end,
+    then killed after ``grace_s`` seconds, so no orphaned server keeps the port.
+
+    Returns:
+        The exit status to end with: the server's own, or 0 when told to stop.
+    """
+    stop_requested: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        # Only noted: raising here could interrupt the start of the server half-way.
+        stop_requested.append(signum)
+
+    # Handlers first: a signal arriving while the server starts must stop it too.
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, *STOP_SIGNALS)}
+    server: subprocess.Popen | None = None
+    try:
+        server = subprocess.Popen(command, env=env)
+        while server.poll() is None and not stop_requested:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(0.2)
+        return 0 if stop_requested else server.returncode
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def app_command(
@@ -50,6 +105,7 @@ def app_command(
         The command (a list for :mod:`subprocess`) and its environment.
     """
     env = dict(os.environ)
+    env.update(OFFLINE_ENV)
     env[LANG_ENV] = lang
     env[MODE_ENV] = "workshop" if workshop else "single"
     env.pop(SCENARIO_ENV, None)
@@ -67,6 +123,7 @@ def app_command(
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",
     ]
     return command, env
 

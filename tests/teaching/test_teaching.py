@@ -40,7 +40,7 @@ from simulation.teaching.pictures import (
     NetworkPicture,
     png,
 )
-from simulation.teaching.server import app_command, free_port
+from simulation.teaching.server import app_command, free_port, port_is_free
 from simulation.teaching.view import weekly_curve
 
 LEVERS = dict(
@@ -370,3 +370,84 @@ def test_app_refuses_a_bad_scenario_before_serving(tmp_path):
     result = CliRunner().invoke(main, ["app", str(bad)])
     assert result.exit_code == 2
     assert "manager_backin" in result.output and "manager_backing" in result.output
+
+
+def test_the_page_server_is_told_to_send_nothing_outside_the_machine():
+    command, env = app_command()
+    assert "--no-check-version" in command  # no version check with the package index
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"  # no usage telemetry
+
+
+def test_a_port_in_use_is_reported_before_serving():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert not port_is_free("127.0.0.1", port)
+        result = CliRunner().invoke(main, ["app", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port" in result.stderr
+    assert "Serving" not in result.output
+    assert "Traceback" not in result.output
+
+
+STOPPER = """
+import sys
+from simulation.teaching.server import serve
+print("serving", flush=True)
+sys.exit(serve([sys.executable, "-c", "import time; time.sleep(120)"], {}, grace_s=2))
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_stop_signal_ends_the_server_too(name):
+    # The server is a child process; it must not outlive `transnum app` and keep the port.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    parent = subprocess.Popen([sys.executable, "-c", STOPPER], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "serving"
+    deadline = time.monotonic() + 10
+    while not psutil.Process(parent.pid).children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (server,) = psutil.Process(parent.pid).children()
+    parent.send_signal(getattr(signal, name))
+    assert parent.wait(timeout=5) == 0
+    gone, alive = psutil.wait_procs([server], timeout=5)
+    assert alive == []  # ended within 5 s, with the port it held
+
+
+@pytest.mark.slow  # starts the real page server (Mesa, Solara): about ten seconds
+def test_sigterm_to_transnum_app_frees_its_port_within_five_seconds():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from simulation.teaching.server import wait_until_serving
+
+    port = free_port()
+    app = subprocess.Popen(
+        [sys.executable, "-m", "simulation", "app", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/", app)
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(timeout=5) == 0
+        deadline = time.monotonic() + 5
+        while not port_is_free("127.0.0.1", port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert port_is_free("127.0.0.1", port)  # no orphaned server keeps it
+    finally:
+        if app.poll() is None:
+            app.kill()
