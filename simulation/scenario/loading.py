@@ -124,16 +124,102 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+MAX_YAML_BYTES = 5_000_000
+"""Largest scenario or experiment file read (bytes); organisations belong in CSV files."""
+MAX_YAML_VALUES = 200_000
+"""Most values (scalars, lists and mappings) a YAML file may hold once its aliases are
+expanded: far above any real scenario or experiment (the largest shipped ones hold a
+few hundred), far below what would exhaust memory ("billion laughs")."""
+MAX_YAML_DEPTH = 50
+"""Deepest nesting of lists and mappings in a YAML file (real files nest at most 5)."""
+
+
+def _expanded_size(root: yaml.Node, source: str) -> None:
+    """Refuse a document that expands beyond the limits, before building any of it.
+
+    An alias (``*name``) repeats its anchor's node, so nested aliases can make a
+    small file stand for billions of values. The expanded size of each node is
+    counted once (memoised by identity), without recursion, so this stays fast
+    whatever the file holds.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_nodes: set[int] = set()  # counted once their children are
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if not children_done:
+            if any(id(child) in open_nodes or child is node for child in children):
+                raise ScenarioError(
+                    f"holds a list or mapping that contains itself (line "
+                    f"{node.start_mark.line + 1}: an alias inside its own anchor)",
+                    source=source,
+                )
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size)
+            continue
+        open_nodes.discard(key)
+        size[key] = 1 + sum(size.get(id(child), 0) for child in children)
+        depth[key] = 1 + max((depth.get(id(child), 0) for child in children), default=0)
+        if size[key] > MAX_YAML_VALUES:
+            raise ScenarioError(
+                f"expands to more than {MAX_YAML_VALUES:,} values (line "
+                f"{node.start_mark.line + 1}; YAML aliases repeat what their anchor holds); "
+                "a scenario or experiment "
+                f"file may hold at most {MAX_YAML_VALUES:,}",
+                source=source,
+            )
+        if depth[key] > MAX_YAML_DEPTH:
+            raise ScenarioError(
+                f"nests lists or mappings more than {MAX_YAML_DEPTH} deep (line "
+                f"{node.start_mark.line + 1}); at most {MAX_YAML_DEPTH} levels are allowed",
+                source=source,
+            )
+
+
 def _parse_yaml(text: str, source: str) -> Any:
+    if len(text) > MAX_YAML_BYTES:
+        raise ScenarioError(
+            f"is {len(text):,} characters long; a scenario or experiment file may hold at "
+            f"most {MAX_YAML_BYTES:,} (put a large organisation in CSV files)",
+            source=source,
+        )
+    loader: _StrictLoader | None = None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _StrictLoader(text)  # the reader checks the characters here already
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, source)
+        return loader.construct_document(node)
+    except ScenarioError:
+        raise
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(f"not valid YAML: {problem}{where}", source=source) from None
-    except (ValueError, RecursionError, OverflowError) as error:  # e.g. a bad timestamp
+    except RecursionError:  # the parser itself is recursive: nesting beyond its stack
+        raise ScenarioError(
+            f"nests lists or mappings more than {MAX_YAML_DEPTH} deep; at most "
+            f"{MAX_YAML_DEPTH} levels are allowed",
+            source=source,
+        ) from None
+    except (ValueError, OverflowError) as error:  # e.g. a bad timestamp
         raise ScenarioError(f"not valid YAML: {error}", source=source) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 # --------------------------------------------------------------------------- CSV

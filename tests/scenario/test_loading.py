@@ -194,7 +194,7 @@ def test_top_level_must_be_a_mapping(tmp_path, text, kind):
         ("a: 2018-13-45\n", ["not valid YAML"]),
         ("a: !!python/tuple [1]\n", ["not valid YAML"]),
         ("? [1, 2]\n: 3\n", ["not valid YAML"]),
-        ("tools: &a [*a]\n", ["tools[0]"]),
+        ("tools: &a [*a]\n", ["contains itself", "an alias inside its own anchor"]),
         ("organisation:\n  services_file: 3\n", ["organisation.services_file", "CSV file name"]),
         ("organisation:\n  services_file: ''\n", ["organisation.services_file"]),
     ],
@@ -782,3 +782,59 @@ def test_huge_integer_in_a_float_field_ends_in_scenario_error(tmp_path):
     path = write(tmp_path / "huge.yaml", "levers:\n  training_capacity: 1" + "0" * 400 + "\n")
     error = load_error(path)
     assert "levers.training_capacity" in str(error)
+
+
+def _alias_bomb(levels: int = 8, width: int = 10) -> list[str]:
+    """YAML lines of a list whose nested aliases expand to ``width ** levels`` values."""
+    lines = ["- &b0 [" + ",".join(["1"] * width) + "]"]
+    lines += [f"- &b{i} [" + ",".join([f"*b{i - 1}"] * width) + "]" for i in range(1, levels)]
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("a top-level key", "bomb:\n  " + "\n  ".join(_alias_bomb())),
+        ("a lever", "levers:\n  training_capacity:\n    " + "\n    ".join(_alias_bomb())),
+        ("the description", "description:\n  " + "\n  ".join(_alias_bomb())),
+        ("a list of tools", "tools:\n  " + "\n  ".join(_alias_bomb())),
+    ],
+)
+def test_an_alias_bomb_is_refused_quickly_whatever_field_it_sits_in(tmp_path, where, text):
+    import time
+    import tracemalloc
+
+    path = write(tmp_path / "bomb.yaml", text + "\n")
+    tracemalloc.start()
+    start = time.monotonic()
+    error = load_error(path)
+    elapsed = time.monotonic() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # Limits of the issue: under 5 s and 200 MB (here far under: nothing is expanded).
+    assert elapsed < 5
+    assert peak < 200e6
+    assert "expands to more than 200,000 values" in str(error)
+    assert "YAML aliases" in str(error)
+
+
+def test_nesting_too_deep_is_refused_without_a_traceback(tmp_path):
+    deep = write(tmp_path / "deep.yaml", "description: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nests lists or mappings more than 50 deep" in str(load_error(deep))
+    just_over = write(tmp_path / "over.yaml", "description: " + "[" * 51 + "]" * 51 + "\n")
+    assert "more than 50 deep" in str(load_error(just_over))
+
+
+def test_anchors_and_aliases_of_normal_size_still_work(tmp_path):
+    path = write(
+        tmp_path / "s.yaml",
+        "levers:\n  training_capacity: &hours 60\n  max_training_hours: 2\n"
+        "behaviour:\n  strain_recovery: 0.1\nhorizon_weeks: *hours\n",
+    )
+    scenario = load_scenario(path)
+    assert scenario.horizon_weeks == 60 == scenario.levers.training_capacity
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path):
+    path = write(tmp_path / "big.yaml", "description: " + "x" * 5_000_001 + "\n")
+    assert "a scenario or experiment file may hold at most 5,000,000" in str(load_error(path))
