@@ -171,6 +171,7 @@ def compare(
             "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
         )
         click.echo(paired_table(comparison.paired_differences()))
-    write_comparison(comparison, folder, command=command_line(), wall_s=wall)
-    write_comparison_figure(folder, comparison.timeseries(), comparison.scenario.name)
+    table = comparison.timeseries()  # every run's weekly table, stacked once for both
+    write_comparison(comparison, folder, command=command_line(), wall_s=wall, table=table)
+    write_comparison_figure(folder, table, comparison.scenario.name)
     click.echo(f"\nResults written to {folder}")

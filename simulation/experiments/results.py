@@ -88,12 +88,18 @@ def write_run(
 
 
 def write_comparison(
-    comparison: Comparison, folder: str | Path, *, command: str = "", wall_s: float = 0.0
+    comparison: Comparison,
+    folder: str | Path,
+    *,
+    command: str = "",
+    wall_s: float = 0.0,
+    table: pd.DataFrame | None = None,
 ) -> Path:
     """Write a comparison's results folder (see the module docstring) but its figure.
 
     :func:`simulation.reports.figures.overview.write_comparison_figure` adds
-    ``figure.png``.
+    ``figure.png``. ``table`` is ``comparison.timeseries()`` when the caller already
+    has it (it stacks every run's weekly table: worth building once).
     """
     folder = Path(folder)
     paired = comparison.paired_differences()
@@ -106,7 +112,7 @@ def write_comparison(
         "paired_differences": json.loads(paired.to_json(orient="records")),
     }
     _write_json(folder / "summary.json", summary)
-    table = comparison.timeseries()
+    table = comparison.timeseries() if table is None else table
     _write_table(folder / "timeseries", table)
     write_csv(comparison.runs_table(), folder / "runs.csv")
     write_csv(paired, folder / "paired.csv")
