@@ -34,6 +34,12 @@ _RUN_OPTIONS = [
     click.option(
         "--retry-failed", is_flag=True, help="With --resume, run again the runs that failed."
     ),
+    click.option(
+        "--stop-if-damaged",
+        is_flag=True,
+        help="With --resume, stop with the list of damaged parts instead of setting them "
+        "aside and running their runs again.",
+    ),
 ]
 
 
@@ -41,7 +47,8 @@ def run_options(command):
     """Decorate a command with the options shared by sweep and sensitivity.
 
     The command receives them as keyword arguments (``out``, ``workers``,
-    ``scheduler``, ``resume``, ``retry_failed``) and hands them on to :func:`_session`.
+    ``scheduler``, ``resume``, ``retry_failed``, ``stop_if_damaged``) and hands them
+    on to :func:`_session`.
     """
     for option in reversed(_RUN_OPTIONS):
         command = option(command)
@@ -68,6 +75,7 @@ def _session(
     scheduler,
     resume,
     retry_failed=False,
+    stop_if_damaged=False,
     precision=None,
     max_replications=None,
     extra: dict | None = None,
@@ -91,12 +99,26 @@ def _session(
 
     if resume and not out:
         raise click.UsageError("--resume needs the --out folder to continue")
+    if stop_if_damaged and not resume:
+        raise click.UsageError("--stop-if-damaged goes with --resume")
     folder = Path(out) if out else new_results_dir(kind)
     try:
         if resume:
             store = SweepStore.resume(
-                folder, Path(experiment_file), points_table(points), command_line(), kind=kind
+                folder,
+                Path(experiment_file),
+                points_table(points),
+                command_line(),
+                kind=kind,
+                stop_if_damaged=stop_if_damaged,
             )
+            for part in store.set_aside:
+                runs = f"its {part.runs:,} runs" if part.runs else "its runs"
+                click.echo(
+                    f"warning: {folder}: damaged part {part.describe()} set aside in "
+                    f"{folder / 'damaged'}; {runs} run again",
+                    err=True,
+                )
         else:
             info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
             info.pop("wall_s")  # each session records its own times

@@ -8,14 +8,20 @@ Layout of the folder::
     points.parquet     one row per point: its number and factor values
     parts/<session>-<batch>/runs.parquet     one row per run (seeds, status, outcomes)
     parts/<session>-<batch>/weekly.parquet   the kept weekly series, one row per run-week
+    parts/<session>-<batch>/commit.json      each file's size, SHA-256 and row count
+    damaged/<session>-<batch>/               a batch found damaged, set aside by a resume
     runs.csv, summary.csv, paired.csv        exports written when a session ends
 
-Finished runs are buffered and written as a *batch*: both files are written into a
-temporary folder, which is then renamed into ``parts/`` in one atomic step. A batch
-is therefore either wholly there or absent; a run is done when its batch is there.
-Killed at any moment, a sweep loses at most the runs of the unwritten batch, and
-``--resume`` reruns exactly the runs that no batch holds: none is lost, none
-duplicated. Memory stays flat: only one batch is held at a time.
+Finished runs are buffered and written as a *batch*: both files and the batch's
+commit record (their sizes, checksums and row counts) are written into a temporary
+folder, which is then renamed into ``parts/`` in one atomic step
+(:mod:`~simulation.experiments.parts`). A batch is therefore either wholly there or
+absent; a run is done when its batch is there. Killed at any moment, a sweep loses at
+most the runs of the unwritten batch, and ``--resume`` reruns exactly the runs that no
+batch holds: none is lost, none duplicated. A resume first checks every batch against
+its commit record: a damaged one is moved to ``damaged/`` (never deleted) and its runs
+run again, or the resume stops with the list (``stop_if_damaged``). Memory stays flat:
+only one batch is held at a time.
 """
 
 from __future__ import annotations
@@ -33,23 +39,13 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
+from simulation.experiments import parts
+from simulation.experiments.parts import RUN_COLUMNS, DamagedPart, DamagedPartsError
+from simulation.experiments.reading import read_runs, read_weekly
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderLock, write_json
 from simulation.storage.lock import is_busy
-
-RUN_COLUMNS = (
-    ("run_id", pa.string()),
-    ("point", pa.int64()),
-    ("replication", pa.int64()),
-    ("seed_entropy", pa.uint64()),
-    ("seed_spawn_key", pa.string()),
-    ("status", pa.string()),
-    ("error", pa.string()),
-    ("wall_s", pa.float64()),
-    ("session", pa.int64()),
-)
 
 
 def file_hash(path: Path) -> str:
@@ -78,6 +74,10 @@ class SweepStore:
     :meth:`add` finished runs, and :meth:`close` at the end (or on interruption).
     """
 
+    flush_runs = 200
+    """Runs per batch: a kill loses at most this many (and :attr:`flush_seconds`)."""
+    flush_seconds = 10.0
+
     def __init__(self, folder: Path, outcomes: tuple[str, ...], weekly: tuple[str, ...]) -> None:
         self.folder = Path(folder)
         self._lock: FolderLock | None = None
@@ -96,11 +96,11 @@ class SweepStore:
             + [pa.field(c, pa.float64()) for c in weekly]
         )
         self.session = 0
+        self.set_aside: list[DamagedPart] = []
+        """Damaged batches this session moved to ``damaged/`` (their runs run again)."""
         self._buffer: list[dict[str, Any]] = []
         self._batch = 0
         self._last_flush = time.monotonic()
-        self.flush_runs = 200
-        self.flush_seconds = 10.0
 
     # ----------------------------------------------------------------- opening
 
@@ -148,6 +148,7 @@ class SweepStore:
                 "experiment_sha256": file_hash(experiment_file),
                 "outcomes": list(outcomes),
                 "weekly": list(weekly),
+                "store_version": parts.STORE_VERSION,
                 "sessions": [],
             }
             (staging / "manifest.json").write_text(
@@ -172,19 +173,27 @@ class SweepStore:
         points: pd.DataFrame,
         command: str = "",
         kind: str = "sweep",
+        stop_if_damaged: bool = False,
     ) -> SweepStore:
         """Reopen a results folder to run what is missing.
+
+        Every batch is first checked against its commit record. Damaged ones are moved
+        to ``damaged/`` and their runs count as missing (:attr:`set_aside` lists them),
+        unless ``stop_if_damaged``.
 
         Raises:
             ScenarioError: the folder is not a sweep's, or was made by another experiment
                 file, another kind of run (sweep or sensitivity method) or another design.
+            DamagedPartsError: damaged batches with ``stop_if_damaged`` (nothing changed).
         """
         folder = Path(folder)
         # One writer at a time: a second resume is refused before it reads anything.
         is_sweep = (folder / "manifest.json").is_file()  # else refused below, untouched
         lock = FolderLock(folder, command).acquire() if is_sweep else None
         try:
-            return cls._reopen(folder, experiment_file, points, command, kind, lock)
+            return cls._reopen(
+                folder, experiment_file, points, command, kind, lock, stop_if_damaged
+            )
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -199,6 +208,7 @@ class SweepStore:
         command: str,
         kind: str,
         lock: FolderLock | None,
+        stop_if_damaged: bool,
     ) -> SweepStore:
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -226,11 +236,22 @@ class SweepStore:
                 "or design); start a new folder",
                 source=str(folder),
             )
+        _, damaged = parts.scan(folder)
+        if damaged and stop_if_damaged:
+            raise DamagedPartsError(
+                folder,
+                damaged,
+                "nothing was changed; resume without --stop-if-damaged to set them aside in "
+                f"{folder / parts.DAMAGED} and run their runs again, or first put intact "
+                "copies back from a backup",
+            )
         store = cls(folder, tuple(manifest["outcomes"]), tuple(manifest["weekly"]))
         store._lock = lock
         for tmp in (folder / "parts").glob(".tmp-*"):  # half-written batches of a killed run
             shutil.rmtree(tmp, ignore_errors=True)
-        store._start_session(command)
+        parts.set_aside(folder, damaged)
+        store.set_aside = damaged
+        store._start_session(command, set_aside=[d.describe() for d in damaged])
         return store
 
     def _manifest(self) -> dict[str, Any]:
@@ -239,7 +260,7 @@ class SweepStore:
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.folder / "manifest.json", manifest)
 
-    def _start_session(self, command: str) -> None:
+    def _start_session(self, command: str, set_aside: list[str] | None = None) -> None:
         manifest = self._manifest()
         for session in manifest["sessions"]:
             if session["status"] == "running":  # a session that never closed was killed
@@ -254,6 +275,7 @@ class SweepStore:
                 "status": "running",
                 "runs_written": 0,
                 "failures": 0,
+                **({"set_aside": set_aside} if set_aside else {}),
             }
         )
         self._write_manifest(manifest)
@@ -291,11 +313,11 @@ class SweepStore:
             return
         records, self._buffer = self._buffer, []
         name = f"{self.session:04d}-{self._batch:06d}"
-        tmp = self.folder / "parts" / f".tmp-{name}"
-        tmp.mkdir(parents=True, exist_ok=True)
-        pq.write_table(self._runs_table(records), tmp / "runs.parquet")
-        pq.write_table(self._weekly_table(records), tmp / "weekly.parquet")
-        os.rename(tmp, self.folder / "parts" / name)  # the batch appears whole or not at all
+        tables = {
+            "runs.parquet": self._runs_table(records),
+            "weekly.parquet": self._weekly_table(records),
+        }
+        parts.write_batch(self.folder / parts.PARTS, name, tables, self.session)
         self._batch += 1
         self._last_flush = time.monotonic()
         manifest = self._manifest()
@@ -353,11 +375,9 @@ class SweepStore:
     # ----------------------------------------------------------------- reading
 
     def _part_files(self, name: str) -> list[str]:
-        return sorted(
-            str(p / name)
-            for p in (self.folder / "parts").iterdir()
-            if p.is_dir() and not p.name.startswith(".tmp-") and (p / name).exists()
-        )
+        # The writer's own view: batches were verified when the session began, and
+        # those it wrote since are its own.
+        return [str(p / name) for p in parts.batches(self.folder) if (p / name).exists()]
 
     def points(self) -> pd.DataFrame:
         """The points table (point number and factor values)."""
@@ -370,31 +390,6 @@ class SweepStore:
     def weekly(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """The saved weekly series (long form: one row per run and week)."""
         return read_weekly(self.folder, columns)
-
-
-def read_runs(folder: str | Path) -> pd.DataFrame:
-    """The runs table of a sweep's results folder (see :class:`SweepStore`)."""
-    folder = Path(folder)
-    files = sorted(str(p) for p in (folder / "parts").glob("[!.]*/runs.parquet"))
-    points = pd.read_parquet(folder / "points.parquet")
-    if not files:
-        return pd.DataFrame(columns=[n for n, _ in RUN_COLUMNS]).merge(points, on="point")
-    runs = ds.dataset(files, format="parquet").to_table().to_pandas()
-    # A failed run retried later (--retry-failed) appears twice: the latest session wins.
-    runs = runs.sort_values("session", kind="stable").drop_duplicates("run_id", keep="last")
-    runs = runs.merge(points, on="point", how="left")
-    return runs.sort_values(["point", "replication"]).reset_index(drop=True)
-
-
-def read_weekly(folder: str | Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """The weekly table of a sweep's results folder (long form)."""
-    folder = Path(folder)
-    files = sorted(str(p) for p in (folder / "parts").glob("[!.]*/weekly.parquet"))
-    if not files:
-        return pd.DataFrame()
-    wanted = None if columns is None else ["run_id", "point", "replication", "week", *columns]
-    table = ds.dataset(files, format="parquet").to_table(columns=wanted).to_pandas()
-    return table.sort_values(["point", "replication", "week"]).reset_index(drop=True)
 
 
 def _same_points(saved: pd.DataFrame, points: pd.DataFrame) -> bool:
