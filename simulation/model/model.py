@@ -155,13 +155,28 @@ class TransitionModel(mesa.Model):
             ]
         )
         initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
-        return Services.start(backing, initial_staff, len(spec.tools))
+        # Repositioned staff go to front-office posts (any service if there are none),
+        # in proportion to the services' headcounts (see mechanisms.dropout).
+        front = np.array([s.job_type == "front_office" for s in spec.organisation.services])
+        receiving = initial_staff * front if front.any() else initial_staff.copy()
+        first_team = np.full(initial_staff.size, np.iinfo(np.int32).max, dtype=np.int64)
+        np.minimum.at(first_team, self.network.service_of, self.network.team_of)
+        return Services.start(
+            backing,
+            initial_staff,
+            len(spec.tools),
+            receiving=receiving / receiving.sum(),
+            first_team=first_team,
+            mobility_posts=np.floor(spec.levers.internal_mobility_capacity * initial_staff.sum()),
+            target=target_pairs(spec),
+        )
 
     def _initial_state(self, population: Population) -> StaffState:
         spec, network, plan = self.spec, self.network, self.plan
         behaviour, levers = spec.behaviour, spec.levers
         state = StaffState.empty(network.n_staff, len(spec.tools))
         state.profile[:] = population.profile
+        state.origin_service[:] = network.service_of
         state.service[:] = network.service_of
         state.team[:] = network.team_of
         state.is_manager[:] = network.is_manager
@@ -220,6 +235,7 @@ class TransitionModel(mesa.Model):
         # across strategies (common random numbers).
         self._decisions.random(out=staff.pair_draw)
         self._decisions.random(out=staff.draw)
+        self._decisions.random(out=staff.mobility_draw)
 
         # 2. Training.
         kernel(training.tools_to_learn, staff, c.training)

@@ -9,7 +9,10 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
   target tools adopted (and per profile, and per service as ``adoption@<service>``);
 * ``trying``, ``reverted``: same, for tools being tried and tools abandoned for paper;
 * ``deployed``: same, for target tools live;
-* ``dropout``: cumulative share of the initial staff who left (and per profile);
+* ``dropout``: cumulative share of the initial staff who left their post (and per
+  profile, and per service of origin), and its parts: ``dropout_strain`` and
+  ``dropout_refusal`` by cause, ``internal_mobility`` (repositioned in the
+  organisation) and ``external_departure`` (left it) by destination;
 * ``strain_mean`` and ``rps_high_share``: mean strain and share of active staff above
   the high-risk threshold (and per profile, and per service);
 * ``processing_time_index``: mean processing time of covered tasks relative to
@@ -49,11 +52,17 @@ MEASURES: tuple[str, ...] = (
     "processing_time",
     "mastered",
     "processing_time_mastered",
+    "left_strain",
+    "left_refusal",
+    "moved_internal",
+    "left_external",
 )
 """Columns of a group tally: staff at start, active staff, active staff with target
 tools, then sums over them (adoption... processing_time are sums of per-staff shares
 or values; strain and high are over all active staff); mastered counts staff who use
-and master all their target tools, and processing_time_mastered sums their index."""
+and master all their target tools, and processing_time_mastered sums their index. The
+last four count the staff who left their post, by cause and by destination, in their
+service of origin."""
 (
     STAFF,
     ACTIVE,
@@ -67,6 +76,10 @@ and master all their target tools, and processing_time_mastered sums their index
     TIME,
     MASTERED,
     TIME_MASTERED,
+    LEFT_STRAIN,
+    LEFT_REFUSAL,
+    MOVED_INTERNAL,
+    LEFT_EXTERNAL,
 ) = range(len(MEASURES))
 
 RATIOS: dict[str, tuple[int, int]] = {
@@ -82,10 +95,19 @@ RATIOS: dict[str, tuple[int, int]] = {
 }
 """Measures that are a ratio of two group totals: (numerator, denominator) columns.
 The ratio is missing (NaN) where the denominator is zero."""
-MEASURE_NAMES: tuple[str, ...] = ("active_staff", "dropout", *RATIOS)
+DEPARTURES: dict[str, int] = {
+    "dropout_strain": LEFT_STRAIN,
+    "dropout_refusal": LEFT_REFUSAL,
+    "internal_mobility": MOVED_INTERNAL,
+    "external_departure": LEFT_EXTERNAL,
+}
+"""Parts of the dropout: cumulative shares of the group's initial staff, by cause and
+by destination (each pair adds up to ``dropout``)."""
+MEASURE_NAMES: tuple[str, ...] = ("active_staff", "dropout", *DEPARTURES, *RATIOS)
 """The measures of a group computed from its totals (:func:`measures`): its active
-staff, its dropout (cumulative share of its initial staff who left), then the
-:data:`RATIOS`."""
+staff, its dropout (cumulative share of its initial staff who left their post) and
+its :data:`DEPARTURES`, then the :data:`RATIOS`."""
+_PARTS = np.array(list(DEPARTURES.values()))
 _NUMERATORS = np.array([numerator for numerator, _ in RATIOS.values()])
 _DENOMINATORS = np.array([denominator for _, denominator in RATIOS.values()])
 
@@ -138,6 +160,7 @@ def tally(
     by_profile, by_service = tallies.by_profile, tallies.by_service
     used, active_staff, saving = services.used, services.active_staff, tools.saving
     profile, service, active, strain = staff.profile, staff.service, staff.active, staff.strain
+    origin, cause, destination = staff.origin_service, staff.departure_cause, staff.destination
     stage, live, proficiency, target = staff.stage, staff.live, staff.proficiency, staff.target
     by_profile[:] = 0.0
     by_service[:] = 0.0
@@ -145,9 +168,14 @@ def tally(
     active_staff[:] = 0.0
     n, n_tools = stage.shape
     for i in range(n):
-        p, s = profile[i], service[i]
+        p, s, home = profile[i], service[i], origin[i]
         by_profile[p, STAFF] += 1.0
-        by_service[s, STAFF] += 1.0
+        by_service[home, STAFF] += 1.0
+        if destination[i] > 0:  # left their post: counted in the service they left
+            by_profile[p, LEFT_STRAIN + cause[i] - 1] += 1.0
+            by_service[home, LEFT_STRAIN + cause[i] - 1] += 1.0
+            by_profile[p, MOVED_INTERNAL + destination[i] - 1] += 1.0
+            by_service[home, MOVED_INTERNAL + destination[i] - 1] += 1.0
         if not active[i]:
             continue
         active_staff[s] += 1.0
@@ -218,11 +246,15 @@ def _add(groups: np.ndarray, g: int, contributions: tuple[float, ...]) -> None:
 @njit(cache=True)
 def _measure(totals: np.ndarray, out: np.ndarray) -> None:
     """The :data:`MEASURE_NAMES` of one group from its totals (M,), into ``out`` (K,)."""
+    staff = totals[STAFF]
     out[0] = totals[ACTIVE]
-    out[1] = 1.0 - totals[ACTIVE] / totals[STAFF] if totals[STAFF] > 0 else np.nan
+    out[1] = (totals[MOVED_INTERNAL] + totals[LEFT_EXTERNAL]) / staff if staff > 0 else np.nan
+    for k in range(_PARTS.size):
+        out[2 + k] = totals[_PARTS[k]] / staff if staff > 0 else np.nan
+    first = 2 + _PARTS.size
     for k in range(_NUMERATORS.size):
         below = totals[_DENOMINATORS[k]]
-        out[2 + k] = totals[_NUMERATORS[k]] / below if below > 0 else np.nan
+        out[first + k] = totals[_NUMERATORS[k]] / below if below > 0 else np.nan
 
 
 @njit(cache=True)
@@ -238,6 +270,7 @@ ORGANISATION_MEASURES: tuple[str, ...] = (
     "reverted",
     "deployed",
     "dropout",
+    *DEPARTURES,
     "strain_mean",
     "rps_high_share",
     "processing_time_index",
@@ -250,6 +283,7 @@ PROFILE_MEASURES: tuple[str, ...] = (
     "active_staff",
     "adoption",
     "dropout",
+    *DEPARTURES,
     "strain_mean",
     "rps_high_share",
     "processing_time_index",

@@ -8,7 +8,10 @@ Keys (organisation level, and the same per profile under ``by_profile``):
 * ``adoption_final``: adoption share in the last week (0-1);
 * ``weeks_to_50pct_adoption``, ``weeks_to_80pct_adoption``: first week adoption
   reaches 50 % / 80 % (None if never);
-* ``dropout_share``: share of the initial staff who left by the end (0-1);
+* ``dropout_share``: share of the initial staff who left their post by the end (0-1),
+  the sum of ``dropout_strain_share`` and ``dropout_refusal_share`` (by cause) and of
+  ``internal_mobility_share`` (repositioned in the organisation) and
+  ``external_departure_share`` (left it), by destination;
 * ``rps_peak_share``: highest weekly share of active staff above the high-strain
   threshold (0-1);
 * ``rps_high_person_weeks``: staff-weeks spent above the threshold, weeks 1 to the end;
@@ -40,6 +43,10 @@ OUTCOMES: tuple[str, ...] = (
     "weeks_to_50pct_adoption",
     "weeks_to_80pct_adoption",
     "dropout_share",
+    "dropout_strain_share",
+    "dropout_refusal_share",
+    "internal_mobility_share",
+    "external_departure_share",
     "rps_peak_share",
     "rps_high_person_weeks",
     "efficiency_gain",
@@ -87,6 +94,12 @@ def _group(table: pd.DataFrame, suffix: str) -> dict[str, float | int | None]:
         "weeks_to_50pct_adoption": weeks_to(adoption, weeks, 0.5),
         "weeks_to_80pct_adoption": weeks_to(adoption, weeks, 0.8),
         "dropout_share": _number(table[f"dropout{suffix}"].iloc[-1]),
+        **{
+            f"{part}_share": _number(table[f"{part}{suffix}"].iloc[-1])
+            for part in ("dropout_strain", "dropout_refusal")
+        },
+        "internal_mobility_share": _number(table[f"internal_mobility{suffix}"].iloc[-1]),
+        "external_departure_share": _number(table[f"external_departure{suffix}"].iloc[-1]),
         "rps_peak_share": _number(high.max()),
         "rps_high_person_weeks": _number(
             (high[simulated].fillna(0) * active[simulated]).round().sum()

@@ -40,7 +40,8 @@ class StaffState(NamedTuple):
 
     # Fixed for the run (N,)
     profile: np.ndarray  # int8 profile code
-    service: np.ndarray  # int32 service code
+    origin_service: np.ndarray  # int32 service code at the start
+    service: np.ndarray  # int32 service code (changes on internal mobility)
     team: np.ndarray  # int32 global team number (scope of strain contagion)
     is_manager: np.ndarray  # bool
     is_referent: np.ndarray  # bool
@@ -53,7 +54,9 @@ class StaffState(NamedTuple):
     meaning: np.ndarray  # meaning of the project as seen by the staff member, 0-1
     # Dynamic (N,)
     active: np.ndarray  # bool: still in post
-    departed_week: np.ndarray  # int32, -1 while active
+    departed_week: np.ndarray  # int32 week the post was left, -1 while in post
+    departure_cause: np.ndarray  # int8: 0 in post, 1 strain, 2 refusal (DEPARTURE_CAUSES)
+    destination: np.ndarray  # int8: 0 in post, 1 internal mobility, 2 external (DESTINATIONS)
     strain: np.ndarray
     next_strain: np.ndarray  # work buffer of the synchronous strain update
     high_weeks: np.ndarray  # int32 consecutive weeks at high strain
@@ -66,6 +69,7 @@ class StaffState(NamedTuple):
     degree: np.ndarray  # float: number of active neighbours
     shown_active: np.ndarray  # bool: whether neighbours currently count one as active
     draw: np.ndarray  # this week's uniform number of each staff member (dropout)
+    mobility_draw: np.ndarray  # this week's uniform number of each staff member (destination)
     # Per staff and tool (N, T)
     target: np.ndarray  # bool: tool meant for the staff member's service
     live: np.ndarray  # bool: tool live for the staff member
@@ -101,10 +105,10 @@ class StaffState(NamedTuple):
 # unless said; zero unless said.
 _PER_TOOL = frozenset(StaffState._fields[StaffState._fields.index("target") :])
 _DTYPE: dict[str, Any] = {
-    "profile": np.int8,
-    "stage": np.int8,
+    **dict.fromkeys(("profile", "stage", "departure_cause", "destination"), np.int8),
     **dict.fromkeys(
-        ("service", "team", "departed_week", "high_weeks", "refusal_weeks", "n_learning"),
+        ("origin_service", "service", "team", "departed_week")
+        + ("high_weeks", "refusal_weeks", "n_learning"),
         np.int32,
     ),
     **dict.fromkeys(
@@ -128,18 +132,44 @@ class Services(NamedTuple):
     active_staff: np.ndarray  # float active staff at the last observation
     workload: np.ndarray  # relative to before (>= 1), rises when staff leave
     recent_change: np.ndarray  # recent go-lives in SAMR-depth units, fading
+    receiving: np.ndarray  # share of repositioned staff each service receives (sums to 1)
+    first_team: np.ndarray  # int32 team that repositioned staff join in each service
+    mobility_posts: np.ndarray  # (1,) posts left for internal mobility, staff
+    target: np.ndarray  # bool (S, T): tools meant for each service
     live: np.ndarray  # bool (S, T): pairs live so far
     support: np.ndarray  # (S, T) first-level support by referents this week, 0-1
     used: np.ndarray  # (S, T) staff using each pair at the last observation
 
     @classmethod
-    def start(cls, backing: np.ndarray, initial_staff: np.ndarray, n_tools: int) -> Services:
-        """Services before the rollout: nothing live, full staff, usual workload."""
+    def start(
+        cls,
+        backing: np.ndarray,
+        initial_staff: np.ndarray,
+        n_tools: int,
+        *,
+        receiving: np.ndarray | None = None,
+        first_team: np.ndarray | None = None,
+        mobility_posts: float = 0.0,
+        target: np.ndarray | None = None,
+    ) -> Services:
+        """Services before the rollout: nothing live, full staff, usual workload.
+
+        Without ``receiving``, every service receives in proportion to its staff;
+        without ``target``, no tool is meant for any service.
+        """
         n_services = backing.size
         pairs = (n_services, n_tools)
+        if receiving is None:
+            receiving = initial_staff / initial_staff.sum()
         return cls(
             backing=backing,
             initial_staff=initial_staff,
+            receiving=np.asarray(receiving, dtype=np.float64),
+            first_team=(
+                np.zeros(n_services, np.int32) if first_team is None else first_team.astype(np.int32)
+            ),
+            mobility_posts=np.array([float(mobility_posts)]),
+            target=np.zeros(pairs, dtype=bool) if target is None else target.astype(bool),
             active_staff=initial_staff.copy(),
             workload=np.ones(n_services),
             recent_change=np.zeros(n_services),

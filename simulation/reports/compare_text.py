@@ -186,6 +186,19 @@ def compare_summary(summary: dict, table: pd.DataFrame | None, lang: str) -> dic
                 gap=gap,
             )
         )
+    for strategy in summary:  # the study tells refusal from strain, internal from external
+        parts = {
+            key: stat(strategy, f"{name}_share")
+            for key, name in (
+                ("refusal", "dropout_refusal"),
+                ("strain", "dropout_strain"),
+                ("internal", "internal_mobility"),
+                ("external", "external_departure"),
+            )
+            if f"{name}_share" in summary[strategy]
+        }
+        if len(parts) == 4:  # folders of transnum 0.1 have no parts
+            bullets.append(w["departures"].format(a=q[strategy], c=c, **parts))
     best = max(summary, key=lambda s: _mean(summary, s, "efficiency_gain") or 0.0)
     bullets.append(w["efficiency"].format(c=c, v=stat(best, "efficiency_gain"), a=q[best]))
     choice, candidates = recommend(summary, table)
@@ -250,6 +263,14 @@ def run_summary(summary: dict, lang: str) -> list[str]:
     over = summary["by_profile"]["overwhelmed"]
     v = {k: value(k, summary.get(k), lang) + _unit(k, lang) for k in summary if k != "by_profile"}
     sentences = phrases("report.run", lang)
-    values = {**v, "c": colon(lang), "overwhelmed": percent(over["dropout_share"], lang)}
+    # Results of transnum 0.1 have no departures by cause and destination: a dash.
+    parts = ("dropout_strain", "dropout_refusal", "internal_mobility", "external_departure")
+    missing = {f"{p}_share": "–" for p in parts}
+    values = {
+        **missing,
+        **v,
+        "c": colon(lang),
+        "overwhelmed": percent(over["dropout_share"], lang),
+    }
     order = ("adoption", "dropout", "strain", "efficiency", "one_replication")
     return [sentences[key].format(**values) for key in order]

@@ -363,6 +363,17 @@ class Behaviour(Record):
         source=f"{STUDY}, section IV.D ('5 to 10 % of staff do not accept these changes'); "
         "value: assumption",
     )
+    internal_mobility_preference: float = spec(
+        0.8,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Probability that a member of staff leaving their post is repositioned inside "
+        "the organisation (while internal_mobility_capacity lasts) rather than leaving it.",
+        source=f"{STUDY}, sections IV.D ('internal, or even external, mobility') and VII.B "
+        "(intermediate posts are 'a large pool for receiving the mobility of worn-out "
+        "staff'); value: assumption",
+    )
     backing_protection: float = spec(
         0.5,
         ge=0,

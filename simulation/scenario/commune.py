@@ -28,6 +28,25 @@ SERVICES: tuple[tuple[str, int], ...] = (
     ("sports", 13),
 )
 
+#: The job type of each service's posts (see :data:`simulation.scenario.organisation.JOB_TYPES`):
+#: front office for the services that receive the public, field for work outside the
+#: offices, management for the general direction, back office for the rest.
+JOB_TYPES: dict[str, str] = {
+    "direction_generale": "management",
+    "accueil_etat_civil": "front_office",
+    "courrier_assemblees": "back_office",
+    "ressources_humaines": "back_office",
+    "finances_commande_publique": "back_office",
+    "action_sociale": "front_office",
+    "education_periscolaire": "field",
+    "services_techniques": "field",
+    "culture_mediatheque": "front_office",
+    "urbanisme": "back_office",
+    "systemes_information": "back_office",
+    "police_municipale": "field",
+    "sports": "field",
+}
+
 #: (service, service, weight 0-1) working relations between services.
 RELATIONS: tuple[tuple[str, str, float], ...] = (
     ("direction_generale", "ressources_humaines", 0.6),

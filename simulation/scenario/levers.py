@@ -104,6 +104,18 @@ class Levers(Record):
         doc="How far staff are involved in designing the tools and processes.",
         source=f"{STUDY}, section VI.A (acculturation is faster when staff are involved)",
     )
+    internal_mobility_capacity: float = spec(
+        0.05,
+        ge=0,
+        le=1,
+        unit="share of initial staff",
+        doc="Posts that can take staff repositioned by internal mobility (in front-office "
+        "services, or any other service if there is none), as a share of the initial "
+        "staff; once they are taken, staff who leave their post leave the organisation.",
+        source=f"{STUDY}, section IV.D ('5 to 10 % of staff ... must be accompanied towards "
+        "internal, or even external, mobility'); value: assumption (most of them "
+        "repositioned)",
+    )
     right_to_disconnect: bool = spec(
         False,
         doc="Whether a right-to-disconnect policy and tool-use charter are in force.",

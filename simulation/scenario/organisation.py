@@ -17,6 +17,12 @@ from simulation.scenario.profiles import ProfileMix
 from simulation.scenario.schema import STUDY, Record, spec
 
 
+JOB_TYPES = ("front_office", "back_office", "field", "management")
+"""Kinds of posts a service holds: receiving the public, processing files and data,
+working outside the offices, managing (CNFPT 2018, sections V.B to V.E and VI.B)."""
+JobType = Literal["front_office", "back_office", "field", "management"]
+
+
 @dataclasses.dataclass(frozen=True)
 class Service(Record):
     """One service (a node of the organisation graph)."""
@@ -37,6 +43,14 @@ class Service(Record):
         le=1,
         unit="0-1",
         doc="The service manager's own backing of the change; null uses levers.manager_backing.",
+    )
+    job_type: JobType = spec(
+        "back_office",
+        doc="The kind of posts of the service: front_office (receiving the public), "
+        "back_office (processing files and data entry), field or management. Staff who "
+        "are repositioned go to front-office posts.",
+        source=f"{STUDY}, section VI.B (reception and administrative assistance posts 'remain "
+        "the main outlets for internal repositioning')",
     )
 
 
@@ -65,7 +79,8 @@ class Relation(Record):
 
 
 DEFAULT_SERVICES: tuple[Service, ...] = tuple(
-    Service(name, headcount) for name, headcount in commune.SERVICES
+    Service(name, headcount, job_type=commune.JOB_TYPES[name])  # type: ignore[arg-type]
+    for name, headcount in commune.SERVICES
 )
 DEFAULT_RELATIONS: tuple[Relation, ...] = tuple(
     Relation((a, b), w) for a, b, w in commune.RELATIONS

@@ -94,6 +94,30 @@ def test_manager_backing_lowers_dropout():
     )
 
 
+def test_internal_mobility_is_capped_by_its_posts_and_mostly_internal_otherwise(default_runs):
+    """Section IV.D: departures are accompanied towards internal, or even external, mobility."""
+    base = Scenario()
+    staff = sum(base.organisation.headcounts())
+    scarce = replications(base.override({"levers.internal_mobility_capacity": 0.01}))
+    none = replications(base.override({"levers.internal_mobility_capacity": 0.0}))
+    for run in scarce:  # never more repositioned than posts (5 of 500), in every run
+        assert run.summary["internal_mobility_share"] <= int(0.01 * staff) / staff + 1e-12
+    for run in none:  # the neutral setting: every departure leaves the organisation
+        assert run.summary["internal_mobility_share"] == 0.0
+        assert run.summary["external_departure_share"] == run.summary["dropout_share"]
+    assert_positive(
+        paired("internal_mobility_share", default_runs, scarce),
+        "internal mobility share, default minus scarce posts",
+    )
+    # With posts to spare, the repositioned are about the preference's share of leavers
+    # (0.8): pooled over the runs, within 4 binomial standard errors.
+    moved = sum(r.summary["internal_mobility_share"] for r in default_runs)
+    left = sum(r.summary["dropout_share"] for r in default_runs)
+    n = round(left * staff)
+    preference = base.behaviour.internal_mobility_preference
+    assert abs(moved / left - preference) < 4 * np.sqrt(preference * (1 - preference) / n)
+
+
 def test_more_referents_speed_adoption():
     base = Scenario()
     few = replications(base.override({"levers.referent_share": 0.01}))

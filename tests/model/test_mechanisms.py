@@ -881,6 +881,103 @@ def test_full_backing_removes_its_share_of_the_hazard():
     assert abs(left / n - p) < binomial_tolerance(p, n)
 
 
+def departing_staff(n, *, strain=False, refusal=False, service=0, n_services=3):
+    """``n`` staff in ``service`` whose hazards are on (uniforms to be set by the test)."""
+    state = StaffState.empty(n, 2)
+    state.service[:] = service
+    state.origin_service[:] = service
+    state.team[:] = service
+    if strain:
+        state.high_weeks[:] = DROPOUT.sustained_strain_weeks
+    if refusal:
+        state.refusal_weeks[:] = DROPOUT.refusal_weeks
+    return state
+
+
+def receiving_services(posts, receiving=(0.0, 0.25, 0.75), target=((1, 0), (0, 1), (1, 1))):
+    services = Services.start(
+        np.zeros(len(receiving)),
+        np.full(len(receiving), 10.0),
+        2,
+        receiving=np.asarray(receiving),
+        first_team=np.array([7, 8, 9]),
+        mobility_posts=posts,
+        target=np.asarray(target, dtype=bool),
+    )
+    return services
+
+
+def test_each_departure_has_one_cause_from_the_strain_part_of_the_uniform():
+    c = DROPOUT
+    state = departing_staff(4, strain=True, refusal=True)
+    total = c.dropout_strain_rate + c.dropout_refusal_rate  # backing 0: no protection
+    state.draw[:] = [
+        c.dropout_strain_rate * (1 - 1e-9),  # in the strain part
+        c.dropout_strain_rate * (1 + 1e-9),  # just past it: refusal
+        total * (1 - 1e-9),  # refusal
+        total * (1 + 1e-9),  # stays
+    ]
+    state.mobility_draw[:] = 0.99  # above the preference: external
+    left = dropout.drop_out(state, receiving_services(0.0), 4, c)
+    assert left == 3
+    assert state.departure_cause.tolist() == [dropout.STRAIN, dropout.REFUSAL, dropout.REFUSAL, 0]
+    assert state.destination.tolist() == [dropout.EXTERNAL] * 3 + [0]
+    assert state.active.tolist() == [False, False, False, True]
+
+
+def test_a_repositioned_member_of_staff_moves_to_a_receiving_service_and_stays():
+    c = DROPOUT
+    state = departing_staff(3, refusal=True, service=0)
+    state.draw[:] = 0.0
+    state.strain[:] = 1.5
+    pref = c.internal_mobility_preference
+    # Second uniform: internal, and v / preference picks service 1 (first quarter of the
+    # receiving share, service 0 being the home) or service 2; the third goes external.
+    state.mobility_draw[:] = [0.2 * pref, 0.6 * pref, pref * (1 + 1e-9)]
+    services = receiving_services(5.0)
+    left = dropout.drop_out(state, services, 6, c)
+    assert left == 3
+    assert state.destination.tolist() == [dropout.INTERNAL, dropout.INTERNAL, dropout.EXTERNAL]
+    assert state.active.tolist() == [True, True, False]
+    assert state.service.tolist() == [1, 2, 0]
+    assert state.origin_service.tolist() == [0, 0, 0]  # still counted where they left
+    assert state.team.tolist() == [8, 9, 0]
+    assert state.target[:2].tolist() == [[False, True], [True, True]]  # the new post's tools
+    assert state.refusal_weeks.tolist()[:2] == [0, 0]
+    assert state.departed_week.tolist() == [6, 6, 6]
+    assert services.mobility_posts[0] == 3.0
+    # A repositioned member of staff does not leave their new post again.
+    state.refusal_weeks[:2] = c.refusal_weeks
+    assert dropout.drop_out(state, services, 7, c) == 0
+
+
+def test_internal_mobility_is_capped_by_its_posts():
+    state = departing_staff(6, strain=True)
+    state.draw[:] = 0.0
+    state.mobility_draw[:] = 0.0  # all would go internal
+    services = receiving_services(2.0)
+    assert dropout.drop_out(state, services, 3, DROPOUT) == 6
+    assert (state.destination == dropout.INTERNAL).sum() == 2
+    assert (state.destination == dropout.EXTERNAL).sum() == 4
+    assert services.mobility_posts[0] == 0.0
+
+
+def test_destinations_follow_the_preference_and_the_receiving_shares():
+    n = N_DRAWS
+    rng = np.random.default_rng(5)
+    state = departing_staff(n, refusal=True)
+    state.draw[:] = 0.0
+    state.mobility_draw[:] = rng.random(n)
+    dropout.drop_out(state, receiving_services(float(n)), 2, DROPOUT)
+    pref = DROPOUT.internal_mobility_preference
+    internal = state.destination == dropout.INTERNAL
+    assert abs(internal.mean() - pref) < binomial_tolerance(pref, n)
+    # Of the repositioned, a quarter go to service 1 and three quarters to service 2.
+    to_2 = (state.service[internal] == 2).mean()
+    assert abs(to_2 - 0.75) < binomial_tolerance(0.75, int(internal.sum()))
+    assert not (state.service[internal] == 0).any()
+
+
 def test_workload_of_remaining_staff():
     # Services of 10, 4 and 3 staff, of whom 8, 4 and 0 are still in post.
     state = StaffState.empty(17, 1)

@@ -138,7 +138,19 @@ def test_weekly_table_is_consistent(small):
         assert table[column].between(0, 1).all(), column
     assert (np.diff(table["dropout"]) >= 0).all()
     assert (np.diff(table["active_staff"]) <= 0).all()
-    np.testing.assert_allclose(table["dropout"], 1 - table["active_staff"] / small.staff_count)
+    # Only external departures leave the organisation; the repositioned stay active.
+    np.testing.assert_allclose(
+        table["external_departure"], 1 - table["active_staff"] / small.staff_count
+    )
+    # Dropout is the sum of its causes, and the sum of its destinations.
+    for parts in (("dropout_strain", "dropout_refusal"), ("internal_mobility", "external_departure")):
+        np.testing.assert_allclose(table[parts[0]] + table[parts[1]], table["dropout"], atol=1e-12)
+        for profile in PROFILES:
+            np.testing.assert_allclose(
+                table[f"{parts[0]}_{profile}"] + table[f"{parts[1]}_{profile}"],
+                table[f"dropout_{profile}"],
+                atol=1e-12,
+            )
     # Adopted, trying and reverted are parts of one whole.
     assert (table["adoption"] + table["trying"] + table["reverted"] <= 1 + 1e-12).all()
     # Per-profile active staff add up to the organisation's.

@@ -36,7 +36,7 @@ def test_summary_stage_of_hand_built_staff():
 
 def test_agents_show_the_summary_stage_of_their_row():
     scenario = Scenario().override({"organisation.total_staff": 120, "horizon_weeks": 40})
-    model = TransitionModel(scenario, rng=3)
+    model = TransitionModel(scenario, rng=5)
     model.run()
     stages = staff_stages(model.state)
     assert len(set(stages)) >= 3, "the test needs a mix of stages"

@@ -26,9 +26,10 @@ seed: 3
 """
 """What the sweep and the sensitivity analyses share: 60 staff, 60 weeks, 2 replications."""
 INPUTS: dict[str, str] = {
-    # A description starting with "=" checks that the workbook keeps text as text.
+    # A description starting with "=" checks that the workbook keeps text as text; no
+    # internal mobility, so that staff who left their post show in the pictures as left.
     "scenario": 'name: Petite commune\ndescription: "=1+1"\nhorizon_weeks: 40\n'
-    "organisation:\n  total_staff: 120\n",
+    "organisation:\n  total_staff: 120\nlevers:\n  internal_mobility_capacity: 0\n",
     "sweep": "name: Small sweep\n"
     + SMALL
     + """\
