@@ -165,9 +165,9 @@ class Services(NamedTuple):
             backing=backing,
             initial_staff=initial_staff,
             receiving=np.asarray(receiving, dtype=np.float64),
-            first_team=(
-                np.zeros(n_services, np.int32) if first_team is None else first_team.astype(np.int32)
-            ),
+            first_team=np.zeros(n_services, np.int32)
+            if first_team is None
+            else first_team.astype(np.int32),
             mobility_posts=np.array([float(mobility_posts)]),
             target=np.zeros(pairs, dtype=bool) if target is None else target.astype(bool),
             active_staff=initial_staff.copy(),

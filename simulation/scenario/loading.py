@@ -5,8 +5,8 @@ A scenario file states only what differs from the defaults. In its
 files (paths relative to the scenario file) instead of inline lists:
 
 * services: columns ``name, headcount`` and optionally ``technophile, follower,
-  overwhelmed`` (the service's own profile mix; all three or none) and
-  ``manager_backing``;
+  overwhelmed`` (the service's own profile mix; all three or none),
+  ``manager_backing`` and ``job_type``;
 * relations: columns ``service_a, service_b, weight``.
 
 Lines starting with ``#`` are comments. YAML mappings may not repeat a key.
@@ -27,7 +27,15 @@ import yaml
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.records import Scenario
 
-SERVICE_COLUMNS = ("name", "headcount", "technophile", "follower", "overwhelmed", "manager_backing")
+SERVICE_COLUMNS = (
+    "name",
+    "headcount",
+    "technophile",
+    "follower",
+    "overwhelmed",
+    "manager_backing",
+    "job_type",
+)
 RELATION_COLUMNS = ("service_a", "service_b", "weight")
 
 
@@ -358,6 +366,8 @@ def _read_services(path: Path, where: str) -> tuple[list[dict], list[int]]:
             service["manager_backing"] = _number(
                 row["manager_backing"], path, line, "manager_backing", where
             )
+        if row.get("job_type"):
+            service["job_type"] = row["job_type"].strip()
         services.append(service)
         lines.append(line)
     return services, lines

@@ -16,7 +16,6 @@ from simulation.scenario.errors import ScenarioError, require_all_known
 from simulation.scenario.profiles import ProfileMix
 from simulation.scenario.schema import STUDY, Record, spec
 
-
 JOB_TYPES = ("front_office", "back_office", "field", "management")
 """Kinds of posts a service holds: receiving the public, processing files and data,
 working outside the offices, managing (CNFPT 2018, sections V.B to V.E and VI.B)."""

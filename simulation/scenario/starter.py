@@ -16,7 +16,7 @@ from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
 from simulation.storage import write_text
 
-SERVICES_HEADER = "name,headcount,technophile,follower,overwhelmed,manager_backing"
+SERVICES_HEADER = "name,headcount,technophile,follower,overwhelmed,manager_backing,job_type"
 
 
 def _services_csv() -> str:
@@ -29,10 +29,15 @@ def _services_csv() -> str:
         "#               somme fait 1, ex. 0.4,0.4,0.2 pour un service informatique) ;",
         "#               vides = répartition de scenario.yaml (10 / 40 / 50 %)",
         "#   manager_backing  soutien de l'encadrant de ce service au changement, de 0 à 1",
+        "#   job_type   nature des postes : front_office (accueil du public), back_office",
+        "#              (instruction, saisie ; par défaut), field (terrain) ou management ;",
+        "#              les agents repositionnés vont vers les postes front_office",
         "# Les lignes qui commencent par # sont des commentaires.",
         SERVICES_HEADER,
     ]
-    lines += [f"{name},{headcount},,,," for name, headcount in commune.SERVICES]
+    lines += [
+        f"{name},{headcount},,,,,{commune.JOB_TYPES[name]}" for name, headcount in commune.SERVICES
+    ]
     return "\n".join(lines) + "\n"
 
 

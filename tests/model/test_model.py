@@ -143,7 +143,9 @@ def test_weekly_table_is_consistent(small):
         table["external_departure"], 1 - table["active_staff"] / small.staff_count
     )
     # Dropout is the sum of its causes, and the sum of its destinations.
-    for parts in (("dropout_strain", "dropout_refusal"), ("internal_mobility", "external_departure")):
+    causes = ("dropout_strain", "dropout_refusal")
+    destinations = ("internal_mobility", "external_departure")
+    for parts in (causes, destinations):
         np.testing.assert_allclose(table[parts[0]] + table[parts[1]], table["dropout"], atol=1e-12)
         for profile in PROFILES:
             np.testing.assert_allclose(

@@ -286,6 +286,18 @@ def test_csv_with_manager_backing_but_no_mix(tmp_path):
     assert finances.manager_backing is None
 
 
+def test_csv_job_types_default_to_back_office_and_are_checked_by_line(tmp_path):
+    path = services_only_scenario(
+        tmp_path, "name,headcount,job_type\naccueil,12,front_office\nfinances,8,\n"
+    )
+    accueil, finances = load_scenario(path).organisation.services
+    assert (accueil.job_type, finances.job_type) == ("front_office", "back_office")
+    bad = services_only_scenario(tmp_path, "name,headcount,job_type\naccueil,12,guichet\n")
+    message = str(scenario_error(load_scenario, bad))
+    assert "services[0].job_type" in message and "line 2" in message
+    assert "'front_office', 'back_office', 'field', 'management'" in message
+
+
 def test_csv_with_a_byte_order_mark_and_spaces_in_the_header(tmp_path):
     write(tmp_path / "services.csv", "")
     (tmp_path / "services.csv").write_bytes(
