@@ -7,6 +7,7 @@ that a later session can resume (:func:`_session`), and share their options
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from simulation.cli.options import (
     workers_option,
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
-from simulation.storage import FolderBusyError, write_csv
+from simulation.storage import FolderBusyError, StorageError, write_csv
 
 _RUN_OPTIONS = [
     out_option("Results folder (new or empty; with --resume, the folder to continue)."),
@@ -79,41 +80,28 @@ def _session(
     """
     from tqdm import tqdm
 
-    from simulation.experiments.executors import default_workers, open_executor
-    from simulation.experiments.results import manifest, new_results_dir
-    from simulation.experiments.store import SweepStore
-    from simulation.experiments.sweep import (
-        export_tables,
-        kept_outcomes,
-        points_table,
-        run_experiment,
-    )
+    from simulation.experiments.executors import ExecutorError, default_workers, open_executor
+    from simulation.experiments.results import new_results_dir
+    from simulation.experiments.sweep import export_tables, run_experiment
 
     if resume and not out:
         raise click.UsageError("--resume needs the --out folder to continue")
     folder = Path(out) if out else new_results_dir(kind)
-    try:
-        if resume:
-            store = SweepStore.resume(
-                folder, Path(experiment_file), points_table(points), command_line(), kind=kind
-            )
-        else:
-            info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
-            info.pop("wall_s")  # each session records its own times
-            info.update(extra or {})
-            store = SweepStore.create(
-                folder,
-                Path(experiment_file),
-                points_table(points),
-                kept_outcomes(experiment),
-                experiment.weekly,
-                info,
-                command=command_line(),
-                kind=kind,
-            )
-    except (ScenarioError, FolderBusyError) as error:
-        fail(error)
     n_workers = workers or default_workers()
+    # The executor first: a scheduler out of reach (or a missing package) stops the
+    # command before a results folder is made or a session is recorded as running.
+    executor_stack = contextlib.ExitStack()
+    try:
+        executor = executor_stack.enter_context(open_executor(n_workers, scheduler))
+    except ExecutorError as error:
+        fail(error)
+    try:
+        store = _open_store(
+            folder, experiment_file, experiment, points, kind=kind, resume=resume, extra=extra
+        )
+    except BaseException:  # also the exit of fail(): the executor is closed either way
+        executor_stack.close()
+        raise
     bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
     failures = 0
 
@@ -127,9 +115,10 @@ def _session(
         bar.total = (bar.total or 0) + count
         bar.refresh()
 
+    resume_hint = f"transnum {_resume_command(kind, experiment_file)} --resume --out {folder}"
     start = time.perf_counter()
     try:
-        with open_executor(n_workers, scheduler) as executor:
+        with executor_stack:
             report = run_experiment(
                 experiment,
                 points,
@@ -142,6 +131,10 @@ def _session(
                 on_plan=on_plan,
                 retry_failed=retry_failed,
             )
+        bar.close()
+        store.flush()
+        tables = export_tables(store, experiment, points)  # before the session says complete
+        store.close("complete" if report.failures == 0 else "complete with failures")
     except KeyboardInterrupt:
         bar.close()
         store.close("interrupted")
@@ -150,10 +143,17 @@ def _session(
             err=True,
         )
         sys.exit(130)
-    bar.close()
-    store.flush()
-    tables = export_tables(store, experiment, points)  # before the session says complete
-    store.close("complete" if report.failures == 0 else "complete with failures")
+    except OSError as error:  # a full disk, a scheduler lost mid-sweep...
+        bar.close()
+        with contextlib.suppress(OSError):  # the disk may be full: the next resume closes it
+            store.close("interrupted")
+        if error.errno and not error.filename and not isinstance(error, StorageError):
+            error = StorageError(folder, error)  # a disk error that names no file (pyarrow's)
+        fail(
+            error,
+            f". The sweep stopped; the runs finished before are saved in {folder / 'parts'}. "
+            f"Once this is fixed, continue with: {resume_hint}",
+        )
     wall = time.perf_counter() - start
     runs = tables["runs"]
     click.echo(
@@ -161,6 +161,59 @@ def _session(
         f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
     )
     return store, tables, folder
+
+
+def _open_store(folder: Path, experiment_file: str, experiment, points, *, kind, resume, extra):
+    """Create the results folder of a new session, or reopen it with ``resume``."""
+    from simulation.experiments.results import manifest
+    from simulation.experiments.store import SweepStore
+    from simulation.experiments.sweep import kept_outcomes, points_table
+
+    try:
+        if resume:
+            return SweepStore.resume(
+                folder, Path(experiment_file), points_table(points), command_line(), kind=kind
+            )
+        info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
+        info.pop("wall_s")  # each session records its own times
+        info.update(extra or {})
+        return SweepStore.create(
+            folder,
+            Path(experiment_file),
+            points_table(points),
+            kept_outcomes(experiment),
+            experiment.weekly,
+            info,
+            command=command_line(),
+            kind=kind,
+        )
+    except (ScenarioError, FolderBusyError) as error:
+        fail(error)
+    except OSError as error:  # a read-only or full disk: named by the results folder
+        fail(StorageError(folder, error))
+
+
+def _resume_command(kind: str, experiment_file: str) -> str:
+    """The command (without ``transnum``) that continues a session of ``kind``."""
+    if kind.startswith("sensitivity-"):
+        return f"sensitivity {experiment_file} --method {kind.removeprefix('sensitivity-')}"
+    return f"sweep {experiment_file}"
+
+
+@contextlib.contextmanager
+def exports_of(folder: Path, command: str):
+    """Stop with one message if a table written after the runs cannot be written.
+
+    Every run is saved by then: a resume runs nothing again and writes the tables.
+    """
+    try:
+        yield
+    except OSError as error:
+        fail(
+            error,
+            f". Every run is saved in {folder / 'parts'}; once this is fixed, write the "
+            f"tables with: transnum {command} --resume --out {folder}",
+        )
 
 
 def _exit_if_failed(tables, folder: Path) -> None:
@@ -228,7 +281,8 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
     )
     click.echo(sweep_table(tables["summary"]))
     if experiment.targets_file:
-        _calibration_report(experiment_file, tables["runs"], folder)
+        with exports_of(folder, f"sweep {experiment_file}"):
+            _calibration_report(experiment_file, tables["runs"], folder)
     click.echo(f"\nResults written to {folder}")
     _exit_if_failed(tables, folder)
 
@@ -311,9 +365,9 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
         **session,
     )
     indices = analyze(experiment, method, values, tables["runs"], names)
-    design = store.points()
-    write_csv(design, folder / "design.csv")
-    write_csv(indices, folder / "indices.csv")
+    with exports_of(folder, f"sensitivity {experiment_file} --method {method}"):
+        write_csv(store.points(), folder / "design.csv")
+        write_csv(indices, folder / "indices.csv")
     click.echo(indices_table(indices, method))
     skipped = [o for o in names if o not in set(indices.get("outcome", []))]
     if skipped:
