@@ -35,21 +35,29 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
 )
 
 
-def problem(experiment: Experiment) -> dict:
+def problem(experiment: Experiment, method: str | None = None) -> dict:
     """The SALib problem of the experiment's range factors.
+
+    Args:
+        experiment: The experiment.
+        method: The analysis asked for (named in the messages; default the file's).
 
     Raises:
         ScenarioError: if a factor is a list of levels, or there is no range factor.
     """
+    method = method or experiment.design.method
+    analysis = f"a {method} analysis (transnum sensitivity --method {method})"
     if experiment.level_factors:
         first = next(iter(experiment.level_factors))
         raise ScenarioError(
-            "sensitivity analysis needs every factor as a {low, high} range",
+            f"{analysis} needs every factor as a {{low, high}} range; this one is a list of levels",
             path=f"factors.{first}",
         )
     ranges = experiment.range_factors
     if not ranges:
-        raise ScenarioError("give at least one factor as a {low, high} range", path="factors")
+        raise ScenarioError(
+            f"{analysis} needs at least one factor as a {{low, high}} range", path="factors"
+        )
     return {
         "num_vars": len(ranges),
         "names": list(ranges),
@@ -59,7 +67,7 @@ def problem(experiment: Experiment) -> dict:
 
 def sample(experiment: Experiment, method: str) -> np.ndarray:
     """The design's parameter values, one row per point (SALib, seeded)."""
-    spec = problem(experiment)
+    spec = problem(experiment, method)
     design = experiment.design
     if method == "morris":
         from SALib.sample import morris
@@ -82,7 +90,7 @@ def sensitivity_points(
 ) -> tuple[np.ndarray, list[Point]]:
     """The design (parameter values) and the points that run it."""
     values = sample(experiment, method)
-    spec = problem(experiment)
+    spec = problem(experiment, method)
     lows = np.array([b[0] for b in spec["bounds"]])
     highs = np.array([b[1] for b in spec["bounds"]])
     unit = (values - lows) / (highs - lows)
@@ -110,7 +118,7 @@ def analyze(
         sigma; for Sobol, S1, S1_conf, ST, ST_conf. The intervals are the half-widths
         of 95 % bootstrap intervals. Outcomes missing at some points are left out.
     """
-    spec = problem(experiment)
+    spec = problem(experiment, method)
     rows = []
     for outcome in outcomes:
         y = point_means(runs, outcome, len(values))
