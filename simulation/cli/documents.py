@@ -36,6 +36,8 @@ def report(results_dir, lang, out) -> None:
         results = read_results(results_dir)
     except ScenarioError as error:
         fail(error)
+    for note in results.notes:
+        click.echo(f"note: {note}", err=True)
     stem = phrase("cli.report_stem", lang)
     html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
