@@ -324,6 +324,7 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
     saves every run like a sweep, and prints and saves the indices: Morris mu*, with
     its 95 % interval, and sigma; Sobol S1 and ST with their 95 % intervals.
     """
+    from simulation.experiments.index_checks import warning_lines
     from simulation.experiments.sensitivity import DEFAULT_OUTCOMES, analyze, sensitivity_points
     from simulation.experiments.sweep import kept_outcomes
     from simulation.model.outcomes import flat_outcome_names
@@ -369,6 +370,8 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
         write_csv(store.points(), folder / "design.csv")
         write_csv(indices, folder / "indices.csv")
     click.echo(indices_table(indices, method))
+    for line in warning_lines(indices, method, experiment.design.samples):
+        click.echo(f"warning: {line}; see the warning column of indices.csv", err=True)
     skipped = [o for o in names if o not in set(indices.get("outcome", []))]
     if skipped:
         click.echo(f"not analysed (missing at some points): {', '.join(skipped)}", err=True)

@@ -13,6 +13,11 @@ Every point is run ``replications`` times with common random numbers and the
 outcome is averaged over replications before the analysis, so that the indices
 describe the parameters, not the run-to-run noise. Whole-number parameters are
 rounded in the runs; the analysis uses the design as sampled.
+
+Each index row carries a ``warning`` (empty when the estimate looks sound): a sample
+too small for stable estimates, an index outside its valid range, a total effect
+below the first-order one by more than their intervals, or an interval too wide to
+rank the parameters (:mod:`~simulation.experiments.index_checks`).
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.experiment import Experiment, Point, design_points
+from simulation.experiments.index_checks import index_warnings
 from simulation.scenario.errors import ScenarioError
 
 METHODS: tuple[str, ...] = ("morris", "sobol")
+
 DEFAULT_OUTCOMES: tuple[str, ...] = (
     "adoption_final",
     "weeks_to_50pct_adoption",
@@ -137,11 +144,8 @@ def analyze(
             result = sobol.analyze(spec, y, calc_second_order=False, seed=experiment.design.seed)
             keys = ("S1", "S1_conf", "ST", "ST_conf")
         for k, name in enumerate(spec["names"]):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "parameter": name,
-                    **{key: float(result[key][k]) for key in keys},
-                }
-            )
+            row = {"outcome": outcome, "parameter": name}
+            row.update({key: float(result[key][k]) for key in keys})
+            row["warning"] = ";".join(index_warnings(row, method, experiment.design.samples))
+            rows.append(row)
     return pd.DataFrame(rows)
