@@ -12,9 +12,25 @@ from __future__ import annotations
 import click
 
 from simulation.cli import app, bench, calibration, documents, experiments, organisation, runs
+from simulation.cli.options import fail
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a system error no command words itself still ends in one line.
+
+    Commands catch the errors they can explain best (with what was kept and how to
+    go on); this is the net under them, so that a full disk or a read-only folder
+    never prints a traceback (exit status 1).
+    """
+
+    def invoke(self, ctx: click.Context):  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            fail(error)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="transnum")
 def main() -> None:
     """transnum: simulate the digital transition of a local public administration.

@@ -15,9 +15,9 @@ from simulation.cli.options import (
     out_option,
     whole_number_option,
     workers_option,
+    writing_results,
 )
 from simulation.scenario.errors import ScenarioError
-from simulation.storage import FolderBusyError
 
 
 @click.command()
@@ -48,7 +48,7 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
         calibration, scenarios = load_calibration(calibration_file)
         folder = prepare_dir(out or new_results_dir("calibrate"))
         lock = claim_folder(folder)  # noqa: F841 - held until the command ends
-    except (ScenarioError, FolderBusyError) as error:
+    except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     reps = replications or calibration.replications
     n_runs = reps * len(distinct_scenarios(scenarios)[0])
@@ -65,15 +65,16 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
     wall = time.perf_counter() - start
     click.echo(f"\n{len(runs)} runs in {wall:.1f} s\n")
     click.echo(calibration_table(targets))
-    write_calibration(
-        targets,
-        runs,
-        folder,
-        command=command_line(),
-        wall_s=wall,
-        seed=calibration.seed,
-        replications=reps,
-    )
+    with writing_results(folder):
+        write_calibration(
+            targets,
+            runs,
+            folder,
+            command=command_line(),
+            wall_s=wall,
+            seed=calibration.seed,
+            replications=reps,
+        )
     click.echo(f"\nResults written to {folder}")
     if strict and not targets["met"].all():
         sys.exit(1)

@@ -36,15 +36,26 @@ def report(results_dir, lang, out) -> None:
         results = read_results(results_dir)
     except ScenarioError as error:
         fail(error)
+    for note in results.notes:
+        click.echo(f"note: {note}", err=True)
     stem = phrase("cli.report_stem", lang)
     html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an .html file", param_hint="'--out'")
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    try:  # the report's folder has one writer at a time (a running sweep, say)
+    # The results are read already: a report that cannot be written there (a
+    # read-only or full disk) can be written anywhere else.
+    elsewhere = ". The results folder is untouched; write the report elsewhere with --out FILE"
+    try:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        # The report's folder has one writer at a time (a running sweep, say).
         lock = claim_folder(html_path.parent)  # noqa: F841 - held until the command ends
     except FolderBusyError as error:
         fail(error)
-    write_report(results, html_path, lang)
-    workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
+    except OSError as error:
+        fail(error, elsewhere)
+    try:
+        write_report(results, html_path, lang)
+        workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
+    except OSError as error:
+        fail(error, elsewhere)
     click.echo(f"wrote {html_path}\nwrote {workbook}")

@@ -7,6 +7,7 @@ that a later session can resume (:func:`_session`), and share their options
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from simulation.cli.options import (
     workers_option,
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
-from simulation.storage import FolderBusyError, write_csv
+from simulation.storage import FolderBusyError, StorageError, write_csv
 
 _RUN_OPTIONS = [
     out_option("Results folder (new or empty; with --resume, the folder to continue)."),
@@ -87,21 +88,109 @@ def _session(
     """
     from tqdm import tqdm
 
-    from simulation.experiments.executors import default_workers, open_executor
-    from simulation.experiments.results import manifest, new_results_dir
-    from simulation.experiments.store import SweepStore
-    from simulation.experiments.sweep import (
-        export_tables,
-        kept_outcomes,
-        points_table,
-        run_experiment,
-    )
+    from simulation.experiments.executors import ExecutorError, default_workers, open_executor
+    from simulation.experiments.results import new_results_dir
+    from simulation.experiments.sweep import export_tables, run_experiment
 
     if resume and not out:
         raise click.UsageError("--resume needs the --out folder to continue")
     if stop_if_damaged and not resume:
         raise click.UsageError("--stop-if-damaged goes with --resume")
     folder = Path(out) if out else new_results_dir(kind)
+    n_workers = workers or default_workers()
+    # The executor first: a scheduler out of reach (or a missing package) stops the
+    # command before a results folder is made or a session is recorded as running.
+    executor_stack = contextlib.ExitStack()
+    try:
+        executor = executor_stack.enter_context(open_executor(n_workers, scheduler))
+    except ExecutorError as error:
+        fail(error)
+    try:
+        store = _open_store(
+            folder,
+            experiment_file,
+            experiment,
+            points,
+            kind=kind,
+            resume=resume,
+            extra=extra,
+            stop_if_damaged=stop_if_damaged,
+        )
+    except BaseException:  # also the exit of fail(): the executor is closed either way
+        executor_stack.close()
+        raise
+    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
+    failures = 0
+
+    def on_record(record: dict) -> None:
+        nonlocal failures
+        failures += record["status"] != "ok"
+        bar.set_postfix(failed=failures, refresh=False)
+        bar.update()
+
+    def on_plan(count: int) -> None:
+        bar.total = (bar.total or 0) + count
+        bar.refresh()
+
+    resume_hint = f"transnum {_resume_command(kind, experiment_file)} --resume --out {folder}"
+    start = time.perf_counter()
+    try:
+        with executor_stack:
+            report = run_experiment(
+                experiment,
+                points,
+                store,
+                executor,
+                window=4 * n_workers,
+                precision=precision,
+                max_replications=max_replications,
+                on_record=on_record,
+                on_plan=on_plan,
+                retry_failed=retry_failed,
+            )
+        bar.close()
+        store.flush()
+        tables = export_tables(store, experiment, points)  # before the session says complete
+        store.close("complete" if report.failures == 0 else "complete with failures")
+    except KeyboardInterrupt:
+        bar.close()
+        store.close("interrupted")
+        click.echo(
+            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
+            err=True,
+        )
+        sys.exit(130)
+    except OSError as error:  # a full disk, a scheduler lost mid-sweep...
+        bar.close()
+        with contextlib.suppress(OSError):  # the disk may be full: the next resume closes it
+            store.close("interrupted")
+        if error.errno and not error.filename and not isinstance(error, StorageError):
+            error = StorageError(folder, error)  # a disk error that names no file (pyarrow's)
+        fail(
+            error,
+            f". The sweep stopped; the runs finished before are saved in {folder / 'parts'}. "
+            f"Once this is fixed, continue with: {resume_hint}",
+        )
+    wall = time.perf_counter() - start
+    runs = tables["runs"]
+    click.echo(
+        f"\n{report.runs_done:,} runs in {wall:.1f} s ({report.runs_before:,} already done); "
+        f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
+    )
+    return store, tables, folder
+
+
+def _open_store(
+    folder: Path, experiment_file: str, experiment, points, *, kind, resume, extra, stop_if_damaged
+):
+    """Create the results folder of a new session, or reopen it with ``resume``.
+
+    A resume reports each damaged part it set aside (their runs run again).
+    """
+    from simulation.experiments.results import manifest
+    from simulation.experiments.store import SweepStore
+    from simulation.experiments.sweep import kept_outcomes, points_table
+
     try:
         if resume:
             store = SweepStore.resume(
@@ -119,70 +208,47 @@ def _session(
                     f"{folder / 'damaged'}; {runs} run again",
                     err=True,
                 )
-        else:
-            info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
-            info.pop("wall_s")  # each session records its own times
-            info.update(extra or {})
-            store = SweepStore.create(
-                folder,
-                Path(experiment_file),
-                points_table(points),
-                kept_outcomes(experiment),
-                experiment.weekly,
-                info,
-                command=command_line(),
-                kind=kind,
-            )
+            return store
+        info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
+        info.pop("wall_s")  # each session records its own times
+        info.update(extra or {})
+        return SweepStore.create(
+            folder,
+            Path(experiment_file),
+            points_table(points),
+            kept_outcomes(experiment),
+            experiment.weekly,
+            info,
+            command=command_line(),
+            kind=kind,
+        )
     except (ScenarioError, FolderBusyError) as error:
         fail(error)
-    n_workers = workers or default_workers()
-    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
-    failures = 0
+    except OSError as error:  # a read-only or full disk: named by the results folder
+        fail(StorageError(folder, error))
 
-    def on_record(record: dict) -> None:
-        nonlocal failures
-        failures += record["status"] != "ok"
-        bar.set_postfix(failed=failures, refresh=False)
-        bar.update()
 
-    def on_plan(count: int) -> None:
-        bar.total = (bar.total or 0) + count
-        bar.refresh()
+def _resume_command(kind: str, experiment_file: str) -> str:
+    """The command (without ``transnum``) that continues a session of ``kind``."""
+    if kind.startswith("sensitivity-"):
+        return f"sensitivity {experiment_file} --method {kind.removeprefix('sensitivity-')}"
+    return f"sweep {experiment_file}"
 
-    start = time.perf_counter()
+
+@contextlib.contextmanager
+def exports_of(folder: Path, command: str):
+    """Stop with one message if a table written after the runs cannot be written.
+
+    Every run is saved by then: a resume runs nothing again and writes the tables.
+    """
     try:
-        with open_executor(n_workers, scheduler) as executor:
-            report = run_experiment(
-                experiment,
-                points,
-                store,
-                executor,
-                window=4 * n_workers,
-                precision=precision,
-                max_replications=max_replications,
-                on_record=on_record,
-                on_plan=on_plan,
-                retry_failed=retry_failed,
-            )
-    except KeyboardInterrupt:
-        bar.close()
-        store.close("interrupted")
-        click.echo(
-            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
-            err=True,
+        yield
+    except OSError as error:
+        fail(
+            error,
+            f". Every run is saved in {folder / 'parts'}; once this is fixed, write the "
+            f"tables with: transnum {command} --resume --out {folder}",
         )
-        sys.exit(130)
-    bar.close()
-    store.flush()
-    tables = export_tables(store, experiment, points)  # before the session says complete
-    store.close("complete" if report.failures == 0 else "complete with failures")
-    wall = time.perf_counter() - start
-    runs = tables["runs"]
-    click.echo(
-        f"\n{report.runs_done:,} runs in {wall:.1f} s ({report.runs_before:,} already done); "
-        f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
-    )
-    return store, tables, folder
 
 
 def _exit_if_failed(tables, folder: Path) -> None:
@@ -250,7 +316,8 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
     )
     click.echo(sweep_table(tables["summary"]))
     if experiment.targets_file:
-        _calibration_report(experiment_file, tables["runs"], folder)
+        with exports_of(folder, f"sweep {experiment_file}"):
+            _calibration_report(experiment_file, tables["runs"], folder)
     click.echo(f"\nResults written to {folder}")
     _exit_if_failed(tables, folder)
 
@@ -292,6 +359,7 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
     saves every run like a sweep, and prints and saves the indices: Morris mu*, with
     its 95 % interval, and sigma; Sobol S1 and ST with their 95 % intervals.
     """
+    from simulation.experiments.index_checks import warning_lines
     from simulation.experiments.sensitivity import DEFAULT_OUTCOMES, analyze, sensitivity_points
     from simulation.experiments.sweep import kept_outcomes
     from simulation.model.outcomes import flat_outcome_names
@@ -333,10 +401,12 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
         **session,
     )
     indices = analyze(experiment, method, values, tables["runs"], names)
-    design = store.points()
-    write_csv(design, folder / "design.csv")
-    write_csv(indices, folder / "indices.csv")
+    with exports_of(folder, f"sensitivity {experiment_file} --method {method}"):
+        write_csv(store.points(), folder / "design.csv")
+        write_csv(indices, folder / "indices.csv")
     click.echo(indices_table(indices, method))
+    for line in warning_lines(indices, method, experiment.design.samples):
+        click.echo(f"warning: {line}; see the warning column of indices.csv", err=True)
     skipped = [o for o in names if o not in set(indices.get("outcome", []))]
     if skipped:
         click.echo(f"not analysed (missing at some points): {', '.join(skipped)}", err=True)

@@ -1,14 +1,20 @@
 """Options and helpers shared by the commands of ``transnum``.
 
 Bad input (a scenario file, a parameter, an output folder) ends with one message
-naming the file and field, and exit status 2, before anything is computed.
+naming the file and field, and exit status 2, before anything is computed. A problem
+of the environment (a full or read-only disk, a folder another process writes, a
+scheduler out of reach) ends with one message naming the file or address, the
+system's reason and what to do, and exit status 1.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -16,7 +22,7 @@ from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
 from simulation.scenario.rollout import STRATEGIES
-from simulation.storage import FolderBusyError, FolderLock
+from simulation.storage import FolderBusyError, FolderLock, StorageError, os_problem
 
 EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 1
@@ -25,14 +31,50 @@ SUGGESTION = "; did you mean {!r}?"
 """How an option's message suggests a close name (see :func:`did_you_mean`)."""
 
 
-def fail(error: Exception) -> None:
-    """Print ``error`` as one line on stderr and exit.
+def fail(error: Exception, then: str = "") -> NoReturn:
+    """Print ``error`` as one line on stderr (followed by ``then``) and exit.
 
     The exit status is 2 for bad input (a scenario, experiment or results file, an
-    option) and 1 for the environment (a results folder another process is writing).
+    option) and 1 for the environment (an ``OSError``: a full or read-only disk, a
+    results folder another process is writing, an unreachable scheduler).
     """
-    click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_ENVIRONMENT if isinstance(error, FolderBusyError) else EXIT_BAD_INPUT)
+    environment = isinstance(error, OSError)
+    message = str(error)
+    if environment and not isinstance(error, (FolderBusyError, StorageError)):
+        # A bare system error: its path, the system's reason and advice.
+        message = os_problem(error) if error.strerror else message
+    click.echo(f"error: {message}{then}", err=True)
+    sys.exit(EXIT_ENVIRONMENT if environment else EXIT_BAD_INPUT)
+
+
+def kept_files(folder: Path) -> str:
+    """What a results folder holds so far, in words (for a command that stopped)."""
+    names = (
+        sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+        if (folder.is_dir())
+        else []
+    )
+    return f"{folder} holds {', '.join(names)}" if names else f"{folder} holds no file yet"
+
+
+@contextlib.contextmanager
+def writing_results(folder: Path) -> Iterator[None]:
+    """Stop with one message if writing ``folder``'s results fails (full disk...).
+
+    The message names the file and the system's reason, says what the folder already
+    holds, and that the same command with another ``--out`` gives the same numbers
+    (every run's seeds come from the command).
+    """
+    try:
+        yield
+    except OSError as error:
+        if isinstance(error, FolderBusyError):
+            fail(error)
+        fail(
+            error,
+            f". The results were not all saved: {kept_files(folder)}; run the same command "
+            "again with an --out folder on a disk with room (same seeds, same numbers)",
+        )
 
 
 def command_line() -> str:
@@ -170,8 +212,21 @@ def scheduler_option():
         "--scheduler",
         default=None,
         metavar="ADDRESS",
+        callback=_check_scheduler,
         help="Run on a Dask cluster (tcp://host:port), or 'local' for a Dask LocalCluster.",
     )
+
+
+def _check_scheduler(ctx: click.Context, param: click.Parameter, value: str | None):
+    """A malformed address is bad input (exit status 2), found before any folder is made."""
+    from simulation.experiments.executors import check_address
+
+    if value is None:
+        return None
+    try:
+        return check_address(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def precision_options(where: str, cap_default: str):

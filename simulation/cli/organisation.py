@@ -30,7 +30,7 @@ def init(folder) -> None:
 
     try:
         files = write_starter(folder)
-    except ScenarioError as error:
+    except (ScenarioError, OSError) as error:  # OSError: a read-only or full disk
         fail(error)
     for path in files:
         click.echo(f"wrote {path}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -22,10 +24,10 @@ from simulation.cli.options import (
     weeks_option,
     whole_number_option,
     workers_option,
+    writing_results,
 )
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.rollout import STRATEGIES
-from simulation.storage import FolderBusyError
 
 
 @click.command()
@@ -51,7 +53,7 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
         spec = cli_scenario(scenario, horizon_weeks=weeks, **{"rollout.strategy": strategy})
         folder = prepare_dir(out or new_results_dir("run"))
         lock = claim_folder(folder)  # noqa: F841 - held until the command ends
-    except (ScenarioError, FolderBusyError) as error:
+    except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     print_notes(spec)
     start = time.perf_counter()
@@ -63,8 +65,9 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
         f"replication {replication} ({wall:.1f} s)\n"
     )
     click.echo(run_table(result.summary))
-    write_run(result, folder, command=command_line(), wall_s=wall)
-    write_run_figure(folder, result.timeseries, result.scenario.name, result.strategy)
+    with writing_results(folder):
+        write_run(result, folder, command=command_line(), wall_s=wall)
+        write_run_figure(folder, result.timeseries, result.scenario.name, result.strategy)
     click.echo(f"\nResults written to {folder}")
 
 
@@ -109,7 +112,7 @@ def compare(
     """
     from tqdm import tqdm
 
-    from simulation.experiments.executors import default_workers
+    from simulation.experiments.executors import ExecutorError, default_workers
     from simulation.experiments.results import new_results_dir, prepare_dir, write_comparison
     from simulation.experiments.runner import compare_strategies
     from simulation.reports.figures.overview import write_comparison_figure
@@ -127,9 +130,11 @@ def compare(
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
-        folder = prepare_dir(out or new_results_dir("compare"))
-        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
-    except (ScenarioError, FolderBusyError) as error:
+        folder = Path(out) if out else new_results_dir("compare")
+        existed = folder.exists()
+        prepare_dir(folder)
+        lock = claim_folder(folder)  # held until the command ends
+    except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     for variant in variants:
         print_notes(variant)
@@ -147,18 +152,27 @@ def compare(
             bar.total = (bar.total or 0) + count
             bar.refresh()
 
-        comparison = compare_strategies(
-            spec,
-            names,
-            replications=replications,
-            seed=seed,
-            workers=n_workers,
-            scheduler=scheduler,
-            precision=targets,
-            max_replications=max_replications,
-            on_done=lambda _: bar.update(),
-            on_plan=on_plan,
-        )
+        try:
+            comparison = compare_strategies(
+                spec,
+                names,
+                replications=replications,
+                seed=seed,
+                workers=n_workers,
+                scheduler=scheduler,
+                precision=targets,
+                max_replications=max_replications,
+                on_done=lambda _: bar.update(),
+                on_plan=on_plan,
+            )
+        except ExecutorError as error:
+            bar.close()
+            # Nothing ran: the results folder this command made goes too.
+            lock.release()
+            if not existed:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            fail(error)
     wall = time.perf_counter() - start
     runs = len(comparison.runs)
     click.echo(
@@ -172,6 +186,7 @@ def compare(
         )
         click.echo(paired_table(comparison.paired_differences()))
     table = comparison.timeseries()  # every run's weekly table, stacked once for both
-    write_comparison(comparison, folder, command=command_line(), wall_s=wall, table=table)
-    write_comparison_figure(folder, table, comparison.scenario.name)
+    with writing_results(folder):
+        write_comparison(comparison, folder, command=command_line(), wall_s=wall, table=table)
+        write_comparison_figure(folder, table, comparison.scenario.name)
     click.echo(f"\nResults written to {folder}")

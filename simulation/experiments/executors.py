@@ -20,6 +20,51 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit
+
+CONNECT_TIMEOUT_S = 5
+"""Seconds to wait for a Dask scheduler. One that runs answers within milliseconds, even
+across a network; without a bound, distributed waits 30 s per attempt, and a mistyped
+address would keep a command silent for minutes."""
+
+SCHEMES: tuple[str, ...] = ("tcp", "tls", "ws", "wss", "ucx")
+"""Address schemes of distributed's transports (``inproc`` is for one process only)."""
+
+
+class ExecutorError(OSError):
+    """Runs cannot execute where asked: a missing package or an unreachable scheduler.
+
+    An ``OSError`` because it is the environment's, not the input's, fault.
+    """
+
+
+def check_address(address: str) -> str:
+    """Check a ``--scheduler`` value: ``local`` or ``scheme://host:port``.
+
+    Returns:
+        The address, unchanged.
+
+    Raises:
+        ValueError: the address is malformed, with what is expected.
+    """
+    if address == "local":
+        return address
+    expected = "expected 'local' or tcp://HOST:PORT (for example tcp://127.0.0.1:8786)"
+    if "://" not in address:
+        raise ValueError(f"{address!r} is not a scheduler address; {expected}")
+    parts = urlsplit(address)
+    if parts.scheme not in SCHEMES:
+        raise ValueError(
+            f"{address!r}: unknown scheme {parts.scheme!r} (known: {', '.join(SCHEMES)}); "
+            f"{expected}"
+        )
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or beyond 65535
+        port = -1
+    if not parts.hostname or port is None or not 0 < port < 65536 or parts.path.strip("/"):
+        raise ValueError(f"{address!r} is not a scheduler address; {expected}")
+    return address
 
 
 class SerialExecutor(Executor):
@@ -58,7 +103,9 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
             ``"local"`` for a Dask LocalCluster with ``workers`` processes.
 
     Raises:
-        RuntimeError: a scheduler is asked for but the ``distributed`` package is missing.
+        ExecutorError: a scheduler is asked for but the ``distributed`` package is
+            missing, or the scheduler cannot be reached within :data:`CONNECT_TIMEOUT_S`.
+        ValueError: the scheduler address is malformed (see :func:`check_address`).
     """
     if scheduler:
         with _dask_executor(scheduler, workers) as executor:
@@ -74,24 +121,36 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
 
 @contextlib.contextmanager
 def _dask_executor(scheduler: str, workers: int | None) -> Iterator[Executor]:
+    check_address(scheduler)
     try:
         from distributed import Client, LocalCluster
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise RuntimeError(
-            "running on a Dask cluster needs the 'distributed' extra: "
-            "pip install 'transnum[distributed]'"
+    except ImportError:
+        raise ExecutorError(
+            f"--scheduler {scheduler} needs the 'distributed' package, which is not "
+            "installed: pip install 'transnum[distributed]', or leave out --scheduler to "
+            "run on local worker processes"
         ) from None
-    if scheduler == "local":
-        with (
-            LocalCluster(
-                n_workers=workers or default_workers(),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            yield client.get_executor(pure=False)
-        return
-    with Client(scheduler) as client:
+    with contextlib.ExitStack() as stack:
+        try:
+            if scheduler == "local":
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers or default_workers(),
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                    )
+                )
+                client = stack.enter_context(Client(cluster, timeout=CONNECT_TIMEOUT_S))
+            else:
+                client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT_S))
+        except (OSError, TimeoutError) as error:  # distributed's timeouts are OSErrors
+            where = f"the Dask scheduler at {scheduler}"
+            if scheduler == "local":
+                where = "a local Dask cluster"
+            raise ExecutorError(
+                f"cannot reach {where} within {CONNECT_TIMEOUT_S} s ({error}); check that "
+                "the scheduler runs and the address, or leave out --scheduler to run on "
+                "local worker processes"
+            ) from None
         yield client.get_executor(pure=False)

@@ -33,19 +33,20 @@ from __future__ import annotations
 import dataclasses
 import glob
 import itertools
+import types
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 
 from simulation.model.observation import WEEKLY_ORGANISATION_COLUMNS
 from simulation.model.outcomes import flat_outcome_names
-from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.scenario.errors import ScenarioError, describe, did_you_mean
 from simulation.scenario.loading import load_scenario, read_yaml
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import Record, hint_at, is_whole_number, spec
+from simulation.scenario.schema import Record, hint_at, is_whole_number, record_type, spec
 
 DesignMethod = Literal["latin_hypercube", "morris", "sobol"]
 DEFAULT_WEEKLY = ("adoption", "dropout", "rps_high_share", "strain_mean", "deployed")
@@ -141,9 +142,11 @@ class Experiment(Record):
                 raise ScenarioError(f"{name!r} is listed twice", path=f"weekly[{i}]")
         if self.design.method != "latin_hypercube" and self.level_factors:
             first = next(iter(self.level_factors))
+            method = self.design.method
             raise ScenarioError(
-                f"a {self.design.method} design (for transnum sensitivity) needs every factor "
-                "as a {low, high} range",
+                f"design.method is {method}, and a {method} design (run by transnum "
+                "sensitivity) needs every factor as a {low, high} range; this one is a list "
+                "of levels (a sweep of lists takes design.method latin_hypercube)",
                 path=f"factors.{first}",
             )
 
@@ -241,6 +244,9 @@ def design_points(experiment: Experiment, folder: Path, unit_samples: np.ndarray
     has_scenario_factor = "scenario" in levels
     scenario_files = _scenario_files(levels.pop("scenario", None), folder)
     bases = {name: base_scenario(experiment, name, folder) for name in scenario_files}
+    given = {p: (v["low"], v["high"]) for p, v in experiment.factors.items() if p in ranges}
+    for base in bases.values():
+        check_ranges(base, given)
     points = []
     combos = list(itertools.product(*levels.values())) if levels else [()]
     for file_name in scenario_files:
@@ -270,6 +276,52 @@ def design_points(experiment: Experiment, folder: Path, unit_samples: np.ndarray
                     ) from None
                 points.append(Point(len(points), factors, scenario))
     return points
+
+
+def check_ranges(base: Scenario, ranges: dict[str, tuple[Any, Any]]) -> None:
+    """Check each range factor's bounds on ``base``, before any value is sampled.
+
+    A sampled value out of the field's range would be reported as that value (say
+    1.28), which appears nowhere in the file; the bound the file gives (1.5) is what
+    to correct.
+
+    Args:
+        base: A base scenario of the experiment (with its overrides).
+        ranges: Each range factor's path and its bounds as the file gives them.
+
+    Raises:
+        ScenarioError: at ``factors.<path>.low`` or ``.high``, naming the bound, or at
+            ``factors.<path>`` for a path that is no parameter or takes no number.
+    """
+    for path, (low, high) in ranges.items():
+        where = f"factors.{path}"
+        hint = hint_at(Scenario, path)
+        if hint is not None and not _is_numeric(hint):
+            raise ScenarioError(
+                f"a {{low, high}} range samples numbers, but {path} takes {describe(hint)}; "
+                "give its values as a list of levels",
+                path=where,
+            )
+        for name, bound in (("low", low), ("high", high)):
+            value = int(round(bound)) if hint is not None and is_whole_number(hint) else bound
+            try:
+                base.override({path: value})
+            except ScenarioError as error:
+                about_bound = error.path == path or error.path.startswith(f"{path}.")
+                if hint is None or not about_bound:
+                    # No such parameter, or a rule on another field: not about the bound.
+                    raise ScenarioError(error.problem, path=f"factors.{error.path}") from None
+                raise ScenarioError(
+                    f"the range's {name} bound: {error.problem}", path=f"{where}.{name}"
+                ) from None
+
+
+def _is_numeric(hint: Any) -> bool:
+    """Whether a declared type takes numbers (possibly per profile, possibly optional)."""
+    if record_type(hint) is not None:  # a per-profile table: its components are numbers
+        return True
+    options = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+    return any(option in (int, float) for option in options)
 
 
 def latin_hypercube(k: int, design: Design) -> np.ndarray:

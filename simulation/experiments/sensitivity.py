@@ -13,6 +13,11 @@ Every point is run ``replications`` times with common random numbers and the
 outcome is averaged over replications before the analysis, so that the indices
 describe the parameters, not the run-to-run noise. Whole-number parameters are
 rounded in the runs; the analysis uses the design as sampled.
+
+Each index row carries a ``warning`` (empty when the estimate looks sound): a sample
+too small for stable estimates, an index outside its valid range, a total effect
+below the first-order one by more than their intervals, or an interval too wide to
+rank the parameters (:mod:`~simulation.experiments.index_checks`).
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.experiment import Experiment, Point, design_points
+from simulation.experiments.index_checks import index_warnings
 from simulation.scenario.errors import ScenarioError
 
 METHODS: tuple[str, ...] = ("morris", "sobol")
+
 DEFAULT_OUTCOMES: tuple[str, ...] = (
     "adoption_final",
     "weeks_to_50pct_adoption",
@@ -35,21 +42,29 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
 )
 
 
-def problem(experiment: Experiment) -> dict:
+def problem(experiment: Experiment, method: str | None = None) -> dict:
     """The SALib problem of the experiment's range factors.
+
+    Args:
+        experiment: The experiment.
+        method: The analysis asked for (named in the messages; default the file's).
 
     Raises:
         ScenarioError: if a factor is a list of levels, or there is no range factor.
     """
+    method = method or experiment.design.method
+    analysis = f"a {method} analysis (transnum sensitivity --method {method})"
     if experiment.level_factors:
         first = next(iter(experiment.level_factors))
         raise ScenarioError(
-            "sensitivity analysis needs every factor as a {low, high} range",
+            f"{analysis} needs every factor as a {{low, high}} range; this one is a list of levels",
             path=f"factors.{first}",
         )
     ranges = experiment.range_factors
     if not ranges:
-        raise ScenarioError("give at least one factor as a {low, high} range", path="factors")
+        raise ScenarioError(
+            f"{analysis} needs at least one factor as a {{low, high}} range", path="factors"
+        )
     return {
         "num_vars": len(ranges),
         "names": list(ranges),
@@ -59,7 +74,7 @@ def problem(experiment: Experiment) -> dict:
 
 def sample(experiment: Experiment, method: str) -> np.ndarray:
     """The design's parameter values, one row per point (SALib, seeded)."""
-    spec = problem(experiment)
+    spec = problem(experiment, method)
     design = experiment.design
     if method == "morris":
         from SALib.sample import morris
@@ -82,7 +97,7 @@ def sensitivity_points(
 ) -> tuple[np.ndarray, list[Point]]:
     """The design (parameter values) and the points that run it."""
     values = sample(experiment, method)
-    spec = problem(experiment)
+    spec = problem(experiment, method)
     lows = np.array([b[0] for b in spec["bounds"]])
     highs = np.array([b[1] for b in spec["bounds"]])
     unit = (values - lows) / (highs - lows)
@@ -110,7 +125,7 @@ def analyze(
         sigma; for Sobol, S1, S1_conf, ST, ST_conf. The intervals are the half-widths
         of 95 % bootstrap intervals. Outcomes missing at some points are left out.
     """
-    spec = problem(experiment)
+    spec = problem(experiment, method)
     rows = []
     for outcome in outcomes:
         y = point_means(runs, outcome, len(values))
@@ -129,11 +144,8 @@ def analyze(
             result = sobol.analyze(spec, y, calc_second_order=False, seed=experiment.design.seed)
             keys = ("S1", "S1_conf", "ST", "ST_conf")
         for k, name in enumerate(spec["names"]):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "parameter": name,
-                    **{key: float(result[key][k]) for key in keys},
-                }
-            )
+            row = {"outcome": outcome, "parameter": name}
+            row.update({key: float(result[key][k]) for key in keys})
+            row["warning"] = ";".join(index_warnings(row, method, experiment.design.samples))
+            rows.append(row)
     return pd.DataFrame(rows)

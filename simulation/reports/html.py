@@ -151,7 +151,11 @@ def _summary(results: Results, lang: str) -> dict[str, Any]:
         bullets = compare_text.run_summary(results.summary, lang)
         return {"bullets": bullets, "table": _run_table(results.summary, lang)}
     if results.kind == "sensitivity" and results.indices is not None:
-        return {"bullets": sweep_text.sensitivity_summary(results.indices, lang)}
+        method = str(results.manifest.get("kind", "")).removeprefix("sensitivity-")
+        design = (yaml.safe_load(results.scenario_text) or {}).get("design") or {}
+        samples = design.get("samples", 16) if isinstance(design, dict) else None
+        bullets = sweep_text.sensitivity_summary(results.indices, lang, samples, method)
+        return {"bullets": bullets}
     if results.kind == "calibrate" or results.calibration is not None:
         return {"bullets": sweep_text.calibration_summary(results.calibration, lang)}
     summary = results.point_summary

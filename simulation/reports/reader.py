@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.reports.integrity import FolderReader
+from simulation.reports.sweep_store import read_store
 from simulation.scenario.schema import ScenarioError
 
 KINDS: tuple[str, ...] = ("run", "compare", "sweep", "sensitivity", "calibrate")
@@ -39,6 +41,8 @@ class Results:
         indices: Sensitivity indices (sensitivity).
         calibration: Calibration targets and verdicts (calibrate, or a calibration sweep).
         staff, ties, snapshots: Network pictures' data (run, compare).
+        notes: What the reader had to make up for (exports computed from a sweep's
+            store), one sentence each.
     """
 
     folder: Path
@@ -57,6 +61,7 @@ class Results:
     staff: pd.DataFrame | None = None
     ties: pd.DataFrame | None = None
     snapshots: pd.DataFrame | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def strategies(self) -> list[str]:
@@ -82,72 +87,101 @@ class Results:
 def kind_of(folder: Path) -> str:
     """Which command made a results folder.
 
+    The files tell; when the one that tells is missing, the manifest does (a sweep
+    records its kind, and the seeds differ between run, compare and calibrate).
+
     Raises:
         ScenarioError: it is not a results folder of transnum.
     """
     if not (folder / "manifest.json").exists():
         raise ScenarioError(
-            "is not a transnum results folder (no manifest.json)", source=str(folder)
+            "is not a transnum results folder (no manifest.json); give the folder a "
+            "transnum command wrote (it holds manifest.json)",
+            source=str(folder),
         )
-    if (folder / "points.parquet").exists():
-        manifest = _json(folder / "manifest.json")
-        return "sensitivity" if str(manifest.get("kind", "")).startswith("sensitivity") else "sweep"
+    manifest = _json(folder / "manifest.json")
+    recorded = str(manifest.get("kind", ""))
+    if recorded.startswith("sensitivity"):
+        return "sensitivity"
+    if recorded == "sweep" or (folder / "points.parquet").exists():
+        return "sweep"
     if (folder / "calibration.csv").exists():
         return "calibrate"
     if (folder / "summary.json").exists():
         summary = _json(folder / "summary.json")
         return "compare" if "strategies" in summary else "run"
+    replications = manifest.get("seeds", {}).get("replications")
+    if "replication" in manifest.get("seeds", {}):
+        return "run"
+    if isinstance(replications, list):
+        return "compare"
+    if isinstance(replications, int):
+        return "calibrate"
     raise ScenarioError("is a results folder of an unknown kind", source=str(folder))
 
 
 def read_results(folder: str | Path) -> Results:
     """Load a results folder of any kind (see :data:`KINDS`).
 
+    A sweep or sensitivity folder is read from its Parquet store: one interrupted
+    before its exports (``summary.csv``, ``paired.csv``) gets them computed from
+    the saved runs, and a note in :attr:`Results.notes` says so.
+
     Raises:
-        ScenarioError: the folder is missing, not a results folder, or incomplete.
+        ScenarioError: the folder is missing, not a results folder, or a file it needs
+            is missing or damaged (named, with what to do).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ScenarioError("no such results folder", source=str(folder))
     kind = kind_of(folder)
-    results = Results(folder=folder, kind=kind, manifest=_json(folder / "manifest.json"))
-    try:
-        if kind in ("run", "compare"):
-            results.summary = _json(folder / "summary.json")
-            results.timeseries = pd.read_parquet(folder / "timeseries.parquet")
-            results.schedule = pd.read_csv(folder / "schedule.csv")
-            results.scenario_text = (folder / "scenario.yaml").read_text(encoding="utf-8")
-            for name in ("staff", "ties", "snapshots"):
-                path = folder / f"{name}.parquet"
-                if path.exists():
-                    setattr(results, name, pd.read_parquet(path))
-        if kind == "compare":
-            results.runs = pd.read_csv(folder / "runs.csv")
-            if (folder / "paired.csv").exists():
-                results.paired = pd.read_csv(folder / "paired.csv")
-        if kind in ("sweep", "sensitivity"):
-            from simulation.experiments.store import read_runs
-
-            results.points = pd.read_parquet(folder / "points.parquet")
-            results.runs = read_runs(folder)
-            results.scenario_text = (folder / "experiment.yaml").read_text(encoding="utf-8")
-            if (folder / "summary.csv").exists():
-                results.point_summary = pd.read_csv(folder / "summary.csv")
-            if (folder / "paired.csv").exists():
-                results.paired = pd.read_csv(folder / "paired.csv")
-            if (folder / "indices.csv").exists():
-                results.indices = pd.read_csv(folder / "indices.csv")
-        if (folder / "calibration.csv").exists():
-            results.calibration = pd.read_csv(folder / "calibration.csv")
-            if kind == "calibrate":
-                results.runs = pd.read_csv(folder / "runs.csv")
-    except (OSError, ValueError) as error:
-        raise ScenarioError(f"is incomplete or damaged: {error}", source=str(folder)) from None
+    manifest = _json(folder / "manifest.json")
+    files = FolderReader(folder, kind, manifest)
+    results = Results(folder=folder, kind=kind, manifest=manifest)
+    if kind in ("run", "compare"):
+        results.summary = files.json("summary.json")
+        _check_summary(files, results.summary, kind)
+        results.timeseries = files.table("timeseries.parquet")
+        results.schedule = files.table("schedule.csv")
+        results.scenario_text = files.text("scenario.yaml")
+        for name in ("staff", "ties", "snapshots"):
+            if files.exists(f"{name}.parquet"):
+                setattr(results, name, files.table(f"{name}.parquet"))
+    if kind == "compare":
+        results.runs = files.table("runs.csv", ("strategy", "replication"))
+        if results.runs.empty:
+            raise files.problem("runs.csv", "holds no run")
+        if files.exists("paired.csv"):
+            results.paired = files.table("paired.csv")
+    if kind in ("sweep", "sensitivity"):
+        read_store(files, results)
+    if files.exists("calibration.csv") or kind == "calibrate":
+        results.calibration = files.table("calibration.csv")
+        if kind == "calibrate":
+            results.runs = files.table("runs.csv")
+    results.notes = files.notes
     return results
+
+
+def _check_summary(files: FolderReader, summary: dict[str, Any], kind: str) -> None:
+    """A summary the report can use: per strategy (compare) or per profile (run)."""
+    if kind == "compare":
+        strategies = summary.get("strategies")
+        if not isinstance(strategies, dict) or not strategies:
+            raise files.problem("summary.json", "is damaged (no strategy in it)")
+    elif not isinstance(summary.get("by_profile"), dict):
+        raise files.problem("summary.json", "is damaged (no outcome per profile in it)")
 
 
 def _json(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ScenarioError(f"cannot be read: {error}", source=str(path)) from None
+        raise ScenarioError(
+            f"cannot be read ({error}); the folder was not completely written: make it "
+            "again with the command that made it, into a new folder",
+            source=str(path),
+        ) from None
+    if not isinstance(data, dict):
+        raise ScenarioError("is not a JSON object", source=str(path))
+    return data

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.experiments.index_checks import (
+    MORRIS_MIN_TRAJECTORIES,
+    SOBOL_MIN_SAMPLES,
+    WARNINGS,
+)
 from simulation.i18n.words import colon, outcome, percent, phrase, quote, text, value
 
 KEY_OUTCOMES: tuple[str, ...] = (
@@ -79,8 +84,17 @@ def sweep_summary(point_summary: pd.DataFrame, factors: list[str], lang: str) ->
     return lines
 
 
-def sensitivity_summary(indices: pd.DataFrame, lang: str) -> list[str]:
-    """The most influential parameters on each outcome."""
+def sensitivity_summary(
+    indices: pd.DataFrame, lang: str, samples: int | None = None, method: str = ""
+) -> list[str]:
+    """The most influential parameters on each outcome, then what makes indices unreliable.
+
+    Args:
+        indices: The indices table (``indices.csv``), with its ``warning`` column if any.
+        lang: ``fr`` or ``en``.
+        samples: ``design.samples`` of the analysis, if known (quoted by a warning).
+        method: ``morris`` or ``sobol``, if known.
+    """
     key = "mu_star" if "mu_star" in indices else "ST"
     lines = []
     for name, group in indices.groupby("outcome", sort=False):
@@ -94,7 +108,37 @@ def sensitivity_summary(indices: pd.DataFrame, lang: str) -> list[str]:
                 parameters=", ".join(top),
             )
         )
-    return lines
+    return lines + _index_warnings(indices, lang, samples, method or _method(indices))
+
+
+def _method(indices: pd.DataFrame) -> str:
+    return "morris" if "mu_star" in indices else "sobol"
+
+
+def _index_warnings(indices: pd.DataFrame, lang: str, samples: int | None, method: str):
+    """One sentence on the flagged indices (the ``warning`` column), if any are."""
+    if "warning" not in indices:
+        return []
+    flags = [str(w).split(";") for w in indices["warning"].fillna("") if str(w)]
+    if not flags:
+        return []
+    codes = [c for c in WARNINGS if any(c in row for row in flags)]
+    need = SOBOL_MIN_SAMPLES if method == "sobol" else MORRIS_MIN_TRAJECTORIES
+    reasons = [
+        phrase(f"report.sweep.warning.{code}", lang, samples=samples or "?", need=need)
+        if code == "small_sample"
+        else phrase(f"report.sweep.warning.{code}", lang)
+        for code in codes
+    ]
+    sentence = phrase(
+        "report.sweep.unreliable",
+        lang,
+        n=len(flags),
+        total=len(indices),
+        c=colon(lang),
+        reasons=phrase("report.separator", lang).join(reasons),
+    )
+    return [sentence]
 
 
 def calibration_summary(calibration: pd.DataFrame, lang: str) -> list[str]:

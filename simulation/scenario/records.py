@@ -35,8 +35,17 @@ def _set_path(plain: dict[str, Any], path: str, value: Any) -> None:
     node: Any = plain
     for depth, key in enumerate(keys):
         last = depth == len(keys) - 1
-        if not isinstance(node, dict) or key not in node:
-            allowed = sorted(node) if isinstance(node, dict) else []
+        if not isinstance(node, dict):
+            # A value, or a list (services, tools): nothing to name below it.
+            parent = ".".join(keys[:depth])
+            kind = "a list" if isinstance(node, list) else "a single value"
+            raise ScenarioError(
+                f"no such parameter: {parent} is {kind}, with no parameter {key!r} in it; "
+                f"set {parent} itself",
+                path=".".join(keys[: depth + 1]),
+            )
+        if key not in node:
+            allowed = sorted(node)
             hint = did_you_mean(key, allowed)
             raise ScenarioError(
                 f"no such parameter; {hint}allowed here: {', '.join(allowed)}",

@@ -15,11 +15,14 @@ from simulation.storage.atomic import (
     write_parquet,
     write_text,
 )
+from simulation.storage.errors import StorageError, os_problem
 from simulation.storage.lock import FolderBusyError, FolderLock
 
 __all__ = [
     "FolderBusyError",
     "FolderLock",
+    "StorageError",
+    "os_problem",
     "replacing",
     "save_figure",
     "write_bytes",

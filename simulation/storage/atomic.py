@@ -5,7 +5,9 @@ on one file system), flushes it to disk and renames it over the final name with
 ``os.replace``, which is atomic on POSIX and Windows. A kill, a full disk or an error
 while writing leaves the previous file (or none) under the final name, never a
 truncated one; the temporary file is removed on error, and one left by a kill is
-hidden (``.<name>.<random>.part``).
+hidden (``.<name>.<random>.part``). A system error (full disk, read-only file system,
+no permission) is raised as :class:`~simulation.storage.errors.StorageError`, which
+names the final path.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from simulation.storage.errors import StorageError
 
 
 def _default_mode() -> int:
@@ -43,7 +47,10 @@ def replacing(path: str | Path) -> Iterator[Path]:
         'a,b\\n1,2\\n'
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise StorageError(path, error) from error
     os.close(fd)
     tmp = Path(name)
     try:
@@ -52,8 +59,12 @@ def replacing(path: str | Path) -> Iterator[Path]:
             os.fsync(handle.fileno())
         os.chmod(tmp, _MODE)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and not isinstance(error, StorageError):
+            # Named by its final path: the temporary file is gone, and it is the final
+            # name the user knows.
+            raise StorageError(path, error) from error
         raise
 
 

@@ -163,8 +163,8 @@ BAD_FILES = [
     (
         "range-beyond-bounds",
         "factors:\n  levers.referent_share: {low: 0.5, high: 2}\n",
-        "factors.levers.referent_share",
-        "out of range",
+        "factors.levers.referent_share.high",
+        "high bound: 2.0 is out of range",
     ),
     (
         "joint-bad-value",

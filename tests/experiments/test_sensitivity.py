@@ -173,6 +173,7 @@ def test_morris_ranks_the_parameters_of_an_additive_function():
         "mu_star",
         "mu_star_conf",
         "sigma",
+        "warning",
     ]
     rows = indices.set_index("parameter")
     ranking = rows["mu_star"].sort_values(ascending=False).index.tolist()
@@ -190,8 +191,17 @@ def test_sobol_first_order_shares_match_the_analytic_ones():
     experiment = synthetic(512)
     values = sample(experiment, "sobol")
     indices = analyze(experiment, "sobol", values, synthetic_runs(values), ("y",))
-    assert list(indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert list(indices.columns) == [
+        "outcome",
+        "parameter",
+        "S1",
+        "S1_conf",
+        "ST",
+        "ST_conf",
+        "warning",
+    ]
     rows = indices.set_index("parameter")
+    assert "small_sample" not in set(rows["warning"])  # N = 512 is enough
     assert rows["ST"].sort_values(ascending=False).index.tolist() == ["x1", "x2", "x3"]
     for name in BOUNDS:
         share = SHARES[name]

@@ -60,5 +60,5 @@ def test_a_folder_that_is_not_results_is_refused(tmp_path):
 def test_a_damaged_folder_is_refused(folders, tmp_path):
     damaged = shutil.copytree(folders["compare"], tmp_path / "compare")
     (damaged / "timeseries.parquet").write_bytes(b"not parquet")
-    with pytest.raises(ScenarioError, match="incomplete or damaged"):
+    with pytest.raises(ScenarioError, match="timeseries.parquet: is damaged"):
         read_results(damaged)

@@ -1,0 +1,55 @@
+"""Where runs execute (simulation/experiments/executors.py): addresses, unreachable schedulers."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from simulation.experiments import executors
+from simulation.experiments.executors import ExecutorError, check_address, open_executor
+
+
+@pytest.mark.parametrize(
+    "address", ["local", "tcp://127.0.0.1:8786", "tls://scheduler.lan:8786", "tcp://[::1]:8786"]
+)
+def test_well_formed_addresses_pass(address):
+    assert check_address(address) == address
+
+
+@pytest.mark.parametrize(
+    ("address", "named"),
+    [
+        ("foo", "'foo' is not a scheduler address"),
+        ("tcp://", "'tcp://' is not a scheduler address"),
+        ("tcp://host", "'tcp://host' is not a scheduler address"),
+        ("tcp://host:0", "'tcp://host:0' is not"),
+        ("tcp://host:99999", "'tcp://host:99999' is not"),
+        ("http://x:y", "unknown scheme 'http'"),
+    ],
+)
+def test_malformed_addresses_are_named_with_what_is_expected(address, named):
+    with pytest.raises(ValueError) as info:
+        check_address(address)
+    assert named in str(info.value) and "tcp://HOST:PORT" in str(info.value)
+
+
+def test_without_distributed_the_message_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with pytest.raises(ExecutorError) as info, open_executor(1, "local"):
+        pass
+    assert "'distributed'" in str(info.value) and "transnum[distributed]" in str(info.value)
+
+
+def test_an_unreachable_scheduler_is_reported_within_the_connect_timeout(monkeypatch):
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT_S", 1)
+    start = time.monotonic()
+    with pytest.raises(ExecutorError) as info, open_executor(1, "tcp://127.0.0.1:1"):
+        pass
+    assert time.monotonic() - start < 15
+    assert "tcp://127.0.0.1:1" in str(info.value) and "within 1 s" in str(info.value)
+
+
+def test_the_connect_timeout_is_a_few_seconds():
+    assert 1 <= executors.CONNECT_TIMEOUT_S <= 10
