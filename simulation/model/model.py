@@ -58,11 +58,13 @@ from simulation.model.observation import (
     Tallies,
     WeeklyRecorder,
 )
-from simulation.model.population import TECHNOPHILE, Population, draw_population
+from simulation.model.population import TECHNOPHILE, Population, always_on, draw_population
 from simulation.model.seeds import as_seed_sequence, streams
+from simulation.model.sources import BASELINE
 from simulation.model.stages import ADOPTED, staff_stages
 from simulation.model.state import Services, StaffState, Ties
 from simulation.model.strategies import NEVER, make_plan, target_pairs
+from simulation.scenario.organisation import JOB_TYPES
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
 
@@ -123,6 +125,8 @@ class TransitionModel(mesa.Model):
             scenario.organisation, generators["network"]
         )
         population = draw_population(scenario, self.network, generators["population"])
+        # Drawn after the population, from its stream: the earlier draws stay as they were.
+        self._always_on = always_on(scenario, self.network, generators["population"])
         n_services = len(self.network.service_names)
         technophiles = np.bincount(
             self.network.service_of[population.profile == TECHNOPHILE], minlength=n_services
@@ -169,6 +173,7 @@ class TransitionModel(mesa.Model):
             first_team=first_team,
             mobility_posts=np.floor(spec.levers.internal_mobility_capacity * initial_staff.sum()),
             target=target_pairs(spec),
+            job_type=np.array([JOB_TYPES.index(s.job_type) for s in spec.organisation.services]),
         )
 
     def _initial_state(self, population: Population) -> StaffState:
@@ -181,6 +186,7 @@ class TransitionModel(mesa.Model):
         state.team[:] = network.team_of
         state.is_manager[:] = network.is_manager
         state.is_referent[:] = population.is_referent
+        state.always_on[:] = self._always_on
         state.vulnerability[:] = population.vulnerability
         tutors = population.is_referent | (population.profile == TECHNOPHILE)
         state.tutor_weight[:] = np.where(
@@ -205,6 +211,7 @@ class TransitionModel(mesa.Model):
             state.degree[:] = network.n_staff - 1
         state.target[:] = target_pairs(spec)[network.service_of]
         state.strain[:] = strain.steady_strain(state, self.services, self.coefficients.strain)
+        state.strain_parts[:, BASELINE] = state.strain  # before the rollout: the baseline's
         return state
 
     def _place_agents(self) -> None:

@@ -15,6 +15,11 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
   organisation) and ``external_departure`` (left it) by destination;
 * ``strain_mean`` and ``rps_high_share``: mean strain and share of active staff above
   the high-risk threshold (and per profile, and per service);
+* per strain source (:data:`~simulation.model.sources.STRAIN_SOURCES`):
+  ``demand_<source>``, the mean demand of that source over active staff (strain/week),
+  and ``high_strain_<source>``, the part of ``rps_high_share`` attributable to it
+  (each high-strain staff member counts for the source's share of their strain; the
+  parts add up to ``rps_high_share``);
 * ``processing_time_index``: mean processing time of covered tasks relative to
   before the rollout (0.5 = divided by two), over active staff with target tools;
 * ``mastered_share``: share of active staff with target tools who use and master
@@ -34,6 +39,7 @@ from numba import njit
 
 from simulation.model.coefficients import gather
 from simulation.model.mechanisms.efficiency import tool_time
+from simulation.model.sources import N_SOURCES, STRAIN_SOURCES
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
 from simulation.model.state import Services, StaffState, Tools
 from simulation.scenario.behaviour import Behaviour
@@ -56,13 +62,16 @@ MEASURES: tuple[str, ...] = (
     "left_refusal",
     "moved_internal",
     "left_external",
+    *(f"demand_{source}" for source in STRAIN_SOURCES),
+    *(f"high_{source}" for source in STRAIN_SOURCES),
 )
 """Columns of a group tally: staff at start, active staff, active staff with target
 tools, then sums over them (adoption... processing_time are sums of per-staff shares
 or values; strain and high are over all active staff); mastered counts staff who use
 and master all their target tools, and processing_time_mastered sums their index. The
-last four count the staff who left their post, by cause and by destination, in their
-service of origin."""
+next four count the staff who left their post, by cause and by destination, in their
+service of origin; then, per strain source, the sum of the week's demands and, over
+the staff at high strain, the sum of the source's part of their strain."""
 (
     STAFF,
     ACTIVE,
@@ -80,7 +89,10 @@ service of origin."""
     LEFT_REFUSAL,
     MOVED_INTERNAL,
     LEFT_EXTERNAL,
-) = range(len(MEASURES))
+) = range(MEASURES.index("demand_baseline"))
+DEMAND = MEASURES.index("demand_baseline")
+"""First column of the demands by source (then the high-strain parts, HIGH_PARTS)."""
+HIGH_PARTS = MEASURES.index("high_baseline")
 
 RATIOS: dict[str, tuple[int, int]] = {
     "adoption": (ADOPTION, WITH_TARGETS),
@@ -92,6 +104,10 @@ RATIOS: dict[str, tuple[int, int]] = {
     "strain_mean": (STRAIN, ACTIVE),
     "rps_high_share": (HIGH, ACTIVE),
     "processing_time_index_mastered": (TIME_MASTERED, MASTERED),
+    **{f"demand_{source}": (DEMAND + k, ACTIVE) for k, source in enumerate(STRAIN_SOURCES)},
+    **{
+        f"high_strain_{source}": (HIGH_PARTS + k, ACTIVE) for k, source in enumerate(STRAIN_SOURCES)
+    },
 }
 """Measures that are a ratio of two group totals: (numerator, denominator) columns.
 The ratio is missing (NaN) where the denominator is zero."""
@@ -161,6 +177,7 @@ def tally(
     used, active_staff, saving = services.used, services.active_staff, tools.saving
     profile, service, active, strain = staff.profile, staff.service, staff.active, staff.strain
     origin, cause, destination = staff.origin_service, staff.departure_cause, staff.destination
+    demand_parts, strain_parts = staff.demand_parts, staff.strain_parts
     stage, live, proficiency, target = staff.stage, staff.live, staff.proficiency, staff.target
     by_profile[:] = 0.0
     by_service[:] = 0.0
@@ -229,6 +246,13 @@ def tally(
         )
         _add(by_profile, p, contributions)
         _add(by_service, s, contributions)
+        for k in range(N_SOURCES):
+            by_profile[p, DEMAND + k] += demand_parts[i, k]
+            by_service[s, DEMAND + k] += demand_parts[i, k]
+            if high > 0.0 and strain[i] > 0.0:  # each source's share of this high strain
+                part = strain_parts[i, k] / strain[i]
+                by_profile[p, HIGH_PARTS + k] += part
+                by_service[s, HIGH_PARTS + k] += part
     organisation = tallies.organisation
     organisation[:] = 0.0
     for p in range(by_profile.shape[0]):
@@ -276,6 +300,8 @@ ORGANISATION_MEASURES: tuple[str, ...] = (
     "processing_time_index",
     "mastered_share",
     "processing_time_index_mastered",
+    *(f"demand_{source}" for source in STRAIN_SOURCES),
+    *(f"high_strain_{source}" for source in STRAIN_SOURCES),
 )
 """Organisation-level measures of the weekly table."""
 

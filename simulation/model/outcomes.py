@@ -24,8 +24,10 @@ Keys (organisation level, and the same per profile under ``by_profile``):
 Organisation level only: ``efficiency_gain_mastered`` (the same factor among the
 staff who master all their tools: the study's "once mastered"), ``reverted_final``
 (share of target tools abandoned for paper), ``training_hours_total``,
-``trainer_hours_total``. Per profile only: ``staff_share`` (the profile's share of
-the initial staff).
+``trainer_hours_total``, and ``strain_source_share_<source>`` (together, the
+strain source shares: the share of the high-strain person-weeks attributable to each
+source of :data:`~simulation.model.sources.STRAIN_SOURCES`). Per profile only:
+``staff_share`` (the profile's share of the initial staff).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.model.sources import STRAIN_SOURCES
 from simulation.scenario.profiles import PROFILES
 
 OUTCOMES: tuple[str, ...] = (
@@ -60,6 +63,7 @@ ORGANISATION_ONLY: tuple[str, ...] = (
     "reverted_final",
     "training_hours_total",
     "trainer_hours_total",
+    *(f"strain_source_share_{source}" for source in STRAIN_SOURCES),
 )
 """Outcomes reported at organisation level only."""
 
@@ -128,6 +132,7 @@ def summarize(table: pd.DataFrame) -> dict:
     summary["reverted_final"] = _number(table["reverted"].iloc[-1])
     summary["training_hours_total"] = _number(table["training_hours"].sum())
     summary["trainer_hours_total"] = _number(table["trainer_hours"].sum())
+    summary.update(strain_source_shares(table))
     summary["by_profile"] = {p: _group(table, f"_{p}") for p in PROFILES}
     initial = float(table["active_staff"].iloc[0])
     for p in PROFILES:
@@ -135,6 +140,23 @@ def summarize(table: pd.DataFrame) -> dict:
             table[f"active_staff_{p}"].iloc[0] / initial
         )
     return summary
+
+
+def strain_source_shares(table: pd.DataFrame) -> dict[str, float | None]:
+    """Share of the high-strain person-weeks attributable to each strain source.
+
+    Each week's high-strain staff count for each source's share of their strain
+    (``high_strain_<source>`` of the weekly table), summed over weeks 1 to the end.
+    The shares add up to 1; all are None if nobody was ever at high strain.
+    """
+    simulated = table["week"] > 0
+    active = table.loc[simulated, "active_staff"]
+    total = float((table.loc[simulated, "rps_high_share"].fillna(0) * active).sum())
+    shares: dict[str, float | None] = {}
+    for source in STRAIN_SOURCES:
+        part = float((table.loc[simulated, f"high_strain_{source}"].fillna(0) * active).sum())
+        shares[f"strain_source_share_{source}"] = part / total if total > 0 else None
+    return shares
 
 
 def flatten(summary: dict) -> dict[str, float | int | None]:

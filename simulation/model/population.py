@@ -101,3 +101,24 @@ def draw_population(
         behaviour.learning_ability_spread, n_staff, rng
     )
     return Population(profile, is_referent, vulnerability, ability)
+
+
+def always_on(scenario: Scenario, network: StaffNetwork, rng: np.random.Generator) -> np.ndarray:
+    """Which staff stay connected outside working hours (bool per staff member).
+
+    Managers, and the staff of management services, with probability
+    ``behaviour.always_on_share_managers`` (CNFPT 2018, section VI.C: 60 % of managers
+    work on rest days); the others with ``behaviour.always_on_share_staff``.
+
+    Args:
+        scenario: The validated scenario.
+        network: The run's staff network (managers and services).
+        rng: The run's "population" stream, after :func:`draw_population`.
+    """
+    behaviour = scenario.behaviour
+    management = np.array(
+        [s.job_type == "management" for s in scenario.organisation.services], dtype=bool
+    )
+    leads = network.is_manager | management[network.service_of]
+    share = np.where(leads, behaviour.always_on_share_managers, behaviour.always_on_share_staff)
+    return rng.random(network.n_staff) < share

@@ -34,6 +34,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from simulation.model.sources import N_SOURCES
+
 
 class StaffState(NamedTuple):
     """All mutable and per-run state of the staff ((N,) per staff, (N, T) per staff and tool)."""
@@ -52,13 +54,13 @@ class StaffState(NamedTuple):
     learning_ability: np.ndarray  # multiplies every learning channel
     e_completion: np.ndarray  # share of e-learning followed
     meaning: np.ndarray  # meaning of the project as seen by the staff member, 0-1
+    always_on: np.ndarray  # bool: stays connected outside working hours
     # Dynamic (N,)
     active: np.ndarray  # bool: still in post
     departed_week: np.ndarray  # int32 week the post was left, -1 while in post
     departure_cause: np.ndarray  # int8: 0 in post, 1 strain, 2 refusal (DEPARTURE_CAUSES)
     destination: np.ndarray  # int8: 0 in post, 1 internal mobility, 2 external (DESTINATIONS)
     strain: np.ndarray
-    next_strain: np.ndarray  # work buffer of the synchronous strain update
     high_weeks: np.ndarray  # int32 consecutive weeks at high strain
     refusal_weeks: np.ndarray  # int32 consecutive weeks refusing
     n_learning: np.ndarray  # int32 tools being learnt this week (open, not mastered)
@@ -81,6 +83,10 @@ class StaffState(NamedTuple):
     shown_adopted: np.ndarray  # contributions currently counted by neighbours
     shown_help: np.ndarray
     pair_draw: np.ndarray  # this week's uniform number of each (staff, tool) (adoption)
+    # Per staff and strain source (N, K), sources.STRAIN_SOURCES
+    strain_parts: np.ndarray  # strain by source; the parts add up to ``strain``
+    next_parts: np.ndarray  # work buffer of the synchronous strain update
+    demand_parts: np.ndarray  # this week's demand by source (before buffering)
 
     @property
     def n_staff(self) -> int:
@@ -90,11 +96,12 @@ class StaffState(NamedTuple):
     @classmethod
     def empty(cls, n_staff: int, n_tools: int) -> StaffState:
         """Arrays of the right shapes and types: nobody exposed, all active."""
-        shapes = {False: (n_staff,), True: (n_staff, n_tools)}
         return cls(
             **{
                 name: np.full(
-                    shapes[name in _PER_TOOL], _START.get(name, 0), dtype=_DTYPE.get(name, float)
+                    _shape(name, n_staff, n_tools),
+                    _START.get(name, 0),
+                    dtype=_DTYPE.get(name, float),
                 )
                 for name in cls._fields
             }
@@ -103,7 +110,16 @@ class StaffState(NamedTuple):
 
 # How StaffState.empty allocates each array: (N, T) if per tool, else (N,); float64
 # unless said; zero unless said.
-_PER_TOOL = frozenset(StaffState._fields[StaffState._fields.index("target") :])
+_PER_SOURCE = frozenset(StaffState._fields[StaffState._fields.index("strain_parts") :])
+_PER_TOOL = frozenset(StaffState._fields[StaffState._fields.index("target") :]) - _PER_SOURCE
+
+
+def _shape(name: str, n_staff: int, n_tools: int) -> tuple[int, ...]:
+    if name in _PER_SOURCE:
+        return (n_staff, N_SOURCES)
+    return (n_staff, n_tools) if name in _PER_TOOL else (n_staff,)
+
+
 _DTYPE: dict[str, Any] = {
     **dict.fromkeys(("profile", "stage", "departure_cause", "destination"), np.int8),
     **dict.fromkeys(
@@ -112,7 +128,7 @@ _DTYPE: dict[str, Any] = {
         np.int32,
     ),
     **dict.fromkeys(
-        ("is_manager", "is_referent", "active", "shown_active")
+        ("is_manager", "is_referent", "always_on", "active", "shown_active")
         + ("target", "live", "training_open", "shown_adopted", "shown_help"),
         bool,
     ),
@@ -128,6 +144,7 @@ class Services(NamedTuple):
     """State of the services ((S,) per service, (S, T) per service and tool)."""
 
     backing: np.ndarray  # managerial backing 0-1, fixed
+    job_type: np.ndarray  # int8 code of the posts (scenario.organisation.JOB_TYPES), fixed
     initial_staff: np.ndarray  # float headcount at the start, fixed
     active_staff: np.ndarray  # float active staff at the last observation
     workload: np.ndarray  # relative to before (>= 1), rises when staff leave
@@ -151,11 +168,13 @@ class Services(NamedTuple):
         first_team: np.ndarray | None = None,
         mobility_posts: float = 0.0,
         target: np.ndarray | None = None,
+        job_type: np.ndarray | None = None,
     ) -> Services:
         """Services before the rollout: nothing live, full staff, usual workload.
 
         Without ``receiving``, every service receives in proportion to its staff;
-        without ``target``, no tool is meant for any service.
+        without ``target``, no tool is meant for any service; without ``job_type``,
+        every service is back office.
         """
         n_services = backing.size
         pairs = (n_services, n_tools)
@@ -163,6 +182,9 @@ class Services(NamedTuple):
             receiving = initial_staff / initial_staff.sum()
         return cls(
             backing=backing,
+            job_type=(
+                np.ones(n_services, np.int8) if job_type is None else job_type.astype(np.int8)
+            ),  # back office unless told
             initial_staff=initial_staff,
             receiving=np.asarray(receiving, dtype=np.float64),
             first_team=np.zeros(n_services, np.int32)

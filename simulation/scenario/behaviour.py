@@ -236,6 +236,45 @@ class Behaviour(Record):
         source=f"{STUDY}, section VI.C (e-mail, always connected); Tarafdar et al. (2007) "
         "techno-overload; value: assumption",
     )
+    always_on_weight: float = spec(
+        0.003,
+        ge=0,
+        le=10,
+        unit="strain/week",
+        doc="Extra demand per unit of information load of the live tools for staff who stay "
+        "connected outside working hours (e-mail on rest days).",
+        source=f"{STUDY}, section VI.C (always connected; 62 % of managers feel their "
+        "workload grew, 60 % work on rest days); Tarafdar et al. (2007) techno-invasion; "
+        "value: assumption, sized so that a connected manager with the default commune's "
+        "tools live carries about 60 % more demand than before the rollout",
+    )
+    always_on_share_managers: float = spec(
+        0.6,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of managers (and of staff of management services) who stay connected "
+        "outside working hours.",
+        source=f"{STUDY}, section VI.C ('60 % work on rest days')",
+    )
+    always_on_share_staff: float = spec(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of the other staff who stay connected outside working hours.",
+        source="assumption",
+    )
+    monotony_weight: float = spec(
+        0.02,
+        ge=0,
+        le=10,
+        unit="strain/week",
+        doc="Demand of monotony and isolation on a back-office (data-entry) post once all "
+        "its tools are live, in proportion to the share of them that is live.",
+        source=f"{STUDY}, sections VI.B ('a daily life that dehumanises') and VI.C (worst "
+        "for flow operators and data-entry staff: isolation, monotony); value: assumption",
+    )
     change_frequency_weight: float = spec(
         0.015,
         ge=0,
@@ -266,7 +305,8 @@ class Behaviour(Record):
         ge=0,
         le=1,
         unit="share",
-        doc="Share of the information-load demand removed by a right-to-disconnect policy.",
+        doc="Share of the information-load and always-on demands removed by a "
+        "right-to-disconnect policy.",
         source=f"{STUDY}, section VI.C; value: assumption",
     )
     resource_training: float = spec(

@@ -6,6 +6,7 @@ import pytest
 from simulation import Scenario, TransitionModel
 from simulation.model.compiled import Kernels
 from simulation.model.mechanisms import strain
+from simulation.model.sources import N_SOURCES
 from simulation.model.state import Services, StaffState, Tools, replica
 
 
@@ -18,8 +19,10 @@ def test_empty_state_has_per_staff_and_per_tool_arrays_of_declared_types():
         "shown_help",
         "pair_draw",
     }
+    per_source = {"strain_parts", "next_parts", "demand_parts"}
     for name, array in zip(state._fields, state, strict=True):
-        assert array.shape == ((4, 3) if name in per_tool else (4,)), name
+        expected = (4, 3) if name in per_tool else (4, N_SOURCES) if name in per_source else (4,)
+        assert array.shape == expected, name
         assert array.flags.c_contiguous and array.flags.writeable, name
     assert state.stage.dtype == np.int8 and state.service.dtype == np.int32
     assert state.active.all() and state.shown_active.all()

@@ -6,13 +6,24 @@ member's strain ``S`` evolves weekly as
 
     S <- max(0, S + v_i * D_i * (1 - R_i) - recovery * S + contagion * (mean_nb(S) - S))
 
-Demands (the three RPS sources of CNFPT 2018, section VI.C, plus overload cascades):
+Demands, one term per source (:data:`~simulation.model.sources.STRAIN_SOURCES`; the
+three RPS sources of CNFPT 2018, section VI.C, overload cascades, and the monotony
+and isolation of section VI.B):
 
-    D_i = baseline
+    D_i = baseline                                                            (baseline)
         + change_load_weight * sum_t live[i, t] * depth[t] * max(0, 1 - m[i, t] / mastery)
-        + tool_load_weight * (1 - relief) * sum_t live[i, t] * load[t]
-        + change_frequency_weight * recent_change[service(i)]
-        + workload_weight * (workload[service(i)] - 1)
+                                                                          (digital_turn)
+        + (tool_load_weight + always_on_weight * always_on_i) * (1 - relief)
+          * sum_t live[i, t] * load[t]                                           (tools)
+        + change_frequency_weight * recent_change[service(i)]         (change_frequency)
+        + workload_weight * max(0, workload[service(i)] - 1)                  (workload)
+        + monotony_weight * [back office(i)] * live_targets_i / targets_i     (monotony)
+
+``always_on_i`` marks staff who stay connected outside working hours (drawn at
+set-up: ``always_on_share_managers`` of managers and of management services' staff,
+``always_on_share_staff`` of the others; the study's 60 % of managers working on rest
+days). A service receiving repositioned staff has a workload below 1; extra hands
+take no demand away (hence ``max(0, .)``).
 
 Resources (buffers, capped at ``resources_cap``):
 
@@ -27,6 +38,14 @@ their team (burnout contagion within teams, Bakker, Le Blanc & Schaufeli 2005). 
 update is synchronous: colleagues' strain is read from the previous week.
 ``relief`` is ``disconnect_relief`` under a right-to-disconnect policy, else 0.
 ``high_weeks`` counts consecutive weeks above the high-risk threshold.
+
+**Strain by source.** The update is linear in the demands, so strain splits exactly
+into one part per source, each following the same update with its own demand term
+and its team-mates' part: ``S_k <- S_k + v_i D_ik (1 - R_i) - recovery S_k +
+contagion (mean_nb(S_k) - S_k)``, and ``S = sum_k S_k``. The strain of before the
+rollout is the baseline's part, as is any strain set from outside the update. With
+``recovery + contagion <= 1`` (the defaults) no part ever falls below zero; otherwise
+a staff member whose total would fall below zero has every part set to zero.
 """
 
 from __future__ import annotations
@@ -37,6 +56,15 @@ import numpy as np
 from numba import njit
 
 from simulation.model.coefficients import gather
+from simulation.model.sources import (
+    BASELINE,
+    CHANGE_FREQUENCY,
+    DIGITAL_TURN,
+    MONOTONY,
+    N_SOURCES,
+    TOOLS,
+    WORKLOAD,
+)
 from simulation.model.state import Services, StaffState, Tools
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.levers import Levers
@@ -53,6 +81,8 @@ class StrainCoefficients(NamedTuple):
     baseline_demand: float
     change_load_weight: float
     tool_load: float  # tool_load_weight, reduced by a right-to-disconnect policy
+    always_on_load: float  # always_on_weight, reduced likewise
+    monotony_weight: float
     change_frequency_weight: float
     workload_weight: float
     resource_training: float
@@ -75,7 +105,12 @@ def coefficients(behaviour: Behaviour, levers: Levers) -> StrainCoefficients:
         behaviour,
         levers,
         tool_load=behaviour.tool_load_weight * (1.0 - relief),
+        always_on_load=behaviour.always_on_weight * (1.0 - relief),
     )
+
+
+BACK_OFFICE = 1
+"""Code of ``back_office`` in :data:`simulation.scenario.organisation.JOB_TYPES`."""
 
 
 @njit(cache=True)
@@ -98,54 +133,86 @@ def resources(
 def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoefficients) -> None:
     """One synchronous week of strain, in place.
 
-    Writes ``next_strain`` then copies it to ``strain``, and counts ``high_weeks``.
+    Writes ``demand_parts`` (the week's demands by source), ``next_parts`` then
+    ``strain_parts`` and ``strain`` (their sum), and counts ``high_weeks``.
     """
     # Arrays are taken out of their containers once, outside the loops (faster).
-    strain, next_strain, high_weeks = staff.strain, staff.next_strain, staff.high_weeks
-    proficiency, live, team, active = staff.proficiency, staff.live, staff.team, staff.active
-    service, vulnerability, meaning = staff.service, staff.vulnerability, staff.meaning
+    strain, parts, next_parts = staff.strain, staff.strain_parts, staff.next_parts
+    demand_parts, high_weeks, always_on = staff.demand_parts, staff.high_weeks, staff.always_on
+    proficiency, live, target = staff.proficiency, staff.live, staff.target
+    team, active, service = staff.team, staff.active, staff.service
+    vulnerability, meaning = staff.vulnerability, staff.meaning
     training_hours, mean_help = staff.training_hours, staff.mean_help
     depth, info_load = tools.depth, tools.info_load
     recent_change, workload, backing = services.recent_change, services.workload, services.backing
+    job_type = services.job_type
     n, n_tools = proficiency.shape
     n_teams = team.max() + 1 if n > 0 else 0
-    team_strain = np.zeros(n_teams)
+    team_parts = np.zeros((n_teams, N_SOURCES))
     team_active = np.zeros(n_teams)
     for i in range(n):
+        # Strain set from outside (the set-up's steady state, a test) is the baseline's.
+        total = 0.0
+        for k in range(N_SOURCES):
+            total += parts[i, k]
+        parts[i, BASELINE] += strain[i] - total
         if active[i]:
-            team_strain[team[i]] += strain[i]
+            for k in range(N_SOURCES):
+                team_parts[team[i], k] += parts[i, k]
             team_active[team[i]] += 1.0
+    demand = np.empty(N_SOURCES)
     for i in range(n):
         if not active[i]:
-            next_strain[i] = strain[i]
+            for k in range(N_SOURCES):
+                next_parts[i, k] = parts[i, k]
+                demand_parts[i, k] = 0.0
             continue
         s = service[i]
         change = 0.0
         load = 0.0
+        targets = 0.0
+        live_targets = 0.0
         for t in range(n_tools):
             if live[i, t]:
                 gap = 1.0 - proficiency[i, t] / c.mastery_threshold
                 if gap > 0.0:
                     change += depth[t] * gap
                 load += info_load[t]
-        demand = (
-            c.baseline_demand
-            + c.change_load_weight * change
-            + c.tool_load * load
-            + c.change_frequency_weight * recent_change[s]
-            + c.workload_weight * (workload[s] - 1.0)
-        )
+            if target[i, t]:
+                targets += 1.0
+                if live[i, t]:
+                    live_targets += 1.0
+        demand[BASELINE] = c.baseline_demand
+        demand[DIGITAL_TURN] = c.change_load_weight * change
+        weight = c.tool_load + (c.always_on_load if always_on[i] else 0.0)
+        demand[TOOLS] = weight * load
+        demand[CHANGE_FREQUENCY] = c.change_frequency_weight * recent_change[s]
+        demand[WORKLOAD] = c.workload_weight * max(0.0, workload[s] - 1.0)
+        demand[MONOTONY] = 0.0
+        if job_type[s] == BACK_OFFICE and targets > 0.0:
+            demand[MONOTONY] = c.monotony_weight * live_targets / targets
         buffer = resources(training_hours[i], mean_help[i], backing[s], meaning[i], c)
-        value = strain[i] + vulnerability[i] * demand * (1.0 - buffer)
-        value -= c.strain_recovery * strain[i]
+        gain = vulnerability[i] * (1.0 - buffer)
         colleagues = team_active[team[i]] - 1.0
-        if colleagues > 0.0:
-            mean_colleagues = (team_strain[team[i]] - strain[i]) / colleagues
-            value += c.strain_contagion * (mean_colleagues - strain[i])
-        next_strain[i] = max(0.0, value)  # strain is never negative
+        total = 0.0
+        for k in range(N_SOURCES):
+            demand_parts[i, k] = demand[k]
+            value = parts[i, k] + gain * demand[k] - c.strain_recovery * parts[i, k]
+            if colleagues > 0.0:
+                mates = (team_parts[team[i], k] - parts[i, k]) / colleagues
+                value += c.strain_contagion * (mates - parts[i, k])
+            next_parts[i, k] = value
+            total += value
+        if total <= 0.0:  # strain is never negative
+            for k in range(N_SOURCES):
+                next_parts[i, k] = 0.0
     for i in range(n):
-        strain[i] = next_strain[i]
-        if active[i] and strain[i] > c.high_strain_threshold:
+        total = 0.0
+        for k in range(N_SOURCES):
+            parts[i, k] = next_parts[i, k]
+            total += parts[i, k]
+        strain[i] = total
+        if active[i] and total > c.high_strain_threshold:
             high_weeks[i] += 1
         else:
             high_weeks[i] = 0
