@@ -7,6 +7,8 @@ that a later session can resume (:func:`_session`), and share their options
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -22,6 +24,7 @@ from simulation.cli.options import (
     precision_options,
     scheduler_option,
     workers_option,
+    workers_that_fit,
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.storage import FolderBusyError, write_csv
@@ -67,90 +70,58 @@ def _session(
     workers,
     scheduler,
     resume,
-    retry_failed=False,
-    precision=None,
-    max_replications=None,
     extra: dict | None = None,
+    **options,
 ):
     """Open (or resume) the results folder, run what is missing, export the tables.
 
-    Returns the store, the exported tables and the results folder; exits with
-    status 130 on Ctrl-C (everything finished is saved).
+    ``options`` go to :func:`~simulation.experiments.sweep.run_experiment`
+    (``retry_failed``, ``precision``, ``max_replications``). Returns the store, the
+    exported tables and the results folder; exits with status 130 on Ctrl-C
+    (everything finished is saved). A new folder in which no run was saved (an error
+    or Ctrl-C before the first run finished) is removed again.
     """
-    from tqdm import tqdm
-
     from simulation.experiments.executors import default_workers, open_executor
-    from simulation.experiments.results import manifest, new_results_dir
-    from simulation.experiments.store import SweepStore
-    from simulation.experiments.sweep import (
-        export_tables,
-        kept_outcomes,
-        points_table,
-        run_experiment,
-    )
+    from simulation.experiments.results import new_results_dir
+    from simulation.experiments.store import refuse_taken
+    from simulation.experiments.sweep import export_tables
 
     if resume and not out:
         raise click.UsageError("--resume needs the --out folder to continue")
     folder = Path(out) if out else new_results_dir(kind)
+    made = [] if resume else [p for p in (folder, *folder.parents) if not p.exists()]
+    n_workers = workers or default_workers()
+    if not scheduler and points:  # a Dask cluster's workers have their own memory
+        n_workers = workers_that_fit(n_workers, _largest_run(points))
     try:
-        if resume:
-            store = SweepStore.resume(
-                folder, Path(experiment_file), points_table(points), command_line(), kind=kind
-            )
-        else:
-            info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
-            info.pop("wall_s")  # each session records its own times
-            info.update(extra or {})
-            store = SweepStore.create(
-                folder,
-                Path(experiment_file),
-                points_table(points),
-                kept_outcomes(experiment),
-                experiment.weekly,
-                info,
-                command=command_line(),
-                kind=kind,
-            )
+        if not resume:  # refused before any executor starts
+            refuse_taken(folder, "use --resume to continue that sweep, or another --out")
     except (ScenarioError, FolderBusyError) as error:
         fail(error)
-    n_workers = workers or default_workers()
-    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
-    failures = 0
-
-    def on_record(record: dict) -> None:
-        nonlocal failures
-        failures += record["status"] != "ok"
-        bar.set_postfix(failed=failures, refresh=False)
-        bar.update()
-
-    def on_plan(count: int) -> None:
-        bar.total = (bar.total or 0) + count
-        bar.refresh()
-
+    store = None
     start = time.perf_counter()
     try:
+        # The executor starts before the folder is made: one that cannot start (a
+        # scheduler out of reach) leaves no folder behind.
         with open_executor(n_workers, scheduler) as executor:
-            report = run_experiment(
-                experiment,
-                points,
-                store,
-                executor,
-                window=4 * n_workers,
-                precision=precision,
-                max_replications=max_replications,
-                on_record=on_record,
-                on_plan=on_plan,
-                retry_failed=retry_failed,
-            )
-    except KeyboardInterrupt:
-        bar.close()
-        store.close("interrupted")
+            store = _open_store(experiment_file, experiment, points, folder, kind, resume, extra)
+            report = _run(experiment, points, store, executor, n_workers, **options)
+    except BaseException as error:
+        if store is None:
+            raise
+        interrupted = isinstance(error, KeyboardInterrupt)
+        with contextlib.suppress(OSError):  # a full disk: the first error is the one to tell
+            store.close("interrupted" if interrupted else "failed")
+        discarded = not store.completed() and _discard_folder(folder, made)
+        if not interrupted:
+            raise
         click.echo(
-            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
+            "\nInterrupted before any run finished: nothing to keep, no folder left"
+            if discarded
+            else f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
             err=True,
         )
         sys.exit(130)
-    bar.close()
     store.flush()
     tables = export_tables(store, experiment, points)  # before the session says complete
     store.close("complete" if report.failures == 0 else "complete with failures")
@@ -161,6 +132,99 @@ def _session(
         f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
     )
     return store, tables, folder
+
+
+def _largest_run(points):
+    """The memory estimate of the largest point's run (sweeps record no snapshots)."""
+    from simulation.scenario.footprint import estimate
+
+    return max((estimate(p.scenario, snapshots=False) for p in points), key=lambda f: f.bytes)
+
+
+def _check_points(experiment_file: str, points) -> None:
+    """Refuse the experiment if the run of one of its points would not fit in memory."""
+    from simulation.scenario.footprint import check_fits, estimate
+
+    if not points:
+        return
+    largest = max(range(len(points)), key=lambda i: estimate(points[i].scenario, False).bytes)
+    try:
+        where = f"{experiment_file} (point {largest})"
+        check_fits(points[largest].scenario, where, snapshots=False)
+    except ScenarioError as error:
+        fail(error)
+
+
+def _open_store(experiment_file, experiment, points, folder, kind, resume, extra):
+    """Create the results folder of a new session, or reopen it to resume."""
+    from simulation.experiments.results import manifest
+    from simulation.experiments.store import SweepStore
+    from simulation.experiments.sweep import kept_outcomes, points_table
+
+    try:
+        if resume:
+            return SweepStore.resume(
+                folder, Path(experiment_file), points_table(points), command_line(), kind=kind
+            )
+        info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
+        info.pop("wall_s")  # each session records its own times
+        info.update(extra or {})
+        return SweepStore.create(
+            folder,
+            Path(experiment_file),
+            points_table(points),
+            kept_outcomes(experiment),
+            experiment.weekly,
+            info,
+            command=command_line(),
+            kind=kind,
+        )
+    except (ScenarioError, FolderBusyError) as error:
+        fail(error)
+
+
+def _run(experiment, points, store, executor, n_workers, **options):
+    """Run what the store misses, with a progress bar (failures counted on it)."""
+    from tqdm import tqdm
+
+    from simulation.experiments.sweep import run_experiment
+
+    failures = 0
+    with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+
+        def on_record(record: dict) -> None:
+            nonlocal failures
+            failures += record["status"] != "ok"
+            bar.set_postfix(failed=failures, refresh=False)
+            bar.update()
+
+        def on_plan(count: int) -> None:
+            bar.total = (bar.total or 0) + count
+            bar.refresh()
+
+        return run_experiment(
+            experiment,
+            points,
+            store,
+            executor,
+            window=4 * n_workers,
+            on_record=on_record,
+            on_plan=on_plan,
+            **options,
+        )
+
+
+def _discard_folder(folder: Path, made: list[Path]) -> bool:
+    """Remove a new session's folder that holds no run, and the parents made for it."""
+    if not made:
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    for parent in made[1:]:
+        try:
+            parent.rmdir()
+        except OSError:  # holds something else
+            break
+    return not folder.exists()
 
 
 def _exit_if_failed(tables, folder: Path) -> None:
@@ -206,6 +270,7 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
             f"below the experiment's {experiment.replications} replications",
             param_hint="'--max-replications'",
         )
+    _check_points(experiment_file, points)
     n_runs = len(points) * experiment.replications
     click.echo(
         f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
@@ -285,6 +350,7 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
         values, points = sensitivity_points(experiment, Path(experiment_file).parent, method)
     except ScenarioError as error:
         fail(error.from_source(experiment_file))
+    _check_points(experiment_file, points)
     if outcomes:
         names = tuple(o.strip() for o in outcomes.split(",") if o.strip())
         unknown = [o for o in names if o not in kept_outcomes(experiment)]

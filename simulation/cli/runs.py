@@ -8,7 +8,7 @@ import time
 import click
 
 from simulation.cli.options import (
-    claim_folder,
+    claim_new_folder,
     cli_scenario,
     command_line,
     fail,
@@ -22,8 +22,10 @@ from simulation.cli.options import (
     weeks_option,
     whole_number_option,
     workers_option,
+    workers_that_fit,
 )
 from simulation.scenario.errors import ScenarioError
+from simulation.scenario.footprint import estimate
 from simulation.scenario.rollout import STRATEGIES
 from simulation.storage import FolderBusyError
 
@@ -42,15 +44,14 @@ from simulation.storage import FolderBusyError
 @out_option()
 def run(scenario, seed, replication, weeks, strategy, out) -> None:
     """Run SCENARIO once (default: the built-in 500-staff commune) and save the results."""
-    from simulation.experiments.results import new_results_dir, prepare_dir, write_run
+    from simulation.experiments.results import write_run
     from simulation.experiments.runner import run_scenario
     from simulation.reports.figures.overview import write_run_figure
     from simulation.reports.tables import run_table
 
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks, **{"rollout.strategy": strategy})
-        folder = prepare_dir(out or new_results_dir("run"))
-        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+        folder, lock = claim_new_folder(out, "run")  # held until the command ends
     except (ScenarioError, FolderBusyError) as error:
         fail(error)
     print_notes(spec)
@@ -110,7 +111,7 @@ def compare(
     from tqdm import tqdm
 
     from simulation.experiments.executors import default_workers
-    from simulation.experiments.results import new_results_dir, prepare_dir, write_comparison
+    from simulation.experiments.results import write_comparison
     from simulation.experiments.runner import compare_strategies
     from simulation.reports.figures.overview import write_comparison_figure
     from simulation.reports.tables import comparison_table, paired_table
@@ -127,13 +128,14 @@ def compare(
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
-        folder = prepare_dir(out or new_results_dir("compare"))
-        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+        folder, lock = claim_new_folder(out, "compare")  # held until the command ends
     except (ScenarioError, FolderBusyError) as error:
         fail(error)
     for variant in variants:
         print_notes(variant)
     n_workers = workers or default_workers()
+    if not scheduler:  # a Dask cluster's workers have their own memory
+        n_workers = workers_that_fit(n_workers, estimate(spec))
     total = len(names) * replications
     where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
     click.echo(
