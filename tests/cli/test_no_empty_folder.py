@@ -19,7 +19,7 @@ SWEEP = (
 )
 SENSITIVITY = (
     "name: tiny\nreplications: 1\nhorizon_weeks: 6\ndesign: {method: morris, samples: 2}\n"
-    "factors:\n  levers.training_capacity: {range: [10, 60]}\n"
+    "factors:\n  levers.training_capacity: {low: 10, high: 60}\n"
 )
 CALIBRATION = "experiments/calibration.yaml"
 
