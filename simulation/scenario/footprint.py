@@ -5,22 +5,24 @@ accepts; whether one run fits depends on several fields at once and on the machi
 :func:`estimate` gives the peak resident memory of one process running one run of a
 scenario, as ``transnum run`` does (weekly table and staff snapshots recorded)::
 
-    bytes = 350 MB                          interpreter, packages, compiled kernels
-          + 2,500 B x staff                 agents, Mesa cells, state arrays
-          +   330 B x ties                  the staff network (CSR, networkx, Mesa)
+    bytes = 400 MB                          interpreter, packages, compiled kernels
+          + 3,000 B x staff                 agents, Mesa cells, state arrays
+          +   450 B x ties                  the staff network (CSR, networkx, Mesa, export)
           +    40 B x staff x tools         the (staff, tool) state arrays
           +   280 B x (weeks + 1) x services  the weekly records and table per service
           + 2,000 B x (weeks + 1)           the weekly records and table, whole organisation
-          +   120 B x staff x snapshots     staff snapshots (weeks 0, 4, 8, every 13, last)
+          +   170 B x staff x snapshots     staff snapshots (weeks 0, 4, 8, every 13, last)
 
 Ties are counted from the scenario before any draw: every pair inside a team, half of
 ``ties_within_service`` started by each staff member, one tie from each staff member to
 their manager, and the ties of each relation (an upper bound: a repeated draw adds no
 tie). The coefficients are peak RSS measured in subprocesses (from 1,000 to 100,000
 staff, 52 to 20,000 weeks, 5 to 500 services, 5 to 50 tools, team sizes 8 to 40) fitted
-by non-negative least squares, then rounded up by 15 to 25 %: the estimate lies between
-the measured peak and about 1.4 times it. :func:`check_fits` refuses a scenario whose
-estimate exceeds the memory this machine has available (or ``TRANSNUM_MEMORY_LIMIT``).
+by non-negative least squares, then raised to cover the exports of ``transnum run``
+(the Parquet files of ties and snapshots, the figure): the estimate lies between the
+measured peak of the whole command and about 1.4 times it. :func:`check_fits` refuses
+a scenario whose estimate exceeds the memory this machine has available (or
+``TRANSNUM_MEMORY_LIMIT``).
 """
 
 from __future__ import annotations
