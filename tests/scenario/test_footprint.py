@@ -49,10 +49,6 @@ SIZES = {
         + "".join(f"    - {{name: s{i}, headcount: 4}}\n" for i in range(200))
         + "  relations: []\ntools:\n  - {name: t, samr: substitution, services: all}\n"
     ),
-    "6,000 staff, teams of 30, 12 tools": (
-        "organisation:\n  total_staff: 6000\n  team_size: 30\ntools:\n"
-        + "".join(f"  - {{name: t{j}, samr: substitution, services: all}}\n" for j in range(12))
-    ),
 }
 
 
