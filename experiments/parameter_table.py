@@ -137,6 +137,13 @@ def render(rows: list[dict[str, str]]) -> str:
         " differs from the defaults, which describe an illustrative commune of 500 staff"
         " ([`scenarios/default.yaml`](../scenarios/default.yaml) writes them all out).",
         "",
+        "The allowed ranges bound each field alone; together, staff, ties, tools, weeks"
+        " and services set the memory a run needs. `transnum validate` and every command"
+        " running a scenario estimate it"
+        " ([`simulation/scenario/footprint.py`](../simulation/scenario/footprint.py): about"
+        " 400 MB, plus some 3 KB per staff member and 450 bytes per tie) and refuse a"
+        " scenario whose run would need more memory than the machine has available.",
+        "",
         "- **name**: the key as written in a scenario file, with its section (`levers.x` is"
         " `x:` under `levers:`); `[]` marks the fields of each item of a list.",
         "- **unit**: rates are per week (the time step is one week); `0-1` is an index"

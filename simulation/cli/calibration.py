@@ -9,7 +9,7 @@ import time
 import click
 
 from simulation.cli.options import (
-    claim_folder,
+    claim_new_folder,
     command_line,
     fail,
     out_option,
@@ -18,6 +18,7 @@ from simulation.cli.options import (
     writing_results,
 )
 from simulation.scenario.errors import ScenarioError
+from simulation.scenario.footprint import check_fits
 
 
 @click.command()
@@ -41,13 +42,14 @@ def calibrate(calibration_file, replications, workers, out, strict) -> None:
         load_calibration,
         run_calibration,
     )
-    from simulation.experiments.results import new_results_dir, prepare_dir, write_calibration
+    from simulation.experiments.results import write_calibration
     from simulation.reports.tables import calibration_table
 
     try:
         calibration, scenarios = load_calibration(calibration_file)
-        folder = prepare_dir(out or new_results_dir("calibrate"))
-        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+        for scenario in distinct_scenarios(scenarios)[0]:
+            check_fits(scenario, calibration_file, snapshots=False)
+        folder, lock = claim_new_folder(out, "calibrate")  # noqa: F841 - held until the end
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     reps = replications or calibration.replications

@@ -8,6 +8,7 @@ that a later session can resume (:func:`_session`), and share their options
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from simulation.cli.options import (
     precision_options,
     scheduler_option,
     workers_option,
+    workers_that_fit,
 )
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.storage import FolderBusyError, StorageError, write_csv
@@ -84,12 +86,14 @@ def _session(
     """Open (or resume) the results folder, run what is missing, export the tables.
 
     Returns the store, the exported tables and the results folder; exits with
-    status 130 on Ctrl-C (everything finished is saved).
+    status 130 on Ctrl-C (everything finished is saved). A new folder in which no run
+    was saved (an error or Ctrl-C before the first run finished) is removed again.
     """
     from tqdm import tqdm
 
     from simulation.experiments.executors import ExecutorError, default_workers, open_executor
     from simulation.experiments.results import new_results_dir
+    from simulation.experiments.store import refuse_taken
     from simulation.experiments.sweep import export_tables, run_experiment
 
     if resume and not out:
@@ -97,7 +101,15 @@ def _session(
     if stop_if_damaged and not resume:
         raise click.UsageError("--stop-if-damaged goes with --resume")
     folder = Path(out) if out else new_results_dir(kind)
+    made = [] if resume else [p for p in (folder, *folder.parents) if not p.exists()]
     n_workers = workers or default_workers()
+    if not scheduler and points:  # a Dask cluster's workers have their own memory
+        n_workers = workers_that_fit(n_workers, _largest_run(points))
+    if not resume:  # refused before any executor starts
+        try:
+            refuse_taken(folder, "use --resume to continue that sweep, or another --out")
+        except (ScenarioError, FolderBusyError) as error:
+            fail(error)
     # The executor first: a scheduler out of reach (or a missing package) stops the
     # command before a results folder is made or a session is recorded as running.
     executor_stack = contextlib.ExitStack()
@@ -154,9 +166,13 @@ def _session(
         store.close("complete" if report.failures == 0 else "complete with failures")
     except KeyboardInterrupt:
         bar.close()
-        store.close("interrupted")
+        with contextlib.suppress(OSError):
+            store.close("interrupted")
+        discarded = not store.completed() and _discard_folder(folder, made)
         click.echo(
-            f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
+            "\nInterrupted before any run finished: nothing to keep, no folder left"
+            if discarded
+            else f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
             err=True,
         )
         sys.exit(130)
@@ -178,6 +194,27 @@ def _session(
         f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
     )
     return store, tables, folder
+
+
+def _largest_run(points):
+    """The memory estimate of the largest point's run (sweeps record no snapshots)."""
+    from simulation.scenario.footprint import estimate
+
+    return max((estimate(p.scenario, snapshots=False) for p in points), key=lambda f: f.bytes)
+
+
+def _check_points(experiment_file: str, points) -> None:
+    """Refuse the experiment if the run of one of its points would not fit in memory."""
+    from simulation.scenario.footprint import check_fits, estimate
+
+    if not points:
+        return
+    largest = max(range(len(points)), key=lambda i: estimate(points[i].scenario, False).bytes)
+    try:
+        where = f"{experiment_file} (point {largest})"
+        check_fits(points[largest].scenario, where, snapshots=False)
+    except ScenarioError as error:
+        fail(error)
 
 
 def _open_store(
@@ -251,6 +288,19 @@ def exports_of(folder: Path, command: str):
         )
 
 
+def _discard_folder(folder: Path, made: list[Path]) -> bool:
+    """Remove a new session's folder that holds no run, and the parents made for it."""
+    if not made:
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    for parent in made[1:]:
+        try:
+            parent.rmdir()
+        except OSError:  # holds something else
+            break
+    return not folder.exists()
+
+
 def _exit_if_failed(tables, folder: Path) -> None:
     failed = int((tables["runs"]["status"] != "ok").sum())
     if failed:
@@ -294,6 +344,7 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
             f"below the experiment's {experiment.replications} replications",
             param_hint="'--max-replications'",
         )
+    _check_points(experiment_file, points)
     n_runs = len(points) * experiment.replications
     click.echo(
         f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
@@ -375,6 +426,7 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
         values, points = sensitivity_points(experiment, Path(experiment_file).parent, method)
     except ScenarioError as error:
         fail(error.from_source(experiment_file))
+    _check_points(experiment_file, points)
     if outcomes:
         names = tuple(o.strip() for o in outcomes.split(",") if o.strip())
         unknown = [o for o in names if o not in kept_outcomes(experiment)]

@@ -19,10 +19,12 @@ from typing import NoReturn
 import click
 
 from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.scenario.footprint import Footprint, check_fits, gigabytes, memory_limit
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
 from simulation.scenario.rollout import STRATEGIES
 from simulation.storage import FolderBusyError, FolderLock, StorageError, os_problem
+from simulation.storage.lock import LOCK_FILE
 
 EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 1
@@ -100,15 +102,43 @@ def command_line() -> str:
 
 
 def cli_scenario(path: str | None, **overrides) -> Scenario:
-    """Load the scenario (default: the built-in commune) and apply CLI overrides."""
+    """Load the scenario (default: the built-in commune) and apply CLI overrides.
+
+    Raises:
+        ScenarioError: the file is invalid, or one run of the scenario (with the
+            overrides) would need more memory than this machine has.
+    """
     scenario = load_scenario(path) if path else Scenario()
     changes = {k: v for k, v in overrides.items() if v is not None}
-    if not changes:
-        return scenario
-    try:
-        return scenario.override(changes)
-    except ScenarioError as error:
-        raise error.from_source(f"{path or 'default scenario'} with command-line options") from None
+    source = path or "default scenario"
+    if changes:
+        source += " with command-line options"
+        try:
+            scenario = scenario.override(changes)
+        except ScenarioError as error:
+            raise error.from_source(source) from None
+    check_fits(scenario, source)
+    return scenario
+
+
+def workers_that_fit(wanted: int, footprint: Footprint) -> int:
+    """At most ``wanted`` local workers, as many as memory holds (each runs one run).
+
+    Worker processes each hold one run, and the command's own process holds about one
+    more (the results it gathers); one worker runs in the command's process. A smaller
+    number is printed as a note: results do not depend on it.
+    """
+    limit, _ = memory_limit()
+    if wanted <= 1 or limit is None:
+        return wanted
+    fit = max(1, min(wanted, limit // footprint.bytes - 1))
+    if fit < wanted:
+        click.echo(
+            f"note: {fit} worker(s), not {wanted}: one run needs about "
+            f"{gigabytes(footprint.bytes)} and {gigabytes(limit)} are available",
+            err=True,
+        )
+    return fit
 
 
 def claim_folder(folder: Path) -> FolderLock:
@@ -121,6 +151,51 @@ def claim_folder(folder: Path) -> FolderLock:
         FolderBusyError: another process writes the folder.
     """
     return FolderLock(folder, command_line()).acquire()
+
+
+def claim_new_folder(out: str | None, kind: str) -> tuple[Path, FolderLock]:
+    """Create the results folder of a command (``--out``, or a new one) and claim it.
+
+    Until the command ends, the folder is locked (:func:`claim_folder`). If the command
+    ends without having written any result into it (an error, Ctrl-C or a failing
+    executor before the first export), the folder and the parent folders made for it
+    are removed again: a run that could not start leaves no empty folder behind. A
+    folder that existed before (empty) is left as it was.
+
+    Raises:
+        ScenarioError: the folder is a file or holds files already.
+        FolderBusyError: another process writes the folder.
+    """
+    from simulation.experiments.results import new_results_dir, prepare_dir
+
+    folder = Path(out) if out else new_results_dir(kind)
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder = prepare_dir(folder)
+    try:
+        lock = claim_folder(folder)
+    except BaseException:
+        _remove_empty(made)
+        raise
+    click.get_current_context().call_on_close(lambda: _discard_if_empty(lock, made))
+    return folder, lock
+
+
+def _discard_if_empty(lock: FolderLock, made: list[Path]) -> None:
+    """Let the folder go, and remove the folders made for it if they hold no result."""
+    lock.release()  # removes the writer's record; a lock file may remain (not POSIX)
+    with contextlib.suppress(OSError):  # the folder went away meanwhile: nothing to remove
+        if made and {p.name for p in made[0].iterdir()} <= {LOCK_FILE}:
+            (made[0] / LOCK_FILE).unlink(missing_ok=True)
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (innermost first) as long as each is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (a result, another command's folder) or gone
+            return
 
 
 def plural(n: int, noun: str) -> str:

@@ -14,6 +14,7 @@ from simulation.cli.options import (
     print_notes,
 )
 from simulation.scenario.errors import ScenarioError
+from simulation.scenario.footprint import check_fits
 from simulation.scenario.loading import load_scenario
 
 
@@ -51,6 +52,7 @@ def validate(files) -> None:
     for name in files:
         try:
             spec = load_scenario(name)
+            check_fits(spec, name)
         except ScenarioError as error:
             bad += 1
             click.echo(f"error: {error}", err=True)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
-from pathlib import Path
 
 import click
 
 from simulation.cli.options import (
-    claim_folder,
+    claim_new_folder,
     cli_scenario,
     command_line,
     fail,
@@ -24,9 +22,11 @@ from simulation.cli.options import (
     weeks_option,
     whole_number_option,
     workers_option,
+    workers_that_fit,
     writing_results,
 )
 from simulation.scenario.errors import ScenarioError
+from simulation.scenario.footprint import estimate
 from simulation.scenario.rollout import STRATEGIES
 
 
@@ -44,15 +44,14 @@ from simulation.scenario.rollout import STRATEGIES
 @out_option()
 def run(scenario, seed, replication, weeks, strategy, out) -> None:
     """Run SCENARIO once (default: the built-in 500-staff commune) and save the results."""
-    from simulation.experiments.results import new_results_dir, prepare_dir, write_run
+    from simulation.experiments.results import write_run
     from simulation.experiments.runner import run_scenario
     from simulation.reports.figures.overview import write_run_figure
     from simulation.reports.tables import run_table
 
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks, **{"rollout.strategy": strategy})
-        folder = prepare_dir(out or new_results_dir("run"))
-        lock = claim_folder(folder)  # noqa: F841 - held until the command ends
+        folder, lock = claim_new_folder(out, "run")  # noqa: F841 - held until the command ends
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     print_notes(spec)
@@ -113,7 +112,7 @@ def compare(
     from tqdm import tqdm
 
     from simulation.experiments.executors import ExecutorError, default_workers
-    from simulation.experiments.results import new_results_dir, prepare_dir, write_comparison
+    from simulation.experiments.results import write_comparison
     from simulation.experiments.runner import compare_strategies
     from simulation.reports.figures.overview import write_comparison_figure
     from simulation.reports.tables import comparison_table, paired_table
@@ -130,15 +129,14 @@ def compare(
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
-        folder = Path(out) if out else new_results_dir("compare")
-        existed = folder.exists()
-        prepare_dir(folder)
-        lock = claim_folder(folder)  # held until the command ends
+        folder, lock = claim_new_folder(out, "compare")  # noqa: F841 - held until the end
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     for variant in variants:
         print_notes(variant)
     n_workers = workers or default_workers()
+    if not scheduler:  # a Dask cluster's workers have their own memory
+        n_workers = workers_that_fit(n_workers, estimate(spec))
     total = len(names) * replications
     where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
     click.echo(
@@ -167,12 +165,7 @@ def compare(
             )
         except ExecutorError as error:
             bar.close()
-            # Nothing ran: the results folder this command made goes too.
-            lock.release()
-            if not existed:
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
-            fail(error)
+            fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
     wall = time.perf_counter() - start
     runs = len(comparison.runs)
     click.echo(

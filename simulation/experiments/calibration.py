@@ -24,7 +24,7 @@ from simulation.experiments.runner import RunResult, run_tasks
 from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import flat_outcome_names, flatten
 from simulation.scenario.errors import ScenarioError, did_you_mean
-from simulation.scenario.loading import dump_scenario, load_scenario, read_yaml
+from simulation.scenario.loading import dump_scenario, field_names, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import Record, spec
 
@@ -91,7 +91,7 @@ def load_calibration(path: str | Path) -> tuple[Calibration, list[Scenario]]:
             (including an invalid referenced scenario or override).
     """
     path = Path(path)
-    data = read_yaml(path)
+    data = read_yaml(path, fields=field_names(Calibration), what="calibration")
     try:
         calibration = Calibration.from_value(data)
         scenarios = []

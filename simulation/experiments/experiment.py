@@ -44,7 +44,7 @@ import numpy as np
 from simulation.model.observation import WEEKLY_ORGANISATION_COLUMNS
 from simulation.model.outcomes import flat_outcome_names
 from simulation.scenario.errors import ScenarioError, describe, did_you_mean
-from simulation.scenario.loading import load_scenario, read_yaml
+from simulation.scenario.loading import field_names, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import Record, hint_at, is_whole_number, record_type, spec
 
@@ -213,7 +213,7 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Point]]:
         ScenarioError: naming the file and the field.
     """
     path = Path(path)
-    data = read_yaml(path)
+    data = read_yaml(path, fields=(*field_names(Experiment), "targets"), what="experiment")
     try:
         if isinstance(data, dict) and "targets" in data:
             return _from_calibration(path)

@@ -18,13 +18,15 @@ the field (or CSV line and column), the value and what is allowed.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.scenario.errors import ScenarioError, closest, did_you_mean
 from simulation.scenario.records import Scenario
 
 SERVICE_COLUMNS = (
@@ -50,13 +52,9 @@ def load_scenario(path: str | Path) -> Scenario:
             the file and the field.
     """
     path = Path(path)
-    data = read_yaml(path)
+    data = read_yaml(path, fields=field_names(Scenario), what="scenario")
     origins: dict[str, Path] = {}
     try:
-        if not isinstance(data, dict):
-            raise ScenarioError(
-                f"the file must hold a mapping of scenario fields, got {type(data).__name__}"
-            )
         data = _resolve_csv_files(data, path.parent, origins)
         return Scenario.from_value(data)
     except ScenarioError as error:
@@ -87,13 +85,21 @@ def dump_scenario(scenario: Scenario, header: str = "") -> str:
 # --------------------------------------------------------------------------- YAML
 
 
-def read_yaml(path: str | Path) -> Any:
+def read_yaml(path: str | Path, fields: Iterable[str] = (), what: str = "scenario") -> Any:
     """Parse a YAML file (keys may not repeat); errors name the file, line and column.
 
-    An empty file gives an empty mapping.
+    An empty file gives an empty mapping. Any file can be given by mistake (a password
+    file, a table, a program): no message quotes what such a file holds.
+
+    Args:
+        path: The file.
+        fields: If given, the file must hold a mapping naming at least one of these
+            keys (a misspelt key among known ones is the record's own error, quoted).
+        what: What the file describes (``scenario``, ``experiment``...), for messages.
 
     Raises:
-        ScenarioError: the file is missing, unreadable or not valid YAML.
+        ScenarioError: the file is missing, unreadable, not valid YAML, or (with
+            ``fields``) not a mapping of those fields.
     """
     path = Path(path)
     try:
@@ -101,11 +107,47 @@ def read_yaml(path: str | Path) -> Any:
     except FileNotFoundError:
         raise ScenarioError("file not found", source=str(path)) from None
     except IsADirectoryError:
-        raise ScenarioError("is a directory, not a scenario file", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"cannot be read: {error}", source=str(path)) from None
+        article = "an" if what[0] in "aeiou" else "a"
+        raise ScenarioError(
+            f"is a directory, not {article} {what} file", source=str(path)
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"is not a text file (byte {error.start + 1} is not UTF-8); a {what} file is YAML text",
+            source=str(path),
+        ) from None
+    except OSError as error:
+        raise ScenarioError(
+            f"cannot be read: {error.strerror or error}", source=str(path)
+        ) from None
     data = _parse_yaml(text, str(path))
-    return {} if data is None else data
+    data = {} if data is None else data
+    fields = tuple(fields)
+    if fields:
+        _require_fields(data, fields, what, str(path))
+    return data
+
+
+def field_names(record: type) -> tuple[str, ...]:
+    """The keys a file describing a ``record`` (a dataclass) may hold at its top."""
+    return tuple(f.name for f in dataclasses.fields(record))
+
+
+def _require_fields(data: Any, fields: tuple[str, ...], what: str, source: str) -> None:
+    """Refuse a file that is not a mapping of ``fields``, without quoting its content."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"the file must hold a mapping of {what} fields, got {type(data).__name__} (not shown)",
+            source=source,
+        )
+    # A key that is, or closely misspells, a field makes it a file of that kind whose
+    # errors are worth quoting (e.g. "horizon_wekks"); otherwise its keys are not shown.
+    if data and not any(key in fields or closest(key, fields) for key in data):
+        raise ScenarioError(
+            f"names none of the {what} fields (its keys are not shown); allowed keys: "
+            f"{', '.join(fields)}",
+            source=source,
+        )
 
 
 class _StrictLoader(yaml.SafeLoader):

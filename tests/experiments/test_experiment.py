@@ -229,7 +229,7 @@ def test_missing_name_and_non_mapping_files(tmp_path):
     assert "missing key 'name'" in error.problem
     error = load_error(write(tmp_path, "- 1\n- 2\n", "list.yaml"))
     assert error.source.endswith("list.yaml")
-    assert "expected a mapping" in error.problem
+    assert "must hold a mapping of experiment fields, got list" in error.problem
 
 
 def test_missing_base_scenario_file_is_named(tmp_path):

@@ -149,7 +149,7 @@ def test_file_that_is_not_utf8(tmp_path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("name: Commune de Sète\n".encode("latin-1"))
     error = load_error(path)
-    assert "cannot be read" in str(error)
+    assert "is not a text file" in str(error) and "UTF-8" in str(error)
 
 
 @pytest.mark.parametrize(
