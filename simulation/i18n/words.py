@@ -43,6 +43,10 @@ OUTCOME_KIND: dict[str, str] = {
     "weeks_to_50pct_adoption": "weeks",
     "weeks_to_80pct_adoption": "weeks",
     "dropout_share": "percent",
+    "dropout_strain_share": "percent",
+    "dropout_refusal_share": "percent",
+    "internal_mobility_share": "percent",
+    "external_departure_share": "percent",
     "rps_peak_share": "percent",
     "rps_high_person_weeks": "count",
     "efficiency_gain": "factor",
@@ -53,6 +57,7 @@ OUTCOME_KIND: dict[str, str] = {
     "training_hours_total": "count",
     "trainer_hours_total": "count",
     "staff_share": "percent",
+    "strain_source_share": "percent",  # and its _<source> variants
 }
 """How each outcome is written: percent (shares), weeks, count, factor or number."""
 

@@ -31,6 +31,7 @@ from simulation.i18n.words import (
     text,
     value,
 )
+from simulation.model.sources import STRAIN_SOURCES
 
 ADOPTION_FLOOR = 0.9
 
@@ -199,6 +200,9 @@ def compare_summary(summary: dict, table: pd.DataFrame | None, lang: str) -> dic
         }
         if len(parts) == 4:  # folders of transnum 0.1 have no parts
             bullets.append(w["departures"].format(a=q[strategy], c=c, **parts))
+        sources = source_list(summary[strategy], lang)
+        if sources is not None:
+            bullets.append(w["sources"].format(a=q[strategy], c=c, sources=sources))
     best = max(summary, key=lambda s: _mean(summary, s, "efficiency_gain") or 0.0)
     bullets.append(w["efficiency"].format(c=c, v=stat(best, "efficiency_gain"), a=q[best]))
     choice, candidates = recommend(summary, table)
@@ -272,5 +276,30 @@ def run_summary(summary: dict, lang: str) -> list[str]:
         "c": colon(lang),
         "overwhelmed": percent(over["dropout_share"], lang),
     }
-    order = ("adoption", "dropout", "strain", "efficiency", "one_replication")
+    values["sources"] = source_list(summary, lang)
+    order = ("adoption", "dropout", "strain", "sources", "efficiency", "one_replication")
+    if values["sources"] is None:  # results of transnum 0.1: no sources
+        order = tuple(key for key in order if key != "sources")
     return [sentences[key].format(**values) for key in order]
+
+
+def source_list(summary: dict, lang: str, shown: int = 3) -> str | None:
+    """The main sources of high strain with their shares, largest first (None if unknown).
+
+    Args:
+        summary: A run's summary, or a strategy's (``{name: {"mean": ...}}``).
+        lang: ``fr`` or ``en``.
+        shown: How many sources to name.
+    """
+    shares = {}
+    for source in STRAIN_SOURCES:
+        value = summary.get(f"strain_source_share_{source}")
+        value = value.get("mean") if isinstance(value, dict) else value
+        if value is not None:
+            shares[source] = value
+    if not shares:
+        return None
+    ranked = sorted(shares, key=shares.get, reverse=True)[:shown]
+    return phrase("report.separator", lang).join(
+        f"{text(f'source.{source}', lang)} {percent(shares[source], lang, 0)}" for source in ranked
+    )

@@ -27,6 +27,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "reverted_final": ("tools abandoned for paper", "percent"),
     "training_hours_total": ("training hours followed", "count"),
     "trainer_hours_total": ("trainer hours used", "count"),
+    "strain_source_share_baseline": ("high strain from the work of before", "percent"),
+    "strain_source_share_digital_turn": ("... from the digital turn", "percent"),
+    "strain_source_share_tools": ("... from the tools themselves", "percent"),
+    "strain_source_share_change_frequency": ("... from the frequency of change", "percent"),
+    "strain_source_share_workload": ("... from work left by departures", "percent"),
+    "strain_source_share_monotony": ("... from monotony and isolation", "percent"),
 }
 """Outcome key: (label, kind of number)."""
 

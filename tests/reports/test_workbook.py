@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from simulation.i18n.words import phrase, text
+from simulation.model.sources import STRAIN_SOURCES
 from simulation.reports import workbook
 from simulation.reports.reader import read_results
 from simulation.reports.workbook import write_workbook
@@ -33,6 +34,9 @@ SHEETS = {
 """The sheets of each kind of folder, in order (``workbook.sheet.*`` of the catalogue)."""
 SHARES = {"adoption_final", "dropout_share", "rps_peak_share", "mastered_share_final"}
 SHARES |= {"reverted_final"}
+SHARES |= {"dropout_strain_share", "dropout_refusal_share"}
+SHARES |= {"internal_mobility_share", "external_departure_share"}
+SHARES |= {f"strain_source_share_{source}" for source in STRAIN_SOURCES}
 
 
 def sheet_name(key: str, lang: str) -> str:
