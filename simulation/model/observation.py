@@ -246,13 +246,13 @@ def tally(
         )
         _add(by_profile, p, contributions)
         _add(by_service, s, contributions)
+        # Strain sources are reported for the organisation only: the profiles' totals
+        # are enough (services' stay zero, which saves half the work).
         for k in range(N_SOURCES):
             by_profile[p, DEMAND + k] += demand_parts[i, k]
-            by_service[s, DEMAND + k] += demand_parts[i, k]
-            if high > 0.0 and strain[i] > 0.0:  # each source's share of this high strain
-                part = strain_parts[i, k] / strain[i]
-                by_profile[p, HIGH_PARTS + k] += part
-                by_service[s, HIGH_PARTS + k] += part
+        if high > 0.0 and strain[i] > 0.0:  # each source's share of this high strain
+            for k in range(N_SOURCES):
+                by_profile[p, HIGH_PARTS + k] += strain_parts[i, k] / strain[i]
     organisation = tallies.organisation
     organisation[:] = 0.0
     for p in range(by_profile.shape[0]):

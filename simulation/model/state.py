@@ -85,7 +85,6 @@ class StaffState(NamedTuple):
     pair_draw: np.ndarray  # this week's uniform number of each (staff, tool) (adoption)
     # Per staff and strain source (N, K), sources.STRAIN_SOURCES
     strain_parts: np.ndarray  # strain by source; the parts add up to ``strain``
-    next_parts: np.ndarray  # work buffer of the synchronous strain update
     demand_parts: np.ndarray  # this week's demand by source (before buffering)
 
     @property

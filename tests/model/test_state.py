@@ -19,7 +19,7 @@ def test_empty_state_has_per_staff_and_per_tool_arrays_of_declared_types():
         "shown_help",
         "pair_draw",
     }
-    per_source = {"strain_parts", "next_parts", "demand_parts"}
+    per_source = {"strain_parts", "demand_parts"}
     for name, array in zip(state._fields, state, strict=True):
         expected = (4, 3) if name in per_tool else (4, N_SOURCES) if name in per_source else (4,)
         assert array.shape == expected, name

@@ -133,12 +133,14 @@ def resources(
 def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoefficients) -> None:
     """One synchronous week of strain, in place.
 
-    Writes ``demand_parts`` (the week's demands by source), ``next_parts`` then
-    ``strain_parts`` and ``strain`` (their sum), and counts ``high_weeks``.
+    Writes ``demand_parts`` (the week's demands by source), ``strain_parts`` and
+    ``strain`` (their sum), and counts ``high_weeks``. Team-mates' strain is read from
+    the team totals of the previous week, taken first, so each staff member's parts
+    can be overwritten as soon as they are computed.
     """
     # Arrays are taken out of their containers once, outside the loops (faster).
-    strain, parts, next_parts = staff.strain, staff.strain_parts, staff.next_parts
-    demand_parts, high_weeks, always_on = staff.demand_parts, staff.high_weeks, staff.always_on
+    strain, parts, demand_parts = staff.strain, staff.strain_parts, staff.demand_parts
+    high_weeks, always_on = staff.high_weeks, staff.always_on
     proficiency, live, target = staff.proficiency, staff.live, staff.target
     team, active, service = staff.team, staff.active, staff.service
     vulnerability, meaning = staff.vulnerability, staff.meaning
@@ -160,12 +162,11 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
             for k in range(N_SOURCES):
                 team_parts[team[i], k] += parts[i, k]
             team_active[team[i]] += 1.0
-    demand = np.empty(N_SOURCES)
     for i in range(n):
         if not active[i]:
             for k in range(N_SOURCES):
-                next_parts[i, k] = parts[i, k]
                 demand_parts[i, k] = 0.0
+            high_weeks[i] = 0
             continue
         s = service[i]
         change = 0.0
@@ -182,40 +183,73 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
                 targets += 1.0
                 if live[i, t]:
                     live_targets += 1.0
-        demand[BASELINE] = c.baseline_demand
-        demand[DIGITAL_TURN] = c.change_load_weight * change
-        weight = c.tool_load + (c.always_on_load if always_on[i] else 0.0)
-        demand[TOOLS] = weight * load
-        demand[CHANGE_FREQUENCY] = c.change_frequency_weight * recent_change[s]
-        demand[WORKLOAD] = c.workload_weight * max(0.0, workload[s] - 1.0)
-        demand[MONOTONY] = 0.0
+        monotony = 0.0
         if job_type[s] == BACK_OFFICE and targets > 0.0:
-            demand[MONOTONY] = c.monotony_weight * live_targets / targets
+            monotony = c.monotony_weight * live_targets / targets
         buffer = resources(training_hours[i], mean_help[i], backing[s], meaning[i], c)
         gain = vulnerability[i] * (1.0 - buffer)
         colleagues = team_active[team[i]] - 1.0
-        total = 0.0
-        for k in range(N_SOURCES):
-            demand_parts[i, k] = demand[k]
-            value = parts[i, k] + gain * demand[k] - c.strain_recovery * parts[i, k]
-            if colleagues > 0.0:
-                mates = (team_parts[team[i], k] - parts[i, k]) / colleagues
-                value += c.strain_contagion * (mates - parts[i, k])
-            next_parts[i, k] = value
-            total += value
+        # part' = keep * part + gain * demand + pull * (team total - part), with the
+        # contagion folded into two factors (no colleague: no pull). One call per
+        # source, unrolled (the six sources of sources.STRAIN_SOURCES, in their order).
+        pull = c.strain_contagion / colleagues if colleagues > 0.0 else 0.0
+        keep = 1.0 - c.strain_recovery - (c.strain_contagion if colleagues > 0.0 else 0.0)
+        mates = team_parts[team[i]]
+        own, wanted = parts[i], demand_parts[i]
+        weight = c.tool_load + (c.always_on_load if always_on[i] else 0.0)
+        total = _advance(own, wanted, mates, BASELINE, c.baseline_demand, keep, gain, pull)
+        total += _advance(
+            own, wanted, mates, DIGITAL_TURN, c.change_load_weight * change, keep, gain, pull
+        )
+        total += _advance(own, wanted, mates, TOOLS, weight * load, keep, gain, pull)
+        total += _advance(
+            own,
+            wanted,
+            mates,
+            CHANGE_FREQUENCY,
+            c.change_frequency_weight * recent_change[s],
+            keep,
+            gain,
+            pull,
+        )
+        total += _advance(
+            own,
+            wanted,
+            mates,
+            WORKLOAD,
+            c.workload_weight * max(0.0, workload[s] - 1.0),
+            keep,
+            gain,
+            pull,
+        )
+        total += _advance(own, wanted, mates, MONOTONY, monotony, keep, gain, pull)
         if total <= 0.0:  # strain is never negative
+            total = 0.0
             for k in range(N_SOURCES):
-                next_parts[i, k] = 0.0
-    for i in range(n):
-        total = 0.0
-        for k in range(N_SOURCES):
-            parts[i, k] = next_parts[i, k]
-            total += parts[i, k]
+                parts[i, k] = 0.0
         strain[i] = total
-        if active[i] and total > c.high_strain_threshold:
+        if total > c.high_strain_threshold:
             high_weeks[i] += 1
         else:
             high_weeks[i] = 0
+
+
+@njit(cache=True, inline="always")
+def _advance(
+    own: np.ndarray,
+    wanted: np.ndarray,
+    mates: np.ndarray,
+    k: int,
+    demand: float,
+    keep: float,
+    gain: float,
+    pull: float,
+) -> float:
+    """Advance one source's part of one staff member (see :func:`update`); return it."""
+    wanted[k] = demand
+    value = keep * own[k] + gain * demand + pull * (mates[k] - own[k])
+    own[k] = value
+    return value
 
 
 def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) -> np.ndarray:
