@@ -76,3 +76,29 @@ def hold_folder(folder: Path, command: str = "transnum sweep other.yaml --resume
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     return holder
+
+
+def comparable(folder: Path, exports: bool = False) -> tuple:
+    """A sweep folder's runs and weekly tables without what differs between sessions.
+
+    Wall times and session numbers are dropped; with ``exports``, the exported
+    ``runs.csv`` (likewise) comes third.
+    """
+    import pandas as pd
+
+    from simulation.experiments.store import read_runs, read_weekly
+
+    drop = ["wall_s", "session"]
+    tables = (read_runs(folder).drop(columns=drop), read_weekly(folder))
+    if exports:
+        tables += (pd.read_csv(folder / "runs.csv").drop(columns=drop),)
+    return tables
+
+
+def assert_same_dataset(folder: Path, reference: Path, exports: bool = False) -> None:
+    """The two sweep folders hold the same runs and weekly series, number for number."""
+    import pandas as pd
+
+    got, expected = comparable(folder, exports), comparable(reference, exports)
+    for table, wanted in zip(got, expected, strict=True):
+        pd.testing.assert_frame_equal(table, wanted)

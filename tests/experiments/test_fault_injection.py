@@ -28,10 +28,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from helpers import invoke, write
+from helpers import comparable, invoke, write
 
 from simulation.experiments import parts
-from simulation.experiments.store import SweepStore, read_runs, read_weekly
+from simulation.experiments.store import SweepStore
 from simulation.storage import atomic, lock
 
 EXPERIMENT = (
@@ -139,15 +139,6 @@ def assert_final_files_whole(folder: Path) -> None:
             assert (folder / "runs.csv").exists() and (folder / "summary.csv").exists()
 
 
-def comparable(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    drop = ["wall_s", "session"]
-    return (
-        read_runs(folder).drop(columns=drop),
-        read_weekly(folder),
-        pd.read_csv(folder / "runs.csv").drop(columns=drop),
-    )
-
-
 def sweep(experiment: Path, out: Path):
     resume = ("--resume",) if (out / "manifest.json").exists() else ()
     return invoke("sweep", experiment, "--out", out, "--workers", 1, *resume)
@@ -166,7 +157,7 @@ def test_random_crashes_and_damage_always_end_in_the_uninterrupted_dataset(
     reference = tmp_path / "reference"
     assert sweep(experiment, reference).exit_code == 0
     writes = faults.calls  # the writes of a whole sweep: crash points are drawn among them
-    expected = comparable(reference)
+    expected = comparable(reference, exports=True)
     crashes = damages = 0
     for trial in range(TRIALS):
         rng = random.Random(trial)
@@ -201,7 +192,7 @@ def test_random_crashes_and_damage_always_end_in_the_uninterrupted_dataset(
             faults.crash_at = None
             assert sweep(experiment, out).exit_code == 0, log
         crashes += crashed
-        for got, want in zip(comparable(out), expected, strict=True):
+        for got, want in zip(comparable(out, exports=True), expected, strict=True):
             pd.testing.assert_frame_equal(got, want, obj=f"trial {trial}: {log}")
         # Nothing was deleted: every damaged batch is kept aside with its note.
         damaged = out / parts.DAMAGED

@@ -17,10 +17,9 @@ import json
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from helpers import invoke, write
+from helpers import assert_same_dataset, invoke, write
 
 from simulation.experiments import parts
 from simulation.experiments.parts import DamagedPartsError, sha256
@@ -36,21 +35,6 @@ RUNS = 2 * 3
 
 def sweep(experiment: Path, out: Path, *options: object):
     return invoke("sweep", experiment, "--out", out, "--workers", 1, *options)
-
-
-def comparable(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Runs and weekly tables without what differs between sessions (times, session)."""
-    return read_runs(folder).drop(columns=["wall_s", "session"]), read_weekly(folder)
-
-
-def assert_same_results(folder: Path, reference: Path) -> None:
-    runs, weekly = comparable(folder)
-    expected_runs, expected_weekly = comparable(reference)
-    pd.testing.assert_frame_equal(runs, expected_runs)
-    pd.testing.assert_frame_equal(weekly, expected_weekly)
-    exported = pd.read_csv(folder / "runs.csv").drop(columns=["wall_s", "session"])
-    expected = pd.read_csv(reference / "runs.csv").drop(columns=["wall_s", "session"])
-    pd.testing.assert_frame_equal(exported, expected)
 
 
 @pytest.fixture
@@ -207,7 +191,7 @@ def test_resume_sets_damaged_parts_aside_and_reruns_them_to_the_same_numbers(swe
         note = json.loads((set_aside / "damage.json").read_text())
         assert note["runs"] == 1 and note["problems"]
     assert "3 runs in" in result.output  # exactly the three damaged runs ran again
-    assert_same_results(out, reference)
+    assert_same_dataset(out, reference, exports=True)
     manifest = json.loads((out / "manifest.json").read_text())
     assert len(manifest["sessions"][-1]["set_aside"]) == 3
 

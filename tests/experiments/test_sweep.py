@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import Result
-from helpers import invoke, write
+from helpers import assert_same_dataset, comparable, invoke, write
 from scipy import stats
 
 from simulation.experiments.experiment import load_experiment
@@ -67,18 +67,6 @@ def sweep(*args: object) -> Result:
 def serial_sweep(experiment_file: object, out: object, *options: object) -> Result:
     """``transnum sweep EXPERIMENT_FILE --out OUT --workers 1 OPTIONS`` (in this process)."""
     return sweep(experiment_file, "--out", out, "--workers", 1, *options)
-
-
-def comparable(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The runs and weekly tables of a results folder, without wall times and sessions."""
-    return read_runs(folder).drop(columns=["wall_s", "session"]), read_weekly(folder)
-
-
-def assert_same_tables(folder: Path, reference: Path) -> None:
-    runs, weekly = comparable(folder)
-    expected_runs, expected_weekly = comparable(reference)
-    pd.testing.assert_frame_equal(runs, expected_runs)
-    pd.testing.assert_frame_equal(weekly, expected_weekly)
 
 
 PAIRED_COLUMNS = ["level_a", "level_b", "outcome", "mean", "ci_low", "ci_high", "n"]
@@ -136,7 +124,7 @@ def test_process_pool_gives_the_same_tables(small, tmp_path):
     out = tmp_path / "pool"
     result = sweep(small.file, "--out", out, "--workers", 2)
     assert result.exit_code == 0, result.output
-    assert_same_tables(out, small.out)
+    assert_same_dataset(out, small.out)
 
 
 def test_dask_local_cluster_gives_the_same_tables(small, tmp_path):
@@ -144,7 +132,7 @@ def test_dask_local_cluster_gives_the_same_tables(small, tmp_path):
     out = tmp_path / "dask"
     result = sweep(small.file, "--out", out, "--scheduler", "local", "--workers", 2)
     assert result.exit_code == 0, result.output
-    assert_same_tables(out, small.out)
+    assert_same_dataset(out, small.out)
 
 
 def test_every_row_reruns_alone_from_its_seed(small):
@@ -298,7 +286,7 @@ def test_failed_runs_are_retried_on_request_and_the_retry_wins(tmp_path, monkeyp
     assert (runs["status"] == "ok").all()
     reference = tmp_path / "reference"
     assert serial_sweep(experiment_file, reference).exit_code == 0
-    assert_same_tables(out, reference)
+    assert_same_dataset(out, reference)
 
 
 def test_resume_refuses_a_changed_design(tmp_path):
@@ -479,7 +467,7 @@ def test_sweep_killed_at_any_moment_resumes_to_the_uninterrupted_result(tmp_path
     reference = tmp_path / "reference"
     result = serial_sweep(experiment_file, reference)
     assert result.exit_code == 0, result.output
-    assert_same_tables(out, reference)
+    assert_same_dataset(out, reference)
 
 
 def record(point: int, replication: int) -> dict:
@@ -692,7 +680,7 @@ def test_precision_adds_replications_until_intervals_are_narrow(tmp_path):
     # Resuming the 3-replication sweep with the same target gives the same runs.
     result = serial_sweep(experiment_file, first, "--resume", *precise)
     assert result.exit_code == 0, result.output
-    assert_same_tables(first, out)
+    assert_same_dataset(first, out)
 
 
 def test_precision_stops_at_max_replications(tmp_path):
