@@ -32,7 +32,7 @@ def coefficients(scenario: Scenario) -> Coefficients:
     behaviour, levers = scenario.behaviour, scenario.levers
     return Coefficients(
         training=training.coefficients(levers, behaviour),
-        learning=learning.coefficients(behaviour),
+        learning=learning.coefficients(behaviour, levers),
         adoption=adoption.coefficients(behaviour),
         strain=strain.coefficients(behaviour, levers),
         dropout=dropout.coefficients(behaviour),

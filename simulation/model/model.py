@@ -237,7 +237,9 @@ class TransitionModel(mesa.Model):
         new_live = np.ascontiguousarray(self.plan.advance(week, self._usage_of), dtype=bool)
         open_pairs = np.ascontiguousarray(self.plan.training_open(week), dtype=bool)
         kernel(exposure.expose, staff, services, new_live, open_pairs)
-        exposure.record_change(services, tools, new_live, self.spec.behaviour.change_memory_weeks)
+        exposure.record_change(
+            services, tools, new_live, self.spec.behaviour.change_memory_weeks, week
+        )
         # Fixed-size draws every week keep the random numbers of replication r aligned
         # across strategies (common random numbers).
         self._decisions.random(out=staff.pair_draw)

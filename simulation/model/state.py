@@ -139,6 +139,10 @@ _START: dict[str, Any] = {
 }
 
 
+NOT_LIVE = np.iinfo(np.int32).max
+"""``Services.go_live_week`` of a pair not live yet."""
+
+
 class Services(NamedTuple):
     """State of the services ((S,) per service, (S, T) per service and tool)."""
 
@@ -153,6 +157,7 @@ class Services(NamedTuple):
     mobility_posts: np.ndarray  # (1,) posts left for internal mobility, staff
     target: np.ndarray  # bool (S, T): tools meant for each service
     live: np.ndarray  # bool (S, T): pairs live so far
+    go_live_week: np.ndarray  # int32 (S, T): week each pair went live (NOT_LIVE before)
     support: np.ndarray  # (S, T) first-level support by referents this week, 0-1
     used: np.ndarray  # (S, T) staff using each pair at the last observation
 
@@ -195,6 +200,7 @@ class Services(NamedTuple):
             workload=np.ones(n_services),
             recent_change=np.zeros(n_services),
             live=np.zeros(pairs, dtype=bool),
+            go_live_week=np.full(pairs, NOT_LIVE, dtype=np.int32),
             support=np.zeros(pairs),
             used=np.zeros(pairs),
         )

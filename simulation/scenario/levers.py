@@ -8,6 +8,7 @@ section, a paper, or say "assumption".
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 from simulation.scenario.schema import Record, spec
 
@@ -44,6 +45,14 @@ class Levers(Record):
         unit="hours/week per staff",
         doc="Most training time a staff member can take in a week, all modes together.",
         source="assumption",
+    )
+    training_focus: Literal["even", "earliest"] = spec(
+        "even",
+        doc="How a staff member shares their weekly training time between the tools they "
+        "learn at once: even (the same share for each) or earliest (all of it for the tool "
+        "that went live first, then the next; before any go-live, the first tool open).",
+        source="assumption (the study does not say how time is shared between tools learnt "
+        "at once)",
     )
     e_learning_hours: float = spec(
         1.0,

@@ -28,7 +28,7 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.stages import ADOPTED, REVERTED, TRYING, UNAWARE
-from simulation.model.state import Services, StaffState, Ties, Tools
+from simulation.model.state import NOT_LIVE, Services, StaffState, Ties, Tools
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.levers import Levers
 
@@ -68,10 +68,11 @@ def other_value(value):
     [learning.coefficients, adoption.coefficients, dropout.coefficients, observation.coefficients],
 )
 def test_coefficients_are_the_behavioural_parameters_of_the_same_name(coefficients):
-    fields = coefficients(Behaviour())._fields
+    # Learning's training focus is a lever (tested below); the rest are behaviour's.
+    fields = [f for f in coefficients(Behaviour())._fields if f != "focus_earliest"]
     changed = Behaviour(**{name: other_value(getattr(Behaviour(), name)) for name in fields})
     c = coefficients(changed)
-    assert c == tuple(getattr(changed, name) for name in fields)
+    assert [getattr(c, name) for name in fields] == [getattr(changed, name) for name in fields]
     assert c != coefficients(Behaviour())
 
 
@@ -380,6 +381,43 @@ def test_learning_open_but_not_live_tool_gets_training_only():
     gain1 = train + LEARNING.practice_rate + LEARNING.peer_help_rate * 0.5
     assert state.proficiency[0, 1] == pytest.approx(learning_step(0.0, 1.0, gain1, 1.0))
     assert mean_help[0] == pytest.approx(0.5)  # mean over live tools only
+
+
+def test_training_focus_gives_all_the_time_to_the_tool_that_went_live_first():
+    # Three tools open, unmastered, no practice and no help: training only. Tool 2 went
+    # live in week 3, tool 0 in week 7, tool 1 is open but not live yet.
+    focused = learning.coefficients(BEHAVIOUR, Levers(training_focus="earliest"))
+    assert focused.focus_earliest and not LEARNING.focus_earliest
+    for c, expected_gains in (
+        (LEARNING, [1 / 3, 1 / 3, 1 / 3]),  # even: a third of the hours each
+        (focused, [0.0, 0.0, 1.0]),  # earliest: all of them to tool 2
+    ):
+        state = learning_state(1, 3)
+        state.live[0] = [True, False, True]
+        state.stage[0] = 0  # not using: no practice
+        services = services_with([0.0], 3)
+        services.go_live_week[0] = [7, NOT_LIVE, 3]
+        state.effective_hours[:] = 1.5
+        state.n_learning[:] = 3
+        learning.learn(state, services, tools_with([1.0, 1.0, 1.0]), c)
+        gains = [learning_step(0.0, 1.0, c.training_rate * 1.5 * g, 1.0) for g in expected_gains]
+        np.testing.assert_allclose(state.proficiency[0], gains, rtol=1e-12)
+
+
+def test_training_focus_before_any_go_live_takes_the_first_open_tool():
+    focused = learning.coefficients(BEHAVIOUR, Levers(training_focus="earliest"))
+    state = learning_state(1, 3)
+    state.live[0] = False
+    state.training_open[0] = [False, True, True]
+    state.proficiency[0] = [0.0, 0.9, 0.0]  # tool 1 is mastered (threshold 0.8)
+    state.effective_hours[:] = 1.0
+    state.n_learning[:] = 1
+    learning.learn(state, services_with([0.0], 3), tools_with([1.0, 1.0, 1.0]), focused)
+    assert state.proficiency[0, 0] == 0.0  # closed
+    assert state.proficiency[0, 1] == 0.9  # mastered: no training
+    assert state.proficiency[0, 2] == pytest.approx(
+        learning_step(0.0, 1.0, focused.training_rate, 1.0)
+    )
 
 
 def test_learning_leaves_closed_tools_and_inactive_staff_untouched():

@@ -13,6 +13,7 @@ from simulation.experiments.runner import compare_strategies, run_scenario
 from simulation.model.agents import StaffMember
 from simulation.model.outcomes import OUTCOMES, summarize
 from simulation.model.seeds import run_seed
+from simulation.model.state import NOT_LIVE
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.profiles import PROFILES
 
@@ -218,3 +219,23 @@ def test_nothing_moves_before_the_rollout():
         model.step()
     np.testing.assert_allclose(model.state.strain, initial, rtol=1e-9)
     assert model.state.active.all()
+
+
+def test_services_record_the_week_each_pair_went_live():
+    model = TransitionModel(Scenario().override({"horizon_weeks": 60}), rng=2)
+    model.run()
+    live = model.services.live
+    planned = model.plan.go_live
+    assert live.any()
+    np.testing.assert_array_equal(model.services.go_live_week[live], planned[live])
+    assert (model.services.go_live_week[~live] == NOT_LIVE).all()
+
+
+def test_an_earliest_training_focus_changes_the_run_and_even_is_the_default():
+    base = Scenario().override({"horizon_weeks": 80}).with_strategy("big_bang")
+    even = TransitionModel(base, rng=3)
+    earliest = TransitionModel(base, rng=3, **{"levers.training_focus": "earliest"})
+    assert base.levers.training_focus == "even"
+    for model in (even, earliest):
+        model.run()
+    assert not np.array_equal(even.state.proficiency, earliest.state.proficiency)

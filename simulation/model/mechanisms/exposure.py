@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.model.state import Services, StaffState, Tools
+from simulation.model.state import NOT_LIVE, Services, StaffState, Tools
 
 
 @njit(cache=True)
@@ -53,16 +53,24 @@ def expose(
 
 
 def record_change(
-    services: Services, tools: Tools, new_live: np.ndarray, memory_weeks: float
+    services: Services,
+    tools: Tools,
+    new_live: np.ndarray,
+    memory_weeks: float,
+    week: int | None = None,
 ) -> None:
     """Fade each service's recent-change load and add this week's go-lives, in place.
 
     Args:
-        services: Updates ``recent_change`` (SAMR-depth units).
+        services: Updates ``recent_change`` (SAMR-depth units) and, given ``week``,
+            ``go_live_week`` of the pairs going live.
         tools: Reads ``depth``.
         new_live: Pairs going live this week, bool (S, T).
         memory_weeks: Time constant of the fading, weeks (> 0).
+        week: This week (to record go-live weeks).
     """
     services.recent_change[...] *= np.exp(-1.0 / memory_weeks)
+    if week is not None:
+        services.go_live_week[new_live & (services.go_live_week == NOT_LIVE)] = week
     if new_live.any():  # adding no go-live would add exact zeros
         services.recent_change[...] += new_live.astype(np.float64) @ tools.depth

@@ -12,8 +12,11 @@ Proficiency ``m[i, t]`` in [0, 1] closes a share of its remaining gap each week:
 * ``using``: the tool is live and the staff member is trying or has adopted it
   (learning by doing);
 * ``learning``: training for the tool is open and it is not mastered; the week's
-  effective training hours are split evenly over such tools (see
-  :mod:`~simulation.model.mechanisms.training`);
+  effective training hours (see :mod:`~simulation.model.mechanisms.training`) are
+  shared over such tools by ``levers.training_focus``: evenly (``n_learning[i]``
+  shares), or all of them to the one that went live first for the staff member's
+  service (``earliest``; ties and tools not live yet by their order in the
+  scenario), so that ``training_rate * effective_hours[i]`` goes to that tool alone;
 * ``help``: colleagues and referents who master the tool (section IV.C-IV.D, peer
   tutoring and first-level support):
 
@@ -41,6 +44,7 @@ from simulation.model.coefficients import gather
 from simulation.model.stages import ADOPTED, TRYING
 from simulation.model.state import Services, StaffState, Tools
 from simulation.scenario.behaviour import Behaviour
+from simulation.scenario.levers import Levers
 
 
 class LearningCoefficients(NamedTuple):
@@ -51,11 +55,13 @@ class LearningCoefficients(NamedTuple):
     peer_help_rate: float  # share of the gap closed per week of full help
     mastery_threshold: float  # proficiency at which a tool is mastered
     referent_reach: float  # colleagues one referent mastering a tool can support
+    focus_earliest: bool  # all training time to the earliest live tool (else even split)
 
 
-def coefficients(behaviour: Behaviour) -> LearningCoefficients:
-    """Learning coefficients from the scenario's behaviour."""
-    return gather(LearningCoefficients, behaviour)
+def coefficients(behaviour: Behaviour, levers: Levers | None = None) -> LearningCoefficients:
+    """Learning coefficients from the scenario's behaviour (and its levers' training focus)."""
+    focus = levers is not None and levers.training_focus == "earliest"
+    return gather(LearningCoefficients, behaviour, focus_earliest=focus)
 
 
 @njit(cache=True)
@@ -83,6 +89,19 @@ def referent_support(staff: StaffState, services: Services, c: LearningCoefficie
         staff_count = max(active_staff[s], 1.0)
         for t in range(n_tools):
             support[s, t] = min(1.0, c.referent_reach * support[s, t] / staff_count)
+
+
+@njit(cache=True, inline="always")
+def _earliest(staff: StaffState, services: Services, i: int, mastery: float) -> int:
+    """The tool staff member ``i`` learns first: open, unmastered, earliest go-live."""
+    go_live, s = services.go_live_week, staff.service[i]
+    best, best_week = -1, 0
+    for t in range(staff.proficiency.shape[1]):
+        if staff.training_open[i, t] and staff.proficiency[i, t] < mastery:
+            week = go_live[s, t]
+            if best < 0 or week < best_week:
+                best, best_week = t, week
+    return best
 
 
 @njit(cache=True)
@@ -117,8 +136,12 @@ def learn(staff: StaffState, services: Services, tools: Tools, c: LearningCoeffi
         if not active[i]:
             continue
         per_tool_training = 0.0
+        focus = -1  # with focus_earliest: the one tool that gets the training time
         if n_learning[i] > 0:
             per_tool_training = c.training_rate * effective_hours[i] / n_learning[i]
+            if c.focus_earliest:
+                per_tool_training = c.training_rate * effective_hours[i]
+                focus = _earliest(staff, services, i, c.mastery_threshold)
         n_live = 0
         help_sum = 0.0
         s = service[i]
@@ -128,7 +151,7 @@ def learn(staff: StaffState, services: Services, tools: Tools, c: LearningCoeffi
                 continue
             m = proficiency[i, t]
             gain = 0.0
-            if m < c.mastery_threshold:
+            if m < c.mastery_threshold and (focus < 0 or focus == t):
                 gain += per_tool_training
             if live[i, t]:
                 peer = nb_help[i, t] / degree if degree > 0 else 0.0
