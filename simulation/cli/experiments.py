@@ -22,6 +22,7 @@ from simulation.cli.options import (
     out_option,
     parse_precision,
     precision_options,
+    remove_empty,
     scheduler_option,
     workers_option,
     workers_that_fit,
@@ -293,11 +294,7 @@ def _discard_folder(folder: Path, made: list[Path]) -> bool:
     if not made:
         return False
     shutil.rmtree(folder, ignore_errors=True)
-    for parent in made[1:]:
-        try:
-            parent.rmdir()
-        except OSError:  # holds something else
-            break
+    remove_empty(made[1:])
     return not folder.exists()
 
 

@@ -174,7 +174,7 @@ def claim_new_folder(out: str | None, kind: str) -> tuple[Path, FolderLock]:
     try:
         lock = claim_folder(folder)
     except BaseException:
-        _remove_empty(made)
+        remove_empty(made)
         raise
     click.get_current_context().call_on_close(lambda: _discard_if_empty(lock, made))
     return folder, lock
@@ -186,11 +186,14 @@ def _discard_if_empty(lock: FolderLock, made: list[Path]) -> None:
     with contextlib.suppress(OSError):  # the folder went away meanwhile: nothing to remove
         if made and {p.name for p in made[0].iterdir()} <= {LOCK_FILE}:
             (made[0] / LOCK_FILE).unlink(missing_ok=True)
-            _remove_empty(made)
+            remove_empty(made)
 
 
-def _remove_empty(folders: list[Path]) -> None:
-    """Remove ``folders`` (innermost first) as long as each is empty."""
+def remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (innermost first) as long as each is empty.
+
+    Used for the folders a command made for its results when it ends with none.
+    """
     for folder in folders:
         try:
             folder.rmdir()

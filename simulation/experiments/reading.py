@@ -55,7 +55,7 @@ def read_runs(folder: str | Path, on_damaged: OnDamaged = "raise") -> pd.DataFra
     folder = Path(folder)
     points = _points(folder)
     parts = _intact(folder, ("runs.parquet",), on_damaged)
-    runs = _runs_of(parts)
+    runs = _numbered(parts, "runs.parquet")
     if runs is None:
         return pd.DataFrame(columns=[n for n, _ in RUN_COLUMNS]).merge(points, on="point")
     runs = _latest(runs).drop(columns="_part")
@@ -81,14 +81,10 @@ def read_weekly(
     _points(folder)
     parts = _intact(folder, FILES, on_damaged)
     wanted = None if columns is None else ["run_id", "point", "replication", "week", *columns]
-    tables = []
-    for index, part in enumerate(parts):
-        table = pq.read_table(part / "weekly.parquet", columns=wanted)
-        tables.append(table.append_column("_part", pa.array([index] * table.num_rows, pa.int64())))
-    if not tables or not sum(t.num_rows for t in tables):
+    weekly = _numbered(parts, "weekly.parquet", wanted)
+    if weekly is None or weekly.empty:
         return pd.DataFrame()
-    weekly = pa.concat_tables(tables).to_pandas()
-    runs = _runs_of(parts, columns=["run_id"])
+    runs = _numbered(parts, "runs.parquet", ["run_id"])
     if runs is not None and runs["run_id"].duplicated().any():
         # A run saved in two batches: keep the weekly rows of the batch read_runs keeps.
         keep = _latest(runs)[["run_id", "_part"]]
@@ -139,11 +135,13 @@ def _skipped(folder: Path, damaged: list[DamagedPart]) -> str:
     return f"{folder}: damaged parts skipped, their runs are missing: {names}"
 
 
-def _runs_of(parts: list[Path], columns: list[str] | None = None) -> pd.DataFrame | None:
-    """The runs files of ``parts``, with the column ``_part`` (the batch's order)."""
+def _numbered(
+    parts: list[Path], name: str, columns: list[str] | None = None
+) -> pd.DataFrame | None:
+    """The file ``name`` of every batch in ``parts``, with ``_part`` (the batch's order)."""
     tables = []
     for index, part in enumerate(parts):
-        table = pq.read_table(part / "runs.parquet", columns=columns)
+        table = pq.read_table(part / name, columns=columns)
         tables.append(table.append_column("_part", pa.array([index] * table.num_rows, pa.int64())))
     if not tables:
         return None

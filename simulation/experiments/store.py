@@ -27,7 +27,6 @@ only one batch is held at a time.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -50,7 +49,7 @@ from simulation.storage.lock import is_busy
 
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes (identifies the experiment a folder belongs to)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return parts.sha256(Path(path))
 
 
 def refuse_taken(folder: Path, advice: str) -> None:
