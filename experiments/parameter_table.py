@@ -26,6 +26,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from simulation.scenario import commune
 from simulation.scenario.loading import RELATION_COLUMNS, SERVICE_COLUMNS
+from simulation.scenario.modes import TRAINING_MODES, ByMode, TrainingMix
 from simulation.scenario.profiles import PROFILES, SAMR_LEVELS, ByProfile, BySamr, ProfileMix
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import FieldInfo, iter_specs, record_type
@@ -306,6 +307,8 @@ def _format_default(value: Any) -> str:
         return " / ".join(f"{p} {getattr(value, p):g}" for p in PROFILES)
     if isinstance(value, BySamr):
         return " / ".join(f"{level} {value[level]:g}" for level in SAMR_LEVELS)
+    if isinstance(value, ByMode):
+        return " / ".join(f"{mode} {getattr(value, mode):g}" for mode in TRAINING_MODES)
     if isinstance(value, tuple):
         return _format_list(value)
     raise TypeError(f"{SCRIPT} cannot describe a default of type {type(value).__name__}")
@@ -370,6 +373,10 @@ def _allowed_one(hint: Any, info: FieldInfo) -> str:
         return f"{info.bounds_text()}, per profile or one number for all"
     if isinstance(hint, type) and issubclass(hint, BySamr):
         return f"{info.bounds_text()}, per SAMR level or one number for all"
+    if isinstance(hint, type) and issubclass(hint, TrainingMix):
+        return "a share from 0 to 1 per training mode, summing to 1"
+    if isinstance(hint, type) and issubclass(hint, ByMode):
+        return f"{info.bounds_text()}, per training mode or one number for all"
     if get_origin(hint) is tuple:
         return "a list"
     raise TypeError(f"{SCRIPT} cannot describe the allowed values of {hint!r}")

@@ -58,8 +58,12 @@ OUTCOME_KIND: dict[str, str] = {
     "trainer_hours_total": "count",
     "staff_share": "percent",
     "strain_source_share": "percent",  # and its _<source> variants
+    "acculturation_final": "number",
+    "e_learning_hours_total": "count",
+    "departures_internal_share": "percent",
+    "cost": "euros",  # cost_total_eur and cost_<component>_eur
 }
-"""How each outcome is written: percent (shares), weeks, count, factor or number."""
+"""How each outcome is written: percent (shares), weeks, count, factor, euros or number."""
 
 
 def check(lang: str) -> str:
@@ -167,7 +171,19 @@ def value(name: str, amount: float | None, lang: str) -> str:
         return number(amount, lang, 0)
     if kind == "factor":
         return number(amount, lang, 2)
+    if kind == "euros":
+        return euros(amount, lang)
     return number(amount, lang, 2)
+
+
+def euros(amount: float | None, lang: str) -> str:
+    """An amount in euros, to the euro: ``12 345 €`` or ``€12,345``."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    sign = "−" if amount < 0 else ""
+    if check(lang) == "fr":
+        return f"{sign}{number(abs(amount), lang, 0)}{NBSP}€"
+    return f"{sign}€{number(abs(amount), lang, 0)}"
 
 
 def difference(name: str, amount: float | None, lang: str) -> str:
@@ -180,6 +196,8 @@ def difference(name: str, amount: float | None, lang: str) -> str:
         points = text("points_unit", lang)
         space = NNBSP if lang == "fr" else " "
         return f"{sign}{number(abs(100 * amount), lang, 1)}{space}{points}"
+    if kind == "euros":
+        return f"{sign}{euros(abs(amount), lang)}"
     digits = 0 if kind in ("weeks", "count") else 2
     return f"{sign}{number(abs(amount), lang, digits)}"
 

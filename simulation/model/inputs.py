@@ -11,7 +11,14 @@ from typing import NamedTuple
 import numpy as np
 
 from simulation.model import observation
-from simulation.model.mechanisms import adoption, dropout, learning, strain, training
+from simulation.model.mechanisms import (
+    acculturation,
+    adoption,
+    dropout,
+    learning,
+    strain,
+    training,
+)
 from simulation.model.state import Tools
 from simulation.scenario.records import Scenario
 
@@ -21,6 +28,7 @@ class Coefficients(NamedTuple):
 
     training: training.TrainingCoefficients
     learning: learning.LearningCoefficients
+    acculturation: acculturation.AcculturationCoefficients
     adoption: adoption.AdoptionCoefficients
     strain: strain.StrainCoefficients
     dropout: dropout.DropoutCoefficients
@@ -30,9 +38,13 @@ class Coefficients(NamedTuple):
 def coefficients(scenario: Scenario) -> Coefficients:
     """Every mechanism's coefficients from the scenario's levers and behaviour."""
     behaviour, levers = scenario.behaviour, scenario.levers
+    training_coefficients = training.coefficients(levers, behaviour)
     return Coefficients(
-        training=training.coefficients(levers, behaviour),
+        training=training_coefficients,
         learning=learning.coefficients(behaviour, levers),
+        acculturation=acculturation.coefficients(
+            behaviour, levers, training_coefficients.contextual_followed
+        ),
         adoption=adoption.coefficients(behaviour),
         strain=strain.coefficients(behaviour, levers),
         dropout=dropout.coefficients(behaviour),

@@ -41,8 +41,10 @@ from mesa.discrete_space import Network
 from simulation.model import observation, outcomes
 from simulation.model.agents import StaffMember
 from simulation.model.compiled import Kernels
+from simulation.model.costs import CostRates, rates, weekly_costs
 from simulation.model.inputs import coefficients, tool_properties
 from simulation.model.mechanisms import (
+    acculturation,
     adoption,
     dropout,
     exposure,
@@ -133,6 +135,7 @@ class TransitionModel(mesa.Model):
         )
         self.plan = make_plan(scenario, technophiles)
         self.coefficients = coefficients(scenario)
+        self.cost_rates: CostRates = rates(scenario)
         self.tools = tool_properties(scenario)
         self.services = self._initial_services()
         self.state = self._initial_state(population)
@@ -146,7 +149,8 @@ class TransitionModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters=MODEL_REPORTERS, agent_reporters=agent_reporters
         )
-        self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0)
+        self._departed_external = 0.0  # staff gone from the organisation, last observed
+        self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0, e_learning_hours=0.0)
 
     # ------------------------------------------------------------------ set-up
 
@@ -206,6 +210,7 @@ class TransitionModel(mesa.Model):
         state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
         state.learning_ability[:] = population.learning_ability
         state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
+        state.acculturation[:] = behaviour.acculturation_initial.as_array()[population.profile]
         state.degree[:] = network.degree()
         if spec.organisation.peer_scope == "organisation":
             state.degree[:] = network.n_staff - 1
@@ -252,6 +257,7 @@ class TransitionModel(mesa.Model):
         # 3. Learning.
         kernel(learning.referent_support, staff, services, c.learning)
         kernel(learning.learn, staff, services, tools, c.learning)
+        kernel(acculturation.acculturate, staff, services, c.acculturation)
         # 4. Adoption.
         kernel(adoption.adopt, staff, services, c.adoption)
         # 5. Strain.
@@ -269,6 +275,7 @@ class TransitionModel(mesa.Model):
             int(new_live.sum()),
             float(staff.training_hours.sum()),
             training.trainer_hours(staff, c.training),
+            training.e_learning_followed(staff, c.training),
         )
         if week >= self.spec.horizon_weeks:
             self.running = False
@@ -284,7 +291,9 @@ class TransitionModel(mesa.Model):
         staff = (services.active_staff[:, None] * pairs).sum()
         return float(services.used[pairs].sum() / staff) if staff > 0 else 1.0
 
-    def _observe(self, go_lives: int, training_hours: float, trainer_hours: float) -> None:
+    def _observe(
+        self, go_lives: int, training_hours: float, trainer_hours: float, e_learning_hours: float
+    ) -> None:
         tallies = self.tallies
         self._kernels(
             observation.tally,
@@ -300,6 +309,21 @@ class TransitionModel(mesa.Model):
         recorder.go_lives[row] = go_lives
         recorder.training_hours[row] = training_hours
         recorder.trainer_hours[row] = trainer_hours
+        recorder.e_learning_hours[row] = e_learning_hours
+        totals = tallies.organisation
+        departed = float(totals[observation.LEFT_EXTERNAL])
+        weekly_costs(
+            self.cost_rates,
+            trainer_hours=trainer_hours,
+            e_learning_hours=e_learning_hours,
+            training_hours=training_hours,
+            extra_time=float(totals[observation.TIME] - totals[observation.WITH_TARGETS]),
+            new_external=departed - self._departed_external,
+            first_live=self.plan.go_live.min(axis=0),
+            week=row,
+            out=recorder.costs[row],
+        )
+        self._departed_external = departed
         recorder.weeks_recorded = row + 1
         self._now = None
         self.datacollector.collect(self)

@@ -25,8 +25,13 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
 * ``mastered_share``: share of active staff with target tools who use and master
   all of them (and per profile); ``processing_time_index_mastered``: the processing
   time index among them (the study's "once the tools are mastered");
-* ``training_hours`` (followed by staff) and ``trainer_hours`` (in-person) this week;
-  ``go_lives``: (service, tool) pairs going live this week.
+* ``acculturation``: mean acculturation of the active staff (and per profile; see
+  :mod:`~simulation.model.mechanisms.acculturation`);
+* ``training_hours`` (followed by staff, all modes), ``trainer_hours`` (in-person, all
+  modes) and ``e_learning_hours`` (followed) this week; ``go_lives``: (service, tool)
+  pairs going live this week;
+* ``cost_<component>_eur``: euros spent this week on each component of
+  :data:`~simulation.model.costs.COST_COMPONENTS` (see :mod:`simulation.model.costs`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import pandas as pd
 from numba import njit
 
 from simulation.model.coefficients import gather
+from simulation.model.costs import COST_COLUMNS
 from simulation.model.mechanisms.efficiency import tool_time
 from simulation.model.sources import N_SOURCES, STRAIN_SOURCES
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
@@ -62,6 +68,7 @@ MEASURES: tuple[str, ...] = (
     "left_refusal",
     "moved_internal",
     "left_external",
+    "acculturation",
     *(f"demand_{source}" for source in STRAIN_SOURCES),
     *(f"high_{source}" for source in STRAIN_SOURCES),
 )
@@ -70,7 +77,8 @@ tools, then sums over them (adoption... processing_time are sums of per-staff sh
 or values; strain and high are over all active staff); mastered counts staff who use
 and master all their target tools, and processing_time_mastered sums their index. The
 next four count the staff who left their post, by cause and by destination, in their
-service of origin; then, per strain source, the sum of the week's demands and, over
+service of origin; then the sum of the active staff's acculturation; then, per strain
+source, the sum of the week's demands and, over
 the staff at high strain, the sum of the source's part of their strain."""
 (
     STAFF,
@@ -89,6 +97,7 @@ the staff at high strain, the sum of the source's part of their strain."""
     LEFT_REFUSAL,
     MOVED_INTERNAL,
     LEFT_EXTERNAL,
+    ACCULTURATION,
 ) = range(MEASURES.index("demand_baseline"))
 DEMAND = MEASURES.index("demand_baseline")
 """First column of the demands by source (then the high-strain parts, HIGH_PARTS)."""
@@ -104,6 +113,7 @@ RATIOS: dict[str, tuple[int, int]] = {
     "strain_mean": (STRAIN, ACTIVE),
     "rps_high_share": (HIGH, ACTIVE),
     "processing_time_index_mastered": (TIME_MASTERED, MASTERED),
+    "acculturation": (ACCULTURATION, ACTIVE),
     **{f"demand_{source}": (DEMAND + k, ACTIVE) for k, source in enumerate(STRAIN_SOURCES)},
     **{
         f"high_strain_{source}": (HIGH_PARTS + k, ACTIVE) for k, source in enumerate(STRAIN_SOURCES)
@@ -177,7 +187,11 @@ def tally(
     used, active_staff, saving = services.used, services.active_staff, tools.saving
     profile, service, active, strain = staff.profile, staff.service, staff.active, staff.strain
     origin, cause, destination = staff.origin_service, staff.departure_cause, staff.destination
-    demand_parts, strain_parts = staff.demand_parts, staff.strain_parts
+    demand_parts, strain_parts, acculturation = (
+        staff.demand_parts,
+        staff.strain_parts,
+        staff.acculturation,
+    )
     stage, live, proficiency, target = staff.stage, staff.live, staff.proficiency, staff.target
     by_profile[:] = 0.0
     by_service[:] = 0.0
@@ -246,8 +260,10 @@ def tally(
         )
         _add(by_profile, p, contributions)
         _add(by_service, s, contributions)
-        # Strain sources are reported for the organisation only: the profiles' totals
-        # are enough (services' stay zero, which saves half the work).
+        # Strain sources and acculturation are reported for the organisation and the
+        # profiles only: the profiles' totals are enough (services' stay zero, which
+        # saves half the work).
+        by_profile[p, ACCULTURATION] += acculturation[i]
         for k in range(N_SOURCES):
             by_profile[p, DEMAND + k] += demand_parts[i, k]
         if high > 0.0 and strain[i] > 0.0:  # each source's share of this high strain
@@ -300,6 +316,7 @@ ORGANISATION_MEASURES: tuple[str, ...] = (
     "processing_time_index",
     "mastered_share",
     "processing_time_index_mastered",
+    "acculturation",
     *(f"demand_{source}" for source in STRAIN_SOURCES),
     *(f"high_strain_{source}" for source in STRAIN_SOURCES),
 )
@@ -314,6 +331,7 @@ PROFILE_MEASURES: tuple[str, ...] = (
     "rps_high_share",
     "processing_time_index",
     "mastered_share",
+    "acculturation",
 )
 """Measures of the weekly table also given per profile (``<measure>_<profile>``)."""
 
@@ -323,7 +341,8 @@ SERVICE_MEASURES: tuple[str, ...] = ("adoption", "strain_mean", "rps_high_share"
 WEEKLY_ORGANISATION_COLUMNS: tuple[str, ...] = (
     ORGANISATION_MEASURES
     + tuple(f"{m}_{p}" for m in PROFILE_MEASURES for p in PROFILES)
-    + ("training_hours", "trainer_hours", "go_lives")
+    + ("training_hours", "trainer_hours", "e_learning_hours", "go_lives")
+    + COST_COLUMNS
 )
 """Columns of the weekly table that do not depend on the organisation's services."""
 
@@ -343,6 +362,8 @@ class WeeklyRecorder:
         self.by_service = np.zeros((n_rows, len(service_names), n_measures))
         self.training_hours = np.zeros(n_rows)
         self.trainer_hours = np.zeros(n_rows)
+        self.e_learning_hours = np.zeros(n_rows)
+        self.costs = np.zeros((n_rows, len(COST_COLUMNS)))
         self.go_lives = np.zeros(n_rows, dtype=np.int64)
         self.weeks_recorded = 0
 
@@ -365,7 +386,9 @@ class WeeklyRecorder:
         add(by_profile, PROFILE_MEASURES, PROFILES, "_")
         columns["training_hours"] = self.training_hours[:rows]
         columns["trainer_hours"] = self.trainer_hours[:rows]
+        columns["e_learning_hours"] = self.e_learning_hours[:rows]
         columns["go_lives"] = self.go_lives[:rows]
+        columns.update((name, self.costs[:rows, k]) for k, name in enumerate(COST_COLUMNS))
         add(by_service, SERVICE_MEASURES, self.service_names, "@")
         return pd.DataFrame(columns)
 

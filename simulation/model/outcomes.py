@@ -19,14 +19,19 @@ Keys (organisation level, and the same per profile under ``by_profile``):
   divided at the end (``1 / processing_time_index``; 2 = times halved, 1 = unchanged);
 * ``mastered_share_final``: share of staff with tools who use and master all of them
   at the end (depth of integration);
-* ``strain_mean_peak``: highest weekly mean strain.
+* ``strain_mean_peak``: highest weekly mean strain;
+* ``acculturation_final``: mean acculturation of the staff in post at the end (0-1).
 
 Organisation level only: ``efficiency_gain_mastered`` (the same factor among the
 staff who master all their tools: the study's "once mastered"), ``reverted_final``
 (share of target tools abandoned for paper), ``training_hours_total``,
-``trainer_hours_total``, and ``strain_source_share_<source>`` (together, the
-strain source shares: the share of the high-strain person-weeks attributable to each
-source of :data:`~simulation.model.sources.STRAIN_SOURCES`). Per profile only:
+``trainer_hours_total``, ``e_learning_hours_total``, ``departures_internal_share``
+(share of the departures from post that were internal mobility; None if nobody
+left), ``strain_source_share_<source>`` (together, the strain source shares: the
+share of the high-strain person-weeks attributable to each source of
+:data:`~simulation.model.sources.STRAIN_SOURCES`), and the costs in euros:
+``cost_total_eur`` and its components ``cost_<component>_eur``
+(:data:`~simulation.model.costs.COST_COMPONENTS`). Per profile only:
 ``staff_share`` (the profile's share of the initial staff).
 """
 
@@ -38,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.model.costs import COST_COLUMNS
 from simulation.model.sources import STRAIN_SOURCES
 from simulation.scenario.profiles import PROFILES
 
@@ -55,6 +61,7 @@ OUTCOMES: tuple[str, ...] = (
     "efficiency_gain",
     "mastered_share_final",
     "strain_mean_peak",
+    "acculturation_final",
 )
 """Outcomes reported at organisation level and per profile."""
 
@@ -63,7 +70,11 @@ ORGANISATION_ONLY: tuple[str, ...] = (
     "reverted_final",
     "training_hours_total",
     "trainer_hours_total",
+    "e_learning_hours_total",
+    "departures_internal_share",
     *(f"strain_source_share_{source}" for source in STRAIN_SOURCES),
+    "cost_total_eur",
+    *COST_COLUMNS,
 )
 """Outcomes reported at organisation level only."""
 
@@ -111,6 +122,7 @@ def _group(table: pd.DataFrame, suffix: str) -> dict[str, float | int | None]:
         "efficiency_gain": _number(1.0 / time_index) if time_index > 0 else None,
         "mastered_share_final": _number(table[f"mastered_share{suffix}"].iloc[-1]),
         "strain_mean_peak": _number(table[f"strain_mean{suffix}"].max()),
+        "acculturation_final": _number(table[f"acculturation{suffix}"].iloc[-1]),
     }
 
 
@@ -132,7 +144,13 @@ def summarize(table: pd.DataFrame) -> dict:
     summary["reverted_final"] = _number(table["reverted"].iloc[-1])
     summary["training_hours_total"] = _number(table["training_hours"].sum())
     summary["trainer_hours_total"] = _number(table["trainer_hours"].sum())
+    summary["e_learning_hours_total"] = _number(table["e_learning_hours"].sum())
+    dropout = float(table["dropout"].iloc[-1])
+    summary["departures_internal_share"] = (
+        _number(table["internal_mobility"].iloc[-1] / dropout) if dropout > 0 else None
+    )
     summary.update(strain_source_shares(table))
+    summary.update(cost_totals(table))
     summary["by_profile"] = {p: _group(table, f"_{p}") for p in PROFILES}
     initial = float(table["active_staff"].iloc[0])
     for p in PROFILES:
@@ -157,6 +175,12 @@ def strain_source_shares(table: pd.DataFrame) -> dict[str, float | None]:
         part = float((table.loc[simulated, f"high_strain_{source}"].fillna(0) * active).sum())
         shares[f"strain_source_share_{source}"] = part / total if total > 0 else None
     return shares
+
+
+def cost_totals(table: pd.DataFrame) -> dict[str, float]:
+    """Each cost component summed over the run (EUR), and their total ``cost_total_eur``."""
+    totals = {column: float(table[column].sum()) for column in COST_COLUMNS}
+    return {"cost_total_eur": float(sum(totals.values())), **totals}
 
 
 def flatten(summary: dict) -> dict[str, float | int | None]:

@@ -63,6 +63,7 @@ class StaffState(NamedTuple):
     strain: np.ndarray
     high_weeks: np.ndarray  # int32 consecutive weeks at high strain
     refusal_weeks: np.ndarray  # int32 consecutive weeks refusing
+    acculturation: np.ndarray  # understanding and acceptance of the project's sense, 0-1
     n_learning: np.ndarray  # int32 tools being learnt this week (open, not mastered)
     in_person_hours: np.ndarray  # in-person training hours this week
     effective_hours: np.ndarray  # training hours this week, in in-person equivalent

@@ -23,6 +23,7 @@ import pandas as pd
 from simulation.i18n.words import (
     colon,
     difference,
+    euros,
     outcome_kind,
     percent,
     phrase,
@@ -31,6 +32,7 @@ from simulation.i18n.words import (
     text,
     value,
 )
+from simulation.model.costs import COST_COMPONENTS
 from simulation.model.sources import STRAIN_SOURCES
 
 ADOPTION_FLOOR = 0.9
@@ -203,6 +205,10 @@ def compare_summary(summary: dict, table: pd.DataFrame | None, lang: str) -> dic
         sources = source_list(summary[strategy], lang)
         if sources is not None:
             bullets.append(w["sources"].format(a=q[strategy], c=c, sources=sources))
+        costs = cost_list(summary[strategy], lang)
+        if costs is not None:  # folders of transnum 0.1 and 0.2 have no costs
+            total = stat(strategy, "cost_total_eur")
+            bullets.append(w["costs"].format(a=q[strategy], c=c, total=total, parts=costs))
     best = max(summary, key=lambda s: _mean(summary, s, "efficiency_gain") or 0.0)
     bullets.append(w["efficiency"].format(c=c, v=stat(best, "efficiency_gain"), a=q[best]))
     choice, candidates = recommend(summary, table)
@@ -265,7 +271,11 @@ def drivers(summary: dict, lang: str) -> list[str]:
 def run_summary(summary: dict, lang: str) -> list[str]:
     """Plain-words summary of one run (no uncertainty: one replication)."""
     over = summary["by_profile"]["overwhelmed"]
-    v = {k: value(k, summary.get(k), lang) + _unit(k, lang) for k in summary if k != "by_profile"}
+    v = {
+        k: value(k, summary[k], lang) + ("" if summary[k] is None else _unit(k, lang))
+        for k in summary
+        if k != "by_profile"
+    }
     sentences = phrases("report.run", lang)
     # Results of transnum 0.1 have no departures by cause and destination: a dash.
     parts = ("dropout_strain", "dropout_refusal", "internal_mobility", "external_departure")
@@ -277,9 +287,10 @@ def run_summary(summary: dict, lang: str) -> list[str]:
         "overwhelmed": percent(over["dropout_share"], lang),
     }
     values["sources"] = source_list(summary, lang)
-    order = ("adoption", "dropout", "strain", "sources", "efficiency", "one_replication")
-    if values["sources"] is None:  # results of transnum 0.1: no sources
-        order = tuple(key for key in order if key != "sources")
+    values["costs"] = cost_list(summary, lang)
+    order = ("adoption", "dropout", "strain", "sources", "costs", "efficiency", "one_replication")
+    # Results of earlier versions have no strain sources (0.1) or costs (0.1, 0.2).
+    order = tuple(key for key in order if values.get(key, "") is not None)
     return [sentences[key].format(**values) for key in order]
 
 
@@ -302,4 +313,27 @@ def source_list(summary: dict, lang: str, shown: int = 3) -> str | None:
     ranked = sorted(shares, key=shares.get, reverse=True)[:shown]
     return phrase("report.separator", lang).join(
         f"{text(f'source.{source}', lang)} {percent(shares[source], lang, 0)}" for source in ranked
+    )
+
+
+def cost_list(summary: dict, lang: str, shown: int = 3) -> str | None:
+    """The largest cost components with their amounts, largest first (None if unknown).
+
+    Args:
+        summary: A run's summary, or a strategy's (``{name: {"mean": ...}}``).
+        lang: ``fr`` or ``en``.
+        shown: How many components to name.
+    """
+    amounts = {}
+    for component in COST_COMPONENTS:
+        amount = summary.get(f"cost_{component}_eur")
+        amount = amount.get("mean") if isinstance(amount, dict) else amount
+        if amount is not None:
+            amounts[component] = amount
+    if not amounts:
+        return None
+    ranked = sorted(amounts, key=amounts.get, reverse=True)[:shown]
+    return phrase("report.separator", lang).join(
+        f"{text(f'cost.{component}', lang)} {euros(amounts[component], lang)}"
+        for component in ranked
     )

@@ -143,6 +143,8 @@ def unit_label(outcome: str, lang: str) -> str:
         return say("hours", lang)
     if kind == "factor":
         return "×"
+    if kind == "euros":
+        return "€"
     return ""
 
 

@@ -33,6 +33,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "strain_source_share_change_frequency": ("... from the frequency of change", "percent"),
     "strain_source_share_workload": ("... from work left by departures", "percent"),
     "strain_source_share_monotony": ("... from monotony and isolation", "percent"),
+    "departures_internal_share": ("departures that were internal mobility", "percent"),
+    "acculturation_final": ("acculturation at the end (0-1)", "number"),
+    "e_learning_hours_total": ("e-learning hours followed", "count"),
+    "cost_total_eur": ("cost, total", "euros"),
+    "cost_training_vendor_eur": ("... supplier training", "euros"),
+    "cost_training_internal_eur": ("... internal training", "euros"),
+    "cost_training_action_eur": ("... action-training", "euros"),
+    "cost_e_learning_eur": ("... e-learning", "euros"),
+    "cost_staff_training_time_eur": ("... staff time in training", "euros"),
+    "cost_productivity_eur": ("... productivity lost while learning", "euros"),
+    "cost_tools_eur": ("... tools", "euros"),
+    "cost_replacement_eur": ("... replacing staff who left", "euros"),
 }
 """Outcome key: (label, kind of number)."""
 
@@ -49,6 +61,8 @@ def fmt(value: float | int | None, kind: str) -> str:
         return f"{value:,.0f}"
     if kind == "factor":
         return f"{value:.2f}"
+    if kind == "euros":
+        return f"{value:,.0f} EUR"
     return f"{value:.2f}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from simulation.scenario.levers import STUDY
+from simulation.scenario.modes import ByMode
 from simulation.scenario.profiles import ByProfile, BySamr
 from simulation.scenario.schema import Record, spec
 
@@ -130,6 +131,35 @@ class Behaviour(Record):
         doc="Share of the remaining proficiency gap closed per hour of in-person training "
         "(divided by the tool's SAMR depth).",
         source="assumption",
+    )
+    training_effectiveness: ByMode = spec(
+        ByMode(0.5, 1.0, 1.2),
+        ge=0,
+        le=3,
+        unit="relative",
+        doc="Value of a training hour in each in-person mode relative to an hour of internal "
+        "training, for staff outside the project team.",
+        source=f"{STUDY}, section IV.D (supplier training 'too theoretical or too technical, "
+        "decontextualised' for the staff of the new service; internal training 'entirely "
+        "contextualised'; action-training); values: assumption",
+    )
+    vendor_effectiveness_project_team: float = spec(
+        1.0,
+        ge=0,
+        le=3,
+        unit="relative",
+        doc="Value of an hour of supplier training for the project team (the referents), "
+        "relative to an hour of internal training.",
+        source=f"{STUDY}, section IV.D (supplier training is 'effective when it concerns the "
+        "project teams'); value: assumption",
+    )
+    training_completion: ByMode = spec(
+        ByMode(0.9, 0.95, 0.95),
+        ge=0,
+        le=1,
+        unit="share of hours",
+        doc="Share of the scheduled in-person hours actually followed, by mode.",
+        source="assumption (in-person sessions lose few people, unlike e-learning)",
     )
     e_learning_effectiveness: float = spec(
         0.5,
@@ -342,6 +372,16 @@ class Behaviour(Record):
         doc="Buffer against strain from understanding the sense of the project.",
         source=f"{STUDY}, section VI.A; value: assumption",
     )
+    resource_involvement: float = spec(
+        0.15,
+        ge=0,
+        le=1,
+        unit="buffer share",
+        doc="Buffer against strain from being involved in designing the tools and processes "
+        "(at full staff involvement).",
+        source="Tarafdar et al. (2007) involvement facilitation, a technostress inhibitor; "
+        "value: assumption",
+    )
     resources_cap: float = spec(
         0.95,
         ge=0,
@@ -376,6 +416,48 @@ class Behaviour(Record):
         doc="Strain above which a staff member counts as at high psychosocial risk (RPS).",
         source="assumption (strain is scaled so that 1 is the high-risk threshold)",
     )
+    # --- acculturation (understanding and accepting the sense of the project)
+    acculturation_initial: ByProfile = spec(
+        ByProfile(0.5, 0.3, 0.15),
+        ge=0,
+        le=1,
+        unit="0-1",
+        doc="Acculturation at the start, by profile: how far staff already understand and "
+        "accept the sense of a digital project.",
+        source=f"{STUDY}, section VI.A (uneven digital culture; the overwhelmed 'undergo "
+        "digital more than they seize it'); values: assumption",
+    )
+    acculturation_rate: float = spec(
+        0.01,
+        ge=0,
+        le=1,
+        unit="1/week",
+        doc="Share of the remaining acculturation gap closed per week under full drive "
+        "(meaning, involvement, backing and a business-side lead all at 1).",
+        source=f"{STUDY}, section VI.A (the long time of acculturation 'does not match the pace "
+        "imposed by digital change'); value: assumption (half the gap in about 70 weeks at "
+        "full drive)",
+    )
+    acculturation_training: float = spec(
+        0.5,
+        ge=0,
+        le=10,
+        unit="drive per weekly maximum",
+        doc="Drive to acculturation added by a week of internal or action-training at the "
+        "weekly maximum (supplier training and e-learning add none).",
+        source=f"{STUDY}, section IV.D (internal training 'gives meaning and creates links of "
+        "cooperation'); value: assumption",
+    )
+    acculturation_refusal: float = spec(
+        1.0,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="How far acculturation protects from refusal: the refusal hazard is multiplied "
+        "by 1 - acculturation_refusal x acculturation (0: refusal ignores acculturation).",
+        source=f"{STUDY}, sections IV.D and VI.A (staff who do not accept the changes; the "
+        "sense of the project federates); value: assumption",
+    )
     # --- dropout (refusal, mobility)
     sustained_strain_weeks: int = spec(
         8,
@@ -386,22 +468,24 @@ class Behaviour(Record):
         source="assumption",
     )
     dropout_strain_rate: float = spec(
-        0.015,
+        0.008,
         ge=0,
         le=1,
         unit="1/week",
         doc="Weekly probability of leaving or asking for mobility under sustained high strain.",
         source=f"{STUDY}, section IV.A ('some left because they did not think they would "
-        "make it'); value: assumption, calibrated to 5-10 % dropout (section IV.D)",
+        "make it'); value: assumption, calibrated with dropout_refusal_rate (refusal-driven "
+        "departures of section IV.D)",
     )
     dropout_refusal_rate: float = spec(
-        0.04,
+        0.18,
         ge=0,
         le=1,
         unit="1/week",
         doc="Weekly probability of leaving or asking for mobility while refusing the change.",
         source=f"{STUDY}, section IV.D ('5 to 10 % of staff do not accept these changes'); "
-        "value: assumption",
+        "value: assumption, calibrated to 5-10 % of staff leaving their post through refusal "
+        "over the typical rollout",
     )
     internal_mobility_preference: float = spec(
         0.8,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
+from simulation.scenario.modes import TrainingMix
 from simulation.scenario.schema import Record, spec
 
 STUDY = "CNFPT 2018"
@@ -25,8 +26,8 @@ class Levers(Record):
         ge=0,
         le=1e6,
         unit="trainer hours/week",
-        doc="In-person internal training delivered per week across the organisation; "
-        "each trainer hour serves one group of trainees.",
+        doc="In-person training delivered per week across the organisation, all modes "
+        "(training_mix); each trainer hour serves one group of trainees.",
         source=f"{STUDY}, section IV.D (internal action-training preferred, good internal "
         "trainers scarce); value: assumption",
     )
@@ -38,13 +39,24 @@ class Levers(Record):
         doc="Trainees per in-person session (trainee hours per trainer hour).",
         source="assumption",
     )
+    training_mix: TrainingMix = spec(
+        TrainingMix(),
+        ge=0,
+        le=1,
+        unit="shares summing to 1",
+        doc="Shares of the trainer hours given by the tool's supplier (vendor), by internal "
+        "trainers (internal) and as action-training on one's own work (action).",
+        source=f"{STUDY}, section IV.D (first sessions often by the supplier; internal and "
+        "action-training preferred); values: assumption",
+    )
     max_training_hours: float = spec(
         2.0,
         ge=0,
         le=40,
         unit="hours/week per staff",
-        doc="Most training time a staff member can take in a week, all modes together.",
-        source="assumption",
+        doc="Most time a staff member can give to training in a week, all modes together "
+        "(the rest of the week goes to their work, new tools included).",
+        source="assumption (the study gives no figure; 2 h is 6 % of a 35-hour week)",
     )
     training_focus: Literal["even", "earliest"] = spec(
         "even",
@@ -110,11 +122,13 @@ class Levers(Record):
         ge=0,
         le=1,
         unit="0-1",
-        doc="How far staff are involved in designing the tools and processes.",
-        source=f"{STUDY}, section VI.A (acculturation is faster when staff are involved)",
+        doc="How far staff are involved in designing the tools and processes: it pushes "
+        "towards trying the tools, buffers strain and speeds acculturation.",
+        source=f"{STUDY}, section VI.A (acculturation is faster when staff are involved); "
+        "Tarafdar et al. (2007) involvement facilitation; value: assumption",
     )
     internal_mobility_capacity: float = spec(
-        0.05,
+        0.08,
         ge=0,
         le=1,
         unit="share of initial staff",

@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from simulation.scenario.costs import Costs
 from simulation.scenario.errors import (
     ScenarioError,
     did_you_mean,
@@ -85,6 +86,7 @@ class Scenario(Record):
     rollout: Rollout = spec(Rollout(), doc="Rollout strategy and plan.")
     levers: Levers = spec(Levers(), doc="Change-management levers.")
     behaviour: Behaviour = spec(Behaviour(), doc="Behavioural parameters.")
+    costs: Costs = spec(Costs(), doc="Unit costs in euros.")
 
     def _check(self) -> None:
         services = self.organisation.service_names

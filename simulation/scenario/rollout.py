@@ -45,6 +45,23 @@ class Tool(Record):
         doc="Information load the tool adds to daily work (e-mail-like tools more).",
         source=f"{STUDY}, section VI.C",
     )
+    cost_eur: float = spec(
+        0.0,
+        ge=0,
+        le=1e9,
+        unit="EUR",
+        doc="One-off cost of the tool (licences, deployment), counted at its first go-live.",
+        source="the scenario's own figure (none by default)",
+    )
+    yearly_cost_eur: float = spec(
+        0.0,
+        ge=0,
+        le=1e9,
+        unit="EUR/year",
+        doc="Running cost of the tool per year (subscription, maintenance), counted weekly "
+        "from its first go-live.",
+        source="the scenario's own figure (none by default)",
+    )
     description: str = spec("", doc="Free text describing the tool.")
 
 

@@ -148,3 +148,70 @@ def test_nearly_everybody_who_stays_uses_the_tools_in_the_end():
     reverted = np.array([r.summary["reverted_final"] for r in runs])
     assert final.mean() > 0.95
     assert reverted.mean() < 0.02
+
+
+def test_involvement_lowers_strain_and_refusal():
+    """Involvement buffers strain (Tarafdar et al. 2007) and speeds acculturation (VI.A)."""
+    base = Scenario()
+    aside = replications(base.override({"levers.staff_involvement": 0.0}))
+    involved = replications(base.override({"levers.staff_involvement": 1.0}))
+    assert_positive(
+        paired("rps_high_person_weeks", aside, involved),
+        "person-weeks at high strain, no involvement minus full involvement",
+    )
+    assert_positive(
+        paired("acculturation_final", involved, aside),
+        "acculturation at the end, full minus no involvement",
+    )
+    assert_positive(
+        paired("dropout_refusal_share", aside, involved),
+        "refusal departures, no involvement minus full involvement",
+    )
+
+
+def test_e_learning_alone_teaches_less_than_the_same_hours_of_internal_training():
+    """Section IV.D: e-learning 'is not 100 % winning'; internal training is contextualised."""
+    base = Scenario().override({"levers.max_training_hours": 2.0})
+    e_only = replications(
+        base.override({"levers.training_capacity": 0, "levers.e_learning_hours": 2.0})
+    )
+    internal = replications(  # capacity enough for every learner's 2 hours, in person
+        base.override(
+            {
+                "levers.training_capacity": 1000,
+                "levers.e_learning_hours": 0.0,
+                "levers.training_mix": {"vendor": 0, "internal": 1, "action": 0},
+            }
+        )
+    )
+    assert_positive(
+        paired("mastered_share_final", internal, e_only),
+        "staff mastering their tools, internal minus e-learning only",
+    )
+    assert_positive(
+        paired(mean_adoption, internal, e_only), "mean adoption, internal minus e-learning only"
+    )
+
+
+def test_supplier_training_teaches_the_staff_less_than_internal_training():
+    base = Scenario().override({"levers.training_capacity": 60})
+    vendor = replications(
+        base.override({"levers.training_mix": {"vendor": 1, "internal": 0, "action": 0}})
+    )
+    internal = replications(
+        base.override({"levers.training_mix": {"vendor": 0, "internal": 1, "action": 0}})
+    )
+    assert_positive(
+        paired(mean_adoption, internal, vendor), "mean adoption, internal minus supplier"
+    )
+
+
+def test_a_plan_faster_than_acculturation_pays_for_it_in_refusal():
+    """Section VI.A: acculturation takes long; refusal depends on it."""
+    base = Scenario()
+    slow = replications(base.override({"behaviour.acculturation_rate": 0.0}))
+    quick = replications(base.override({"behaviour.acculturation_rate": 0.05}))
+    assert_positive(
+        paired("dropout_refusal_share", slow, quick),
+        "refusal departures, frozen minus quick acculturation",
+    )

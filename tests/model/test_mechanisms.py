@@ -154,7 +154,10 @@ def test_record_change_without_go_lives_decays_exponentially():
 # --------------------------------------------------------------------------- training
 
 
-def training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5):
+def training_coefficients(
+    supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0, e_eff=0.5, value=1.0, team=1.0
+):
+    """Training coefficients; by default in-person hours are all followed and worth 1."""
     return training.TrainingCoefficients(
         supply=supply,
         training_group_size=group_size,
@@ -162,6 +165,10 @@ def training_coefficients(supply=3.0, group_size=6.0, max_hours=2.0, e_hours=1.0
         e_learning_hours=e_hours,
         e_learning_effectiveness=e_eff,
         mastery_threshold=0.8,
+        in_person_value=value,
+        in_person_value_team=team,
+        in_person_followed=1.0,
+        contextual_followed=1.0,
     )
 
 
@@ -672,7 +679,9 @@ def test_reverting_frequency_matches_probability_over_many_draws():
 
 # --------------------------------------------------------------------------- strain
 
-STRAIN = strain.coefficients(BEHAVIOUR, LEVERS)
+# Without involvement's buffer, the same for everybody (tests/model/test_fidelity.py
+# checks it): these tests follow the per-staff resources.
+STRAIN = strain.coefficients(BEHAVIOUR, LEVERS)._replace(involvement_buffer=0.0)
 
 
 def test_strain_coefficients_apply_disconnect_relief_only_under_the_policy():

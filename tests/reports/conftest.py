@@ -27,9 +27,11 @@ seed: 3
 """What the sweep and the sensitivity analyses share: 60 staff, 60 weeks, 2 replications."""
 INPUTS: dict[str, str] = {
     # A description starting with "=" checks that the workbook keeps text as text; no
-    # internal mobility, so that staff who left their post show in the pictures as left.
+    # internal mobility and a high strain dropout rate, so that staff who left their post
+    # show in the pictures as left within 40 weeks.
     "scenario": 'name: Petite commune\ndescription: "=1+1"\nhorizon_weeks: 40\n'
-    "organisation:\n  total_staff: 120\nlevers:\n  internal_mobility_capacity: 0\n",
+    "organisation:\n  total_staff: 120\nlevers:\n  internal_mobility_capacity: 0\n"
+    "behaviour:\n  dropout_strain_rate: 0.05\n",
     "sweep": "name: Small sweep\n"
     + SMALL
     + """\

@@ -4,7 +4,12 @@ Each week a member of staff still in their post leaves it with probability
 
     h_strain  = dropout_strain_rate  * [high_weeks_i >= sustained_strain_weeks]
     h_refusal = dropout_refusal_rate * [refusal_weeks_i >= refusal_weeks]
+                * (1 - acculturation_refusal * a_i)
     P(leave)  = (h_strain + h_refusal) * (1 - backing_protection * backing[service(i)])
+
+with ``a_i`` the staff member's acculturation
+(:mod:`~simulation.model.mechanisms.acculturation`): refusing the tools turns into
+leaving one's post less often once the sense of the project is understood.
 
 CNFPT 2018, section IV.D: "5 to 10 % of staff do not accept these changes and must
 be accompanied towards internal, or even external, mobility"; section IV.A: "some
@@ -61,6 +66,7 @@ class DropoutCoefficients(NamedTuple):
     refusal_weeks: int
     backing_protection: float  # share of the hazard removed at full backing
     internal_mobility_preference: float  # probability of seeking an internal post
+    acculturation_refusal: float  # share of the refusal hazard acculturation removes at 1
 
 
 IN_POST, STRAIN, REFUSAL = 0, 1, 2
@@ -93,7 +99,7 @@ def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoeffic
         staff.destination,
         staff.mobility_draw,
     )
-    backing, posts = services.backing, services.mobility_posts
+    backing, posts, acculturation = services.backing, services.mobility_posts, staff.acculturation
     left = 0
     for i in range(active.size):
         if not active[i] or destination[i] != IN_POST:
@@ -104,7 +110,8 @@ def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoeffic
             strain_part = c.dropout_strain_rate * protection
         hazard = strain_part
         if refusal_weeks[i] >= c.refusal_weeks:
-            hazard += c.dropout_refusal_rate * protection
+            accepted = 1.0 - c.acculturation_refusal * acculturation[i]
+            hazard += c.dropout_refusal_rate * accepted * protection
         if draw[i] >= hazard:
             continue
         left += 1

@@ -31,11 +31,14 @@ Resources (buffers, capped at ``resources_cap``):
         + resource_support * help_i
         + resource_backing * backing[service(i)]
         + resource_meaning * meaning_i
+        + resource_involvement * involvement
 
-``v_i`` is the individual vulnerability (profile value times a log-normal factor),
-``mean_nb(S)`` the mean strain of i's close colleagues, the other active members of
-their team (burnout contagion within teams, Bakker, Le Blanc & Schaufeli 2005). The
-update is synchronous: colleagues' strain is read from the previous week.
+with ``involvement`` the lever ``staff_involvement`` (involvement facilitation, a
+technostress inhibitor of Tarafdar et al. 2007). ``v_i`` is the individual
+vulnerability (profile value times a log-normal factor), ``mean_nb(S)`` the mean
+strain of i's close colleagues, the other active members of their team (burnout
+contagion within teams, Bakker, Le Blanc & Schaufeli 2005). The update is
+synchronous: colleagues' strain is read from the previous week.
 ``relief`` is ``disconnect_relief`` under a right-to-disconnect policy, else 0.
 ``high_weeks`` counts consecutive weeks above the high-risk threshold.
 
@@ -89,6 +92,7 @@ class StrainCoefficients(NamedTuple):
     resource_support: float
     resource_backing: float
     resource_meaning: float
+    involvement_buffer: float  # resource_involvement * staff_involvement, the same for all
     max_training_hours: float
     mastery_threshold: float
     strain_recovery: float
@@ -106,6 +110,7 @@ def coefficients(behaviour: Behaviour, levers: Levers) -> StrainCoefficients:
         levers,
         tool_load=behaviour.tool_load_weight * (1.0 - relief),
         always_on_load=behaviour.always_on_weight * (1.0 - relief),
+        involvement_buffer=behaviour.resource_involvement * levers.staff_involvement,
     )
 
 
@@ -125,6 +130,7 @@ def resources(
         + c.resource_support * help_
         + c.resource_backing * backing
         + c.resource_meaning * meaning
+        + c.involvement_buffer
     )
     return min(r, c.resources_cap)
 
@@ -271,7 +277,8 @@ def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) 
         return np.zeros_like(vulnerability)
     backing = services.backing[staff.service]
     buffer = np.minimum(
-        c.resources_cap, c.resource_backing * backing + c.resource_meaning * staff.meaning
+        c.resources_cap,
+        c.resource_backing * backing + c.resource_meaning * staff.meaning + c.involvement_buffer,
     )
     own = vulnerability * c.baseline_demand * (1.0 - buffer)
     strain = own / c.strain_recovery

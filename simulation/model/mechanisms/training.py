@@ -1,7 +1,8 @@
 """Training: the organisation's weekly training capacity is shared out.
 
 Staff with at least one tool to learn (training open, proficiency below mastery)
-ask for up to ``max_training_hours`` a week. In-person internal training supplies
+ask for up to ``max_training_hours`` a week, the time they can give to training (an
+assumption; the rest of the week is their work). In-person training supplies
 
     supply = training_capacity * training_group_size      (trainee hours/week)
 
@@ -10,16 +11,29 @@ then to everybody else in equal shares:
 
     in_person[i] = max_training_hours * min(1, supply_left / demand_of_i's_group)
 
+**Modes.** The trainer hours are given in the modes of ``levers.training_mix``
+(shares ``x_k`` of supplier, internal and action-training; section IV.D), each with
+its completion ``c_k`` (share of scheduled hours followed) and effectiveness ``e_k``
+(value of an hour relative to internal training). Every trainee gets the same mix, so
+an in-person hour is worth
+
+    value       = sum_k x_k * c_k * e_k      (e_vendor = vendor_effectiveness_project_team
+                                              for referents, the project team)
+    followed[i] = in_person[i] * sum_k x_k * c_k
+
 E-learning fills the rest of the weekly cap, up to ``e_learning_hours``, but only a
 profile-dependent share of it is followed and it counts for less (section IV.D:
 "they forget, miss sessions or do not log in"):
 
-    followed[i]  = min(e_learning_hours, max_training_hours - in_person[i]) * completion[profile(i)]
-    effective[i] = in_person[i] + e_learning_effectiveness * followed[i]
+    offered[i]    = min(e_learning_hours, max_training_hours - in_person[i])
+    e_followed[i] = offered[i] * completion[profile(i)]
+    effective[i]  = value(i) * in_person[i] + e_learning_effectiveness * e_followed[i]
 
-Parameters: levers ``training_capacity``, ``training_group_size``,
-``max_training_hours``, ``e_learning_hours`` (assumption, section IV.D);
-behaviour ``e_learning_completion``, ``e_learning_effectiveness`` (assumption).
+Parameters: levers ``training_capacity``, ``training_group_size``, ``training_mix``,
+``max_training_hours``, ``e_learning_hours`` (assumption, section IV.D); behaviour
+``training_effectiveness``, ``vendor_effectiveness_project_team``,
+``training_completion``, ``e_learning_completion``, ``e_learning_effectiveness``
+(section IV.D; values assumption).
 """
 
 from __future__ import annotations
@@ -32,6 +46,7 @@ from simulation.model.coefficients import gather
 from simulation.model.state import StaffState
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.levers import Levers
+from simulation.scenario.modes import TRAINING_MODES
 
 
 class TrainingCoefficients(NamedTuple):
@@ -43,16 +58,47 @@ class TrainingCoefficients(NamedTuple):
     e_learning_hours: float  # e-learning offered per staff member and week
     e_learning_effectiveness: float  # value of an e-learning hour relative to in-person
     mastery_threshold: float  # proficiency at which a tool no longer needs training
+    in_person_value: float  # value of a scheduled in-person hour, staff outside the project
+    in_person_value_team: float  # the same for referents (the project team)
+    in_person_followed: float  # share of scheduled in-person hours followed
+    contextual_followed: float  # share followed in internal or action-training
+
+
+def mode_values(levers: Levers, behaviour: Behaviour) -> tuple[float, float, float, float]:
+    """What a scheduled in-person hour gives, over the mix of modes (see the module).
+
+    Returns:
+        Its value for staff outside the project team and for referents, the share of
+        it followed, and the share followed in internal or action-training.
+    """
+    mix = levers.training_mix.as_array()
+    completion = behaviour.training_completion.as_array()
+    effectiveness = behaviour.training_effectiveness.as_array()
+    team = effectiveness.copy()
+    team[TRAINING_MODES.index("vendor")] = behaviour.vendor_effectiveness_project_team
+    followed = mix * completion
+    contextual = sum(followed[TRAINING_MODES.index(m)] for m in TRAINING_MODES if m != "vendor")
+    return (
+        float(followed @ effectiveness),
+        float(followed @ team),
+        float(followed.sum()),
+        float(contextual),
+    )
 
 
 def coefficients(levers: Levers, behaviour: Behaviour) -> TrainingCoefficients:
     """Training coefficients from the scenario's levers and behaviour."""
+    value, value_team, followed, contextual = mode_values(levers, behaviour)
     return gather(
         TrainingCoefficients,
         levers,
         behaviour,
         supply=levers.training_capacity * levers.training_group_size,
         training_group_size=float(levers.training_group_size),
+        in_person_value=value,
+        in_person_value_team=value_team,
+        in_person_followed=followed,
+        contextual_followed=contextual,
     )
 
 
@@ -76,8 +122,8 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
     """Share out this week's training, in place.
 
     Reads ``n_learning`` (0 for inactive staff), ``is_referent`` and ``e_completion``;
-    writes ``in_person_hours``, ``effective_hours`` (in-person equivalent) and
-    ``training_hours`` (followed, all modes).
+    writes ``in_person_hours`` (scheduled), ``effective_hours`` (in internal-training
+    equivalent) and ``training_hours`` (followed, all modes).
     """
     n_learning, is_referent, completion = staff.n_learning, staff.is_referent, staff.e_completion
     in_person_hours, effective_hours, training_hours = (
@@ -104,10 +150,17 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
         if n_learning[i] > 0:
             offered = min(c.e_learning_hours, c.max_training_hours - in_person)
         followed = offered * completion[i]
-        effective_hours[i] = in_person + c.e_learning_effectiveness * followed
-        training_hours[i] = in_person + followed
+        value = c.in_person_value_team if is_referent[i] else c.in_person_value
+        effective_hours[i] = value * in_person + c.e_learning_effectiveness * followed
+        training_hours[i] = c.in_person_followed * in_person + followed
 
 
 def trainer_hours(staff: StaffState, c: TrainingCoefficients) -> float:
-    """Trainer hours used this week by the in-person hours of ``staff``."""
+    """Trainer hours used this week by the in-person hours of ``staff`` (all modes)."""
     return float(staff.in_person_hours.sum()) / c.training_group_size
+
+
+def e_learning_followed(staff: StaffState, c: TrainingCoefficients) -> float:
+    """E-learning hours followed this week by ``staff``: all hours followed but in-person."""
+    in_person = c.in_person_followed * float(staff.in_person_hours.sum())
+    return max(0.0, float(staff.training_hours.sum()) - in_person)

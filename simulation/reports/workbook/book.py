@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from simulation.i18n.catalogue import names
 from simulation.i18n.words import colon, outcome, outcome_kind, phrase, text
+from simulation.model.costs import COST_COLUMNS
 from simulation.reports.reader import Results
 from simulation.scenario.profiles import PROFILES
 
@@ -27,6 +28,7 @@ MAX_ROWS = 1_048_576
 """Rows of an Excel sheet, header included; longer tables are cut, with a note."""
 MAX_TEXT = 32_767  # characters an Excel cell holds
 
+_EUROS = '#,##0 "€"'
 _COLUMNS = frozenset(names("workbook.column"))
 """Columns with a header of their own (``workbook.column.*`` in the catalogue)."""
 _WORDS = ("service", "tool", "strategy", "profile", "week", "all_staff", *PROFILES)
@@ -35,10 +37,18 @@ _SHARES = ("adoption", "trying", "reverted", "deployed", "dropout", "rps_high_sh
 _WEEKLY_FORMATS = (
     dict.fromkeys((*_SHARES, "mastered_share"), "0.0%")
     | dict.fromkeys(("strain_mean", "processing_time_index", "wall_s"), "0.00")
-    | dict.fromkeys(("training_hours", "trainer_hours"), "#,##0.0")
+    | dict.fromkeys(("training_hours", "trainer_hours", "e_learning_hours"), "#,##0.0")
+    | dict.fromkeys(COST_COLUMNS, _EUROS)
+    | {"acculturation": "0.00"}
     | {"active_staff": "#,##0", "go_lives": "0", "processing_time_index_mastered": "0.00"}
 )
-_KIND_FORMATS = {"percent": "0.0%", "weeks": "0.0", "count": "#,##0", "factor": "0.00"}
+_KIND_FORMATS = {
+    "percent": "0.0%",
+    "weeks": "0.0",
+    "count": "#,##0",
+    "factor": "0.00",
+    "euros": _EUROS,
+}
 _HEADER_FONT, _HEADER_FILL = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
 
 Formats = dict[str, str | Sequence[str | None] | None]

@@ -1,0 +1,105 @@
+"""Costs of a run in euros, week by week, from the scenario's unit costs.
+
+Each week the model records one cost per component of :data:`COST_COMPONENTS`
+(columns ``cost_<component>_eur`` of the weekly table; the summary adds them up):
+
+    training_<mode>     = trainer_hours * mix[mode] * trainer_hour_eur[mode]
+                          (mode: vendor, internal, action; levers.training_mix)
+    e_learning          = e-learning hours followed * e_learning_hour_eur
+    staff_training_time = training hours followed, all modes * staff_hour_eur
+    productivity        = sum over staff with target tools of max(0, time_i - 1)
+                          * covered_hours_per_week * staff_hour_eur
+    tools               = cost_eur of each tool in its first go-live week
+                          + yearly_cost_eur / 52 of each tool live somewhere
+    replacement         = staff leaving the organisation this week * replacement_eur
+
+``time_i`` is the staff member's processing-time index
+(:mod:`~simulation.model.mechanisms.efficiency`), so productivity lost counts the extra
+time of the tasks the tools cover while they are slower than on paper; it is taken
+from the week's organisation totals, net of staff already faster. Repositioned staff
+(internal mobility) cost no replacement. Unit costs: :class:`simulation.scenario.costs.Costs`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from simulation.scenario.modes import TRAINING_MODES
+from simulation.scenario.records import Scenario
+
+WEEKS_PER_YEAR = 52.0
+COST_COMPONENTS: tuple[str, ...] = (
+    *(f"training_{mode}" for mode in TRAINING_MODES),
+    "e_learning",
+    "staff_training_time",
+    "productivity",
+    "tools",
+    "replacement",
+)
+"""Components of a run's cost, in the order of the weekly cost arrays."""
+COST_COLUMNS: tuple[str, ...] = tuple(f"cost_{name}_eur" for name in COST_COMPONENTS)
+"""Their columns in the weekly table (euros spent that week)."""
+
+
+class CostRates(NamedTuple):
+    """Unit costs of one scenario, ready for the weekly computation."""
+
+    trainer_hour: np.ndarray  # (3,) EUR per trainer hour given in each mode (mix included)
+    e_learning_hour: float  # EUR per e-learning hour followed
+    staff_hour: float  # EUR per staff hour
+    covered_hour: float  # EUR per staff-week of processing time index above 1
+    replacement: float  # EUR per external departure
+    tool_once: np.ndarray  # (T,) EUR at each tool's first go-live
+    tool_weekly: np.ndarray  # (T,) EUR per week each tool is live somewhere
+
+
+def rates(scenario: Scenario) -> CostRates:
+    """The unit costs of ``scenario`` (its ``costs`` section, mix and tools)."""
+    costs = scenario.costs
+    return CostRates(
+        trainer_hour=scenario.levers.training_mix.as_array() * costs.trainer_hour_eur.as_array(),
+        e_learning_hour=costs.e_learning_hour_eur,
+        staff_hour=costs.staff_hour_eur,
+        covered_hour=costs.covered_hours_per_week * costs.staff_hour_eur,
+        replacement=costs.replacement_eur,
+        tool_once=np.array([t.cost_eur for t in scenario.tools], dtype=np.float64),
+        tool_weekly=np.array([t.yearly_cost_eur for t in scenario.tools]) / WEEKS_PER_YEAR,
+    )
+
+
+def weekly_costs(
+    r: CostRates,
+    *,
+    trainer_hours: float,
+    e_learning_hours: float,
+    training_hours: float,
+    extra_time: float,
+    new_external: float,
+    first_live: np.ndarray,
+    week: int,
+    out: np.ndarray,
+) -> None:
+    """One week's cost by component (EUR), into ``out`` (:data:`COST_COMPONENTS` order).
+
+    Args:
+        r: The scenario's unit costs.
+        trainer_hours: Trainer hours given this week, all modes.
+        e_learning_hours: E-learning hours followed this week.
+        training_hours: Training hours followed this week, all modes.
+        extra_time: Sum over staff with target tools of their processing-time index,
+            minus their number (staff-weeks of extra time on covered tasks; may be < 0).
+        new_external: Staff who left the organisation this week.
+        first_live: (T,) first go-live week of each tool, a huge number if never.
+        week: This week.
+        out: (len(COST_COMPONENTS),) array written in place.
+    """
+    n_modes = r.trainer_hour.size
+    out[:n_modes] = trainer_hours * r.trainer_hour
+    out[n_modes] = e_learning_hours * r.e_learning_hour
+    out[n_modes + 1] = training_hours * r.staff_hour
+    out[n_modes + 2] = max(0.0, extra_time) * r.covered_hour
+    live = first_live <= week
+    out[n_modes + 3] = float(r.tool_once[first_live == week].sum() + r.tool_weekly[live].sum())
+    out[n_modes + 4] = new_external * r.replacement
