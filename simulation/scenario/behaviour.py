@@ -448,6 +448,17 @@ class Behaviour(Record):
         source=f"{STUDY}, section IV.D (internal training 'gives meaning and creates links of "
         "cooperation'); value: assumption",
     )
+    acculturation_trying: float = spec(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="How far a lack of acculturation holds back trying a live tool: the weekly "
+        "probability of trying is multiplied by 1 - acculturation_trying x (1 - "
+        "acculturation) (0: trying ignores acculturation).",
+        source=f"{STUDY}, section VI.A ('the sense of the project federates more than its "
+        "technical features'); Davis (1989) TAM: use follows acceptance; value: assumption",
+    )
     acculturation_refusal: float = spec(
         1.0,
         ge=0,
@@ -478,7 +489,7 @@ class Behaviour(Record):
         "departures of section IV.D)",
     )
     dropout_refusal_rate: float = spec(
-        0.18,
+        0.05,
         ge=0,
         le=1,
         unit="1/week",

@@ -10,7 +10,7 @@ import pytest
 
 from simulation import Scenario, TransitionModel
 from simulation.model import costs
-from simulation.model.mechanisms import acculturation, dropout, strain, training
+from simulation.model.mechanisms import acculturation, adoption, dropout, strain, training
 from simulation.model.state import Services, StaffState
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.errors import ScenarioError
@@ -143,8 +143,14 @@ def test_acculturation_scales_the_refusal_hazard():
     assert (state.departure_cause[:2] == dropout.REFUSAL).all()
 
 
-def test_with_no_refusal_weight_acculturation_changes_nothing():
-    base = Scenario().override({"horizon_weeks": 80, "behaviour.acculturation_refusal": 0.0})
+def test_with_no_weight_on_trying_and_refusal_acculturation_changes_nothing():
+    base = Scenario().override(
+        {
+            "horizon_weeks": 80,
+            "behaviour.acculturation_refusal": 0.0,
+            "behaviour.acculturation_trying": 0.0,
+        }
+    )
     runs = [
         TransitionModel(base.override({"behaviour.acculturation_rate": rate}), rng=5)
         for rate in (0.0, 0.1)
@@ -155,6 +161,23 @@ def test_with_no_refusal_weight_acculturation_changes_nothing():
     others = [c for c in tables[0] if not c.startswith("acculturation")]
     first, second = (table[others] for table in tables)
     assert first.equals(second)
+
+
+def test_acculturation_holds_back_trying_in_proportion_to_what_is_missing():
+    state = StaffState.empty(3, 1)
+    state.active[:] = True
+    state.live[:] = True
+    state.external[:] = 0.2
+    state.degree[:] = 0.0
+    state.acculturation[:] = [0.0, 0.5, 1.0]
+    services = one_service(3)
+    c = adoption.coefficients(BEHAVIOUR.replace(fear_of_failure=0.0, acculturation_trying=0.5))
+    # P(try) = 0.2 * (1 - 0.5 * (1 - a)): 0.1, 0.15 and 0.2; uniforms just below and above.
+    for below, tried in ((-1e-9, [1, 1, 1]), (1e-9, [0, 0, 0])):
+        state.stage[:] = 0
+        state.pair_draw[:, 0] = np.array([0.1, 0.15, 0.2]) + below
+        adoption.adopt(state, services, c)
+        np.testing.assert_array_equal(state.stage[:, 0] != 0, np.array(tried, dtype=bool))
 
 
 # ------------------------------------------------------------------ involvement

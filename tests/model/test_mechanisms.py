@@ -491,7 +491,8 @@ def test_referent_support_without_referents_or_staff():
 
 # --------------------------------------------------------------------------- adoption
 
-ADOPTION = adoption.coefficients(BEHAVIOUR)
+# Trying that ignores acculturation (its weight is tested in tests/model/test_fidelity.py).
+ADOPTION = adoption.coefficients(BEHAVIOUR)._replace(acculturation_trying=0.0)
 
 
 def adoption_state(n: int, n_tools: int) -> StaffState:

@@ -35,7 +35,7 @@ SHEETS = {
 SHARES = {"adoption_final", "dropout_share", "rps_peak_share", "mastered_share_final"}
 SHARES |= {"reverted_final"}
 SHARES |= {"dropout_strain_share", "dropout_refusal_share"}
-SHARES |= {"internal_mobility_share", "external_departure_share"}
+SHARES |= {"internal_mobility_share", "external_departure_share", "departures_internal_share"}
 SHARES |= {f"strain_source_share_{source}" for source in STRAIN_SOURCES}
 
 
@@ -115,6 +115,9 @@ def test_compare_summary_holds_summary_json_with_translated_strategies(books, fo
     assert [r[strategy] for r in table[:3]] == expected  # by outcome, then strategy
     for cell, name in zip(cells(sheet, mean), cells(sheet, "code"), strict=True):
         assert ("%" in cell.number_format) == (name.value in SHARES), name.value
+        assert ("€" in cell.number_format) == name.value.startswith("cost_"), name.value
+    codes = {r["code"] for r in table}
+    assert {"cost_total_eur", "cost_replacement_eur", "acculturation_final"} <= codes
 
 
 def test_compare_by_profile_differences_runs_and_schedule(books, folders):

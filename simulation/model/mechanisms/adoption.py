@@ -4,14 +4,18 @@ For a live tool, a staff member who does not use it (unaware, or reverted to pap
 starts trying it with the weekly probability of a discrete Bass hazard (Bass 1969),
 held back by fear of failure when not yet proficient:
 
-    P(try) = (p_i + q * A[i, t]) * (1 - fear_i * (1 - m[i, t]))
+    P(try) = (p_i + q * A[i, t]) * (1 - fear_i * (1 - m[i, t])) * (1 - w_a * (1 - a_i))
 
 * ``p_i = external_influence * support_i``: external influence, with
   ``support_i`` the mean of communication, meaning, the service's managerial backing,
   a business-side project lead (0/1) and staff involvement (CNFPT 2018, sections
   IV.A-IV.B and VI.A);
 * ``q = peer_influence`` and ``A[i, t]``: share of i's active neighbours who adopted t;
-* ``fear_i``: fear of failure of i's profile (section VI.A).
+* ``fear_i``: fear of failure of i's profile (section VI.A);
+* ``a_i``: i's acculturation (:mod:`~simulation.model.mechanisms.acculturation`), with
+  weight ``w_a = acculturation_trying``: staff who have not yet understood the sense
+  of the project are slower to try its tools (section VI.A; intention to use follows
+  acceptance, TAM, Davis 1989).
 
 A trying staff member adopts once proficiency reaches ``adoption_threshold`` (a
 staff member who starts trying already that proficient adopts at once). Users go
@@ -48,6 +52,7 @@ class AdoptionCoefficients(NamedTuple):
     high_strain_threshold: float  # strain scale for reverting
     revert_pressure_cap: float  # most that strain multiplies the reverting probability by
     refusal_unused_share: float  # share of live tools unused above which a week is refusal
+    acculturation_trying: float  # how far a lack of acculturation holds back trying
 
 
 def coefficients(behaviour: Behaviour) -> AdoptionCoefficients:
@@ -65,6 +70,7 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
     stage, proficiency, live, draw = staff.stage, staff.proficiency, staff.live, staff.pair_draw
     active, service, strain, degrees = staff.active, staff.service, staff.strain, staff.degree
     external, fear, nb_adopted = staff.external, staff.fear, staff.nb_adopted
+    acculturation = staff.acculturation
     refusal_weeks, backing = staff.refusal_weeks, services.backing
     n, n_tools = stage.shape
     for i in range(n):
@@ -73,6 +79,7 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
         resistance = 1.0 - backing[service[i]]
         pressure = min(c.revert_pressure_cap, strain[i] / c.high_strain_threshold)
         degree = degrees[i]
+        accepting = 1.0 - c.acculturation_trying * (1.0 - acculturation[i])
         n_live = 0
         n_unused = 0
         for t in range(n_tools):
@@ -84,7 +91,11 @@ def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> Non
             u = draw[i, t]
             if s == UNAWARE or s == REVERTED:  # noqa: SIM109 - kept plain for numba
                 share = nb_adopted[i, t] / degree if degree > 0 else 0.0
-                p_try = (external[i] + c.peer_influence * share) * (1.0 - fear[i] * (1.0 - m))
+                p_try = (
+                    (external[i] + c.peer_influence * share)
+                    * (1.0 - fear[i] * (1.0 - m))
+                    * accepting
+                )
                 if u < p_try:
                     stage[i, t] = ADOPTED if m >= c.adoption_threshold else TRYING
                 else:
