@@ -1,7 +1,8 @@
 """Experiments behind docs/findings.md: the study's qualitative claims, run as they stand.
 
-    .venv/bin/python experiments/findings.py            # everything (about N minutes, 2 cores)
-    .venv/bin/python experiments/findings.py --quick    # smoke run: 3 replications
+    .venv/bin/python experiments/findings.py            # everything: about 10 min on 2 cores
+    .venv/bin/python experiments/findings.py --quick    # smoke run, 3 replications: 2-3 min
+    .venv/bin/python experiments/findings.py --tables   # tables of findings.md from the data
 
 Writes docs/figures/findings_*.png, docs/findings_data.json and the generated tables of
 docs/findings.md (the blocks between ``<!-- generated: ... -->`` markers; the text
@@ -227,7 +228,6 @@ def run_all(settings: Settings) -> dict:
         done("sensitivity")
         data["size"] = size_experiment(pool, typical, short, settings.sizes)
         done("size")
-    data["runtime_seconds"] = round(time.perf_counter() - started)
     plot_strategies(
         rows_default,
         figures / "findings_strategies_default.png",

@@ -178,7 +178,8 @@ def plot_training_hours(result: dict, path: Path, title: str) -> None:
             ax.minorticks_off()
             ax.grid(alpha=0.3)
             ax.set_title(f"{label}, trainers {trainers}", fontsize=9)
-            ax.set_ylabel(unit, fontsize=8)
+            # Levels, not differences: a share in per cent rather than in points.
+            ax.set_ylabel("%" if factor == 100.0 else unit, fontsize=8)
             if row == len(TRAINERS) - 1:
                 ax.set_xlabel("levers.max_training_hours (h/week per staff)")
     axes[0, 0].legend(frameon=False, fontsize=7)
