@@ -1,101 +1,87 @@
 """Experiments behind docs/findings.md: the study's qualitative claims, run as they stand.
 
-    .venv/bin/python experiments/findings.py
+    .venv/bin/python experiments/findings.py            # everything: about 10 min on 2 cores
+    .venv/bin/python experiments/findings.py --quick    # smoke run, 3 replications: 2-3 min
+    .venv/bin/python experiments/findings.py --tables   # tables of findings.md from the data
 
-Writes docs/figures/findings_*.png and docs/findings_data.json (the numbers quoted in
-docs/findings.md). Nothing is tuned here: every run uses the calibrated defaults,
-except the parameter being varied in the sensitivity part.
+Writes docs/figures/findings_*.png, docs/findings_data.json and the generated tables of
+docs/findings.md (the blocks between ``<!-- generated: ... -->`` markers; the text
+around them is written by hand and quotes the data). ``--quick`` writes the same files
+into results/findings-quick/ instead, leaving docs/ alone. Nothing is tuned here: every
+run uses the calibrated defaults, except what an experiment varies.
 
 1. Strategies on the default commune and on the typical modification-level rollout
    (40 replications, common random numbers): adoption speed, dropout, strain peak,
    depth of integration at equal exposure (proficiency 26 weeks after a go-live).
-2. Learning by doing: the same runs without practice (behaviour.practice_rate 0);
-   what practice adds to depth and speed under each strategy.
-3. Which parameters decide whether big bang loses fewer staff than short cycles:
+2. Ablation: each mechanism of findings_ablation.ABLATIONS switched off in turn, on
+   the same seeds; the part of each strategy gap it explains, as a paired
+   difference-in-differences (typical rollout 40 replications, default commune 20).
+3. Weekly training time per person (``levers.max_training_hours`` 1 to 10 h) crossed
+   with how it is shared between tools (``levers.training_focus``) and with trainers
+   as set or unlimited: the strategies' ranking at each point (same replications).
+4. Which parameters decide whether big bang loses fewer staff than short cycles:
    one parameter at a time at a low and a high value, paired differences.
-4. Organisation size: the typical rollout rescaled from 50 to 5,000 staff, training
+5. Organisation size: the typical rollout rescaled from 50 to 5,000 staff, training
    capacity kept proportional to staff.
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
+import re
+import time
+from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
-from matplotlib.figure import Figure
+from findings_ablation import ABLATIONS, ablation_experiment, check_ablations, plot_ablation
+from findings_figures import plot_depth, plot_sensitivity, plot_size, plot_strategies
+from findings_runs import (
+    EXPOSURE_WEEKS,
+    PAIRS,
+    SEED,
+    STRATEGIES,
+    Rows,
+    pair_key,
+    paired,
+    run_batch,
+    run_strategies,
+    summarise,
+)
+from findings_text import blocks, fill
+from findings_training import plot_training_hours, training_hours_experiment
 
 from simulation import Scenario
 from simulation.experiments.executors import process_pool
 from simulation.experiments.statistics import mean_ci
-from simulation.model.outcomes import flatten
-from simulation.model.seeds import run_seed
 from simulation.scenario.loading import load_scenario
-from simulation.scenario.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ROOT / "docs" / "figures"
-DATA = ROOT / "docs" / "findings_data.json"
-STRATEGIES = ("big_bang", "small_steps", "short_cycle")
-STRATEGY_COLOURS = {"big_bang": "#D55E00", "small_steps": "#0072B2", "short_cycle": "#009E73"}
-SEED = 2018
-EXPOSURE_WEEKS = 26
+DOCS = ROOT / "docs"
+QUICK_OUT = ROOT / "results" / "findings-quick"
+WORKERS = 2
 REPLICATIONS = 40
-SENSITIVITY_REPLICATIONS = 20
+"""Replications of the headline comparisons (strategies, ablation and training grid on
+the typical rollout)."""
+SHORT_REPLICATIONS = 20
+"""Replications of the secondary grids (default commune's ablation and training grid,
+sensitivity, size)."""
+QUICK_REPLICATIONS = 3
+SIZES = (50, 150, 500, 1500, 5000)
+QUICK_SIZES = (50, 500)
 
 
-def run_detailed(task: tuple[Scenario, int]) -> dict:
-    """Run one replication and measure, besides the summary, depth at equal exposure.
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """How much to run and where to write."""
 
-    Depth: mean proficiency of the active staff of each (service, tool) pair
-    ``EXPOSURE_WEEKS`` weeks after the pair went live, averaged over the pairs that
-    reach that age before the horizon (overall and per profile).
-    """
-    from simulation.model.model import TransitionModel
-
-    scenario, replication = task
-    model = TransitionModel(scenario, rng=run_seed(SEED, replication))
-    state, plan = model.state, model.plan
-    sums = np.zeros(len(PROFILES))
-    counts = np.zeros(len(PROFILES))
-    while model.running:
-        model.step()
-        ages = model.week - plan.go_live  # (S, T); negative or huge if not live
-        for s, t in zip(*np.nonzero(ages == EXPOSURE_WEEKS), strict=True):
-            members = state.active & (state.service == s) & state.target[:, t]
-            for p in range(len(PROFILES)):
-                chosen = members & (state.profile == p)
-                sums[p] += state.proficiency[chosen, t].sum()
-                counts[p] += chosen.sum()
-    with np.errstate(invalid="ignore"):
-        depth = sums / counts
-    row = flatten(model.summary())
-    row["depth"] = float(sums.sum() / counts.sum()) if counts.sum() else None
-    for p, value in zip(PROFILES, depth, strict=True):
-        row[f"depth_{p}"] = None if np.isnan(value) else float(value)
-    row["replication"] = replication
-    row["strategy"] = scenario.rollout.strategy
-    row["timeseries"] = model.timeseries()[
-        ["week", "adoption", "dropout", "rps_high_share", "strain_mean"]
-    ].to_dict(orient="list")
-    return row
-
-
-def run_many(pool, scenarios: list[Scenario], replications: int) -> list[dict]:
-    """Run every scenario ``replications`` times (replication r: same seeds everywhere)."""
-    tasks = [(s, r) for s in scenarios for r in range(replications)]
-    return list(pool.map(run_detailed, tasks, chunksize=4))
-
-
-def summarise(rows: list[dict], keys: list[str]) -> dict:
-    """Mean and 95 % interval of each key over rows."""
-    return {k: mean_ci([r[k] for r in rows]) for k in keys}
-
-
-def paired(rows_a: list[dict], rows_b: list[dict], key: str) -> dict:
-    """Mean and 95 % interval of the paired difference a - b (same replication)."""
-    b = {r["replication"]: r[key] for r in rows_b}
-    return mean_ci([r[key] - b[r["replication"]] for r in rows_a if r[key] is not None])
+    replications: int
+    short_replications: int
+    sizes: tuple[int, ...]
+    out: Path
+    """Folder of findings.md and findings_data.json; figures go to its ``figures/``."""
 
 
 STRATEGY_KEYS = [
@@ -104,6 +90,8 @@ STRATEGY_KEYS = [
     "adoption_final",
     "dropout_share",
     "dropout_share_overwhelmed",
+    "dropout_strain_share",
+    "dropout_refusal_share",
     "rps_peak_share",
     "rps_high_person_weeks",
     "mastered_share_final",
@@ -116,95 +104,16 @@ STRATEGY_KEYS = [
 ]
 
 
-def strategies_experiment(pool, base: Scenario, label: str) -> tuple[dict, dict]:
-    """The three strategies on one organisation."""
-    rows = {s: run_many(pool, [base.with_strategy(s)], REPLICATIONS) for s in STRATEGIES}
-    result = {s: summarise(rows[s], STRATEGY_KEYS) for s in STRATEGIES}
+def strategies_experiment(
+    pool: Executor, base: Scenario, replications: int
+) -> tuple[dict, dict[str, Rows]]:
+    """The three strategies on one organisation: summaries, paired gaps and the rows."""
+    rows = run_strategies(pool, base, replications)
+    result: dict = {s: summarise(rows[s], STRATEGY_KEYS) for s in STRATEGIES}
     result["paired"] = {
-        f"{a}-{b}": {
-            k: paired(rows[a], rows[b], k) for k in ("dropout_share", "depth", "rps_peak_share")
-        }
-        for a, b in (
-            ("big_bang", "short_cycle"),
-            ("big_bang", "small_steps"),
-            ("short_cycle", "small_steps"),
-        )
+        pair_key(p): {k: paired(rows[p[0]], rows[p[1]], k) for k in STRATEGY_KEYS} for p in PAIRS
     }
-    print(f"strategies on {label}: done")
     return result, rows
-
-
-def plot_strategies(rows: dict, path: Path, title: str) -> None:
-    """Adoption, dropout and share at high strain by strategy (means over replications)."""
-    figure = Figure(figsize=(13, 4), layout="constrained")
-    axes = figure.subplots(1, 3)
-    panels = (
-        ("adoption", "adoption share"),
-        ("dropout", "dropout share"),
-        ("rps_high_share", "share at high strain"),
-    )
-    for ax, (column, label) in zip(axes, panels, strict=True):
-        for strategy in STRATEGIES:
-            series = np.array([r["timeseries"][column] for r in rows[strategy]])
-            weeks = rows[strategy][0]["timeseries"]["week"]
-            mean = series.mean(axis=0)
-            low, high = np.percentile(series, [5, 95], axis=0)
-            colour = STRATEGY_COLOURS[strategy]
-            ax.plot(weeks, mean, color=colour, lw=1.8, label=strategy.replace("_", " "))
-            ax.fill_between(weeks, low, high, color=colour, alpha=0.15, lw=0)
-        ax.set_xlabel("week")
-        ax.set_ylabel(label)
-        ax.set_ylim(bottom=0)
-        ax.grid(alpha=0.3)
-    axes[0].legend(frameon=False, loc="lower right")
-    figure.suptitle(f"{title} (mean of {REPLICATIONS} replications, band 5-95 %)")
-    figure.savefig(path, dpi=110)
-
-
-def plot_depth(results: dict, path: Path) -> None:
-    """Proficiency 26 weeks after a go-live, by strategy and profile."""
-    figure = Figure(figsize=(8, 4), layout="constrained")
-    ax = figure.subplots()
-    width = 0.25
-    for k, strategy in enumerate(STRATEGIES):
-        means = [results[strategy][f"depth_{p}"]["mean"] for p in PROFILES]
-        lows = [results[strategy][f"depth_{p}"]["ci_low"] for p in PROFILES]
-        highs = [results[strategy][f"depth_{p}"]["ci_high"] for p in PROFILES]
-        x = np.arange(len(PROFILES)) + (k - 1) * width
-        ax.bar(
-            x,
-            means,
-            width,
-            color=STRATEGY_COLOURS[strategy],
-            label=strategy.replace("_", " "),
-            yerr=[np.subtract(means, lows), np.subtract(highs, means)],
-            capsize=3,
-        )
-    ax.set_xticks(np.arange(len(PROFILES)), PROFILES)
-    ax.set_ylabel(f"proficiency {EXPOSURE_WEEKS} weeks after go-live")
-    ax.set_ylim(0, 1)
-    ax.legend(frameon=False)
-    ax.grid(axis="y", alpha=0.3)
-    ax.set_title(
-        "Depth of integration at equal exposure (typical rollout), 95 % intervals", fontsize=10
-    )
-    figure.savefig(path, dpi=110)
-
-
-def practice_experiment(pool, base: Scenario, rows: dict) -> dict:
-    """What learning by doing adds, per strategy: default runs minus runs without practice."""
-    result = {}
-    without = base.override({"behaviour.practice_rate": 0.0})
-    for strategy in STRATEGIES:
-        reference = [r for r in rows[strategy] if r["replication"] < SENSITIVITY_REPLICATIONS]
-        no_practice = run_many(pool, [without.with_strategy(strategy)], SENSITIVITY_REPLICATIONS)
-        result[strategy] = {
-            "depth_gain": paired(reference, no_practice, "depth"),
-            "weeks_to_50pct_saved": paired(no_practice, reference, "weeks_to_50pct_adoption"),
-            "depth_without_practice": mean_ci([r["depth"] for r in no_practice]),
-        }
-    print("practice: done")
-    return result
 
 
 SENSITIVITY = (
@@ -218,161 +127,192 @@ SENSITIVITY = (
     ("behaviour.peer_influence", 0.1, 0.5),
     ("behaviour.strain_recovery", 0.05, 0.2),
 )
+"""Parameter, low value, high value of the one-at-a-time sensitivity."""
 
 
-def sensitivity_experiment(pool, base: Scenario) -> dict:
+def sensitivity_experiment(pool: Executor, base: Scenario, replications: int) -> dict:
     """Paired dropout difference big bang - short cycle, one parameter at a time."""
-    result = {}
-    for path, low, high in SENSITIVITY:
+    levels = {"low": 1, "high": 2}
+    scenarios = {
+        (entry[0], level, s): base.override({entry[0]: entry[column]}).with_strategy(s)
+        for entry in SENSITIVITY
+        for level, column in levels.items()
+        for s in ("big_bang", "short_cycle")
+    }
+    rows = run_batch(pool, scenarios, replications)
+    result: dict = {}
+    for entry in SENSITIVITY:
+        path = entry[0]
         result[path] = {}
-        for level, value in (("low", low), ("high", high)):
-            variant = base.override({path: value})
-            bb = run_many(pool, [variant.with_strategy("big_bang")], SENSITIVITY_REPLICATIONS)
-            sc = run_many(pool, [variant.with_strategy("short_cycle")], SENSITIVITY_REPLICATIONS)
+        for level, column in levels.items():
+            bb, sc = rows[path, level, "big_bang"], rows[path, level, "short_cycle"]
             result[path][level] = {
-                "value": value,
+                "value": entry[column],
                 "difference": paired(bb, sc, "dropout_share"),
                 "big_bang": mean_ci([r["dropout_share"] for r in bb]),
                 "short_cycle": mean_ci([r["dropout_share"] for r in sc]),
             }
-        print(f"sensitivity {path}: done")
     return result
 
 
-def plot_sensitivity(result: dict, baseline: dict, path: Path) -> None:
-    """Tornado of the dropout difference (big bang - short cycle) at low and high values."""
-    names = list(result)
-    figure = Figure(figsize=(9, 0.5 * len(names) + 1.8), layout="constrained")
-    ax = figure.subplots()
-    y = np.arange(len(names))
-    for level, colour, shift in (("low", "#56B4E9", -0.18), ("high", "#E69F00", 0.18)):
-        stats = [result[n][level]["difference"] for n in names]
-        means = np.array([s["mean"] for s in stats]) * 100
-        errors = (
-            np.array([[s["mean"] - s["ci_low"], s["ci_high"] - s["mean"]] for s in stats]).T * 100
-        )
-        ax.barh(
-            y + shift, means, 0.34, color=colour, xerr=errors, capsize=2, label=f"{level} value"
-        )
-    ax.axvline(baseline["mean"] * 100, color="black", lw=1, ls="--", label="defaults")
-    ax.axvline(0, color="grey", lw=0.8)
-    labels = [
-        f"{n}\n(low {result[n]['low']['value']:g}, high {result[n]['high']['value']:g})"
-        for n in names
-    ]
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("dropout, big bang minus short cycle (percentage points, 95 % CI)")
-    ax.legend(frameon=False, loc="lower right")
-    ax.set_title(
-        "Which parameters decide whether big bang loses fewer staff (typical rollout)", fontsize=10
-    )
-    figure.savefig(path, dpi=110)
-
-
-SIZES = (50, 150, 500, 1500, 5000)
-
-
-def size_experiment(pool, base: Scenario) -> dict:
+def size_experiment(
+    pool: Executor, base: Scenario, replications: int, sizes: tuple[int, ...]
+) -> dict:
     """The three strategies at several organisation sizes, training capacity per staff kept."""
     per_staff = base.levers.training_capacity / base.staff_count
-    result = {}
-    for size in SIZES:
-        variant = base.override(
-            {
-                "organisation.total_staff": size,
-                "levers.training_capacity": per_staff * size,
-            }
-        )
-        result[size] = {}
-        for strategy in STRATEGIES:
-            rows = run_many(pool, [variant.with_strategy(strategy)], SENSITIVITY_REPLICATIONS)
-            result[size][strategy] = summarise(
-                rows, ["weeks_to_50pct_adoption", "dropout_share", "rps_peak_share", "depth"]
-            )
-        print(f"size {size}: done")
-    return result
-
-
-def plot_size(result: dict, path: Path) -> None:
-    """Weeks to 50 % adoption and dropout against organisation size, by strategy."""
-    figure = Figure(figsize=(11, 4), layout="constrained")
-    axes = figure.subplots(1, 2)
-    for ax, key, label in (
-        (axes[0], "weeks_to_50pct_adoption", "weeks to 50 % adoption"),
-        (axes[1], "dropout_share", "dropout share"),
-    ):
-        for strategy in STRATEGIES:
-            stats = [result[size][strategy][key] for size in SIZES]
-            means = np.array([s["mean"] for s in stats])
-            ax.errorbar(
-                SIZES,
-                means,
-                yerr=[means - [s["ci_low"] for s in stats], [s["ci_high"] for s in stats] - means],
-                color=STRATEGY_COLOURS[strategy],
-                marker="o",
-                capsize=3,
-                label=strategy.replace("_", " "),
-            )
-        ax.set_xscale("log")
-        ax.set_xlabel("staff (log scale)")
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-    axes[0].legend(frameon=False)
-    figure.suptitle(
-        "Organisation size (typical rollout rescaled, 13 services, training capacity per staff "
-        "kept; 95 % intervals)"
-    )
-    figure.savefig(path, dpi=110)
+    scenarios = {
+        (size, s): base.override(
+            {"organisation.total_staff": size, "levers.training_capacity": per_staff * size}
+        ).with_strategy(s)
+        for size in sizes
+        for s in STRATEGIES
+    }
+    rows = run_batch(pool, scenarios, replications)
+    keys = ["weeks_to_50pct_adoption", "dropout_share", "rps_peak_share", "depth"]
+    return {size: {s: summarise(rows[size, s], keys) for s in STRATEGIES} for size in sizes}
 
 
 def _plain(value):
-    """JSON-friendly copy (tuple keys and numpy scalars)."""
+    """JSON-friendly copy: string keys, Python scalars, floats to 6 significant digits.
+
+    Six digits are far below any interval's width and keep the file small and its diffs
+    readable.
+    """
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and np.isfinite(value):
+        return float(f"{value:.6g}")
     return value
 
 
-def main() -> None:
-    """Run the experiments, draw the figures and save the numbers."""
-    FIGURES.mkdir(parents=True, exist_ok=True)
+def run_all(settings: Settings) -> dict:
+    """Run every experiment, draw the figures; return the data."""
+    figures = settings.out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
     default = Scenario()
     typical = load_scenario(ROOT / "scenarios" / "validation" / "typical_rollout.yaml")
+    # Before anything runs: a mistyped ablation entry would otherwise fail minutes in.
+    check_ablations(default)
+    check_ablations(typical)
+    long, short = settings.replications, settings.short_replications
     data: dict = {
         "seed": SEED,
-        "replications": REPLICATIONS,
-        "sensitivity_replications": SENSITIVITY_REPLICATIONS,
+        "replications": long,
+        "short_replications": short,
         "exposure_weeks": EXPOSURE_WEEKS,
     }
-    with process_pool(2) as pool:
-        data["default"], rows_default = strategies_experiment(pool, default, "default commune")
-        plot_strategies(
-            rows_default,
-            FIGURES / "findings_strategies_default.png",
-            "Strategies on the default commune",
+    started = time.perf_counter()
+
+    def done(what: str) -> None:
+        print(f"{what}: done ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    with process_pool(WORKERS) as pool:
+        data["default"], rows_default = strategies_experiment(pool, default, long)
+        data["typical"], rows_typical = strategies_experiment(pool, typical, long)
+        done("strategies")
+        data["ablation"] = {
+            "typical": ablation_experiment(pool, typical, long, rows_typical),
+            "default": ablation_experiment(pool, default, short, rows_default),
+        }
+        done(f"ablation of {len(ABLATIONS)} mechanisms")
+        data["training_hours"] = {
+            "typical": training_hours_experiment(pool, typical, long, rows_typical),
+            "default": training_hours_experiment(pool, default, short, rows_default),
+        }
+        done("training hours")
+        data["sensitivity"] = sensitivity_experiment(pool, typical, short)
+        done("sensitivity")
+        data["size"] = size_experiment(pool, typical, short, settings.sizes)
+        done("size")
+    plot_strategies(
+        rows_default,
+        figures / "findings_strategies_default.png",
+        "Strategies on the default commune",
+    )
+    plot_strategies(
+        rows_typical,
+        figures / "findings_strategies_typical.png",
+        "Strategies on the typical modification-level rollout",
+    )
+    plot_depth(data["typical"], figures / "findings_depth.png")
+    for organisation, label in (("typical", "typical rollout"), ("default", "default commune")):
+        plot_ablation(
+            data["ablation"][organisation],
+            figures / f"findings_ablation_{organisation}.png",
+            f"What each mechanism explains of the big bang's gaps ({label})",
         )
-        data["typical"], rows_typical = strategies_experiment(pool, typical, "typical rollout")
-        plot_strategies(
-            rows_typical,
-            FIGURES / "findings_strategies_typical.png",
-            "Strategies on the typical modification-level rollout",
+        plot_training_hours(
+            data["training_hours"][organisation],
+            figures / f"findings_training_hours_{organisation}.png",
+            f"Strategies against weekly training time per person ({label}; "
+            "solid: even focus, dashed: earliest; 95 % intervals)",
         )
-        plot_depth(data["typical"], FIGURES / "findings_depth.png")
-        data["practice"] = practice_experiment(pool, typical, rows_typical)
-        data["sensitivity"] = sensitivity_experiment(pool, typical)
-        plot_sensitivity(
-            data["sensitivity"],
-            data["typical"]["paired"]["big_bang-short_cycle"]["dropout_share"],
-            FIGURES / "findings_sensitivity.png",
-        )
-        data["size"] = size_experiment(pool, typical)
-        plot_size(data["size"], FIGURES / "findings_size.png")
-    DATA.write_text(json.dumps(_plain(data), indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {DATA.relative_to(ROOT)} and docs/figures/findings_*.png")
+    plot_sensitivity(
+        data["sensitivity"],
+        data["typical"]["paired"]["big_bang-short_cycle"]["dropout_share"],
+        figures / "findings_sensitivity.png",
+    )
+    plot_size(data["size"], figures / "findings_size.png")
+    return data
+
+
+def write(data: dict, out: Path) -> None:
+    """Save the data and the document with its generated blocks refreshed."""
+    plain = _plain(data)
+    (out / "findings_data.json").write_text(_dumps(plain) + "\n", encoding="utf-8")
+    render(plain, out)
+
+
+INNERMOST = re.compile(r"\{[^{}\[\]]*\}")
+"""An object of scalars only (a mean and interval, mostly), as json.dumps indents it."""
+
+
+def _dumps(data: dict) -> str:
+    """Indented JSON with every object of scalars on one line (a third of the size)."""
+    return INNERMOST.sub(
+        lambda match: json.dumps(json.loads(match.group())), json.dumps(data, indent=1)
+    )
+
+
+def render(data: dict, out: Path) -> None:
+    """Write ``out``/findings.md: docs/findings.md with its blocks filled from ``data``."""
+    text = (DOCS / "findings.md").read_text(encoding="utf-8")
+    (out / "findings.md").write_text(fill(text, blocks(data)), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the experiments, draw the figures, save the numbers and refresh the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke run: {QUICK_REPLICATIONS} replications, two sizes, written to "
+        f"{QUICK_OUT.relative_to(ROOT)}/",
+    )
+    parser.add_argument(
+        "--tables",
+        action="store_true",
+        help="run nothing: refresh the generated tables of findings.md from the saved "
+        "findings_data.json (after editing the text around them)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        settings = Settings(QUICK_REPLICATIONS, QUICK_REPLICATIONS, QUICK_SIZES, QUICK_OUT)
+    else:
+        settings = Settings(REPLICATIONS, SHORT_REPLICATIONS, SIZES, DOCS)
+    if args.tables:
+        saved = settings.out / "findings_data.json"
+        render(json.loads(saved.read_text(encoding="utf-8")), settings.out)
+        print(f"refreshed the tables of {(settings.out / 'findings.md').relative_to(ROOT)}")
+        return
+    data = run_all(settings)
+    write(data, settings.out)
+    where = settings.out.relative_to(ROOT)
+    print(f"wrote {where}/findings.md, findings_data.json and figures/findings_*.png")
 
 
 if __name__ == "__main__":
