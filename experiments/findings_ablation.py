@@ -81,6 +81,14 @@ ABLATIONS: dict[str, Ablation] = {
         "preparation period of training)",
         {"rollout.training_lead_weeks": 2},
     ),
+    "training_modes": Ablation(
+        "every trainer hour is internal training, fully followed (no weaker supplier "
+        "training, no stronger action-training)",
+        {
+            "levers.training_mix": {"vendor": 0.0, "internal": 1.0, "action": 0.0},
+            "behaviour.training_completion": 1.0,
+        },
+    ),
     "practice": Ablation(
         "no learning by doing (behaviour.practice_rate 0)",
         {"behaviour.practice_rate": 0.0},
@@ -124,6 +132,10 @@ ABLATIONS: dict[str, Ablation] = {
         "no administration project framing the big bang (project_framing 0)",
         {"rollout.big_bang.project_framing": 0.0},
     ),
+    "acculturation": Ablation(
+        "acculturation neither holds back trying nor turns refusal into departures",
+        {"behaviour.acculturation_trying": 0.0, "behaviour.acculturation_refusal": 0.0},
+    ),
     "change_load": Ablation(
         "live tools not yet mastered add no demand (the digital-turn strain source)",
         {"behaviour.change_load_weight": 0.0},
@@ -155,6 +167,10 @@ ABLATIONS: dict[str, Ablation] = {
     "support_buffer": Ablation(
         "help from colleagues and referents does not buffer strain",
         {"behaviour.resource_support": 0.0},
+    ),
+    "involvement_buffer": Ablation(
+        "staff involvement does not buffer strain",
+        {"behaviour.resource_involvement": 0.0},
     ),
     "strain_dropout": Ablation(
         "sustained high strain makes nobody leave",
