@@ -158,16 +158,30 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
     n_teams = team.max() + 1 if n > 0 else 0
     team_parts = np.zeros((n_teams, N_SOURCES))
     team_active = np.zeros(n_teams)
+    mastery = c.mastery_threshold
+    # The six sources of sources.STRAIN_SOURCES are unrolled, in their order, and each
+    # staff member's parts read and written as scalars (no row views, no inner loop):
+    # the same operations in the same order, in registers.
     for i in range(n):
         # Strain set from outside (the set-up's steady state, a test) is the baseline's.
-        total = 0.0
-        for k in range(N_SOURCES):
-            total += parts[i, k]
-        parts[i, BASELINE] += strain[i] - total
+        baseline, turn, load_part = parts[i, BASELINE], parts[i, DIGITAL_TURN], parts[i, TOOLS]
+        frequency, overload, monotony_part = (
+            parts[i, CHANGE_FREQUENCY],
+            parts[i, WORKLOAD],
+            parts[i, MONOTONY],
+        )
+        total = 0.0 + baseline + turn + load_part + frequency + overload + monotony_part
+        baseline += strain[i] - total
+        parts[i, BASELINE] = baseline
         if active[i]:
-            for k in range(N_SOURCES):
-                team_parts[team[i], k] += parts[i, k]
-            team_active[team[i]] += 1.0
+            g = team[i]
+            team_parts[g, BASELINE] += baseline
+            team_parts[g, DIGITAL_TURN] += turn
+            team_parts[g, TOOLS] += load_part
+            team_parts[g, CHANGE_FREQUENCY] += frequency
+            team_parts[g, WORKLOAD] += overload
+            team_parts[g, MONOTONY] += monotony_part
+            team_active[g] += 1.0
     for i in range(n):
         if not active[i]:
             for k in range(N_SOURCES):
@@ -177,62 +191,69 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
         s = service[i]
         change = 0.0
         load = 0.0
-        targets = 0.0
-        live_targets = 0.0
         for t in range(n_tools):
             if live[i, t]:
-                gap = 1.0 - proficiency[i, t] / c.mastery_threshold
-                if gap > 0.0:
-                    change += depth[t] * gap
+                m = proficiency[i, t]
+                if m < mastery:  # else the gap is not positive: no division needed
+                    gap = 1.0 - m / mastery
+                    if gap > 0.0:
+                        change += depth[t] * gap
                 load += info_load[t]
-            if target[i, t]:
-                targets += 1.0
-                if live[i, t]:
-                    live_targets += 1.0
         monotony = 0.0
-        if job_type[s] == BACK_OFFICE and targets > 0.0:
-            monotony = c.monotony_weight * live_targets / targets
+        if job_type[s] == BACK_OFFICE:  # only their targets are counted
+            targets = 0.0
+            live_targets = 0.0
+            for t in range(n_tools):
+                if target[i, t]:
+                    targets += 1.0
+                    if live[i, t]:
+                        live_targets += 1.0
+            if targets > 0.0:
+                monotony = c.monotony_weight * live_targets / targets
         buffer = resources(training_hours[i], mean_help[i], backing[s], meaning[i], c)
         gain = vulnerability[i] * (1.0 - buffer)
-        colleagues = team_active[team[i]] - 1.0
+        g = team[i]
+        colleagues = team_active[g] - 1.0
         # part' = keep * part + gain * demand + pull * (team total - part), with the
-        # contagion folded into two factors (no colleague: no pull). One call per
-        # source, unrolled (the six sources of sources.STRAIN_SOURCES, in their order).
+        # contagion folded into two factors (no colleague: no pull).
         pull = c.strain_contagion / colleagues if colleagues > 0.0 else 0.0
         keep = 1.0 - c.strain_recovery - (c.strain_contagion if colleagues > 0.0 else 0.0)
-        mates = team_parts[team[i]]
-        own, wanted = parts[i], demand_parts[i]
         weight = c.tool_load + (c.always_on_load if always_on[i] else 0.0)
-        total = _advance(own, wanted, mates, BASELINE, c.baseline_demand, keep, gain, pull)
-        total += _advance(
-            own, wanted, mates, DIGITAL_TURN, c.change_load_weight * change, keep, gain, pull
-        )
-        total += _advance(own, wanted, mates, TOOLS, weight * load, keep, gain, pull)
-        total += _advance(
-            own,
-            wanted,
-            mates,
-            CHANGE_FREQUENCY,
-            c.change_frequency_weight * recent_change[s],
+        d_baseline = c.baseline_demand
+        d_turn = c.change_load_weight * change
+        d_tools = weight * load
+        d_frequency = c.change_frequency_weight * recent_change[s]
+        d_workload = c.workload_weight * max(0.0, workload[s] - 1.0)
+        demand_parts[i, BASELINE] = d_baseline
+        demand_parts[i, DIGITAL_TURN] = d_turn
+        demand_parts[i, TOOLS] = d_tools
+        demand_parts[i, CHANGE_FREQUENCY] = d_frequency
+        demand_parts[i, WORKLOAD] = d_workload
+        demand_parts[i, MONOTONY] = monotony
+        baseline = _part(parts[i, BASELINE], team_parts[g, BASELINE], d_baseline, keep, gain, pull)
+        turn = _part(parts[i, DIGITAL_TURN], team_parts[g, DIGITAL_TURN], d_turn, keep, gain, pull)
+        load_part = _part(parts[i, TOOLS], team_parts[g, TOOLS], d_tools, keep, gain, pull)
+        frequency = _part(
+            parts[i, CHANGE_FREQUENCY],
+            team_parts[g, CHANGE_FREQUENCY],
+            d_frequency,
             keep,
             gain,
             pull,
         )
-        total += _advance(
-            own,
-            wanted,
-            mates,
-            WORKLOAD,
-            c.workload_weight * max(0.0, workload[s] - 1.0),
-            keep,
-            gain,
-            pull,
+        overload = _part(parts[i, WORKLOAD], team_parts[g, WORKLOAD], d_workload, keep, gain, pull)
+        monotony_part = _part(
+            parts[i, MONOTONY], team_parts[g, MONOTONY], monotony, keep, gain, pull
         )
-        total += _advance(own, wanted, mates, MONOTONY, monotony, keep, gain, pull)
+        total = baseline + turn + load_part + frequency + overload + monotony_part
         if total <= 0.0:  # strain is never negative
-            total = 0.0
-            for k in range(N_SOURCES):
-                parts[i, k] = 0.0
+            total = baseline = turn = load_part = frequency = overload = monotony_part = 0.0
+        parts[i, BASELINE] = baseline
+        parts[i, DIGITAL_TURN] = turn
+        parts[i, TOOLS] = load_part
+        parts[i, CHANGE_FREQUENCY] = frequency
+        parts[i, WORKLOAD] = overload
+        parts[i, MONOTONY] = monotony_part
         strain[i] = total
         if total > c.high_strain_threshold:
             high_weeks[i] += 1
@@ -241,21 +262,9 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
 
 
 @njit(cache=True, inline="always")
-def _advance(
-    own: np.ndarray,
-    wanted: np.ndarray,
-    mates: np.ndarray,
-    k: int,
-    demand: float,
-    keep: float,
-    gain: float,
-    pull: float,
-) -> float:
-    """Advance one source's part of one staff member (see :func:`update`); return it."""
-    wanted[k] = demand
-    value = keep * own[k] + gain * demand + pull * (mates[k] - own[k])
-    own[k] = value
-    return value
+def _part(own: float, mates: float, demand: float, keep: float, gain: float, pull: float) -> float:
+    """One source's part of one staff member after the week (see :func:`update`)."""
+    return keep * own + gain * demand + pull * (mates - own)
 
 
 def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) -> np.ndarray:
