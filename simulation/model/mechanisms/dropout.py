@@ -159,5 +159,18 @@ def _reposition(staff: StaffState, services: Services, i: int, u: float) -> None
 
 def shift_workload(staff: StaffState, services: Services) -> None:
     """Set each service's workload from its remaining staff (>= 1), in place."""
-    active_staff = np.bincount(staff.service[staff.active], minlength=services.workload.size)
-    services.workload[...] = services.initial_staff / np.maximum(active_staff, 1)
+    _shift_workload(staff.service, staff.active, services.initial_staff, services.workload)
+
+
+@njit(cache=True)
+def _shift_workload(
+    service: np.ndarray, active: np.ndarray, initial_staff: np.ndarray, workload: np.ndarray
+) -> None:
+    # Compiled: it runs in every week with a departure, and numpy's masked bincount
+    # costs several times this pass.
+    active_staff = np.zeros(workload.size)
+    for i in range(service.size):
+        if active[i]:
+            active_staff[service[i]] += 1.0
+    for s in range(workload.size):
+        workload[s] = initial_staff[s] / max(active_staff[s], 1.0)

@@ -70,7 +70,8 @@ def record_change(
         week: This week (to record go-live weeks).
     """
     services.recent_change[...] *= np.exp(-1.0 / memory_weeks)
+    if not new_live.any():  # no go-live to record; adding none would add exact zeros
+        return
     if week is not None:
         services.go_live_week[new_live & (services.go_live_week == NOT_LIVE)] = week
-    if new_live.any():  # adding no go-live would add exact zeros
-        services.recent_change[...] += new_live.astype(np.float64) @ tools.depth
+    services.recent_change[...] += new_live.astype(np.float64) @ tools.depth

@@ -132,23 +132,30 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
         staff.training_hours,
     )
     n = n_learning.size
-    supply = c.supply
-    for referents in (True, False):  # referents are served first
-        count = 0
-        for i in range(n):
-            if n_learning[i] > 0 and is_referent[i] == referents:
-                count += 1
-        demand = c.max_training_hours * count
-        rate = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
-        for i in range(n):
-            if is_referent[i] == referents:
-                in_person_hours[i] = rate * c.max_training_hours if n_learning[i] > 0 else 0.0
-        supply -= rate * demand
+    # Referents are served first. Both groups are counted in one pass and served in
+    # one more (the same rates, in the same order, as group after group).
+    learners = 0
+    referents = 0
     for i in range(n):
-        in_person = in_person_hours[i]
+        if n_learning[i] > 0:
+            learners += 1
+            if is_referent[i]:
+                referents += 1
+    supply = c.supply
+    demand = c.max_training_hours * referents
+    rate_referents = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
+    supply -= rate_referents * demand
+    demand = c.max_training_hours * (learners - referents)
+    rate_others = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
+    hours_referents = rate_referents * c.max_training_hours
+    hours_others = rate_others * c.max_training_hours
+    for i in range(n):
+        in_person = 0.0
         offered = 0.0
         if n_learning[i] > 0:
+            in_person = hours_referents if is_referent[i] else hours_others
             offered = min(c.e_learning_hours, c.max_training_hours - in_person)
+        in_person_hours[i] = in_person
         followed = offered * completion[i]
         value = c.in_person_value_team if is_referent[i] else c.in_person_value
         effective_hours[i] = value * in_person + c.e_learning_effectiveness * followed
