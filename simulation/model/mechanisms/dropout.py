@@ -166,11 +166,19 @@ def shift_workload(staff: StaffState, services: Services) -> None:
 def _shift_workload(
     service: np.ndarray, active: np.ndarray, initial_staff: np.ndarray, workload: np.ndarray
 ) -> None:
-    # Compiled: it runs in every week with a departure, and numpy's masked bincount
-    # costs several times this pass.
-    active_staff = np.zeros(workload.size)
+    # Compiled: it runs in every week with a departure. Staff come in runs of one
+    # service, so each run is counted in a register and added once (whole numbers:
+    # the same counts in any order).
+    active_staff = np.zeros(workload.size, dtype=np.int64)
+    current, run = -1, 0
     for i in range(service.size):
         if active[i]:
-            active_staff[service[i]] += 1.0
+            if service[i] != current:
+                if current >= 0:
+                    active_staff[current] += run
+                current, run = service[i], 0
+            run += 1
+    if current >= 0:
+        active_staff[current] += run
     for s in range(workload.size):
-        workload[s] = initial_staff[s] / max(active_staff[s], 1.0)
+        workload[s] = initial_staff[s] / max(active_staff[s], 1)
