@@ -130,31 +130,6 @@ def test_expose_adds_go_lives_to_the_live_pairs():
     assert staff.live.tolist() == [[True, True], [False, False]]
 
 
-@pytest.mark.parametrize("n_tools", [1, 3, 5, 8, 9, 17])
-def test_expose_gives_every_staff_member_their_services_rows(n_tools):
-    """Staff by service of origin, some of them since moved to another service."""
-    rng = np.random.default_rng(n_tools)
-    n_services = 4
-    staff = StaffState.empty(203, n_tools)
-    staff.origin_service[:] = np.sort(rng.integers(0, n_services, 203))
-    staff.service[:] = staff.origin_service
-    moved = rng.random(203) < 0.1
-    staff.service[moved] = rng.integers(0, n_services, moved.sum())
-    staff.live[:] = rng.random((203, n_tools)) < 0.5  # stale content must be overwritten
-    staff.training_open[:] = rng.random((203, n_tools)) < 0.5
-    services = services_with([0.0] * n_services, n_tools=n_tools)
-    services.live[:] = rng.random((n_services, n_tools)) < 0.3
-    new_live = rng.random((n_services, n_tools)) < 0.3
-    open_pairs = rng.random((n_services, n_tools)) < 0.3
-    live_pairs = services.live | new_live
-
-    exposure.expose(staff, services, new_live, open_pairs)
-
-    np.testing.assert_array_equal(services.live, live_pairs)
-    np.testing.assert_array_equal(staff.live, live_pairs[staff.service])
-    np.testing.assert_array_equal(staff.training_open, (live_pairs | open_pairs)[staff.service])
-
-
 def test_record_change_fades_and_adds_go_lives_weighted_by_depth():
     services = services_with([0.0] * 3, n_tools=2, recent_change=[1.0, 0.0, 2.0])
     new_live = np.array([[True, False], [True, True], [False, False]])
