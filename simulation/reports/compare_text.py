@@ -17,6 +17,7 @@ The recommendation follows a stated rule, people first:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -302,17 +303,9 @@ def source_list(summary: dict, lang: str, shown: int = 3) -> str | None:
         lang: ``fr`` or ``en``.
         shown: How many sources to name.
     """
-    shares = {}
-    for source in STRAIN_SOURCES:
-        value = summary.get(f"strain_source_share_{source}")
-        value = value.get("mean") if isinstance(value, dict) else value
-        if value is not None:
-            shares[source] = value
-    if not shares:
-        return None
-    ranked = sorted(shares, key=shares.get, reverse=True)[:shown]
-    return phrase("report.separator", lang).join(
-        f"{text(f'source.{source}', lang)} {percent(shares[source], lang, 0)}" for source in ranked
+    shares = _parts(summary, {s: f"strain_source_share_{s}" for s in STRAIN_SOURCES})
+    return _largest(
+        shares, lambda s: f"{text(f'source.{s}', lang)} {percent(shares[s], lang, 0)}", lang, shown
     )
 
 
@@ -324,16 +317,28 @@ def cost_list(summary: dict, lang: str, shown: int = 3) -> str | None:
         lang: ``fr`` or ``en``.
         shown: How many components to name.
     """
-    amounts = {}
-    for component in COST_COMPONENTS:
-        amount = summary.get(f"cost_{component}_eur")
-        amount = amount.get("mean") if isinstance(amount, dict) else amount
-        if amount is not None:
-            amounts[component] = amount
-    if not amounts:
-        return None
-    ranked = sorted(amounts, key=amounts.get, reverse=True)[:shown]
-    return phrase("report.separator", lang).join(
-        f"{text(f'cost.{component}', lang)} {euros(amounts[component], lang)}"
-        for component in ranked
+    amounts = _parts(summary, {c: f"cost_{c}_eur" for c in COST_COMPONENTS})
+    return _largest(
+        amounts, lambda c: f"{text(f'cost.{c}', lang)} {euros(amounts[c], lang)}", lang, shown
     )
+
+
+def _parts(summary: dict, keys: dict[str, str]) -> dict[str, float]:
+    """The known values of a summary's ``keys`` (part -> outcome), means for a strategy's."""
+    found = {}
+    for part, key in keys.items():
+        value = summary.get(key)
+        value = value.get("mean") if isinstance(value, dict) else value
+        if value is not None:
+            found[part] = value
+    return found
+
+
+def _largest(
+    values: dict[str, float], written: Callable[[str], str], lang: str, shown: int
+) -> str | None:
+    """The ``shown`` largest of ``values``, each as ``written``, joined (None if none)."""
+    if not values:
+        return None
+    ranked = sorted(values, key=lambda part: values[part], reverse=True)[:shown]
+    return phrase("report.separator", lang).join(written(part) for part in ranked)

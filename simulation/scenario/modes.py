@@ -16,41 +16,27 @@ study; they are levers of their own (``levers.e_learning_hours``,
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, Self
+from typing import ClassVar
 
-import numpy as np
-
-from simulation.scenario.errors import ScenarioError
-from simulation.scenario.schema import Record
+from simulation.scenario.profiles import ByName, Shares
 
 TRAINING_MODES: tuple[str, ...] = ("vendor", "internal", "action")
 """In-person training modes, in the order used by every per-mode array."""
 
 
 @dataclasses.dataclass(frozen=True)
-class ByMode(Record):
+class ByMode(ByName):
     """One number per in-person training mode. A bare number in a file means the same for all."""
 
-    _leaf: ClassVar[bool] = True
     _describe: ClassVar[str] = "a number or a mapping {vendor, internal, action}"
 
     vendor: float
     internal: float
     action: float
 
-    @classmethod
-    def _from_shorthand(cls, value: Any) -> Self | None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return cls(value, value, value)
-        return None
-
-    def as_array(self) -> np.ndarray:
-        """Values as a float array indexed by mode (:data:`TRAINING_MODES`)."""
-        return np.array([getattr(self, m) for m in TRAINING_MODES], dtype=np.float64)
-
 
 @dataclasses.dataclass(frozen=True)
-class TrainingMix(ByMode):
+class TrainingMix(Shares, ByMode):
     """Shares of the trainer hours given in each in-person mode; they must sum to 1."""
 
     _describe: ClassVar[str] = "a mapping {vendor, internal, action} of shares summing to 1"
@@ -58,16 +44,3 @@ class TrainingMix(ByMode):
     vendor: float = 0.2
     internal: float = 0.5
     action: float = 0.3
-
-    @classmethod
-    def _from_shorthand(cls, value: Any) -> Self | None:
-        return None  # a single number cannot be a mix
-
-    def _check(self) -> None:
-        values = self.as_array()
-        if np.any(values < 0) or np.any(values > 1):
-            raise ScenarioError("each share must be from 0 to 1")
-        total = float(values.sum())
-        if abs(total - 1.0) > 1e-6:
-            terms = " + ".join(f"{m} {getattr(self, m):g}" for m in TRAINING_MODES)
-            raise ScenarioError(f"shares sum to {total:g} ({terms}); they must sum to 1")

@@ -24,39 +24,29 @@ SAMR_LEVELS: tuple[str, ...] = ("substitution", "augmentation", "modification", 
 """SAMR levels from shallowest to deepest change."""
 
 
-@dataclasses.dataclass(frozen=True)
-class ByProfile(Record):
-    """One number per staff profile. A bare number in a file means the same for all."""
+class ByName(Record):
+    """Base of the small tables of one number per name (profile, training mode...).
+
+    A bare number in a file means the same for every name; :meth:`as_array` gives the
+    values in the fields' order.
+    """
 
     _leaf: ClassVar[bool] = True
-    _describe: ClassVar[str] = "a number or a mapping {technophile, follower, overwhelmed}"
-
-    technophile: float
-    follower: float
-    overwhelmed: float
 
     @classmethod
     def _from_shorthand(cls, value: Any) -> Self | None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return cls(value, value, value)
+            return cls(*[value] * len(dataclasses.fields(cls)))  # type: ignore[arg-type]
         return None
 
     def as_array(self) -> np.ndarray:
-        """Values as a float array indexed by profile code."""
-        return np.array([getattr(self, p) for p in PROFILES], dtype=np.float64)
+        """Values as a float array, in the fields' order."""
+        names = [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        return np.array([getattr(self, name) for name in names], dtype=np.float64)
 
 
-@dataclasses.dataclass(frozen=True)
-class ProfileMix(ByProfile):
-    """Shares of the three profiles among staff; they must sum to 1."""
-
-    _describe: ClassVar[str] = (
-        "a mapping {technophile, follower, overwhelmed} of shares summing to 1"
-    )
-
-    technophile: float = 0.10
-    follower: float = 0.40
-    overwhelmed: float = 0.50
+class Shares(ByName):
+    """A table of shares from 0 to 1 that must sum to 1 (no shorthand)."""
 
     @classmethod
     def _from_shorthand(cls, value: Any) -> Self | None:
@@ -68,8 +58,33 @@ class ProfileMix(ByProfile):
             raise ScenarioError("each share must be from 0 to 1")
         total = float(values.sum())
         if abs(total - 1.0) > 1e-6:
-            terms = " + ".join(f"{p} {getattr(self, p):g}" for p in PROFILES)
+            names = [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+            terms = " + ".join(f"{name} {getattr(self, name):g}" for name in names)
             raise ScenarioError(f"shares sum to {total:g} ({terms}); they must sum to 1")
+
+
+@dataclasses.dataclass(frozen=True)
+class ByProfile(ByName):
+    """One number per staff profile. A bare number in a file means the same for all."""
+
+    _describe: ClassVar[str] = "a number or a mapping {technophile, follower, overwhelmed}"
+
+    technophile: float
+    follower: float
+    overwhelmed: float
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileMix(Shares, ByProfile):
+    """Shares of the three profiles among staff; they must sum to 1."""
+
+    _describe: ClassVar[str] = (
+        "a mapping {technophile, follower, overwhelmed} of shares summing to 1"
+    )
+
+    technophile: float = 0.10
+    follower: float = 0.40
+    overwhelmed: float = 0.50
 
 
 @dataclasses.dataclass(frozen=True)
