@@ -69,37 +69,42 @@ def rates(scenario: Scenario) -> CostRates:
     )
 
 
-def weekly_costs(
+def cost_table(
     r: CostRates,
     *,
-    trainer_hours: float,
-    e_learning_hours: float,
-    training_hours: float,
-    extra_time: float,
-    new_external: float,
+    trainer_hours: np.ndarray,
+    e_learning_hours: np.ndarray,
+    training_hours: np.ndarray,
+    extra_time: np.ndarray,
+    departed_external: np.ndarray,
     first_live: np.ndarray,
-    week: int,
-    out: np.ndarray,
-) -> None:
-    """One week's cost by component (EUR), into ``out`` (:data:`COST_COMPONENTS` order).
+) -> np.ndarray:
+    """Every week's cost by component (EUR): (W, len(COST_COMPONENTS)), row ``w`` week ``w``.
 
     Args:
         r: The scenario's unit costs.
-        trainer_hours: Trainer hours given this week, all modes.
-        e_learning_hours: E-learning hours followed this week.
-        training_hours: Training hours followed this week, all modes.
-        extra_time: Sum over staff with target tools of their processing-time index,
-            minus their number (staff-weeks of extra time on covered tasks; may be < 0).
-        new_external: Staff who left the organisation this week.
-        first_live: (T,) first go-live week of each tool, a huge number if never.
-        week: This week.
-        out: (len(COST_COMPONENTS),) array written in place.
+        trainer_hours: (W,) trainer hours given each week, all modes.
+        e_learning_hours: (W,) e-learning hours followed each week.
+        training_hours: (W,) training hours followed each week, all modes.
+        extra_time: (W,) each week's sum over staff with target tools of their
+            processing-time index, minus their number (staff-weeks of extra time on
+            covered tasks; may be < 0).
+        departed_external: (W,) staff gone from the organisation by each week (cumulative).
+        first_live: (T,) first go-live week of each tool, a huge number if never. Go-live
+            weeks are recorded as they happen, so the run's final values give every
+            earlier week's too.
     """
+    weeks = np.arange(trainer_hours.size)
     n_modes = r.trainer_hour.size
-    out[:n_modes] = trainer_hours * r.trainer_hour
-    out[n_modes] = e_learning_hours * r.e_learning_hour
-    out[n_modes + 1] = training_hours * r.staff_hour
-    out[n_modes + 2] = max(0.0, extra_time) * r.covered_hour
-    live = first_live <= week
-    out[n_modes + 3] = float(r.tool_once[first_live == week].sum() + r.tool_weekly[live].sum())
-    out[n_modes + 4] = new_external * r.replacement
+    out = np.empty((weeks.size, len(COST_COMPONENTS)))
+    out[:, :n_modes] = trainer_hours[:, None] * r.trainer_hour
+    out[:, n_modes] = e_learning_hours * r.e_learning_hour
+    out[:, n_modes + 1] = training_hours * r.staff_hour
+    out[:, n_modes + 2] = np.maximum(0.0, extra_time) * r.covered_hour
+    first = first_live[None, :] == weeks[:, None]
+    live = first_live[None, :] <= weeks[:, None]
+    out[:, n_modes + 3] = np.where(first, r.tool_once, 0.0).sum(axis=1) + np.where(
+        live, r.tool_weekly, 0.0
+    ).sum(axis=1)
+    out[:, n_modes + 4] = np.diff(departed_external, prepend=0.0) * r.replacement
+    return out

@@ -38,35 +38,16 @@ import pandas as pd
 import scipy.sparse as sp
 from mesa.discrete_space import Network
 
-from simulation.model import observation, outcomes
+from simulation.model import engine, outcomes
 from simulation.model.agents import StaffMember
+from simulation.model.build import build_run, weekly_draws
 from simulation.model.compiled import Kernels
-from simulation.model.costs import CostRates, rates, weekly_costs
-from simulation.model.inputs import coefficients, tool_properties
-from simulation.model.mechanisms import (
-    acculturation,
-    adoption,
-    dropout,
-    exposure,
-    learning,
-    peers,
-    strain,
-    training,
-)
-from simulation.model.network import StaffNetwork, build_staff_network
-from simulation.model.observation import (
-    MEASURE_NAMES,
-    ORGANISATION_MEASURES,
-    Tallies,
-    WeeklyRecorder,
-)
-from simulation.model.population import TECHNOPHILE, Population, always_on, draw_population
-from simulation.model.seeds import as_seed_sequence, streams
-from simulation.model.sources import BASELINE
+from simulation.model.costs import CostRates
+from simulation.model.network import StaffNetwork
+from simulation.model.observation import MEASURE_NAMES, ORGANISATION_MEASURES, WeeklyRecorder
+from simulation.model.seeds import as_seed_sequence
 from simulation.model.stages import ADOPTED, staff_stages
-from simulation.model.state import Services, StaffState, Ties
-from simulation.model.strategies import NEVER, make_plan, target_pairs
-from simulation.scenario.organisation import JOB_TYPES
+from simulation.model.strategies import NEVER
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
 
@@ -119,105 +100,35 @@ class TransitionModel(mesa.Model):
         if overrides:
             scenario = scenario.override(overrides)
         self.seed_sequence = as_seed_sequence(scenario.seed if rng is None else rng)
-        generators = streams(self.seed_sequence)
-        super().__init__(rng=generators["mesa"])
+        built = build_run(scenario, self.seed_sequence)
+        super().__init__(rng=built.mesa)
         self.spec = scenario
-        self._decisions = generators["decisions"]
-        self.network: StaffNetwork = build_staff_network(
-            scenario.organisation, generators["network"]
-        )
-        population = draw_population(scenario, self.network, generators["population"])
-        # Drawn after the population, from its stream: the earlier draws stay as they were.
-        self._always_on = always_on(scenario, self.network, generators["population"])
-        n_services = len(self.network.service_names)
-        technophiles = np.bincount(
-            self.network.service_of[population.profile == TECHNOPHILE], minlength=n_services
-        )
-        self.plan = make_plan(scenario, technophiles)
-        self.coefficients = coefficients(scenario)
-        self.cost_rates: CostRates = rates(scenario)
-        self.tools = tool_properties(scenario)
-        self.services = self._initial_services()
-        self.state = self._initial_state(population)
-        self.neighbours = Ties(self.network.adjacency.indptr, self.network.adjacency.indices)
-        self.tallies = Tallies.empty(n_services)
+        self._run = built.run
+        self._decisions = built.decisions
+        self._draws = weekly_draws(built.run, 1)
+        self.network: StaffNetwork = built.network
+        self.plan = built.plan
+        self.coefficients = built.run.coefficients
+        self.cost_rates: CostRates = built.template.rates
+        self.tools = built.run.tools
+        self.services = built.run.services
+        self.state = built.run.staff
+        self.neighbours = built.run.ties
+        self.tallies = built.run.tallies
         self.week = 0
-        self.recorder = WeeklyRecorder(scenario.horizon_weeks, self.network.service_names)
+        self.recorder = WeeklyRecorder(
+            built.run.record, self.network.service_names, self.cost_rates, self.plan.go_live
+        )
         self._kernels = Kernels()
         self._now: list[float] | None = None
         self._place_agents()
         self.datacollector = mesa.DataCollector(
             model_reporters=MODEL_REPORTERS, agent_reporters=agent_reporters
         )
-        self._departed_external = 0.0  # staff gone from the organisation, last observed
-        self._observe(go_lives=0, training_hours=0.0, trainer_hours=0.0, e_learning_hours=0.0)
+        self._kernels(engine.observe, self._run, 0, 0)
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ set-up
-
-    def _initial_services(self) -> Services:
-        spec = self.spec
-        backing = np.array(
-            [
-                s.manager_backing if s.manager_backing is not None else spec.levers.manager_backing
-                for s in spec.organisation.services
-            ]
-        )
-        initial_staff = np.array(spec.organisation.headcounts(), dtype=np.float64)
-        # Repositioned staff go to front-office posts (any service if there are none),
-        # in proportion to the services' headcounts (see mechanisms.dropout).
-        front = np.array([s.job_type == "front_office" for s in spec.organisation.services])
-        receiving = initial_staff * front if front.any() else initial_staff.copy()
-        first_team = np.full(initial_staff.size, np.iinfo(np.int32).max, dtype=np.int64)
-        np.minimum.at(first_team, self.network.service_of, self.network.team_of)
-        return Services.start(
-            backing,
-            initial_staff,
-            len(spec.tools),
-            receiving=receiving / receiving.sum(),
-            first_team=first_team,
-            mobility_posts=np.floor(spec.levers.internal_mobility_capacity * initial_staff.sum()),
-            target=target_pairs(spec),
-            job_type=np.array([JOB_TYPES.index(s.job_type) for s in spec.organisation.services]),
-        )
-
-    def _initial_state(self, population: Population) -> StaffState:
-        spec, network, plan = self.spec, self.network, self.plan
-        behaviour, levers = spec.behaviour, spec.levers
-        state = StaffState.empty(network.n_staff, len(spec.tools))
-        state.profile[:] = population.profile
-        state.origin_service[:] = network.service_of
-        state.service[:] = network.service_of
-        state.team[:] = network.team_of
-        state.is_manager[:] = network.is_manager
-        state.is_referent[:] = population.is_referent
-        state.always_on[:] = self._always_on
-        state.vulnerability[:] = population.vulnerability
-        tutors = population.is_referent | (population.profile == TECHNOPHILE)
-        state.tutor_weight[:] = np.where(
-            tutors, 1.0 + levers.peer_tutoring * behaviour.tutor_extra_weight, 1.0
-        )
-        meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
-        state.meaning[:] = meaning
-        # External support: the mean of the levers that push towards trying (see adoption).
-        pushes = (
-            plan.communication,
-            meaning,
-            self.services.backing[network.service_of],
-            float(levers.business_project_lead),
-            levers.staff_involvement,
-        )
-        state.external[:] = behaviour.external_influence * (sum(pushes) / len(pushes))
-        state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
-        state.learning_ability[:] = population.learning_ability
-        state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
-        state.acculturation[:] = behaviour.acculturation_initial.as_array()[population.profile]
-        state.degree[:] = network.degree()
-        if spec.organisation.peer_scope == "organisation":
-            state.degree[:] = network.n_staff - 1
-        state.target[:] = target_pairs(spec)[network.service_of]
-        state.strain[:] = strain.steady_strain(state, self.services, self.coefficients.strain)
-        state.strain_parts[:, BASELINE] = state.strain  # before the rollout: the baseline's
-        return state
 
     def _place_agents(self) -> None:
         positions = self.network.layout()
@@ -232,101 +143,23 @@ class TransitionModel(mesa.Model):
     # ------------------------------------------------------------------ dynamics
 
     def step(self) -> None:
-        """Simulate one week (see :mod:`simulation.model.mechanisms` for the order)."""
+        """Simulate one week (see :mod:`simulation.model.mechanisms` for the order).
+
+        One compiled call, :func:`simulation.model.engine.advance_week`, the same as
+        the batched engine's.
+        """
         self.week += 1
-        week, kernel, c = self.week, self._kernels, self.coefficients
-        staff, services, tools = self.state, self.services, self.tools
-
-        # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
-        # (As bool C arrays, the types the kernels were resolved for.)
-        new_live = np.ascontiguousarray(self.plan.advance(week, self._usage_of), dtype=bool)
-        open_pairs = np.ascontiguousarray(self.plan.training_open(week), dtype=bool)
-        kernel(exposure.expose, staff, services, new_live, open_pairs)
-        exposure.record_change(
-            services, tools, new_live, self.spec.behaviour.change_memory_weeks, week
-        )
-        # Fixed-size draws every week keep the random numbers of replication r aligned
-        # across strategies (common random numbers).
-        self._decisions.random(out=staff.pair_draw)
-        self._decisions.random(out=staff.draw)
-        self._decisions.random(out=staff.mobility_draw)
-
-        # 2. Training.
-        kernel(training.tools_to_learn, staff, c.training)
-        kernel(training.allocate_training, staff, c.training)
-        # 3. Learning.
-        kernel(learning.referent_support, staff, services, c.learning)
-        kernel(learning.learn, staff, services, tools, c.learning)
-        kernel(acculturation.acculturate, staff, services, c.acculturation)
-        # 4. Adoption.
-        kernel(adoption.adopt, staff, services, c.adoption)
-        # 5. Strain.
-        kernel(strain.update, staff, services, tools, c.strain)
-        # 6. Dropout; work of those who left shifts to their service's colleagues.
-        if kernel(dropout.drop_out, staff, services, week, c.dropout):
-            dropout.shift_workload(staff, services)
-        # 7. Neighbours see the week's changes.
-        mastery = c.learning.mastery_threshold
-        if self.spec.organisation.peer_scope == "organisation":
-            kernel(peers.mean_field, staff, mastery)
-        else:
-            kernel(peers.propagate, staff, self.neighbours, mastery)
-        self._observe(
-            int(new_live.sum()),
-            float(staff.training_hours.sum()),
-            training.trainer_hours(staff, c.training),
-            training.e_learning_followed(staff, c.training),
-        )
-        if week >= self.spec.horizon_weeks:
+        self._decisions.random(out=self._draws)
+        self._kernels(engine.advance_week, self._run, self.week, self._draws[0])
+        self._now = None
+        self.datacollector.collect(self)
+        if self.week >= self.spec.horizon_weeks:
             self.running = False
 
     def run(self) -> None:
         """Simulate up to the scenario's horizon."""
         while self.running:
             self.step()
-
-    def _usage_of(self, pairs: np.ndarray) -> float:
-        """Share of the active staff of the (service, tool) pairs in ``pairs`` using the tool."""
-        services = self.services
-        staff = (services.active_staff[:, None] * pairs).sum()
-        return float(services.used[pairs].sum() / staff) if staff > 0 else 1.0
-
-    def _observe(
-        self, go_lives: int, training_hours: float, trainer_hours: float, e_learning_hours: float
-    ) -> None:
-        tallies = self.tallies
-        self._kernels(
-            observation.tally,
-            self.state,
-            self.services,
-            self.tools,
-            self.coefficients.tally,
-            tallies,
-        )
-        recorder, row = self.recorder, self.week
-        recorder.by_profile[row] = tallies.by_profile
-        recorder.by_service[row] = tallies.by_service
-        recorder.go_lives[row] = go_lives
-        recorder.training_hours[row] = training_hours
-        recorder.trainer_hours[row] = trainer_hours
-        recorder.e_learning_hours[row] = e_learning_hours
-        totals = tallies.organisation
-        departed = float(totals[observation.LEFT_EXTERNAL])
-        weekly_costs(
-            self.cost_rates,
-            trainer_hours=trainer_hours,
-            e_learning_hours=e_learning_hours,
-            training_hours=training_hours,
-            extra_time=float(totals[observation.TIME] - totals[observation.WITH_TARGETS]),
-            new_external=departed - self._departed_external,
-            first_live=self.plan.go_live.min(axis=0),
-            week=row,
-            out=recorder.costs[row],
-        )
-        self._departed_external = departed
-        recorder.weeks_recorded = row + 1
-        self._now = None
-        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ outcomes
 

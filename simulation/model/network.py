@@ -116,6 +116,62 @@ def service_graph(organisation: Organisation) -> nx.Graph:
     return graph
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Skeleton:
+    """What the staff network of every run of an organisation shares: no randomness.
+
+    Services, staff numbering, teams, managers and the ties that do not depend on
+    the draw (within teams, from each manager to their service, between the
+    managers of related services). Built once per organisation
+    (:func:`skeleton`) and reused by every replication (:func:`draw_network`).
+    """
+
+    organisation: Organisation
+    services: nx.Graph
+    counts: np.ndarray  # int64 (S,) headcounts
+    starts: np.ndarray  # int64 (S,) first staff number of each service
+    service_of: np.ndarray
+    team_of: np.ndarray
+    managers: np.ndarray
+    fixed_ties: np.ndarray  # (E, 2) team and manager ties (before the relations' draws)
+    relations: tuple[tuple[int, int, float], ...]  # service codes and mean random ties
+
+
+def skeleton(organisation: Organisation) -> Skeleton:
+    """The replication-independent part of :func:`build_staff_network`."""
+    counts = np.array(organisation.headcounts(), dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    n_staff = int(counts.sum())
+    service_of = np.repeat(np.arange(counts.size, dtype=np.int32), counts)
+    local = np.arange(n_staff) - starts[service_of]
+    team_size = organisation.team_size
+    teams_per_service = -(-counts // team_size)
+    team_offset = np.concatenate([[0], np.cumsum(teams_per_service)[:-1]])
+    team_of = (team_offset[service_of] + local // team_size).astype(np.int32)
+    managers = starts.copy()
+    index = {name: k for k, name in enumerate(organisation.service_names)}
+    relations = []
+    for relation in organisation.relations:
+        a, b = (index[name] for name in relation.between)
+        mean_ties = relation.weight * organisation.ties_across_services * min(counts[a], counts[b])
+        relations.append((a, b, float(mean_ties)))
+    fixed = np.concatenate(
+        [_team_ties(team_of, team_size), _manager_ties(service_of, managers)]
+        + [np.array([[managers[a], managers[b]]]) for a, b, _ in relations]
+    ).astype(np.int64)
+    return Skeleton(
+        organisation,
+        service_graph(organisation),
+        counts,
+        starts,
+        service_of,
+        team_of,
+        managers,
+        fixed,
+        tuple(relations),
+    )
+
+
 def build_staff_network(organisation: Organisation, rng: np.random.Generator) -> StaffNetwork:
     """Draw the staff interaction network of one run.
 
@@ -126,33 +182,34 @@ def build_staff_network(organisation: Organisation, rng: np.random.Generator) ->
     Returns:
         The :class:`StaffNetwork`, with staff numbered service by service.
     """
-    graph = service_graph(organisation)
-    names = organisation.service_names
-    counts = np.array(organisation.headcounts(), dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    n_staff = int(counts.sum())
-    service_of = np.repeat(np.arange(counts.size, dtype=np.int32), counts)
-    local = np.arange(n_staff) - starts[service_of]
-    team_size = organisation.team_size
-    teams_per_service = -(-counts // team_size)
-    team_offset = np.concatenate([[0], np.cumsum(teams_per_service)[:-1]])
-    team_of = (team_offset[service_of] + local // team_size).astype(np.int32)
-    managers = starts.copy()
+    return draw_network(skeleton(organisation), rng)
 
-    pieces = [_team_ties(team_of, team_size)]
-    pieces.append(_random_ties(service_of, starts, counts, organisation.ties_within_service, rng))
-    pieces.append(_manager_ties(service_of, managers))
-    index = {name: k for k, name in enumerate(names)}
-    for relation in organisation.relations:
-        a, b = (index[name] for name in relation.between)
-        pieces.append(np.array([[managers[a], managers[b]]]))
-        mean_ties = relation.weight * organisation.ties_across_services * min(counts[a], counts[b])
+
+def draw_network(frame: Skeleton, rng: np.random.Generator) -> StaffNetwork:
+    """Draw the random ties of one run onto an organisation's :class:`Skeleton`.
+
+    The draws, in order: the random ties within services, then for each relation its
+    number of ties and their ends (:func:`build_staff_network`).
+    """
+    counts, starts, service_of = frame.counts, frame.starts, frame.service_of
+    pieces = [frame.fixed_ties]
+    pieces.append(
+        _random_ties(service_of, starts, counts, frame.organisation.ties_within_service, rng)
+    )
+    for a, b, mean_ties in frame.relations:
         n_ties = rng.poisson(mean_ties)
         ends_a = starts[a] + rng.integers(0, counts[a], size=n_ties)
         ends_b = starts[b] + rng.integers(0, counts[b], size=n_ties)
         pieces.append(np.column_stack([ends_a, ends_b]))
-    adjacency = _symmetric_csr(np.concatenate(pieces), n_staff)
-    return StaffNetwork(graph, names, service_of, team_of, managers, adjacency)
+    adjacency = _symmetric_csr(np.concatenate(pieces), service_of.size)
+    return StaffNetwork(
+        frame.services,
+        frame.organisation.service_names,
+        service_of,
+        frame.team_of,
+        frame.managers,
+        adjacency,
+    )
 
 
 def _team_ties(team_of: np.ndarray, team_size: int) -> np.ndarray:

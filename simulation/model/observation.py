@@ -43,7 +43,7 @@ import pandas as pd
 from numba import njit
 
 from simulation.model.coefficients import gather
-from simulation.model.costs import COST_COLUMNS
+from simulation.model.costs import COST_COLUMNS, CostRates, cost_table
 from simulation.model.mechanisms.efficiency import tool_time
 from simulation.model.sources import N_SOURCES, STRAIN_SOURCES
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
@@ -156,6 +156,19 @@ class Tallies(NamedTuple):
             np.zeros(n_measures),
             np.zeros(len(MEASURE_NAMES)),
         )
+
+
+GO_LIVES, TRAINING_HOURS, TRAINER_HOURS, E_LEARNING_HOURS = range(4)
+"""Columns of :attr:`Record.weekly`."""
+
+
+class Record(NamedTuple):
+    """Every week's tallies of one run (rows: weeks 0 to the horizon)."""
+
+    by_profile: np.ndarray  # (W + 1, P, M) group totals per profile (observation.MEASURES)
+    by_service: np.ndarray  # (W + 1, S, M) group totals per service
+    weekly: np.ndarray  # (W + 1, 4) go-lives, training, trainer and e-learning hours
+    weeks: np.ndarray  # int64 (1,): rows recorded so far
 
 
 class TallyCoefficients(NamedTuple):
@@ -348,31 +361,42 @@ WEEKLY_ORGANISATION_COLUMNS: tuple[str, ...] = (
 
 
 class WeeklyRecorder:
-    """Preallocated weekly records of one run, turned into a table at the end.
+    """The weekly records of one run (a :class:`~simulation.model.engine.Record`), as a table.
 
     Args:
-        weeks: Horizon in weeks (weeks 0..weeks are recorded).
+        record: The run's record, filled week by week by the compiled step.
         service_names: Names of the services, in code order.
+        rates: The scenario's unit costs (the cost columns are computed from the
+            recorded series, :func:`simulation.model.costs.cost_table`).
+        go_live: The plan's go-live weeks (S, T), updated as pairs go live.
     """
 
-    def __init__(self, weeks: int, service_names: tuple[str, ...]) -> None:
-        n_rows, n_measures = weeks + 1, len(MEASURES)
+    def __init__(
+        self,
+        record: Record,
+        service_names: tuple[str, ...],
+        rates: CostRates,
+        go_live: np.ndarray,
+    ) -> None:
+        self.record = record
         self.service_names = service_names
-        self.by_profile = np.zeros((n_rows, len(PROFILES), n_measures))
-        self.by_service = np.zeros((n_rows, len(service_names), n_measures))
-        self.training_hours = np.zeros(n_rows)
-        self.trainer_hours = np.zeros(n_rows)
-        self.e_learning_hours = np.zeros(n_rows)
-        self.costs = np.zeros((n_rows, len(COST_COLUMNS)))
-        self.go_lives = np.zeros(n_rows, dtype=np.int64)
-        self.weeks_recorded = 0
+        self.rates = rates
+        self.go_live = go_live
+
+    @property
+    def weeks_recorded(self) -> int:
+        """Rows recorded so far (weeks 0 to the last simulated)."""
+        return int(self.record.weeks[0])
 
     def to_frame(self) -> pd.DataFrame:
         """The weekly table (see the module docstring for its columns)."""
         rows = self.weeks_recorded
-        by_profile = measures(self.by_profile[:rows])
-        by_service = measures(self.by_service[:rows])
-        total = measures(self.by_profile[:rows].sum(axis=1))
+        record = self.record
+        by_profile = measures(record.by_profile[:rows])
+        by_service = measures(record.by_service[:rows])
+        organisation = record.by_profile[:rows].sum(axis=1)
+        total = measures(organisation)
+        weekly = record.weekly[:rows]
         columns: dict[str, np.ndarray] = {"week": np.arange(rows)}
 
         def add(
@@ -384,11 +408,20 @@ class WeeklyRecorder:
 
         columns.update((name, total[name]) for name in ORGANISATION_MEASURES)
         add(by_profile, PROFILE_MEASURES, PROFILES, "_")
-        columns["training_hours"] = self.training_hours[:rows]
-        columns["trainer_hours"] = self.trainer_hours[:rows]
-        columns["e_learning_hours"] = self.e_learning_hours[:rows]
-        columns["go_lives"] = self.go_lives[:rows]
-        columns.update((name, self.costs[:rows, k]) for k, name in enumerate(COST_COLUMNS))
+        columns["training_hours"] = weekly[:, TRAINING_HOURS]
+        columns["trainer_hours"] = weekly[:, TRAINER_HOURS]
+        columns["e_learning_hours"] = weekly[:, E_LEARNING_HOURS]
+        columns["go_lives"] = weekly[:, GO_LIVES].astype(np.int64)
+        costs = cost_table(
+            self.rates,
+            trainer_hours=weekly[:, TRAINER_HOURS],
+            e_learning_hours=weekly[:, E_LEARNING_HOURS],
+            training_hours=weekly[:, TRAINING_HOURS],
+            extra_time=organisation[:, TIME] - organisation[:, WITH_TARGETS],
+            departed_external=organisation[:, LEFT_EXTERNAL],
+            first_live=self.go_live.min(axis=0),
+        )
+        columns.update((name, costs[:, k]) for k, name in enumerate(COST_COLUMNS))
         add(by_service, SERVICE_MEASURES, self.service_names, "@")
         return pd.DataFrame(columns)
 

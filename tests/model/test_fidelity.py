@@ -204,17 +204,19 @@ def test_weekly_costs_follow_their_equations():
         ],
     )
     r = costs.rates(scenario)
-    out = np.zeros(len(costs.COST_COMPONENTS))
-    costs.weekly_costs(
+    # Weeks 0 to 8; week 7 has the hours below, week 8 is faster than on paper.
+    series = {name: np.zeros(9) for name in ("trainer", "e_learning", "training", "extra")}
+    series["trainer"][7], series["e_learning"][7], series["training"][7] = 10.0, 4.0, 20.0
+    series["extra"][7], series["extra"][8] = 2.0, -5.0  # no gain counted for -5
+    departed = np.array([0, 0, 0, 0, 0, 0, 1, 4, 4], dtype=float)  # 3 leave in week 7
+    out = costs.cost_table(
         r,
-        trainer_hours=10.0,
-        e_learning_hours=4.0,
-        training_hours=20.0,
-        extra_time=2.0,
-        new_external=3.0,
+        trainer_hours=series["trainer"],
+        e_learning_hours=series["e_learning"],
+        training_hours=series["training"],
+        extra_time=series["extra"],
+        departed_external=departed,
         first_live=np.array([7, 10**9]),
-        week=7,
-        out=out,
     )
     unit = scenario.costs
     mix = scenario.levers.training_mix.as_array()
@@ -229,19 +231,12 @@ def test_weekly_costs_follow_their_equations():
         "tools": 1000.0 + 5200.0 / 52,  # b never goes live
         "replacement": 3.0 * unit.replacement_eur,
     }
-    np.testing.assert_allclose(out, [expected[c] for c in costs.COST_COMPONENTS], rtol=1e-12)
-    costs.weekly_costs(
-        r,
-        trainer_hours=0.0,
-        e_learning_hours=0.0,
-        training_hours=0.0,
-        extra_time=-5.0,  # faster than on paper: no gain counted
-        new_external=0.0,
-        first_live=np.array([7, 10**9]),
-        week=8,
-        out=out,
-    )
-    np.testing.assert_allclose(out, [0, 0, 0, 0, 0, 0, 100.0, 0], rtol=1e-12)
+    assert out.shape == (9, len(costs.COST_COMPONENTS))
+    np.testing.assert_allclose(out[7], [expected[c] for c in costs.COST_COMPONENTS], rtol=1e-12)
+    np.testing.assert_allclose(out[8], [0, 0, 0, 0, 0, 0, 100.0, 0], rtol=1e-12)
+    # Before the first go-live no tool costs; week 6 pays one replacement.
+    np.testing.assert_allclose(out[:6], 0.0)
+    assert out[6, -1] == unit.replacement_eur
 
 
 def test_a_runs_costs_add_up_from_its_hours_and_departures():

@@ -135,7 +135,9 @@ def test_record_change_fades_and_adds_go_lives_weighted_by_depth():
     new_live = np.array([[True, False], [True, True], [False, False]])
     memory = 4.0
 
-    exposure.record_change(services, tools_with([0.5, 1.5]), new_live, memory)
+    exposure.record_change(
+        services, tools_with([0.5, 1.5]), new_live, exposure.change_fade(memory)
+    )
 
     fade = math.exp(-1.0 / memory)
     np.testing.assert_allclose(
@@ -147,7 +149,7 @@ def test_record_change_without_go_lives_decays_exponentially():
     services = services_with([0.0], n_tools=2, recent_change=[3.0])
     none = np.zeros((1, 2), dtype=bool)
     for _ in range(5):
-        exposure.record_change(services, tools_with([1.0, 1.0]), none, 2.0)
+        exposure.record_change(services, tools_with([1.0, 1.0]), none, exposure.change_fade(2.0))
     np.testing.assert_allclose(services.recent_change, [3.0 * math.exp(-5 / 2.0)])
 
 

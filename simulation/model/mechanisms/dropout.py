@@ -157,15 +157,10 @@ def _reposition(staff: StaffState, services: Services, i: int, u: float) -> None
     staff.high_weeks[i] = 0
 
 
+@njit(cache=True)
 def shift_workload(staff: StaffState, services: Services) -> None:
     """Set each service's workload from its remaining staff (>= 1), in place."""
-    _shift_workload(staff.service, staff.active, services.initial_staff, services.workload)
-
-
-@njit(cache=True)
-def _shift_workload(
-    service: np.ndarray, active: np.ndarray, initial_staff: np.ndarray, workload: np.ndarray
-) -> None:
+    service, active, workload = staff.service, staff.active, services.workload
     # Compiled: it runs in every week with a departure. Staff come in runs of one
     # service, so each run is counted in a register and added once (whole numbers:
     # the same counts in any order).
@@ -181,4 +176,4 @@ def _shift_workload(
     if current >= 0:
         active_staff[current] += run
     for s in range(workload.size):
-        workload[s] = initial_staff[s] / max(active_staff[s], 1)
+        workload[s] = services.initial_staff[s] / max(active_staff[s], 1)

@@ -52,12 +52,9 @@ def expose(
             training_open[i, t] = open_or_live[s, t]
 
 
+@njit(cache=True)
 def record_change(
-    services: Services,
-    tools: Tools,
-    new_live: np.ndarray,
-    memory_weeks: float,
-    week: int | None = None,
+    services: Services, tools: Tools, new_live: np.ndarray, fade: float, week: int = -1
 ) -> None:
     """Fade each service's recent-change load and add this week's go-lives, in place.
 
@@ -66,12 +63,22 @@ def record_change(
             ``go_live_week`` of the pairs going live.
         tools: Reads ``depth``.
         new_live: Pairs going live this week, bool (S, T).
-        memory_weeks: Time constant of the fading, weeks (> 0).
-        week: This week (to record go-live weeks).
+        fade: Share of the load kept from one week to the next,
+            ``exp(-1 / change_memory_weeks)`` (:func:`change_fade`).
+        week: This week (to record go-live weeks; -1: do not record).
     """
-    services.recent_change[...] *= np.exp(-1.0 / memory_weeks)
-    if not new_live.any():  # no go-live to record; adding none would add exact zeros
-        return
-    if week is not None:
-        services.go_live_week[new_live & (services.go_live_week == NOT_LIVE)] = week
-    services.recent_change[...] += new_live.astype(np.float64) @ tools.depth
+    recent_change, go_live_week, depth = services.recent_change, services.go_live_week, tools.depth
+    n_services, n_tools = new_live.shape
+    for s in range(n_services):
+        added = 0.0
+        for t in range(n_tools):
+            if new_live[s, t]:
+                added += depth[t]
+                if week >= 0 and go_live_week[s, t] == NOT_LIVE:
+                    go_live_week[s, t] = week
+        recent_change[s] = recent_change[s] * fade + added
+
+
+def change_fade(memory_weeks: float) -> float:
+    """Weekly fading factor of the recent-change load, ``exp(-1 / memory_weeks)`` (> 0 weeks)."""
+    return float(np.exp(-1.0 / memory_weeks))

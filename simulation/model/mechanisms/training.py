@@ -162,12 +162,14 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
         training_hours[i] = c.in_person_followed * in_person + followed
 
 
+@njit(cache=True)
 def trainer_hours(staff: StaffState, c: TrainingCoefficients) -> float:
     """Trainer hours used this week by the in-person hours of ``staff`` (all modes)."""
-    return float(staff.in_person_hours.sum()) / c.training_group_size
+    return staff.in_person_hours.sum() / c.training_group_size
 
 
+@njit(cache=True)
 def e_learning_followed(staff: StaffState, c: TrainingCoefficients) -> float:
     """E-learning hours followed this week by ``staff``: all hours followed but in-person."""
-    in_person = c.in_person_followed * float(staff.in_person_hours.sum())
-    return max(0.0, float(staff.training_hours.sum()) - in_person)
+    in_person = c.in_person_followed * staff.in_person_hours.sum()
+    return max(0.0, staff.training_hours.sum() - in_person)

@@ -1,0 +1,237 @@
+"""Setting up a run: from a scenario and a seed to the containers of the compiled step.
+
+:func:`build_run` draws one run's organisation (network, population, plan) and
+fills its containers (:class:`~simulation.model.engine.Run`). What does not depend on
+the seed (the network's skeleton, the coefficients, the tools, the unit costs, the
+services' fixed arrays) is derived once per scenario as a :class:`Template` and
+shared by all its replications; every draw comes from the run's own streams
+(:func:`simulation.model.seeds.streams`), in the same order whether the template is
+new or reused, so a run is the same alone or in a batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from simulation.model.costs import CostRates, rates
+from simulation.model.engine import Run, Settings, Work, draws_per_week
+from simulation.model.inputs import Coefficients, coefficients, tool_properties
+from simulation.model.mechanisms import strain
+from simulation.model.mechanisms.exposure import change_fade
+from simulation.model.network import Skeleton, StaffNetwork, draw_network, skeleton
+from simulation.model.observation import MEASURES, Record, Tallies
+from simulation.model.population import TECHNOPHILE, always_on, draw_population
+from simulation.model.schedule import plan_state
+from simulation.model.seeds import as_seed_sequence, streams
+from simulation.model.sources import BASELINE
+from simulation.model.state import Services, StaffState, Ties, Tools
+from simulation.model.strategies import RolloutPlan, make_plan, target_pairs
+from simulation.scenario.organisation import JOB_TYPES
+from simulation.scenario.profiles import PROFILES
+from simulation.scenario.records import Scenario
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Template:
+    """What every run of one scenario shares, derived once (no randomness).
+
+    Attributes:
+        scenario: The scenario.
+        skeleton: The staff network's fixed part (:class:`~simulation.model.network.Skeleton`).
+        target: Bool (S, T): tools meant for each service.
+        coefficients: The mechanisms' coefficients.
+        tools: The tools' properties.
+        rates: The unit costs.
+        settings: The compiled step's settings.
+    """
+
+    scenario: Scenario
+    skeleton: Skeleton
+    target: np.ndarray
+    coefficients: Coefficients
+    tools: Tools
+    rates: CostRates
+    settings: Settings
+    backing: np.ndarray
+    receiving: np.ndarray
+    first_team: np.ndarray
+    job_type: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Template:
+        """The template of ``scenario``."""
+        frame = skeleton(scenario.organisation)
+        services = scenario.organisation.services
+        backing = np.array(
+            [
+                s.manager_backing
+                if s.manager_backing is not None
+                else scenario.levers.manager_backing
+                for s in services
+            ]
+        )
+        initial_staff = frame.counts.astype(np.float64)
+        # Repositioned staff go to front-office posts (any service if there are none),
+        # in proportion to the services' headcounts (see mechanisms.dropout).
+        front = np.array([s.job_type == "front_office" for s in services])
+        receiving = initial_staff * front if front.any() else initial_staff.copy()
+        first_team = np.full(initial_staff.size, np.iinfo(np.int32).max, dtype=np.int64)
+        np.minimum.at(first_team, frame.service_of, frame.team_of)
+        settings = Settings(
+            horizon=int(scenario.horizon_weeks),
+            change_fade=change_fade(scenario.behaviour.change_memory_weeks),
+            organisation_peers=scenario.organisation.peer_scope == "organisation",
+        )
+        return cls(
+            scenario=scenario,
+            skeleton=frame,
+            target=target_pairs(scenario),
+            coefficients=coefficients(scenario),
+            tools=tool_properties(scenario),
+            rates=rates(scenario),
+            settings=settings,
+            backing=backing,
+            receiving=receiving / receiving.sum(),
+            first_team=first_team,
+            job_type=np.array([JOB_TYPES.index(s.job_type) for s in services]),
+        )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Built:
+    """One run, set up: its compiled containers and what the rest of the model needs.
+
+    Attributes:
+        run: The compiled step's containers.
+        network: The staff network.
+        plan: The rollout plan (its ``go_live`` is ``run.plan.go_live``).
+        template: The scenario's shared part.
+        decisions: The run's "decisions" stream (the weekly uniforms).
+        mesa: The generator for Mesa (``TransitionModel``'s ``random`` and ``rng``).
+    """
+
+    run: Run
+    network: StaffNetwork
+    plan: RolloutPlan
+    template: Template
+    decisions: np.random.Generator
+    mesa: np.random.Generator
+
+
+def build_run(
+    scenario: Scenario,
+    seed: int | np.random.SeedSequence,
+    template: Template | None = None,
+) -> Built:
+    """Draw one run of ``scenario`` and fill its containers, before week 0's observation.
+
+    The caller observes week 0 (:func:`simulation.model.engine.observe`) before the
+    first step.
+
+    Args:
+        scenario: The validated scenario.
+        seed: The run's seed sequence, or an integer taken as replication 0 of it.
+        template: ``Template.of(scenario)`` if already derived (it must be this
+            scenario's).
+    """
+    template = template or Template.of(scenario)
+    generators = streams(as_seed_sequence(seed))
+    network = draw_network(template.skeleton, generators["network"])
+    population = draw_population(scenario, network, generators["population"])
+    # Drawn after the population, from its stream: the earlier draws stay as they were.
+    staying_on = always_on(scenario, network, generators["population"])
+    n_services = len(network.service_names)
+    technophiles = np.bincount(
+        network.service_of[population.profile == TECHNOPHILE], minlength=n_services
+    )
+    plan = make_plan(scenario, technophiles)
+    services = Services.start(
+        template.backing.copy(),
+        template.skeleton.counts.astype(np.float64),
+        len(scenario.tools),
+        receiving=template.receiving,
+        first_team=template.first_team,
+        mobility_posts=np.floor(
+            scenario.levers.internal_mobility_capacity * template.skeleton.counts.sum()
+        ),
+        target=template.target,
+        job_type=template.job_type,
+    )
+    state = _initial_state(scenario, template, network, population, staying_on, plan, services)
+    rows, n_measures = scenario.horizon_weeks + 1, len(MEASURES)
+    record = Record(
+        by_profile=np.zeros((rows, len(PROFILES), n_measures)),
+        by_service=np.zeros((rows, n_services, n_measures)),
+        weekly=np.zeros((rows, 4)),
+        weeks=np.zeros(1, dtype=np.int64),
+    )
+    run = Run(
+        staff=state,
+        services=services,
+        tools=template.tools,
+        ties=Ties(network.adjacency.indptr, network.adjacency.indices),
+        plan=plan_state(plan),
+        coefficients=template.coefficients,
+        tallies=Tallies.empty(n_services),
+        record=record,
+        settings=template.settings,
+        work=Work(
+            new_live=np.zeros(template.target.shape, dtype=bool),
+            open_pairs=np.zeros(template.target.shape, dtype=bool),
+        ),
+    )
+    return Built(run, network, plan, template, generators["decisions"], generators["mesa"])
+
+
+def _initial_state(
+    scenario: Scenario,
+    template: Template,
+    network: StaffNetwork,
+    population,  # noqa: ANN001 - population.Population
+    staying_on: np.ndarray,
+    plan: RolloutPlan,
+    services: Services,
+) -> StaffState:
+    behaviour, levers = scenario.behaviour, scenario.levers
+    state = StaffState.empty(network.n_staff, len(scenario.tools))
+    state.profile[:] = population.profile
+    state.origin_service[:] = network.service_of
+    state.service[:] = network.service_of
+    state.team[:] = network.team_of
+    state.is_manager[:] = network.is_manager
+    state.is_referent[:] = population.is_referent
+    state.always_on[:] = staying_on
+    state.vulnerability[:] = population.vulnerability
+    tutors = population.is_referent | (population.profile == TECHNOPHILE)
+    state.tutor_weight[:] = np.where(
+        tutors, 1.0 + levers.peer_tutoring * behaviour.tutor_extra_weight, 1.0
+    )
+    meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
+    state.meaning[:] = meaning
+    # External support: the mean of the levers that push towards trying (see adoption).
+    pushes = (
+        plan.communication,
+        meaning,
+        services.backing[network.service_of],
+        float(levers.business_project_lead),
+        levers.staff_involvement,
+    )
+    state.external[:] = behaviour.external_influence * (sum(pushes) / len(pushes))
+    state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
+    state.learning_ability[:] = population.learning_ability
+    state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
+    state.acculturation[:] = behaviour.acculturation_initial.as_array()[population.profile]
+    state.degree[:] = network.degree()
+    if template.settings.organisation_peers:
+        state.degree[:] = network.n_staff - 1
+    state.target[:] = template.target[network.service_of]
+    state.strain[:] = strain.steady_strain(state, services, template.coefficients.strain)
+    state.strain_parts[:, BASELINE] = state.strain  # before the rollout: the baseline's
+    return state
+
+
+def weekly_draws(run: Run, weeks: int) -> np.ndarray:
+    """An array for ``weeks`` weeks of a run's uniforms (see :mod:`simulation.model.engine`)."""
+    return np.empty((weeks, draws_per_week(run.staff)))
