@@ -70,7 +70,8 @@ class Template:
                 if s.manager_backing is not None
                 else scenario.levers.manager_backing
                 for s in services
-            ]
+            ],
+            dtype=np.float64,
         )
         initial_staff = frame.counts.astype(np.float64)
         # Repositioned staff go to front-office posts (any service if there are none),

@@ -33,4 +33,12 @@ def gather[Coefficients: tuple](
         if owner is None:
             raise AttributeError(f"{cls.__name__}.{name} is not a parameter of its sources")
         values[name] = getattr(owner, name)
+    # Each value as its declared type (an int given for a float field becomes a float),
+    # so that the compiled kernels see the same types whatever the scenario says.
+    kinds = {"float": float, "int": int, "bool": bool}
+    annotations = getattr(cls, "__annotations__", {})
+    for name, kind in annotations.items():
+        convert = kinds.get(kind if isinstance(kind, str) else getattr(kind, "__name__", ""))
+        if convert is not None and name in values:
+            values[name] = convert(values[name])
     return cls(**values)

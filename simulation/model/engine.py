@@ -167,3 +167,10 @@ def advance_weeks(runs, draws, first: int, count: int) -> None:  # noqa: ANN001 
         last = min(first + count - 1, run.settings.horizon)
         for week in range(first, last + 1):
             advance_week(run, week, draws[r][week - first])
+
+
+@njit(cache=True)
+def observe_all(runs) -> None:  # noqa: ANN001 - a numba typed list
+    """Observe week 0 (the set-up's state) of every run of ``runs`` (a typed list of Run)."""
+    for r in range(len(runs)):
+        observe(runs[r], 0, 0)

@@ -56,12 +56,13 @@ def tool_properties(scenario: Scenario) -> Tools:
     """Depth, time saving and information load of the scenario's tools."""
     behaviour = scenario.behaviour
     return Tools(
-        depth=np.array([behaviour.samr_depth[t.samr] for t in scenario.tools]),
+        depth=np.array([behaviour.samr_depth[t.samr] for t in scenario.tools], dtype=np.float64),
         saving=np.array(
             [
                 t.time_saving if t.time_saving is not None else behaviour.samr_time_saving[t.samr]
                 for t in scenario.tools
-            ]
+            ],
+            dtype=np.float64,
         ),
         info_load=np.array([t.information_load for t in scenario.tools], dtype=np.float64),
     )

@@ -47,7 +47,7 @@ from simulation.model.network import StaffNetwork
 from simulation.model.observation import MEASURE_NAMES, ORGANISATION_MEASURES, WeeklyRecorder
 from simulation.model.seeds import as_seed_sequence
 from simulation.model.stages import ADOPTED, staff_stages
-from simulation.model.strategies import NEVER
+from simulation.model.strategies import go_live_table
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
 
@@ -173,18 +173,7 @@ class TransitionModel(mesa.Model):
 
     def schedule(self) -> pd.DataFrame:
         """Go-live week of each (service, tool) pair so far (missing: not live)."""
-        go_live = self.plan.go_live
-        rows = [
-            {
-                "service": service,
-                "tool": tool.name,
-                "go_live_week": None if go_live[s, t] == NEVER else int(go_live[s, t]),
-            }
-            for s, service in enumerate(self.network.service_names)
-            for t, tool in enumerate(self.spec.tools)
-            if self.plan.target[s, t] or go_live[s, t] != NEVER
-        ]
-        return pd.DataFrame(rows, columns=["service", "tool", "go_live_week"])
+        return go_live_table(self.plan, self.network.service_names, self.spec)
 
     def staff_table(self) -> pd.DataFrame:
         """Fixed attributes of every staff member, with the picture's layout.

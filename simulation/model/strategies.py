@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from simulation.scenario.records import Scenario
 
@@ -272,3 +273,24 @@ def schedule_notes(scenario: Scenario) -> list[str]:
             f"(week {horizon}) and will not happen"
         )
     return notes
+
+
+def go_live_table(
+    plan: RolloutPlan, service_names: tuple[str, ...], scenario: Scenario
+) -> pd.DataFrame:
+    """Go-live week of each (service, tool) pair so far (missing: not live).
+
+    Columns: service, tool, go_live_week; pairs in the target or already live.
+    """
+    go_live = plan.go_live
+    rows = [
+        {
+            "service": service,
+            "tool": tool.name,
+            "go_live_week": None if go_live[s, t] == NEVER else int(go_live[s, t]),
+        }
+        for s, service in enumerate(service_names)
+        for t, tool in enumerate(scenario.tools)
+        if plan.target[s, t] or go_live[s, t] != NEVER
+    ]
+    return pd.DataFrame(rows, columns=["service", "tool", "go_live_week"])

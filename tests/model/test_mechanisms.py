@@ -135,9 +135,7 @@ def test_record_change_fades_and_adds_go_lives_weighted_by_depth():
     new_live = np.array([[True, False], [True, True], [False, False]])
     memory = 4.0
 
-    exposure.record_change(
-        services, tools_with([0.5, 1.5]), new_live, exposure.change_fade(memory)
-    )
+    exposure.record_change(services, tools_with([0.5, 1.5]), new_live, exposure.change_fade(memory))
 
     fade = math.exp(-1.0 / memory)
     np.testing.assert_allclose(

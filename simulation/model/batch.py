@@ -1,0 +1,149 @@
+"""The batched engine: many runs stepped together, with the same results as one by one.
+
+:func:`run_batch` takes runs (a scenario and a seed each: replications of one
+scenario, or scenarios that differ in parameters, strategy or even size) and steps
+them all, a few weeks at a time, in one compiled call per group of runs
+(:func:`simulation.model.engine.advance_weeks`). Compared with running
+``TransitionModel`` once per run, it saves per run the Mesa agents and grid, the
+data collector and a Python call per week, and per scenario the set-up that does not
+depend on the seed (:class:`~simulation.model.build.Template`). Each run draws from
+its own streams and goes through the same compiled step as ``TransitionModel``, so
+its weekly table is the same, number for number.
+
+Memory: the callers cut long lists of runs into batches of :func:`batch_size` runs,
+so that memory stays flat in the number of runs; within a batch, the weekly uniforms
+are drawn :func:`chunk_weeks` weeks at a time (about a megabyte per run).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from numba.typed import List
+
+from simulation.model import engine, outcomes
+from simulation.model.build import Built, Template, build_run, weekly_draws
+from simulation.model.compiled import type_key
+from simulation.model.observation import WeeklyRecorder
+from simulation.model.strategies import go_live_table
+from simulation.scenario.records import Scenario
+
+DRAW_BYTES = 1 << 20
+"""Bytes of weekly uniforms drawn at once per run (a chunk of weeks)."""
+BATCH_BYTES = 256 << 20
+"""Bytes of run state a batch may hold (:func:`batch_size`)."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class BatchRun:
+    """One finished run of a batch.
+
+    Attributes:
+        scenario: The scenario as run.
+        seed: The run's seed sequence.
+        built: Its containers and network, at the end of the run.
+    """
+
+    scenario: Scenario
+    seed: np.random.SeedSequence
+    built: Built
+
+    def timeseries(self) -> pd.DataFrame:
+        """The weekly table (as ``TransitionModel.timeseries``)."""
+        built = self.built
+        recorder = WeeklyRecorder(
+            built.run.record, built.network.service_names, built.template.rates, built.plan.go_live
+        )
+        return recorder.to_frame()
+
+    def summary(self, timeseries: pd.DataFrame | None = None) -> dict:
+        """End-of-run summary (as ``TransitionModel.summary``), from ``timeseries`` if given."""
+        return outcomes.summarize(self.timeseries() if timeseries is None else timeseries)
+
+    def schedule(self) -> pd.DataFrame:
+        """Go-live week of each (service, tool) pair (as ``TransitionModel.schedule``)."""
+        return go_live_table(self.built.plan, self.built.network.service_names, self.scenario)
+
+
+def run_batch(
+    runs: Sequence[tuple[Scenario, np.random.SeedSequence]],
+) -> list[BatchRun]:
+    """Run every ``(scenario, seed)`` of ``runs`` to its horizon; results in order.
+
+    Args:
+        runs: The runs. Scenarios that are the same object share their set-up.
+
+    Raises:
+        Whatever setting up a run raises (e.g. ``ScenarioError``); nothing is run then.
+    """
+    templates: dict[int, Template] = {}
+    built = []
+    for scenario, seed in runs:
+        template = templates.get(id(scenario))
+        if template is None:
+            template = templates[id(scenario)] = Template.of(scenario)
+        built.append(build_run(scenario, seed, template))
+    # Runs whose containers have the same compiled types are stepped by one call.
+    groups: dict[object, list[int]] = {}
+    for k, one in enumerate(built):
+        groups.setdefault(type_key(one.run), []).append(k)
+    for members in groups.values():
+        _step_group([built[k] for k in members])
+    return [
+        BatchRun(scenario, seed, one) for (scenario, seed), one in zip(runs, built, strict=True)
+    ]
+
+
+def _step_group(group: list[Built]) -> None:
+    runs = List([one.run for one in group])
+    engine.observe_all(runs)
+    horizon = max(one.run.settings.horizon for one in group)
+    weeks = min(chunk_weeks(one.run) for one in group)
+    draws = List([weekly_draws(one.run, weeks) for one in group])
+    for first in range(1, horizon + 1, weeks):
+        count = min(weeks, horizon - first + 1)
+        for one, buffer in zip(group, draws, strict=True):
+            if first <= one.run.settings.horizon:
+                one.decisions.random(out=buffer[:count])
+        engine.advance_weeks(runs, draws, first, count)
+
+
+def chunk_weeks(run: engine.Run) -> int:
+    """Weeks of uniforms drawn at once for ``run``: about :data:`DRAW_BYTES`, at least 1."""
+    per_week = 8 * engine.draws_per_week(run.staff)
+    return max(1, min(run.settings.horizon, DRAW_BYTES // max(per_week, 1)))
+
+
+def run_bytes(scenario: Scenario) -> int:
+    """Rough memory of one run of ``scenario`` while it runs, in bytes.
+
+    Per staff member about 60 values and 12 per tool; per week the records (profiles
+    and services times the measures) and the uniforms of a chunk.
+    """
+    from simulation.model.observation import MEASURES
+    from simulation.scenario.profiles import PROFILES
+
+    staff, tools = scenario.staff_count, len(scenario.tools)
+    services = len(scenario.organisation.services)
+    state = 8 * staff * (60 + 12 * tools) + 16 * staff * 12  # arrays and ties
+    record = 8 * (scenario.horizon_weeks + 1) * (len(PROFILES) + services) * len(MEASURES)
+    return state + record + DRAW_BYTES
+
+
+def batch_size(scenario: Scenario, runs: int, workers: int = 1) -> int:
+    """Runs of ``scenario`` per batch.
+
+    Within :data:`BATCH_BYTES`, and enough batches for ``workers`` to share the work
+    (about four batches per worker).
+
+    Args:
+        scenario: A scenario of the runs (the largest, if they differ).
+        runs: Runs in all.
+        workers: Workers the batches are shared among.
+    """
+    by_memory = max(1, BATCH_BYTES // run_bytes(scenario))
+    by_balance = max(1, -(-runs // (4 * max(workers, 1)))) if workers > 1 else runs
+    return max(1, min(by_memory, by_balance, runs))
