@@ -110,7 +110,12 @@ def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None)
     from simulation.experiments.executors import default_workers, open_executor
     from simulation.experiments.experiment import Experiment, design_points
     from simulation.experiments.store import SweepStore
-    from simulation.experiments.sweep import kept_outcomes, points_table, run_experiment
+    from simulation.experiments.sweep import (
+        RUNS_IN_FLIGHT_PER_WORKER,
+        kept_outcomes,
+        points_table,
+        run_experiment,
+    )
 
     workers = workers or default_workers()
     n_points = min(100, runs)
@@ -133,7 +138,9 @@ def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None)
         )
         start = time.perf_counter()
         with open_executor(workers) as executor:
-            report = run_experiment(experiment, points, store, executor, window=4 * workers)
+            report = run_experiment(
+                experiment, points, store, executor, window=RUNS_IN_FLIGHT_PER_WORKER * workers
+            )
         store.close("complete")
         saved = len(store.runs())
         wall = time.perf_counter() - start

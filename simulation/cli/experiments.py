@@ -95,7 +95,11 @@ def _session(
     from simulation.experiments.executors import ExecutorError, default_workers, open_executor
     from simulation.experiments.results import new_results_dir
     from simulation.experiments.store import refuse_taken
-    from simulation.experiments.sweep import export_tables, run_experiment
+    from simulation.experiments.sweep import (
+        RUNS_IN_FLIGHT_PER_WORKER,
+        export_tables,
+        run_experiment,
+    )
 
     if resume and not out:
         raise click.UsageError("--resume needs the --out folder to continue")
@@ -154,7 +158,7 @@ def _session(
                 points,
                 store,
                 executor,
-                window=4 * n_workers,
+                window=RUNS_IN_FLIGHT_PER_WORKER * n_workers,
                 precision=precision,
                 max_replications=max_replications,
                 on_record=on_record,

@@ -92,6 +92,11 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def worker_count(executor: Executor) -> int:
+    """Workers that share an executor's tasks (1 for one in this process)."""
+    return int(getattr(executor, "workers_hint", 1))
+
+
 @contextlib.contextmanager
 def open_executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
     """An executor for running tasks, closed on exit.
@@ -116,6 +121,7 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
         yield SerialExecutor()
         return
     with process_pool(workers) as pool:
+        pool.workers_hint = workers  # type: ignore[attr-defined]
         yield pool
 
 
@@ -153,4 +159,7 @@ def _dask_executor(scheduler: str, workers: int | None) -> Iterator[Executor]:
                 "the scheduler runs and the address, or leave out --scheduler to run on "
                 "local worker processes"
             ) from None
-        yield client.get_executor(pure=False)
+        executor = client.get_executor(pure=False)
+        # How many workers share the batches (at least one, even before any joins).
+        executor.workers_hint = max(1, len(client.scheduler_info().get("workers", {})))
+        yield executor

@@ -130,6 +130,36 @@ def _run_task(task: tuple) -> RunResult:
     )
 
 
+def run_batch_tasks(tasks: Sequence[tuple]) -> list[RunResult]:
+    """Top-level (picklable) worker function: ``(scenario, replication, root)`` tasks, batched.
+
+    The runs are stepped together by the batched engine
+    (:func:`simulation.model.batch.run_batch`), with the same results as
+    :func:`run_scenario` one by one. Each run's ``wall_s`` is its share of the batch's
+    wall time.
+    """
+    from simulation.model.batch import run_batch
+
+    start = time.perf_counter()
+    finished = run_batch([(t[0], run_seed(t[2], t[1])) for t in tasks])
+    results = []
+    for task, run in zip(tasks, finished, strict=True):
+        table = run.timeseries()
+        results.append(
+            RunResult(
+                scenario=task[0],
+                replication=task[1],
+                root_seed=task[2],
+                timeseries=table,
+                summary=run.summary(table),
+                schedule=run.schedule(),
+                wall_s=0.0,
+            )
+        )
+    share = (time.perf_counter() - start) / max(len(results), 1)
+    return [dataclasses.replace(result, wall_s=share) for result in results]
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Comparison:
     """The same organisation under several strategies, with replications.
@@ -289,13 +319,17 @@ def compare_strategies(
 
 
 def run_tasks(
-    tasks: Sequence[tuple[Scenario, int, int]],
+    tasks: Sequence[tuple],
     *,
     workers: int = 1,
     scheduler: str | None = None,
     on_done: Callable[[RunResult], None] | None = None,
 ) -> list[RunResult]:
-    """Run ``(scenario, replication, root_seed)`` tasks; results in task order.
+    """Run ``(scenario, replication, root_seed[, snapshots])`` tasks; results in task order.
+
+    Runs without snapshots go to the workers in batches, stepped together by the
+    batched engine (:func:`simulation.model.batch.batch_size` runs per batch); runs
+    with snapshots run alone (``TransitionModel``). Results are the same either way.
 
     Args:
         tasks: The runs.
@@ -303,19 +337,40 @@ def run_tasks(
         scheduler: A Dask scheduler address (or ``"local"``) instead of local workers.
         on_done: Called with each finished run, in completion order.
     """
-    from simulation.experiments.executors import open_executor
+    from simulation.experiments.executors import open_executor, worker_count
+    from simulation.model.batch import batch_size
 
     if not tasks:
         return []
     workers = 1 if len(tasks) == 1 and not scheduler else min(workers, len(tasks))
+    alone = [k for k, task in enumerate(tasks) if len(task) > 3 and task[3]]
+    together = [k for k, task in enumerate(tasks) if not (len(task) > 3 and task[3])]
     ordered: list[RunResult | None] = [None] * len(tasks)
     with open_executor(workers, scheduler) as executor:
-        futures = {executor.submit(_run_task, task): k for k, task in enumerate(tasks)}
+        jobs: list[list[int]] = [[k] for k in alone]
+        if together:
+            largest = max((tasks[k][0] for k in together), key=_run_size)
+            size = batch_size(largest, len(together), worker_count(executor))
+            jobs += [together[i : i + size] for i in range(0, len(together), size)]
+        futures = {}
+        for job in jobs:
+            if job[0] in alone:
+                future = executor.submit(_run_task, tasks[job[0]])
+            else:
+                future = executor.submit(run_batch_tasks, [tasks[k][:3] for k in job])
+            futures[future] = job
         for future in as_completed(futures):
-            ordered[futures[future]] = future.result()
-            if on_done:
-                on_done(ordered[futures[future]])
+            job = futures[future]
+            value = future.result()
+            for k, result in zip(job, value if isinstance(value, list) else [value], strict=True):
+                ordered[k] = result
+                if on_done:
+                    on_done(result)
     return ordered  # type: ignore[return-value]
+
+
+def _run_size(scenario: Scenario) -> int:
+    return scenario.staff_count * scenario.horizon_weeks
 
 
 def _by_profile_stat(entry: dict, flat_name: str) -> dict | None:

@@ -19,11 +19,16 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.experiments.executors import worker_count
 from simulation.experiments.experiment import Experiment, Point
 from simulation.model.outcomes import flat_outcome_names, flatten
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.records import Scenario
 from simulation.storage import write_csv
+
+RUNS_IN_FLIGHT_PER_WORKER = 64
+"""Runs a sweep keeps in flight per worker (:func:`run_experiment`'s ``window``): their
+records wait in memory until saved, a few kilobytes each; batches take a share."""
 
 
 def run_id(point: int, replication: int) -> str:
@@ -49,10 +54,10 @@ class Task:
     weekly: tuple[str, ...]
 
 
-def execute(task: Task) -> dict[str, Any]:
-    """Run one task and return its record; an exception becomes an error record."""
+def _record(task: Task) -> dict[str, Any]:
+    """A run's record before it runs: identity and seed, no outcomes yet."""
     seed = run_seed(task.root_seed, task.replication)
-    record: dict[str, Any] = {
+    return {
         "run_id": run_id(task.point, task.replication),
         "point": task.point,
         "replication": task.replication,
@@ -63,22 +68,56 @@ def execute(task: Task) -> dict[str, Any]:
         "outcomes": None,
         "weekly": None,
     }
+
+
+def _fill(record: dict[str, Any], task: Task, table: pd.DataFrame, summary: dict) -> None:
+    flat = flatten(summary)
+    record["outcomes"] = {k: flat[k] for k in task.outcomes}
+    record["weekly"] = {c: table[c].to_numpy().tolist() for c in ("week", *task.weekly)}
+
+
+def execute(task: Task) -> dict[str, Any]:
+    """Run one task and return its record; an exception becomes an error record."""
+    record = _record(task)
     start = time.perf_counter()
     try:
         from simulation.model.model import TransitionModel
 
-        model = TransitionModel(task.scenario, rng=seed)
+        model = TransitionModel(task.scenario, rng=run_seed(task.root_seed, task.replication))
         model.run()
-        table = model.timeseries()
-        flat = flatten(model.summary())
-        record["outcomes"] = {k: flat[k] for k in task.outcomes}
-        record["weekly"] = {c: table[c].to_numpy().tolist() for c in ("week", *task.weekly)}
+        _fill(record, task, model.timeseries(), model.summary())
     except Exception as error:  # noqa: BLE001 - recorded, the sweep goes on
         record["status"] = "error"
         record["error"] = "".join(traceback.format_exception_only(error)).strip()
         record["traceback"] = traceback.format_exc()
     record["wall_s"] = time.perf_counter() - start
     return record
+
+
+def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
+    """Run tasks together with the batched engine; their records, in order.
+
+    The same records as :func:`execute` one by one (each run's ``wall_s`` is its
+    share of the batch's). If the batch raises, each task runs alone, so that only
+    the faulty runs are recorded as errors.
+    """
+    from simulation.model.batch import run_batch
+
+    start = time.perf_counter()
+    try:
+        finished = run_batch([(t.scenario, run_seed(t.root_seed, t.replication)) for t in tasks])
+        records = []
+        for task, run in zip(tasks, finished, strict=True):
+            record = _record(task)
+            table = run.timeseries()
+            _fill(record, task, table, run.summary(table))
+            records.append(record)
+    except Exception:  # noqa: BLE001 - each run alone then says which one fails
+        return [execute(task) for task in tasks]
+    share = (time.perf_counter() - start) / max(len(records), 1)
+    for record in records:
+        record["wall_s"] = share
+    return records
 
 
 def kept_outcomes(experiment: Experiment) -> tuple[str, ...]:
@@ -102,26 +141,36 @@ def run_tasks_windowed(
     tasks: list[Task],
     on_record: Callable[[dict[str, Any]], None],
     window: int,
+    batch: int = 1,
 ) -> None:
-    """Submit ``tasks`` with at most ``window`` in flight; hand each record to ``on_record``.
+    """Submit ``tasks`` with at most ``window`` runs in flight; hand each record to ``on_record``.
 
-    Records arrive in completion order; a record's content never depends on it.
+    Tasks go to the executor ``batch`` at a time (:func:`execute_batch`; 1: one by one,
+    :func:`execute`). Records arrive in completion order; a record's content never
+    depends on it.
     """
     pending: set[Future] = set()
-    queue = iter(tasks)
+    batch = max(1, batch)
+    groups = iter([tasks[i : i + batch] for i in range(0, len(tasks), batch)])
+    in_flight = max(1, -(-window // batch))
     exhausted = False
     while pending or not exhausted:
-        while not exhausted and len(pending) < window:
-            task = next(queue, None)
-            if task is None:
+        while not exhausted and len(pending) < in_flight:
+            group = next(groups, None)
+            if group is None:
                 exhausted = True
                 break
-            pending.add(executor.submit(execute, task))
+            if batch == 1:
+                pending.add(executor.submit(execute, group[0]))
+            else:
+                pending.add(executor.submit(execute_batch, group))
         if not pending:
             break
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
-            on_record(future.result())
+            result = future.result()
+            for rec in result if isinstance(result, list) else [result]:
+                on_record(rec)
 
 
 @dataclasses.dataclass
@@ -236,7 +285,8 @@ def run_experiment(
         ]
         if on_plan:
             on_plan(len(tasks))
-        run_tasks_windowed(executor, tasks, record, window)
+        batch = sweep_batch(tasks, window, worker_count(executor))
+        run_tasks_windowed(executor, tasks, record, window, batch=batch)
         store.flush()
         done |= {run_id(t.point, t.replication) for t in tasks}
         if not precision:
@@ -254,6 +304,21 @@ def run_experiment(
         failures=failures,
         replications=reps,
     )
+
+
+def sweep_batch(tasks: list[Task], window: int, workers: int = 1) -> int:
+    """Runs per batch in a sweep, shared among ``workers``: at most a quarter of the window.
+
+    The window bounds the runs in flight (their records wait in memory until saved),
+    so batches take a share of it; :func:`simulation.model.batch.batch_size` bounds a
+    batch's memory.
+    """
+    if not tasks:
+        return 1
+    from simulation.model.batch import batch_size
+
+    largest = max((t.scenario for t in tasks), key=lambda s: s.staff_count * s.horizon_weeks)
+    return max(1, min(batch_size(largest, len(tasks), workers), window // 4 or 1))
 
 
 def export_tables(

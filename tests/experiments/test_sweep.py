@@ -240,6 +240,17 @@ def fail_replication_1(monkeypatch, failing=lambda: True) -> None:
         return original(self)
 
     monkeypatch.setattr(TransitionModel, "run", flaky)
+    # Batched runs: a batch holding replication 1 fails, and its runs then run alone.
+    from simulation.model import batch
+
+    stepped = batch.run_batch
+
+    def flaky_batch(runs):
+        if failing() and any(seed.spawn_key[0] == 1 for _, seed in runs):
+            raise RuntimeError("injected failure in a batch")
+        return stepped(runs)
+
+    monkeypatch.setattr(batch, "run_batch", flaky_batch)
 
 
 def test_failing_runs_are_recorded_and_the_sweep_exits_1(tmp_path, monkeypatch):
