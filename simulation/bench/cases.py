@@ -12,6 +12,7 @@ import resource
 import sys
 import time
 
+from simulation.bench.kernel import bass_kernel
 from simulation.scenario.records import Scenario
 
 
@@ -55,12 +56,66 @@ def benchmark(
     model.run()
     done = time.perf_counter()
     wall = done - built
+    rate = model.network.n_staff * weeks / wall
+    kernel = bass_kernel(model.network.n_staff, weeks)
     return {
         "staff": model.network.n_staff,
         "weeks": weeks,
         "setup_s": round(built - start, 3),
         "wall_s": round(wall, 3),
-        "agent_steps_per_s": round(model.network.n_staff * weeks / wall),
+        "agent_steps_per_s": round(rate),
+        "kernel_agent_steps_per_s": round(kernel["agent_steps_per_s"]),
+        "kernel_ratio": round(rate / kernel["agent_steps_per_s"], 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def benchmark_batch(
+    staff: int = 500, weeks: int = 156, replications: int = 200, seed: int = 1
+) -> dict[str, float | int]:
+    """Time the batched engine on one core: ``replications`` runs, set-up included.
+
+    The default commune rescaled to ``staff``, its default strategy, replications
+    ``0 .. replications - 1`` of root seed ``seed``, in batches of
+    :func:`~simulation.model.batch.batch_size` runs (as ``compare`` and sweeps run
+    them), in this process. The minimal Bass kernel (:mod:`~simulation.bench.kernel`)
+    is timed on as many replications of the same size, in the same session.
+
+    Returns:
+        ``staff``, ``weeks``, ``replications``, ``wall_s`` (set-up and stepping of
+        every run), ``agent_steps_per_s``, ``kernel_agent_steps_per_s``,
+        ``kernel_ratio`` (the first over the second) and ``peak_rss_mb``.
+    """
+    from simulation.model.batch import batch_size, run_batch
+    from simulation.model.seeds import run_seed
+
+    start_week = min(Scenario().rollout.start_week, weeks)
+    spec = Scenario().override(
+        {
+            "organisation.total_staff": staff,
+            "horizon_weeks": weeks,
+            "rollout.start_week": start_week,
+        }
+    )
+    run_batch([(spec, run_seed(seed, 0))])  # loads the compiled kernels
+    size = batch_size(spec, replications)
+    start = time.perf_counter()
+    for first in range(0, replications, size):
+        count = min(size, replications - first)
+        run_batch([(spec, run_seed(seed, first + r)) for r in range(count)])
+    wall = time.perf_counter() - start
+    n_staff = spec.staff_count
+    rate = n_staff * weeks * replications / wall
+    kernel = bass_kernel(n_staff, weeks, replications)
+    return {
+        "case": "batch",
+        "staff": n_staff,
+        "weeks": weeks,
+        "replications": replications,
+        "wall_s": round(wall, 3),
+        "agent_steps_per_s": round(rate),
+        "kernel_agent_steps_per_s": round(kernel["agent_steps_per_s"]),
+        "kernel_ratio": round(rate / kernel["agent_steps_per_s"], 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 

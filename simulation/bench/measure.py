@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from simulation.bench.reference import reference_ms
 
-CASES = ("model", "compare", "sweep", "app")
+CASES = ("model", "batch", "compare", "sweep", "app")
 """What ``transnum bench --case`` measures (see :mod:`~simulation.bench.cases`)."""
 
 MODEL_STAFF, MODEL_WEEKS = 20_000, 520
+BATCH_STAFF, BATCH_WEEKS, BATCH_REPLICATIONS = 500, 156, 200
 APP_STAFF, APP_WEEKS = 2000, 156
 
 
@@ -21,7 +22,7 @@ def case_options(
     staff: int | None = None,
     weeks: int | None = None,
     plans: int = 1,
-    replications: int = 100,
+    replications: int | None = None,
     runs: int = 20_000,
     workers: int | None = None,
 ) -> dict[str, int]:
@@ -32,7 +33,8 @@ def case_options(
         staff: model and app: staff count (default 20,000; app 2,000).
         weeks: model and app: weeks (default 520; app 156).
         plans: app: plans side by side (1 to 3).
-        replications: compare: replications of each strategy.
+        replications: batch: runs (default 200); compare: replications of each
+            strategy (default 100).
         runs: sweep: runs in all.
         workers: compare and sweep: worker processes (default: one per core).
 
@@ -41,6 +43,12 @@ def case_options(
     """
     if case == "model":
         return {"staff": staff or MODEL_STAFF, "weeks": weeks or MODEL_WEEKS}
+    if case == "batch":
+        return {
+            "staff": staff or BATCH_STAFF,
+            "weeks": weeks or BATCH_WEEKS,
+            "replications": replications or BATCH_REPLICATIONS,
+        }
     if case == "app":
         return {"staff": staff or APP_STAFF, "weeks": weeks or APP_WEEKS, "plans": plans}
     if case not in CASES:
@@ -49,7 +57,7 @@ def case_options(
 
     workers = workers or default_workers()
     if case == "compare":
-        return {"replications": replications, "workers": workers}
+        return {"replications": replications or 100, "workers": workers}
     return {"runs": runs, "workers": workers}
 
 
@@ -74,10 +82,17 @@ def measure(case: str, options: dict[str, int], reference: bool = False) -> dict
     Returns:
         The case's figures (see :mod:`~simulation.bench.cases`).
     """
-    from simulation.bench.cases import benchmark, benchmark_app, benchmark_compare, benchmark_sweep
+    from simulation.bench.cases import (
+        benchmark,
+        benchmark_app,
+        benchmark_batch,
+        benchmark_compare,
+        benchmark_sweep,
+    )
 
     functions = {
         "model": benchmark,
+        "batch": benchmark_batch,
         "compare": benchmark_compare,
         "sweep": benchmark_sweep,
         "app": benchmark_app,

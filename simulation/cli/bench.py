@@ -13,21 +13,25 @@ from simulation.scenario.schema import ScenarioError
 @click.command()
 @click.option(
     "--case",
-    type=click.Choice(["model", "compare", "sweep", "app"]),
+    type=click.Choice(["model", "batch", "compare", "sweep", "app"]),
     default="model",
     show_default=True,
-    help="model: one run; compare: 3 strategies x --replications of the default commune; "
-    "sweep: --runs small runs into a results folder (memory); app: the teaching page's "
-    "work per week (step and redraw), --plans plans side by side.",
+    help="model: one run; batch: --replications runs of --staff staff stepped together "
+    "by the batched engine on one core; compare: 3 strategies x --replications of the "
+    "default commune; sweep: --runs small runs into a results folder (memory); app: the "
+    "teaching page's work per week (step and redraw), --plans plans side by side.",
 )
 @click.option(
     "--staff",
     type=click.IntRange(min=1),
     default=None,
-    help="Staff count [default: 20,000; app: 2,000].",
+    help="Staff count [default: 20,000; batch: 500; app: 2,000].",
 )
 @click.option(
-    "--weeks", type=click.IntRange(min=1), default=None, help="Weeks [default: 520; app: 156]."
+    "--weeks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Weeks [default: 520; batch and app: 156].",
 )
 @click.option(
     "--plans",
@@ -36,7 +40,12 @@ from simulation.scenario.schema import ScenarioError
     show_default=True,
     help="app: plans side by side (workshop mode from 2).",
 )
-@click.option("--replications", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=None,
+    help="batch: runs [default: 200]; compare: replications of each strategy [default: 100].",
+)
 @click.option("--runs", type=click.IntRange(min=1), default=20_000, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Default: one per core.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
@@ -103,6 +112,9 @@ LABELS = {
     "setup_s": "set-up (s)",
     "wall_s": "wall (s)",
     "agent_steps_per_s": "agent-steps/s",
+    "replications": "replications",
+    "kernel_agent_steps_per_s": "Bass kernel agent-steps/s",
+    "kernel_ratio": "ratio to the Bass kernel",
     "runs": "runs",
     "runs_saved": "runs saved",
     "workers": "workers",
