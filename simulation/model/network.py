@@ -245,16 +245,22 @@ def _manager_ties(service_of: np.ndarray, managers: np.ndarray) -> np.ndarray:
 
 
 def _symmetric_csr(pairs: np.ndarray, n: int) -> sp.csr_array:
-    """Unique undirected ties without self-loops, as a symmetric CSR 0/1 matrix."""
+    """Unique undirected ties without self-loops, as a symmetric CSR 0/1 matrix.
+
+    Built directly from sorted keys ``row * n + col`` (a sort is several times
+    faster than ``np.unique``'s hashing here, and than scipy's conversion from COO):
+    sorted indices, int64 index arrays.
+    """
     pairs = pairs.astype(np.int64, copy=False)
     low = np.minimum(pairs[:, 0], pairs[:, 1])
     high = np.maximum(pairs[:, 0], pairs[:, 1])
     keep = low != high
-    keys = np.unique(low[keep] * n + high[keep])
-    low, high = keys // n, keys % n
-    rows = np.concatenate([low, high])
-    cols = np.concatenate([high, low])
-    data = np.ones(rows.size, dtype=np.int8)
-    matrix = sp.csr_array((data, (rows, cols)), shape=(n, n))
-    matrix.sort_indices()
-    return matrix
+    keys = np.sort(low[keep] * n + high[keep])
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys
+    both = np.concatenate([keys, (keys % n) * n + keys // n])
+    both.sort()
+    rows, cols = both // n, both % n
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    data = np.ones(both.size, dtype=np.int8)
+    return sp.csr_array((data, cols, indptr), shape=(n, n))

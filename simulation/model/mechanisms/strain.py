@@ -281,29 +281,54 @@ def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) 
     staff's ``vulnerability``, ``meaning`` and ``team`` and their services' backing.
     Zero if recovery is zero.
     """
-    vulnerability, team = staff.vulnerability, staff.team
     if c.strain_recovery <= 0:
-        return np.zeros_like(vulnerability)
-    backing = services.backing[staff.service]
-    buffer = np.minimum(
-        c.resources_cap,
-        c.resource_backing * backing + c.resource_meaning * staff.meaning + c.involvement_buffer,
+        return np.zeros_like(staff.vulnerability)
+    return _steady(staff, services, c)
+
+
+@njit(cache=True)
+def _steady(staff: StaffState, services: Services, c: StrainCoefficients) -> np.ndarray:
+    """:func:`steady_strain` for a positive recovery, compiled (same operations, in order)."""
+    vulnerability, team, service, meaning = (
+        staff.vulnerability,
+        staff.team,
+        staff.service,
+        staff.meaning,
     )
-    own = vulnerability * c.baseline_demand * (1.0 - buffer)
-    strain = own / c.strain_recovery
-    if c.strain_contagion <= 0:
-        return strain
-    n_teams = int(team.max()) + 1
-    size = np.bincount(team, minlength=n_teams)[team]
-    has_mates = size > 1
-    contagion, recovery = c.strain_contagion, c.strain_recovery
-    for _ in range(STEADY_MAX_ITERATIONS):
-        totals = np.bincount(team, weights=strain, minlength=n_teams)[team]
-        mates = np.where(has_mates, (totals - strain) / np.maximum(size - 1, 1), 0.0)
-        updated = np.where(
-            has_mates, (own + contagion * mates) / (recovery + contagion), own / recovery
+    n = vulnerability.size
+    own = np.empty(n)
+    for i in range(n):
+        buffer = min(
+            c.resources_cap,
+            c.resource_backing * services.backing[service[i]]
+            + c.resource_meaning * meaning[i]
+            + c.involvement_buffer,
         )
-        if np.max(np.abs(updated - strain)) < STEADY_TOLERANCE:
+        own[i] = vulnerability[i] * c.baseline_demand * (1.0 - buffer)
+    strain = own / c.strain_recovery
+    if c.strain_contagion <= 0 or n == 0:
+        return strain
+    n_teams = team.max() + 1
+    size = np.zeros(n_teams, dtype=np.int64)
+    for i in range(n):
+        size[team[i]] += 1
+    contagion, recovery = c.strain_contagion, c.strain_recovery
+    totals = np.empty(n_teams)
+    updated = np.empty(n)
+    for _ in range(STEADY_MAX_ITERATIONS):
+        totals[:] = 0.0
+        for i in range(n):
+            totals[team[i]] += strain[i]
+        largest = 0.0
+        for i in range(n):
+            g = team[i]
+            if size[g] > 1:
+                mates = (totals[g] - strain[i]) / (size[g] - 1)
+                updated[i] = (own[i] + contagion * mates) / (recovery + contagion)
+            else:
+                updated[i] = own[i] / recovery
+            largest = max(largest, abs(updated[i] - strain[i]))
+        if largest < STEADY_TOLERANCE:
             return updated
-        strain = updated
+        strain, updated = updated, strain
     return strain
