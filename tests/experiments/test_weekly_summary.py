@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulation.experiments.results import weekly_summary
 from simulation.experiments.statistics import mean_ci, mean_ci_by
 
 STAT = ["mean", "ci_low", "ci_high"]
@@ -76,3 +77,36 @@ def test_mean_ci_by_other_levels():
         group = frame[(frame["strategy"] == row["strategy"]) & (frame["week"] == row["week"])]
         expected = mean_ci(group["adoption"].tolist(), level=0.8)
         assert row["ci_high"] == pytest.approx(expected["ci_high"], rel=1e-12)
+
+
+def test_weekly_summary_layout_and_numbers():
+    table = stacked()
+    gap = (table["strategy"] == "small_steps") & (table["replication"] == 1) & (table["week"] == 2)
+    table.loc[gap, "adoption"] = np.nan
+    summary = weekly_summary(table)
+    measures = ["adoption", "active_staff", "strain_mean@Accueil"]
+    assert list(summary.columns) == ["strategy", "measure", "week", *STAT, "n"]
+    # Strategies in the table's order (not sorted), measures in column order, then weeks.
+    expected = [(s, m, w) for s in ("small_steps", "big_bang") for m in measures for w in range(5)]
+    assert list(zip(summary["strategy"], summary["measure"], summary["week"], strict=True)) == (
+        expected
+    )
+    for _, row in summary.iterrows():
+        runs = table[(table["strategy"] == row["strategy"]) & (table["week"] == row["week"])]
+        assert_like_mean_ci(row, runs[row["measure"]])
+    gap = summary[(summary["measure"] == "adoption") & (summary["week"] == 2)]
+    assert (gap["n"] == [3, 4]).all()  # the missing value is left out, like mean_ci
+
+
+def test_weekly_summary_of_a_full_size_comparison():
+    # 300 runs x 157 weeks x 150 columns, the size of a 3-year, 100-replication comparison.
+    rng = np.random.default_rng(0)
+    table = stacked(("big_bang", "small_steps", "short_cycle"), replications=100, weeks=157)
+    more = pd.DataFrame(rng.random((len(table), 144)), columns=[f"m{k}" for k in range(144)])
+    table = pd.concat([table, more], axis=1)
+    summary = weekly_summary(table)
+    assert len(summary) == 3 * 157 * 147
+    assert (summary["n"] == 100).all()
+    means = table.groupby(["strategy", "week"], sort=False)["m7"].mean()
+    m7 = summary[summary["measure"] == "m7"].set_index(["strategy", "week"])["mean"]
+    np.testing.assert_allclose(m7.loc[means.index].to_numpy(), means.to_numpy(), rtol=1e-12)
