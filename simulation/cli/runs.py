@@ -90,6 +90,13 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
 @scheduler_option()
 @precision_options("for every strategy", "strategy with --precision (default 10 x --replications)")
 @out_option()
+@click.option(
+    "--full-csv",
+    is_flag=True,
+    help="Also write every run's weekly table as CSV (timeseries_runs.csv: large, tens of "
+    "MB for 300 runs of 3 years). Those tables are always in timeseries.parquet; "
+    "timeseries.csv holds their weekly means with 95 % intervals.",
+)
 def compare(
     scenario,
     strategies,
@@ -101,13 +108,15 @@ def compare(
     precision,
     max_replications,
     out,
+    full_csv,
 ) -> None:
     """Compare rollout strategies on SCENARIO (default: the built-in commune).
 
     Replication r uses the same seeds under every strategy (common random numbers),
     so differences come from the strategies. Prints each outcome's mean with a 95 %
     confidence interval, the paired differences between strategies, and saves the
-    results.
+    results: every run's weekly series in timeseries.parquet, their weekly means with
+    95 % intervals in timeseries.csv.
     """
     from tqdm import tqdm
 
@@ -180,6 +189,13 @@ def compare(
         click.echo(paired_table(comparison.paired_differences()))
     table = comparison.timeseries()  # every run's weekly table, stacked once for both
     with writing_results(folder):
-        write_comparison(comparison, folder, command=command_line(), wall_s=wall, table=table)
+        write_comparison(
+            comparison,
+            folder,
+            command=command_line(),
+            wall_s=wall,
+            table=table,
+            full_csv=full_csv,
+        )
         write_comparison_figure(folder, table, comparison.scenario.name)
     click.echo(f"\nResults written to {folder}")

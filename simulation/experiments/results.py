@@ -7,8 +7,15 @@ A results folder holds:
   differences between strategies;
 * ``paired.csv`` (comparison): the paired differences between strategies, one row per
   pair of strategies and outcome (mean, ci_low, ci_high, n);
-* ``timeseries.parquet`` and ``timeseries.csv``: the weekly table (stacked with
-  ``strategy`` and ``replication`` columns for a comparison);
+* ``timeseries.parquet``: the weekly table (for a comparison, every run's weekly
+  table stacked with ``strategy`` and ``replication`` columns);
+* ``timeseries.csv``: for a run, the same weekly table; for a comparison, per strategy,
+  weekly measure and week, the mean over replications with its 95 % interval and the
+  number of replications with a value (columns strategy, measure, week, mean, ci_low,
+  ci_high, n; see :func:`weekly_summary`);
+* ``timeseries_runs.csv`` (comparison, only when asked: ``transnum compare
+  --full-csv``): the stacked table of ``timeseries.parquet`` as CSV, tens of MB for
+  100 replications;
 * ``runs.csv`` (comparison): one row per run with its seed and flat summary;
 * ``schedule.csv``: go-live week of each (service, tool) pair (per strategy and
   replication for a comparison);
@@ -36,9 +43,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulation.experiments.runner import Comparison, RunResult
+from simulation.experiments.statistics import mean_ci_by
 from simulation.experiments.store import refuse_taken
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.loading import dump_scenario
@@ -94,12 +103,16 @@ def write_comparison(
     command: str = "",
     wall_s: float = 0.0,
     table: pd.DataFrame | None = None,
+    full_csv: bool = False,
 ) -> Path:
     """Write a comparison's results folder (see the module docstring) but its figure.
 
     :func:`simulation.reports.figures.overview.write_comparison_figure` adds
     ``figure.png``. ``table`` is ``comparison.timeseries()`` when the caller already
-    has it (it stacks every run's weekly table: worth building once).
+    has it (it stacks every run's weekly table: worth building once). Every run's
+    weekly series go to ``timeseries.parquet``; ``timeseries.csv`` holds their means
+    and intervals per strategy and week; ``full_csv`` also writes the stacked table as
+    CSV (``timeseries_runs.csv``), the slowest and largest file of the folder.
     """
     folder = Path(folder)
     paired = comparison.paired_differences()
@@ -113,7 +126,10 @@ def write_comparison(
     }
     _write_json(folder / "summary.json", summary)
     table = comparison.timeseries() if table is None else table
-    _write_table(folder / "timeseries", table)
+    write_parquet(table, folder / "timeseries.parquet")
+    write_csv(weekly_summary(table), folder / "timeseries.csv")
+    if full_csv:
+        write_csv(table, folder / "timeseries_runs.csv")
     write_csv(comparison.runs_table(), folder / "runs.csv")
     write_csv(paired, folder / "paired.csv")
     schedules = [
@@ -133,6 +149,34 @@ def write_comparison(
     _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
     _write_network(folder, comparison.runs[0], [r for r in comparison.runs if r.replication == 0])
     return folder
+
+
+def weekly_summary(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per strategy, weekly measure and week: mean over replications, interval and n.
+
+    Args:
+        table: Stacked weekly tables of a comparison (``strategy``, ``replication``,
+            ``week`` and the weekly measures), as :meth:`Comparison.timeseries` gives.
+        level: Confidence level of the Student-t interval (the one of
+            :func:`simulation.experiments.statistics.mean_ci`: with one replication the
+            interval is the value itself).
+
+    Returns:
+        Long table: strategy, measure, week, mean, ci_low, ci_high, n (replications
+        with a value that week). Strategies in the table's order, then measures in the
+        weekly table's column order, then weeks: each measure's series of a strategy is
+        one block of consecutive rows, ready to filter and plot in a spreadsheet.
+    """
+    keys = ["strategy", "week"]
+    measures = [
+        c for c in table.select_dtypes(include="number").columns if c not in (*keys, "replication")
+    ]
+    long = mean_ci_by(table, keys, measures, level)  # groups in the table's order
+    strategy, _ = pd.factorize(long["strategy"])  # codes in order of first appearance
+    measure, _ = pd.factorize(long["measure"])
+    order = np.lexsort((long["week"].to_numpy(), measure, strategy))
+    columns = ["strategy", "measure", "week", "mean", "ci_low", "ci_high", "n"]
+    return long.iloc[order][columns].reset_index(drop=True)
 
 
 def write_calibration(

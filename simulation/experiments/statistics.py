@@ -40,6 +40,47 @@ def mean_ci(values: Iterable[float | None], level: float = 0.95) -> dict[str, fl
     return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
 
+def mean_ci_by(
+    frame: pd.DataFrame, by: Sequence[str], columns: Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """:func:`mean_ci` of every column within every group, in one vectorised pass.
+
+    The same Student-t interval as :func:`mean_ci` (missing values left out, with one
+    value the interval is that value, with none everything is missing), computed with
+    pandas ``groupby`` instead of a loop over groups: fast for tens of thousands of
+    rows and hundreds of columns.
+
+    Args:
+        frame: One row per observation (e.g. per run and week).
+        by: Columns that define the groups (kept in order of first appearance).
+        columns: Numeric columns to summarise.
+        level: Confidence level, in (0, 1).
+
+    Returns:
+        Long table: by..., measure, mean, ci_low, ci_high, n; one row per group and
+        column, the groups in order of first appearance, the columns in the order given.
+    """
+    by, columns = list(by), list(columns)
+    grouped = frame.groupby(by, sort=False, dropna=False)[columns]
+    means = grouped.mean().to_numpy(dtype=float)
+    spread = grouped.std(ddof=1).to_numpy(dtype=float)
+    counts = grouped.count()
+    keys = counts.index.to_frame(index=False)
+    n = counts.to_numpy(dtype=int)
+    quantile = np.full(n.shape, np.nan)
+    for size in np.unique(n[n >= 2]):  # one t quantile per sample size
+        quantile[n == size] = stats.t.ppf(0.5 + level / 2, df=size - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(n == 1, 0.0, quantile * spread / np.sqrt(n))
+    long = keys.loc[keys.index.repeat(len(columns))].reset_index(drop=True)
+    long["measure"] = np.tile(np.array(columns, dtype=object), len(keys))
+    long["mean"] = means.ravel()
+    long["ci_low"] = (means - half).ravel()
+    long["ci_high"] = (means + half).ravel()
+    long["n"] = n.ravel()
+    return long
+
+
 def _is_nan(value: float) -> bool:
     return isinstance(value, float) and math.isnan(value)
 

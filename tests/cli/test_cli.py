@@ -402,6 +402,7 @@ def test_compare_exits_zero_and_writes_its_files(small_comparison):
     names = {p.name for p in small_comparison.out.iterdir()}
     assert {"summary.json", "runs.csv", "timeseries.parquet", "timeseries.csv"} <= names
     assert {"schedule.csv", "scenario.yaml", "manifest.json", "figure.png"} <= names
+    assert "timeseries_runs.csv" not in names  # every run's weekly CSV: only with --full-csv
     assert (small_comparison.out / "figure.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
@@ -445,10 +446,62 @@ def test_compare_timeseries_is_stacked_with_strategy_and_replication(small_compa
     assert len(table) == len(COMPARED_STRATEGIES) * REPLICATIONS * 41
     for (_, _), run in table.groupby(["strategy", "replication"]):
         assert run["week"].tolist() == list(range(41))
-    csv = pd.read_csv(small_comparison.out / "timeseries.csv")
-    assert len(csv) == len(table)
     schedule = pd.read_csv(small_comparison.out / "schedule.csv")
     assert {"strategy", "replication"} <= set(schedule.columns)
+
+
+def test_compare_timeseries_csv_holds_the_weekly_means_with_intervals(small_comparison):
+    table = pd.read_parquet(small_comparison.out / "timeseries.parquet")
+    csv = pd.read_csv(small_comparison.out / "timeseries.csv")
+    assert list(csv.columns) == ["strategy", "measure", "week", "mean", "ci_low", "ci_high", "n"]
+    measures = [c for c in table.select_dtypes("number") if c not in ("replication", "week")]
+    assert "adoption" in measures and any(m.startswith("strain_mean@") for m in measures)
+    assert len(csv) == len(COMPARED_STRATEGIES) * len(measures) * 41
+    # Strategies in the compared order, then measures in the weekly table's order, then weeks.
+    assert list(dict.fromkeys(csv["strategy"])) == list(COMPARED_STRATEGIES)
+    first = csv[csv["strategy"] == COMPARED_STRATEGIES[0]]
+    assert list(dict.fromkeys(first["measure"])) == measures
+    assert first["week"].tolist() == list(range(41)) * len(measures)
+    # The means are the Parquet table's means over replications, strategy by strategy.
+    means = table.groupby(["strategy", "week"])[measures].mean()
+    wide = csv.pivot(index=["strategy", "week"], columns="measure", values="mean")
+    pd.testing.assert_frame_equal(
+        wide.loc[means.index, measures], means, check_names=False, rtol=1e-9
+    )
+    counts = table.groupby(["strategy", "week"])[measures].count()
+    n = csv.pivot(index=["strategy", "week"], columns="measure", values="n")
+    assert (n.loc[counts.index, measures].to_numpy() == counts.to_numpy()).all()
+    adoption = csv[csv["measure"] == "adoption"]
+    assert (adoption["n"] == REPLICATIONS).all()
+    assert (adoption["ci_low"] <= adoption["mean"] + 1e-12).all()
+    assert (adoption["mean"] <= adoption["ci_high"] + 1e-12).all()
+    assert (adoption["ci_high"] > adoption["ci_low"]).any()  # runs differ: real intervals
+    # The same Student-t interval as summary.json, here for the final week's adoption.
+    summary = json.loads((small_comparison.out / "summary.json").read_text(encoding="utf-8"))
+    for strategy in COMPARED_STRATEGIES:
+        last = adoption[(adoption["strategy"] == strategy) & (adoption["week"] == 40)].iloc[0]
+        stat = summary["strategies"][strategy]["adoption_final"]
+        assert last["n"] == stat["n"]
+        for key in ("mean", "ci_low", "ci_high"):
+            assert last[key] == pytest.approx(stat[key], rel=1e-9, abs=1e-12)
+
+
+def test_compare_full_csv_writes_every_run_s_weekly_table(tmp_path, small_file):
+    out = tmp_path / "full"
+    options = ("--strategies", "big_bang", "--replications", 1, "--weeks", 6, "--workers", 1)
+    result = invoke("compare", small_file, *options, "--full-csv", "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out / "timeseries.parquet")
+    runs = pd.read_csv(out / "timeseries_runs.csv")
+    assert list(runs.columns) == list(table.columns)
+    pd.testing.assert_frame_equal(runs, table, check_dtype=False)
+    # One replication: each weekly mean is the run's value and its interval is the value.
+    csv = pd.read_csv(out / "timeseries.csv")
+    adoption = csv[csv["measure"] == "adoption"]
+    assert adoption["mean"].tolist() == pytest.approx(table["adoption"].tolist())
+    assert (adoption["n"] == 1).all()
+    assert (adoption["ci_low"] == adoption["mean"]).all()
+    assert (adoption["ci_high"] == adoption["mean"]).all()
 
 
 def test_compare_scenario_and_manifest(small_comparison):
