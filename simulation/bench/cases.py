@@ -127,18 +127,37 @@ def peak_children_rss_mb() -> float:
 
 
 def benchmark_compare(replications: int = 100, workers: int | None = None) -> dict:
-    """Time ``transnum compare``'s work: 3 strategies x ``replications`` of the default.
+    """Time ``transnum compare`` (3 strategies x ``replications`` of the default commune).
 
-    The time includes starting the worker processes and building every run's
-    organisation (set-up included), not writing the results folder.
+    Two figures, measured in the same session: ``wall_s``, the whole command as a user
+    runs it (``python -m simulation compare`` in a new process: start-up, worker
+    processes, every run, the tables printed, the results folder and its figure
+    written), and ``compute_s``, the runs alone
+    (:func:`~simulation.experiments.runner.compare_strategies` on as many workers,
+    nothing written); ``overhead`` is their ratio.
     """
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
     from simulation.experiments.executors import default_workers
     from simulation.experiments.runner import compare_strategies
 
     workers = workers or default_workers()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "compare"
+        start = time.perf_counter()
+        command = [sys.executable, "-m", "simulation", "compare"]
+        command += ["--replications", str(replications), "--workers", str(workers)]
+        done = subprocess.run(
+            [*command, "--out", str(out)], capture_output=True, text=True, check=False
+        )
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"transnum compare failed: {done.stderr[-2000:]}")
     start = time.perf_counter()
     comparison = compare_strategies(Scenario(), replications=replications, workers=workers)
-    wall = time.perf_counter() - start
+    compute = time.perf_counter() - start
     return {
         "case": "compare",
         "runs": len(comparison.runs),
@@ -146,6 +165,8 @@ def benchmark_compare(replications: int = 100, workers: int | None = None) -> di
         "weeks": Scenario().horizon_weeks,
         "workers": workers,
         "wall_s": round(wall, 3),
+        "compute_s": round(compute, 3),
+        "overhead": round(wall / compute, 3),
         "runs_per_s": round(len(comparison.runs) / wall, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }

@@ -111,6 +111,8 @@ LABELS = {
     "weeks": "weeks",
     "setup_s": "set-up (s)",
     "wall_s": "wall (s)",
+    "compute_s": "runs alone (s)",
+    "overhead": "wall / runs alone",
     "agent_steps_per_s": "agent-steps/s",
     "replications": "replications",
     "kernel_agent_steps_per_s": "Bass kernel agent-steps/s",

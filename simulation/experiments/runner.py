@@ -93,31 +93,25 @@ def run_scenario(
         snapshots: Also record every staff member's state at :func:`snapshot_weeks`
             (with the staff table and the network's ties), for pictures of the network.
     """
-    from simulation.model.model import TransitionModel  # heavy import, only when running
+    from simulation.model.batch import run_alone  # heavy import, only when running
+    from simulation.model.tables import staff_table, ties
 
     root = scenario.seed if seed is None else int(seed)
     start = time.perf_counter()
-    model = TransitionModel(scenario, rng=run_seed(root, replication))
-    frames = []
-    if snapshots:
-        weeks = set(snapshot_weeks(scenario.horizon_weeks))
-        frames.append(model.staff_state().assign(week=0))
-        while model.running:
-            model.step()
-            if model.week in weeks:
-                frames.append(model.staff_state().assign(week=model.week))
-    else:
-        model.run()
+    weeks = snapshot_weeks(scenario.horizon_weeks) if snapshots else []
+    run, frames = run_alone(scenario, run_seed(root, replication), weeks)
+    columns = run.columns()
+    built = run.built
     return RunResult(
         scenario=scenario,
         replication=replication,
         root_seed=root,
-        timeseries=model.timeseries(),
-        summary=model.summary(),
-        schedule=model.schedule(),
+        timeseries=pd.DataFrame(columns),
+        summary=run.summary(columns),
+        schedule=run.schedule(),
         wall_s=time.perf_counter() - start,
-        staff=model.staff_table() if snapshots else None,
-        ties=model.ties() if snapshots else None,
+        staff=staff_table(built.run.staff, built.network) if snapshots else None,
+        ties=ties(built.network) if snapshots else None,
         snapshots=pd.concat(frames, ignore_index=True) if snapshots else None,
     )
 
@@ -144,14 +138,15 @@ def run_batch_tasks(tasks: Sequence[tuple]) -> list[RunResult]:
     finished = run_batch([(t[0], run_seed(t[2], t[1])) for t in tasks])
     results = []
     for task, run in zip(tasks, finished, strict=True):
-        table = run.timeseries()
+        columns = run.columns()
+        table = pd.DataFrame(columns)
         results.append(
             RunResult(
                 scenario=task[0],
                 replication=task[1],
                 root_seed=task[2],
                 timeseries=table,
-                summary=run.summary(table),
+                summary=run.summary(columns),
                 schedule=run.schedule(),
                 wall_s=0.0,
             )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulation.experiments.executors import worker_count
@@ -70,10 +71,14 @@ def _record(task: Task) -> dict[str, Any]:
     }
 
 
-def _fill(record: dict[str, Any], task: Task, table: pd.DataFrame, summary: dict) -> None:
+def _fill(record: dict[str, Any], task: Task, table: Any, summary: dict) -> None:
+    """Put a run's kept outcomes and weekly series into its record.
+
+    ``table`` is the run's weekly table or its columns by name.
+    """
     flat = flatten(summary)
     record["outcomes"] = {k: flat[k] for k in task.outcomes}
-    record["weekly"] = {c: table[c].to_numpy().tolist() for c in ("week", *task.weekly)}
+    record["weekly"] = {c: np.asarray(table[c]).tolist() for c in ("week", *task.weekly)}
 
 
 def execute(task: Task) -> dict[str, Any]:
@@ -109,8 +114,8 @@ def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
         records = []
         for task, run in zip(tasks, finished, strict=True):
             record = _record(task)
-            table = run.timeseries()
-            _fill(record, task, table, run.summary(table))
+            columns = run.columns()
+            _fill(record, task, columns, run.summary(columns))
             records.append(record)
     except Exception:  # noqa: BLE001 - each run alone then says which one fails
         return [execute(task) for task in tasks]

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from numba.typed import List
 
-from simulation.model import engine, outcomes
+from simulation.model import engine, outcomes, tables
 from simulation.model.build import Built, Template, build_run, weekly_draws
 from simulation.model.compiled import type_key
 from simulation.model.observation import WeeklyRecorder
@@ -51,17 +51,21 @@ class BatchRun:
     seed: np.random.SeedSequence
     built: Built
 
-    def timeseries(self) -> pd.DataFrame:
-        """The weekly table (as ``TransitionModel.timeseries``)."""
+    def columns(self) -> dict[str, np.ndarray]:
+        """The weekly table's columns by name (:meth:`WeeklyRecorder.columns`)."""
         built = self.built
         recorder = WeeklyRecorder(
             built.run.record, built.network.service_names, built.template.rates, built.plan.go_live
         )
-        return recorder.to_frame()
+        return recorder.columns()
 
-    def summary(self, timeseries: pd.DataFrame | None = None) -> dict:
-        """End-of-run summary (as ``TransitionModel.summary``), from ``timeseries`` if given."""
-        return outcomes.summarize(self.timeseries() if timeseries is None else timeseries)
+    def timeseries(self) -> pd.DataFrame:
+        """The weekly table (as ``TransitionModel.timeseries``)."""
+        return pd.DataFrame(self.columns())
+
+    def summary(self, columns: dict[str, np.ndarray] | None = None) -> dict:
+        """End-of-run summary (as ``TransitionModel.summary``), from ``columns`` if given."""
+        return outcomes.summarize(self.columns() if columns is None else columns)
 
     def schedule(self) -> pd.DataFrame:
         """Go-live week of each (service, tool) pair (as ``TransitionModel.schedule``)."""
@@ -109,6 +113,43 @@ def _step_group(group: list[Built]) -> None:
             if first <= one.run.settings.horizon:
                 one.decisions.random(out=buffer[:count])
         engine.advance_weeks(runs, draws, first, count)
+
+
+def run_alone(
+    scenario: Scenario, seed: np.random.SeedSequence, snapshot_weeks: Sequence[int] = ()
+) -> tuple[BatchRun, list[pd.DataFrame]]:
+    """One run, with its staff's state at ``snapshot_weeks`` (no Mesa agents).
+
+    The same numbers as ``TransitionModel`` and :func:`run_batch`.
+
+    Returns:
+        The finished run, and the staff's state (:func:`simulation.model.tables.staff_state`,
+        with a ``week`` column) at each snapshot week, in week order.
+    """
+    built = build_run(scenario, seed)
+    run = built.run
+    runs = List([run])
+    engine.observe_all(runs)
+    horizon = run.settings.horizon
+    stops = sorted({w for w in snapshot_weeks if 0 <= w <= horizon})
+    threshold = scenario.behaviour.high_strain_threshold
+
+    def snapshot(week: int) -> pd.DataFrame:
+        return tables.staff_state(run.staff, threshold).assign(week=week)
+
+    frames = [snapshot(0)] if stops and stops[0] == 0 else []
+    weeks = chunk_weeks(run)
+    draws = List([weekly_draws(run, weeks)])
+    first = 1
+    while first <= horizon:
+        stop = next((w for w in stops if w >= first), horizon)
+        count = min(weeks, stop - first + 1)
+        built.decisions.random(out=draws[0][:count])
+        engine.advance_weeks(runs, draws, first, count)
+        first += count
+        if first - 1 in stops:
+            frames.append(snapshot(first - 1))
+    return BatchRun(scenario, seed, built), frames
 
 
 def chunk_weeks(run: engine.Run) -> int:

@@ -35,10 +35,9 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from mesa.discrete_space import Network
 
-from simulation.model import engine, outcomes
+from simulation.model import engine, outcomes, tables
 from simulation.model.agents import StaffMember
 from simulation.model.build import build_run, weekly_draws
 from simulation.model.compiled import Kernels
@@ -46,9 +45,7 @@ from simulation.model.costs import CostRates
 from simulation.model.network import StaffNetwork
 from simulation.model.observation import MEASURE_NAMES, ORGANISATION_MEASURES, WeeklyRecorder
 from simulation.model.seeds import as_seed_sequence
-from simulation.model.stages import ADOPTED, staff_stages
 from simulation.model.strategies import go_live_table
-from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
 
 
@@ -180,20 +177,7 @@ class TransitionModel(mesa.Model):
 
         Columns: staff, service, team, profile, manager, referent, x, y.
         """
-        state, network = self.state, self.network
-        layout = network.layout()
-        return pd.DataFrame(
-            {
-                "staff": np.arange(network.n_staff),
-                "service": np.asarray(network.service_names, dtype=object)[state.service],
-                "team": network.team_of,
-                "profile": np.asarray(PROFILES, dtype=object)[state.profile],
-                "manager": state.is_manager,
-                "referent": state.is_referent,
-                "x": layout[:, 0],
-                "y": layout[:, 1],
-            }
-        )
+        return tables.staff_table(self.state, self.network)
 
     def staff_state(self) -> pd.DataFrame:
         """Current state of every staff member (what the agents show, for all at once).
@@ -202,34 +186,11 @@ class TransitionModel(mesa.Model):
         reverted; see :attr:`StaffMember.stage`), adoption (share of target tools
         adopted), proficiency (mean over target tools), strain, high_strain.
         """
-        state = self.state
-        n_targets = state.target.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            adoption = np.where(
-                n_targets > 0,
-                ((state.stage == ADOPTED) & state.target).sum(axis=1) / n_targets,
-                0.0,
-            )
-            proficiency = np.where(
-                n_targets > 0, (state.proficiency * state.target).sum(axis=1) / n_targets, 0.0
-            )
-        return pd.DataFrame(
-            {
-                "staff": np.arange(state.n_staff),
-                "active": state.active,
-                "stage": staff_stages(state),
-                "adoption": adoption,
-                "proficiency": proficiency,
-                "strain": state.strain,
-                "high_strain": state.active
-                & (state.strain > self.spec.behaviour.high_strain_threshold),
-            }
-        )
+        return tables.staff_state(self.state, self.spec.behaviour.high_strain_threshold)
 
     def ties(self) -> pd.DataFrame:
         """Ties of the staff network, each once (columns a, b: staff numbers)."""
-        upper = sp.triu(self.network.adjacency, k=1).tocoo()
-        return pd.DataFrame({"a": upper.row.astype(np.int32), "b": upper.col.astype(np.int32)})
+        return tables.ties(self.network)
 
     # Model-level reporters for Mesa's DataCollector and SolaraViz.
     @property

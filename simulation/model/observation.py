@@ -390,6 +390,10 @@ class WeeklyRecorder:
 
     def to_frame(self) -> pd.DataFrame:
         """The weekly table (see the module docstring for its columns)."""
+        return pd.DataFrame(self.columns())
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The weekly table's columns by name, in order (what :meth:`to_frame` holds)."""
         rows = self.weeks_recorded
         record = self.record
         by_profile = measures(record.by_profile[:rows])
@@ -423,7 +427,7 @@ class WeeklyRecorder:
         )
         columns.update((name, costs[:, k]) for k, name in enumerate(COST_COLUMNS))
         add(by_service, SERVICE_MEASURES, self.service_names, "@")
-        return pd.DataFrame(columns)
+        return columns
 
 
 def measures(totals: np.ndarray) -> dict[str, np.ndarray]:

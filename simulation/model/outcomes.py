@@ -38,6 +38,7 @@ share of the high-strain person-weeks attributable to each source of
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -91,72 +92,96 @@ def flat_outcome_names() -> tuple[str, ...]:
     )
 
 
-def weeks_to(adoption: pd.Series, weeks: pd.Series, level: float) -> int | None:
+def weeks_to(adoption: pd.Series | np.ndarray, weeks: pd.Series | np.ndarray, level: float):
     """First week at which ``adoption`` reaches ``level``, or None if it never does."""
-    reached = np.flatnonzero(adoption.to_numpy() >= level)
-    return int(weeks.iloc[reached[0]]) if reached.size else None
+    reached = np.flatnonzero(np.asarray(adoption) >= level)
+    return int(np.asarray(weeks)[reached[0]]) if reached.size else None
 
 
-def _group(table: pd.DataFrame, suffix: str) -> dict[str, float | int | None]:
+class _Columns:
+    """The weekly table's columns as numpy arrays, each converted once (fast reads)."""
+
+    def __init__(self, table: pd.DataFrame | Mapping[str, np.ndarray]) -> None:
+        self._table = table
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        array = self._arrays.get(name)
+        if array is None:
+            array = self._arrays[name] = np.asarray(self._table[name], dtype=np.float64)
+        return array
+
+
+def _sum(values: np.ndarray) -> float:
+    """Sum skipping missing values (as pandas' ``Series.sum``)."""
+    return float(np.where(np.isnan(values), 0.0, values).sum())
+
+
+def _peak(values: np.ndarray) -> float:
+    """Largest value skipping missing ones, NaN if none (as pandas' ``Series.max``)."""
+    present = values[~np.isnan(values)]
+    return float(present.max()) if present.size else math.nan
+
+
+def _group(table: _Columns, suffix: str) -> dict[str, float | int | None]:
     weeks = table["week"]
     adoption = table[f"adoption{suffix}"]
     high = table[f"rps_high_share{suffix}"]
     active = table[f"active_staff{suffix}"]
     simulated = weeks > 0
-    time_index = float(table[f"processing_time_index{suffix}"].iloc[-1])
+    time_index = float(table[f"processing_time_index{suffix}"][-1])
+    high_staff = np.where(np.isnan(high[simulated]), 0.0, high[simulated]) * active[simulated]
     return {
-        "adoption_final": _number(adoption.iloc[-1]),
+        "adoption_final": _number(adoption[-1]),
         "weeks_to_50pct_adoption": weeks_to(adoption, weeks, 0.5),
         "weeks_to_80pct_adoption": weeks_to(adoption, weeks, 0.8),
-        "dropout_share": _number(table[f"dropout{suffix}"].iloc[-1]),
+        "dropout_share": _number(table[f"dropout{suffix}"][-1]),
         **{
-            f"{part}_share": _number(table[f"{part}{suffix}"].iloc[-1])
+            f"{part}_share": _number(table[f"{part}{suffix}"][-1])
             for part in ("dropout_strain", "dropout_refusal")
         },
-        "internal_mobility_share": _number(table[f"internal_mobility{suffix}"].iloc[-1]),
-        "external_departure_share": _number(table[f"external_departure{suffix}"].iloc[-1]),
-        "rps_peak_share": _number(high.max()),
-        "rps_high_person_weeks": _number(
-            (high[simulated].fillna(0) * active[simulated]).round().sum()
-        ),
+        "internal_mobility_share": _number(table[f"internal_mobility{suffix}"][-1]),
+        "external_departure_share": _number(table[f"external_departure{suffix}"][-1]),
+        "rps_peak_share": _number(_peak(high)),
+        "rps_high_person_weeks": _number(_sum(np.round(high_staff))),
         "efficiency_gain": _number(1.0 / time_index) if time_index > 0 else None,
-        "mastered_share_final": _number(table[f"mastered_share{suffix}"].iloc[-1]),
-        "strain_mean_peak": _number(table[f"strain_mean{suffix}"].max()),
-        "acculturation_final": _number(table[f"acculturation{suffix}"].iloc[-1]),
+        "mastered_share_final": _number(table[f"mastered_share{suffix}"][-1]),
+        "strain_mean_peak": _number(_peak(table[f"strain_mean{suffix}"])),
+        "acculturation_final": _number(table[f"acculturation{suffix}"][-1]),
     }
 
 
-def summarize(table: pd.DataFrame) -> dict:
+def summarize(table: pd.DataFrame | Mapping[str, np.ndarray]) -> dict:
     """Summary outcomes of one run from its weekly table.
 
     Args:
-        table: The weekly table of one run (:meth:`TransitionModel.timeseries`).
+        table: The weekly table of one run (:meth:`TransitionModel.timeseries`), or
+            its columns by name (:meth:`~simulation.model.observation.WeeklyRecorder.columns`).
 
     Returns:
         A JSON-friendly dict: the keys of :data:`OUTCOMES` and
         :data:`ORGANISATION_ONLY`, and ``by_profile`` with :data:`OUTCOMES` per profile.
     """
-    summary: dict[str, Any] = _group(table, "")
-    mastered_time = float(table["processing_time_index_mastered"].iloc[-1])
+    columns = _Columns(table)
+    summary: dict[str, Any] = _group(columns, "")
+    mastered_time = float(columns["processing_time_index_mastered"][-1])
     summary["efficiency_gain_mastered"] = (
         _number(1.0 / mastered_time) if mastered_time > 0 else None
     )
-    summary["reverted_final"] = _number(table["reverted"].iloc[-1])
-    summary["training_hours_total"] = _number(table["training_hours"].sum())
-    summary["trainer_hours_total"] = _number(table["trainer_hours"].sum())
-    summary["e_learning_hours_total"] = _number(table["e_learning_hours"].sum())
-    dropout = float(table["dropout"].iloc[-1])
+    summary["reverted_final"] = _number(columns["reverted"][-1])
+    summary["training_hours_total"] = _number(_sum(columns["training_hours"]))
+    summary["trainer_hours_total"] = _number(_sum(columns["trainer_hours"]))
+    summary["e_learning_hours_total"] = _number(_sum(columns["e_learning_hours"]))
+    dropout = float(columns["dropout"][-1])
     summary["departures_internal_share"] = (
-        _number(table["internal_mobility"].iloc[-1] / dropout) if dropout > 0 else None
+        _number(columns["internal_mobility"][-1] / dropout) if dropout > 0 else None
     )
-    summary.update(strain_source_shares(table))
-    summary.update(cost_totals(table))
-    summary["by_profile"] = {p: _group(table, f"_{p}") for p in PROFILES}
-    initial = float(table["active_staff"].iloc[0])
+    summary.update(_source_shares(columns))
+    summary.update(_cost_totals(columns))
+    summary["by_profile"] = {p: _group(columns, f"_{p}") for p in PROFILES}
+    initial = float(columns["active_staff"][0])
     for p in PROFILES:
-        summary["by_profile"][p]["staff_share"] = _number(
-            table[f"active_staff_{p}"].iloc[0] / initial
-        )
+        summary["by_profile"][p]["staff_share"] = _number(columns[f"active_staff_{p}"][0] / initial)
     return summary
 
 
@@ -167,19 +192,33 @@ def strain_source_shares(table: pd.DataFrame) -> dict[str, float | None]:
     (``high_strain_<source>`` of the weekly table), summed over weeks 1 to the end.
     The shares add up to 1; all are None if nobody was ever at high strain.
     """
+    return _source_shares(_Columns(table))
+
+
+def _source_shares(table: _Columns) -> dict[str, float | None]:
     simulated = table["week"] > 0
-    active = table.loc[simulated, "active_staff"]
-    total = float((table.loc[simulated, "rps_high_share"].fillna(0) * active).sum())
-    shares: dict[str, float | None] = {}
-    for source in STRAIN_SOURCES:
-        part = float((table.loc[simulated, f"high_strain_{source}"].fillna(0) * active).sum())
-        shares[f"strain_source_share_{source}"] = part / total if total > 0 else None
-    return shares
+    active = table["active_staff"][simulated]
+
+    def staff_weeks(name: str) -> float:
+        values = table[name][simulated]
+        return _sum(np.where(np.isnan(values), 0.0, values) * active)
+
+    total = staff_weeks("rps_high_share")
+    return {
+        f"strain_source_share_{source}": (
+            staff_weeks(f"high_strain_{source}") / total if total > 0 else None
+        )
+        for source in STRAIN_SOURCES
+    }
 
 
 def cost_totals(table: pd.DataFrame) -> dict[str, float]:
     """Each cost component summed over the run (EUR), and their total ``cost_total_eur``."""
-    totals = {column: float(table[column].sum()) for column in COST_COLUMNS}
+    return _cost_totals(_Columns(table))
+
+
+def _cost_totals(table: _Columns) -> dict[str, float]:
+    totals = {column: _sum(table[column]) for column in COST_COLUMNS}
     return {"cost_total_eur": float(sum(totals.values())), **totals}
 
 

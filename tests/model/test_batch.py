@@ -161,3 +161,22 @@ def test_the_compiled_plan_follows_the_python_plan(strategy):
         schedule.open_training(state, week, opened)
         assert opened.tolist() == python.training_open(week).tolist(), week
     assert compiled.go_live.tolist() == python.go_live.tolist()
+
+
+def test_a_run_alone_takes_the_snapshots_of_the_mesa_model():
+    from simulation.model.batch import run_alone
+
+    scenario = Scenario().override(BASE)
+    seed = run_seed(21, 2)
+    weeks = [0, 3, 4, 30, 70]
+    run, frames = run_alone(scenario, seed, weeks)
+    model = TransitionModel(scenario, rng=seed)
+    expected = [model.staff_state().assign(week=0)]
+    while model.running:
+        model.step()
+        if model.week in weeks:
+            expected.append(model.staff_state().assign(week=model.week))
+    assert [int(f["week"].iloc[0]) for f in frames] == weeks
+    for frame, other in zip(frames, expected, strict=True):
+        pd.testing.assert_frame_equal(frame, other, check_exact=True)
+    pd.testing.assert_frame_equal(run.timeseries(), model.timeseries(), check_exact=True)
