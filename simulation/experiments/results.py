@@ -132,11 +132,11 @@ def write_comparison(
         write_csv(table, folder / "timeseries_runs.csv")
     write_csv(comparison.runs_table(), folder / "runs.csv")
     write_csv(paired, folder / "paired.csv")
-    schedules = [
-        run.schedule.assign(strategy=run.strategy, replication=run.replication)
-        for run in comparison.runs
-    ]
-    write_csv(pd.concat(schedules, ignore_index=True), folder / "schedule.csv")
+    schedule = pd.concat([run.schedule for run in comparison.runs], ignore_index=True)
+    sizes = [len(run.schedule) for run in comparison.runs]
+    schedule["strategy"] = np.repeat([run.strategy for run in comparison.runs], sizes)
+    schedule["replication"] = np.repeat([run.replication for run in comparison.runs], sizes)
+    write_csv(schedule, folder / "schedule.csv")
     _write_scenario(folder, comparison.scenario)
     seeds = {
         "root_seed": comparison.root_seed,
@@ -210,8 +210,7 @@ def write_calibration(
 
 def manifest(command: str, wall_s: float, seeds: dict[str, Any]) -> dict[str, Any]:
     """Provenance: versions, git commit (if the package comes from a git checkout), seeds."""
-    import mesa
-    import numpy
+    from importlib.metadata import version
 
     from simulation import __version__
 
@@ -221,8 +220,8 @@ def manifest(command: str, wall_s: float, seeds: dict[str, Any]) -> dict[str, An
         "wall_s": round(wall_s, 3),
         "versions": {
             "transnum": __version__,
-            "mesa": mesa.__version__,
-            "numpy": numpy.__version__,
+            "mesa": version("mesa"),  # not imported for it: importing Mesa takes a second
+            "numpy": version("numpy"),
             "python": platform.python_version(),
         },
         "git_commit": git_commit(),

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 
+import numpy as np
 import pandas as pd
 
 from simulation.experiments.statistics import mean_ci
@@ -191,13 +192,13 @@ class Comparison:
 
     def timeseries(self) -> pd.DataFrame:
         """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns."""
-        frames = [
-            run.timeseries.assign(strategy=run.strategy, replication=run.replication)
-            for run in self.runs
-        ]
-        table = pd.concat(frames, ignore_index=True)
-        first = ["strategy", "replication"]
-        return table[first + [c for c in table.columns if c not in first]]
+        table = pd.concat([run.timeseries for run in self.runs], ignore_index=True)
+        sizes = [len(run.timeseries) for run in self.runs]
+        labels = {
+            "strategy": np.repeat([run.strategy for run in self.runs], sizes).astype(object),
+            "replication": np.repeat([run.replication for run in self.runs], sizes),
+        }
+        return pd.concat([pd.DataFrame(labels), table], axis=1)
 
     def paired_differences(self, level: float = 0.95) -> pd.DataFrame:
         """Differences between strategies, replication by replication, with intervals.

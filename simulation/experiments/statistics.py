@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # Student t quantile (what scipy.stats.t.ppf uses)
 
 
 def mean_ci(values: Iterable[float | None], level: float = 0.95) -> dict[str, float | int | None]:
@@ -36,7 +36,7 @@ def mean_ci(values: Iterable[float | None], level: float = 0.95) -> dict[str, fl
     mean = float(data.mean())
     if n == 1:
         return {"mean": mean, "ci_low": mean, "ci_high": mean, "n": 1}
-    half = float(stats.t.ppf(0.5 + level / 2, df=n - 1) * data.std(ddof=1) / math.sqrt(n))
+    half = float(stdtrit(n - 1, 0.5 + level / 2) * data.std(ddof=1) / math.sqrt(n))
     return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
 
@@ -69,7 +69,7 @@ def mean_ci_by(
     n = counts.to_numpy(dtype=int)
     quantile = np.full(n.shape, np.nan)
     for size in np.unique(n[n >= 2]):  # one t quantile per sample size
-        quantile[n == size] = stats.t.ppf(0.5 + level / 2, df=size - 1)
+        quantile[n == size] = stdtrit(size - 1, 0.5 + level / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         half = np.where(n == 1, 0.0, quantile * spread / np.sqrt(n))
     long = keys.loc[keys.index.repeat(len(columns))].reset_index(drop=True)

@@ -2,7 +2,7 @@
 
 :func:`run_batch` takes runs (a scenario and a seed each: replications of one
 scenario, or scenarios that differ in parameters, strategy or even size) and steps
-them all, a few weeks at a time, in one compiled call per group of runs
+them all, a few weeks at a time, one compiled call per run and chunk of weeks
 (:func:`simulation.model.engine.advance_weeks`). Compared with running
 ``TransitionModel`` once per run, it saves per run the Mesa agents and grid, the
 data collector and a Python call per week, and per scenario the set-up that does not
@@ -22,11 +22,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from numba.typed import List
 
 from simulation.model import engine, outcomes, tables
 from simulation.model.build import Built, Template, build_run, weekly_draws
-from simulation.model.compiled import type_key
+from simulation.model.compiled import resolve, type_key
 from simulation.model.observation import WeeklyRecorder
 from simulation.model.strategies import go_live_table
 from simulation.scenario.records import Scenario
@@ -102,17 +101,20 @@ def run_batch(
 
 
 def _step_group(group: list[Built]) -> None:
-    runs = List([one.run for one in group])
-    engine.observe_all(runs)
+    # The containers of a group have the same compiled types: one entry point each.
+    observe = resolve(engine.observe, (group[0].run, 0, 0))
     horizon = max(one.run.settings.horizon for one in group)
     weeks = min(chunk_weeks(one.run) for one in group)
-    draws = List([weekly_draws(one.run, weeks) for one in group])
+    draws = [weekly_draws(one.run, weeks) for one in group]
+    advance = resolve(engine.advance_weeks, (group[0].run, draws[0], 1, weeks))
+    for one in group:
+        observe(one.run, 0, 0)
     for first in range(1, horizon + 1, weeks):
         count = min(weeks, horizon - first + 1)
         for one, buffer in zip(group, draws, strict=True):
             if first <= one.run.settings.horizon:
                 one.decisions.random(out=buffer[:count])
-        engine.advance_weeks(runs, draws, first, count)
+                advance(one.run, buffer, first, count)
 
 
 def run_alone(
@@ -128,8 +130,7 @@ def run_alone(
     """
     built = build_run(scenario, seed)
     run = built.run
-    runs = List([run])
-    engine.observe_all(runs)
+    resolve(engine.observe, (run, 0, 0))(run, 0, 0)
     horizon = run.settings.horizon
     stops = sorted({w for w in snapshot_weeks if 0 <= w <= horizon})
     threshold = scenario.behaviour.high_strain_threshold
@@ -139,13 +140,14 @@ def run_alone(
 
     frames = [snapshot(0)] if stops and stops[0] == 0 else []
     weeks = chunk_weeks(run)
-    draws = List([weekly_draws(run, weeks)])
+    draws = weekly_draws(run, weeks)
+    advance = resolve(engine.advance_weeks, (run, draws, 1, weeks))
     first = 1
     while first <= horizon:
         stop = next((w for w in stops if w >= first), horizon)
         count = min(weeks, stop - first + 1)
-        built.decisions.random(out=draws[0][:count])
-        engine.advance_weeks(runs, draws, first, count)
+        built.decisions.random(out=draws[:count])
+        advance(run, draws, first, count)
         first += count
         if first - 1 in stops:
             frames.append(snapshot(first - 1))

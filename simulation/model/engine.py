@@ -5,8 +5,8 @@ containers (:class:`Run`): the rollout plan advances (:mod:`simulation.model.sch
 then the mechanisms of :mod:`simulation.model.mechanisms` run in their order, and the
 week's tallies are recorded. ``TransitionModel`` (the Mesa model) calls it once a
 week; the batched engine (:mod:`simulation.model.batch`) calls :func:`advance_weeks`,
-which steps a whole list of runs over several weeks in one call, run after run so
-that each run's state stays in the processor's cache. Both paths execute the same
+which steps a run over several weeks in one call, run after run, so that each
+run's state stays in the processor's cache while it runs. Both paths execute the same
 compiled code on the same containers, so a run gives the same numbers alone, in a
 batch, serially or on a cluster.
 
@@ -152,25 +152,16 @@ def observe(run: Run, week: int, go_lives: int) -> None:
 
 
 @njit(cache=True)
-def advance_weeks(runs, draws, first: int, count: int) -> None:  # noqa: ANN001 - numba lists
-    """Simulate weeks ``first`` to ``first + count - 1`` of every run, run after run.
+def advance_weeks(run: Run, draws: np.ndarray, first: int, count: int) -> None:
+    """Simulate weeks ``first`` to ``first + count - 1`` of ``run`` (it stops at its horizon).
 
     Args:
-        runs: A ``numba.typed.List`` of :class:`Run`.
-        draws: A ``numba.typed.List`` of float arrays (count, per-week uniforms), one
-            per run: row ``w`` is week ``first + w``'s (see the module docstring).
+        run: The run's containers.
+        draws: Float array (count or more, per-week uniforms): row ``w`` holds week
+            ``first + w``'s (see the module docstring).
         first: First week to simulate (>= 1).
-        count: Weeks to simulate; a run stops at its horizon.
+        count: Weeks to simulate.
     """
-    for r in range(len(runs)):
-        run = runs[r]
-        last = min(first + count - 1, run.settings.horizon)
-        for week in range(first, last + 1):
-            advance_week(run, week, draws[r][week - first])
-
-
-@njit(cache=True)
-def observe_all(runs) -> None:  # noqa: ANN001 - a numba typed list
-    """Observe week 0 (the set-up's state) of every run of ``runs`` (a typed list of Run)."""
-    for r in range(len(runs)):
-        observe(runs[r], 0, 0)
+    last = min(first + count - 1, run.settings.horizon)
+    for week in range(first, last + 1):
+        advance_week(run, week, draws[week - first])
