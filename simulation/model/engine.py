@@ -86,7 +86,7 @@ def draws_per_week(staff: StaffState) -> int:
     return int(staff.pair_draw.size + staff.draw.size + staff.mobility_draw.size)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
     """Simulate week ``week`` of ``run`` in place, with the week's uniforms ``draws``.
 
@@ -134,7 +134,7 @@ def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
     observe(run, week, go_lives)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def observe(run: Run, week: int, go_lives: int) -> None:
     """Tally the staff and record row ``week`` of ``run.record``."""
     staff, tallies, record = run.staff, run.tallies, run.record
@@ -151,7 +151,7 @@ def observe(run: Run, week: int, go_lives: int) -> None:
     record.weeks[0] = week + 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def advance_weeks(run: Run, draws: np.ndarray, first: int, count: int) -> None:
     """Simulate weeks ``first`` to ``first + count - 1`` of ``run`` (it stops at its horizon).
 

@@ -184,7 +184,7 @@ def coefficients(behaviour: Behaviour) -> TallyCoefficients:
     return gather(TallyCoefficients, behaviour)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def tally(
     staff: StaffState, services: Services, tools: Tools, c: TallyCoefficients, tallies: Tallies
 ) -> None:
@@ -289,14 +289,14 @@ def tally(
     _measure(organisation, tallies.current)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _add(groups: np.ndarray, g: int, contributions: tuple[float, ...]) -> None:
     """Add one active staff member's contributions to row ``g`` of ``groups``."""
     for k in range(len(contributions)):
         groups[g, ACTIVE + k] += contributions[k]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _measure(totals: np.ndarray, out: np.ndarray) -> None:
     """The :data:`MEASURE_NAMES` of one group from its totals (M,), into ``out`` (K,)."""
     staff = totals[STAFF]
@@ -310,7 +310,7 @@ def _measure(totals: np.ndarray, out: np.ndarray) -> None:
         out[first + k] = totals[_NUMERATORS[k]] / below if below > 0 else np.nan
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _measure_rows(totals: np.ndarray, out: np.ndarray) -> None:
     for r in range(totals.shape[0]):
         _measure(totals[r], out[r])

@@ -80,7 +80,7 @@ def plan_state(plan: RolloutPlan) -> PlanState:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def advance(plan: PlanState, week: int, services: Services, due: np.ndarray) -> None:
     """Pairs going live at ``week`` into ``due`` (bool (S, T)); records their go-live week."""
     go_live = plan.go_live
@@ -110,7 +110,7 @@ def advance(plan: PlanState, week: int, services: Services, due: np.ndarray) -> 
     plan.progress[1] = week
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def open_training(plan: PlanState, week: int, out: np.ndarray) -> None:
     """Pairs whose training is open at ``week`` into ``out`` (bool (S, T))."""
     go_live = plan.go_live
@@ -130,13 +130,13 @@ def open_training(plan: PlanState, week: int, out: np.ndarray) -> None:
             out[s, t] = go_live[s, t] != NEVER or (upcoming and increment[s, t] == done)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _next_due(plan: PlanState) -> int:
     last = plan.progress[1]
     return plan.settings[2] if last < 0 else last + plan.settings[3]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _usage(increment: np.ndarray, k: int, services: Services) -> float:
     """Share of the active staff of increment ``k``'s pairs using the pair's tool."""
     used, active = services.used, services.active_staff

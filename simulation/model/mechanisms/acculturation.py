@@ -69,7 +69,7 @@ def coefficients(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def acculturate(staff: StaffState, services: Services, c: AcculturationCoefficients) -> None:
     """One week of acculturation of the active staff, in place (``acculturation``).
 

@@ -60,7 +60,7 @@ def coefficients(behaviour: Behaviour) -> AdoptionCoefficients:
     return gather(AdoptionCoefficients, behaviour)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def adopt(staff: StaffState, services: Services, c: AdoptionCoefficients) -> None:
     """Apply one week of stage transitions and refusal counting, in place.
 

@@ -82,7 +82,7 @@ def coefficients(behaviour: Behaviour) -> DropoutCoefficients:
     return gather(DropoutCoefficients, behaviour)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoefficients) -> int:
     """Draw this week's departures from post in place; return how many left their post.
 
@@ -129,7 +129,7 @@ def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoeffic
     return left
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _reposition(staff: StaffState, services: Services, i: int, u: float) -> None:
     """Move staff member ``i`` to the receiving service where ``u`` falls (cumulative shares)."""
     receiving = services.receiving
@@ -157,7 +157,7 @@ def _reposition(staff: StaffState, services: Services, i: int, u: float) -> None
     staff.high_weeks[i] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def shift_workload(staff: StaffState, services: Services) -> None:
     """Set each service's workload from its remaining staff (>= 1), in place."""
     service, active, workload = staff.service, staff.active, services.workload

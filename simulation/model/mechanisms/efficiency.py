@@ -20,7 +20,7 @@ from __future__ import annotations
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def tool_time(in_use: bool, proficiency: float, saving: float, overhead: float) -> float:
     """Processing time of the tasks one tool covers, relative to before (see module)."""
     if not in_use:

@@ -20,7 +20,7 @@ from numba import njit
 from simulation.model.state import NOT_LIVE, Services, StaffState, Tools
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def expose(
     staff: StaffState, services: Services, new_live: np.ndarray, open_pairs: np.ndarray
 ) -> None:
@@ -52,7 +52,7 @@ def expose(
             training_open[i, t] = open_or_live[s, t]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def record_change(
     services: Services, tools: Tools, new_live: np.ndarray, fade: float, week: int = -1
 ) -> None:

@@ -64,7 +64,7 @@ def coefficients(behaviour: Behaviour, levers: Levers | None = None) -> Learning
     return gather(LearningCoefficients, behaviour, focus_earliest=focus)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def referent_support(staff: StaffState, services: Services, c: LearningCoefficients) -> None:
     """First-level support in each service for each tool into ``services.support``, in [0, 1].
 
@@ -91,7 +91,7 @@ def referent_support(staff: StaffState, services: Services, c: LearningCoefficie
             support[s, t] = min(1.0, c.referent_reach * support[s, t] / staff_count)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _earliest(staff: StaffState, services: Services, i: int, mastery: float) -> int:
     """The tool staff member ``i`` learns first: open, unmastered, earliest go-live."""
     go_live, s = services.go_live_week, staff.service[i]
@@ -104,7 +104,7 @@ def _earliest(staff: StaffState, services: Services, i: int, mastery: float) -> 
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def learn(staff: StaffState, services: Services, tools: Tools, c: LearningCoefficients) -> None:
     """Update ``proficiency`` and ``mean_help`` in place.
 

@@ -29,7 +29,7 @@ from simulation.model.stages import ADOPTED
 from simulation.model.state import StaffState, Ties
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def propagate(staff: StaffState, ties: Ties, mastery: float) -> None:
     """Push every changed contribution to the neighbours' counts, in place.
 
@@ -74,7 +74,7 @@ def propagate(staff: StaffState, ties: Ties, mastery: float) -> None:
                 shown_help[j, t] = helping
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def mean_field(staff: StaffState, mastery: float) -> None:
     """Set the counts as if every active staff member were everyone's neighbour, in place.
 

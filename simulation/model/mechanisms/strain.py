@@ -118,7 +118,7 @@ BACK_OFFICE = 1
 """Code of ``back_office`` in :data:`simulation.scenario.organisation.JOB_TYPES`."""
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def resources(
     training_hours: float, help_: float, backing: float, meaning: float, c: StrainCoefficients
 ) -> float:
@@ -135,7 +135,7 @@ def resources(
     return min(r, c.resources_cap)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoefficients) -> None:
     """One synchronous week of strain, in place.
 
@@ -261,7 +261,7 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
             high_weeks[i] = 0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _part(own: float, mates: float, demand: float, keep: float, gain: float, pull: float) -> float:
     """One source's part of one staff member after the week (see :func:`update`)."""
     return keep * own + gain * demand + pull * (mates - own)
@@ -286,7 +286,7 @@ def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) 
     return _steady(staff, services, c)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _steady(staff: StaffState, services: Services, c: StrainCoefficients) -> np.ndarray:
     """:func:`steady_strain` for a positive recovery, compiled (same operations, in order)."""
     vulnerability, team, service, meaning = (

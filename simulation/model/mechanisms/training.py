@@ -102,7 +102,7 @@ def coefficients(levers: Levers, behaviour: Behaviour) -> TrainingCoefficients:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def tools_to_learn(staff: StaffState, c: TrainingCoefficients) -> None:
     """Count into ``n_learning`` the tools each active staff member learns (open, unmastered)."""
     active, training_open, proficiency = staff.active, staff.training_open, staff.proficiency
@@ -117,7 +117,7 @@ def tools_to_learn(staff: StaffState, c: TrainingCoefficients) -> None:
         n_learning[i] = count
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
     """Share out this week's training, in place.
 
@@ -162,13 +162,13 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
         training_hours[i] = c.in_person_followed * in_person + followed
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def trainer_hours(staff: StaffState, c: TrainingCoefficients) -> float:
     """Trainer hours used this week by the in-person hours of ``staff`` (all modes)."""
     return staff.in_person_hours.sum() / c.training_group_size
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def e_learning_followed(staff: StaffState, c: TrainingCoefficients) -> float:
     """E-learning hours followed this week by ``staff``: all hours followed but in-person."""
     in_person = c.in_person_followed * staff.in_person_hours.sum()
