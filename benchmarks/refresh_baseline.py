@@ -32,6 +32,7 @@ BASELINE = ROOT / "benchmarks" / "baseline.json"
 COMMANDS = [
     ("model", {}),
     ("model", {"staff": 100_000, "weeks": 156}),
+    ("batch", {}),
     ("compare", {}),
     ("sweep", {}),
     ("app", {}),

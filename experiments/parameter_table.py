@@ -142,7 +142,7 @@ def render(rows: list[dict[str, str]]) -> str:
         " and services set the memory a run needs. `transnum validate` and every command"
         " running a scenario estimate it"
         " ([`simulation/scenario/footprint.py`](../simulation/scenario/footprint.py): about"
-        " 400 MB, plus some 3 KB per staff member and 450 bytes per tie) and refuse a"
+        " 380 MB, plus some 1.5 KB per staff member and 150 bytes per tie) and refuse a"
         " scenario whose run would need more memory than the machine has available.",
         "",
         "- **name**: the key as written in a scenario file, with its section (`levers.x` is"

@@ -23,15 +23,26 @@ from simulation.bench.measure import command_line
 FORMAT = 1
 """Version of the baseline file's layout."""
 
-TIMES = frozenset({"setup_s", "wall_s", "step_ms", "draw_ms"})
+TIMES = frozenset({"setup_s", "wall_s", "compute_s", "step_ms", "draw_ms"})
 """Figures that are times (lower is faster)."""
 
-RATES = frozenset({"agent_steps_per_s", "runs_per_s", "weeks_per_s"})
+RATES = frozenset({"agent_steps_per_s", "kernel_agent_steps_per_s", "runs_per_s", "weeks_per_s"})
 """Figures that are rates (higher is faster)."""
 
-OTHERS = frozenset({"peak_rss_mb", "peak_worker_rss_mb", "weeks_per_s_playing", "reference_ms"})
+OTHERS = frozenset(
+    {
+        "peak_rss_mb",
+        "peak_worker_rss_mb",
+        "weeks_per_s_playing",
+        "reference_ms",
+        "kernel_ratio",
+        "overhead",
+    }
+)
 """Figures compared without the reference: memory, a rate that includes the page's
-fixed play interval, and the reference itself."""
+fixed play interval, the reference itself, and ratios measured within one run (to the
+Bass kernel, of a command's wall time to its runs' time), which the machine's speed
+already cancels out of."""
 
 
 class BaselineError(ValueError):

@@ -45,6 +45,7 @@ from simulation.model.costs import CostRates
 from simulation.model.network import StaffNetwork
 from simulation.model.observation import MEASURE_NAMES, ORGANISATION_MEASURES, WeeklyRecorder
 from simulation.model.seeds import as_seed_sequence
+from simulation.model.stages import staff_stages
 from simulation.model.strategies import go_live_table
 from simulation.scenario.records import Scenario
 
@@ -214,6 +215,8 @@ class TransitionModel(mesa.Model):
             self._now = self.tallies.current.tolist()
         return self._now[_CURRENT[column]]
 
+
+__all__ = ["MODEL_REPORTERS", "TransitionModel", "staff_stages"]
 
 _CURRENT = {name: k for k, name in enumerate(MEASURE_NAMES)}
 

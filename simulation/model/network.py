@@ -19,12 +19,15 @@ Every draw comes from the generator passed in (the run's "network" stream).
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from simulation.scenario.records import Organisation
+
+if TYPE_CHECKING:  # networkx loads only when a graph is asked for (a third of a second)
+    import networkx as nx
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -32,8 +35,9 @@ class StaffNetwork:
     """The organisation as built for one run.
 
     Attributes:
-        services: networkx graph of services (node attribute ``headcount``, edge
-            attribute ``weight``), nodes in scenario order.
+        organisation: The organisation it was drawn for (``services`` gives its graph
+            of services: node attribute ``headcount``, edge attribute ``weight``, nodes
+            in scenario order).
         service_names: Service names; service code ``k`` is ``service_names[k]``.
         service_of: Service code of each staff member, shape (N,), int32.
         team_of: Global team number of each staff member, shape (N,), int32.
@@ -41,7 +45,7 @@ class StaffNetwork:
         adjacency: Symmetric 0/1 staff adjacency, CSR with sorted indices, shape (N, N).
     """
 
-    services: nx.Graph
+    organisation: Organisation
     service_names: tuple[str, ...]
     service_of: np.ndarray
     team_of: np.ndarray
@@ -64,8 +68,15 @@ class StaffNetwork:
         """Number of ties of each staff member."""
         return np.diff(self.adjacency.indptr)
 
+    @property
+    def services(self) -> nx.Graph:
+        """The graph of services (:func:`service_graph`), built when asked for."""
+        return service_graph(self.organisation)
+
     def to_networkx(self) -> nx.Graph:
         """The staff network as a networkx graph (node attribute ``service``)."""
+        import networkx as nx
+
         graph = nx.Graph()
         names = self.service_names
         graph.add_nodes_from(
@@ -108,6 +119,8 @@ class StaffNetwork:
 
 def service_graph(organisation: Organisation) -> nx.Graph:
     """The networkx graph of services, with rescaled headcounts and relation weights."""
+    import networkx as nx
+
     graph = nx.Graph()
     for service, headcount in zip(organisation.services, organisation.headcounts(), strict=True):
         graph.add_node(service.name, headcount=headcount)
@@ -127,7 +140,6 @@ class Skeleton:
     """
 
     organisation: Organisation
-    services: nx.Graph
     counts: np.ndarray  # int64 (S,) headcounts
     starts: np.ndarray  # int64 (S,) first staff number of each service
     service_of: np.ndarray
@@ -161,7 +173,6 @@ def skeleton(organisation: Organisation) -> Skeleton:
     ).astype(np.int64)
     return Skeleton(
         organisation,
-        service_graph(organisation),
         counts,
         starts,
         service_of,
@@ -203,7 +214,7 @@ def draw_network(frame: Skeleton, rng: np.random.Generator) -> StaffNetwork:
         pieces.append(np.column_stack([ends_a, ends_b]))
     adjacency = _symmetric_csr(np.concatenate(pieces), service_of.size)
     return StaffNetwork(
-        frame.services,
+        frame.organisation,
         frame.organisation.service_names,
         service_of,
         frame.team_of,

@@ -384,6 +384,16 @@ class WeeklyRecorder:
         self.go_live = go_live
 
     @property
+    def by_profile(self) -> np.ndarray:
+        """Group totals per profile, (weeks + 1, P, M); rows beyond ``weeks_recorded`` are 0."""
+        return self.record.by_profile
+
+    @property
+    def by_service(self) -> np.ndarray:
+        """Group totals per service, (weeks + 1, S, M); rows beyond ``weeks_recorded`` are 0."""
+        return self.record.by_service
+
+    @property
     def weeks_recorded(self) -> int:
         """Rows recorded so far (weeks 0 to the last simulated)."""
         return int(self.record.weeks[0])

@@ -14,18 +14,15 @@ every call.
 * :class:`Tools`: per tool (T,), fixed for the run.
 * :class:`Ties`: the staff network's adjacency in compressed sparse rows.
 
-**Several replications at once (design).** Nothing in a kernel depends on how many
-replications exist: it loops over the staff of one organisation. To step R
-replications of one scenario together, a later driver can give every array of a
-container a leading axis of length R (``(R, N)``, ``(R, N, T)``, ``(R, S)``...,
-allocated at once) and call the same kernels on each replication's view,
-:func:`replica` ``(container, r)``: a container of the same type whose arrays are
-views of row ``r``, so in-place writes land in the stacked arrays. Views of C-ordered
-stacked arrays are C-ordered arrays of the shapes the kernels know, so the kernels and
-the model's calls stay as they are; only the driver loops over ``r``. Containers of
-arrays whose length differs between replications (:class:`Ties`: the networks differ)
-stay one container per replication. The tools and the coefficients are shared by all
-replications of a scenario.
+**Several runs at once.** Nothing in a kernel depends on how many runs exist: it
+loops over the staff of one organisation. The batched engine
+(:mod:`simulation.model.batch`) keeps one set of containers per run and steps them run
+after run, a few weeks at a time (:func:`simulation.model.engine.advance_weeks`), so
+that one run's arrays stay in the processor's cache while it runs, and runs of one
+batch may differ in size. A stacked layout also works with the same kernels:
+:func:`replica` gives the containers of row ``r`` of arrays with a leading replication
+axis (views, so in-place writes land in the stacked arrays). The tools and the
+coefficients are shared by all runs of a scenario.
 """
 
 from __future__ import annotations

@@ -5,24 +5,24 @@ accepts; whether one run fits depends on several fields at once and on the machi
 :func:`estimate` gives the peak resident memory of one process running one run of a
 scenario, as ``transnum run`` does (weekly table and staff snapshots recorded)::
 
-    bytes = 400 MB                          interpreter, packages, compiled kernels
-          + 3,000 B x staff                 agents, Mesa cells, state arrays
-          +   450 B x ties                  the staff network (CSR, networkx, Mesa, export)
-          +    40 B x staff x tools         the (staff, tool) state arrays
-          +   280 B x (weeks + 1) x services  the weekly records and table per service
+    bytes = 380 MB                          interpreter, packages, compiled kernels
+          +   700 B x staff                 state arrays, tables
+          +   150 B x ties                  the staff network (CSR, export)
+          +   130 B x staff x tools         the (staff, tool) state arrays and weekly draws
+          +   350 B x (weeks + 1) x services  the weekly records and table per service
           + 2,000 B x (weeks + 1)           the weekly records and table, whole organisation
-          +   170 B x staff x snapshots     staff snapshots (weeks 0, 4, 8, every 13, last)
+          +    60 B x staff x snapshots     staff snapshots (weeks 0, 4, 8, every 13, last)
 
 Ties are counted from the scenario before any draw: every pair inside a team, half of
 ``ties_within_service`` started by each staff member, one tie from each staff member to
 their manager, and the ties of each relation (an upper bound: a repeated draw adds no
-tie). The coefficients are peak RSS measured in subprocesses (from 1,000 to 100,000
-staff, 52 to 20,000 weeks, 5 to 500 services, 5 to 50 tools, team sizes 8 to 40) fitted
-by non-negative least squares, then raised to cover the exports of ``transnum run``
-(the Parquet files of ties and snapshots, the figure): the estimate lies between the
-measured peak of the whole command and about 1.4 times it. :func:`check_fits` refuses
-a scenario whose estimate exceeds the memory this machine has available (or
-``TRANSNUM_MEMORY_LIMIT``).
+tie). The coefficients come from the peak RSS of ``transnum run`` measured in subprocesses
+(1,000 to 100,000 staff, 5 and 20 tools, 200 services over 800 weeks; the run steps the
+compiled engine alone, without Mesa agents), raised to cover the exports (the Parquet
+files of ties and snapshots, the figure) and the spread between measurements: the
+estimate lies between the measured peak of the whole command and about 1.3 times it.
+:func:`check_fits` refuses a scenario whose estimate exceeds the memory this machine
+has available (or ``TRANSNUM_MEMORY_LIMIT``).
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ from pathlib import Path
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
 
-BASE_BYTES = 400 * 2**20
-"""A Python process with numpy, pandas, Mesa and the compiled kernels loaded."""
-PER_STAFF = 3_000
-PER_TIE = 450
-PER_STAFF_TOOL = 40
-PER_WEEK_SERVICE = 280
+BASE_BYTES = 380 * 2**20
+"""A Python process with numpy, pandas and the compiled kernels loaded."""
+PER_STAFF = 700
+PER_TIE = 150
+PER_STAFF_TOOL = 130
+PER_WEEK_SERVICE = 350
 PER_WEEK = 2_000
-PER_SNAPSHOT_ROW = 170
+PER_SNAPSHOT_ROW = 60
 
 LIMIT_VARIABLE = "TRANSNUM_MEMORY_LIMIT"
 """Environment variable: the memory a run may use (``8G``, ``500M``, ``none`` for no
@@ -231,7 +231,7 @@ def check_fits(
     limit, origin = memory_limit()
     if limit is None or footprint.bytes <= limit:
         return footprint
-    parts = [f"{t.what} ({gigabytes(t.bytes)}: {t.fields})" for t in footprint.terms[:2]]
+    parts = [f"{t.what} ({gigabytes(t.bytes)}: {t.fields})" for t in footprint.terms[:3]]
     if footprint.terms[0].bytes < BASE_BYTES:  # a small scenario under a tight limit
         parts = [f"the program itself ({gigabytes(BASE_BYTES)})", parts[0]]
     largest = "; ".join(parts)
