@@ -207,11 +207,13 @@ def draw_network(frame: Skeleton, rng: np.random.Generator) -> StaffNetwork:
     pieces.append(
         _random_ties(service_of, starts, counts, frame.organisation.ties_within_service, rng)
     )
+    ends_a, ends_b = [], []
     for a, b, mean_ties in frame.relations:
         n_ties = rng.poisson(mean_ties)
-        ends_a = starts[a] + rng.integers(0, counts[a], size=n_ties)
-        ends_b = starts[b] + rng.integers(0, counts[b], size=n_ties)
-        pieces.append(np.column_stack([ends_a, ends_b]))
+        ends_a.append(rng.integers(0, counts[a], size=n_ties) + starts[a])
+        ends_b.append(rng.integers(0, counts[b], size=n_ties) + starts[b])
+    if ends_a:
+        pieces.append(np.column_stack([np.concatenate(ends_a), np.concatenate(ends_b)]))
     adjacency = _symmetric_csr(np.concatenate(pieces), service_of.size)
     return StaffNetwork(
         frame.organisation,

@@ -182,6 +182,14 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
             team_parts[g, WORKLOAD] += overload
             team_parts[g, MONOTONY] += monotony_part
             team_active[g] += 1.0
+    # part' = keep * part + gain * demand + pull * (team total - part), with the
+    # contagion folded into two factors per team (no colleague: no pull).
+    team_pull = np.zeros(n_teams)
+    team_keep = np.empty(n_teams)
+    for g in range(n_teams):
+        colleagues = team_active[g] - 1.0
+        team_pull[g] = c.strain_contagion / colleagues if colleagues > 0.0 else 0.0
+        team_keep[g] = 1.0 - c.strain_recovery - (c.strain_contagion if colleagues > 0.0 else 0.0)
     for i in range(n):
         if not active[i]:
             for k in range(N_SOURCES):
@@ -213,11 +221,7 @@ def update(staff: StaffState, services: Services, tools: Tools, c: StrainCoeffic
         buffer = resources(training_hours[i], mean_help[i], backing[s], meaning[i], c)
         gain = vulnerability[i] * (1.0 - buffer)
         g = team[i]
-        colleagues = team_active[g] - 1.0
-        # part' = keep * part + gain * demand + pull * (team total - part), with the
-        # contagion folded into two factors (no colleague: no pull).
-        pull = c.strain_contagion / colleagues if colleagues > 0.0 else 0.0
-        keep = 1.0 - c.strain_recovery - (c.strain_contagion if colleagues > 0.0 else 0.0)
+        pull, keep = team_pull[g], team_keep[g]
         weight = c.tool_load + (c.always_on_load if always_on[i] else 0.0)
         d_baseline = c.baseline_demand
         d_turn = c.change_load_weight * change
