@@ -11,9 +11,10 @@ number of runs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any
 
@@ -143,20 +144,20 @@ def _cell(value: Any) -> Any:
 
 def run_tasks_windowed(
     executor: Executor,
-    tasks: list[Task],
+    tasks: Iterable[Task],
     on_record: Callable[[dict[str, Any]], None],
     window: int,
     batch: int = 1,
 ) -> None:
     """Submit ``tasks`` with at most ``window`` runs in flight; hand each record to ``on_record``.
 
-    Tasks go to the executor ``batch`` at a time (:func:`execute_batch`; 1: one by one,
-    :func:`execute`). Records arrive in completion order; a record's content never
-    depends on it.
+    Tasks (an iterable, consumed as they are submitted) go to the executor ``batch`` at
+    a time (:func:`execute_batch`; 1: one by one, :func:`execute`). Records arrive in
+    completion order; a record's content never depends on it.
     """
     pending: set[Future] = set()
     batch = max(1, batch)
-    groups = iter([tasks[i : i + batch] for i in range(0, len(tasks), batch)])
+    groups = itertools.batched(tasks, batch)
     in_flight = max(1, -(-window // batch))
     exhausted = False
     while pending or not exhausted:
@@ -168,7 +169,7 @@ def run_tasks_windowed(
             if batch == 1:
                 pending.add(executor.submit(execute, group[0]))
             else:
-                pending.add(executor.submit(execute_batch, group))
+                pending.add(executor.submit(execute_batch, list(group)))
         if not pending:
             break
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -274,26 +275,25 @@ def run_experiment(
             on_record(rec)
 
     cap = max_replications or 10 * experiment.replications
+    # One tuple of outcome names for every task: 20,000 copies of it would take 80 MB.
+    outcomes = kept_outcomes(experiment)
     while True:
-        tasks = [
-            Task(
-                p.index,
-                r,
-                p.scenario,
-                experiment.seed,
-                kept_outcomes(experiment),
-                experiment.weekly,
-            )
-            for p in points
-            for r in range(reps[p.index])
-            if run_id(p.index, r) not in done
+        # The missing runs, made as they are submitted (memory stays flat in their number).
+        missing = [
+            (p, r) for p in points for r in range(reps[p.index]) if run_id(p.index, r) not in done
         ]
+        tasks = (
+            Task(p.index, r, p.scenario, experiment.seed, outcomes, experiment.weekly)
+            for p, r in missing
+        )
         if on_plan:
-            on_plan(len(tasks))
-        batch = sweep_batch(tasks, window, worker_count(executor))
+            on_plan(len(missing))
+        batch = sweep_batch(
+            [p.scenario for p in points], len(missing), window, worker_count(executor)
+        )
         run_tasks_windowed(executor, tasks, record, window, batch=batch)
         store.flush()
-        done |= {run_id(t.point, t.replication) for t in tasks}
+        done |= {run_id(p.index, r) for p, r in missing}
         if not precision:
             break
         wanted = needed_replications(store.runs(), precision, reps, cap)
@@ -311,19 +311,19 @@ def run_experiment(
     )
 
 
-def sweep_batch(tasks: list[Task], window: int, workers: int = 1) -> int:
-    """Runs per batch in a sweep, shared among ``workers``: at most a quarter of the window.
+def sweep_batch(scenarios: list[Scenario], runs: int, window: int, workers: int = 1) -> int:
+    """Runs per batch in a sweep of ``runs`` runs of ``scenarios``, shared among ``workers``.
 
-    The window bounds the runs in flight (their records wait in memory until saved),
-    so batches take a share of it; :func:`simulation.model.batch.batch_size` bounds a
-    batch's memory.
+    At most a quarter of the window: the window bounds the runs in flight (their
+    records wait in memory until saved), so batches take a share of it;
+    :func:`simulation.model.batch.batch_size` bounds a batch's memory.
     """
-    if not tasks:
+    if not scenarios or runs < 1:
         return 1
     from simulation.model.batch import batch_size
 
-    largest = max((t.scenario for t in tasks), key=lambda s: s.staff_count * s.horizon_weeks)
-    return max(1, min(batch_size(largest, len(tasks), workers), window // 4 or 1))
+    largest = max(scenarios, key=lambda s: s.staff_count * s.horizon_weeks)
+    return max(1, min(batch_size(largest, runs, workers), window // 4 or 1))
 
 
 def export_tables(
