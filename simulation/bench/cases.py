@@ -95,8 +95,8 @@ def benchmark_batch(
     ``0 .. replications - 1`` of root seed ``seed``, in batches of
     :func:`~simulation.model.batch.batch_size` runs (as ``compare`` and sweeps run
     them), in this process. The minimal Bass kernel (:mod:`~simulation.bench.kernel`)
-    is timed on as many replications of the same size just before and just after, and
-    the mean of both taken (the machine's speed drifts).
+    is timed on as many runs of the same size, after each batch (the two alternate, so
+    that both see the same drift of the machine's speed).
 
     Returns:
         ``staff``, ``weeks``, ``replications``, ``wall_s`` (set-up and stepping of
@@ -116,15 +116,18 @@ def benchmark_batch(
     )
     run_batch([(spec, run_seed(seed, 0))])  # loads the compiled kernels
     n_staff = spec.staff_count
-    kernel_before = bass_kernel(n_staff, weeks, replications)["agent_steps_per_s"]
     size = batch_size(spec, replications)
-    start = time.perf_counter()
+    # The model's batches and the kernel's runs alternate, so that both see the same
+    # drift of the machine's speed: a round is a batch, then the kernel on as many runs.
+    wall = kernel_wall = 0.0
     for first in range(0, replications, size):
         count = min(size, replications - first)
+        start = time.perf_counter()
         run_batch([(spec, run_seed(seed, first + r)) for r in range(count)])
-    wall = time.perf_counter() - start
+        wall += time.perf_counter() - start
+        kernel_wall += bass_kernel(n_staff, weeks, count, seed=first)["wall_s"]
     rate = n_staff * weeks * replications / wall
-    kernel = (kernel_before + bass_kernel(n_staff, weeks, replications)["agent_steps_per_s"]) / 2
+    kernel = n_staff * weeks * replications / kernel_wall
     return {
         "case": "batch",
         "staff": n_staff,
