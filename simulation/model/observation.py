@@ -190,7 +190,10 @@ def tally(
 ) -> None:
     """Fill the group totals (zeroed first), and each service's staff and users of each tool.
 
-    Per-staff shares (adoption, trying, reverted, deployed) are over the staff
+    The profiles' totals hold every measure; the services' only those of the
+    per-service columns (:data:`SERVICE_MEASURES`: staff, departures, active staff,
+    staff with target tools, adoption, strain and high strain), their other columns
+    stay zero. Per-staff shares (adoption, trying, reverted, deployed) are over the staff
     member's target tools; processing time is :func:`tool_time` averaged likewise.
     Writes ``tallies`` (with the organisation's measures, :func:`measures`),
     ``services.active_staff`` and ``services.used``.
@@ -272,7 +275,13 @@ def tally(
             mastered * time,
         )
         _add(by_profile, p, contributions)
-        _add(by_service, s, contributions)
+        # Services' totals hold what the per-service measures need (SERVICE_MEASURES):
+        # their other columns stay zero, which saves half the additions.
+        by_service[s, ACTIVE] += 1.0
+        by_service[s, WITH_TARGETS] += with_targets
+        by_service[s, ADOPTION] += adopted
+        by_service[s, STRAIN] += strain[i]
+        by_service[s, HIGH] += high
         # Strain sources and acculturation are reported for the organisation and the
         # profiles only: the profiles' totals are enough (services' stay zero, which
         # saves half the work).

@@ -68,6 +68,7 @@ class StaffState(NamedTuple):
     mean_help: np.ndarray  # mean help over live tools this week
     degree: np.ndarray  # float: number of active neighbours
     shown_active: np.ndarray  # bool: whether neighbours currently count one as active
+    exposed_service: np.ndarray  # int32 service whose live pairs ``live`` shows (-1: none yet)
     draw: np.ndarray  # this week's uniform number of each staff member (dropout)
     mobility_draw: np.ndarray  # this week's uniform number of each staff member (destination)
     # Per staff and tool (N, T)
@@ -120,7 +121,7 @@ def _shape(name: str, n_staff: int, n_tools: int) -> tuple[int, ...]:
 _DTYPE: dict[str, Any] = {
     **dict.fromkeys(("profile", "stage", "departure_cause", "destination"), np.int8),
     **dict.fromkeys(
-        ("origin_service", "service", "team", "departed_week")
+        ("origin_service", "service", "team", "departed_week", "exposed_service")
         + ("high_weeks", "refusal_weeks", "n_learning"),
         np.int32,
     ),
@@ -134,6 +135,7 @@ _START: dict[str, Any] = {
     **dict.fromkeys(("tutor_weight", "vulnerability", "learning_ability"), 1.0),
     **dict.fromkeys(("active", "shown_active"), True),
     "departed_week": -1,
+    "exposed_service": -1,
 }
 
 
@@ -155,6 +157,7 @@ class Services(NamedTuple):
     mobility_posts: np.ndarray  # (1,) posts left for internal mobility, staff
     target: np.ndarray  # bool (S, T): tools meant for each service
     live: np.ndarray  # bool (S, T): pairs live so far
+    open_or_live: np.ndarray  # bool (S, T): pairs live or open to training, as last shown
     go_live_week: np.ndarray  # int32 (S, T): week each pair went live (NOT_LIVE before)
     support: np.ndarray  # (S, T) first-level support by referents this week, 0-1
     used: np.ndarray  # (S, T) staff using each pair at the last observation
@@ -198,6 +201,7 @@ class Services(NamedTuple):
             workload=np.ones(n_services),
             recent_change=np.zeros(n_services),
             live=np.zeros(pairs, dtype=bool),
+            open_or_live=np.zeros(pairs, dtype=bool),
             go_live_week=np.full(pairs, NOT_LIVE, dtype=np.int32),
             support=np.zeros(pairs),
             used=np.zeros(pairs),

@@ -1188,9 +1188,10 @@ def test_tool_time_equation():
 
 
 def test_processing_time_index_is_mean_over_target_tools():
-    """Through the weekly tally: each staff member is alone in a service group."""
+    """Through the weekly tally: each staff member is alone in a profile group."""
     state = StaffState.empty(3, 3)
     state.service[:] = [0, 1, 2]
+    state.profile[:] = [0, 1, 2]
     state.stage[:] = [
         [ADOPTED, TRYING, REVERTED],
         [TRYING, UNAWARE, ADOPTED],
@@ -1215,14 +1216,15 @@ def test_processing_time_index_is_mean_over_target_tools():
         high_strain_threshold=1.0, mastery_threshold=0.8, learning_overhead=overhead
     )
     observation.tally(state, services, tools_with([1.0] * 3, saving=saving), c, tallies)
-    by_service = tallies.by_service
-    times = by_service[:, observation.TIME]
+    by_profile = tallies.by_profile
+    times = by_profile[:, observation.TIME]
     assert times[0] == pytest.approx(expected0)
     assert times[1] == pytest.approx(expected1)
     # Staff 2 has no target tool: no processing-time index, counted nowhere.
-    assert by_service[2, observation.WITH_TARGETS] == 0 and times[2] == 0
-    # All three are active and of profile 0; the services count their active staff and
-    # the users of each tool (live and trying or adopted).
-    assert tallies.by_profile[0, observation.ACTIVE] == 3
+    assert by_profile[2, observation.WITH_TARGETS] == 0 and times[2] == 0
+    assert tallies.by_service[2, observation.WITH_TARGETS] == 0
+    # All three are active; the services count their active staff and the users of
+    # each tool (live and trying or adopted).
+    assert tallies.organisation[observation.ACTIVE] == 3
     assert services.active_staff.tolist() == [1.0, 1.0, 1.0]
     assert services.used.tolist() == [[1, 1, 0], [1, 0, 0], [0, 0, 0]]

@@ -28,28 +28,43 @@ def expose(
 
     Args:
         staff: Writes ``live`` and ``training_open`` (a live tool is always open to
-            training), from each staff member's service.
-        services: Adds ``new_live`` to ``live``.
+            training), from each staff member's service, where they changed (a new
+            go-live or opening, or a move to another service: ``exposed_service``).
+        services: Adds ``new_live`` to ``live``; keeps in ``open_or_live`` the pairs
+            last shown to staff as open.
         new_live: Pairs going live this week, bool (S, T).
         open_pairs: Pairs whose training is open, bool (S, T).
     """
-    live_pairs, service, live, training_open = (
+    live_pairs, shown, service, live, training_open = (
         services.live,
+        services.open_or_live,
         staff.service,
         staff.live,
         staff.training_open,
     )
+    exposed = staff.exposed_service
     n_services, n_tools = live_pairs.shape
-    open_or_live = np.empty_like(live_pairs)
+    # Only the services whose pairs changed this week are copied to their staff (and
+    # staff who moved service since their last copy): the others' rows already hold
+    # the same values.
+    changed = np.zeros(n_services, dtype=np.bool_)
     for s in range(n_services):
         for t in range(n_tools):
-            live_pairs[s, t] = live_pairs[s, t] or new_live[s, t]
-            open_or_live[s, t] = live_pairs[s, t] or open_pairs[s, t]
+            if new_live[s, t] and not live_pairs[s, t]:
+                live_pairs[s, t] = True
+                changed[s] = True
+            now = live_pairs[s, t] or open_pairs[s, t]
+            if now != shown[s, t]:
+                changed[s] = True
+                shown[s, t] = now
     for i in range(service.size):
         s = service[i]
+        if not changed[s] and exposed[i] == s:
+            continue
+        exposed[i] = s
         for t in range(n_tools):
             live[i, t] = live_pairs[s, t]
-            training_open[i, t] = open_or_live[s, t]
+            training_open[i, t] = shown[s, t]
 
 
 @njit(cache=True, error_model="numpy")
