@@ -339,11 +339,11 @@ def run_tasks(
     if not tasks:
         return []
     workers = 1 if len(tasks) == 1 and not scheduler else min(workers, len(tasks))
-    alone = [k for k, task in enumerate(tasks) if len(task) > 3 and task[3]]
+    alone = {k for k, task in enumerate(tasks) if len(task) > 3 and task[3]}
     together = [k for k, task in enumerate(tasks) if not (len(task) > 3 and task[3])]
     ordered: list[RunResult | None] = [None] * len(tasks)
     with open_executor(workers, scheduler) as executor:
-        jobs: list[list[int]] = [[k] for k in alone]
+        jobs: list[list[int]] = [[k] for k in sorted(alone)]
         if together:
             largest = max((tasks[k][0] for k in together), key=_run_size)
             size = batch_size(largest, len(together), worker_count(executor))

@@ -18,7 +18,7 @@ are drawn :func:`chunk_weeks` weeks at a time (about a megabyte per run).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -100,21 +100,38 @@ def run_batch(
     ]
 
 
-def _step_group(group: list[Built]) -> None:
+def _step_group(
+    group: list[Built],
+    stops: Sequence[int] = (),
+    on_stop: Callable[[int], None] | None = None,
+) -> None:
+    """Observe week 0 of every run of ``group``, then step them all to their horizon.
+
+    Runs are stepped a chunk of weeks at a time, run after run; a chunk also ends at
+    each week of ``stops``, after which ``on_stop(week)`` is called (week 0 included).
+    """
     # The containers of a group have the same compiled types: one entry point each.
     observe = resolve(engine.observe, (group[0].run, 0, 0))
     horizon = max(one.run.settings.horizon for one in group)
     weeks = min(chunk_weeks(one.run) for one in group)
     draws = [weekly_draws(one.run, weeks) for one in group]
     advance = resolve(engine.advance_weeks, (group[0].run, draws[0], 1, weeks))
+    stops = sorted({w for w in stops if 0 <= w <= horizon})
     for one in group:
         observe(one.run, 0, 0)
-    for first in range(1, horizon + 1, weeks):
-        count = min(weeks, horizon - first + 1)
+    if on_stop and stops and stops[0] == 0:
+        on_stop(0)
+    first = 1
+    while first <= horizon:
+        stop = next((w for w in stops if w >= first), horizon)
+        count = min(weeks, stop - first + 1)
         for one, buffer in zip(group, draws, strict=True):
             if first <= one.run.settings.horizon:
                 one.decisions.random(out=buffer[:count])
                 advance(one.run, buffer, first, count)
+        first += count
+        if on_stop and first - 1 in stops:
+            on_stop(first - 1)
 
 
 def run_alone(
@@ -129,28 +146,13 @@ def run_alone(
         with a ``week`` column) at each snapshot week, in week order.
     """
     built = build_run(scenario, seed)
-    run = built.run
-    resolve(engine.observe, (run, 0, 0))(run, 0, 0)
-    horizon = run.settings.horizon
-    stops = sorted({w for w in snapshot_weeks if 0 <= w <= horizon})
     threshold = scenario.behaviour.high_strain_threshold
+    frames: list[pd.DataFrame] = []
 
-    def snapshot(week: int) -> pd.DataFrame:
-        return tables.staff_state(run.staff, threshold).assign(week=week)
+    def snapshot(week: int) -> None:
+        frames.append(tables.staff_state(built.run.staff, threshold).assign(week=week))
 
-    frames = [snapshot(0)] if stops and stops[0] == 0 else []
-    weeks = chunk_weeks(run)
-    draws = weekly_draws(run, weeks)
-    advance = resolve(engine.advance_weeks, (run, draws, 1, weeks))
-    first = 1
-    while first <= horizon:
-        stop = next((w for w in stops if w >= first), horizon)
-        count = min(weeks, stop - first + 1)
-        built.decisions.random(out=draws[:count])
-        advance(run, draws, first, count)
-        first += count
-        if first - 1 in stops:
-            frames.append(snapshot(first - 1))
+    _step_group([built], snapshot_weeks, snapshot)
     return BatchRun(scenario, seed, built), frames
 
 
