@@ -13,6 +13,7 @@ from simulation.cli.options import (
     command_line,
     fail,
     out_option,
+    scheduler_option,
     whole_number_option,
     workers_option,
     writing_results,
@@ -20,21 +21,48 @@ from simulation.cli.options import (
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.footprint import check_fits
 
+DEFAULT_ENSEMBLE_FILE = "experiments/ensemble.yaml"
+
 
 @click.command()
-@click.argument("calibration_file")
+@click.argument("calibration_file", required=False)
+@click.option(
+    "--ensemble",
+    is_flag=True,
+    help="History-match the behavioural parameters to the patterns of CALIBRATION_FILE "
+    f"(an ensemble file; default {DEFAULT_ENSEMBLE_FILE}) and write the plausible ensemble.",
+)
 @whole_number_option("--replications", "Runs per scenario (default: the file's).", minimum=2)
 @workers_option()
-@out_option()
+@scheduler_option()
+@out_option("Results folder (new or empty; with --resume, the folder to continue).")
+@click.option("--resume", is_flag=True, help="With --ensemble, continue the calibration in --out.")
 @click.option(
     "--strict", is_flag=True, help="Exit with status 1 if a target's mean is out of range."
 )
-def calibrate(calibration_file, replications, workers, out, strict) -> None:
+def calibrate(
+    calibration_file, ensemble, replications, workers, scheduler, out, resume, strict
+) -> None:
     """Check the model against the calibration targets of CALIBRATION_FILE.
 
     Prints, per target, the mean outcome with its 95 % confidence interval and
     whether it lies in the range the study reports; saves the tables.
+
+    With --ensemble, finds instead the parameter sets that reproduce every pattern of
+    the ensemble file at once (history matching in waves) and writes them as
+    ensemble.parquet; an interrupted calibration continues with --resume --out.
     """
+    if ensemble:
+        from simulation.cli.ensemble import calibrate_ensemble_command
+
+        calibrate_ensemble_command(
+            calibration_file or DEFAULT_ENSEMBLE_FILE, workers, scheduler, out, resume
+        )
+        return
+    if calibration_file is None:
+        raise click.UsageError("give a CALIBRATION_FILE (or --ensemble)")
+    if resume or scheduler:
+        raise click.UsageError("--resume and --scheduler go with --ensemble")
     from tqdm import tqdm
 
     from simulation.experiments.calibration import (
