@@ -232,3 +232,58 @@ def provenance(spec: EnsembleSpec, spec_file: Path, matching: Matching, scenario
         }
     )
     return info
+
+
+def predictive_check(
+    spec: EnsembleSpec,
+    scenarios: Scenarios,
+    ensemble: Any,
+    *,
+    root_seed: int,
+    members: list[int] | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The patterns of ensemble members on fresh seeds (a posterior predictive check).
+
+    Each member runs every scenario ``spec.replications`` times under ``root_seed``
+    (take one the calibration did not use).
+
+    Args:
+        spec: The ensemble file's content.
+        scenarios: Its scenarios.
+        ensemble: The :class:`~simulation.experiments.ensemble.Ensemble`.
+        root_seed: Root seed of the runs.
+        members: Which members (default: all).
+        workers: Local worker processes.
+        scheduler: A Dask scheduler instead.
+
+    Returns:
+        ``values`` (pattern values, one row per member, indexed by member number) and
+        ``implausibility`` (every pattern, same rows).
+    """
+    from simulation.experiments.history_matching import implausibility
+    from simulation.experiments.runner import run_tasks
+    from simulation.model.outcomes import flatten
+
+    chosen = list(range(len(ensemble))) if members is None else list(members)
+    tasks, keys = [], []
+    for m in chosen:
+        overrides = ensemble.overrides(m)
+        for name, scenario in zip(scenarios.names, scenarios.scenarios, strict=True):
+            run_scenario = scenario.override(overrides)
+            for r in range(spec.replications):
+                tasks.append((run_scenario, r, root_seed))
+                keys.append((m, name, r))
+    results = run_tasks(tasks, workers=workers, scheduler=scheduler)
+    outcomes = tuple(dict.fromkeys(p.outcome for p in spec.patterns))
+    rows = []
+    for (m, name, r), result in zip(keys, results, strict=True):
+        flat = flatten(result.summary)
+        rows.append(
+            {"set": m, "scenario": name, "replication": r, **{o: flat[o] for o in outcomes}}
+        )
+    groups = dict(zip(scenarios.names, scenarios.groups, strict=True))
+    values, variances = pattern_values(pd.DataFrame(rows), groups, spec.patterns)
+    values.index.name = variances.index.name = "member"
+    return values, implausibility(values, variances, spec.patterns)

@@ -240,7 +240,8 @@ def pattern_values(
 
     Args:
         runs: One row per run, with columns ``set`` (parameter set), ``scenario``
-            (scenario name), ``replication`` and the outcomes.
+            (scenario name), ``replication`` and the outcomes; a ``status`` column, if
+            present, marks failed runs (not ``ok``).
         groups: Scenario name -> its group.
         patterns: The patterns.
 
@@ -249,13 +250,17 @@ def pattern_values(
         the mean over the pattern's scenarios of each scenario's mean over replications
         (minus the same for ``minus``); its variance the matching sum of each
         scenario's variance of the mean (sample variance / replications; zero with one
-        replication). A set whose runs miss a scenario, or whose outcome is undefined
-        (e.g. no departures to split), has NaN.
+        replication). A scenario whose outcome is undefined in every replication (no
+        departures to split, say) is left out of the mean; a set with a failed run, or
+        with no defined scenario, has NaN.
     """
     frame = runs.assign(group=runs["scenario"].map(groups))
     sets = pd.Index(sorted(frame["set"].unique()), name="set")
     values = pd.DataFrame(index=sets, dtype=float)
     variances = pd.DataFrame(index=sets, dtype=float)
+    failed = pd.Series(False, index=sets)
+    if "status" in frame:
+        failed = (frame["status"] != "ok").groupby(frame["set"]).any().reindex(sets)
     for pattern in patterns:
         by_scenario = frame.groupby(["set", "scenario"])[pattern.outcome]
         stats = pd.DataFrame(
@@ -264,24 +269,21 @@ def pattern_values(
         stats["var_mean"] = (stats["var"] / stats["n"]).fillna(0.0)
         stats.loc[stats["n"] == 0, "mean"] = np.nan
         stats = stats.join(frame.groupby(["set", "scenario"])["group"].first())
-        value = _side(stats, pattern.scenarios, sets, "mean")
-        variance = _side(stats, pattern.scenarios, sets, "var_mean", squared=True)
+        value, variance = _side(stats, pattern.scenarios, sets)
         if pattern.minus:
-            value = value - _side(stats, pattern.minus, sets, "mean")
-            variance = variance + _side(stats, pattern.minus, sets, "var_mean", squared=True)
-        values[pattern.id] = value
-        variances[pattern.id] = variance
+            other, other_variance = _side(stats, pattern.minus, sets)
+            value, variance = value - other, variance + other_variance
+        values[pattern.id] = value.where(~failed)
+        variances[pattern.id] = variance.where(~failed)
     return values, variances
 
 
 def _side(
-    stats: pd.DataFrame, group_ids: tuple[str, ...], sets: pd.Index, column: str, squared=False
-) -> pd.Series:
-    """Mean (or variance of the mean) over the scenarios of ``group_ids``, per set."""
+    stats: pd.DataFrame, group_ids: tuple[str, ...], sets: pd.Index
+) -> tuple[pd.Series, pd.Series]:
+    """Mean, and variance of the mean, over the defined scenarios of ``group_ids``, per set."""
     chosen = stats[stats["group"].isin(group_ids)]
-    wide = chosen[column].unstack("scenario").reindex(sets)
-    k = wide.shape[1]
-    if k == 0:
-        return pd.Series(np.nan, index=sets)
-    total = wide.sum(axis=1, min_count=k)  # NaN if a scenario is missing
-    return total / (k * k if squared else k)
+    means = chosen["mean"].unstack("scenario").reindex(sets)
+    var = chosen["var_mean"].unstack("scenario").reindex(sets).where(means.notna())
+    k = means.notna().sum(axis=1).replace(0, np.nan)
+    return means.sum(axis=1, min_count=1) / k, var.sum(axis=1, min_count=1) / k**2

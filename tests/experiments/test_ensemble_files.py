@@ -132,7 +132,12 @@ def test_pattern_values_average_scenarios_alike_and_subtract():
     assert variances.loc[0, "both"] == pytest.approx((0.02 / 2) / 4)
     assert values.loc[0, "diff"] == pytest.approx(-0.4)
     assert variances.loc[0, "diff"] == pytest.approx(0.02 / 2)
-    assert np.isnan(values.loc[1, "both"])  # a scenario without a value: undefined
+    # Set 1: b is undefined (e.g. no departures to split): left out of the mean.
+    assert values.loc[1, "both"] == pytest.approx(0.2)
+    assert np.isnan(values.loc[1, "diff"])  # nothing to subtract: undefined
+    failed = runs.assign(status=["ok", "error", "ok", "ok", "ok"])
+    values, _ = pattern_values(failed, {"a": "a", "b": "b"}, spec.patterns)
+    assert values.loc[0].isna().all() and values.loc[1, "both"] == pytest.approx(0.2)
 
 
 def members_frame() -> pd.DataFrame:
