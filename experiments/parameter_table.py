@@ -80,6 +80,9 @@ _COMMUNE_ITEMS: dict[str, tuple[Any, ...]] = {
 }
 
 
+ENSEMBLE_FILE = Path(__file__).resolve().parent / "ensemble.yaml"
+
+
 def parameter_rows() -> list[dict[str, str]]:
     """Rows of the parameter table, in scenario order.
 
@@ -171,7 +174,31 @@ def render(rows: list[dict[str, str]]) -> str:
         lines.append("")
         if section == "organisation":
             lines += _organisation_files_note()
+    lines += _priors_section()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _priors_section() -> list[str]:
+    """The calibrated parameters and their priors, from experiments/ensemble.yaml."""
+    from simulation.experiments.patterns import EnsembleSpec
+    from simulation.scenario.loading import read_yaml
+
+    spec = EnsembleSpec.from_value(read_yaml(ENSEMBLE_FILE, what="ensemble"))
+    lines = [
+        "## Calibrated parameters: their priors",
+        "",
+        f"The {len(spec.parameters)} behavioural parameters that the ensemble calibration fits"
+        " to the study's patterns ([`experiments/ensemble.yaml`](../experiments/ensemble.yaml);"
+        " [calibration.md](calibration.md) gives what the patterns make of each). Each prior"
+        " is uniform over its range, a plausible range inside the allowed one above.",
+        "",
+        "| name | prior | why this range |",
+        "|---|---|---|",
+    ]
+    for prior in spec.parameters:
+        prior_range = f"{prior.low:g} to {prior.high:g}"
+        lines.append(f"| `{prior.path}` | {prior_range} | {_cell(prior.source)} |")
+    return [*lines, ""]
 
 
 def write_table(path: Path = OUTPUT) -> bool:

@@ -83,9 +83,14 @@ def rows(script):
 
 @pytest.fixture(scope="module")
 def table_names():
-    """First cells of the table rows of docs/parameters.md, backquotes removed."""
+    """First cells of the parameter table rows of docs/parameters.md, backquotes removed.
+
+    The priors of the calibrated parameters, at the end, are another table.
+    """
     names = []
     for line in PARAMETERS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## Calibrated parameters"):
+            break
         match = re.match(r"\|\s*`([^`]+)`\s*\|", line)
         if match:
             names.append(match.group(1))
@@ -141,6 +146,15 @@ def test_defaults_are_described_in_words(rows):
             f"{row['name']}: default looks like a repr: {default}"
         )
         assert len(default) <= 120, f"{row['name']}: default too long: {default}"
+
+
+def test_the_calibrated_parameters_priors_are_documented():
+    from simulation.experiments.patterns import load_ensemble_spec
+
+    spec, _ = load_ensemble_spec(ROOT / "experiments" / "ensemble.yaml")
+    text = PARAMETERS.read_text(encoding="utf-8").split("## Calibrated parameters")[1]
+    for prior in spec.parameters:
+        assert f"| `{prior.path}` | {prior.low:g} to {prior.high:g} |" in text, prior.path
 
 
 def test_file_only_keys_are_documented():
