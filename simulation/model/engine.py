@@ -100,9 +100,14 @@ def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
     flat = pair_draw.reshape(n_pairs)
     for k in range(n_pairs):
         flat[k] = draws[k]
+    # One plain copy per array, from a view that starts at its first number (faster
+    # than one loop filling both from offsets).
+    after = draws[n_pairs:]
     for i in range(n):
-        draw[i] = draws[n_pairs + i]
-        mobility_draw[i] = draws[n_pairs + n + i]
+        draw[i] = after[i]
+    after = draws[n_pairs + n :]
+    for i in range(n):
+        mobility_draw[i] = after[i]
 
     # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
     advance(run.plan, week, services, work.new_live)
@@ -144,10 +149,10 @@ def observe(run: Run, week: int, go_lives: int) -> None:
     row = record.weekly[week]
     row[GO_LIVES] = go_lives
     if week > 0:  # the set-up's observation has no training
-        c = run.coefficients.training
-        row[TRAINING_HOURS] = staff.training_hours.sum()
-        row[TRAINER_HOURS] = training.trainer_hours(staff, c)
-        row[E_LEARNING_HOURS] = training.e_learning_followed(staff, c)
+        followed, trainers, e_learning = training.week_hours(staff, run.coefficients.training)
+        row[TRAINING_HOURS] = followed
+        row[TRAINER_HOURS] = trainers
+        row[E_LEARNING_HOURS] = e_learning
     record.weeks[0] = week + 1
 
 

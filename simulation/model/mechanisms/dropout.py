@@ -104,6 +104,8 @@ def drop_out(staff: StaffState, services: Services, week: int, c: DropoutCoeffic
     for i in range(active.size):
         if not active[i] or destination[i] != IN_POST:
             continue
+        if high_weeks[i] < c.sustained_strain_weeks and refusal_weeks[i] < c.refusal_weeks:
+            continue  # no hazard: a uniform in [0, 1) is never below 0
         protection = 1.0 - c.backing_protection * backing[service[i]]
         strain_part = 0.0
         if high_weeks[i] >= c.sustained_strain_weeks:

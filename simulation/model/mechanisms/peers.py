@@ -59,6 +59,15 @@ def propagate(staff: StaffState, ties: Ties, mastery: float) -> None:
             for k in range(indptr[j], indptr[j + 1]):
                 degree[indices[k]] += step
             shown_active[j] = is_active
+        # Most weeks most staff change nothing: a branch-free scan of their tools first
+        # lets them be passed over at the cost of a few comparisons.
+        changed = False
+        for t in range(n_tools):
+            adopted = is_active & (stage[j, t] == ADOPTED)
+            helping = is_active & (proficiency[j, t] >= mastery)
+            changed |= (adopted != shown_adopted[j, t]) | (helping != shown_help[j, t])
+        if not changed:
+            continue
         for t in range(n_tools):
             adopted = is_active and stage[j, t] == ADOPTED
             if adopted != shown_adopted[j, t]:

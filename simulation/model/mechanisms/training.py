@@ -108,12 +108,14 @@ def tools_to_learn(staff: StaffState, c: TrainingCoefficients) -> None:
     active, training_open, proficiency = staff.active, staff.training_open, staff.proficiency
     n_learning = staff.n_learning
     n, n_tools = proficiency.shape
+    mastery = c.mastery_threshold
     for i in range(n):
         count = 0
         if active[i]:
+            # Counted without a branch per tool: whether a tool is still to learn is
+            # hard to predict while proficiencies cross the threshold.
             for t in range(n_tools):
-                if training_open[i, t] and proficiency[i, t] < c.mastery_threshold:
-                    count += 1
+                count += training_open[i, t] & (proficiency[i, t] < mastery)
         n_learning[i] = count
 
 
@@ -163,13 +165,30 @@ def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
 
 
 @njit(cache=True, error_model="numpy")
+def week_hours(staff: StaffState, c: TrainingCoefficients) -> tuple[float, float, float]:
+    """Hours followed by ``staff`` this week (all modes), trainer hours and e-learning followed.
+
+    Trainer hours are the in-person hours over the group size; e-learning is every
+    hour followed but in-person. Both totals are summed in one pass, in staff order
+    (as ``ndarray.sum`` adds them), so that the observation reads each array once.
+    """
+    training_hours, in_person_hours = staff.training_hours, staff.in_person_hours
+    followed = 0.0
+    in_person = 0.0
+    for i in range(training_hours.size):
+        followed += training_hours[i]
+        in_person += in_person_hours[i]
+    e_learning = max(0.0, followed - c.in_person_followed * in_person)
+    return followed, in_person / c.training_group_size, e_learning
+
+
+@njit(cache=True, error_model="numpy")
 def trainer_hours(staff: StaffState, c: TrainingCoefficients) -> float:
     """Trainer hours used this week by the in-person hours of ``staff`` (all modes)."""
-    return staff.in_person_hours.sum() / c.training_group_size
+    return week_hours(staff, c)[1]
 
 
 @njit(cache=True, error_model="numpy")
 def e_learning_followed(staff: StaffState, c: TrainingCoefficients) -> float:
     """E-learning hours followed this week by ``staff``: all hours followed but in-person."""
-    in_person = c.in_person_followed * staff.in_person_hours.sum()
-    return max(0.0, staff.training_hours.sum() - in_person)
+    return week_hours(staff, c)[2]
