@@ -2,7 +2,8 @@
 
 Each wave of :func:`simulation.experiments.history_matching.match` is a sweep: its
 points are (parameter set, scenario) pairs, each run ``replications`` times with the
-seeds ``run_seed(root, r)`` (common random numbers across sets and scenarios), and
+seeds ``run_seed(root, r)``, ``root`` the set's own (:func:`set_seed`; common to its
+scenarios, so that a set's patterns are measured on the same draws), and
 its runs go to a :class:`~simulation.experiments.store.SweepStore` in
 ``wave-NN/`` as they finish, on any executor (processes or Dask). A wave's design
 depends only on the runs of the waves before it, so an interrupted calibration
@@ -47,17 +48,36 @@ def overrides_of(spec: EnsembleSpec, values: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def wave_points(spec: EnsembleSpec, scenarios: Scenarios, sets: np.ndarray) -> list[Point]:
+def set_seed(spec: EnsembleSpec, wave: int, k: int) -> int:
+    """Root seed of set ``k`` of wave ``wave``: its own, from the file's seed.
+
+    Each set has its own replications (common to its scenarios): with seeds common to
+    every set, the sets kept would be those that suit that one draw of the staff and
+    their networks, and would miss the patterns on other draws.
+    """
+    return derived_seed(spec.seed, wave, k)
+
+
+def derived_seed(*keys: int) -> int:
+    """A root seed (0 to 2**63 - 1) drawn from ``keys`` by ``numpy.random.SeedSequence``."""
+    state = np.random.SeedSequence(list(keys)).generate_state(2, np.uint32)
+    return int((int(state[0]) << 31) | (int(state[1]) >> 1))
+
+
+def wave_points(
+    spec: EnsembleSpec, scenarios: Scenarios, sets: np.ndarray, wave: int = 1
+) -> list[Point]:
     """The points of a wave: set ``k`` on scenario ``s`` is point ``k * S + s``."""
     points = []
     n_scenarios = len(scenarios.scenarios)
     for k, values in enumerate(sets):
         overrides = overrides_of(spec, values)
+        root = set_seed(spec, wave, k)
         for s, (name, scenario) in enumerate(
             zip(scenarios.names, scenarios.scenarios, strict=True)
         ):
-            factors = {"set": k, "scenario": name, **overrides}
-            points.append(Point(k * n_scenarios + s, factors, scenario.override(overrides)))
+            factors = {"set": k, "scenario": name, "root_seed": root, **overrides}
+            points.append(Point(k * n_scenarios + s, factors, scenario.override(overrides), root))
     return points
 
 
@@ -109,7 +129,7 @@ def calibrate_ensemble(
 
     def evaluate(number: int, sets: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         experiment = wave_experiment(spec, number)
-        points = wave_points(spec, scenarios, sets)
+        points = wave_points(spec, scenarios, sets, number)
         store = open_store(wave_folder(folder, number), experiment, points, number)
         run_experiment(
             experiment,
@@ -246,8 +266,9 @@ def predictive_check(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The patterns of ensemble members on fresh seeds (a posterior predictive check).
 
-    Each member runs every scenario ``spec.replications`` times under ``root_seed``
-    (take one the calibration did not use).
+    Each member runs every scenario ``spec.replications`` times under its own root seed,
+    derived from ``root_seed`` and the member's number (take a ``root_seed`` the
+    calibration did not use).
 
     Args:
         spec: The ensemble file's content.
@@ -270,10 +291,11 @@ def predictive_check(
     tasks, keys = [], []
     for m in chosen:
         overrides = ensemble.overrides(m)
+        member_root = derived_seed(root_seed, m)
         for name, scenario in zip(scenarios.names, scenarios.scenarios, strict=True):
             run_scenario = scenario.override(overrides)
             for r in range(spec.replications):
-                tasks.append((run_scenario, r, root_seed))
+                tasks.append((run_scenario, r, member_root))
                 keys.append((m, name, r))
     results = run_tasks(tasks, workers=workers, scheduler=scheduler)
     outcomes = tuple(dict.fromkeys(p.outcome for p in spec.patterns))

@@ -185,11 +185,16 @@ class Experiment(Record):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Point:
-    """One combination of factor values, and the scenario it runs."""
+    """One combination of factor values, and the scenario it runs.
+
+    ``root_seed``, if set, replaces the experiment's root seed for this point's runs
+    (replication ``r`` then uses ``run_seed(root_seed, r)``).
+    """
 
     index: int
     factors: dict[str, Any]
     scenario: Scenario
+    root_seed: int | None = None
 
 
 def _is_number(value: Any) -> bool:

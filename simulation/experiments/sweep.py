@@ -283,7 +283,14 @@ def run_experiment(
             (p, r) for p in points for r in range(reps[p.index]) if run_id(p.index, r) not in done
         ]
         tasks = (
-            Task(p.index, r, p.scenario, experiment.seed, outcomes, experiment.weekly)
+            Task(
+                p.index,
+                r,
+                p.scenario,
+                experiment.seed if p.root_seed is None else p.root_seed,
+                outcomes,
+                experiment.weekly,
+            )
             for p, r in missing
         )
         if on_plan:
