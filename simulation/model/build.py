@@ -12,6 +12,7 @@ new or reused, so a run is the same alone or in a batch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from simulation.model.network import Skeleton, StaffNetwork, draw_network, skele
 from simulation.model.observation import MEASURES, Record, Tallies
 from simulation.model.population import TECHNOPHILE, always_on, draw_population
 from simulation.model.schedule import plan_state
-from simulation.model.seeds import as_seed_sequence, streams
+from simulation.model.seeds import as_seed_sequence, stream
 from simulation.model.sources import BASELINE
 from simulation.model.state import Services, StaffState, Ties, Tools
 from simulation.model.strategies import RolloutPlan, make_plan, target_pairs
@@ -110,7 +111,7 @@ class Built:
         plan: The rollout plan (its ``go_live`` is ``run.plan.go_live``).
         template: The scenario's shared part.
         decisions: The run's "decisions" stream (the weekly uniforms).
-        mesa: The generator for Mesa (``TransitionModel``'s ``random`` and ``rng``).
+        seed: The run's seed sequence.
     """
 
     run: Run
@@ -118,7 +119,15 @@ class Built:
     plan: RolloutPlan
     template: Template
     decisions: np.random.Generator
-    mesa: np.random.Generator
+    seed: np.random.SeedSequence
+
+    @functools.cached_property
+    def mesa(self) -> np.random.Generator:
+        """The generator for Mesa (``TransitionModel``'s ``random`` and ``rng``).
+
+        Made when first asked for: the batched engine never does.
+        """
+        return stream(self.seed, "mesa")
 
 
 def build_run(
@@ -138,11 +147,12 @@ def build_run(
             scenario's).
     """
     template = template or Template.of(scenario)
-    generators = streams(as_seed_sequence(seed))
-    network = draw_network(template.skeleton, generators["network"])
-    population = draw_population(scenario, network, generators["population"])
+    sequence = as_seed_sequence(seed)
+    network = draw_network(template.skeleton, stream(sequence, "network"))
+    drawing = stream(sequence, "population")
+    population = draw_population(scenario, network, drawing)
     # Drawn after the population, from its stream: the earlier draws stay as they were.
-    staying_on = always_on(scenario, network, generators["population"])
+    staying_on = always_on(scenario, network, drawing)
     n_services = len(network.service_names)
     technophiles = np.bincount(
         network.service_of[population.profile == TECHNOPHILE], minlength=n_services
@@ -172,7 +182,7 @@ def build_run(
         staff=state,
         services=services,
         tools=template.tools,
-        ties=Ties(network.adjacency.indptr, network.adjacency.indices),
+        ties=Ties(network.indptr, network.indices),
         plan=plan_state(plan),
         coefficients=template.coefficients,
         tallies=Tallies.empty(n_services),
@@ -183,7 +193,7 @@ def build_run(
             open_pairs=np.zeros(template.target.shape, dtype=bool),
         ),
     )
-    return Built(run, network, plan, template, generators["decisions"], generators["mesa"])
+    return Built(run, network, plan, template, stream(sequence, "decisions"), sequence)
 
 
 def _initial_state(

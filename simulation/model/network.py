@@ -21,6 +21,7 @@ order as numpy's calls did (:mod:`simulation.model.draws`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,7 +47,9 @@ class StaffNetwork:
         service_of: Service code of each staff member, shape (N,), int32.
         team_of: Global team number of each staff member, shape (N,), int32.
         managers: Staff index of each service's manager, shape (S,), int64.
-        adjacency: Symmetric 0/1 staff adjacency, CSR with sorted indices, shape (N, N).
+        indptr: Row starts of the adjacency in compressed sparse rows, (N + 1,), int64.
+        indices: Neighbours of each staff member, row after row, sorted within a row,
+            int64 (the compiled step reads these two, :class:`~simulation.model.state.Ties`).
     """
 
     organisation: Organisation
@@ -54,7 +57,18 @@ class StaffNetwork:
     service_of: np.ndarray
     team_of: np.ndarray
     managers: np.ndarray
-    adjacency: sp.csr_array
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @functools.cached_property
+    def adjacency(self) -> sp.csr_array:
+        """Symmetric 0/1 staff adjacency, CSR with sorted indices, shape (N, N).
+
+        Made when first asked for (the batched engine never does), on the same arrays.
+        """
+        n = self.n_staff
+        data = np.ones(self.indices.size, dtype=np.int8)
+        return sp.csr_array((data, self.indices, self.indptr), shape=(n, n))
 
     @property
     def n_staff(self) -> int:
@@ -70,7 +84,7 @@ class StaffNetwork:
 
     def degree(self) -> np.ndarray:
         """Number of ties of each staff member."""
-        return np.diff(self.adjacency.indptr)
+        return np.diff(self.indptr)
 
     @property
     def services(self) -> nx.Graph:
@@ -224,17 +238,14 @@ def draw_network(frame: Skeleton, rng: np.random.Generator) -> StaffNetwork:
         frame.mean_ties,
         rng,
     )
-    n_staff = frame.service_of.size
-    adjacency = sp.csr_array(
-        (np.ones(indices.size, dtype=np.int8), indices, indptr), shape=(n_staff, n_staff)
-    )
     return StaffNetwork(
         frame.organisation,
         frame.organisation.service_names,
         frame.service_of,
         frame.team_of,
         frame.managers,
-        adjacency,
+        indptr,
+        indices,
     )
 
 
