@@ -78,7 +78,7 @@ def _poisson_ptrs(rng: np.random.Generator, lam: float) -> int:
         v = rng.random()
         us = 0.5 - abs(u)
         # The floor, not a truncation: a candidate in (-1, 0) is negative, so rejected.
-        k = np.int64(np.floor((2 * a / us + b) * u + lam + 0.43))
+        k = int(np.floor((2 * a / us + b) * u + lam + 0.43))
         if us >= 0.07 and v <= vr:
             return k
         if k < 0 or (us < 0.013 and v > us):
