@@ -12,6 +12,7 @@ new or reused, so a run is the same alone or in a batch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -22,9 +23,9 @@ from simulation.model.mechanisms import strain
 from simulation.model.mechanisms.exposure import change_fade
 from simulation.model.network import Skeleton, StaffNetwork, draw_network, skeleton
 from simulation.model.observation import MEASURES, Record, Tallies
-from simulation.model.population import TECHNOPHILE, always_on, draw_population
+from simulation.model.population import TECHNOPHILE, always_on, draw_population, profile_mixes
 from simulation.model.schedule import plan_state
-from simulation.model.seeds import as_seed_sequence, streams
+from simulation.model.seeds import as_seed_sequence, stream
 from simulation.model.sources import BASELINE
 from simulation.model.state import Services, StaffState, Ties, Tools
 from simulation.model.strategies import RolloutPlan, make_plan, target_pairs
@@ -45,6 +46,13 @@ class Template:
         tools: The tools' properties.
         rates: The unit costs.
         settings: The compiled step's settings.
+        backing: Managerial backing of each service (S,).
+        receiving: Share of repositioned staff each service receives (S,).
+        first_team: Team that repositioned staff join in each service (S,).
+        job_type: Code of each service's posts (S,).
+        mixes: Each service's profile mix (S, P) (``population.profile_mixes``).
+        by_profile: Staff arrays set from the profile alone: field name to the value
+            of each profile (P,).
     """
 
     scenario: Scenario
@@ -58,6 +66,8 @@ class Template:
     receiving: np.ndarray
     first_team: np.ndarray
     job_type: np.ndarray
+    mixes: np.ndarray
+    by_profile: dict[str, np.ndarray]
 
     @classmethod
     def of(cls, scenario: Scenario) -> Template:
@@ -97,6 +107,12 @@ class Template:
             receiving=receiving / receiving.sum(),
             first_team=first_team,
             job_type=np.array([JOB_TYPES.index(s.job_type) for s in services]),
+            mixes=profile_mixes(scenario),
+            by_profile={
+                "fear": scenario.behaviour.fear_of_failure.as_array(),
+                "e_completion": scenario.behaviour.e_learning_completion.as_array(),
+                "acculturation": scenario.behaviour.acculturation_initial.as_array(),
+            },
         )
 
 
@@ -110,7 +126,7 @@ class Built:
         plan: The rollout plan (its ``go_live`` is ``run.plan.go_live``).
         template: The scenario's shared part.
         decisions: The run's "decisions" stream (the weekly uniforms).
-        mesa: The generator for Mesa (``TransitionModel``'s ``random`` and ``rng``).
+        seed: The run's seed sequence.
     """
 
     run: Run
@@ -118,7 +134,15 @@ class Built:
     plan: RolloutPlan
     template: Template
     decisions: np.random.Generator
-    mesa: np.random.Generator
+    seed: np.random.SeedSequence
+
+    @functools.cached_property
+    def mesa(self) -> np.random.Generator:
+        """The generator for Mesa (``TransitionModel``'s ``random`` and ``rng``).
+
+        Made when first asked for: the batched engine never does.
+        """
+        return stream(self.seed, "mesa")
 
 
 def build_run(
@@ -138,16 +162,18 @@ def build_run(
             scenario's).
     """
     template = template or Template.of(scenario)
-    generators = streams(as_seed_sequence(seed))
-    network = draw_network(template.skeleton, generators["network"])
-    population = draw_population(scenario, network, generators["population"])
+    sequence = as_seed_sequence(seed)
+    network = draw_network(template.skeleton, stream(sequence, "network"))
+    drawing = stream(sequence, "population")
+    population = draw_population(scenario, network, drawing, template.mixes)
     # Drawn after the population, from its stream: the earlier draws stay as they were.
-    staying_on = always_on(scenario, network, generators["population"])
+    staying_on = always_on(scenario, network, drawing)
     n_services = len(network.service_names)
     technophiles = np.bincount(
         network.service_of[population.profile == TECHNOPHILE], minlength=n_services
     )
-    plan = make_plan(scenario, technophiles)
+    # The plan keeps its target: a copy, not the template's array shared by all runs.
+    plan = make_plan(scenario, technophiles, template.target.copy())
     services = Services.start(
         template.backing.copy(),
         template.skeleton.counts.astype(np.float64),
@@ -172,7 +198,7 @@ def build_run(
         staff=state,
         services=services,
         tools=template.tools,
-        ties=Ties(network.adjacency.indptr, network.adjacency.indices),
+        ties=Ties(network.indptr, network.indices),
         plan=plan_state(plan),
         coefficients=template.coefficients,
         tallies=Tallies.empty(n_services),
@@ -183,7 +209,7 @@ def build_run(
             open_pairs=np.zeros(template.target.shape, dtype=bool),
         ),
     )
-    return Built(run, network, plan, template, generators["decisions"], generators["mesa"])
+    return Built(run, network, plan, template, stream(sequence, "decisions"), sequence)
 
 
 def _initial_state(
@@ -195,39 +221,39 @@ def _initial_state(
     plan: RolloutPlan,
     services: Services,
 ) -> StaffState:
+    """The staff's state before week 0 (all in post, nothing live; ODD 5, step 5)."""
     behaviour, levers = scenario.behaviour, scenario.levers
     state = StaffState.empty(network.n_staff, len(scenario.tools))
     state.profile[:] = population.profile
     state.origin_service[:] = network.service_of
     state.service[:] = network.service_of
     state.team[:] = network.team_of
-    state.is_manager[:] = network.is_manager
+    state.is_manager[network.managers] = True
     state.is_referent[:] = population.is_referent
     state.always_on[:] = staying_on
     state.vulnerability[:] = population.vulnerability
     tutors = population.is_referent | (population.profile == TECHNOPHILE)
-    state.tutor_weight[:] = np.where(
-        tutors, 1.0 + levers.peer_tutoring * behaviour.tutor_extra_weight, 1.0
-    )
+    state.tutor_weight[tutors] = 1.0 + levers.peer_tutoring * behaviour.tutor_extra_weight
     meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
     state.meaning[:] = meaning
-    # External support: the mean of the levers that push towards trying (see adoption).
-    pushes = (
+    # External support: the mean of the levers that push towards trying (see adoption),
+    # which differ only by service (the same operations as per staff member).
+    pushes: tuple[float | np.ndarray, ...] = (
         plan.communication,
         meaning,
-        services.backing[network.service_of],
+        services.backing,
         float(levers.business_project_lead),
         levers.staff_involvement,
     )
-    state.external[:] = behaviour.external_influence * (sum(pushes) / len(pushes))
-    state.fear[:] = behaviour.fear_of_failure.as_array()[population.profile]
+    external = behaviour.external_influence * (sum(pushes) / len(pushes))
+    np.take(external, network.service_of, out=state.external)
     state.learning_ability[:] = population.learning_ability
-    state.e_completion[:] = behaviour.e_learning_completion.as_array()[population.profile]
-    state.acculturation[:] = behaviour.acculturation_initial.as_array()[population.profile]
+    for name, values in template.by_profile.items():
+        np.take(values, population.profile, out=getattr(state, name))
     state.degree[:] = network.degree()
     if template.settings.organisation_peers:
         state.degree[:] = network.n_staff - 1
-    state.target[:] = template.target[network.service_of]
+    np.take(template.target, network.service_of, axis=0, out=state.target)
     state.strain[:] = strain.steady_strain(state, services, template.coefficients.strain)
     state.strain_parts[:, BASELINE] = state.strain  # before the rollout: the baseline's
     return state

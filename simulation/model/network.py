@@ -13,17 +13,22 @@ relation ``weight``). Staff are numbered service by service. Their ties:
   staff, Poisson(``w * ties_across_services * min(n_a, n_b)``) ties join random
   members of the two.
 
-Every draw comes from the generator passed in (the run's "network" stream).
+Every draw comes from the generator passed in (the run's "network" stream), inside
+one compiled function (:func:`draw_network`) that draws the same numbers in the same
+order as numpy's calls did (:mod:`simulation.model.draws`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
+from simulation.model.draws import poisson, poisson_fill
 from simulation.scenario.records import Organisation
 
 if TYPE_CHECKING:  # networkx loads only when a graph is asked for (a third of a second)
@@ -42,7 +47,9 @@ class StaffNetwork:
         service_of: Service code of each staff member, shape (N,), int32.
         team_of: Global team number of each staff member, shape (N,), int32.
         managers: Staff index of each service's manager, shape (S,), int64.
-        adjacency: Symmetric 0/1 staff adjacency, CSR with sorted indices, shape (N, N).
+        indptr: Row starts of the adjacency in compressed sparse rows, (N + 1,), int64.
+        indices: Neighbours of each staff member, row after row, sorted within a row,
+            int64 (the compiled step reads these two, :class:`~simulation.model.state.Ties`).
     """
 
     organisation: Organisation
@@ -50,7 +57,18 @@ class StaffNetwork:
     service_of: np.ndarray
     team_of: np.ndarray
     managers: np.ndarray
-    adjacency: sp.csr_array
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @functools.cached_property
+    def adjacency(self) -> sp.csr_array:
+        """Symmetric 0/1 staff adjacency, CSR with sorted indices, shape (N, N).
+
+        Made when first asked for (the batched engine never does), on the same arrays.
+        """
+        n = self.n_staff
+        data = np.ones(self.indices.size, dtype=np.int8)
+        return sp.csr_array((data, self.indices, self.indptr), shape=(n, n))
 
     @property
     def n_staff(self) -> int:
@@ -66,7 +84,7 @@ class StaffNetwork:
 
     def degree(self) -> np.ndarray:
         """Number of ties of each staff member."""
-        return np.diff(self.adjacency.indptr)
+        return np.diff(self.indptr)
 
     @property
     def services(self) -> nx.Graph:
@@ -145,8 +163,9 @@ class Skeleton:
     service_of: np.ndarray
     team_of: np.ndarray
     managers: np.ndarray
-    fixed_ties: np.ndarray  # (E, 2) team and manager ties (before the relations' draws)
-    relations: tuple[tuple[int, int, float], ...]  # service codes and mean random ties
+    fixed_ties: np.ndarray  # int64 (E, 2) team and manager ties (before the relations' draws)
+    relations: np.ndarray  # int64 (R, 2) service codes of the two ends of each relation
+    mean_ties: np.ndarray  # float64 (R,) mean number of random ties of each relation
 
 
 def skeleton(organisation: Organisation) -> Skeleton:
@@ -162,14 +181,18 @@ def skeleton(organisation: Organisation) -> Skeleton:
     team_of = (team_offset[service_of] + local // team_size).astype(np.int32)
     managers = starts.copy()
     index = {name: k for k, name in enumerate(organisation.service_names)}
-    relations = []
-    for relation in organisation.relations:
-        a, b = (index[name] for name in relation.between)
-        mean_ties = relation.weight * organisation.ties_across_services * min(counts[a], counts[b])
-        relations.append((a, b, float(mean_ties)))
+    ends = [tuple(index[name] for name in r.between) for r in organisation.relations]
+    relations = np.array(ends, dtype=np.int64).reshape(len(ends), 2)
+    mean_ties = np.array(
+        [
+            r.weight * organisation.ties_across_services * min(counts[a], counts[b])
+            for r, (a, b) in zip(organisation.relations, ends, strict=True)
+        ],
+        dtype=np.float64,
+    )
     fixed = np.concatenate(
         [_team_ties(team_of, team_size), _manager_ties(service_of, managers)]
-        + [np.array([[managers[a], managers[b]]]) for a, b, _ in relations]
+        + [np.array([[managers[a], managers[b]]]) for a, b in ends]
     ).astype(np.int64)
     return Skeleton(
         organisation,
@@ -179,7 +202,8 @@ def skeleton(organisation: Organisation) -> Skeleton:
         team_of,
         managers,
         fixed,
-        tuple(relations),
+        relations,
+        mean_ties,
     )
 
 
@@ -199,30 +223,84 @@ def build_staff_network(organisation: Organisation, rng: np.random.Generator) ->
 def draw_network(frame: Skeleton, rng: np.random.Generator) -> StaffNetwork:
     """Draw the random ties of one run onto an organisation's :class:`Skeleton`.
 
-    The draws, in order: the random ties within services, then for each relation its
-    number of ties and their ends (:func:`build_staff_network`).
+    The draws, in order: the number of random ties each staff member starts within
+    their service (Poisson), the other end of each (uniform), then for each relation
+    its number of ties (Poisson) and their ends in each of the two services (uniform
+    integers); see :func:`_draw_ties`.
     """
-    counts, starts, service_of = frame.counts, frame.starts, frame.service_of
-    pieces = [frame.fixed_ties]
-    pieces.append(
-        _random_ties(service_of, starts, counts, frame.organisation.ties_within_service, rng)
+    indptr, indices = _draw_ties(
+        frame.fixed_ties,
+        frame.service_of,
+        frame.starts,
+        frame.counts,
+        frame.organisation.ties_within_service / 2.0,
+        frame.relations,
+        frame.mean_ties,
+        rng,
     )
-    ends_a, ends_b = [], []
-    for a, b, mean_ties in frame.relations:
-        n_ties = rng.poisson(mean_ties)
-        ends_a.append(rng.integers(0, counts[a], size=n_ties) + starts[a])
-        ends_b.append(rng.integers(0, counts[b], size=n_ties) + starts[b])
-    if ends_a:
-        pieces.append(np.column_stack([np.concatenate(ends_a), np.concatenate(ends_b)]))
-    adjacency = _symmetric_csr(np.concatenate(pieces), service_of.size)
     return StaffNetwork(
         frame.organisation,
         frame.organisation.service_names,
-        service_of,
+        frame.service_of,
         frame.team_of,
         frame.managers,
-        adjacency,
+        indptr,
+        indices,
     )
+
+
+@njit(cache=True, error_model="numpy")
+def _draw_ties(
+    fixed: np.ndarray,
+    service_of: np.ndarray,
+    starts: np.ndarray,
+    counts: np.ndarray,
+    half_within: float,
+    relations: np.ndarray,
+    mean_ties: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All ties of one run, fixed and drawn, as the index arrays of a symmetric CSR matrix.
+
+    The draws are numpy's ``rng.poisson(half_within, size=N)``, ``rng.random(M)`` for
+    the M ties started within services, then per relation ``rng.poisson(mean)`` and
+    ``rng.integers(0, n, size=k)`` for each of its two services, in that order.
+
+    Returns:
+        ``indptr`` (N + 1,) and ``indices`` (int64): the unique ties without self-ties,
+        both directions, indices sorted within each row (:func:`_symmetric_csr`).
+    """
+    n_staff, n_fixed = service_of.size, fixed.shape[0]
+    started = poisson_fill(rng, half_within, n_staff)
+    uniforms = rng.random(started.sum())
+    # The ties across services, relation after relation; their number is drawn, so
+    # the buffer grows as needed (it starts at about twice the expected number).
+    across = np.empty((16 + 2 * int(mean_ties.sum()), 2), dtype=np.int64)
+    n_across = 0
+    for r in range(relations.shape[0]):
+        n_ties = poisson(rng, mean_ties[r])
+        a, b = relations[r, 0], relations[r, 1]
+        firsts = rng.integers(0, counts[a], size=n_ties) + starts[a]
+        seconds = rng.integers(0, counts[b], size=n_ties) + starts[b]
+        if n_across + n_ties > across.shape[0]:
+            larger = np.empty((2 * (n_across + n_ties), 2), dtype=np.int64)
+            larger[:n_across] = across[:n_across]
+            across = larger
+        across[n_across : n_across + n_ties, 0] = firsts
+        across[n_across : n_across + n_ties, 1] = seconds
+        n_across += n_ties
+    pairs = np.empty((n_fixed + uniforms.size + n_across, 2), dtype=np.int64)
+    pairs[:n_fixed] = fixed
+    row = n_fixed
+    for i in range(n_staff):
+        s = service_of[i]
+        for _ in range(started[i]):
+            pairs[row, 0] = i
+            # floor(u * n) in floating point, as numpy computed it for the whole array.
+            pairs[row, 1] = starts[s] + np.int64(np.floor(uniforms[row - n_fixed] * counts[s]))
+            row += 1
+    pairs[row:] = across[:n_across]
+    return _symmetric_csr(pairs, n_staff)
 
 
 def _team_ties(team_of: np.ndarray, team_size: int) -> np.ndarray:
@@ -236,44 +314,57 @@ def _team_ties(team_of: np.ndarray, team_size: int) -> np.ndarray:
     return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
 
 
-def _random_ties(
-    service_of: np.ndarray,
-    starts: np.ndarray,
-    counts: np.ndarray,
-    mean_ties: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Random ties inside each service: each staff member starts Poisson(mean/2) ties."""
-    n_started = rng.poisson(mean_ties / 2.0, size=service_of.size)
-    sources = np.repeat(np.arange(service_of.size), n_started)
-    svc = service_of[sources]
-    targets = starts[svc] + np.floor(rng.random(sources.size) * counts[svc]).astype(np.int64)
-    return np.column_stack([sources, targets])
-
-
 def _manager_ties(service_of: np.ndarray, managers: np.ndarray) -> np.ndarray:
     """Each manager is tied to every member of their service."""
     staff = np.arange(service_of.size)
     return np.column_stack([managers[service_of], staff])
 
 
-def _symmetric_csr(pairs: np.ndarray, n: int) -> sp.csr_array:
-    """Unique undirected ties without self-loops, as a symmetric CSR 0/1 matrix.
+@njit(cache=True, error_model="numpy")
+def _symmetric_csr(pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unique undirected ties without self-loops, as the arrays of a symmetric CSR 0/1 matrix.
 
-    Built directly from sorted keys ``row * n + col`` (a sort is several times
-    faster than ``np.unique``'s hashing here, and than scipy's conversion from COO):
-    sorted indices, int64 index arrays.
+    No sort: each tie is first put in the bucket of both its ends; then, the buckets
+    taken in increasing order, bucket ``c``'s members ``r`` each receive column ``c``
+    (the ties are symmetric, so bucket ``c`` holds exactly the rows with column
+    ``c``), which leaves every row's columns in increasing order, repeats side by side.
+    O(ties + n).
+
+    Returns:
+        ``indptr`` (n + 1,) and ``indices``, int64, indices sorted within each row.
     """
-    pairs = pairs.astype(np.int64, copy=False)
-    low = np.minimum(pairs[:, 0], pairs[:, 1])
-    high = np.maximum(pairs[:, 0], pairs[:, 1])
-    keep = low != high
-    keys = np.sort(low[keep] * n + high[keep])
-    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys
-    both = np.concatenate([keys, (keys % n) * n + keys // n])
-    both.sort()
-    rows, cols = both // n, both % n
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    for e in range(pairs.shape[0]):
+        i, j = pairs[e, 0], pairs[e, 1]
+        if i != j:
+            bounds[i + 1] += 1
+            bounds[j + 1] += 1
+    bounds = np.cumsum(bounds)
+    filled = bounds[:-1].copy()
+    buckets = np.empty(bounds[n], dtype=np.int64)
+    for e in range(pairs.shape[0]):
+        i, j = pairs[e, 0], pairs[e, 1]
+        if i != j:
+            buckets[filled[i]] = j
+            filled[i] += 1
+            buckets[filled[j]] = i
+            filled[j] += 1
+    filled[:] = bounds[:-1]
+    columns = np.empty(bounds[n], dtype=np.int64)
+    for c in range(n):
+        for k in range(bounds[c], bounds[c + 1]):
+            r = buckets[k]
+            columns[filled[r]] = c
+            filled[r] += 1
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    data = np.ones(both.size, dtype=np.int8)
-    return sp.csr_array((data, cols, indptr), shape=(n, n))
+    kept = 0
+    for r in range(n):
+        last = -1
+        # Writes stay at or behind the reads: rows only move left.
+        for k in range(bounds[r], bounds[r + 1]):
+            if columns[k] != last:
+                last = columns[k]
+                columns[kept] = last
+                kept += 1
+        indptr[r + 1] = kept
+    return indptr, columns[:kept].copy()

@@ -140,17 +140,21 @@ def target_pairs(scenario: Scenario) -> np.ndarray:
     return target
 
 
-def make_plan(scenario: Scenario, technophiles: np.ndarray) -> RolloutPlan:
+def make_plan(
+    scenario: Scenario, technophiles: np.ndarray, target: np.ndarray | None = None
+) -> RolloutPlan:
     """Build the rollout plan of the scenario's strategy.
 
     Args:
         scenario: The validated scenario.
         technophiles: Number of technophiles in each service, shape (S,), used to pick
             small-steps pilots.
+        target: ``target_pairs(scenario)`` if already derived (a short-cycle plan keeps
+            this array as its own).
     """
     rollout = scenario.rollout
     strategy = rollout.strategy
-    target = target_pairs(scenario)
+    target = target_pairs(scenario) if target is None else target
     communication = (
         rollout.communication
         if rollout.communication is not None
@@ -205,15 +209,17 @@ def _small_steps(scenario: Scenario, target: np.ndarray, technophiles: np.ndarra
 
 
 def _increments(target: np.ndarray, per_increment: int) -> list[np.ndarray]:
-    """Cut each tool's services into increments of ``per_increment`` services."""
-    increments = []
-    for t in range(target.shape[1]):
-        services = np.flatnonzero(target[:, t])
-        for k in range(0, services.size, per_increment):
-            mask = np.zeros_like(target)
-            mask[services[k : k + per_increment], t] = True
-            increments.append(mask)
-    return increments
+    """Cut each tool's services into increments of ``per_increment`` services.
+
+    Tool after tool, its target services in order, ``per_increment`` at a time: the
+    service of rank ``r`` in tool ``t``'s column is in increment ``r // per_increment``
+    after those of the tools before ``t`` (all masks at once, as views of one array).
+    """
+    rank = np.cumsum(target, axis=0) - 1
+    per_tool = -(-target.sum(axis=0) // per_increment)
+    first = np.cumsum(per_tool) - per_tool
+    number = np.where(target, first + rank // per_increment, -1)
+    return list(number == np.arange(per_tool.sum())[:, None, None])
 
 
 def _waves(scenario: Scenario, target: np.ndarray) -> np.ndarray:

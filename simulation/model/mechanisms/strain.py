@@ -287,24 +287,29 @@ def steady_strain(staff: StaffState, services: Services, c: StrainCoefficients) 
     """
     if c.strain_recovery <= 0:
         return np.zeros_like(staff.vulnerability)
-    return _steady(staff, services, c)
+    # The four arrays rather than the containers: typing some fifty arrays at the call
+    # would cost more than the fixed point of a small organisation.
+    return _steady(
+        staff.vulnerability, staff.team, staff.service, staff.meaning, services.backing, c
+    )
 
 
 @njit(cache=True, error_model="numpy")
-def _steady(staff: StaffState, services: Services, c: StrainCoefficients) -> np.ndarray:
+def _steady(
+    vulnerability: np.ndarray,
+    team: np.ndarray,
+    service: np.ndarray,
+    meaning: np.ndarray,
+    backing: np.ndarray,
+    c: StrainCoefficients,
+) -> np.ndarray:
     """:func:`steady_strain` for a positive recovery, compiled (same operations, in order)."""
-    vulnerability, team, service, meaning = (
-        staff.vulnerability,
-        staff.team,
-        staff.service,
-        staff.meaning,
-    )
     n = vulnerability.size
     own = np.empty(n)
     for i in range(n):
         buffer = min(
             c.resources_cap,
-            c.resource_backing * services.backing[service[i]]
+            c.resource_backing * backing[service[i]]
             + c.resource_meaning * meaning[i]
             + c.involvement_buffer,
         )
