@@ -51,16 +51,24 @@ class Target(Record):
     tuned: str = spec("", doc="Which parameters were tuned to reach the target, if any.")
 
     def _check(self) -> None:
-        if self.outcome not in FLAT_OUTCOMES:
-            hint = did_you_mean(self.outcome, FLAT_OUTCOMES)
-            raise ScenarioError(
-                f"unknown outcome {self.outcome!r}; {hint}see simulation.model.outcomes",
-                path="outcome",
-            )
-        if self.low is None and self.high is None:
-            raise ScenarioError("give low, high or both", path="low")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise ScenarioError(f"low ({self.low:g}) is above high ({self.high:g})", path="low")
+        check_outcome_range(self.outcome, self.low, self.high)
+
+
+def check_outcome_range(outcome: str, low: float | None, high: float | None) -> None:
+    """Refuse an unknown outcome, or a range with no bound or with low above high.
+
+    Raises:
+        ScenarioError: naming the field (``outcome`` or ``low``).
+    """
+    if outcome not in FLAT_OUTCOMES:
+        hint = did_you_mean(outcome, FLAT_OUTCOMES)
+        raise ScenarioError(
+            f"unknown outcome {outcome!r}; {hint}see simulation.model.outcomes", path="outcome"
+        )
+    if low is None and high is None:
+        raise ScenarioError("give low, high or both", path="low")
+    if low is not None and high is not None and low > high:
+        raise ScenarioError(f"low ({low:g}) is above high ({high:g})", path="low")
 
 
 @dataclasses.dataclass(frozen=True)

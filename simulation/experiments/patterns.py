@@ -33,13 +33,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from simulation.model.outcomes import flat_outcome_names
+from simulation.experiments.calibration import check_outcome_range
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import field_names, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import Record, hint_at, spec
-
-FLAT_OUTCOMES: tuple[str, ...] = flat_outcome_names()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,13 +91,7 @@ class Pattern(Record):
     description: str = spec("", doc="What the pattern means, in words.")
 
     def _check(self) -> None:
-        if self.outcome not in FLAT_OUTCOMES:
-            hint = did_you_mean(self.outcome, FLAT_OUTCOMES)
-            raise ScenarioError(f"unknown outcome {self.outcome!r}; {hint}", path="outcome")
-        if self.low is None and self.high is None:
-            raise ScenarioError("give low, high or both", path="low")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise ScenarioError(f"low ({self.low:g}) is above high ({self.high:g})", path="low")
+        check_outcome_range(self.outcome, self.low, self.high)
         if not self.scenarios:
             raise ScenarioError("name at least one scenario group", path="scenarios")
 
