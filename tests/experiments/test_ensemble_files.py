@@ -158,9 +158,11 @@ def test_ensemble_round_trip_with_provenance_and_checksum(tmp_path):
     assert ensemble.provenance == {"method": "test", "n": 3}
     assert ensemble.sha256 == sha
     assert ensemble.parameters == ("behaviour.strain_recovery", "behaviour.refusal_weeks")
-    # Replication r uses member r mod M, whole-number fields as whole numbers.
-    assert [ensemble.member_of(r) for r in range(5)] == [0, 1, 2, 0, 1]
-    scenario = ensemble.apply(Scenario(), 4)
+    # Replication r uses member (r // k) mod M, whole-number fields as whole numbers.
+    assert [ensemble.member_of(r, 1) for r in range(5)] == [0, 1, 2, 0, 1]
+    assert [ensemble.member_of(r) for r in range(7)] == [0, 0, 1, 1, 2, 2, 0]
+    scenario = ensemble.apply(Scenario(), 4, per_member=1)
+    assert ensemble.apply(Scenario(), 3).behaviour.strain_recovery == 0.1  # member 1
     assert scenario.behaviour.strain_recovery == 0.1
     assert scenario.behaviour.refusal_weeks == 26 and isinstance(
         scenario.behaviour.refusal_weeks, int
