@@ -1,0 +1,304 @@
+"""Statistics over an ensemble of parameter sets: how much is parameters, how much chance.
+
+When replications draw their behavioural parameters from the calibrated ensemble
+(:mod:`simulation.experiments.ensemble`), an outcome varies for two reasons: the
+parameter set (which member a replication uses) and chance (its seed). With ``k``
+replications per member (``Ensemble.member_of``), a one-way random-effects analysis
+of variance splits the two (method of moments, e.g. Searle, Casella & McCulloch 1992,
+*Variance Components*, ch. 3): with ``N`` runs in ``M`` members of ``n_i`` runs each,
+
+    MSB = sum_i n_i (mean_i - mean)^2 / (M - 1),   MSW = sum_i sum_j (y_ij - mean_i)^2 / (N - M),
+    n0 = (N - sum_i n_i^2 / N) / (M - 1),
+    parameters = max(0, (MSB - MSW) / n0),          chance = MSW,
+
+and ``parameter_share = parameters / (parameters + chance)`` (0 when every member
+gives the same distribution, 1 when the seed does not matter). It needs at least two
+members and one member with two runs; otherwise it is missing.
+
+The interval of an outcome "over the ensemble" is the central range (``spread``, 90 %
+by default) of its values over every run: where the outcome falls, parameters and
+chance together. The confidence interval of its mean treats runs of one member as a
+cluster (a Student interval on the member means' spread), since they share their
+parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.special import stdtrit
+
+MEMBER = "member"
+"""The runs' column that names their ensemble member."""
+
+SPREAD = 0.90
+"""Central share of the runs the interval over the ensemble covers."""
+
+BETTER: dict[str, int] = {
+    "adoption_final": 1,
+    "weeks_to_50pct_adoption": -1,
+    "weeks_to_80pct_adoption": -1,
+    "dropout_share": -1,
+    "dropout_strain_share": -1,
+    "dropout_refusal_share": -1,
+    "external_departure_share": -1,
+    "rps_peak_share": -1,
+    "rps_high_person_weeks": -1,
+    "efficiency_gain": 1,
+    "mastered_share_final": 1,
+    "strain_mean_peak": -1,
+    "acculturation_final": 1,
+    "reverted_final": -1,
+    "cost_total_eur": -1,
+}
+"""Which way is better for the outcomes strategies are ranked on: +1 higher, -1 lower.
+A run that never reaches an adoption level (a missing ``weeks_to_*``) ranks last."""
+
+_MOMENTS = ("n", "mean", "ss")
+
+
+def variance_split(values: Sequence[float], members: Sequence[int]) -> tuple[float, float]:
+    """The parameters' and chance's variance of ``values`` grouped by ``members``.
+
+    Args:
+        values: One outcome per run (NaN: missing, left out).
+        members: The member each run used.
+
+    Returns:
+        ``(parameters, chance)`` variance estimates (outcome units squared), NaN when
+        they cannot be told apart (fewer than two members, or no member with two runs).
+    """
+    frame = pd.DataFrame({"y": np.asarray(values, dtype=float), MEMBER: np.asarray(members)})
+    row = variance_components(frame, [], ["y"]).iloc[0]
+    return float(row["parameters"]), float(row["chance"])
+
+
+def variance_components(
+    runs: pd.DataFrame, by: Sequence[str], outcomes: Sequence[str]
+) -> pd.DataFrame:
+    """Per group and outcome, the parameters' and chance's variance (module docstring).
+
+    Returns:
+        Long table: by..., outcome, mean, n, members, parameters, chance (variances,
+        outcome units squared; NaN when they cannot be told apart), parameter_share.
+    """
+    ok = _ok(runs)
+    by = list(by)
+    return _components(_moments(ok, by, list(outcomes)), by)
+
+
+def ensemble_summary(
+    runs: pd.DataFrame,
+    by: Sequence[str],
+    outcomes: Sequence[str],
+    *,
+    level: float = 0.95,
+    spread: float = SPREAD,
+) -> pd.DataFrame:
+    """Per group and outcome: mean, its interval, the interval over the ensemble, the split.
+
+    Args:
+        runs: One row per run, with the ``by`` columns, :data:`MEMBER` and the outcomes;
+            failed runs (``status`` other than ``ok``) are left out.
+        by: Columns that define the groups (e.g. ``strategy`` or ``point``).
+        outcomes: Outcome columns.
+        level: Confidence level of the mean's interval.
+        spread: Central share of the runs the interval over the ensemble covers.
+
+    Returns:
+        Long table: by..., outcome, mean, ci_low, ci_high, n (runs with a value),
+        members, low, high (the interval over the ensemble), parameter_share (0-1).
+    """
+    ok = _ok(runs)
+    outcomes = list(outcomes)
+    by = list(by) or ["_all"]
+    if by == ["_all"]:
+        ok = ok.assign(_all=0)
+    moments = _moments(ok, by, outcomes)
+    table = _components(moments, by)
+    table["ci_low"], table["ci_high"] = _cluster_interval(moments, by, table, level)
+    tails = [0.5 - spread / 2, 0.5 + spread / 2]
+    quantiles = ok.groupby(by, sort=False, dropna=False)[outcomes].quantile(tails)
+    long = quantiles.stack(future_stack=True).rename("q").reset_index()
+    long.columns = [*by, "tail", "outcome", "q"]
+    wide = long.pivot_table(index=[*by, "outcome"], columns="tail", values="q", sort=False)
+    wide = wide.reindex(columns=tails)
+    wide.columns = ["low", "high"]
+    table = table.merge(wide.reset_index(), on=[*by, "outcome"], how="left")
+    columns = [*by, "outcome", "mean", "ci_low", "ci_high", "n", "members", "low", "high"]
+    if by == ["_all"]:
+        columns = columns[1:]
+    return table[[*columns, "parameter_share"]]
+
+
+def paired_ensemble(
+    runs: pd.DataFrame,
+    factor: str,
+    outcomes: Sequence[str],
+    by: Sequence[str] = (),
+    *,
+    level: float = 0.95,
+    spread: float = SPREAD,
+) -> pd.DataFrame:
+    """Paired differences a - b between levels of ``factor``, summarised over the ensemble.
+
+    Runs are paired on their replication (same seed and same member under both levels).
+
+    Returns:
+        Long table: by..., level_a, level_b, outcome, mean, ci_low, ci_high, n, members,
+        low, high, parameter_share (as :func:`ensemble_summary`, of the difference), and
+        share_below, share_above: the shares of members whose mean difference is below
+        zero (a lower than b) and above it.
+    """
+    ok = _ok(runs)
+    by, outcomes = list(by), list(outcomes)
+    levels = list(dict.fromkeys(ok[factor]))
+    keys = [*by, "replication"]
+    indexed = {lvl: g.set_index(keys) for lvl, g in ok.groupby(factor, sort=False)}
+    frames = []
+    for i, a in enumerate(levels):
+        for b in levels[i + 1 :]:
+            diff = indexed[a][outcomes] - indexed[b][outcomes]
+            diff = diff.dropna(how="all")
+            diff[MEMBER] = indexed[a][MEMBER].reindex(diff.index)
+            frames.append(diff.reset_index().assign(level_a=a, level_b=b))
+    columns = [*by, "level_a", "level_b", "outcome", "mean", "ci_low", "ci_high", "n", "members"]
+    columns += ["low", "high", "parameter_share", "share_below", "share_above"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    diffs = pd.concat(frames, ignore_index=True)
+    groups = [*by, "level_a", "level_b"]
+    table = ensemble_summary(diffs, groups, outcomes, level=level, spread=spread)
+    member_means = diffs.groupby([*groups, MEMBER], sort=False)[outcomes].mean()
+    signs = member_means.stack(future_stack=True).rename("d").reset_index()
+    signs.columns = [*groups, MEMBER, "outcome", "d"]
+    signs = signs.dropna(subset=["d"])
+    shares = signs.groupby([*groups, "outcome"], sort=False)["d"].agg(
+        share_below=lambda d: float((d < 0).mean()), share_above=lambda d: float((d > 0).mean())
+    )
+    table = table.merge(shares.reset_index(), on=[*groups, "outcome"], how="left")
+    return table[columns]
+
+
+def first_shares(
+    runs: pd.DataFrame, factor: str, outcomes: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """For each outcome, the share of members in which each level of ``factor`` is best.
+
+    A level is best in a member when its mean over the member's runs is the best
+    (:data:`BETTER`) of all levels'; a tie shares the member between the tied levels.
+    Missing ``weeks_to_*`` (the level never reached) rank last.
+
+    Returns:
+        Long table: outcome, level, share (0-1; the shares of an outcome sum to one),
+        members (members with every level run).
+    """
+    ok = _ok(runs)
+    names = [o for o in (outcomes or BETTER) if o in ok and o in BETTER]
+    rows = []
+    levels = list(dict.fromkeys(ok[factor]))
+    for outcome in names:
+        values = ok[outcome].astype(float)
+        if outcome.startswith("weeks_to"):
+            values = values.fillna(np.inf)
+        means = (
+            ok.assign(_v=values * BETTER[outcome])
+            .groupby([MEMBER, factor], sort=False)["_v"]
+            .mean()
+            .unstack(factor)
+            .reindex(columns=levels)
+            .dropna()
+        )
+        if means.empty:
+            shares = np.full(len(levels), np.nan)
+        else:
+            best = means.to_numpy() == means.max(axis=1).to_numpy()[:, None]
+            shares = (best / best.sum(axis=1, keepdims=True)).mean(axis=0)
+        rows += [
+            {"outcome": outcome, "level": lvl, "share": float(s), "members": len(means)}
+            for lvl, s in zip(levels, shares, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["outcome", "level", "share", "members"])
+
+
+def _ok(runs: pd.DataFrame) -> pd.DataFrame:
+    if MEMBER not in runs:
+        raise ValueError(f"the runs have no {MEMBER!r} column (not run over an ensemble)")
+    return runs[runs["status"] == "ok"] if "status" in runs else runs
+
+
+def _moments(frame: pd.DataFrame, by: list[str], outcomes: list[str]) -> pd.DataFrame:
+    """Per group, member and outcome: runs with a value, their mean and sum of squares."""
+    grouped = frame.groupby([*by, MEMBER], sort=False, dropna=False)[outcomes]
+    n, mean = grouped.count(), grouped.mean()
+    ss = grouped.var(ddof=0) * n
+    parts = [
+        part.stack(future_stack=True).rename(name)
+        for name, part in zip(_MOMENTS, (n, mean, ss), strict=True)
+    ]
+    moments = pd.concat(parts, axis=1).reset_index()
+    moments.columns = [*by, MEMBER, "outcome", *_MOMENTS]
+    return moments[moments["n"] > 0]
+
+
+def _components(moments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per group and outcome: n, members, mean and the two variance components."""
+    m = moments.assign(ny=moments["n"] * moments["mean"], n2=moments["n"] ** 2, one=1)
+    keys = [*by, "outcome"]
+    sums = m.groupby(keys, sort=False)[["n", "ny", "n2", "ss", "one"]].sum()
+    grand = (sums["ny"] / sums["n"]).rename("grand")
+    m = m.join(grand, on=keys)
+    ssb = (m["n"] * (m["mean"] - m["grand"]) ** 2).groupby([m[k] for k in keys], sort=False).sum()
+    big_n, members = sums["n"].astype(float), sums["one"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        msb = ssb / (members - 1)
+        msw = sums["ss"] / (big_n - members)
+        n0 = (big_n - sums["n2"] / big_n) / (members - 1)
+        parameters = np.maximum(0.0, (msb - msw) / n0)
+    valid = (members >= 2) & (big_n > members)
+    parameters = parameters.where(valid)
+    chance = msw.where(valid)
+    total = parameters + chance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (parameters / total).where(total > 0, 0.0).where(valid)
+    table = pd.DataFrame(
+        {
+            "mean": grand,
+            "n": sums["n"].astype(int),
+            "members": sums["one"].astype(int),
+            "parameters": parameters,
+            "chance": chance,
+            "parameter_share": share,
+        }
+    )
+    return table.reset_index()
+
+
+def _cluster_interval(
+    moments: pd.DataFrame, by: list[str], table: pd.DataFrame, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The mean's Student interval with runs of one member as a cluster.
+
+    Standard error: sqrt(M / (M - 1) * sum_i n_i^2 (mean_i - mean)^2) / N, the
+    cluster-robust estimate (equal to the member means' standard error when members
+    have the same number of runs), with M - 1 degrees of freedom.
+    """
+    keys = [*by, "outcome"]
+    m = moments.join(table.set_index(keys)["mean"].rename("grand"), on=keys)
+    spread = (
+        (m["n"] ** 2 * (m["mean"] - m["grand"]) ** 2)
+        .groupby([m[k] for k in keys], sort=False)
+        .sum()
+    )
+    spread = spread.reindex(pd.MultiIndex.from_frame(table[keys]))
+    members = table["members"].to_numpy(dtype=float)
+    n = table["n"].to_numpy(dtype=float)
+    mean = table["mean"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(members / (members - 1) * spread.to_numpy(dtype=float)) / n
+        half = np.where(
+            members >= 2, stdtrit(np.maximum(members - 1, 1), 0.5 + level / 2) * se, 0.0
+        )
+    return mean - half, mean + half
