@@ -25,7 +25,7 @@ from simulation.scenario.organisation import DEFAULT_SERVICES, Organisation
 from simulation.scenario.parameters import Behaviour, Levers
 from simulation.scenario.profiles import ProfileMix
 from simulation.scenario.rollout import DEFAULT_TOOLS, STRATEGIES, Rollout, Tool
-from simulation.scenario.schema import STUDY, Record, spec
+from simulation.scenario.schema import STUDY, Record, plain_data, spec
 
 __all__ = ["STRATEGIES", "Scenario"]
 
@@ -149,10 +149,27 @@ class Scenario(Record):
         Raises:
             ScenarioError: naming the path, if a path does not exist or a value is invalid.
         """
-        plain = self.to_plain()
+        # Only the top-level fields a path goes through are rebuilt and validated
+        # again (then the whole scenario's rules): the same result and messages as
+        # validating everything, without going through the organisation's services
+        # and relations when the behaviour changes (ensemble members, sweep points).
+        plain: dict[str, Any] = dict.fromkeys(f.name for f in dataclasses.fields(self))
+        heads = {path.split(".", 1)[0] for path in changes} & set(plain)
+        for head in heads:
+            plain[head] = plain_data(getattr(self, head))
         for path, value in changes.items():
             _set_path(plain, path, value)
-        return Scenario.from_value(plain)
+        updates = {}
+        for head in heads:
+            current = getattr(self, head)
+            if isinstance(current, Record):
+                try:
+                    updates[head] = type(current).from_value(plain[head])
+                except ScenarioError as error:
+                    raise error.inside(head) from None
+            else:
+                updates[head] = plain[head]
+        return dataclasses.replace(self, **updates)
 
     def target_services(self, tool: Tool) -> tuple[str, ...]:
         """Services a tool is meant for."""

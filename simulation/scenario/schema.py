@@ -160,7 +160,7 @@ class Record:
 
     def to_plain(self) -> dict[str, Any]:
         """Return the record as plain Python data (dicts, lists, numbers, strings)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {f.name: plain_data(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
 
     def replace(self, **changes: Any) -> Self:
         """Return a copy with some fields changed (validated again)."""
@@ -353,11 +353,12 @@ def _check_bounds(value: Any, info: FieldInfo, where: str) -> None:
             _check_bounds(getattr(value, f.name), info, f"{where}.{f.name}")
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
+    """A value as plain Python data: records as dicts, tuples as lists."""
     if isinstance(value, Record):
         return value.to_plain()
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_data(v) for k, v in value.items()}
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     return value

@@ -333,6 +333,46 @@ def test_override_with_an_invalid_value_names_the_path(changes, path, fragments)
         assert fragment in str(info.value)
 
 
+def validated_in_full(scenario: Scenario, changes: dict) -> Scenario:
+    """``override`` as it would be by validating the whole scenario again."""
+    from simulation.scenario.records import _set_path
+
+    plain = scenario.to_plain()
+    for path, value in changes.items():
+        _set_path(plain, path, value)
+    return Scenario.from_value(plain)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"behaviour.strain_recovery": 0.05, "behaviour.refusal_weeks": 20},
+        {"behaviour.fear_of_failure.overwhelmed": 0.7, "levers.training_capacity": 12},
+        {"profile_mix.technophile": 0.2, "profile_mix.follower": 0.3},
+        {"profile_mix.technophile": 0.9},  # shares no longer sum to one
+        {"horizon_weeks": 52, "rollout.strategy": "short_cycle"},
+        {"horizon_weeks": 2},  # the start week beyond the horizon: a scenario-wide rule
+        {"behaviour.fear_of_failure.overwhelmed": 1.5},
+        {"behaviour.nonsense": 1.0},
+        {"nonsense": 1.0},
+        {"behaviour.samr_time_saving.modification": 0.4, "costs": {}},
+        {"name": "Autre", "levers.training_capacity": "lots"},
+    ],
+)
+def test_override_gives_what_validating_everything_again_gives(changes):
+    # override rebuilds only the sections a path goes through: the same scenario, or
+    # the same error at the same path, as rebuilding the whole scenario.
+    base = Scenario()
+    try:
+        expected = validated_in_full(base, changes)
+    except ScenarioError as error:
+        with pytest.raises(ScenarioError) as info:
+            base.override(changes)
+        assert (info.value.path, info.value.problem) == (error.path, error.problem)
+    else:
+        assert base.override(changes) == expected
+
+
 # --------------------------------------------------------------------------- to_plain, strategies
 
 
