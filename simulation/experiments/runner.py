@@ -17,6 +17,7 @@ from concurrent.futures import as_completed
 import numpy as np
 import pandas as pd
 
+from simulation.experiments.parameters import ParameterDraw
 from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import (
     ORGANISATION_ONLY,
@@ -49,6 +50,8 @@ class RunResult:
         staff: Fixed attributes and layout of each staff member (if snapshots were taken).
         ties: The staff network's ties (if snapshots were taken).
         snapshots: Each staff member's state at the snapshot weeks (column ``week``).
+        member: The ensemble member whose parameters the run used (None: the
+            scenario's own values).
     """
 
     scenario: Scenario
@@ -61,6 +64,7 @@ class RunResult:
     staff: pd.DataFrame | None = None
     ties: pd.DataFrame | None = None
     snapshots: pd.DataFrame | None = None
+    member: int | None = None
 
     @property
     def strategy(self) -> str:
@@ -166,6 +170,8 @@ class Comparison:
         replications: Replications per strategy.
         root_seed: Root seed of every run.
         runs: All runs, ordered by strategy then replication.
+        parameters: Where each replication's parameters came from (the ensemble, or
+            the scenario's own values).
     """
 
     scenario: Scenario
@@ -173,15 +179,18 @@ class Comparison:
     replications: int
     root_seed: int
     runs: tuple[RunResult, ...]
+    parameters: ParameterDraw = dataclasses.field(default_factory=lambda: ParameterDraw(None))
 
     def runs_table(self) -> pd.DataFrame:
-        """One row per run: strategy, replication, seed, wall time and flat summary."""
+        """One row per run: strategy, replication, (member,) seed, wall time, flat summary."""
         rows = []
+        drawn = self.parameters.drawn
         for run in self.runs:
             rows.append(
                 {
                     "strategy": run.strategy,
                     "replication": run.replication,
+                    **({"member": run.member} if drawn else {}),
                     "seed_entropy": run.seed["entropy"],
                     "seed_spawn_key": ",".join(map(str, run.seed["spawn_key"])),
                     "wall_s": run.wall_s,
@@ -204,13 +213,32 @@ class Comparison:
         """Differences between strategies, replication by replication, with intervals.
 
         Returns:
-            Long table: level_a, level_b (strategies), outcome, mean, ci_low, ci_high, n.
+            Long table: level_a, level_b (strategies), outcome, mean, ci_low, ci_high, n;
+            over an ensemble also members, low, high, parameter_share, share_below and
+            share_above (:func:`simulation.experiments.uncertainty.paired_ensemble`).
         """
-        from simulation.experiments.statistics import paired_differences
-
         runs = self.runs_table()
         outcomes = [c for c in flat_outcome_names() if c in runs]
+        if self.parameters.drawn:
+            from simulation.experiments.uncertainty import paired_ensemble
+
+            return paired_ensemble(runs, "strategy", outcomes, level=level)
+        from simulation.experiments.statistics import paired_differences
+
         return paired_differences(runs, "strategy", outcomes, level=level)
+
+    def first_shares(self) -> pd.DataFrame | None:
+        """Over an ensemble, the share of members in which each strategy ranks first.
+
+        Returns:
+            :func:`simulation.experiments.uncertainty.first_shares` (outcome, level,
+            share, members), or None without an ensemble.
+        """
+        if not self.parameters.drawn:
+            return None
+        from simulation.experiments.uncertainty import first_shares
+
+        return first_shares(self.runs_table(), "strategy")
 
     def replications_needed(self, precision: dict[str, float]) -> int:
         """Replications per strategy for every 95 % half-width in ``precision``.
@@ -237,10 +265,17 @@ class Comparison:
     def summary(self, level: float = 0.95) -> dict:
         """Per strategy, each outcome's mean and confidence interval over replications.
 
+        Over an ensemble, each outcome also has ``members``, ``low`` and ``high`` (the
+        central 90 % of its runs) and ``parameter_share`` (the share of its variance
+        due to the parameters rather than chance), and the interval of its mean treats
+        the runs of one member as a cluster (:mod:`simulation.experiments.uncertainty`).
+
         Returns:
-            ``{strategy: {outcome: {mean, ci_low, ci_high, n}, ..., "by_profile":
-            {profile: {outcome: {...}}}}}``.
+            ``{strategy: {outcome: {mean, ci_low, ci_high, n[, members, low, high,
+            parameter_share]}, ..., "by_profile": {profile: {outcome: {...}}}}}``.
         """
+        if self.parameters.drawn:
+            return self._ensemble_summary(level)
         result = {}
         for strategy in self.strategies:
             runs = [r.summary for r in self.runs if r.strategy == strategy]
@@ -257,6 +292,45 @@ class Comparison:
             result[strategy] = entry
         return result
 
+    def _ensemble_summary(self, level: float) -> dict:
+        from simulation.experiments.uncertainty import ensemble_summary
+
+        runs = self.runs_table()
+        names = [c for c in flat_outcome_names() if c in runs]
+        table = ensemble_summary(runs, ["strategy"], names, level=level)
+        fields = ["mean", "ci_low", "ci_high", "n", "members", "low", "high", "parameter_share"]
+        stats = {
+            (row[0], row[1]): _stat(dict(zip(fields, row[2:], strict=True)))
+            for row in table[["strategy", "outcome", *fields]].itertuples(index=False)
+        }
+        empty = _stat(dict.fromkeys(fields))  # an outcome no run has a value of
+
+        result = {}
+        for strategy in self.strategies:
+            entry: dict = {
+                key: stats.get((strategy, key), empty) for key in OUTCOMES + ORGANISATION_ONLY
+            }
+            entry["by_profile"] = {
+                p: {
+                    key: stats.get((strategy, f"{key}_{p}"), empty)
+                    for key in OUTCOMES + PROFILE_ONLY
+                }
+                for p in PROFILES
+            }
+            result[strategy] = entry
+        return result
+
+
+def _stat(values: dict) -> dict:
+    """One outcome's statistics as plain numbers (None where missing), as :func:`mean_ci`."""
+    out = {}
+    for key, value in values.items():
+        missing = value is None or (isinstance(value, float) and np.isnan(value))
+        out[key] = None if missing else (int(value) if key in ("n", "members") else float(value))
+    if not out["n"]:
+        out.update(mean=None, ci_low=None, ci_high=None)
+    return out
+
 
 def compare_strategies(
     scenario: Scenario,
@@ -270,6 +344,7 @@ def compare_strategies(
     max_replications: int | None = None,
     on_done: Callable[[RunResult], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    parameters: ParameterDraw | None = None,
 ) -> Comparison:
     """Run every strategy ``replications`` times with common random numbers.
 
@@ -287,7 +362,12 @@ def compare_strategies(
         max_replications: Cap with ``precision`` (default 10 x ``replications``).
         on_done: Called with each finished run (e.g. to advance a progress bar).
         on_plan: Called with the number of runs about to start.
+        parameters: Where each replication's parameters come from
+            (:func:`simulation.experiments.parameters.choose_parameters`); default the
+            scenario's own values. Replication r uses the same member under every
+            strategy.
     """
+    draw = parameters or ParameterDraw(None)
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise ValueError(f"unknown strategy {unknown[0]!r}; known: {', '.join(STRATEGIES)}")
@@ -302,16 +382,23 @@ def compare_strategies(
     done, target = 0, replications
     while target > done:
         # Replication 0 of each strategy also records staff snapshots (network pictures).
-        tasks = [(variants[s], r, root, r == 0) for s in strategies for r in range(done, target)]
+        tasks = [
+            (draw.scenario(variants[s], r), r, root, r == 0)
+            for s in strategies
+            for r in range(done, target)
+        ]
         if on_plan:
             on_plan(len(tasks))
-        results += run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_done)
+        finished = run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_done)
+        results += [
+            dataclasses.replace(run, member=draw.member(run.replication)) for run in finished
+        ]
         done = target
         if precision:
-            partial = Comparison(scenario, tuple(strategies), done, root, tuple(results))
+            partial = Comparison(scenario, tuple(strategies), done, root, tuple(results), draw)
             target = min(cap, partial.replications_needed(precision))
     results.sort(key=lambda run: (strategies.index(run.strategy), run.replication))
-    return Comparison(scenario, tuple(strategies), done, root, tuple(results))
+    return Comparison(scenario, tuple(strategies), done, root, tuple(results), draw)
 
 
 def run_tasks(
