@@ -262,6 +262,52 @@ def whole_number_option(
     )
 
 
+def parameters_options():
+    """``--parameters`` and ``--per-member``: where replications take their parameters."""
+
+    def decorate(command):
+        command = click.option(
+            "--parameters",
+            default="ensemble",
+            show_default=True,
+            metavar="ensemble|default|FILE",
+            help="Behavioural parameters of the replications: drawn from the calibrated "
+            "ensemble of plausible sets shipped with transnum ('ensemble'), from an ensemble "
+            "file of one's own (FILE, as written by calibrate --ensemble), or the scenario's "
+            "own values ('default': one parameter set).",
+        )(command)
+        return whole_number_option(
+            "--per-member",
+            "Replications of each parameter set of the ensemble (different seeds; at least "
+            "2 to tell the parameters' part of the spread from chance's).",
+            minimum=1,
+            default=2,
+        )(command)
+
+    return decorate
+
+
+def print_parameters(draw, scenario: Scenario, replications: int) -> None:
+    """Say where the replications' parameters come from (and what the ensemble replaces)."""
+    if not draw.drawn:
+        click.echo("parameters: the scenario's own values (one parameter set)")
+        return
+    used = min(len(draw.ensemble), -(-replications // draw.per_member))
+    where = "the calibrated ensemble" if draw.source == "ensemble" else draw.source
+    click.echo(
+        f"parameters: {where}, {used} of its {len(draw.ensemble)} plausible sets, "
+        f"{draw.per_member} replication(s) each (--parameters default: one set)"
+    )
+    replaced = draw.differences(scenario)
+    if replaced:
+        click.echo(
+            "note: the ensemble replaces the scenario's own values of "
+            + ", ".join(replaced)
+            + "; to keep them, use --parameters default",
+            err=True,
+        )
+
+
 def seed_option():
     """The ``--seed`` option: the root seed of the runs (default: the scenario's)."""
     return whole_number_option("--seed", "Root seed (default: the scenario's).", minimum=0)

@@ -13,10 +13,12 @@ from simulation.cli.options import (
     command_line,
     fail,
     out_option,
+    parameters_options,
     parse_precision,
     parse_strategies,
     precision_options,
     print_notes,
+    print_parameters,
     scheduler_option,
     seed_option,
     weeks_option,
@@ -89,6 +91,7 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
 @workers_option()
 @scheduler_option()
 @precision_options("for every strategy", "strategy with --precision (default 10 x --replications)")
+@parameters_options()
 @out_option()
 @click.option(
     "--full-csv",
@@ -107,13 +110,17 @@ def compare(
     scheduler,
     precision,
     max_replications,
+    parameters,
+    per_member,
     out,
     full_csv,
 ) -> None:
     """Compare rollout strategies on SCENARIO (default: the built-in commune).
 
     Replication r uses the same seeds under every strategy (common random numbers),
-    so differences come from the strategies. Prints each outcome's mean with a 95 %
+    so differences come from the strategies; by default its behavioural parameters
+    are those of a plausible set of the calibrated ensemble, the same under every
+    strategy (--parameters). Prints each outcome's mean with a 95 %
     confidence interval, the paired differences between strategies, and saves the
     results: every run's weekly series in timeseries.parquet, their weekly means with
     95 % intervals in timeseries.csv.
@@ -121,10 +128,16 @@ def compare(
     from tqdm import tqdm
 
     from simulation.experiments.executors import ExecutorError, default_workers
+    from simulation.experiments.parameters import choose_parameters
     from simulation.experiments.results import write_comparison
     from simulation.experiments.runner import compare_strategies
     from simulation.reports.figures.overview import write_comparison_figure
-    from simulation.reports.tables import comparison_table, paired_table
+    from simulation.reports.tables import (
+        comparison_table,
+        ensemble_table,
+        paired_table,
+        robustness_table,
+    )
 
     try:
         names = parse_strategies(strategies)
@@ -138,11 +151,13 @@ def compare(
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
+        draw = choose_parameters(parameters, per_member)
         folder, lock = claim_new_folder(out, "compare")  # noqa: F841 - held until the end
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
     for variant in variants:
         print_notes(variant)
+    print_parameters(draw, spec, replications)
     n_workers = workers or default_workers()
     if not scheduler:  # a Dask cluster's workers have their own memory
         n_workers = workers_that_fit(n_workers, estimate(spec))
@@ -171,6 +186,7 @@ def compare(
                 max_replications=max_replications,
                 on_done=lambda _: bar.update(),
                 on_plan=on_plan,
+                parameters=draw,
             )
         except ExecutorError as error:
             bar.close()
@@ -181,12 +197,19 @@ def compare(
         f"\n{runs} runs ({comparison.replications} replications per strategy) in {wall:.1f} s, "
         f"root seed {comparison.root_seed}\n"
     )
-    click.echo(comparison_table(comparison.summary(), comparison.replications))
+    summary, paired = comparison.summary(), comparison.paired_differences()
+    click.echo(comparison_table(summary, comparison.replications))
     if len(names) > 1:
         click.echo(
             "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
         )
-        click.echo(paired_table(comparison.paired_differences()))
+        click.echo(paired_table(paired))
+    if draw.drawn:
+        click.echo("\nOver the plausible parameter sets (90 % of runs between):")
+        click.echo(ensemble_table(summary, comparison.first_shares()))
+        if len(names) > 1:
+            click.echo("\nShare of plausible sets in which a is below b:")
+            click.echo(robustness_table(paired))
     table = comparison.timeseries()  # every run's weekly table, stacked once for both
     with writing_results(folder):
         write_comparison(

@@ -16,11 +16,16 @@ A results folder holds:
 * ``timeseries_runs.csv`` (comparison, only when asked: ``transnum compare
   --full-csv``): the stacked table of ``timeseries.parquet`` as CSV, tens of MB for
   100 replications;
-* ``runs.csv`` (comparison): one row per run with its seed and flat summary;
+* ``runs.csv`` (comparison): one row per run with its seed (and its ensemble member)
+  and flat summary;
+* ``first_shares.csv`` (comparison over an ensemble): per outcome and strategy, the
+  share of the plausible parameter sets in which the strategy ranks first;
 * ``schedule.csv``: go-live week of each (service, tool) pair (per strategy and
   replication for a comparison);
 * ``scenario.yaml``: the resolved scenario, every default filled in;
-* ``manifest.json``: versions, git commit, seeds, command, wall time;
+* ``manifest.json``: versions, git commit, seeds, command, wall time, and where the
+  parameters came from (``parameters``: the ensemble file's SHA-256, its number of
+  members, the replications per member; or ``default``);
 * ``figure.png``: adoption, dropout and strain by profile over time;
 * ``staff.parquet`` (each staff member's service, team, profile, role and position
   in the network picture), ``ties.parquet`` (the staff network's ties) and
@@ -123,7 +128,12 @@ def write_comparison(
         "confidence_level": 0.95,
         "strategies": comparison.summary(),
         "paired_differences": json.loads(paired.to_json(orient="records")),
+        "parameters": comparison.parameters.describe(),
     }
+    first = comparison.first_shares()
+    if first is not None:
+        summary["first_shares"] = json.loads(first.to_json(orient="records"))
+        write_csv(first, folder / "first_shares.csv")
     _write_json(folder / "summary.json", summary)
     table = comparison.timeseries() if table is None else table
     write_parquet(table, folder / "timeseries.parquet")
@@ -146,7 +156,9 @@ def write_comparison(
         ],
         "note": "replication r uses the same seed under every strategy",
     }
-    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    provenance = manifest(command, wall_s, seeds)
+    provenance["parameters"] = comparison.parameters.describe()
+    _write_json(folder / "manifest.json", provenance)
     _write_network(folder, comparison.runs[0], [r for r in comparison.runs if r.replication == 0])
     return folder
 
@@ -163,15 +175,22 @@ def weekly_summary(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
     Returns:
         Long table: strategy, measure, week, mean, ci_low, ci_high, n (replications
-        with a value that week). Strategies in the table's order, then measures in the
+        with a value that week; over an ensemble, a ``member`` column in ``table``,
+        the interval treats the runs of one member as a cluster).
+        Strategies in the table's order, then measures in the
         weekly table's column order, then weeks: each measure's series of a strategy is
         one block of consecutive rows, ready to filter and plot in a spreadsheet.
     """
     keys = ["strategy", "week"]
-    measures = [
-        c for c in table.select_dtypes(include="number").columns if c not in (*keys, "replication")
-    ]
-    long = mean_ci_by(table, keys, measures, level)  # groups in the table's order
+    labels = (*keys, "replication", "member")
+    measures = [c for c in table.select_dtypes(include="number").columns if c not in labels]
+    if "member" in table:
+        # Over an ensemble the runs of one parameter set are a cluster (as in summary.json).
+        from simulation.experiments.uncertainty import clustered_mean_ci
+
+        long = clustered_mean_ci(table, keys, measures, level)
+    else:
+        long = mean_ci_by(table, keys, measures, level)  # groups in the table's order
     strategy, _ = pd.factorize(long["strategy"])  # codes in order of first appearance
     measure, _ = pd.factorize(long["measure"])
     order = np.lexsort((long["week"].to_numpy(), measure, strategy))

@@ -200,13 +200,18 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def timeseries(self) -> pd.DataFrame:
-        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns."""
+        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns.
+
+        Over an ensemble, a ``member`` column too.
+        """
         table = pd.concat([run.timeseries for run in self.runs], ignore_index=True)
         sizes = [len(run.timeseries) for run in self.runs]
         labels = {
             "strategy": np.repeat([run.strategy for run in self.runs], sizes).astype(object),
             "replication": np.repeat([run.replication for run in self.runs], sizes),
         }
+        if self.parameters.drawn:
+            labels["member"] = np.repeat([run.member for run in self.runs], sizes)
         return pd.concat([pd.DataFrame(labels), table], axis=1)
 
     def paired_differences(self, level: float = 0.95) -> pd.DataFrame:
@@ -214,7 +219,7 @@ class Comparison:
 
         Returns:
             Long table: level_a, level_b (strategies), outcome, mean, ci_low, ci_high, n;
-            over an ensemble also members, low, high, parameter_share, share_below and
+            over an ensemble also members, spread_low, spread_high, parameter_share, share_below and
             share_above (:func:`simulation.experiments.uncertainty.paired_ensemble`).
         """
         runs = self.runs_table()
@@ -265,13 +270,13 @@ class Comparison:
     def summary(self, level: float = 0.95) -> dict:
         """Per strategy, each outcome's mean and confidence interval over replications.
 
-        Over an ensemble, each outcome also has ``members``, ``low`` and ``high`` (the
+        Over an ensemble, each outcome also has ``members``, ``spread_low`` and ``spread_high`` (the
         central 90 % of its runs) and ``parameter_share`` (the share of its variance
         due to the parameters rather than chance), and the interval of its mean treats
         the runs of one member as a cluster (:mod:`simulation.experiments.uncertainty`).
 
         Returns:
-            ``{strategy: {outcome: {mean, ci_low, ci_high, n[, members, low, high,
+            ``{strategy: {outcome: {mean, ci_low, ci_high, n[, members, spread_low, spread_high,
             parameter_share]}, ..., "by_profile": {profile: {outcome: {...}}}}}``.
         """
         if self.parameters.drawn:
@@ -298,7 +303,16 @@ class Comparison:
         runs = self.runs_table()
         names = [c for c in flat_outcome_names() if c in runs]
         table = ensemble_summary(runs, ["strategy"], names, level=level)
-        fields = ["mean", "ci_low", "ci_high", "n", "members", "low", "high", "parameter_share"]
+        fields = [
+            "mean",
+            "ci_low",
+            "ci_high",
+            "n",
+            "members",
+            "spread_low",
+            "spread_high",
+            "parameter_share",
+        ]
         stats = {
             (row[0], row[1]): _stat(dict(zip(fields, row[2:], strict=True)))
             for row in table[["strategy", "outcome", *fields]].itertuples(index=False)
@@ -326,7 +340,10 @@ def _stat(values: dict) -> dict:
     out = {}
     for key, value in values.items():
         missing = value is None or (isinstance(value, float) and np.isnan(value))
-        out[key] = None if missing else (int(value) if key in ("n", "members") else float(value))
+        if key in ("n", "members"):
+            out[key] = 0 if missing else int(value)
+        else:
+            out[key] = None if missing else float(value)
     if not out["n"]:
         out.update(mean=None, ci_low=None, ci_high=None)
     return out

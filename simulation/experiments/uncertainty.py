@@ -56,8 +56,6 @@ BETTER: dict[str, int] = {
 """Which way is better for the outcomes strategies are ranked on: +1 higher, -1 lower.
 A run that never reaches an adoption level (a missing ``weeks_to_*``) ranks last."""
 
-_MOMENTS = ("n", "mean", "ss")
-
 
 def variance_split(values: Sequence[float], members: Sequence[int]) -> tuple[float, float]:
     """The parameters' and chance's variance of ``values`` grouped by ``members``.
@@ -84,9 +82,9 @@ def variance_components(
         Long table: by..., outcome, mean, n, members, parameters, chance (variances,
         outcome units squared; NaN when they cannot be told apart), parameter_share.
     """
-    ok = _ok(runs)
-    by = list(by)
-    return _components(_moments(ok, by, list(outcomes)), by)
+    ok = _ok(runs, outcomes)
+    columns = ["mean", "n", "members", "parameters", "chance", "parameter_share"]
+    return _components(ok, list(by), list(outcomes))[[*by, "outcome", *columns]]
 
 
 def ensemble_summary(
@@ -109,28 +107,53 @@ def ensemble_summary(
 
     Returns:
         Long table: by..., outcome, mean, ci_low, ci_high, n (runs with a value),
-        members, low, high (the interval over the ensemble), parameter_share (0-1).
+        members, spread_low, spread_high (the interval over the ensemble), parameter_share (0-1).
     """
-    ok = _ok(runs)
+    ok = _ok(runs, outcomes)
     outcomes = list(outcomes)
     by = list(by) or ["_all"]
     if by == ["_all"]:
         ok = ok.assign(_all=0)
-    moments = _moments(ok, by, outcomes)
-    table = _components(moments, by)
-    table["ci_low"], table["ci_high"] = _cluster_interval(moments, by, table, level)
+    table = _components(ok, by, outcomes, level)
     tails = [0.5 - spread / 2, 0.5 + spread / 2]
     quantiles = ok.groupby(by, sort=False, dropna=False)[outcomes].quantile(tails)
     long = quantiles.stack(future_stack=True).rename("q").reset_index()
     long.columns = [*by, "tail", "outcome", "q"]
     wide = long.pivot_table(index=[*by, "outcome"], columns="tail", values="q", sort=False)
     wide = wide.reindex(columns=tails)
-    wide.columns = ["low", "high"]
+    wide.columns = ["spread_low", "spread_high"]
     table = table.merge(wide.reset_index(), on=[*by, "outcome"], how="left")
-    columns = [*by, "outcome", "mean", "ci_low", "ci_high", "n", "members", "low", "high"]
+    columns = [
+        *by,
+        "outcome",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n",
+        "members",
+        "spread_low",
+        "spread_high",
+    ]
     if by == ["_all"]:
         columns = columns[1:]
     return table[[*columns, "parameter_share"]]
+
+
+def clustered_mean_ci(
+    frame: pd.DataFrame, by: Sequence[str], columns: Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """Mean and interval of each column within each group, runs of one member a cluster.
+
+    The interval of :func:`ensemble_summary` without the rest (faster, for many
+    groups such as weeks): the same long table as
+    :func:`simulation.experiments.statistics.mean_ci_by` (by..., measure, mean,
+    ci_low, ci_high, n), groups in order of first appearance.
+    """
+    ok = _ok(frame, columns)
+    by = list(by)
+    table = _components(ok, by, list(columns), level)
+    table = table.rename(columns={"outcome": "measure"})
+    return table[[*by, "measure", "mean", "ci_low", "ci_high", "n"]]
 
 
 def paired_ensemble(
@@ -148,11 +171,11 @@ def paired_ensemble(
 
     Returns:
         Long table: by..., level_a, level_b, outcome, mean, ci_low, ci_high, n, members,
-        low, high, parameter_share (as :func:`ensemble_summary`, of the difference), and
-        share_below, share_above: the shares of members whose mean difference is below
-        zero (a lower than b) and above it.
+        spread_low, spread_high, parameter_share (as :func:`ensemble_summary`, of the
+        difference), and share_below, share_above: the shares of members whose mean
+        difference is below zero (a lower than b) and above it.
     """
-    ok = _ok(runs)
+    ok = _ok(runs, outcomes)
     by, outcomes = list(by), list(outcomes)
     levels = list(dict.fromkeys(ok[factor]))
     keys = [*by, "replication"]
@@ -165,7 +188,7 @@ def paired_ensemble(
             diff[MEMBER] = indexed[a][MEMBER].reindex(diff.index)
             frames.append(diff.reset_index().assign(level_a=a, level_b=b))
     columns = [*by, "level_a", "level_b", "outcome", "mean", "ci_low", "ci_high", "n", "members"]
-    columns += ["low", "high", "parameter_share", "share_below", "share_above"]
+    columns += ["spread_low", "spread_high", "parameter_share", "share_below", "share_above"]
     if not frames:
         return pd.DataFrame(columns=columns)
     diffs = pd.concat(frames, ignore_index=True)
@@ -223,82 +246,76 @@ def first_shares(
     return pd.DataFrame(rows, columns=["outcome", "level", "share", "members"])
 
 
-def _ok(runs: pd.DataFrame) -> pd.DataFrame:
+def _ok(runs: pd.DataFrame, outcomes: Sequence[str] = ()) -> pd.DataFrame:
+    """The successful runs, their ``outcomes`` as floats (a missing value is NaN)."""
     if MEMBER not in runs:
         raise ValueError(f"the runs have no {MEMBER!r} column (not run over an ensemble)")
-    return runs[runs["status"] == "ok"] if "status" in runs else runs
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    # A runs table built from summaries holds None where a level is never reached.
+    numeric = {o: pd.to_numeric(ok[o], errors="coerce").astype(float) for o in outcomes}
+    return ok.assign(**numeric) if numeric else ok
 
 
-def _moments(frame: pd.DataFrame, by: list[str], outcomes: list[str]) -> pd.DataFrame:
-    """Per group, member and outcome: runs with a value, their mean and sum of squares."""
-    grouped = frame.groupby([*by, MEMBER], sort=False, dropna=False)[outcomes]
-    n, mean = grouped.count(), grouped.mean()
-    ss = grouped.var(ddof=0) * n
-    parts = [
-        part.stack(future_stack=True).rename(name)
-        for name, part in zip(_MOMENTS, (n, mean, ss), strict=True)
-    ]
-    moments = pd.concat(parts, axis=1).reset_index()
-    moments.columns = [*by, MEMBER, "outcome", *_MOMENTS]
-    return moments[moments["n"] > 0]
+def _components(
+    frame: pd.DataFrame, by: list[str], outcomes: list[str], level: float = 0.95
+) -> pd.DataFrame:
+    """Per group and outcome: n, members, mean, the two variance components, the interval.
 
-
-def _components(moments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Per group and outcome: n, members, mean and the two variance components."""
-    m = moments.assign(ny=moments["n"] * moments["mean"], n2=moments["n"] ** 2, one=1)
-    keys = [*by, "outcome"]
-    sums = m.groupby(keys, sort=False)[["n", "ny", "n2", "ss", "one"]].sum()
-    grand = (sums["ny"] / sums["n"]).rename("grand")
-    m = m.join(grand, on=keys)
-    ssb = (m["n"] * (m["mean"] - m["grand"]) ** 2).groupby([m[k] for k in keys], sort=False).sum()
-    big_n, members = sums["n"].astype(float), sums["one"].astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        msb = ssb / (members - 1)
-        msw = sums["ss"] / (big_n - members)
-        n0 = (big_n - sums["n2"] / big_n) / (members - 1)
-        parameters = np.maximum(0.0, (msb - msw) / n0)
-    valid = (members >= 2) & (big_n > members)
-    parameters = parameters.where(valid)
-    chance = msw.where(valid)
-    total = parameters + chance
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = (parameters / total).where(total > 0, 0.0).where(valid)
-    table = pd.DataFrame(
-        {
-            "mean": grand,
-            "n": sums["n"].astype(int),
-            "members": sums["one"].astype(int),
-            "parameters": parameters,
-            "chance": chance,
-            "parameter_share": share,
-        }
-    )
-    return table.reset_index()
-
-
-def _cluster_interval(
-    moments: pd.DataFrame, by: list[str], table: pd.DataFrame, level: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The mean's Student interval with runs of one member as a cluster.
-
-    Standard error: sqrt(M / (M - 1) * sum_i n_i^2 (mean_i - mean)^2) / N, the
-    cluster-robust estimate (equal to the member means' standard error when members
-    have the same number of runs), with M - 1 degrees of freedom.
+    Computed on arrays (members' rows by outcomes), grouped once by group and member
+    with pandas, then summed by group with numpy: fast for thousands of groups (weeks
+    times strategies).
     """
-    keys = [*by, "outcome"]
-    m = moments.join(table.set_index(keys)["mean"].rename("grand"), on=keys)
-    spread = (
-        (m["n"] ** 2 * (m["mean"] - m["grand"]) ** 2)
-        .groupby([m[k] for k in keys], sort=False)
-        .sum()
-    )
-    spread = spread.reindex(pd.MultiIndex.from_frame(table[keys]))
-    members = table["members"].to_numpy(dtype=float)
-    n = table["n"].to_numpy(dtype=float)
-    mean = table["mean"].to_numpy(dtype=float)
+    keys = by or ["_all"]
+    frame = frame.assign(_all=0) if not by else frame
+    grouped = frame.groupby([*keys, MEMBER], sort=False, dropna=False)[outcomes]
+    counts = grouped.count()
+    n = counts.to_numpy(dtype=float)
+    mean = grouped.mean().to_numpy(dtype=float)
+    ss = np.nan_to_num(grouped.var(ddof=0).to_numpy(dtype=float) * n)
+    index = counts.index
+    group_index = index.droplevel(MEMBER) if len(keys) > 1 else index.get_level_values(0)
+    codes, groups = pd.factorize(group_index)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(groups)))
+
+    def per_group(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values[order], starts, axis=0)
+
+    big_n = per_group(n)
+    members = per_group((n > 0).astype(float))
     with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(members / (members - 1) * spread.to_numpy(dtype=float)) / n
-        half = np.where(
-            members >= 2, stdtrit(np.maximum(members - 1, 1), 0.5 + level / 2) * se, 0.0
-        )
-    return mean - half, mean + half
+        grand = per_group(n * np.nan_to_num(mean)) / big_n
+        gap = np.nan_to_num(mean - grand[codes])
+        ssb, cluster = per_group(n * gap**2), per_group(n**2 * gap**2)
+        msb = ssb / (members - 1)
+        msw = per_group(ss) / (big_n - members)
+        n0 = (big_n - per_group(n**2) / big_n) / (members - 1)
+        valid = (members >= 2) & (big_n > members)
+        parameters = np.where(valid, np.maximum(0.0, (msb - msw) / n0), np.nan)
+        chance = np.where(valid, msw, np.nan)
+        total = parameters + chance
+        share = np.where(valid, np.where(total > 0, parameters / total, 0.0), np.nan)
+        # The cluster-robust standard error (module docstring), M - 1 degrees of freedom.
+        se = np.sqrt(members / (members - 1) * cluster) / big_n
+        quantile = stdtrit(np.maximum(members - 1, 1), 0.5 + level / 2)
+        half = np.where(members >= 2, se * quantile, 0.0)
+    if len(keys) > 1:
+        group_keys = pd.DataFrame(list(groups), columns=keys)
+    else:
+        group_keys = pd.DataFrame({keys[0]: np.asarray(groups, dtype=object)})
+    long = group_keys.loc[group_keys.index.repeat(len(outcomes))].reset_index(drop=True)
+    long["outcome"] = np.tile(np.array(outcomes, dtype=object), len(groups))
+    parts = {
+        "mean": grand,
+        "n": big_n,
+        "members": members,
+        "parameters": parameters,
+        "chance": chance,
+        "parameter_share": share,
+        "ci_low": grand - half,
+        "ci_high": grand + half,
+    }
+    for name, values in parts.items():
+        long[name] = values.ravel()
+    long[["n", "members"]] = long[["n", "members"]].astype(int)
+    return long.drop(columns="_all") if not by else long

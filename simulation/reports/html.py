@@ -145,7 +145,13 @@ def _summary(results: Results, lang: str) -> dict[str, Any]:
     """What the summary shows: bullets; a comparison's recommendation and drivers; a table."""
     if results.kind == "compare":
         strategies = results.summary["strategies"]
-        parts = compare_text.compare_summary(strategies, results.paired, lang)
+        parts = compare_text.compare_summary(
+            strategies,
+            results.paired,
+            lang,
+            first=results.summary.get("first_shares"),
+            parameters=results.summary.get("parameters"),
+        )
         return {**parts, "table": _compare_table(strategies, lang)}
     if results.kind == "run":
         bullets = compare_text.run_summary(results.summary, lang)

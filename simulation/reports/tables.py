@@ -166,6 +166,65 @@ def paired_table(
     return _grid(header, rows)
 
 
+ROBUSTNESS_OUTCOMES: tuple[str, ...] = (
+    "adoption_final",
+    "weeks_to_80pct_adoption",
+    "dropout_share",
+    "rps_high_person_weeks",
+    "cost_total_eur",
+)
+"""Outcomes of the terminal's tables over the ensemble."""
+
+
+def ensemble_table(summary: dict, first, outcomes: tuple[str, ...] = ROBUSTNESS_OUTCOMES) -> str:
+    """Over the ensemble, per outcome and strategy: where 90 % of the runs fall.
+
+    Each cell also gives the parameters' share of the spread and the share of
+    plausible sets in which the strategy ranks first.
+    """
+    strategies = list(summary)
+    header = ["over the plausible sets", *(s.replace("_", " ") for s in strategies)]
+    rows = []
+    for outcome in outcomes:
+        label, kind = LABELS[outcome]
+        cells = [label]
+        for strategy in strategies:
+            stat = summary[strategy][outcome]
+            if stat.get("spread_low") is None:
+                cells.append("–")
+                continue
+            share = first[(first["outcome"] == outcome) & (first["level"] == strategy)]
+            best = "" if share.empty else f", best in {100 * share.iloc[0]['share']:.0f} %"
+            part = stat.get("parameter_share")
+            part_text = "" if part is None else f", parameters {100 * part:.0f} %"
+            spread = f"{fmt(stat['spread_low'], kind)} to {fmt(stat['spread_high'], kind)}"
+            cells.append(spread + part_text + best)
+        rows.append(cells)
+    return _grid(header, rows)
+
+
+def robustness_table(paired, outcomes: tuple[str, ...] = ROBUSTNESS_OUTCOMES) -> str:
+    """Over the ensemble, per pair of strategies: the share of sets in which a < b.
+
+    A set counts when the mean of its replications' paired differences is below zero.
+    """
+    pairs = list(dict.fromkeys(zip(paired["level_a"], paired["level_b"], strict=True)))
+    header = ["share of sets where a < b"] + [
+        f"{a.replace('_', ' ')} < {b.replace('_', ' ')}" for a, b in pairs
+    ]
+    rows = []
+    for outcome in outcomes:
+        cells = [LABELS[outcome][0]]
+        for a, b in pairs:
+            match = paired[
+                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == outcome)
+            ]
+            below = None if match.empty else match.iloc[0].get("share_below")
+            cells.append("–" if below is None or below != below else f"{100 * below:.0f} %")
+        rows.append(cells)
+    return _grid(header, rows)
+
+
 def _signed(value: float, kind: str) -> str:
     """A difference with its sign: percentage points for shares."""
     if kind == "points":

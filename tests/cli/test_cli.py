@@ -385,6 +385,9 @@ def test_default_compare_folder_is_created_under_results(tmp_path, monkeypatch):
 REPLICATIONS = 3
 
 
+ENSEMBLE_STATS = {"members", "spread_low", "spread_high", "parameter_share"}
+
+
 @pytest.fixture(scope="module")
 def small_comparison(tmp_path_factory):
     """One ``transnum compare`` of the three strategies, 3 replications, 40 weeks."""
@@ -415,7 +418,8 @@ def test_compare_summary_has_mean_and_interval_per_strategy(small_comparison):
     for entry in strategies.values():
         for key in OUTCOMES + ORGANISATION_ONLY:
             stat = entry[key]
-            assert set(stat) == {"mean", "ci_low", "ci_high", "n"}
+            # Over the ensemble (the default): the spread of the runs and its split.
+            assert set(stat) == {"mean", "ci_low", "ci_high", "n"} | ENSEMBLE_STATS
             assert 0 <= stat["n"] <= REPLICATIONS
         for key in ("adoption_final", "dropout_share", "rps_peak_share", "efficiency_gain"):
             stat = entry[key]
@@ -454,7 +458,8 @@ def test_compare_timeseries_csv_holds_the_weekly_means_with_intervals(small_comp
     table = pd.read_parquet(small_comparison.out / "timeseries.parquet")
     csv = pd.read_csv(small_comparison.out / "timeseries.csv")
     assert list(csv.columns) == ["strategy", "measure", "week", "mean", "ci_low", "ci_high", "n"]
-    measures = [c for c in table.select_dtypes("number") if c not in ("replication", "week")]
+    labels = ("replication", "member", "week")
+    measures = [c for c in table.select_dtypes("number") if c not in labels]
     assert "adoption" in measures and any(m.startswith("strain_mean@") for m in measures)
     assert len(csv) == len(COMPARED_STRATEGIES) * len(measures) * 41
     # Strategies in the compared order, then measures in the weekly table's order, then weeks.
@@ -476,7 +481,8 @@ def test_compare_timeseries_csv_holds_the_weekly_means_with_intervals(small_comp
     assert (adoption["ci_low"] <= adoption["mean"] + 1e-12).all()
     assert (adoption["mean"] <= adoption["ci_high"] + 1e-12).all()
     assert (adoption["ci_high"] > adoption["ci_low"]).any()  # runs differ: real intervals
-    # The same Student-t interval as summary.json, here for the final week's adoption.
+    # The same interval as summary.json (runs of one parameter set as a cluster), here
+    # for the final week's adoption.
     summary = json.loads((small_comparison.out / "summary.json").read_text(encoding="utf-8"))
     for strategy in COMPARED_STRATEGIES:
         last = adoption[(adoption["strategy"] == strategy) & (adoption["week"] == 40)].iloc[0]

@@ -85,7 +85,9 @@ def test_the_ensemble_summary_gives_the_mean_the_interval_over_runs_and_the_shar
     values = runs.loc[runs["strategy"] == "a", "dropout_share"]
     assert a["mean"] == pytest.approx(values.mean())
     assert a["n"] == 600 and a["members"] == 300
-    assert (a["low"], a["high"]) == pytest.approx(tuple(values.quantile([0.05, 0.95])))
+    assert (a["spread_low"], a["spread_high"]) == pytest.approx(
+        tuple(values.quantile([0.05, 0.95]))
+    )
     # True share 4 / 5; with 300 members of 2 runs its sd is about 0.03.
     assert a["parameter_share"] == pytest.approx(0.8, abs=0.1)
     # The mean's interval is that of the member means (equal sizes: the same thing).
@@ -143,3 +145,18 @@ def test_first_shares_split_ties_and_rank_never_reached_levels_last():
 def test_runs_without_members_are_refused():
     with pytest.raises(ValueError, match="member"):
         ensemble_summary(pd.DataFrame({"strategy": ["a"], "y": [1.0]}), ["strategy"], ["y"])
+
+
+def test_a_runs_table_with_none_for_levels_never_reached_is_summarised():
+    # Tables built from run summaries hold None (object columns) where 80 % is never
+    # reached: those runs are left out of the mean, not an error.
+    runs = pd.DataFrame(
+        {
+            "strategy": ["a"] * 4,
+            "replication": [0, 1, 2, 3],
+            "member": [0, 0, 1, 1],
+            "weeks_to_80pct_adoption": [10, None, 14, 16],
+        }
+    )
+    row = ensemble_summary(runs, ["strategy"], ["weeks_to_80pct_adoption"]).iloc[0]
+    assert row["n"] == 3 and row["mean"] == pytest.approx(40 / 3)

@@ -100,7 +100,10 @@ def test_compare_summary_holds_summary_json_with_translated_strategies(books, fo
     sheet = books["compare", lang][sheet_name("summary", lang)]
     header = [c.value for c in sheet[1]]
     strategy = text("strategy", lang)
-    assert header == [column("indicator", lang), strategy, *stats(lang), column("code", lang)]
+    # The folder's runs drew their parameters from the ensemble (compare's default).
+    spread = [column(k, lang) for k in ("members", "spread_low", "spread_high", "parameter_share")]
+    expected = [column("indicator", lang), strategy, *stats(lang), *spread, column("code", lang)]
+    assert header == expected
     mean, ci_low = stats(lang)[:2]
     table = rows(sheet)
     for name, stat in summary["strategies"].items():

@@ -40,7 +40,10 @@ def _with_labels(book: Book, frame: pd.DataFrame, order: Sequence[str] = ()) -> 
 def _row_formats(frame: pd.DataFrame, columns: Sequence[str], signed: bool = False) -> Formats:
     """Formats of a long table, row by row from its ``code`` (the outcome's name)."""
     formats = [outcome_format(name, signed=signed) for name in frame["code"]]
-    return dict.fromkeys(columns, formats) | {"n": "0"}
+    # Over an ensemble: where 90 % of the runs fall (in the outcome's units), and shares.
+    spread = dict.fromkeys(("spread_low", "spread_high"), formats)
+    shares = dict.fromkeys(("parameter_share", "share_below", "share_above"), "0.0%")
+    return dict.fromkeys(columns, formats) | spread | shares | {"n": "0", "members": "0"}
 
 
 def _long(book: Book, key: str, frame: pd.DataFrame, signed: bool = False, **about) -> None:
