@@ -20,8 +20,10 @@ from simulation.cli.options import (
     command_line,
     fail,
     out_option,
+    parameters_options,
     parse_precision,
     precision_options,
+    print_parameters,
     remove_empty,
     scheduler_option,
     workers_option,
@@ -51,12 +53,12 @@ def run_options(command):
     """Decorate a command with the options shared by sweep and sensitivity.
 
     The command receives them as keyword arguments (``out``, ``workers``,
-    ``scheduler``, ``resume``, ``retry_failed``, ``stop_if_damaged``) and hands them
-    on to :func:`_session`.
+    ``scheduler``, ``resume``, ``retry_failed``, ``stop_if_damaged``, ``parameters``,
+    ``per_member``) and hands them on to :func:`_session`.
     """
     for option in reversed(_RUN_OPTIONS):
         command = option(command)
-    return command
+    return parameters_options()(command)
 
 
 def _load(experiment_file: str):
@@ -83,6 +85,8 @@ def _session(
     precision=None,
     max_replications=None,
     extra: dict | None = None,
+    parameters="ensemble",
+    per_member=2,
 ):
     """Open (or resume) the results folder, run what is missing, export the tables.
 
@@ -93,10 +97,12 @@ def _session(
     from tqdm import tqdm
 
     from simulation.experiments.executors import ExecutorError, default_workers, open_executor
+    from simulation.experiments.parameters import choose_parameters
     from simulation.experiments.results import new_results_dir
     from simulation.experiments.store import refuse_taken
     from simulation.experiments.sweep import (
         RUNS_IN_FLIGHT_PER_WORKER,
+        experiment_paths,
         export_tables,
         run_experiment,
     )
@@ -105,6 +111,12 @@ def _session(
         raise click.UsageError("--resume needs the --out folder to continue")
     if stop_if_damaged and not resume:
         raise click.UsageError("--stop-if-damaged goes with --resume")
+    try:  # the experiment's own factors and overrides keep their values
+        draw = choose_parameters(parameters, per_member).keeping(experiment_paths(experiment))
+    except ScenarioError as error:
+        fail(error)
+    if points:
+        print_parameters(draw, points[0].scenario, experiment.replications)
     folder = Path(out) if out else new_results_dir(kind)
     made = [] if resume else [p for p in (folder, *folder.parents) if not p.exists()]
     n_workers = workers or default_workers()
@@ -130,7 +142,7 @@ def _session(
             points,
             kind=kind,
             resume=resume,
-            extra=extra,
+            extra={**(extra or {}), "parameters": draw.describe()},
             stop_if_damaged=stop_if_damaged,
         )
     except BaseException:  # also the exit of fail(): the executor is closed either way
@@ -164,6 +176,7 @@ def _session(
                 on_record=on_record,
                 on_plan=on_plan,
                 retry_failed=retry_failed,
+                parameters=draw,
             )
         bar.close()
         store.flush()
@@ -235,6 +248,7 @@ def _open_store(
 
     try:
         if resume:
+            _check_same_parameters(folder, (extra or {}).get("parameters"))
             store = SweepStore.resume(
                 folder,
                 Path(experiment_file),
@@ -268,6 +282,40 @@ def _open_store(
         fail(error)
     except OSError as error:  # a read-only or full disk: named by the results folder
         fail(StorageError(folder, error))
+
+
+def _check_same_parameters(folder: Path, wanted: dict | None) -> None:
+    """Refuse to resume a folder whose runs drew their parameters elsewhere.
+
+    The manifest records where the parameters came from (the ensemble file's
+    checksum): a resume with another ensemble (or ``--parameters default``) would mix
+    runs of two models in one folder.
+    """
+    import json
+
+    if wanted is None or not (folder / "manifest.json").is_file():
+        return  # not a sweep's folder: SweepStore.resume says so
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except ValueError:
+        return  # damaged: SweepStore.resume says so
+    saved = manifest.get("parameters", {"source": "default"})
+    keys = ("sha256", "per_member")
+    if saved.get("source") == "default" and wanted.get("source") == "default":
+        return
+    if any(saved.get(k) != wanted.get(k) for k in keys) or "sha256" not in saved:
+        was = (
+            "the scenario's own values"
+            if "sha256" not in saved
+            else (
+                f"the ensemble {saved.get('source')} (SHA-256 {saved['sha256'][:12]}..., "
+                f"{saved.get('per_member')} replications per member)"
+            )
+        )
+        raise ScenarioError(
+            f"its runs took their parameters from {was}; resume with the same "
+            "--parameters and --per-member (or start another --out)"
+        ).from_source(str(folder))
 
 
 def _resume_command(kind: str, experiment_file: str) -> str:

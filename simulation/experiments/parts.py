@@ -38,6 +38,7 @@ RUN_COLUMNS = (
     ("run_id", pa.string()),
     ("point", pa.int64()),
     ("replication", pa.int64()),
+    ("member", pa.int64()),  # the ensemble member whose parameters the run used (or none)
     ("seed_entropy", pa.uint64()),
     ("seed_spawn_key", pa.string()),
     ("status", pa.string()),

@@ -261,6 +261,9 @@ class Comparison:
                 )
                 if stat is None or stat["n"] < 2:
                     continue
+                if stat.get("members", 2) < 2:  # one parameter set: no interval yet
+                    needed = max(needed, self.replications + 1)
+                    continue
                 half = (stat["ci_high"] - stat["ci_low"]) / 2
                 if half > target:
                     wanted = ceil(1.1 * self.replications * (half / target) ** 2)

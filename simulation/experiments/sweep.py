@@ -23,6 +23,7 @@ import pandas as pd
 
 from simulation.experiments.executors import worker_count
 from simulation.experiments.experiment import Experiment, Point
+from simulation.experiments.parameters import ParameterDraw
 from simulation.model.outcomes import flat_outcome_names, flatten
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.records import Scenario
@@ -54,6 +55,7 @@ class Task:
     root_seed: int
     outcomes: tuple[str, ...]
     weekly: tuple[str, ...]
+    member: int | None = None
 
 
 def _record(task: Task) -> dict[str, Any]:
@@ -63,6 +65,7 @@ def _record(task: Task) -> dict[str, Any]:
         "run_id": run_id(task.point, task.replication),
         "point": task.point,
         "replication": task.replication,
+        "member": task.member,
         "seed_entropy": describe(seed)["entropy"],
         "seed_spawn_key": ",".join(map(str, seed.spawn_key)),
         "status": "ok",
@@ -124,6 +127,15 @@ def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
     for record in records:
         record["wall_s"] = share
     return records
+
+
+def experiment_paths(experiment: Experiment) -> frozenset[str]:
+    """The dotted paths an experiment sets itself: its factors and its overrides.
+
+    They keep the experiment's values when replications draw their parameters from an
+    ensemble.
+    """
+    return frozenset({*experiment.range_factors, *experiment.level_factors, *experiment.overrides})
 
 
 def kept_outcomes(experiment: Experiment) -> tuple[str, ...]:
@@ -199,25 +211,36 @@ def needed_replications(
 
     The half-width of a 95 % interval shrinks like 1/sqrt(n), so a point whose
     half-width is h with n runs needs about n (h / target)^2; 10 % is added so that one
-    more round is rarely needed.
+    more round is rarely needed. Over an ensemble the interval is summary.csv's (runs
+    of one member as a cluster).
     """
     from math import ceil
 
-    from simulation.experiments.statistics import mean_ci
+    from simulation.experiments.statistics import mean_ci_by
 
     ok = runs[runs["status"] == "ok"]
     wanted = dict(current)
-    for point, group in ok.groupby("point"):
-        n = current[point]
-        for outcome, target in precision.items():
-            stat = mean_ci([None if pd.isna(v) else float(v) for v in group[outcome]])
-            if stat["n"] < 2:
-                continue
-            half = (stat["ci_high"] - stat["ci_low"]) / 2
-            if half > target:
-                wanted[point] = max(
-                    wanted[point], min(cap, max(n + 1, ceil(1.1 * n * (half / target) ** 2)))
-                )
+    outcomes = list(precision)
+    if "member" in ok and ok["member"].notna().any():
+        # Over an ensemble: the interval summary.csv gives (a member's runs a cluster).
+        from simulation.experiments.uncertainty import clustered_mean_ci
+
+        stats = clustered_mean_ci(ok, ["point"], outcomes)
+    else:
+        numeric = ok.assign(**{o: pd.to_numeric(ok[o], errors="coerce") for o in outcomes})
+        stats = mean_ci_by(numeric, ["point"], outcomes)
+    for row in stats.itertuples(index=False):
+        if row.n < 2 or row.point not in current:
+            continue
+        n, target = current[row.point], precision[row.measure]
+        if getattr(row, "members", 2) < 2:  # one parameter set: no interval yet, more runs
+            wanted[row.point] = max(wanted[row.point], min(cap, n + 1))
+            continue
+        half = (row.ci_high - row.ci_low) / 2
+        if half > target:
+            wanted[row.point] = max(
+                wanted[row.point], min(cap, max(n + 1, ceil(1.1 * n * (half / target) ** 2)))
+            )
     return wanted
 
 
@@ -233,6 +256,7 @@ def run_experiment(
     on_record: Callable[[dict[str, Any]], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     retry_failed: bool = False,
+    parameters: ParameterDraw | None = None,
 ) -> SweepReport:
     """Run every missing run of the experiment into ``store``; add runs for precision.
 
@@ -248,6 +272,9 @@ def run_experiment(
         on_record: Called with each finished run's record (e.g. a progress bar).
         on_plan: Called with the number of runs about to be added (progress total).
         retry_failed: Run again the runs saved as failed (on resume).
+        parameters: Where each replication's parameters come from (default: each
+            point's own values); replication r uses the same member at every point,
+            the experiment's factors kept as the point sets them.
 
     Raises:
         ValueError: a precision target names an outcome the experiment does not keep.
@@ -277,6 +304,7 @@ def run_experiment(
     cap = max_replications or 10 * experiment.replications
     # One tuple of outcome names for every task: 20,000 copies of it would take 80 MB.
     outcomes = kept_outcomes(experiment)
+    draw = (parameters or ParameterDraw(None)).keeping(experiment_paths(experiment))
     while True:
         # The missing runs, made as they are submitted (memory stays flat in their number).
         missing = [
@@ -286,10 +314,11 @@ def run_experiment(
             Task(
                 p.index,
                 r,
-                p.scenario,
+                draw.scenario(p.scenario, r),
                 experiment.seed if p.root_seed is None else p.root_seed,
                 outcomes,
                 experiment.weekly,
+                draw.member(r),
             )
             for p, r in missing
         )
@@ -336,57 +365,35 @@ def sweep_batch(scenarios: list[Scenario], runs: int, window: int, workers: int 
 def export_tables(
     store: Any, experiment: Experiment, points: list[Point]
 ) -> dict[str, pd.DataFrame]:
-    """Write runs.csv, summary.csv and (with a strategy factor) paired.csv; return them."""
+    """Write runs.csv, summary.csv and (with a strategy factor) paired.csv; return them.
+
+    Over an ensemble (runs with a ``member``), summary.csv also gives each point's
+    members, spread_low and spread_high (the central 90 % of its runs) and
+    parameter_share, and paired.csv the shares of members on each side
+    (:mod:`simulation.experiments.uncertainty`).
+    """
     from simulation.experiments.statistics import paired_differences, summarize_points
 
     runs = store.runs()
     factors = [c for c in store.points().columns if c != "point"]
     outcomes = list(store.outcomes)
-    summary = summarize_points(runs, outcomes, factors)
+    drawn = "member" in runs and bool(runs["member"].notna().any())
+    if drawn:  # over an ensemble: the spread of each point's runs and the parameters' part
+        from simulation.experiments.uncertainty import ensemble_summary, paired_ensemble
+
+        stats = ensemble_summary(runs, ["point"], outcomes)
+        first = runs.drop_duplicates("point").set_index("point")[factors]
+        summary = stats.join(first, on="point")[["point", *factors, *stats.columns[1:]]]
+    else:
+        summary = summarize_points(runs, outcomes, factors)
     # Each export appears whole (written aside, then renamed into place).
     write_csv(runs, store.folder / "runs.csv")
     write_csv(summary, store.folder / "summary.csv")
     tables = {"runs": runs, "summary": summary}
     if "rollout.strategy" in factors:
         others = [f for f in factors if f != "rollout.strategy"]
-        paired = paired_differences(runs, "rollout.strategy", outcomes, by=others)
+        compare = paired_ensemble if drawn else paired_differences
+        paired = compare(runs, "rollout.strategy", outcomes, by=others)
         write_csv(paired, store.folder / "paired.csv")
         tables["paired"] = paired
     return tables
-
-
-def rerun(folder: str, identifier: str):
-    """Run one run of a saved sweep (or sensitivity analysis) again, alone.
-
-    The point's scenario is rebuilt from the folder: the base scenario and overrides of
-    its copy of the experiment file (scenario files resolved from the original file's
-    folder, recorded in the manifest as an absolute path) and the point's factor values
-    saved in ``points.parquet``; the run uses the seeds recorded with it.
-
-    Args:
-        folder: The results folder.
-        identifier: The run id (``runs.csv``'s ``run_id``, e.g. ``p000003-r00012``).
-
-    Returns:
-        The :class:`~simulation.experiments.runner.RunResult` (same outcomes as the saved row).
-    """
-    import json
-    from pathlib import Path
-
-    from simulation.experiments.experiment import Experiment, base_scenario, load_experiment
-    from simulation.experiments.runner import run_scenario
-    from simulation.scenario.loading import read_yaml
-
-    folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    original = Path(manifest["experiment_file"])
-    point, replication = parse_run_id(identifier)
-    data = read_yaml(folder / "experiment.yaml")
-    if isinstance(data, dict) and "targets" in data:  # a calibration file: needs the original
-        experiment, points = load_experiment(original)
-        return run_scenario(points[point].scenario, replication=replication, seed=experiment.seed)
-    experiment = Experiment.from_value(data)
-    row = pd.read_parquet(folder / "points.parquet").set_index("point").loc[point]
-    factors = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if pd.notna(v)}
-    base = base_scenario(experiment, factors.pop("scenario", None), original.parent)
-    return run_scenario(base.override(factors), replication=replication, seed=experiment.seed)

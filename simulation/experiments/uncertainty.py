@@ -145,15 +145,16 @@ def clustered_mean_ci(
     """Mean and interval of each column within each group, runs of one member a cluster.
 
     The interval of :func:`ensemble_summary` without the rest (faster, for many
-    groups such as weeks): the same long table as
+    groups such as weeks): the long table of
     :func:`simulation.experiments.statistics.mean_ci_by` (by..., measure, mean,
-    ci_low, ci_high, n), groups in order of first appearance.
+    ci_low, ci_high, n) and members, groups in order of first appearance. With one
+    member the interval is the mean itself: it cannot be estimated.
     """
     ok = _ok(frame, columns)
     by = list(by)
     table = _components(ok, by, list(columns), level)
     table = table.rename(columns={"outcome": "measure"})
-    return table[[*by, "measure", "mean", "ci_low", "ci_high", "n"]]
+    return table[[*by, "measure", "mean", "ci_low", "ci_high", "n", "members"]]
 
 
 def paired_ensemble(

@@ -163,3 +163,19 @@ def test_a_missing_ensemble_file_is_named_and_nothing_is_left(tmp_path):
 def test_per_member_must_be_at_least_one(per_member):
     with pytest.raises(ValueError, match="at least 1"):
         choose_parameters("default", per_member)
+
+
+def test_precision_over_the_ensemble_needs_two_parameter_sets_before_an_interval():
+    # Two replications share one member: no interval over the parameters can be
+    # estimated yet, so precision asks for more until there are two members.
+    comparison = compare_strategies(
+        small(),
+        ("big_bang",),
+        replications=2,
+        precision={"dropout_share": 1.0},  # any interval meets it
+        max_replications=8,
+        parameters=choose_parameters(),
+    )
+    assert comparison.replications == 3
+    stat = comparison.summary()["big_bang"]["dropout_share"]
+    assert stat["members"] == 2 and stat["n"] == 3

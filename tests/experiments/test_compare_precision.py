@@ -165,7 +165,11 @@ SMALL_FILE = "name: Petite commune\norganisation:\n  total_staff: 60\nhorizon_we
 
 
 def compare_pair(folder, *options: object):
-    """``transnum compare`` of the two strategies of PAIR on the small file, serially."""
+    """``transnum compare`` of the two strategies of PAIR on the small file, serially.
+
+    With the scenario's own parameters, as ``compare_pair_in_process`` (precision over
+    the ensemble: tests/experiments/test_compare_ensemble.py).
+    """
     ran = run_on_file(
         folder,
         "compare",
@@ -175,6 +179,8 @@ def compare_pair(folder, *options: object):
         ",".join(PAIR),
         "--workers",
         1,
+        "--parameters",
+        "default",
         *options,
     )
     return ran.result, ran.out

@@ -22,6 +22,7 @@ import yaml
 from helpers import invoke, run_on_file, write
 
 from simulation.experiments.experiment import Experiment
+from simulation.experiments.rerun import rerun
 from simulation.experiments.sensitivity import (
     analyze,
     point_means,
@@ -30,7 +31,6 @@ from simulation.experiments.sensitivity import (
     sensitivity_points,
 )
 from simulation.experiments.store import read_runs
-from simulation.experiments.sweep import rerun
 from simulation.scenario.errors import ScenarioError
 
 # x1 in [0, 1], x2 in [0, 2], x3 in [5, 6]; y = 3 x1 + 1 x2 + 0 x3.

@@ -34,10 +34,12 @@ from helpers import assert_same_dataset, comparable, invoke, write
 from scipy import stats
 
 from simulation.experiments.experiment import load_experiment
+from simulation.experiments.parameters import choose_parameters
+from simulation.experiments.rerun import rerun
 from simulation.experiments.runner import run_scenario
-from simulation.experiments.statistics import mean_ci, paired_differences, summarize_points
+from simulation.experiments.statistics import paired_differences, summarize_points
 from simulation.experiments.store import SweepStore, read_runs, read_weekly
-from simulation.experiments.sweep import Task, execute, kept_outcomes, rerun, run_id
+from simulation.experiments.sweep import Task, execute, kept_outcomes, run_id
 from simulation.model.outcomes import flatten
 
 TRANSNUM = [sys.executable, "-m", "simulation"]  # the transnum command of this interpreter
@@ -64,6 +66,13 @@ def sweep(*args: object) -> Result:
     return invoke("sweep", *args)
 
 
+def ensemble_draw(experiment):
+    """The draw a sweep makes by default: the shipped ensemble, the factors kept."""
+    from simulation.experiments.sweep import experiment_paths
+
+    return choose_parameters().keeping(experiment_paths(experiment))
+
+
 def serial_sweep(experiment_file: object, out: object, *options: object) -> Result:
     """``transnum sweep EXPERIMENT_FILE --out OUT --workers 1 OPTIONS`` (in this process)."""
     return sweep(experiment_file, "--out", out, "--workers", 1, *options)
@@ -71,6 +80,29 @@ def serial_sweep(experiment_file: object, out: object, *options: object) -> Resu
 
 PAIRED_COLUMNS = ["level_a", "level_b", "outcome", "mean", "ci_low", "ci_high", "n"]
 """The columns of a paired-differences table, after the grouping columns."""
+OVER_ENSEMBLE = ["members", "spread_low", "spread_high", "parameter_share"]
+"""The columns a table adds when the runs drew their parameters from the ensemble."""
+
+
+def cluster_ci(values, members) -> dict:
+    """Mean and 95 % interval, the runs of one member a cluster (written out plainly).
+
+    se = sqrt(M / (M - 1) * sum_i n_i^2 (mean_i - mean)^2) / N, Student with M - 1 df.
+    """
+    pairs = [(float(v), m) for v, m in zip(values, members, strict=True) if pd.notna(v)]
+    if not pairs:
+        return {"mean": None, "ci_low": None, "ci_high": None, "n": 0}
+    n = len(pairs)
+    mean = sum(v for v, _ in pairs) / n
+    groups: dict = {}
+    for v, m in pairs:
+        groups.setdefault(m, []).append(v)
+    k = len(groups)
+    if k < 2:
+        return {"mean": mean, "ci_low": mean, "ci_high": mean, "n": n}
+    spread = sum(len(g) ** 2 * (sum(g) / len(g) - mean) ** 2 for g in groups.values())
+    half = stats.t.ppf(0.975, k - 1) * math.sqrt(k / (k - 1) * spread) / n
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
 
 def half_width(stat: dict) -> float:
@@ -139,9 +171,12 @@ def test_every_row_reruns_alone_from_its_seed(small):
     runs, weekly = comparable(small.out)
     for row in runs.itertuples():
         replication = int(row.seed_spawn_key)
-        alone = run_scenario(
-            small.points[row.point].scenario, replication=replication, seed=int(row.seed_entropy)
+        # The run used its replication's member of the ensemble (the sweep's default).
+        scenario = ensemble_draw(small.experiment).scenario(
+            small.points[row.point].scenario, replication
         )
+        assert row.member == ensemble_draw(small.experiment).member(replication)
+        alone = run_scenario(scenario, replication=replication, seed=int(row.seed_entropy))
         flat = flatten(alone.summary)
         for outcome in OUTCOMES:
             saved = runs.at[row.Index, outcome]
@@ -680,9 +715,10 @@ def test_precision_adds_replications_until_intervals_are_narrow(tmp_path):
         n = counts.loc[point, "count"]
         assert stat["n"] == n
         assert half_width(stat) <= target or n == cap
-        # The exported interval is that of the point's runs.
-        values = runs.loc[runs["point"] == point, "adoption_final"]
-        assert half_width(stat) == pytest.approx(half_width(mean_ci(values)), rel=1e-12)
+        # The exported interval is that of the point's runs (a member's runs a cluster).
+        cell = runs[runs["point"] == point]
+        expected = cluster_ci(cell["adoption_final"], cell["member"])
+        assert half_width(stat) == pytest.approx(half_width(expected), rel=1e-9)
     # A point that met the target with 3 replications kept 3.
     for point, width in widths.items():
         if width <= target:
@@ -743,14 +779,14 @@ def test_summary_csv_is_mean_ci_over_each_point(small):
     summary = pd.read_csv(small.out / "summary.csv")
     assert len(summary) == SMALL_POINTS * len(OUTCOMES)
     for row in summary.to_dict("records"):
-        values = runs.loc[runs["point"] == row["point"], row["outcome"]]
-        expected = mean_ci(None if pd.isna(v) else float(v) for v in values)
+        cell = runs[runs["point"] == row["point"]]
+        expected = cluster_ci(cell[row["outcome"]], cell["member"])
         assert row["n"] == expected["n"]
         for key in ("mean", "ci_low", "ci_high"):
             if expected[key] is None:
                 assert pd.isna(row[key])
-            else:  # csv round trip: floats are written with full precision
-                assert row[key] == pytest.approx(expected[key], rel=1e-12, abs=1e-15)
+            else:  # csv round trip at full precision; summation orders differ: 1e-9
+                assert row[key] == pytest.approx(expected[key], rel=1e-9, abs=1e-12)
         for factor, value in small.points[row["point"]].factors.items():
             if isinstance(value, float):
                 assert row[factor] == pytest.approx(value, rel=1e-12)
@@ -762,7 +798,13 @@ def test_paired_csv_is_the_replication_by_replication_difference(small):
     runs = read_runs(small.out)
     paired = pd.read_csv(small.out / "paired.csv")
     by = ["organisation.total_staff", "levers.referent_share"]
-    assert list(paired.columns) == [*by, *PAIRED_COLUMNS]
+    assert list(paired.columns) == [
+        *by,
+        *PAIRED_COLUMNS,
+        *OVER_ENSEMBLE,
+        "share_below",
+        "share_above",
+    ]
     # 2 staff levels x 2 sampled referent shares x 1 pair of strategies x 4 outcomes
     assert len(paired) == 2 * 2 * 1 * len(OUTCOMES)
     assert set(zip(paired["level_a"], paired["level_b"], strict=True)) == {
@@ -786,10 +828,11 @@ def test_paired_csv_is_the_replication_by_replication_difference(small):
         # Summation order differs from numpy's (the csv keeps full precision): rel 1e-9.
         assert row.mean == pytest.approx(mean, rel=1e-9, abs=1e-12)
         assert (row.ci_low + row.ci_high) / 2 == pytest.approx(mean, rel=1e-9, abs=1e-12)
-        if len(diffs) > 1:
-            sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1))
-            half = stats.t.ppf(0.975, len(diffs) - 1) * sd / math.sqrt(len(diffs))
-            assert row.ci_high - row.ci_low == pytest.approx(2 * half, rel=1e-9, abs=1e-12)
+        members = cell[cell["rollout.strategy"] == "big_bang"].set_index("replication")["member"]
+        expected = cluster_ci([a[r] - b[r] for r in a.index], [members[r] for r in a.index])
+        assert row.ci_high - row.ci_low == pytest.approx(
+            expected["ci_high"] - expected["ci_low"], rel=1e-9, abs=1e-12
+        )
 
 
 def test_paired_differences_on_a_hand_made_table():
