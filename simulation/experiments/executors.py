@@ -14,7 +14,10 @@ runs finish.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
+import importlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -80,8 +83,58 @@ class SerialExecutor(Executor):
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes started with ``spawn``."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """A pool of ``workers`` processes started with ``spawn``, each :func:`exit_quickly`."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_quickly,
+    )
+
+
+def exit_quickly() -> None:
+    """Let this process end without the garbage collector's last passes over its objects.
+
+    At exit, Python collects the objects of every module again as it tears them down:
+    with pandas, pyarrow and numba loaded, about half a second, in every worker of a
+    pool and in the command's own process, and all of it after the last result. Objects
+    frozen (:func:`gc.freeze`) are left out of those passes; everything else of the exit
+    happens as before (the ``atexit`` calls, the modules torn down, the memory given
+    back to the system), but an object left in a reference cycle is not finalised: only
+    for a process that has closed what it opened (its files, its folder's lock). Called
+    in every worker of :func:`process_pool`, and by ``transnum compare`` once its
+    results are written.
+    """
+    atexit.unregister(gc.freeze)  # once, however many times it is asked for
+    atexit.register(gc.freeze)
+
+
+def import_modules(*names: str) -> None:
+    """Import modules (a worker's warm-up: see :func:`start_workers`)."""
+    for name in names:
+        importlib.import_module(name)
+
+
+def call(target: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Call the function named ``target`` (``"package.module:function"``) with the arguments.
+
+    A task that names its function instead of carrying it: the process that submits it
+    need not import the function's module (matplotlib, for a figure a worker draws).
+    """
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def start_workers(executor: Executor, *modules: str) -> None:
+    """Start the workers of a local pool now, each importing ``modules``.
+
+    A pool starts its processes as work arrives; started before the main process has
+    imported what it needs itself, they import theirs at the same time. Nothing is done
+    for other executors (the serial one, in this process; a Dask cluster's workers
+    already run).
+    """
+    if isinstance(executor, ProcessPoolExecutor):
+        for _ in range(worker_count(executor)):
+            executor.submit(import_modules, *modules)
 
 
 def default_workers() -> int:
