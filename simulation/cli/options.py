@@ -166,7 +166,7 @@ def claim_new_folder(out: str | None, kind: str) -> tuple[Path, FolderLock]:
         ScenarioError: the folder is a file or holds files already.
         FolderBusyError: another process writes the folder.
     """
-    from simulation.experiments.results import new_results_dir, prepare_dir
+    from simulation.experiments.folders import new_results_dir, prepare_dir
 
     folder = Path(out) if out else new_results_dir(kind)
     made = [p for p in (folder, *folder.parents) if not p.exists()]

@@ -30,7 +30,8 @@ A results folder holds:
   strategy).
 
 Folders are never overwritten: :func:`new_results_dir` picks a fresh name, and
-:func:`prepare_dir` refuses a non-empty folder before anything is computed.
+:func:`prepare_dir` refuses a non-empty folder before anything is computed (both in
+:mod:`~simulation.experiments.folders`, importable from here).
 """
 
 from __future__ import annotations
@@ -46,35 +47,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.experiments.folders import new_results_dir, prepare_dir  # noqa: F401 - named here too
 from simulation.experiments.runner import Comparison, RunResult
 from simulation.experiments.statistics import mean_ci_by
-from simulation.experiments.store import refuse_taken
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.loading import dump_scenario
 from simulation.storage import write_csv, write_json, write_parquet, write_text
-
-
-def new_results_dir(kind: str, base: str | Path = "results") -> Path:
-    """A new, not yet existing folder ``base/<kind>-<YYYYmmdd-HHMMSS>[-k]``."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = Path(base) / f"{kind}-{stamp}"
-    k = 2
-    while candidate.exists():
-        candidate = Path(base) / f"{kind}-{stamp}-{k}"
-        k += 1
-    return candidate
-
-
-def prepare_dir(path: str | Path) -> Path:
-    """Create ``path`` for results, refusing a folder that already holds files.
-
-    Raises:
-        ScenarioError: if ``path`` is a file or a non-empty folder.
-    """
-    path = Path(path)
-    refuse_taken(path, "results are never overwritten: choose another --out or remove it")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def write_run(

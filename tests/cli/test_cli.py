@@ -23,7 +23,7 @@ import pytest
 from click.testing import Result
 from helpers import invoke, run_on_file, write
 
-from simulation.experiments import results
+from simulation.experiments import folders as new_folders
 from simulation.experiments.runner import COMPARED_STRATEGIES
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.scenario.loading import load_scenario
@@ -343,7 +343,7 @@ def test_default_results_folder_is_new_under_results_of_the_current_dir(tmp_path
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "small.yaml", SMALL)
     monkeypatch.setattr(
-        results, "dt", types.SimpleNamespace(datetime=FrozenDatetime, UTC=datetime.UTC)
+        new_folders, "dt", types.SimpleNamespace(datetime=FrozenDatetime, UTC=datetime.UTC)
     )
     existing = write(tmp_path / "results" / "run-20200102-030405" / "summary.json", "old")
     result = invoke("run", "small.yaml", "--weeks", "4")
