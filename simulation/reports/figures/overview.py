@@ -18,17 +18,20 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from simulation.i18n.words import number
+from simulation.reports.curves import PANELS, ComparisonCurves, comparison_curves
 from simulation.reports.style import (
     ALL_STAFF_COLOUR,
     OKABE_ITO,
     PROFILE_COLOURS,
     digits_for,
+    draw_curves,
     legend_below,
     profile_curves,
     say,
     strategy_name,
+    to_png,
 )
-from simulation.storage import save_figure
+from simulation.storage import save_figure, write_bytes
 
 # The palette names stay importable from here, where they used to be defined.
 __all__ = [
@@ -36,18 +39,13 @@ __all__ = [
     "OKABE_ITO",
     "PANELS",
     "PROFILE_COLOURS",
+    "comparison_png",
+    "draw_comparison",
     "plot_comparison",
     "plot_run",
     "write_comparison_figure",
     "write_run_figure",
 ]
-
-PANELS = (
-    ("adoption", "adoption", "target_adoption_axis"),
-    ("dropout", "dropout", "initial_dropout_axis"),
-    ("rps_high_share", "rps_high_share", "above_threshold_axis"),
-)
-"""(column prefix, i18n key of the title, i18n key of the y label) of the three panels."""
 
 
 def plot_run(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> Figure:
@@ -87,16 +85,26 @@ def plot_comparison(
         band: Lower and upper percentiles of the shaded band.
         lang: ``"en"`` or ``"fr"``.
     """
-    strategies = list(dict.fromkeys(timeseries["strategy"]))
+    return draw_comparison(comparison_curves(timeseries, band), title, lang)
+
+
+def draw_comparison(curves: ComparisonCurves, title: str = "", lang: str = "en") -> Figure:
+    """:func:`plot_comparison` drawn from its curves.
+
+    Args:
+        curves: :func:`~simulation.reports.curves.comparison_curves` of the stacked table.
+        title: Figure title.
+        lang: ``"en"`` or ``"fr"``.
+    """
+    strategies = curves.strategies
     figure = Figure(figsize=(4.4 * len(strategies), 9.5), layout="constrained")
     axes = np.atleast_2d(figure.subplots(len(PANELS), len(strategies), sharex=True, sharey="row"))
     if len(strategies) == 1:
         axes = axes.T
     for col, strategy in enumerate(strategies):
-        runs = timeseries[timeseries["strategy"] == strategy]
         for row, (column, title_key, axis_key) in enumerate(PANELS):
             ax = axes[row, col]
-            profile_curves(ax, runs, column, lang, band)
+            draw_curves(ax, curves.curves[strategy][column], lang)
             _decorate(
                 ax,
                 f"{say(title_key, lang)} — {strategy_name(strategy, lang)}",
@@ -105,14 +113,23 @@ def plot_comparison(
                 lang,
             )
     legend_below(figure, *axes[0, 0].get_legend_handles_labels())
-    n_reps = timeseries.groupby("strategy")["replication"].nunique().max()
+    band = curves.band
     figure.suptitle(
         (title + "\n" if title else "")
-        + say("mean_of", lang, n=n_reps)
+        + say("mean_of", lang, n=curves.replications)
         + ", "
         + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}")
     )
     return figure
+
+
+def comparison_png(curves: ComparisonCurves, title: str = "", lang: str = "en") -> bytes:
+    """:func:`draw_comparison` as the PNG bytes of a results folder's ``figure.png``.
+
+    What ``transnum compare`` has a worker process draw while it writes the other
+    files (the bytes come back and the command writes them).
+    """
+    return to_png(draw_comparison(curves, title, lang), dpi=110)
 
 
 def write_run_figure(
@@ -127,9 +144,9 @@ def write_run_figure(
 
 def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_name: str) -> Path:
     """Save :func:`plot_comparison` of a comparison as ``figure.png`` in its results folder."""
-    path = Path(folder) / "figure.png"
-    save_figure(plot_comparison(table, scenario_name), path, dpi=110)
-    return path
+    return write_bytes(
+        Path(folder) / "figure.png", comparison_png(comparison_curves(table), scenario_name)
+    )
 
 
 def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
