@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -118,13 +119,18 @@ def compare(
     results: every run's weekly series in timeseries.parquet, their weekly means with
     95 % intervals in timeseries.csv.
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     from tqdm import tqdm
 
-    from simulation.experiments.executors import ExecutorError, default_workers
-    from simulation.experiments.results import write_comparison
-    from simulation.experiments.runner import compare_strategies
-    from simulation.reports.figures.overview import write_comparison_figure
-    from simulation.reports.tables import comparison_table, paired_table
+    from simulation.experiments.executors import (
+        ExecutorError,
+        call,
+        default_workers,
+        exit_quickly,
+        open_executor,
+        start_workers,
+    )
 
     try:
         names = parse_strategies(strategies)
@@ -152,50 +158,77 @@ def compare(
         f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
         f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
     )
-    start = time.perf_counter()
-    with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
-
-        def on_plan(count: int) -> None:
-            bar.total = (bar.total or 0) + count
-            bar.refresh()
-
+    # One executor for the runs and the figure. Its workers start first: they import the
+    # model while this process imports what it needs to gather and write the results.
+    pool = n_workers if targets else min(n_workers, total)  # precision may add runs
+    with contextlib.ExitStack() as stack:
         try:
-            comparison = compare_strategies(
-                spec,
-                names,
-                replications=replications,
-                seed=seed,
-                workers=n_workers,
-                scheduler=scheduler,
-                precision=targets,
-                max_replications=max_replications,
-                on_done=lambda _: bar.update(),
-                on_plan=on_plan,
-            )
+            executor = stack.enter_context(open_executor(pool, scheduler))
         except ExecutorError as error:
-            bar.close()
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
-    wall = time.perf_counter() - start
-    runs = len(comparison.runs)
-    click.echo(
-        f"\n{runs} runs ({comparison.replications} replications per strategy) in {wall:.1f} s, "
-        f"root seed {comparison.root_seed}\n"
-    )
-    click.echo(comparison_table(comparison.summary(), comparison.replications))
-    if len(names) > 1:
+        start_workers(executor, "simulation.experiments.runner", "simulation.model.batch")
+
+        from simulation.experiments.results import write_comparison
+        from simulation.experiments.runner import compare_strategies
+        from simulation.reports.curves import comparison_curves
+        from simulation.reports.tables import comparison_table, paired_table
+        from simulation.storage import write_bytes
+
+        start = time.perf_counter()
+        with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+
+            def on_plan(count: int) -> None:
+                bar.total = (bar.total or 0) + count
+                bar.refresh()
+
+            try:
+                comparison = compare_strategies(
+                    spec,
+                    names,
+                    replications=replications,
+                    seed=seed,
+                    precision=targets,
+                    max_replications=max_replications,
+                    on_done=lambda _: bar.update(),
+                    on_plan=on_plan,
+                    executor=executor,
+                )
+            except ExecutorError as error:
+                bar.close()
+                fail(error)
+        wall = time.perf_counter() - start
+        table = comparison.timeseries()  # every run's weekly table, stacked once for all
+        # The figure is drawn by a worker (the runs are done) while this process
+        # writes the other files; it comes back as PNG bytes, written here.
+        curves = comparison_curves(table)
+        figure_args = ("simulation.reports.figures.overview:comparison_png", curves)
+        figure_args += (comparison.scenario.name,)
+        drawn = None
+        if isinstance(executor, ProcessPoolExecutor):
+            drawn = executor.submit(call, *figure_args)
+        runs = len(comparison.runs)
         click.echo(
-            "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
+            f"\n{runs} runs ({comparison.replications} replications per strategy) in "
+            f"{wall:.1f} s, root seed {comparison.root_seed}\n"
         )
-        click.echo(paired_table(comparison.paired_differences()))
-    table = comparison.timeseries()  # every run's weekly table, stacked once for both
-    with writing_results(folder):
-        write_comparison(
-            comparison,
-            folder,
-            command=command_line(),
-            wall_s=wall,
-            table=table,
-            full_csv=full_csv,
-        )
-        write_comparison_figure(folder, table, comparison.scenario.name)
+        click.echo(comparison_table(comparison.summary(), comparison.replications))
+        paired = comparison.paired_differences()
+        if len(names) > 1:
+            click.echo(
+                "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
+            )
+            click.echo(paired_table(paired))
+        with writing_results(folder):
+            write_comparison(
+                comparison,
+                folder,
+                command=command_line(),
+                wall_s=wall,
+                table=table,
+                paired=paired,
+                full_csv=full_csv,
+            )
+            png = drawn.result() if drawn else call(*figure_args)
+            write_bytes(folder / "figure.png", png)
     click.echo(f"\nResults written to {folder}")
+    exit_quickly()  # everything is written and closed: the rest goes back to the system

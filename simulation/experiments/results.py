@@ -81,19 +81,21 @@ def write_comparison(
     command: str = "",
     wall_s: float = 0.0,
     table: pd.DataFrame | None = None,
+    paired: pd.DataFrame | None = None,
     full_csv: bool = False,
 ) -> Path:
     """Write a comparison's results folder (see the module docstring) but its figure.
 
     :func:`simulation.reports.figures.overview.write_comparison_figure` adds
     ``figure.png``. ``table`` is ``comparison.timeseries()`` when the caller already
-    has it (it stacks every run's weekly table: worth building once). Every run's
+    has it (it stacks every run's weekly table: worth building once), ``paired`` its
+    ``paired_differences()`` (likewise). Every run's
     weekly series go to ``timeseries.parquet``; ``timeseries.csv`` holds their means
     and intervals per strategy and week; ``full_csv`` also writes the stacked table as
     CSV (``timeseries_runs.csv``), the slowest and largest file of the folder.
     """
     folder = Path(folder)
-    paired = comparison.paired_differences()
+    paired = comparison.paired_differences() if paired is None else paired
     summary = {
         "scenario": comparison.scenario.name,
         "replications": comparison.replications,
