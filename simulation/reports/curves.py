@@ -75,22 +75,7 @@ def profile_bands(
         band: Lower and upper percentiles (0-100) of the band; none for a single run,
             where it would be the line itself.
     """
-    columns = [column + suffix for suffix in SERIES]
-    wide = runs.pivot(index="week", columns="replication", values=columns)  # once for all
-    weeks = wide.index.to_numpy()
-    curves = []
-    for name in columns:
-        one = wide[name]
-        mean = one.mean(axis=1).to_numpy()
-        if one.shape[1] < 2:
-            curves.append(Curve(weeks, mean))
-            continue
-        # A profile without staff in a small organisation has no values at all:
-        # pandas leaves such weeks empty where np.nanpercentile would warn.
-        low = one.quantile(band[0] / 100, axis=1).to_numpy()
-        high = one.quantile(band[1] / 100, axis=1).to_numpy()
-        curves.append(Curve(weeks, mean, low, high))
-    return curves
+    return _curves(runs, [column], band)[column]
 
 
 def comparison_curves(
@@ -103,11 +88,35 @@ def comparison_curves(
         band: Lower and upper percentiles (0-100) of the shaded bands.
     """
     strategies = tuple(pd.unique(timeseries["strategy"]))  # in order of appearance
-    columns = ["week", "replication", *(p + s for p, _, _ in PANELS for s in SERIES)]
+    measures = [column for column, _, _ in PANELS]
+    columns = ["week", "replication", *(m + suffix for m in measures for suffix in SERIES)]
     curves: dict[str, dict[str, list[Curve]]] = {}
     replications = 0
     for strategy in strategies:
         runs = timeseries.loc[timeseries["strategy"] == strategy, columns]
-        curves[strategy] = {p: profile_bands(runs, p, band) for p, _, _ in PANELS}
+        curves[strategy] = _curves(runs, measures, band)
         replications = max(replications, runs["replication"].nunique())
     return ComparisonCurves(strategies, curves, int(replications), band)
+
+
+def _curves(
+    runs: pd.DataFrame, measures: list[str], band: tuple[float, float]
+) -> dict[str, list[Curve]]:
+    """Each measure's curves (:data:`SERIES`), from one table of weeks by replication."""
+    names = [measure + suffix for measure in measures for suffix in SERIES]
+    wide = runs.pivot(index="week", columns="replication", values=names)
+    weeks = wide.index.to_numpy()
+    quantiles = [band[0] / 100, band[1] / 100]
+    curves: dict[str, list[Curve]] = {measure: [] for measure in measures}
+    for measure in measures:
+        for suffix in SERIES:
+            one = wide[measure + suffix]  # weeks x replications
+            mean = one.mean(axis=1).to_numpy()
+            if one.shape[1] < 2:
+                curves[measure].append(Curve(weeks, mean))
+                continue
+            # A profile without staff in a small organisation has no values at all:
+            # pandas leaves such weeks empty where np.nanpercentile would warn.
+            low, high = one.quantile(quantiles, axis=1).to_numpy()
+            curves[measure].append(Curve(weeks, mean, low, high))
+    return curves
