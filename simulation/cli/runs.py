@@ -71,6 +71,10 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
     click.echo(f"\nResults written to {folder}")
 
 
+FIGURE_MODULE = "simulation.reports.figures.overview"
+"""What draws compare's figure (in a worker: this process does not import matplotlib)."""
+
+
 @click.command()
 @click.argument("scenario", required=False)
 @click.option(
@@ -119,8 +123,6 @@ def compare(
     results: every run's weekly series in timeseries.parquet, their weekly means with
     95 % intervals in timeseries.csv.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
     from tqdm import tqdm
 
     from simulation.experiments.executors import (
@@ -129,7 +131,7 @@ def compare(
         default_workers,
         exit_quickly,
         open_executor,
-        start_workers,
+        warm_up,
     )
 
     try:
@@ -166,7 +168,7 @@ def compare(
             executor = stack.enter_context(open_executor(pool, scheduler))
         except ExecutorError as error:
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
-        start_workers(executor, "simulation.experiments.runner", "simulation.model.batch")
+        local = warm_up(executor, "simulation.experiments.runner", "simulation.model.batch")
 
         from simulation.experiments.results import write_comparison
         from simulation.experiments.runner import compare_strategies
@@ -181,6 +183,13 @@ def compare(
                 bar.total = (bar.total or 0) + count
                 bar.refresh()
 
+            drawing = [FIGURE_MODULE] if local else []
+
+            def on_done(_) -> None:
+                bar.update()
+                if drawing:  # every run is queued by now: each worker with no run left
+                    warm_up(executor, drawing.pop())  # loads what draws the figure
+
             try:
                 comparison = compare_strategies(
                     spec,
@@ -189,7 +198,7 @@ def compare(
                     seed=seed,
                     precision=targets,
                     max_replications=max_replications,
-                    on_done=lambda _: bar.update(),
+                    on_done=on_done,
                     on_plan=on_plan,
                     executor=executor,
                 )
@@ -201,11 +210,8 @@ def compare(
         # The figure is drawn by a worker (the runs are done) while this process
         # writes the other files; it comes back as PNG bytes, written here.
         curves = comparison_curves(table)
-        figure_args = ("simulation.reports.figures.overview:comparison_png", curves)
-        figure_args += (comparison.scenario.name,)
-        drawn = None
-        if isinstance(executor, ProcessPoolExecutor):
-            drawn = executor.submit(call, *figure_args)
+        figure = (f"{FIGURE_MODULE}:comparison_png", curves, comparison.scenario.name)
+        drawn = executor.submit(call, *figure) if local else None
         runs = len(comparison.runs)
         click.echo(
             f"\n{runs} runs ({comparison.replications} replications per strategy) in "
@@ -228,7 +234,7 @@ def compare(
                 paired=paired,
                 full_csv=full_csv,
             )
-            png = drawn.result() if drawn else call(*figure_args)
+            png = drawn.result() if drawn else call(*figure)
             write_bytes(folder / "figure.png", png)
     click.echo(f"\nResults written to {folder}")
     exit_quickly()  # everything is written and closed: the rest goes back to the system

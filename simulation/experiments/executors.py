@@ -109,7 +109,7 @@ def exit_quickly() -> None:
 
 
 def import_modules(*names: str) -> None:
-    """Import modules (a worker's warm-up: see :func:`start_workers`)."""
+    """Import modules (a worker's warm-up: see :func:`warm_up`)."""
     for name in names:
         importlib.import_module(name)
 
@@ -124,17 +124,24 @@ def call(target: str, /, *args: Any, **kwargs: Any) -> Any:
     return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
-def start_workers(executor: Executor, *modules: str) -> None:
-    """Start the workers of a local pool now, each importing ``modules``.
+def warm_up(executor: Executor, *modules: str) -> bool:
+    """Have the workers of a local pool import ``modules``, one call per worker.
 
-    A pool starts its processes as work arrives; started before the main process has
-    imported what it needs itself, they import theirs at the same time. Nothing is done
-    for other executors (the serial one, in this process; a Dask cluster's workers
-    already run).
+    A pool starts its processes as work arrives: warmed up before the main process
+    imports what it needs itself, they import theirs at the same time. Asked once the
+    pool's work is all queued, they import modules for the work that comes after it
+    (each call waits its turn: a worker takes one when it has nothing else to do).
+    Nothing is done for other executors (the serial one, in this process; a Dask
+    cluster, whose workers already run).
+
+    Returns:
+        Whether the executor is a local pool (and was asked).
     """
-    if isinstance(executor, ProcessPoolExecutor):
-        for _ in range(worker_count(executor)):
-            executor.submit(import_modules, *modules)
+    if not isinstance(executor, ProcessPoolExecutor):
+        return False
+    for _ in range(worker_count(executor)):
+        executor.submit(import_modules, *modules)
+    return True
 
 
 def default_workers() -> int:
