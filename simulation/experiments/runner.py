@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.parameters import ParameterDraw
-from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import (
     ORGANISATION_ONLY,
     OUTCOMES,
@@ -200,9 +199,16 @@ class Comparison:
             )
         return pd.DataFrame(rows)
 
-    def timeseries(self) -> pd.DataFrame:
-        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns."""
-        table = pd.concat([run.timeseries for run in self.runs], ignore_index=True)
+    def timeseries(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns.
+
+        Args:
+            columns: Only these columns of the weekly tables (default all).
+        """
+        tables = [run.timeseries for run in self.runs]
+        if columns is not None:
+            tables = [table[list(columns)] for table in tables]
+        table = pd.concat(tables, ignore_index=True)
         sizes = [len(run.timeseries) for run in self.runs]
         labels = {
             "strategy": np.repeat([run.strategy for run in self.runs], sizes).astype(object),
@@ -277,6 +283,9 @@ class Comparison:
         """
         if self.parameters.drawn:
             return self._ensemble_summary(level)
+        # Imported here: the workers that import this module for the runs need no scipy.
+        from simulation.experiments.statistics import mean_ci
+
         result = {}
         for strategy in self.strategies:
             runs = [r.summary for r in self.runs if r.strategy == strategy]
