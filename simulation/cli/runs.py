@@ -172,7 +172,7 @@ def compare(
 
         from simulation.experiments.results import write_comparison
         from simulation.experiments.runner import compare_strategies
-        from simulation.reports.curves import comparison_curves
+        from simulation.reports.curves import COMPARISON_COLUMNS
         from simulation.reports.tables import comparison_table, paired_table
         from simulation.storage import write_bytes
 
@@ -206,12 +206,17 @@ def compare(
                 bar.close()
                 fail(error)
         wall = time.perf_counter() - start
+        # The figure is drawn by a worker (the runs are done) while this process writes
+        # the other files; it comes back as PNG bytes, written here.
+        drawn = None
+        if local:
+            drawn = executor.submit(
+                call,
+                f"{FIGURE_MODULE}:comparison_png",
+                comparison.timeseries(COMPARISON_COLUMNS),  # all the figure needs
+                comparison.scenario.name,
+            )
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
-        # The figure is drawn by a worker (the runs are done) while this process
-        # writes the other files; it comes back as PNG bytes, written here.
-        curves = comparison_curves(table)
-        figure = (f"{FIGURE_MODULE}:comparison_png", curves, comparison.scenario.name)
-        drawn = executor.submit(call, *figure) if local else None
         runs = len(comparison.runs)
         click.echo(
             f"\n{runs} runs ({comparison.replications} replications per strategy) in "
@@ -234,7 +239,11 @@ def compare(
                 paired=paired,
                 full_csv=full_csv,
             )
-            png = drawn.result() if drawn else call(*figure)
-            write_bytes(folder / "figure.png", png)
+            if drawn:
+                write_bytes(folder / "figure.png", drawn.result())
+            else:  # runs in this process, or on a Dask cluster: drawn here
+                from simulation.reports.figures.overview import write_comparison_figure
+
+                write_comparison_figure(folder, table, comparison.scenario.name)
     click.echo(f"\nResults written to {folder}")
     exit_quickly()  # everything is written and closed: the rest goes back to the system

@@ -3,9 +3,10 @@
 A weekly measure is drawn for all staff and for each profile: the mean over
 replications, and a shaded band between two percentiles across replications. This
 module computes those numbers from a weekly table and imports neither matplotlib nor
-the rest of the figures, so that ``transnum compare`` computes its figure's curves in
-its own process (where the table is) and has them drawn by a worker process, while it
-writes the results folder (:func:`simulation.reports.figures.overview.comparison_png`).
+the rest of the figures: ``transnum compare`` sends the columns its figure needs
+(:data:`COMPARISON_COLUMNS`) to a worker process, which computes and draws it
+(:func:`simulation.reports.figures.overview.comparison_png`) while the command writes
+the results folder.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ of :func:`~simulation.reports.figures.overview.plot_run` and ``plot_comparison``
 
 SERIES: tuple[str, ...] = ("", *(f"_{profile}" for profile in PROFILES))
 """Column suffixes of a measure's series: all staff, then each profile."""
+
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    "week",
+    *(column + suffix for column, _, _ in PANELS for suffix in SERIES),
+)
+"""The weekly columns :func:`comparison_curves` reads (with ``strategy`` and
+``replication``): a comparison's figure needs only these of its stacked table."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -89,7 +97,7 @@ def comparison_curves(
     """
     strategies = tuple(pd.unique(timeseries["strategy"]))  # in order of appearance
     measures = [column for column, _, _ in PANELS]
-    columns = ["week", "replication", *(m + suffix for m in measures for suffix in SERIES)]
+    columns = ["replication", *COMPARISON_COLUMNS]
     curves: dict[str, dict[str, list[Curve]]] = {}
     replications = 0
     for strategy in strategies:

@@ -123,13 +123,15 @@ def draw_comparison(curves: ComparisonCurves, title: str = "", lang: str = "en")
     return figure
 
 
-def comparison_png(curves: ComparisonCurves, title: str = "", lang: str = "en") -> bytes:
-    """:func:`draw_comparison` as the PNG bytes of a results folder's ``figure.png``.
+def comparison_png(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> bytes:
+    """:func:`plot_comparison` as the PNG bytes of a results folder's ``figure.png``.
 
-    What ``transnum compare`` has a worker process draw while it writes the other
-    files (the bytes come back and the command writes them).
+    ``transnum compare`` has a worker process draw it while it writes the other files
+    (the bytes come back, and the command writes them); the table needs only the
+    columns of :data:`~simulation.reports.curves.COMPARISON_COLUMNS`, with ``strategy``
+    and ``replication``.
     """
-    return to_png(draw_comparison(curves, title, lang), dpi=110)
+    return to_png(plot_comparison(timeseries, title, lang=lang), dpi=110)
 
 
 def write_run_figure(
@@ -144,9 +146,7 @@ def write_run_figure(
 
 def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_name: str) -> Path:
     """Save :func:`plot_comparison` of a comparison as ``figure.png`` in its results folder."""
-    return write_bytes(
-        Path(folder) / "figure.png", comparison_png(comparison_curves(table), scenario_name)
-    )
+    return write_bytes(Path(folder) / "figure.png", comparison_png(table, scenario_name))
 
 
 def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
