@@ -168,7 +168,7 @@ def compare(
             executor = stack.enter_context(open_executor(pool, scheduler))
         except ExecutorError as error:
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
-        local = warm_up(executor, "simulation.experiments.runner", "simulation.model.batch")
+        local = bool(warm_up(executor, "simulation.experiments.runner", "simulation.model.batch"))
 
         from simulation.experiments.results import write_comparison
         from simulation.experiments.runner import compare_strategies

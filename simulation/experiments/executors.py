@@ -124,24 +124,23 @@ def call(target: str, /, *args: Any, **kwargs: Any) -> Any:
     return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
-def warm_up(executor: Executor, *modules: str) -> bool:
-    """Have the workers of a local pool import ``modules``, one call per worker.
+def warm_up(executor: Executor, *modules: str) -> list[Future]:
+    """Have the workers of a local pool import ``modules``: one call per worker.
 
     A pool starts its processes as work arrives: warmed up before the main process
     imports what it needs itself, they import theirs at the same time. Asked once the
-    pool's work is all queued, they import modules for the work that comes after it
-    (each call waits its turn: a worker takes one when it has nothing else to do).
-    Nothing is done for other executors (the serial one, in this process; a Dask
-    cluster, whose workers already run).
+    pool's work is all queued, they import modules for the work that comes after it.
+    Each call waits its turn, and a worker takes one when it has nothing else to do, so
+    a quick worker may take two and another none (that one imports the modules with its
+    first task). Nothing is done for other executors (the serial one, in this process;
+    a Dask cluster, whose workers already run).
 
     Returns:
-        Whether the executor is a local pool (and was asked).
+        The calls (none for other executors).
     """
     if not isinstance(executor, ProcessPoolExecutor):
-        return False
-    for _ in range(worker_count(executor)):
-        executor.submit(import_modules, *modules)
-    return True
+        return []
+    return [executor.submit(import_modules, *modules) for _ in range(worker_count(executor))]
 
 
 def default_workers() -> int:

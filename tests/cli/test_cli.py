@@ -555,6 +555,33 @@ def test_compare_a_subset_of_strategies(tmp_path, small_file):
     assert table["week"].max() == 10
 
 
+def test_compare_on_worker_processes_writes_the_folder_of_a_serial_compare(tmp_path, small_file):
+    # Two workers run the runs and draw the figure (its PNG bytes come back); the serial
+    # command does both in its own process. The files are the same, figure included.
+    options = ("--strategies", "big_bang,short_cycle", "--replications", 3, "--weeks", 12)
+    folders = {}
+    for workers in (1, 2):
+        folders[workers] = tmp_path / f"workers-{workers}"
+        result = invoke(
+            "compare", small_file, *options, "--workers", workers, "--out", folders[workers]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"{workers} worker(s)" in result.stdout
+    names = sorted(p.name for p in folders[1].iterdir())
+    assert names == sorted(p.name for p in folders[2].iterdir())
+    assert "figure.png" in names and "timeseries.parquet" in names
+    for name in names:
+        serial, parallel = folders[1] / name, folders[2] / name
+        if name == "runs.csv":  # the runs' wall times differ
+            pd.testing.assert_frame_equal(
+                pd.read_csv(parallel).drop(columns="wall_s"),
+                pd.read_csv(serial).drop(columns="wall_s"),
+                check_exact=True,
+            )
+        elif name != "manifest.json":  # the command and its wall time differ
+            assert parallel.read_bytes() == serial.read_bytes(), name
+
+
 def test_compare_refuses_a_non_empty_out_folder(tmp_path, small_file):
     out = tmp_path / "taken"
     write(out / "keep.txt", "precious")
