@@ -206,6 +206,7 @@ def compare(
                 bar.close()
                 fail(error)
         wall = time.perf_counter() - start
+        table = comparison.timeseries()  # every run's weekly table, stacked once for all
         # The figure is drawn by a worker (the runs are done) while this process writes
         # the other files; it comes back as PNG bytes, written here.
         drawn = None
@@ -213,10 +214,9 @@ def compare(
             drawn = executor.submit(
                 call,
                 f"{FIGURE_MODULE}:comparison_png",
-                comparison.timeseries(COMPARISON_COLUMNS),  # all the figure needs
+                table[["strategy", "replication", *COMPARISON_COLUMNS]],  # all it needs
                 comparison.scenario.name,
             )
-        table = comparison.timeseries()  # every run's weekly table, stacked once for all
         runs = len(comparison.runs)
         click.echo(
             f"\n{runs} runs ({comparison.replications} replications per strategy) in "

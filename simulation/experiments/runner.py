@@ -199,16 +199,9 @@ class Comparison:
             )
         return pd.DataFrame(rows)
 
-    def timeseries(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns.
-
-        Args:
-            columns: Only these columns of the weekly tables (default all).
-        """
-        tables = [run.timeseries for run in self.runs]
-        if columns is not None:
-            tables = [table[list(columns)] for table in tables]
-        table = pd.concat(tables, ignore_index=True)
+    def timeseries(self) -> pd.DataFrame:
+        """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns."""
+        table = pd.concat([run.timeseries for run in self.runs], ignore_index=True)
         sizes = [len(run.timeseries) for run in self.runs]
         labels = {
             "strategy": np.repeat([run.strategy for run in self.runs], sizes).astype(object),
