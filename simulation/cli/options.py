@@ -230,6 +230,8 @@ def parse_strategies(value: str) -> list[str]:
 
 def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
     """Parse ``OUTCOME=HALFWIDTH`` options."""
+    if not values:
+        return {}  # the outcomes' names load pandas: not before a command starts its workers
     from simulation.model.outcomes import flat_outcome_names
 
     targets = {}
