@@ -149,19 +149,12 @@ def compare(
         folder, lock = claim_new_folder(out, "compare")  # noqa: F841 - held until the end
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
-    for variant in variants:
-        print_notes(variant)
     n_workers = workers or default_workers()
     if not scheduler:  # a Dask cluster's workers have their own memory
         n_workers = workers_that_fit(n_workers, estimate(spec))
     total = len(names) * replications
-    where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
-    click.echo(
-        f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
-        f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
-    )
     # One executor for the runs and the figure. Its workers start first: they import the
-    # model while this process imports what it needs to gather and write the results.
+    # model while this process imports what it needs to plan, gather and write.
     pool = n_workers if targets else min(n_workers, total)  # precision may add runs
     with contextlib.ExitStack() as stack:
         try:
@@ -169,6 +162,13 @@ def compare(
         except ExecutorError as error:
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
         local = bool(warm_up(executor, "simulation.experiments.runner", "simulation.model.batch"))
+        for variant in variants:
+            print_notes(variant)  # the plans' notes (their module loads pandas)
+        where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
+        click.echo(
+            f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
+            f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
+        )
 
         from simulation.experiments.results import write_comparison
         from simulation.experiments.runner import compare_strategies
@@ -183,13 +183,6 @@ def compare(
                 bar.total = (bar.total or 0) + count
                 bar.refresh()
 
-            drawing = [FIGURE_MODULE] if local else []
-
-            def on_done(_) -> None:
-                bar.update()
-                if drawing:  # every run is queued by now: each worker with no run left
-                    warm_up(executor, drawing.pop())  # loads what draws the figure
-
             try:
                 comparison = compare_strategies(
                     spec,
@@ -198,7 +191,7 @@ def compare(
                     seed=seed,
                     precision=targets,
                     max_replications=max_replications,
-                    on_done=on_done,
+                    on_done=lambda _: bar.update(),
                     on_plan=on_plan,
                     executor=executor,
                 )
