@@ -71,8 +71,8 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
     click.echo(f"\nResults written to {folder}")
 
 
-FIGURE_MODULE = "simulation.reports.figures.overview"
-"""What draws compare's figure (in a worker: this process does not import matplotlib)."""
+FIGURE = "simulation.reports.figures.overview:comparison_png"
+"""What draws compare's figure on a worker (this process does not import matplotlib)."""
 
 
 @click.command()
@@ -127,6 +127,7 @@ def compare(
 
     from simulation.experiments.executors import (
         ExecutorError,
+        LaterCall,
         call,
         default_workers,
         exit_quickly,
@@ -183,6 +184,16 @@ def compare(
                 bar.total = (bar.total or 0) + count
                 bar.refresh()
 
+            # The figure's call goes behind the runs (one round of runs only: with
+            # precision targets, more runs may follow). The first worker left without
+            # runs takes it and loads matplotlib while the others finish.
+            later: list[LaterCall] = []
+
+            def on_done(_) -> None:
+                bar.update()
+                if local and not targets and not later:  # every run is queued by now
+                    later.append(stack.enter_context(LaterCall(executor, FIGURE)))
+
             try:
                 comparison = compare_strategies(
                     spec,
@@ -191,7 +202,7 @@ def compare(
                     seed=seed,
                     precision=targets,
                     max_replications=max_replications,
-                    on_done=lambda _: bar.update(),
+                    on_done=on_done,
                     on_plan=on_plan,
                     executor=executor,
                 )
@@ -200,16 +211,14 @@ def compare(
                 fail(error)
         wall = time.perf_counter() - start
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
-        # The figure is drawn by a worker (the runs are done) while this process writes
-        # the other files; it comes back as PNG bytes, written here.
+        # The figure is drawn by a worker while this process writes the other files; it
+        # comes back as PNG bytes, written here.
+        figure = (table[["strategy", "replication", *COMPARISON_COLUMNS]], comparison.scenario.name)
         drawn = None
-        if local:
-            drawn = executor.submit(
-                call,
-                f"{FIGURE_MODULE}:comparison_png",
-                table[["strategy", "replication", *COMPARISON_COLUMNS]],  # all it needs
-                comparison.scenario.name,
-            )
+        if later:
+            drawn = later[0].send(*figure)
+        elif local:
+            drawn = executor.submit(call, FIGURE, *figure)
         runs = len(comparison.runs)
         click.echo(
             f"\n{runs} runs ({comparison.replications} replications per strategy) in "

@@ -20,6 +20,7 @@ import gc
 import importlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
@@ -120,8 +121,59 @@ def call(target: str, /, *args: Any, **kwargs: Any) -> Any:
     A task that names its function instead of carrying it: the process that submits it
     need not import the function's module (matplotlib, for a figure a worker draws).
     """
+    return _named(target)(*args, **kwargs)
+
+
+def _named(target: str) -> Callable[..., Any]:
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return getattr(importlib.import_module(module), name)
+
+
+class LaterCall:
+    """A call of a named function on a local pool, whose arguments are sent later.
+
+    Submitted now, it waits its turn like any task; the worker that takes it imports the
+    function's module, then waits for the arguments (:meth:`send`). Submitted behind the
+    last runs, it loads matplotlib, say, on the first worker left without runs while the
+    others finish, and that same worker draws the figure as soon as its data is sent.
+    A context manager: leave it once the call's result is in; leaving it earlier (an
+    error) ends a call still waiting for its arguments (``EOFError``), so that the pool
+    can close.
+    """
+
+    def __init__(self, executor: ProcessPoolExecutor, target: str) -> None:
+        reader, self._writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
+        self.future = executor.submit(_call_when_sent, target, reader)
+        # This process's end of the reader goes once the call is over: until a worker
+        # takes the call, the pool's queue still has to hand it over.
+        self.future.add_done_callback(lambda _: reader.close())
+
+    def send(self, *args: Any, **kwargs: Any) -> Future:
+        """Send the arguments, from a thread (this process goes on); the call's future."""
+
+        def send() -> None:
+            # The call may have ended (its worker gone, or the call ended on leaving)
+            # before everything was sent: its future says why.
+            with contextlib.suppress(Exception):
+                self._writer.send((args, kwargs))
+
+        threading.Thread(target=send, name="send-arguments", daemon=True).start()
+        return self.future
+
+    def __enter__(self) -> LaterCall:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.future.cancel()  # a call not started yet never will (none once it runs)
+        self._writer.close()  # one waiting for its arguments ends
+
+
+def _call_when_sent(target: str, reader: Any) -> Any:
+    """Import ``target``'s module, then call it with the arguments read from ``reader``."""
+    function = _named(target)
+    with reader:
+        args, kwargs = reader.recv()
+    return function(*args, **kwargs)
 
 
 def warm_up(executor: Executor, *modules: str) -> list[Future]:

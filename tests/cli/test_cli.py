@@ -14,6 +14,7 @@ import platform
 import shutil
 import subprocess
 import sysconfig
+import time
 import types
 from importlib.metadata import version
 from pathlib import Path
@@ -580,6 +581,24 @@ def test_compare_on_worker_processes_writes_the_folder_of_a_serial_compare(tmp_p
             )
         elif name != "manifest.json":  # the command and its wall time differ
             assert parallel.read_bytes() == serial.read_bytes(), name
+
+
+@pytest.mark.parametrize("wait_s", [0, 8])  # before a worker takes the figure's call, after
+def test_compare_failing_after_queueing_its_figure_closes_its_workers(
+    tmp_path, small_file, monkeypatch, wait_s
+):
+    from simulation.experiments import runner
+
+    def failing(*args, on_done, **options):
+        on_done(None)  # as after the first run: the figure's call is queued behind the runs
+        time.sleep(wait_s)  # the workers are up (a few seconds): one waits for its arguments
+        raise RuntimeError("a run failed")
+
+    monkeypatch.setattr(runner, "compare_strategies", failing)
+    start = time.monotonic()
+    result = invoke("compare", small_file, "--workers", 2, "--out", tmp_path / "out")
+    assert isinstance(result.exception, RuntimeError), result.output
+    assert time.monotonic() - start < 60  # the waiting call was ended: the pool closed
 
 
 def test_compare_refuses_a_non_empty_out_folder(tmp_path, small_file):
