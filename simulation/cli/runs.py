@@ -72,6 +72,7 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
 
 
 FIGURE = "simulation.reports.figures.overview:comparison_png"
+FIGURE_DRAWER = "simulation.reports.figures.overview:comparison_png_drawer"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
 
@@ -186,13 +187,15 @@ def compare(
 
             # The figure's call goes behind the runs (one round of runs only: with
             # precision targets, more runs may follow). The first worker left without
-            # runs takes it and loads matplotlib while the others finish.
+            # runs takes it, loads matplotlib and draws the panels while the others
+            # finish; it draws the curves once the table is sent.
             later: list[LaterCall] = []
 
             def on_done(_) -> None:
                 bar.update()
                 if local and not targets and not later:  # every run is queued by now
-                    later.append(stack.enter_context(LaterCall(executor, FIGURE)))
+                    drawer = LaterCall(executor, FIGURE_DRAWER, names, replications, spec.name)
+                    later.append(stack.enter_context(drawer))
 
             try:
                 comparison = compare_strategies(
@@ -213,12 +216,12 @@ def compare(
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
         # The figure is drawn by a worker while this process writes the other files; it
         # comes back as PNG bytes, written here.
-        figure = (table[["strategy", "replication", *COMPARISON_COLUMNS]], comparison.scenario.name)
+        figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
         drawn = None
         if later:
-            drawn = later[0].send(*figure)
+            drawn = later[0].send(figure)
         elif local:
-            drawn = executor.submit(call, FIGURE, *figure)
+            drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name)
         runs = len(comparison.runs)
         click.echo(
             f"\n{runs} runs ({comparison.replications} replications per strategy) in "

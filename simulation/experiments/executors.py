@@ -130,20 +130,26 @@ def _named(target: str) -> Callable[..., Any]:
 
 
 class LaterCall:
-    """A call of a named function on a local pool, whose arguments are sent later.
+    """A call on a local pool whose arguments are sent later, prepared in the meantime.
 
-    Submitted now, it waits its turn like any task; the worker that takes it imports the
-    function's module, then waits for the arguments (:meth:`send`). Submitted behind the
-    last runs, it loads matplotlib, say, on the first worker left without runs while the
-    others finish, and that same worker draws the figure as soon as its data is sent.
-    A context manager: leave it once the call's result is in; leaving it earlier (an
-    error) ends a call still waiting for its arguments (``EOFError``), so that the pool
-    can close.
+    Submitted now, it waits its turn like any task. The worker that takes it calls
+    ``prepare(*args)`` at once (importing its module), which returns the function to
+    call, then waits for that function's arguments (:meth:`send`). Submitted behind the
+    last runs, it loads matplotlib and draws a figure's panels, say, on the first worker
+    left without runs while the others finish, and that same worker draws the curves as
+    soon as their data is sent. A context manager: leave it once the call's result is
+    in; leaving it earlier (an error) ends a call still waiting for its arguments
+    (``EOFError``), so that the pool can close.
+
+    Args:
+        executor: A local pool (:func:`process_pool`).
+        prepare: The preparing function, named ``"package.module:function"``.
+        *args: Its arguments.
     """
 
-    def __init__(self, executor: ProcessPoolExecutor, target: str) -> None:
+    def __init__(self, executor: ProcessPoolExecutor, prepare: str, *args: Any) -> None:
         reader, self._writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
-        self.future = executor.submit(_call_when_sent, target, reader)
+        self.future = executor.submit(_call_when_sent, reader, prepare, *args)
         # This process's end of the reader goes once the call is over: until a worker
         # takes the call, the pool's queue still has to hand it over.
         self.future.add_done_callback(lambda _: reader.close())
@@ -168,9 +174,9 @@ class LaterCall:
         self._writer.close()  # one waiting for its arguments ends
 
 
-def _call_when_sent(target: str, reader: Any) -> Any:
-    """Import ``target``'s module, then call it with the arguments read from ``reader``."""
-    function = _named(target)
+def _call_when_sent(reader: Any, prepare: str, *early: Any) -> Any:
+    """``prepare(*early)``, then the function it returns on the arguments read from ``reader``."""
+    function = _named(prepare)(*early)
     with reader:
         args, kwargs = reader.recv()
     return function(*args, **kwargs)

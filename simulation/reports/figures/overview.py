@@ -10,6 +10,7 @@ Okabe-Ito colour-blind-safe palette; words are in French or English
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,9 @@ __all__ = [
     "OKABE_ITO",
     "PANELS",
     "PROFILE_COLOURS",
+    "comparison_panels",
     "comparison_png",
+    "comparison_png_drawer",
     "draw_comparison",
     "plot_comparison",
     "plot_run",
@@ -96,42 +99,90 @@ def draw_comparison(curves: ComparisonCurves, title: str = "", lang: str = "en")
         title: Figure title.
         lang: ``"en"`` or ``"fr"``.
     """
-    strategies = curves.strategies
+    figure, axes = comparison_panels(
+        curves.strategies, curves.replications, title, curves.band, lang
+    )
+    _draw_comparison_curves(figure, axes, curves, lang)
+    return figure
+
+
+def comparison_panels(
+    strategies: Sequence[str],
+    replications: int,
+    title: str = "",
+    band: tuple[float, float] = (5, 95),
+    lang: str = "en",
+) -> tuple[Figure, np.ndarray]:
+    """The figure of :func:`plot_comparison` before its curves: panels, words and grid.
+
+    Returns:
+        The figure and its panels (rows: :data:`~simulation.reports.curves.PANELS`;
+        columns: strategies).
+    """
     figure = Figure(figsize=(4.4 * len(strategies), 9.5), layout="constrained")
     axes = np.atleast_2d(figure.subplots(len(PANELS), len(strategies), sharex=True, sharey="row"))
     if len(strategies) == 1:
         axes = axes.T
     for col, strategy in enumerate(strategies):
-        for row, (column, title_key, axis_key) in enumerate(PANELS):
-            ax = axes[row, col]
-            draw_curves(ax, curves.curves[strategy][column], lang)
-            _decorate(
-                ax,
+        for row, (_, title_key, axis_key) in enumerate(PANELS):
+            _label(
+                axes[row, col],
                 f"{say(title_key, lang)} — {strategy_name(strategy, lang)}",
                 say(axis_key, lang) if col == 0 else "",
                 say("week", lang) if row == len(PANELS) - 1 else "",
                 lang,
             )
-    legend_below(figure, *axes[0, 0].get_legend_handles_labels())
-    band = curves.band
     figure.suptitle(
         (title + "\n" if title else "")
-        + say("mean_of", lang, n=curves.replications)
+        + say("mean_of", lang, n=replications)
         + ", "
         + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}")
     )
-    return figure
+    return figure, axes
+
+
+def _draw_comparison_curves(
+    figure: Figure, axes: np.ndarray, curves: ComparisonCurves, lang: str
+) -> None:
+    for col, strategy in enumerate(curves.strategies):
+        for row, (column, _, _) in enumerate(PANELS):
+            draw_curves(axes[row, col], curves.curves[strategy][column], lang)
+            axes[row, col].set_ylim(bottom=0)  # after the curves: the top follows them
+    legend_below(figure, *axes[0, 0].get_legend_handles_labels())
 
 
 def comparison_png(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> bytes:
     """:func:`plot_comparison` as the PNG bytes of a results folder's ``figure.png``.
 
-    ``transnum compare`` has a worker process draw it while it writes the other files
-    (the bytes come back, and the command writes them); the table needs only the
-    columns of :data:`~simulation.reports.curves.COMPARISON_COLUMNS`, with ``strategy``
-    and ``replication``.
+    The table needs only the columns of
+    :data:`~simulation.reports.curves.COMPARISON_COLUMNS`, with ``strategy`` and
+    ``replication``.
     """
     return to_png(plot_comparison(timeseries, title, lang=lang), dpi=110)
+
+
+def comparison_png_drawer(
+    strategies: Sequence[str], replications: int, title: str = "", lang: str = "en"
+) -> Callable[[pd.DataFrame], bytes]:
+    """Prepare the figure of a comparison still running: :func:`comparison_png`, later.
+
+    The panels and their words are drawn now (:func:`comparison_panels`); the returned
+    function draws the curves of the stacked table it is given and returns the PNG
+    bytes, the same as :func:`comparison_png` of that table and title. What
+    ``transnum compare`` has a worker do while the last runs finish, and then while it
+    writes the other files. A table of other strategies or replications is drawn anew.
+    """
+    strategies = tuple(strategies)
+    panels = comparison_panels(strategies, replications, title, lang=lang)
+
+    def draw(timeseries: pd.DataFrame) -> bytes:
+        curves = comparison_curves(timeseries)
+        if (curves.strategies, curves.replications) != (strategies, replications):
+            return comparison_png(timeseries, title, lang)
+        _draw_comparison_curves(*panels, curves, lang)
+        return to_png(panels[0], dpi=110)
+
+    return draw
 
 
 def write_run_figure(
@@ -150,10 +201,14 @@ def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_na
 
 
 def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
+    _label(ax, title, ylabel, xlabel, lang)
+    ax.set_ylim(bottom=0)
+
+
+def _label(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
     if lang == "fr":  # decimal comma; English keeps matplotlib's default ticks
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang, digits_for(v))))
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
