@@ -15,7 +15,17 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit  # Student t quantile (what scipy.stats.t.ppf uses)
+
+
+def stdtrit(df, p):
+    """The Student t quantile (scipy's ``stdtrit``, what ``scipy.stats.t.ppf`` uses).
+
+    scipy loads on the first interval (a third of a second): ``transnum compare``
+    imports this module before its runs, and needs it after.
+    """
+    from scipy.special import stdtrit as quantile
+
+    return quantile(df, p)
 
 
 def mean_ci(values: Iterable[float | None], level: float = 0.95) -> dict[str, float | int | None]:
