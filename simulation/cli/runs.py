@@ -72,7 +72,6 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
 
 
 FIGURE = "simulation.reports.figures.overview:comparison_png"
-FIGURE_DRAWER = "simulation.reports.figures.overview:comparison_png_drawer"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
 
@@ -128,7 +127,6 @@ def compare(
 
     from simulation.experiments.executors import (
         ExecutorError,
-        LaterCall,
         call,
         default_workers,
         exit_quickly,
@@ -185,18 +183,6 @@ def compare(
                 bar.total = (bar.total or 0) + count
                 bar.refresh()
 
-            # The figure's call goes behind the runs (one round of runs only: with
-            # precision targets, more runs may follow). The first worker left without
-            # runs takes it, loads matplotlib and draws the panels while the others
-            # finish; it draws the curves once the table is sent.
-            later: list[LaterCall] = []
-
-            def on_done(_) -> None:
-                bar.update()
-                if local and not targets and not later:  # every run is queued by now
-                    drawer = LaterCall(executor, FIGURE_DRAWER, names, replications, spec.name)
-                    later.append(stack.enter_context(drawer))
-
             try:
                 comparison = compare_strategies(
                     spec,
@@ -205,7 +191,7 @@ def compare(
                     seed=seed,
                     precision=targets,
                     max_replications=max_replications,
-                    on_done=on_done,
+                    on_done=lambda _: bar.update(),
                     on_plan=on_plan,
                     executor=executor,
                 )
@@ -217,11 +203,7 @@ def compare(
         # The figure is drawn by a worker while this process writes the other files; it
         # comes back as PNG bytes, written here.
         figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
-        drawn = None
-        if later:
-            drawn = later[0].send(figure)
-        elif local:
-            drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name)
+        drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
         runs = len(comparison.runs)
         click.echo(
             f"\n{runs} runs ({comparison.replications} replications per strategy) in "

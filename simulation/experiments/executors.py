@@ -20,7 +20,6 @@ import gc
 import importlib
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
@@ -127,59 +126,6 @@ def call(target: str, /, *args: Any, **kwargs: Any) -> Any:
 def _named(target: str) -> Callable[..., Any]:
     module, _, name = target.partition(":")
     return getattr(importlib.import_module(module), name)
-
-
-class LaterCall:
-    """A call on a local pool whose arguments are sent later, prepared in the meantime.
-
-    Submitted now, it waits its turn like any task. The worker that takes it calls
-    ``prepare(*args)`` at once (importing its module), which returns the function to
-    call, then waits for that function's arguments (:meth:`send`). Submitted behind the
-    last runs, it loads matplotlib and draws a figure's panels, say, on the first worker
-    left without runs while the others finish, and that same worker draws the curves as
-    soon as their data is sent. A context manager: leave it once the call's result is
-    in; leaving it earlier (an error) ends a call still waiting for its arguments
-    (``EOFError``), so that the pool can close.
-
-    Args:
-        executor: A local pool (:func:`process_pool`).
-        prepare: The preparing function, named ``"package.module:function"``.
-        *args: Its arguments.
-    """
-
-    def __init__(self, executor: ProcessPoolExecutor, prepare: str, *args: Any) -> None:
-        reader, self._writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
-        self.future = executor.submit(_call_when_sent, reader, prepare, *args)
-        # This process's end of the reader goes once the call is over: until a worker
-        # takes the call, the pool's queue still has to hand it over.
-        self.future.add_done_callback(lambda _: reader.close())
-
-    def send(self, *args: Any, **kwargs: Any) -> Future:
-        """Send the arguments, from a thread (this process goes on); the call's future."""
-
-        def send() -> None:
-            # The call may have ended (its worker gone, or the call ended on leaving)
-            # before everything was sent: its future says why.
-            with contextlib.suppress(Exception):
-                self._writer.send((args, kwargs))
-
-        threading.Thread(target=send, name="send-arguments", daemon=True).start()
-        return self.future
-
-    def __enter__(self) -> LaterCall:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.future.cancel()  # a call not started yet never will (none once it runs)
-        self._writer.close()  # one waiting for its arguments ends
-
-
-def _call_when_sent(reader: Any, prepare: str, *early: Any) -> Any:
-    """``prepare(*early)``, then the function it returns on the arguments read from ``reader``."""
-    function = _named(prepare)(*early)
-    with reader:
-        args, kwargs = reader.recv()
-    return function(*args, **kwargs)
 
 
 def warm_up(executor: Executor, *modules: str) -> list[Future]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 import subprocess
 import sys
 import time
@@ -85,24 +84,3 @@ def test_exit_quickly_freezes_the_objects_before_the_last_collections():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
-
-
-def test_a_later_call_runs_on_a_worker_with_the_arguments_sent_later():
-    prepared = ("functools:partial", operator.add, 2)  # made on the worker, then called
-    with executors.process_pool(2) as pool, executors.LaterCall(pool, *prepared) as later:
-        assert later.send(3).result(timeout=60) == 5
-
-
-def test_a_later_call_left_without_its_arguments_ends_so_that_its_pool_closes():
-    with executors.process_pool(1) as pool:
-        with executors.LaterCall(pool, "functools:partial", operator.add) as later:
-            while not later.future.running():  # taken by the worker, waiting
-                time.sleep(0.05)
-        with pytest.raises(EOFError):  # its arguments will never come
-            later.future.result(timeout=60)
-        assert pool.submit(abs, -2).result(timeout=60) == 2  # the worker is free again
-    with executors.process_pool(1) as pool:
-        pool.submit(time.sleep, 1)
-        with executors.LaterCall(pool, "functools:partial", operator.add) as later:
-            pass  # left before any worker took it
-        assert later.future.cancelled()

@@ -36,7 +36,6 @@ from simulation.reports.figures.outcomes import (
 )
 from simulation.reports.figures.overview import (
     comparison_png,
-    comparison_png_drawer,
     plot_comparison,
     plot_run,
 )
@@ -448,13 +447,10 @@ def test_comparison_curves_are_each_series_mean_and_band_over_replications(compa
                 np.testing.assert_array_equal(curve.mean, wide.mean(axis=1))
                 np.testing.assert_array_equal(curve.low, wide.quantile(0.1, axis=1))
                 np.testing.assert_array_equal(curve.high, wide.quantile(0.9, axis=1))
-    # The figure needs only its columns; drawn from them, it is the same picture, and
-    # so it is with its panels drawn first (a table of other strategies: drawn anew).
+    # The figure needs only its columns; drawn from them, it is the same picture.
     columns = ["strategy", "replication", *COMPARISON_COLUMNS]
     png = to_png(plot_comparison(table, "Commune"), dpi=110)
     assert comparison_png(table[columns], "Commune") == png
-    assert comparison_png_drawer(curves.strategies, 3, "Commune")(table[columns]) == png
-    assert comparison_png_drawer(curves.strategies[:1], 3, "Commune")(table[columns]) == png
 
 
 def test_a_single_run_has_lines_without_bands(run):

@@ -10,7 +10,7 @@ Okabe-Ito colour-blind-safe palette; words are in French or English
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +40,7 @@ __all__ = [
     "OKABE_ITO",
     "PANELS",
     "PROFILE_COLOURS",
-    "comparison_panels",
     "comparison_png",
-    "comparison_png_drawer",
     "draw_comparison",
     "plot_comparison",
     "plot_run",
@@ -99,14 +97,14 @@ def draw_comparison(curves: ComparisonCurves, title: str = "", lang: str = "en")
         title: Figure title.
         lang: ``"en"`` or ``"fr"``.
     """
-    figure, axes = comparison_panels(
+    figure, axes = _comparison_panels(
         curves.strategies, curves.replications, title, curves.band, lang
     )
     _draw_comparison_curves(figure, axes, curves, lang)
     return figure
 
 
-def comparison_panels(
+def _comparison_panels(
     strategies: Sequence[str],
     replications: int,
     title: str = "",
@@ -159,30 +157,6 @@ def comparison_png(timeseries: pd.DataFrame, title: str = "", lang: str = "en") 
     ``replication``.
     """
     return to_png(plot_comparison(timeseries, title, lang=lang), dpi=110)
-
-
-def comparison_png_drawer(
-    strategies: Sequence[str], replications: int, title: str = "", lang: str = "en"
-) -> Callable[[pd.DataFrame], bytes]:
-    """Prepare the figure of a comparison still running: :func:`comparison_png`, later.
-
-    The panels and their words are drawn now (:func:`comparison_panels`); the returned
-    function draws the curves of the stacked table it is given and returns the PNG
-    bytes, the same as :func:`comparison_png` of that table and title. What
-    ``transnum compare`` has a worker do while the last runs finish, and then while it
-    writes the other files. A table of other strategies or replications is drawn anew.
-    """
-    strategies = tuple(strategies)
-    panels = comparison_panels(strategies, replications, title, lang=lang)
-
-    def draw(timeseries: pd.DataFrame) -> bytes:
-        curves = comparison_curves(timeseries)
-        if (curves.strategies, curves.replications) != (strategies, replications):
-            return comparison_png(timeseries, title, lang)
-        _draw_comparison_curves(*panels, curves, lang)
-        return to_png(panels[0], dpi=110)
-
-    return draw
 
 
 def write_run_figure(
