@@ -17,11 +17,18 @@ import numpy as np
 import pandas as pd
 
 
-def stdtrit(df, p):
+def stdtrit(df: float | np.ndarray, p: float | np.ndarray) -> float | np.ndarray:
     """The Student t quantile (scipy's ``stdtrit``, what ``scipy.stats.t.ppf`` uses).
 
     scipy loads on the first interval (a third of a second): ``transnum compare``
     imports this module before its runs, and needs it after.
+
+    Args:
+        df: Degrees of freedom.
+        p: Lower-tail probability.
+
+    Returns:
+        The quantile, elementwise for arrays.
     """
     from scipy.special import stdtrit as quantile
 
