@@ -97,9 +97,8 @@ def _session(
     from tqdm import tqdm
 
     from simulation.experiments.executors import ExecutorError, default_workers, open_executor
+    from simulation.experiments.folders import new_results_dir, refuse_taken
     from simulation.experiments.parameters import choose_parameters
-    from simulation.experiments.results import new_results_dir
-    from simulation.experiments.store import refuse_taken
     from simulation.experiments.sweep import (
         RUNS_IN_FLIGHT_PER_WORKER,
         experiment_paths,

@@ -166,7 +166,7 @@ def claim_new_folder(out: str | None, kind: str) -> tuple[Path, FolderLock]:
         ScenarioError: the folder is a file or holds files already.
         FolderBusyError: another process writes the folder.
     """
-    from simulation.experiments.results import new_results_dir, prepare_dir
+    from simulation.experiments.folders import new_results_dir, prepare_dir
 
     folder = Path(out) if out else new_results_dir(kind)
     made = [p for p in (folder, *folder.parents) if not p.exists()]
@@ -230,6 +230,8 @@ def parse_strategies(value: str) -> list[str]:
 
 def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
     """Parse ``OUTCOME=HALFWIDTH`` options."""
+    if not values:
+        return {}  # the outcomes' names load pandas: not before a command starts its workers
     from simulation.model.outcomes import flat_outcome_names
 
     targets = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -72,6 +73,10 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
     click.echo(f"\nResults written to {folder}")
 
 
+FIGURE = "simulation.reports.figures.overview:comparison_png"
+"""What draws compare's figure on a worker (this process does not import matplotlib)."""
+
+
 @click.command()
 @click.argument("scenario", required=False)
 @click.option(
@@ -127,17 +132,15 @@ def compare(
     """
     from tqdm import tqdm
 
-    from simulation.experiments.executors import ExecutorError, default_workers
-    from simulation.experiments.parameters import choose_parameters
-    from simulation.experiments.results import write_comparison
-    from simulation.experiments.runner import compare_strategies
-    from simulation.reports.figures.overview import write_comparison_figure
-    from simulation.reports.tables import (
-        comparison_table,
-        ensemble_table,
-        paired_table,
-        robustness_table,
+    from simulation.experiments.executors import (
+        ExecutorError,
+        call,
+        default_workers,
+        exit_quickly,
+        open_executor,
+        warm_up,
     )
+    from simulation.experiments.parameters import choose_parameters
 
     try:
         names = parse_strategies(strategies)
@@ -155,70 +158,101 @@ def compare(
         folder, lock = claim_new_folder(out, "compare")  # noqa: F841 - held until the end
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
-    for variant in variants:
-        print_notes(variant)
-    print_parameters(draw, spec, replications)
     n_workers = workers or default_workers()
     if not scheduler:  # a Dask cluster's workers have their own memory
         n_workers = workers_that_fit(n_workers, estimate(spec))
     total = len(names) * replications
-    where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
-    click.echo(
-        f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
-        f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
-    )
-    start = time.perf_counter()
-    with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
-
-        def on_plan(count: int) -> None:
-            bar.total = (bar.total or 0) + count
-            bar.refresh()
-
+    # One executor for the runs and the figure. Its workers start first: they import the
+    # model while this process imports what it needs to plan, gather and write.
+    pool = n_workers if targets else min(n_workers, total)  # precision may add runs
+    with contextlib.ExitStack() as stack:
         try:
-            comparison = compare_strategies(
-                spec,
-                names,
-                replications=replications,
-                seed=seed,
-                workers=n_workers,
-                scheduler=scheduler,
-                precision=targets,
-                max_replications=max_replications,
-                on_done=lambda _: bar.update(),
-                on_plan=on_plan,
-                parameters=draw,
-            )
+            executor = stack.enter_context(open_executor(pool, scheduler))
         except ExecutorError as error:
-            bar.close()
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
-    wall = time.perf_counter() - start
-    runs = len(comparison.runs)
-    click.echo(
-        f"\n{runs} runs ({comparison.replications} replications per strategy) in {wall:.1f} s, "
-        f"root seed {comparison.root_seed}\n"
-    )
-    summary, paired = comparison.summary(), comparison.paired_differences()
-    click.echo(comparison_table(summary, comparison.replications))
-    if len(names) > 1:
+        local = bool(warm_up(executor, "simulation.experiments.runner", "simulation.model.batch"))
+        for variant in variants:
+            print_notes(variant)  # the plans' notes (their module loads pandas)
+        print_parameters(draw, spec, replications)
+        where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
         click.echo(
-            "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
+            f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
+            f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
         )
-        click.echo(paired_table(paired))
-    if draw.drawn:
-        click.echo("\nOver the plausible parameter sets (90 % of runs between):")
-        click.echo(ensemble_table(summary, comparison.first_shares()))
+
+        from simulation.experiments.results import write_comparison
+        from simulation.experiments.runner import compare_strategies
+        from simulation.reports.curves import COMPARISON_COLUMNS
+        from simulation.reports.tables import (
+            comparison_table,
+            ensemble_table,
+            paired_table,
+            robustness_table,
+        )
+        from simulation.storage import write_bytes
+
+        start = time.perf_counter()
+        with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+
+            def on_plan(count: int) -> None:
+                bar.total = (bar.total or 0) + count
+                bar.refresh()
+
+            try:
+                comparison = compare_strategies(
+                    spec,
+                    names,
+                    replications=replications,
+                    seed=seed,
+                    precision=targets,
+                    max_replications=max_replications,
+                    on_done=lambda _: bar.update(),
+                    on_plan=on_plan,
+                    executor=executor,
+                    parameters=draw,
+                )
+            except ExecutorError as error:
+                bar.close()
+                fail(error)
+        wall = time.perf_counter() - start
+        table = comparison.timeseries()  # every run's weekly table, stacked once for all
+        # The figure is drawn by a worker while this process writes the other files; it
+        # comes back as PNG bytes, written here.
+        figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
+        drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
+        runs = len(comparison.runs)
+        click.echo(
+            f"\n{runs} runs ({comparison.replications} replications per strategy) in "
+            f"{wall:.1f} s, root seed {comparison.root_seed}\n"
+        )
+        summary, paired = comparison.summary(), comparison.paired_differences()
+        click.echo(comparison_table(summary, comparison.replications))
         if len(names) > 1:
-            click.echo("\nShare of plausible sets in which a is below b:")
-            click.echo(robustness_table(paired))
-    table = comparison.timeseries()  # every run's weekly table, stacked once for both
-    with writing_results(folder):
-        write_comparison(
-            comparison,
-            folder,
-            command=command_line(),
-            wall_s=wall,
-            table=table,
-            full_csv=full_csv,
-        )
-        write_comparison_figure(folder, table, comparison.scenario.name)
+            click.echo(
+                "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
+            )
+            click.echo(paired_table(paired))
+        if draw.drawn:
+            click.echo("\nOver the plausible parameter sets (90 % of runs between):")
+            click.echo(ensemble_table(summary, comparison.first_shares()))
+            if len(names) > 1:
+                click.echo("\nShare of plausible sets in which a is below b:")
+                click.echo(robustness_table(paired))
+        with writing_results(folder):
+            write_comparison(
+                comparison,
+                folder,
+                command=command_line(),
+                wall_s=wall,
+                table=table,
+                paired=paired,
+                full_csv=full_csv,
+            )
+            if drawn:
+                write_bytes(folder / "figure.png", drawn.result())
+            else:  # runs in this process, or on a Dask cluster: drawn here
+                from simulation.reports.figures.overview import write_comparison_figure
+
+                write_comparison_figure(folder, table, comparison.scenario.name)
     click.echo(f"\nResults written to {folder}")
+    exit_quickly()  # everything is written and closed: the rest goes back to the system

@@ -14,7 +14,10 @@ runs finish.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
+import importlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -80,8 +83,68 @@ class SerialExecutor(Executor):
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes started with ``spawn``."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """A pool of ``workers`` processes started with ``spawn``, each :func:`exit_quickly`."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_quickly,
+    )
+
+
+def exit_quickly() -> None:
+    """Let this process end without the garbage collector's last passes over its objects.
+
+    At exit, Python collects the objects of every module again as it tears them down:
+    with pandas, pyarrow and numba loaded, about half a second, in every worker of a
+    pool and in the command's own process, and all of it after the last result. Objects
+    frozen (:func:`gc.freeze`) are left out of those passes; everything else of the exit
+    happens as before (the ``atexit`` calls, the modules torn down, the memory given
+    back to the system), but an object left in a reference cycle is not finalised: only
+    for a process that has closed what it opened (its files, its folder's lock). Called
+    in every worker of :func:`process_pool`, and by ``transnum compare`` once its
+    results are written.
+    """
+    atexit.unregister(gc.freeze)  # once, however many times it is asked for
+    atexit.register(gc.freeze)
+
+
+def import_modules(*names: str) -> None:
+    """Import modules (a worker's warm-up: see :func:`warm_up`)."""
+    for name in names:
+        importlib.import_module(name)
+
+
+def call(target: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Call the function named ``target`` (``"package.module:function"``) with the arguments.
+
+    A task that names its function instead of carrying it: the process that submits it
+    need not import the function's module (matplotlib, for a figure a worker draws).
+    """
+    return _named(target)(*args, **kwargs)
+
+
+def _named(target: str) -> Callable[..., Any]:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def warm_up(executor: Executor, *modules: str) -> list[Future]:
+    """Have the workers of a local pool import ``modules``: one call per worker.
+
+    A pool starts its processes as work arrives: warmed up before the main process
+    imports what it needs itself, they import theirs at the same time. Asked once the
+    pool's work is all queued, they import modules for the work that comes after it.
+    Each call waits its turn, and a worker takes one when it has nothing else to do, so
+    a quick worker may take two and another none (that one imports the modules with its
+    first task). Nothing is done for other executors (the serial one, in this process;
+    a Dask cluster, whose workers already run).
+
+    Returns:
+        The calls (none for other executors).
+    """
+    if not isinstance(executor, ProcessPoolExecutor):
+        return []
+    return [executor.submit(import_modules, *modules) for _ in range(worker_count(executor))]
 
 
 def default_workers() -> int:

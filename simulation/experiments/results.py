@@ -35,7 +35,8 @@ A results folder holds:
   strategy).
 
 Folders are never overwritten: :func:`new_results_dir` picks a fresh name, and
-:func:`prepare_dir` refuses a non-empty folder before anything is computed.
+:func:`prepare_dir` refuses a non-empty folder before anything is computed (both in
+:mod:`~simulation.experiments.folders`, importable from here).
 """
 
 from __future__ import annotations
@@ -51,35 +52,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.experiments.folders import new_results_dir, prepare_dir  # noqa: F401 - named here too
 from simulation.experiments.runner import Comparison, RunResult
 from simulation.experiments.statistics import mean_ci_by
-from simulation.experiments.store import refuse_taken
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.loading import dump_scenario
 from simulation.storage import write_csv, write_json, write_parquet, write_text
-
-
-def new_results_dir(kind: str, base: str | Path = "results") -> Path:
-    """A new, not yet existing folder ``base/<kind>-<YYYYmmdd-HHMMSS>[-k]``."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = Path(base) / f"{kind}-{stamp}"
-    k = 2
-    while candidate.exists():
-        candidate = Path(base) / f"{kind}-{stamp}-{k}"
-        k += 1
-    return candidate
-
-
-def prepare_dir(path: str | Path) -> Path:
-    """Create ``path`` for results, refusing a folder that already holds files.
-
-    Raises:
-        ScenarioError: if ``path`` is a file or a non-empty folder.
-    """
-    path = Path(path)
-    refuse_taken(path, "results are never overwritten: choose another --out or remove it")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def write_run(
@@ -108,19 +86,21 @@ def write_comparison(
     command: str = "",
     wall_s: float = 0.0,
     table: pd.DataFrame | None = None,
+    paired: pd.DataFrame | None = None,
     full_csv: bool = False,
 ) -> Path:
     """Write a comparison's results folder (see the module docstring) but its figure.
 
     :func:`simulation.reports.figures.overview.write_comparison_figure` adds
     ``figure.png``. ``table`` is ``comparison.timeseries()`` when the caller already
-    has it (it stacks every run's weekly table: worth building once). Every run's
+    has it (it stacks every run's weekly table: worth building once), ``paired`` its
+    ``paired_differences()`` (likewise). Every run's
     weekly series go to ``timeseries.parquet``; ``timeseries.csv`` holds their means
     and intervals per strategy and week; ``full_csv`` also writes the stacked table as
     CSV (``timeseries_runs.csv``), the slowest and largest file of the folder.
     """
     folder = Path(folder)
-    paired = comparison.paired_differences()
+    paired = comparison.paired_differences() if paired is None else paired
     summary = {
         "scenario": comparison.scenario.name,
         "replications": comparison.replications,
@@ -136,7 +116,9 @@ def write_comparison(
         write_csv(first, folder / "first_shares.csv")
     _write_json(folder / "summary.json", summary)
     table = comparison.timeseries() if table is None else table
-    write_parquet(table, folder / "timeseries.parquet")
+    # Dictionary-encoded: the strategy names only (the same values read back). The
+    # weekly measures gain nothing from it, and trying it took three quarters of the write.
+    write_parquet(table, folder / "timeseries.parquet", use_dictionary=["strategy"])
     write_csv(weekly_summary(table), folder / "timeseries.csv")
     if full_csv:
         write_csv(table, folder / "timeseries_runs.csv")

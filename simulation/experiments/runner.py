@@ -9,16 +9,16 @@ same results serially or in parallel.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import Executor, as_completed
 
 import numpy as np
 import pandas as pd
 
 from simulation.experiments.parameters import ParameterDraw
-from simulation.experiments.statistics import mean_ci
 from simulation.model.outcomes import (
     ORGANISATION_ONLY,
     OUTCOMES,
@@ -284,6 +284,9 @@ class Comparison:
         """
         if self.parameters.drawn:
             return self._ensemble_summary(level)
+        # Imported here: the workers that import this module for the runs need no scipy.
+        from simulation.experiments.statistics import mean_ci
+
         result = {}
         for strategy in self.strategies:
             runs = [r.summary for r in self.runs if r.strategy == strategy]
@@ -365,6 +368,7 @@ def compare_strategies(
     on_done: Callable[[RunResult], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     parameters: ParameterDraw | None = None,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Run every strategy ``replications`` times with common random numbers.
 
@@ -386,6 +390,8 @@ def compare_strategies(
             (:func:`simulation.experiments.parameters.choose_parameters`); default the
             scenario's own values. Replication r uses the same member under every
             strategy.
+        executor: An open executor to run on instead (``workers`` and ``scheduler``
+            are then ignored); its caller closes it, and may use it for more work.
     """
     draw = parameters or ParameterDraw(None)
     unknown = [s for s in strategies if s not in STRATEGIES]
@@ -409,7 +415,9 @@ def compare_strategies(
         ]
         if on_plan:
             on_plan(len(tasks))
-        finished = run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_done)
+        finished = run_tasks(
+            tasks, workers=workers, scheduler=scheduler, on_done=on_done, executor=executor
+        )
         results += [
             dataclasses.replace(run, member=draw.member(run.replication)) for run in finished
         ]
@@ -427,6 +435,7 @@ def run_tasks(
     workers: int = 1,
     scheduler: str | None = None,
     on_done: Callable[[RunResult], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[RunResult]:
     """Run ``(scenario, replication, root_seed[, snapshots])`` tasks; results in task order.
 
@@ -439,6 +448,8 @@ def run_tasks(
         workers: Local worker processes (1: in this process).
         scheduler: A Dask scheduler address (or ``"local"``) instead of local workers.
         on_done: Called with each finished run, in completion order.
+        executor: An open executor to run on instead of ``workers`` or ``scheduler``
+            (left open).
     """
     from simulation.experiments.executors import open_executor, worker_count
     from simulation.model.batch import batch_size
@@ -449,7 +460,8 @@ def run_tasks(
     alone = {k for k, task in enumerate(tasks) if len(task) > 3 and task[3]}
     together = [k for k, task in enumerate(tasks) if not (len(task) > 3 and task[3])]
     ordered: list[RunResult | None] = [None] * len(tasks)
-    with open_executor(workers, scheduler) as executor:
+    opened = contextlib.nullcontext(executor) if executor else open_executor(workers, scheduler)
+    with opened as executor:
         jobs: list[list[int]] = [[k] for k in sorted(alone)]
         if together:
             largest = max((tasks[k][0] for k in together), key=_run_size)

@@ -15,7 +15,24 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit  # Student t quantile (what scipy.stats.t.ppf uses)
+
+
+def stdtrit(df: float | np.ndarray, p: float | np.ndarray) -> float | np.ndarray:
+    """The Student t quantile (scipy's ``stdtrit``, what ``scipy.stats.t.ppf`` uses).
+
+    scipy loads on the first interval (a third of a second): ``transnum compare``
+    imports this module before its runs, and needs it after.
+
+    Args:
+        df: Degrees of freedom.
+        p: Lower-tail probability.
+
+    Returns:
+        The quantile, elementwise for arrays.
+    """
+    from scipy.special import stdtrit as quantile
+
+    return quantile(df, p)
 
 
 def mean_ci(values: Iterable[float | None], level: float = 0.95) -> dict[str, float | int | None]:
@@ -137,20 +154,26 @@ def paired_differences(
     rows = []
     for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)
-        indexed = {lvl: g.set_index("replication") for lvl, g in group.groupby(factor, sort=False)}
+        indexed = {
+            lvl: g.set_index("replication")[list(outcomes)]
+            for lvl, g in group.groupby(factor, sort=False)
+        }
         for i, a in enumerate(levels):
             for b in levels[i + 1 :]:
                 if a not in indexed or b not in indexed:
                     continue
-                for outcome in outcomes:
-                    diff = (indexed[a][outcome] - indexed[b][outcome]).dropna()
+                # Every outcome's differences at once, aligned on the replication as
+                # one outcome's would be; then each outcome's column without its gaps.
+                diffs = (indexed[a] - indexed[b]).to_numpy(dtype=float)
+                for j, outcome in enumerate(outcomes):
+                    diff = diffs[:, j]
                     rows.append(
                         {
                             **dict(zip(by, key, strict=True)),
                             "level_a": a,
                             "level_b": b,
                             "outcome": outcome,
-                            **mean_ci(diff.tolist(), level),
+                            **mean_ci(diff[~np.isnan(diff)], level),
                         }
                     )
     return pd.DataFrame(

@@ -40,30 +40,16 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from simulation.experiments import parts
+from simulation.experiments.folders import refuse_taken
 from simulation.experiments.parts import RUN_COLUMNS, DamagedPart, DamagedPartsError
 from simulation.experiments.reading import read_runs, read_weekly
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderLock, write_json
-from simulation.storage.lock import is_busy
 
 
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes (identifies the experiment a folder belongs to)."""
     return parts.sha256(Path(path))
-
-
-def refuse_taken(folder: Path, advice: str) -> None:
-    """Raise a ScenarioError naming ``folder`` if it is a file or a folder holding files.
-
-    Args:
-        folder: Where results are to be written (absent or an empty folder is fine).
-        advice: What to do instead, appended to the message.
-    """
-    busy = is_busy(folder) if folder.is_dir() else None
-    if busy is not None:
-        raise busy
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ScenarioError(f"already exists and is not empty; {advice}", source=str(folder))
 
 
 class SweepStore:

@@ -29,6 +29,7 @@ from matplotlib.ticker import FuncFormatter
 
 from simulation.i18n.words import check, number, outcome_kind, percent, text, typography
 from simulation.i18n.words import outcome as outcome_label
+from simulation.reports.curves import Curve, profile_bands
 from simulation.scenario.profiles import PROFILES
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -172,15 +173,18 @@ def profile_curves(
         lang: ``fr`` or ``en`` (the legend's labels).
         band: Lower and upper percentiles of the band.
     """
-    for label, suffix, colour, width in profile_series(lang):
-        wide = runs.pivot(index="week", columns="replication", values=column + suffix)
-        ax.plot(wide.index, wide.mean(axis=1), color=colour, lw=width, label=label)
-        if wide.shape[1] > 1:
-            # A profile without staff in a small organisation has no values at all:
-            # pandas leaves such weeks empty where np.nanpercentile would warn.
-            low = wide.quantile(band[0] / 100, axis=1)
-            high = wide.quantile(band[1] / 100, axis=1)
-            ax.fill_between(wide.index, low, high, color=colour, alpha=0.15, lw=0)
+    draw_curves(ax, profile_bands(runs, column, band), lang)
+
+
+def draw_curves(ax: Axes, curves: list[Curve], lang: str) -> None:
+    """Draw the curves of :func:`~simulation.reports.curves.profile_bands`.
+
+    All staff, then each profile (:func:`profile_series`), each a line and its band.
+    """
+    for (label, _, colour, width), curve in zip(profile_series(lang), curves, strict=True):
+        ax.plot(curve.weeks, curve.mean, color=colour, lw=width, label=label)
+        if curve.low is not None:
+            ax.fill_between(curve.weeks, curve.low, curve.high, color=colour, alpha=0.15, lw=0)
 
 
 # ----------------------------------------------------------------- axes

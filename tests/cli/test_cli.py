@@ -14,6 +14,7 @@ import platform
 import shutil
 import subprocess
 import sysconfig
+import time
 import types
 from importlib.metadata import version
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 from click.testing import Result
 from helpers import invoke, run_on_file, write
 
-from simulation.experiments import results
+from simulation.experiments import folders as new_folders
 from simulation.experiments.runner import COMPARED_STRATEGIES
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.scenario.loading import load_scenario
@@ -343,7 +344,7 @@ def test_default_results_folder_is_new_under_results_of_the_current_dir(tmp_path
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "small.yaml", SMALL)
     monkeypatch.setattr(
-        results, "dt", types.SimpleNamespace(datetime=FrozenDatetime, UTC=datetime.UTC)
+        new_folders, "dt", types.SimpleNamespace(datetime=FrozenDatetime, UTC=datetime.UTC)
     )
     existing = write(tmp_path / "results" / "run-20200102-030405" / "summary.json", "old")
     result = invoke("run", "small.yaml", "--weeks", "4")
@@ -559,6 +560,47 @@ def test_compare_a_subset_of_strategies(tmp_path, small_file):
     assert len(runs) == 4
     table = pd.read_parquet(out / "timeseries.parquet")
     assert table["week"].max() == 10
+
+
+def test_compare_on_worker_processes_writes_the_folder_of_a_serial_compare(tmp_path, small_file):
+    # Two workers run the runs and draw the figure (its PNG bytes come back); the serial
+    # command does both in its own process. The files are the same, figure included.
+    options = ("--strategies", "big_bang,short_cycle", "--replications", 3, "--weeks", 12)
+    folders = {}
+    for workers in (1, 2):
+        folders[workers] = tmp_path / f"workers-{workers}"
+        result = invoke(
+            "compare", small_file, *options, "--workers", workers, "--out", folders[workers]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"{workers} worker(s)" in result.stdout
+    names = sorted(p.name for p in folders[1].iterdir())
+    assert names == sorted(p.name for p in folders[2].iterdir())
+    assert "figure.png" in names and "timeseries.parquet" in names
+    for name in names:
+        serial, parallel = folders[1] / name, folders[2] / name
+        if name == "runs.csv":  # the runs' wall times differ
+            pd.testing.assert_frame_equal(
+                pd.read_csv(parallel).drop(columns="wall_s"),
+                pd.read_csv(serial).drop(columns="wall_s"),
+                check_exact=True,
+            )
+        elif name != "manifest.json":  # the command and its wall time differ
+            assert parallel.read_bytes() == serial.read_bytes(), name
+
+
+def test_a_compare_failing_during_its_runs_closes_its_workers(tmp_path, small_file, monkeypatch):
+    from simulation.experiments import runner
+
+    def failing(*args, on_done, **options):
+        on_done(None)  # as after the first run
+        raise RuntimeError("a run failed")
+
+    monkeypatch.setattr(runner, "compare_strategies", failing)
+    start = time.monotonic()
+    result = invoke("compare", small_file, "--workers", 2, "--out", tmp_path / "out")
+    assert isinstance(result.exception, RuntimeError), result.output
+    assert time.monotonic() - start < 60  # the pool closed
 
 
 def test_compare_refuses_a_non_empty_out_folder(tmp_path, small_file):

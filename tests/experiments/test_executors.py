@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 
@@ -53,3 +54,33 @@ def test_an_unreachable_scheduler_is_reported_within_the_connect_timeout(monkeyp
 
 def test_the_connect_timeout_is_a_few_seconds():
     assert 1 <= executors.CONNECT_TIMEOUT_S <= 10
+
+
+def test_call_runs_a_function_named_by_its_module():
+    assert executors.call("math:hypot", 3.0, 4.0) == 5.0
+    assert executors.call("json:dumps", [1], separators=(",", ":")) == "[1]"
+
+
+def test_warm_up_asks_each_worker_of_a_pool_once_and_leaves_other_executors_alone():
+    assert executors.warm_up(executors.SerialExecutor(), "colorsys") == []
+    with open_executor(2) as pool:
+        calls = executors.warm_up(pool, "colorsys", "wave")
+        assert len(calls) == 2
+        assert [call.result() for call in calls] == [None, None]
+    with executors.process_pool(1) as pool:
+        (missing,) = executors.warm_up(pool, "no_such_module_here")
+        with pytest.raises(ModuleNotFoundError):
+            missing.result()
+
+
+def test_exit_quickly_freezes_the_objects_before_the_last_collections():
+    # The exit function registered first runs last: it sees the objects frozen.
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print(gc.get_freeze_count() > 0))\n"
+        "from simulation.experiments.executors import exit_quickly\n"
+        "exit_quickly()\n"
+        "exit_quickly()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"

@@ -21,13 +21,24 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from simulation.i18n import words as i18n
+from simulation.reports.curves import (
+    COMPARISON_COLUMNS,
+    PANELS,
+    SERIES,
+    comparison_curves,
+    profile_bands,
+)
 from simulation.reports.figures.network import network_picture
 from simulation.reports.figures.outcomes import (
     outcome_heatmap,
     outcome_intervals,
     outcome_vs_factor,
 )
-from simulation.reports.figures.overview import plot_comparison, plot_run
+from simulation.reports.figures.overview import (
+    comparison_png,
+    plot_comparison,
+    plot_run,
+)
 from simulation.reports.figures.sensitivity import sensitivity_bars
 from simulation.reports.figures.time import adoption_by_profile, go_live_chart, strain_heatmap
 from simulation.reports.style import (
@@ -420,6 +431,33 @@ def test_plot_comparison_keeps_its_english_and_speaks_french(compare):
     assert panels(french)[1].get_title() == f"{adoption} — {STRATEGIES['fr'][1]}"
     assert legend_texts(french) == PROFILES["fr"]
     assert "0,02" in words(french)  # decimal comma on the dropout axis
+
+
+def test_comparison_curves_are_each_series_mean_and_band_over_replications(compare):
+    table = compare.timeseries
+    curves = comparison_curves(table, band=(10, 90))
+    assert curves.strategies == tuple(dict.fromkeys(table["strategy"]))
+    assert curves.replications == 3 and curves.band == (10, 90)
+    for strategy in curves.strategies:
+        runs = table[table["strategy"] == strategy]
+        for column, _, _ in PANELS:
+            for suffix, curve in zip(SERIES, curves.curves[strategy][column], strict=True):
+                wide = runs.pivot(index="week", columns="replication", values=column + suffix)
+                np.testing.assert_array_equal(curve.weeks, wide.index)
+                np.testing.assert_array_equal(curve.mean, wide.mean(axis=1))
+                np.testing.assert_array_equal(curve.low, wide.quantile(0.1, axis=1))
+                np.testing.assert_array_equal(curve.high, wide.quantile(0.9, axis=1))
+    # The figure needs only its columns; drawn from them, it is the same picture.
+    columns = ["strategy", "replication", *COMPARISON_COLUMNS]
+    png = to_png(plot_comparison(table, "Commune"), dpi=110)
+    assert comparison_png(table[columns], "Commune") == png
+
+
+def test_a_single_run_has_lines_without_bands(run):
+    one = run.timeseries.assign(replication=0)
+    for curve in profile_bands(one, "adoption"):
+        assert curve.low is None and curve.high is None
+        assert len(curve.mean) == len(run.timeseries)
 
 
 def test_plot_run_in_both_languages(run):

@@ -10,6 +10,7 @@ Okabe-Ito colour-blind-safe palette; words are in French or English
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +19,20 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from simulation.i18n.words import number
+from simulation.reports.curves import PANELS, ComparisonCurves, comparison_curves
 from simulation.reports.style import (
     ALL_STAFF_COLOUR,
     OKABE_ITO,
     PROFILE_COLOURS,
     digits_for,
+    draw_curves,
     legend_below,
     profile_curves,
     say,
     strategy_name,
+    to_png,
 )
-from simulation.storage import save_figure
+from simulation.storage import save_figure, write_bytes
 
 # The palette names stay importable from here, where they used to be defined.
 __all__ = [
@@ -36,18 +40,13 @@ __all__ = [
     "OKABE_ITO",
     "PANELS",
     "PROFILE_COLOURS",
+    "comparison_png",
+    "draw_comparison",
     "plot_comparison",
     "plot_run",
     "write_comparison_figure",
     "write_run_figure",
 ]
-
-PANELS = (
-    ("adoption", "adoption", "target_adoption_axis"),
-    ("dropout", "dropout", "initial_dropout_axis"),
-    ("rps_high_share", "rps_high_share", "above_threshold_axis"),
-)
-"""(column prefix, i18n key of the title, i18n key of the y label) of the three panels."""
 
 
 def plot_run(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> Figure:
@@ -87,32 +86,77 @@ def plot_comparison(
         band: Lower and upper percentiles of the shaded band.
         lang: ``"en"`` or ``"fr"``.
     """
-    strategies = list(dict.fromkeys(timeseries["strategy"]))
+    return draw_comparison(comparison_curves(timeseries, band), title, lang)
+
+
+def draw_comparison(curves: ComparisonCurves, title: str = "", lang: str = "en") -> Figure:
+    """:func:`plot_comparison` drawn from its curves.
+
+    Args:
+        curves: :func:`~simulation.reports.curves.comparison_curves` of the stacked table.
+        title: Figure title.
+        lang: ``"en"`` or ``"fr"``.
+    """
+    figure, axes = _comparison_panels(
+        curves.strategies, curves.replications, title, curves.band, lang
+    )
+    _draw_comparison_curves(figure, axes, curves, lang)
+    return figure
+
+
+def _comparison_panels(
+    strategies: Sequence[str],
+    replications: int,
+    title: str = "",
+    band: tuple[float, float] = (5, 95),
+    lang: str = "en",
+) -> tuple[Figure, np.ndarray]:
+    """The figure of :func:`plot_comparison` before its curves: panels, words and grid.
+
+    Returns:
+        The figure and its panels (rows: :data:`~simulation.reports.curves.PANELS`;
+        columns: strategies).
+    """
     figure = Figure(figsize=(4.4 * len(strategies), 9.5), layout="constrained")
     axes = np.atleast_2d(figure.subplots(len(PANELS), len(strategies), sharex=True, sharey="row"))
     if len(strategies) == 1:
         axes = axes.T
     for col, strategy in enumerate(strategies):
-        runs = timeseries[timeseries["strategy"] == strategy]
-        for row, (column, title_key, axis_key) in enumerate(PANELS):
-            ax = axes[row, col]
-            profile_curves(ax, runs, column, lang, band)
-            _decorate(
-                ax,
+        for row, (_, title_key, axis_key) in enumerate(PANELS):
+            _label(
+                axes[row, col],
                 f"{say(title_key, lang)} — {strategy_name(strategy, lang)}",
                 say(axis_key, lang) if col == 0 else "",
                 say("week", lang) if row == len(PANELS) - 1 else "",
                 lang,
             )
-    legend_below(figure, *axes[0, 0].get_legend_handles_labels())
-    n_reps = timeseries.groupby("strategy")["replication"].nunique().max()
     figure.suptitle(
         (title + "\n" if title else "")
-        + say("mean_of", lang, n=n_reps)
+        + say("mean_of", lang, n=replications)
         + ", "
         + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}")
     )
-    return figure
+    return figure, axes
+
+
+def _draw_comparison_curves(
+    figure: Figure, axes: np.ndarray, curves: ComparisonCurves, lang: str
+) -> None:
+    for col, strategy in enumerate(curves.strategies):
+        for row, (column, _, _) in enumerate(PANELS):
+            draw_curves(axes[row, col], curves.curves[strategy][column], lang)
+            axes[row, col].set_ylim(bottom=0)  # after the curves: the top follows them
+    legend_below(figure, *axes[0, 0].get_legend_handles_labels())
+
+
+def comparison_png(timeseries: pd.DataFrame, title: str = "", lang: str = "en") -> bytes:
+    """:func:`plot_comparison` as the PNG bytes of a results folder's ``figure.png``.
+
+    The table needs only the columns of
+    :data:`~simulation.reports.curves.COMPARISON_COLUMNS`, with ``strategy`` and
+    ``replication``.
+    """
+    return to_png(plot_comparison(timeseries, title, lang=lang), dpi=110)
 
 
 def write_run_figure(
@@ -127,16 +171,18 @@ def write_run_figure(
 
 def write_comparison_figure(folder: str | Path, table: pd.DataFrame, scenario_name: str) -> Path:
     """Save :func:`plot_comparison` of a comparison as ``figure.png`` in its results folder."""
-    path = Path(folder) / "figure.png"
-    save_figure(plot_comparison(table, scenario_name), path, dpi=110)
-    return path
+    return write_bytes(Path(folder) / "figure.png", comparison_png(table, scenario_name))
 
 
 def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
+    _label(ax, title, ylabel, xlabel, lang)
+    ax.set_ylim(bottom=0)
+
+
+def _label(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
     if lang == "fr":  # decimal comma; English keeps matplotlib's default ticks
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang, digits_for(v))))
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
