@@ -1,6 +1,6 @@
 """Experiments behind docs/findings.md: the study's qualitative claims, run as they stand.
 
-    .venv/bin/python experiments/findings.py            # everything: about 25 min on 2 cores
+    .venv/bin/python experiments/findings.py            # everything: about 15 min on 2 cores
     .venv/bin/python experiments/findings.py --quick    # smoke run, 3 replications: 2-3 min
     .venv/bin/python experiments/findings.py --tables   # tables of findings.md from the data
 
