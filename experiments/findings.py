@@ -1,14 +1,19 @@
 """Experiments behind docs/findings.md: the study's qualitative claims, run as they stand.
 
-    .venv/bin/python experiments/findings.py            # everything: about 10 min on 2 cores
+    .venv/bin/python experiments/findings.py            # everything: about 15 min on 2 cores
     .venv/bin/python experiments/findings.py --quick    # smoke run, 3 replications: 2-3 min
     .venv/bin/python experiments/findings.py --tables   # tables of findings.md from the data
 
 Writes docs/figures/findings_*.png, docs/findings_data.json and the generated tables of
 docs/findings.md (the blocks between ``<!-- generated: ... -->`` markers; the text
 around them is written by hand and quotes the data). ``--quick`` writes the same files
-into results/findings-quick/ instead, leaving docs/ alone. Nothing is tuned here: every
-run uses the calibrated defaults, except what an experiment varies.
+into results/findings-quick/ instead, leaving docs/ alone. Nothing is tuned here.
+
+0. Every claim across the calibrated ensemble (findings_claims, findings_ensemble): the
+   first ``MEMBERS`` members, ``PER_MEMBER`` replications each, and the default set on
+   40 replications; the share of members in which the model agrees.
+
+Experiments 1 to 5 use the default parameter set, except what an experiment varies:
 
 1. Strategies on the default commune and on the typical modification-level rollout
    (40 replications, common random numbers): adoption speed, dropout, strain peak,
@@ -37,7 +42,15 @@ from pathlib import Path
 
 import numpy as np
 from findings_ablation import ABLATIONS, ablation_experiment, check_ablations, plot_ablation
-from findings_figures import plot_depth, plot_sensitivity, plot_size, plot_strategies
+from findings_ensemble import ensemble_experiment, without_means
+from findings_figures import (
+    plot_depth,
+    plot_ensemble_claims,
+    plot_ensemble_gaps,
+    plot_sensitivity,
+    plot_size,
+    plot_strategies,
+)
 from findings_runs import (
     EXPOSURE_WEEKS,
     PAIRS,
@@ -54,6 +67,7 @@ from findings_text import blocks, fill
 from findings_training import plot_training_hours, training_hours_experiment
 
 from simulation import Scenario
+from simulation.experiments.ensemble import read_ensemble
 from simulation.experiments.executors import process_pool
 from simulation.experiments.statistics import mean_ci
 from simulation.scenario.loading import load_scenario
@@ -69,6 +83,10 @@ SHORT_REPLICATIONS = 20
 """Replications of the secondary grids (default commune's ablation and training grid,
 sensitivity, size)."""
 QUICK_REPLICATIONS = 3
+MEMBERS = 150
+"""Ensemble members the claims are judged on (the first, in order: the members are a
+random sample of the plausible region already), ``PER_MEMBER`` replications each."""
+QUICK_MEMBERS = 6
 SIZES = (50, 150, 500, 1500, 5000)
 QUICK_SIZES = (50, 500)
 
@@ -80,6 +98,8 @@ class Settings:
     replications: int
     short_replications: int
     sizes: tuple[int, ...]
+    members: int
+    """Ensemble members the claims are judged on."""
     out: Path
     """Folder of findings.md and findings_data.json; figures go to its ``figures/``."""
 
@@ -199,6 +219,7 @@ def run_all(settings: Settings) -> dict:
     check_ablations(default)
     check_ablations(typical)
     long, short = settings.replications, settings.short_replications
+    ensemble = read_ensemble()
     data: dict = {
         "seed": SEED,
         "replications": long,
@@ -211,6 +232,9 @@ def run_all(settings: Settings) -> dict:
         print(f"{what}: done ({time.perf_counter() - started:.0f} s)", flush=True)
 
     with process_pool(WORKERS) as pool:
+        across = ensemble_experiment(pool, typical, default, ensemble, settings.members, long)
+        data["ensemble"] = without_means(across)
+        done(f"claims across {settings.members} members of the ensemble")
         data["default"], rows_default = strategies_experiment(pool, default, long)
         data["typical"], rows_typical = strategies_experiment(pool, typical, long)
         done("strategies")
@@ -228,6 +252,8 @@ def run_all(settings: Settings) -> dict:
         done("sensitivity")
         data["size"] = size_experiment(pool, typical, short, settings.sizes)
         done("size")
+    plot_ensemble_claims(across, figures / "findings_ensemble_claims.png")
+    plot_ensemble_gaps(across, figures / "findings_ensemble_gaps.png")
     plot_strategies(
         rows_default,
         figures / "findings_strategies_default.png",
@@ -290,7 +316,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"smoke run: {QUICK_REPLICATIONS} replications, two sizes, written to "
+        help=f"smoke run: {QUICK_REPLICATIONS} replications, two sizes, {QUICK_MEMBERS} "
+        f"ensemble members, written to "
         f"{QUICK_OUT.relative_to(ROOT)}/",
     )
     parser.add_argument(
@@ -301,9 +328,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        settings = Settings(QUICK_REPLICATIONS, QUICK_REPLICATIONS, QUICK_SIZES, QUICK_OUT)
+        settings = Settings(
+            QUICK_REPLICATIONS, QUICK_REPLICATIONS, QUICK_SIZES, QUICK_MEMBERS, QUICK_OUT
+        )
     else:
-        settings = Settings(REPLICATIONS, SHORT_REPLICATIONS, SIZES, DOCS)
+        settings = Settings(REPLICATIONS, SHORT_REPLICATIONS, SIZES, MEMBERS, DOCS)
     if args.tables:
         saved = settings.out / "findings_data.json"
         render(json.loads(saved.read_text(encoding="utf-8")), settings.out)

@@ -135,3 +135,81 @@ def plot_size(result: dict, path: Path) -> None:
         "kept; 95 % intervals)"
     )
     figure.savefig(path, dpi=110)
+
+
+def plot_ensemble_claims(result: dict, path: Path) -> None:
+    """Share of the plausible sets that agree with each claim, with the default set's verdict."""
+    names = list(result["claims"])
+    figure = Figure(figsize=(10, 0.42 * len(names) + 1.6), layout="constrained")
+    ax = figure.subplots()
+    y = np.arange(len(names))
+    agreement = [result["claims"][n]["agreement"] for n in names]
+    share = np.array([a["share"] for a in agreement]) * 100
+    low = np.array([a["ci_low"] for a in agreement]) * 100
+    high = np.array([a["ci_high"] for a in agreement]) * 100
+    ax.barh(y, share, 0.6, color="#56B4E9", xerr=[share - low, high - share], capsize=2)
+    default = [100.0 * result["default"][n]["agreement"]["agree"] for n in names]
+    ax.plot(default, y, "D", color="black", ms=5, label="default set (agrees: 100, not: 0)")
+    labels = [
+        f"{result['claims'][n]['section']}. {result['claims'][n]['statement']}\n"
+        f"({result['claims'][n]['test'].replace('`', '')})"
+        for n in names
+    ]
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.axvline(50, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel("plausible parameter sets in which the model agrees (%, Wilson 95 % interval)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.set_title(
+        f"The study's claims across {result['members']} members of the ensemble "
+        f"({result['per_member']} replications each)",
+        fontsize=10,
+    )
+    figure.savefig(path, dpi=110)
+
+
+ENSEMBLE_PANELS = (
+    ("fewer_dropouts", 0, 100.0, "dropout (points)"),
+    ("fewer_dropouts", 1, 100.0, "dropout (points)"),
+    ("fewer_dropouts_default", 1, 100.0, "dropout (points)"),
+    ("strain_peak", 0, 100.0, "peak at high strain (points)"),
+    ("small_steps_deep", 1, 1.0, "depth at 26 weeks"),
+    ("short_cycles_action", 1, 1.0, "depth at 26 weeks"),
+    ("short_cycles_acculturation", 1, 1.0, "depth at 26 weeks"),
+    ("small_change_easily", 0, 100.0, "dropout (points)"),
+    ("fewer_dropouts_10h_unlimited", 0, 100.0, "dropout (points)"),
+)
+"""Claim, condition index, factor to the unit shown and unit of each panel."""
+
+
+def plot_ensemble_gaps(result: dict, path: Path) -> None:
+    """Each member's mean paired difference on some conditions, against the default set's."""
+    figure = Figure(figsize=(13, 9), layout="constrained")
+    axes = figure.subplots(3, 3).ravel()
+    for ax, (name, index, factor, unit) in zip(axes, ENSEMBLE_PANELS, strict=True):
+        condition = result["claims"][name]["conditions"][index]
+        values = np.array(list(condition["means"].values())) * factor
+        ax.hist(values, bins=25, color="#56B4E9")
+        ax.axvline(0, color="grey", lw=0.8)
+        default = result["default"][name]["conditions"][index]["mean"]["mean"]
+        if default is not None:
+            ax.axvline(default * factor, color="black", lw=1.2, ls="--", label="default set")
+        share = condition["agreement"]["share"]
+        wanted = "> 0" if condition["sign"] > 0 else "< 0"
+        ax.set_title(
+            f"{result['claims'][name]['test'].replace('`', '')}\n{condition['label']} {wanted}: "
+            f"{share:.0%} of members",
+            fontsize=8,
+        )
+        ax.set_xlabel(unit, fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("members")
+    axes[0].legend(frameon=False, fontsize=7)
+    figure.suptitle(
+        f"Member means of paired differences ({result['members']} members, "
+        f"{result['per_member']} replications each; dashed: the default set)",
+        fontsize=11,
+    )
+    figure.savefig(path, dpi=110)

@@ -227,9 +227,123 @@ def training_tables(result: Mapping) -> str:
     )
 
 
+ENSEMBLE_UNITS = {
+    "dropout_share": (100.0, 1, " pt"),
+    "rps_peak_share": (100.0, 1, " pt"),
+    "depth": (1.0, 3, ""),
+    "weeks_to_80pct_adoption": (1.0, 1, " wk"),
+    "weeks_to_50pct_adoption": (1.0, 1, " wk"),
+}
+"""Per outcome of the claims: factor to the unit shown, decimals, unit."""
+PARAMETER_COLUMNS = (
+    ("fewer_dropouts", 1, "dropout BB − SC, typical"),
+    ("fewer_dropouts", 0, "dropout BB − SS, typical"),
+    ("fewer_dropouts_default", 0, "dropout BB − SS, default commune"),
+    ("strain_peak", 0, "peak BB − SS, typical"),
+)
+"""Claim, condition index and heading of each column of the parameters' table."""
+
+
+def share_text(agreement: Mapping) -> str:
+    """``87 % [81, 91] (131 of 150)``: the share of members that agree, Wilson interval."""
+    if agreement["share"] is None:
+        return "—"
+    low, high = round(100 * agreement["ci_low"]), round(100 * agreement["ci_high"])
+    return (
+        f"{100 * agreement['share']:.0f} % [{low}, {high}] "
+        f"({agreement['agree']} of {agreement['members']})"
+    )
+
+
+def _verdict(entry: Mapping) -> str:
+    return "yes" if entry["agreement"]["agree"] == entry["agreement"]["members"] else "no"
+
+
+def ensemble_claims_table(ensemble: Mapping) -> str:
+    """Every claim: the default set's verdict and the share of members that agree."""
+    rows = [
+        [
+            str(entry["section"]),
+            entry["statement"],
+            entry["test"],
+            _verdict(ensemble["default"][name]),
+            f"**{share_text(entry['agreement'])}**",
+        ]
+        for name, entry in ensemble["claims"].items()
+    ]
+    header = [
+        "§",
+        "claim",
+        "tested as",
+        f"default set ({ensemble['default_replications']} replications)",
+        f"plausible sets that agree ({ensemble['members']} members × "
+        f"{ensemble['per_member']} replications; 95 % interval)",
+    ]
+    return _table(header, rows)
+
+
+def ensemble_section_table(ensemble: Mapping, section: int) -> str:
+    """Each condition of the section's claims: default set, members' spread, agreement."""
+    rows = []
+    for name, entry in ensemble["claims"].items():
+        if entry["section"] != section:
+            continue
+        default = ensemble["default"][name]["conditions"]
+        for k, condition in enumerate(entry["conditions"]):
+            factor, digits, unit = ENSEMBLE_UNITS[condition["outcome"]]
+            spread = (
+                f"{number(condition['median'], digits, factor, sign=True)} "
+                f"({number(condition['p5'], digits, factor, sign=True)} to "
+                f"{number(condition['p95'], digits, factor, sign=True)})"
+            )
+            part = condition["variance"]["parameters"]
+            wanted = ">" if condition["sign"] > 0 else "<"
+            rows.append(
+                [
+                    f"{entry['test']}: {condition['label']} {wanted} 0",
+                    interval(default[k]["mean"], digits, factor, sign=True) + unit,
+                    spread + unit,
+                    share_text(condition["agreement"]),
+                    "—" if part is None else f"{part:.0%}".replace("%", " %"),
+                ]
+            )
+    header = [
+        "condition",
+        "default set: mean [95 % interval]",
+        "members: median (5 % to 95 %)",
+        "members where it holds",
+        "spread from the parameters",
+    ]
+    return _table(header, rows)
+
+
+def ensemble_parameters_table(ensemble: Mapping) -> str:
+    """Spearman correlation of each calibrated parameter with some members' differences."""
+    columns = [
+        (ensemble["parameters"][name][ensemble["claims"][name]["conditions"][k]["label"]], head)
+        for name, k, head in PARAMETER_COLUMNS
+    ]
+    first = columns[0][0]
+    order = sorted(first, key=lambda path: -abs(first[path]["rho"] or 0.0))
+    rows = []
+    for path in order:
+        cells = []
+        for cells_of, _ in columns:
+            rho, p = cells_of[path]["rho"], cells_of[path]["p"]
+            text = "—" if rho is None else f"{rho:+.2f}"
+            cells.append(f"**{text}**" if p is not None and p < 0.01 else text)
+        rows.append([f"`{path}`", *cells])
+    return _table(["parameter", *(head for _, head in columns)], rows)
+
+
 def blocks(data: Mapping) -> dict[str, str]:
     """Every generated block of docs/findings.md, by name."""
     result = {"strategies": strategies_table(data)}
+    ensemble = data["ensemble"]
+    result["ensemble:claims"] = ensemble_claims_table(ensemble)
+    for section in sorted({entry["section"] for entry in ensemble["claims"].values()}):
+        result[f"ensemble:section:{section}"] = ensemble_section_table(ensemble, section)
+    result["ensemble:parameters"] = ensemble_parameters_table(ensemble)
     for organisation in ("typical", "default"):
         ablation = data["ablation"][organisation]
         result[f"mechanisms:{organisation}"] = mechanisms_table(ablation)

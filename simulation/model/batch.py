@@ -18,6 +18,7 @@ are drawn :func:`chunk_weeks` weeks at a time (about a megabyte per run).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -73,11 +74,18 @@ class BatchRun:
 
 def run_batch(
     runs: Sequence[tuple[Scenario, np.random.SeedSequence]],
+    stops: Sequence[int] = (),
+    on_stop: Callable[[int, Sequence[Built]], None] | None = None,
 ) -> list[BatchRun]:
     """Run every ``(scenario, seed)`` of ``runs`` to its horizon; results in order.
 
     Args:
         runs: The runs. Scenarios that are the same object share their set-up.
+        stops: Weeks after which ``on_stop`` looks at the runs (week 0: before any step).
+        on_stop: Called as ``on_stop(week, group)`` after each week of ``stops``, with
+            the runs stepped together (in the order of ``runs``); a measure that the
+            weekly table does not hold (the state of some pairs at some age) reads their
+            containers there. Runs already past their horizon are in ``group`` too.
 
     Raises:
         Whatever setting up a run raises (e.g. ``ScenarioError``); nothing is run then.
@@ -94,7 +102,9 @@ def run_batch(
     for k, one in enumerate(built):
         groups.setdefault(type_key(one.run), []).append(k)
     for members in groups.values():
-        _step_group([built[k] for k in members])
+        group = [built[k] for k in members]
+        look = None if on_stop is None else functools.partial(on_stop, group=group)
+        _step_group(group, stops, look)
     return [
         BatchRun(scenario, seed, one) for (scenario, seed), one in zip(runs, built, strict=True)
     ]

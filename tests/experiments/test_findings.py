@@ -3,8 +3,10 @@
 experiments/findings_ablation.py declares the mechanisms switched off to explain the
 strategy gaps; these tests check that every entry names real scenario parameters and
 changes the scenario, that a small ablation returns paired differences for every
-mechanism, strategy pair and outcome, and that the generated tables of
-docs/findings.md are those of docs/findings_data.json.
+mechanism, strategy pair and outcome, that the claims judged across an ensemble give
+the share of members known by construction (rows made up, and a tiny fake ensemble
+run for real), and that the generated tables of docs/findings.md are those of
+docs/findings_data.json.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from scipy import stats
 
+from simulation.experiments.ensemble import Ensemble
 from simulation.experiments.executors import SerialExecutor
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
@@ -25,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "experiments"))
 
 import findings_ablation  # noqa: E402
+import findings_claims  # noqa: E402
+import findings_ensemble  # noqa: E402
 import findings_runs  # noqa: E402
 import findings_text  # noqa: E402
 import findings_training  # noqa: E402
@@ -113,3 +120,132 @@ def test_generated_tables_of_findings_md_are_those_of_the_data():
     assert findings_text.fill(text, findings_text.blocks(data)) == text, (
         "docs/findings.md's tables are stale: run .venv/bin/python experiments/findings.py --tables"
     )
+
+
+def test_the_batched_rows_are_those_of_one_model_per_run():
+    from simulation.model.model import TransitionModel
+    from simulation.model.outcomes import flatten
+    from simulation.model.seeds import run_seed
+
+    scenario = Scenario().override(TINY).with_strategy("short_cycle")
+    rows = findings_runs.run_rows([(scenario, 0), (scenario, 1)])
+    for replication, row in enumerate(rows):
+        model = TransitionModel(scenario, rng=run_seed(findings_runs.SEED, replication))
+        while model.running:
+            model.step()
+        summary = flatten(model.summary())
+        assert {k: row[k] for k in summary} == summary
+        assert row["replication"] == replication and row["depth"] is not None
+
+
+FEWER = findings_claims.Claim(
+    1,
+    "big bang reduces dropping out",
+    "dropout below small steps",
+    (findings_claims.gap("dropout_share", "typical", "big_bang", "small_steps", -1),),
+)
+
+
+def _made_up_rows(gaps_by_member, per_member):
+    """Rows where replication r of member m has big bang minus small steps = the given gap."""
+    rows = {("typical", "big_bang"): [], ("typical", "small_steps"): []}
+    for m, gaps in enumerate(gaps_by_member):
+        for k in range(per_member):
+            r = m * per_member + k
+            rows["typical", "small_steps"].append({"replication": r, "dropout_share": 0.1})
+            value = 0.1 + gaps[k]
+            rows["typical", "big_bang"].append({"replication": r, "dropout_share": value})
+    return rows
+
+
+def test_the_share_of_members_that_agree_is_judged_on_each_members_mean():
+    # Member 2: one replication says fewer, the other more; its mean says more.
+    gaps = [(-0.02, -0.01), (-0.03, -0.01), (-0.01, 0.03), (0.02, 0.01), (-0.05, -0.04)]
+    per_member = 2
+    judged = findings_ensemble.judge(
+        _made_up_rows(gaps, per_member), lambda r: r // per_member, 156, {"fewer": FEWER}
+    )
+    agreement = judged["fewer"]["agreement"]
+    assert (agreement["agree"], agreement["members"]) == (3, 5)
+    wilson = stats.binomtest(3, 5).proportion_ci(method="wilson")
+    assert agreement["ci_low"] == pytest.approx(wilson.low)
+    assert agreement["ci_high"] == pytest.approx(wilson.high)
+    assert agreement["ci_low"] < 0.6 < agreement["ci_high"]
+    condition = judged["fewer"]["conditions"][0]
+    assert condition["median"] == pytest.approx(-0.015)
+    assert condition["mean"]["n"] == 10
+
+
+def test_the_variance_split_tells_parameters_from_chance():
+    # Same value in both replications of each member: all of the spread is parameters'.
+    by_parameters = {r: [0.1, 0.3, 0.5][r // 2] for r in range(6)}
+    assert findings_ensemble.variance_split(by_parameters, lambda r: r // 2)["parameters"] == 1.0
+    # Same pair of values in every member: none of it is.
+    by_chance = {r: [0.1, 0.3][r % 2] for r in range(6)}
+    assert findings_ensemble.variance_split(by_chance, lambda r: r // 2)["parameters"] == 0.0
+
+
+def test_an_adoption_level_never_reached_counts_as_slower_than_the_horizon():
+    slow = findings_claims.gap("weeks_to_80pct_adoption", "typical", "small_steps", "big_bang", +1)
+    rows = {
+        ("typical", "small_steps"): [{"replication": 0, "weeks_to_80pct_adoption": None}],
+        ("typical", "big_bang"): [{"replication": 0, "weeks_to_80pct_adoption": 150.0}],
+    }
+    assert findings_ensemble.combination(rows, slow, 156) == {0: 7.0}
+
+
+def test_a_tiny_fake_ensemble_gives_the_share_known_by_construction():
+    # Member 0 keeps everybody (no departure under strain or refusal), member 1 loses
+    # staff: "more dropout than with nobody leaving" holds in member 1 only, and the
+    # members' parameters must reach their own replications.
+    members = pd.DataFrame(
+        {
+            "member": [0, 1],
+            "weight": [0.5, 0.5],
+            "behaviour.dropout_strain_rate": [0.0, 0.03],
+            "behaviour.dropout_refusal_rate": [0.0, 0.1],
+        }
+    )
+    ensemble = Ensemble(members, {})
+    nobody = {"behaviour.dropout_strain_rate": 0.0, "behaviour.dropout_refusal_rate": 0.0}
+    base = Scenario().override({**TINY, "horizon_weeks": 104})
+    organisations = {"full": (base, {}), "nobody_leaves": (base, nobody)}
+    claim = findings_claims.Claim(
+        1,
+        "staff leave",
+        "more dropout than with nobody leaving",
+        (
+            findings_claims.Condition(
+                "full − nobody leaves",
+                "dropout_share",
+                ((1.0, "full", "big_bang"), (-1.0, "nobody_leaves", "big_bang")),
+                +1,
+            ),
+        ),
+    )
+    per_member = 2
+    rows = findings_ensemble.run_claims(
+        SerialExecutor(),
+        organisations,
+        len(ensemble) * per_member,
+        lambda r: ensemble.overrides(ensemble.member_of(r, per_member)),
+        {"leave": claim},
+    )
+    dropout = [row["dropout_share"] for row in rows["full", "big_bang"]]
+    assert dropout[:2] == [0.0, 0.0] and min(dropout[2:]) > 0.0
+    judged = findings_ensemble.judge(
+        rows, lambda r: ensemble.member_of(r, per_member), base.horizon_weeks, {"leave": claim}
+    )
+    agreement = judged["leave"]["agreement"]
+    assert (agreement["agree"], agreement["members"], agreement["share"]) == (1, 2, 0.5)
+
+
+def test_every_claim_names_variants_that_exist():
+    typical = Scenario().override(TINY)
+    known = findings_claims.variants(typical, Scenario())
+    for variant, strategy in findings_claims.needed(findings_claims.CLAIMS):
+        assert variant in known and strategy in findings_runs.STRATEGIES
+    # A mechanism switched off stays off whatever a member sets.
+    base, off = known["change_load"]
+    member = {"behaviour.change_load_weight": 0.07}
+    assert base.override(member).override(off).behaviour.change_load_weight == 0.0
