@@ -34,6 +34,7 @@ from scipy import stats
 from simulation import Scenario
 from simulation.experiments.ensemble import PER_MEMBER, Ensemble
 from simulation.experiments.statistics import mean_ci
+from simulation.experiments.uncertainty import variance_split as split_variance
 
 Recipe = tuple[Scenario, dict, dict, str, int]
 """A run to set up in the worker: organisation, member overrides, variant overrides,
@@ -120,24 +121,19 @@ def member_means(per_replication: Mapping[int, float], member_of: Callable[[int]
 def variance_split(per_replication: Mapping[int, float], member_of: Callable[[int], int]) -> dict:
     """Part of the combination's variance between runs that comes from the parameters.
 
-    One-way random-effects analysis of variance with members as groups: between-member
-    variance of the means minus its chance part (within-member variance over the
-    replications per member), over that plus the within-member variance. Only members
-    with every replication count (the groups must have the same size).
+    One-way random-effects analysis of variance with members as groups
+    (:func:`simulation.experiments.uncertainty.variance_split`).
 
     Returns:
         ``parameters`` (the share, 0 to 1; None if fewer than two members or no
         within-member spread can be estimated), ``between`` and ``within`` (variances).
     """
-    groups: dict[int, list[float]] = {}
-    for r, value in per_replication.items():
-        groups.setdefault(member_of(r), []).append(value)
-    size = max((len(v) for v in groups.values()), default=0)
-    full = np.array([v for v in groups.values() if len(v) == size])
-    if size < 2 or len(full) < 2:
+    replications = list(per_replication)
+    between, within = split_variance(
+        [per_replication[r] for r in replications], [member_of(r) for r in replications]
+    )
+    if np.isnan(between) or np.isnan(within):
         return {"parameters": None, "between": None, "within": None}
-    within = float(full.var(axis=1, ddof=1).mean())
-    between = max(float(full.mean(axis=1).var(ddof=1)) - within / size, 0.0)
     total = between + within
     return {
         "parameters": between / total if total > 0 else None,
