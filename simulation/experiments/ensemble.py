@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import hint_at, is_whole_number
+from simulation.scenario.schema import field_number, hint_at
 from simulation.storage import write_bytes
 
 PROVENANCE_KEY = b"transnum.provenance"
@@ -91,14 +91,7 @@ class Ensemble:
     def overrides(self, member: int) -> dict[str, Any]:
         """Member ``member``'s parameter values as scenario overrides."""
         row = self.members.iloc[member]
-        out: dict[str, Any] = {}
-        for path in self.parameters:
-            hint = hint_at(Scenario, path)
-            value = row[path]
-            out[path] = (
-                int(round(value)) if hint is not None and is_whole_number(hint) else float(value)
-            )
-        return out
+        return {path: field_number(Scenario, path, row[path]) for path in self.parameters}
 
     def apply(self, scenario: Scenario, replication: int, per_member: int = PER_MEMBER) -> Scenario:
         """``scenario`` with the parameters of the member replication ``replication`` uses."""

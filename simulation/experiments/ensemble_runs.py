@@ -29,7 +29,7 @@ from simulation.experiments.experiment import Experiment, Point
 from simulation.experiments.history_matching import Matching, Wave, match
 from simulation.experiments.patterns import EnsembleSpec, Scenarios, pattern_values
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import hint_at, is_whole_number
+from simulation.scenario.schema import field_number
 
 WAVE_KIND = "ensemble-wave"
 
@@ -41,11 +41,10 @@ def wave_folder(folder: Path, number: int) -> Path:
 
 def overrides_of(spec: EnsembleSpec, values: np.ndarray) -> dict[str, Any]:
     """A parameter set as scenario overrides (whole-number fields rounded)."""
-    out: dict[str, Any] = {}
-    for prior, value in zip(spec.parameters, values, strict=True):
-        hint = hint_at(Scenario, prior.path)
-        out[prior.path] = int(round(value)) if is_whole_number(hint) else float(value)
-    return out
+    return {
+        prior.path: field_number(Scenario, prior.path, value)
+        for prior, value in zip(spec.parameters, values, strict=True)
+    }
 
 
 def set_seed(spec: EnsembleSpec, wave: int, k: int) -> int:

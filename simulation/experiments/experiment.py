@@ -46,7 +46,14 @@ from simulation.model.outcomes import flat_outcome_names
 from simulation.scenario.errors import ScenarioError, describe, did_you_mean
 from simulation.scenario.loading import field_names, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
-from simulation.scenario.schema import Record, hint_at, is_whole_number, record_type, spec
+from simulation.scenario.schema import (
+    Record,
+    field_number,
+    hint_at,
+    is_whole_number,
+    record_type,
+    spec,
+)
 
 DesignMethod = Literal["latin_hypercube", "morris", "sobol"]
 DEFAULT_WEEKLY = ("adoption", "dropout", "rps_high_share", "strain_mean", "deployed")
@@ -371,8 +378,7 @@ def base_scenario(experiment: Experiment, file_name: str | None, folder: Path) -
 
 def _cast(base: Scenario, path: str, value: float) -> Any:
     """A sampled number as the field wants it: whole-number fields get it rounded."""
-    hint = hint_at(Scenario, path)  # None for an unknown path: override() reports it
-    return int(round(value)) if hint is not None and is_whole_number(hint) else value
+    return field_number(Scenario, path, value)  # an unknown path: override() reports it
 
 
 def _from_calibration(path: Path) -> tuple[Experiment, list[Point]]:

@@ -74,7 +74,9 @@ def write_run(
     write_csv(result.schedule, folder / "schedule.csv")
     _write_scenario(folder, result.scenario)
     seeds = {"root_seed": result.root_seed, "replication": result.replication, **result.seed}
-    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    provenance = manifest(command, wall_s, seeds)
+    provenance["parameters"] = {"source": "default"}  # one run: the scenario's own values
+    _write_json(folder / "manifest.json", provenance)
     _write_network(folder, result, [result])
     return folder
 

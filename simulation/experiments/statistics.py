@@ -183,3 +183,42 @@ def paired_differences(
 
 def _values(series: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in series]
+
+
+def over_ensemble(runs: pd.DataFrame) -> bool:
+    """Whether the runs drew their parameters from an ensemble (a ``member`` recorded)."""
+    return "member" in runs and bool(runs["member"].notna().any())
+
+
+def sweep_summary(
+    runs: pd.DataFrame, outcomes: Sequence[str], factors: Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """A sweep's summary.csv: :func:`summarize_points`, or over an ensemble its summary.
+
+    Over an ensemble (:func:`over_ensemble`), each point and outcome also gets members,
+    spread_low, spread_high and parameter_share
+    (:func:`simulation.experiments.uncertainty.ensemble_summary`), the interval of the
+    mean treating a member's runs as a cluster.
+    """
+    if not over_ensemble(runs):
+        return summarize_points(runs, outcomes, factors, level)
+    from simulation.experiments.uncertainty import ensemble_summary
+
+    stats = ensemble_summary(runs, ["point"], outcomes, level=level)
+    first = runs.drop_duplicates("point").set_index("point")[list(factors)]
+    return stats.join(first, on="point")[["point", *factors, *stats.columns[1:]]]
+
+
+def sweep_paired(
+    runs: pd.DataFrame,
+    factor: str,
+    outcomes: Sequence[str],
+    by: Sequence[str] = (),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """A sweep's paired.csv: :func:`paired_differences`, over an ensemble with its shares."""
+    if not over_ensemble(runs):
+        return paired_differences(runs, factor, outcomes, by, level)
+    from simulation.experiments.uncertainty import paired_ensemble
+
+    return paired_ensemble(runs, factor, outcomes, by, level=level)

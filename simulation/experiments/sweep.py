@@ -372,28 +372,19 @@ def export_tables(
     parameter_share, and paired.csv the shares of members on each side
     (:mod:`simulation.experiments.uncertainty`).
     """
-    from simulation.experiments.statistics import paired_differences, summarize_points
+    from simulation.experiments.statistics import sweep_paired, sweep_summary
 
     runs = store.runs()
     factors = [c for c in store.points().columns if c != "point"]
     outcomes = list(store.outcomes)
-    drawn = "member" in runs and bool(runs["member"].notna().any())
-    if drawn:  # over an ensemble: the spread of each point's runs and the parameters' part
-        from simulation.experiments.uncertainty import ensemble_summary, paired_ensemble
-
-        stats = ensemble_summary(runs, ["point"], outcomes)
-        first = runs.drop_duplicates("point").set_index("point")[factors]
-        summary = stats.join(first, on="point")[["point", *factors, *stats.columns[1:]]]
-    else:
-        summary = summarize_points(runs, outcomes, factors)
+    summary = sweep_summary(runs, outcomes, factors)
     # Each export appears whole (written aside, then renamed into place).
     write_csv(runs, store.folder / "runs.csv")
     write_csv(summary, store.folder / "summary.csv")
     tables = {"runs": runs, "summary": summary}
     if "rollout.strategy" in factors:
         others = [f for f in factors if f != "rollout.strategy"]
-        compare = paired_ensemble if drawn else paired_differences
-        paired = compare(runs, "rollout.strategy", outcomes, by=others)
+        paired = sweep_paired(runs, "rollout.strategy", outcomes, by=others)
         write_csv(paired, store.folder / "paired.csv")
         tables["paired"] = paired
     return tables

@@ -159,8 +159,35 @@ def read_results(folder: str | Path) -> Results:
         results.calibration = files.table("calibration.csv")
         if kind == "calibrate":
             results.runs = files.table("runs.csv")
-    results.notes = files.notes
+    results.notes = files.notes + _ensemble_notes(manifest)
     return results
+
+
+def _ensemble_notes(manifest: dict[str, Any]) -> list[str]:
+    """A note if the folder's runs used another version of the shipped ensemble.
+
+    The manifest records the ensemble file's SHA-256; the shipped file changes when
+    transnum's calibration is regenerated, and the folder's numbers then differ from
+    what the same command gives today.
+    """
+    import hashlib
+
+    from simulation.experiments.ensemble import shipped_path
+
+    recorded = manifest.get("parameters") or {}
+    if recorded.get("source") != "ensemble" or "sha256" not in recorded:
+        return []
+    try:
+        current = hashlib.sha256(shipped_path().read_bytes()).hexdigest()
+    except OSError:
+        return []
+    if current == recorded["sha256"]:
+        return []
+    return [
+        f"the runs drew their parameters from another version of the shipped ensemble "
+        f"(SHA-256 {recorded['sha256'][:12]}..., today {current[:12]}...): run the command "
+        "again to use today's"
+    ]
 
 
 def _check_summary(files: FolderReader, summary: dict[str, Any], kind: str) -> None:

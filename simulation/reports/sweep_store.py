@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulation.experiments.statistics import paired_differences, summarize_points
+from simulation.experiments.statistics import sweep_paired, sweep_summary
 from simulation.reports.integrity import (
     INDEX_COLUMNS,
     REQUIRED_COLUMNS,
@@ -46,7 +46,7 @@ def read_store(files: FolderReader, results: Any) -> None:
     factors = [c for c in results.points.columns if c != "point"]
     outcomes = [o for o in files.manifest.get("outcomes", []) if o in results.runs.columns]
     results.point_summary = _export(
-        files, "summary.csv", factors, lambda: summarize_points(results.runs, outcomes, factors)
+        files, "summary.csv", factors, lambda: sweep_summary(results.runs, outcomes, factors)
     )
     if STRATEGY in factors:
         others = [f for f in factors if f != STRATEGY]
@@ -54,7 +54,7 @@ def read_store(files: FolderReader, results: Any) -> None:
             files,
             "paired.csv",
             (),
-            lambda: paired_differences(results.runs, STRATEGY, outcomes, by=others),
+            lambda: sweep_paired(results.runs, STRATEGY, outcomes, by=others),
         )
     elif files.exists("paired.csv"):
         results.paired = files.table("paired.csv")

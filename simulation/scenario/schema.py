@@ -190,6 +190,16 @@ def is_whole_number(hint: Any) -> bool:
     return int in options
 
 
+def field_number(cls: type[Record], path: str, value: float) -> int | float:
+    """A sampled number as the field at dotted ``path`` of ``cls`` takes it.
+
+    Whole-number fields get it rounded to the nearest integer, the others as a float;
+    an unknown path gets the float (``Scenario.override`` then names the path).
+    """
+    hint = hint_at(cls, path)
+    return int(round(value)) if hint is not None and is_whole_number(hint) else float(value)
+
+
 def record_type(hint: Any) -> type[Record] | None:
     """The record class inside a type hint (``X``, ``X | None``, ``tuple[X, ...]``), or None."""
     if isinstance(hint, type) and issubclass(hint, Record):

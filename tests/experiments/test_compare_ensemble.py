@@ -179,3 +179,19 @@ def test_precision_over_the_ensemble_needs_two_parameter_sets_before_an_interval
     assert comparison.replications == 3
     stat = comparison.summary()["big_bang"]["dropout_share"]
     assert stat["members"] == 2 and stat["n"] == 3
+
+
+def test_a_folder_of_another_version_of_the_shipped_ensemble_is_noted(tmp_path):
+    from simulation.reports.reader import read_results
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: Petite\nhorizon_weeks: 10\n", encoding="utf-8")
+    out = tmp_path / "out"
+    options = ("--strategies", "big_bang", "--replications", 2, "--workers", 1)
+    assert invoke("compare", scenario, *options, "--out", out).exit_code == 0
+    assert not any("another version" in n for n in read_results(out).notes)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["parameters"]["sha256"] = "0" * 64  # as if the shipped file had changed since
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    notes = read_results(out).notes
+    assert any("another version of the shipped ensemble" in n for n in notes)
