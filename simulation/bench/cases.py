@@ -93,7 +93,7 @@ def benchmark_batch(
 
     The default commune rescaled to ``staff``, its default strategy, replications
     ``0 .. replications - 1`` of root seed ``seed``, in batches of
-    :func:`~simulation.model.batch.batch_size` runs (as ``compare`` and sweeps run
+    :func:`~simulation.model.sizing.batch_size` runs (as ``compare`` and sweeps run
     them), in this process. The minimal Bass kernel (:mod:`~simulation.bench.kernel`)
     is timed on as many runs of the same size, after each batch (the two alternate, so
     that both see the same drift of the machine's speed).
@@ -103,8 +103,9 @@ def benchmark_batch(
         every run), ``agent_steps_per_s``, ``kernel_agent_steps_per_s``,
         ``kernel_ratio`` (the first over the second) and ``peak_rss_mb``.
     """
-    from simulation.model.batch import batch_size, run_batch
+    from simulation.model.batch import run_batch
     from simulation.model.seeds import run_seed
+    from simulation.model.sizing import batch_size
 
     start_week = min(Scenario().rollout.start_week, weeks)
     spec = Scenario().override(
@@ -159,14 +160,16 @@ def benchmark_compare(replications: int = 100, workers: int | None = None) -> di
     runs it (``python -m simulation compare`` in a new process: start-up, worker
     processes, every run, the tables printed, the results folder and its figure
     written), and ``compute_s``, the runs alone
-    (:func:`~simulation.experiments.runner.compare_strategies` on as many workers,
-    nothing written); ``overhead`` is their ratio.
+    (:func:`~simulation.experiments.runner.compare_strategies` on as many workers, with
+    the command's parameters from the ensemble, nothing written); ``overhead`` is their
+    ratio.
     """
     import subprocess
     import tempfile
     from pathlib import Path
 
     from simulation.experiments.executors import default_workers
+    from simulation.experiments.parameters import choose_parameters
     from simulation.experiments.runner import compare_strategies
 
     workers = workers or default_workers()
@@ -182,7 +185,11 @@ def benchmark_compare(replications: int = 100, workers: int | None = None) -> di
         if done.returncode != 0:
             raise RuntimeError(f"transnum compare failed: {done.stderr[-2000:]}")
     start = time.perf_counter()
-    comparison = compare_strategies(Scenario(), replications=replications, workers=workers)
+    # The same runs as the command: each replication with its ensemble member's parameters.
+    draw = choose_parameters()
+    comparison = compare_strategies(
+        Scenario(), replications=replications, workers=workers, parameters=draw
+    )
     compute = time.perf_counter() - start
     return {
         "case": "compare",

@@ -352,11 +352,11 @@ def sweep_batch(scenarios: list[Scenario], runs: int, window: int, workers: int 
 
     At most a quarter of the window: the window bounds the runs in flight (their
     records wait in memory until saved), so batches take a share of it;
-    :func:`simulation.model.batch.batch_size` bounds a batch's memory.
+    :func:`simulation.model.sizing.batch_size` bounds a batch's memory.
     """
     if not scenarios or runs < 1:
         return 1
-    from simulation.model.batch import batch_size
+    from simulation.model.sizing import batch_size
 
     largest = max(scenarios, key=lambda s: s.staff_count * s.horizon_weeks)
     return max(1, min(batch_size(largest, runs, workers), window // 4 or 1))
@@ -372,7 +372,7 @@ def export_tables(
     parameter_share, and paired.csv the shares of members on each side
     (:mod:`simulation.experiments.uncertainty`).
     """
-    from simulation.experiments.statistics import sweep_paired, sweep_summary
+    from simulation.experiments.uncertainty import sweep_paired, sweep_summary
 
     runs = store.runs()
     factors = [c for c in store.points().columns if c != "point"]

@@ -28,7 +28,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
+
+from simulation.experiments.statistics import (  # scipy loads on first use
+    paired_differences,
+    stdtrit,
+    summarize_points,
+)
 
 MEMBER = "member"
 """The runs' column that names their ensemble member."""
@@ -245,6 +250,41 @@ def first_shares(
             for lvl, s in zip(levels, shares, strict=True)
         ]
     return pd.DataFrame(rows, columns=["outcome", "level", "share", "members"])
+
+
+def over_ensemble(runs: pd.DataFrame) -> bool:
+    """Whether the runs drew their parameters from an ensemble (a ``member`` recorded)."""
+    return "member" in runs and bool(runs["member"].notna().any())
+
+
+def sweep_summary(
+    runs: pd.DataFrame, outcomes: Sequence[str], factors: Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """A sweep's summary.csv: :func:`summarize_points`, or over an ensemble its summary.
+
+    Over an ensemble (:func:`over_ensemble`), each point and outcome also gets members,
+    spread_low, spread_high and parameter_share
+    (:func:`ensemble_summary`), the interval of the
+    mean treating a member's runs as a cluster.
+    """
+    if not over_ensemble(runs):
+        return summarize_points(runs, outcomes, factors, level)
+    stats = ensemble_summary(runs, ["point"], outcomes, level=level)
+    first = runs.drop_duplicates("point").set_index("point")[list(factors)]
+    return stats.join(first, on="point")[["point", *factors, *stats.columns[1:]]]
+
+
+def sweep_paired(
+    runs: pd.DataFrame,
+    factor: str,
+    outcomes: Sequence[str],
+    by: Sequence[str] = (),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """A sweep's paired.csv: :func:`paired_differences`, over an ensemble with its shares."""
+    if not over_ensemble(runs):
+        return paired_differences(runs, factor, outcomes, by, level)
+    return paired_ensemble(runs, factor, outcomes, by, level=level)
 
 
 def _ok(runs: pd.DataFrame, outcomes: Sequence[str] = ()) -> pd.DataFrame:

@@ -10,9 +10,10 @@ depend on the seed (:class:`~simulation.model.build.Template`). Each run draws f
 its own streams and goes through the same compiled step as ``TransitionModel``, so
 its weekly table is the same, number for number.
 
-Memory: the callers cut long lists of runs into batches of :func:`batch_size` runs,
-so that memory stays flat in the number of runs; within a batch, the weekly uniforms
-are drawn :func:`chunk_weeks` weeks at a time (about a megabyte per run).
+Memory: the callers cut long lists of runs into batches of
+:func:`simulation.model.sizing.batch_size` runs, so that memory stays flat in the
+number of runs; within a batch, the weekly uniforms are drawn :func:`chunk_weeks`
+weeks at a time (about a megabyte per run).
 """
 
 from __future__ import annotations
@@ -28,13 +29,9 @@ from simulation.model import engine, outcomes, tables
 from simulation.model.build import Built, Template, build_run, weekly_draws
 from simulation.model.compiled import resolve, type_key
 from simulation.model.observation import WeeklyRecorder
+from simulation.model.sizing import DRAW_BYTES
 from simulation.model.strategies import go_live_table
 from simulation.scenario.records import Scenario
-
-DRAW_BYTES = 1 << 20
-"""Bytes of weekly uniforms drawn at once per run (a chunk of weeks)."""
-BATCH_BYTES = 256 << 20
-"""Bytes of run state a batch may hold (:func:`batch_size`)."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -170,35 +167,3 @@ def chunk_weeks(run: engine.Run) -> int:
     """Weeks of uniforms drawn at once for ``run``: about :data:`DRAW_BYTES`, at least 1."""
     per_week = 8 * engine.draws_per_week(run.staff)
     return max(1, min(run.settings.horizon, DRAW_BYTES // max(per_week, 1)))
-
-
-def run_bytes(scenario: Scenario) -> int:
-    """Rough memory of one run of ``scenario`` while it runs, in bytes.
-
-    Per staff member about 60 values and 12 per tool; per week the records (profiles
-    and services times the measures) and the uniforms of a chunk.
-    """
-    from simulation.model.observation import MEASURES
-    from simulation.scenario.profiles import PROFILES
-
-    staff, tools = scenario.staff_count, len(scenario.tools)
-    services = len(scenario.organisation.services)
-    state = 8 * staff * (60 + 12 * tools) + 16 * staff * 12  # arrays and ties
-    record = 8 * (scenario.horizon_weeks + 1) * (len(PROFILES) + services) * len(MEASURES)
-    return state + record + DRAW_BYTES
-
-
-def batch_size(scenario: Scenario, runs: int, workers: int = 1) -> int:
-    """Runs of ``scenario`` per batch.
-
-    Within :data:`BATCH_BYTES`, and enough batches for ``workers`` to share the work
-    (about four batches per worker).
-
-    Args:
-        scenario: A scenario of the runs (the largest, if they differ).
-        runs: Runs in all.
-        workers: Workers the batches are shared among.
-    """
-    by_memory = max(1, BATCH_BYTES // run_bytes(scenario))
-    by_balance = max(1, -(-runs // (4 * max(workers, 1)))) if workers > 1 else runs
-    return max(1, min(by_memory, by_balance, runs))

@@ -44,6 +44,7 @@ from numba import njit
 
 from simulation.model.coefficients import gather
 from simulation.model.costs import COST_COLUMNS, CostRates, cost_table
+from simulation.model.measures import MEASURES
 from simulation.model.mechanisms.efficiency import tool_time
 from simulation.model.sources import N_SOURCES, STRAIN_SOURCES
 from simulation.model.stages import ADOPTED, REVERTED, TRYING
@@ -51,35 +52,6 @@ from simulation.model.state import Services, StaffState, Tools
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.profiles import PROFILES
 
-MEASURES: tuple[str, ...] = (
-    "staff",
-    "active",
-    "with_targets",
-    "adoption",
-    "trying",
-    "reverted",
-    "deployed",
-    "strain",
-    "high",
-    "processing_time",
-    "mastered",
-    "processing_time_mastered",
-    "left_strain",
-    "left_refusal",
-    "moved_internal",
-    "left_external",
-    "acculturation",
-    *(f"demand_{source}" for source in STRAIN_SOURCES),
-    *(f"high_{source}" for source in STRAIN_SOURCES),
-)
-"""Columns of a group tally: staff at start, active staff, active staff with target
-tools, then sums over them (adoption... processing_time are sums of per-staff shares
-or values; strain and high are over all active staff); mastered counts staff who use
-and master all their target tools, and processing_time_mastered sums their index. The
-next four count the staff who left their post, by cause and by destination, in their
-service of origin; then the sum of the active staff's acculturation; then, per strain
-source, the sum of the week's demands and, over
-the staff at high strain, the sum of the source's part of their strain."""
 (
     STAFF,
     ACTIVE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulation.experiments.statistics import sweep_paired, sweep_summary
+from simulation.experiments.uncertainty import sweep_paired, sweep_summary
 from simulation.reports.integrity import (
     INDEX_COLUMNS,
     REQUIRED_COLUMNS,

@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 
 from simulation.model import batch, schedule
-from simulation.model.batch import batch_size, chunk_weeks, run_batch
+from simulation.model.batch import chunk_weeks, run_batch
 from simulation.model.model import TransitionModel
 from simulation.model.seeds import run_seed
+from simulation.model.sizing import batch_size
 from simulation.model.state import Services
 from simulation.model.strategies import make_plan
 from simulation.scenario.loading import load_scenario
