@@ -207,7 +207,9 @@ def write_calibration(
         "replications": replications,
         "note": "replication r of every scenario uses run_seed(root_seed, r)",
     }
-    _write_json(folder / "manifest.json", manifest(command, wall_s, seeds))
+    provenance = manifest(command, wall_s, seeds)
+    provenance["parameters"] = {"source": "default"}  # calibrating: the file's own values
+    _write_json(folder / "manifest.json", provenance)
     return folder
 
 
