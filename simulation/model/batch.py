@@ -19,7 +19,6 @@ weeks at a time (about a megabyte per run).
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -100,11 +99,21 @@ def run_batch(
         groups.setdefault(type_key(one.run), []).append(k)
     for members in groups.values():
         group = [built[k] for k in members]
-        look = None if on_stop is None else functools.partial(on_stop, group=group)
-        _step_group(group, stops, look)
+        _step_group(group, stops, None if on_stop is None else _looking(on_stop, group))
     return [
         BatchRun(scenario, seed, one) for (scenario, seed), one in zip(runs, built, strict=True)
     ]
+
+
+def _looking(
+    on_stop: Callable[[int, Sequence[Built]], None], group: list[Built]
+) -> Callable[[int], None]:
+    """``on_stop`` with the group it looks at: called as ``look(week)``."""
+
+    def look(week: int) -> None:
+        on_stop(week, group)
+
+    return look
 
 
 def _step_group(
