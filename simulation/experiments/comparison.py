@@ -230,21 +230,12 @@ class Comparison:
         return result
 
     def _ensemble_summary(self, level: float) -> dict:
-        from simulation.experiments.uncertainty import ensemble_summary
+        from simulation.experiments.uncertainty import STATISTICS, ensemble_summary
 
         runs = self.runs_table()
         names = [c for c in flat_outcome_names() if c in runs]
         table = ensemble_summary(runs, ["strategy"], names, level=level)
-        fields = [
-            "mean",
-            "ci_low",
-            "ci_high",
-            "n",
-            "members",
-            "spread_low",
-            "spread_high",
-            "parameter_share",
-        ]
+        fields = list(STATISTICS)
         stats = {
             (row[0], row[1]): _stat(dict(zip(fields, row[2:], strict=True)))
             for row in table[["strategy", "outcome", *fields]].itertuples(index=False)

@@ -41,6 +41,18 @@ MEMBER = "member"
 SPREAD = 0.90
 """Central share of the runs the interval over the ensemble covers."""
 
+STATISTICS: tuple[str, ...] = (
+    "mean",
+    "ci_low",
+    "ci_high",
+    "n",
+    "members",
+    "spread_low",
+    "spread_high",
+    "parameter_share",
+)
+"""The statistics :func:`ensemble_summary` gives of each outcome, in order."""
+
 BETTER: dict[str, int] = {
     "adoption_final": 1,
     "weeks_to_50pct_adoption": -1,
@@ -128,20 +140,10 @@ def ensemble_summary(
     wide = wide.reindex(columns=tails)
     wide.columns = ["spread_low", "spread_high"]
     table = table.merge(wide.reset_index(), on=[*by, "outcome"], how="left")
-    columns = [
-        *by,
-        "outcome",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "n",
-        "members",
-        "spread_low",
-        "spread_high",
-    ]
+    columns = [*by, "outcome", *STATISTICS]
     if by == ["_all"]:
         columns = columns[1:]
-    return table[[*columns, "parameter_share"]]
+    return table[columns]
 
 
 def clustered_mean_ci(
