@@ -247,7 +247,6 @@ def _open_store(
 
     try:
         if resume:
-            _check_same_parameters(folder, (extra or {}).get("parameters"))
             store = SweepStore.resume(
                 folder,
                 Path(experiment_file),
@@ -255,6 +254,7 @@ def _open_store(
                 command_line(),
                 kind=kind,
                 stop_if_damaged=stop_if_damaged,
+                parameters=(extra or {}).get("parameters"),
             )
             for part in store.set_aside:
                 runs = f"its {part.runs:,} runs" if part.runs else "its runs"
@@ -281,40 +281,6 @@ def _open_store(
         fail(error)
     except OSError as error:  # a read-only or full disk: named by the results folder
         fail(StorageError(folder, error))
-
-
-def _check_same_parameters(folder: Path, wanted: dict | None) -> None:
-    """Refuse to resume a folder whose runs drew their parameters elsewhere.
-
-    The manifest records where the parameters came from (the ensemble file's
-    checksum): a resume with another ensemble (or ``--parameters default``) would mix
-    runs of two models in one folder.
-    """
-    import json
-
-    if wanted is None or not (folder / "manifest.json").is_file():
-        return  # not a sweep's folder: SweepStore.resume says so
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except ValueError:
-        return  # damaged: SweepStore.resume says so
-    saved = manifest.get("parameters", {"source": "default"})
-    keys = ("sha256", "per_member")
-    if saved.get("source") == "default" and wanted.get("source") == "default":
-        return
-    if any(saved.get(k) != wanted.get(k) for k in keys) or "sha256" not in saved:
-        was = (
-            "the scenario's own values"
-            if "sha256" not in saved
-            else (
-                f"the ensemble {saved.get('source')} (SHA-256 {saved['sha256'][:12]}..., "
-                f"{saved.get('per_member')} replications per member)"
-            )
-        )
-        raise ScenarioError(
-            f"its runs took their parameters from {was}; resume with the same "
-            "--parameters and --per-member (or start another --out)"
-        ).from_source(str(folder))
 
 
 def _resume_command(kind: str, experiment_file: str) -> str:

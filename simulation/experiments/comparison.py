@@ -101,6 +101,11 @@ class Comparison:
 
     def runs_table(self) -> pd.DataFrame:
         """One row per run: strategy, replication, (member,) seed, wall time, flat summary."""
+        # Built once (the summary, paired differences and ranks all read it); a copy
+        # each time, so that a caller's changes stay its own.
+        return self._once(("runs",), self._runs_table).copy()
+
+    def _runs_table(self) -> pd.DataFrame:
         rows = []
         drawn = self.parameters.drawn
         for run in self.runs:
@@ -165,7 +170,7 @@ class Comparison:
             return None
         from simulation.experiments.uncertainty import first_shares
 
-        return first_shares(self.runs_table(), "strategy")
+        return self._once(("first",), lambda: first_shares(self.runs_table(), "strategy"))
 
     def replications_needed(self, precision: dict[str, float]) -> int:
         """Replications per strategy for every 95 % half-width in ``precision``.

@@ -159,6 +159,7 @@ class SweepStore:
         command: str = "",
         kind: str = "sweep",
         stop_if_damaged: bool = False,
+        parameters: dict[str, Any] | None = None,
     ) -> SweepStore:
         """Reopen a results folder to run what is missing.
 
@@ -168,7 +169,10 @@ class SweepStore:
 
         Raises:
             ScenarioError: the folder is not a sweep's, or was made by another experiment
-                file, another kind of run (sweep or sensitivity method) or another design.
+                file, another kind of run (sweep or sensitivity method), another design
+                or, if ``parameters`` (the session's manifest entry, as
+                :meth:`~simulation.experiments.parameters.ParameterDraw.describe` gives
+                it) is given, other parameters (another ensemble, or none).
             DamagedPartsError: damaged batches with ``stop_if_damaged`` (nothing changed).
         """
         folder = Path(folder)
@@ -177,7 +181,7 @@ class SweepStore:
         lock = FolderLock(folder, command).acquire() if is_sweep else None
         try:
             return cls._reopen(
-                folder, experiment_file, points, command, kind, lock, stop_if_damaged
+                folder, experiment_file, points, command, kind, lock, stop_if_damaged, parameters
             )
         except BaseException:
             if lock is not None:
@@ -194,6 +198,7 @@ class SweepStore:
         kind: str,
         lock: FolderLock | None,
         stop_if_damaged: bool,
+        parameters: dict[str, Any] | None = None,
     ) -> SweepStore:
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -215,6 +220,8 @@ class SweepStore:
                 "the same command and method",
                 source=str(folder),
             )
+        if parameters is not None:
+            _check_same_parameters(folder, manifest.get("parameters"), parameters)
         if not _same_points(saved_points, points):
             raise ScenarioError(
                 "holds other points than this experiment's design (changed scenario files "
@@ -375,6 +382,33 @@ class SweepStore:
     def weekly(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """The saved weekly series (long form: one row per run and week)."""
         return read_weekly(self.folder, columns)
+
+
+def _check_same_parameters(folder: Path, saved: dict | None, wanted: dict[str, Any]) -> None:
+    """Refuse to resume a folder whose runs drew their parameters elsewhere.
+
+    The manifest records where the parameters came from (the ensemble file's
+    checksum): a resume with another ensemble (or none) would mix runs of two models
+    in one folder.
+    """
+    saved = saved or {"source": "default"}
+    if saved.get("source") == "default" and wanted.get("source") == "default":
+        return
+    if "sha256" in saved and all(saved.get(k) == wanted.get(k) for k in ("sha256", "per_member")):
+        return
+    was = (
+        "the scenario's own values"
+        if "sha256" not in saved
+        else (
+            f"the ensemble {saved.get('source')} (SHA-256 {saved['sha256'][:12]}..., "
+            f"{saved.get('per_member')} replications per member)"
+        )
+    )
+    raise ScenarioError(
+        f"its runs took their parameters from {was}; resume with the same "
+        "--parameters and --per-member (or start another --out)",
+        source=str(folder),
+    )
 
 
 def _same_points(saved: pd.DataFrame, points: pd.DataFrame) -> bool:
