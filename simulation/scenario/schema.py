@@ -34,7 +34,7 @@ from simulation.scenario.errors import (
     unknown_key,
 )
 
-__all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs", "hint_at"]
+__all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs", "hint_at", "info_at"]
 
 STUDY = "CNFPT 2018"
 """How field sources cite the study the defaults come from (followed by a section)."""
@@ -182,6 +182,29 @@ def hint_at(cls: type[Record], path: str) -> Any | None:
             return None
         hint = found[0]
     return hint
+
+
+def info_at(cls: type[Record], path: str) -> FieldInfo | None:
+    """The documentation (meaning, unit, bounds, source) of the field at dotted ``path``.
+
+    A component of a per-profile or per-level table (``behaviour.fear_of_failure.overwhelmed``)
+    has its table's documentation. None if no field is documented at ``path``.
+    """
+    record: type[Record] | None = cls
+    info: FieldInfo | None = None
+    in_table = False
+    for key in path.split("."):
+        if record is None:
+            return None
+        found = [(h, i) for name, h, i, _ in _fields(record) if name == key]
+        if not found:
+            return None
+        hint, own = found[0]
+        if not in_table:  # a table's components are documented by the table
+            info = own
+        record = record_type(hint)
+        in_table = in_table or (record is not None and _is_leaf_record(record))
+    return info
 
 
 def is_whole_number(hint: Any) -> bool:

@@ -10,7 +10,17 @@ import pytest
 from simulation.i18n import catalogue, words
 from simulation.i18n.catalogue import LANGUAGES, CatalogueError, parse, placeholders
 
-NAMESPACES = {"word", "figure", "factor", "outcome", "report", "workbook", "page", "cli"}
+NAMESPACES = {
+    "word",
+    "figure",
+    "factor",
+    "outcome",
+    "report",
+    "workbook",
+    "page",
+    "cli",
+    "discover",
+}
 
 
 def raw_entries() -> dict[str, dict]:

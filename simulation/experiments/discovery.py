@@ -1,0 +1,453 @@
+"""Scenario discovery: the conditions under which an outcome of interest happens.
+
+Given the inputs of many runs (behavioural parameters of the ensemble, factors of a
+sweep, uncertain inputs one declares) and which runs are *of interest* (a plan that
+misses its thresholds, more than 5 % of staff leaving...), PRIM (the patient rule
+induction method, Friedman and Fisher 1999; for scenario discovery Bryant and
+Lempert 2010) finds *boxes*: limits on a few inputs inside which the runs of interest
+are concentrated. Each box is judged by two numbers:
+
+* **coverage**: the share of all the runs of interest that fall in the box (does it
+  explain most of them?);
+* **density**: the share of the runs in the box that are of interest (when its
+  conditions hold, how often does it happen?).
+
+The peeling and pasting are EMA Workbench's (``ema_workbench.analysis.prim``,
+BSD-licensed), imported only when a discovery runs (it takes seconds to import).
+What transnum adds is a stated rule to choose one box on each peeling trajectory,
+the removal of restrictions that are not significant, a stop once boxes are no longer
+meaningful, and plain numbers (:class:`Box`, :class:`Limit`) that say it
+(:mod:`~simulation.experiments.discovery_text` tells them in French and English).
+
+**Choosing a box** (:func:`discover`): along the trajectory PRIM peels away thin
+slices of the inputs' ranges, so density rises while coverage falls; past the true
+conditions, peeling further only loses runs of interest to the noise. The box chosen
+is the one of the trajectory with the best harmonic mean of coverage (of the runs of
+interest still unexplained) and density, ``2 c d / (c + d)``, among those with a
+coverage of at least ``min_coverage`` (on a tie, the fewer restrictions). The
+harmonic mean is high only when both are: it neither keeps the whole space (high
+coverage, low density) nor a sliver (high density, low coverage), and when two
+conditions each explain half of the runs of interest it takes one of them whole
+rather than a blur of both. Then each restriction whose quasi-p value (a one-sided
+binomial test: does the box without that restriction have a lower density? Bryant
+and Lempert 2010) exceeds ``significance`` is dropped, the least significant first.
+
+**Several boxes**: the runs in a box are set aside and PRIM searches the others again
+(the covering approach), up to ``max_boxes``, while a box restricts at least one input
+and holds at least ``min_cases`` runs of interest at odds at least ``min_odds_ratio``
+times those of the runs it was searched among. Box k's numbers count the runs that
+boxes 1 to k-1 left; its coverage is a share of all the runs of interest, so
+coverages add up.
+
+For the plan optimiser, per recommended plan::
+
+    inputs = run_inputs(runs, factors=declared, ensemble=ensemble)  # members' parameters
+    boxes = discover(inputs, missed)        # missed: bool per run, the plan misses
+    what = "ce plan manque ses seuils"                  # or discovery_text.outcome_words
+    sentences = [tell(box, "fr", what) for box in boxes]  # discovery_text.tell
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.experiments.ensemble import Ensemble
+
+MIN_COVERAGE = 0.1
+"""Least coverage of a chosen box (of the runs of interest still unexplained): a box
+that explains fewer is a detail, not a condition."""
+SIGNIFICANCE = 0.05
+"""Largest quasi-p value of a restriction that is kept."""
+MAX_BOXES = 3
+"""Boxes looked for by default: more are rarely told apart from noise."""
+MIN_CASES = 5
+"""Fewest runs of interest a box must hold to be worth telling."""
+MIN_ODDS_RATIO = 2.0
+"""A box's odds of a run of interest (density / (1 - density)) must be at least this
+many times those of the runs it was searched in (else it tells little more than the
+base rate)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Limit:
+    """A box's restriction on one input.
+
+    Attributes:
+        input: The input's name (a dotted scenario path, ``scenario``, or a declared name).
+        low: Lower limit (inclusive), or None if the box does not restrict it from below.
+        high: Upper limit (inclusive), or None if not restricted from above.
+        range_low: Smallest value of the input over all runs (numeric inputs).
+        range_high: Largest value over all runs (numeric inputs).
+        categories: The categories the box keeps (categorical inputs; else empty).
+        all_categories: Every category of the input over all runs.
+        quasi_p: The restriction's quasi-p value (the larger of its two sides'), 0-1.
+    """
+
+    input: str
+    low: float | None = None
+    high: float | None = None
+    range_low: float | None = None
+    range_high: float | None = None
+    categories: tuple[Any, ...] = ()
+    all_categories: tuple[Any, ...] = ()
+    quasi_p: float = math.nan
+
+    @property
+    def categorical(self) -> bool:
+        """Whether the input is categorical (the box keeps some of its categories)."""
+        return bool(self.all_categories)
+
+    @property
+    def side(self) -> str:
+        """Which side is restricted: ``below`` (an upper limit), ``above``, ``between``, ``in``."""
+        if self.categorical:
+            return "in"
+        if self.low is not None and self.high is not None:
+            return "between"
+        return "below" if self.high is not None else "above"
+
+    def holds(self, values: pd.Series) -> np.ndarray:
+        """Which of ``values`` (the input's column) satisfy the restriction."""
+        if self.categorical:
+            return values.isin(self.categories).to_numpy()
+        inside = np.ones(len(values), dtype=bool)
+        numbers = values.to_numpy(dtype=float)
+        if self.low is not None:
+            inside &= numbers >= self.low
+        if self.high is not None:
+            inside &= numbers <= self.high
+        return inside
+
+    def to_plain(self) -> dict[str, Any]:
+        """The restriction as plain data (for JSON)."""
+        data = dataclasses.asdict(self)
+        data["categories"] = [_plain(c) for c in self.categories]
+        data["all_categories"] = [_plain(c) for c in self.all_categories]
+        data["side"] = self.side
+        data["quasi_p"] = None if math.isnan(self.quasi_p) else self.quasi_p
+        return data
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    """Conditions under which runs of interest are concentrated.
+
+    Attributes:
+        number: 1 for the first box found, 2 for the next (among the runs box 1 left)...
+        limits: The restricted inputs, one :class:`Limit` each; the others are free.
+        coverage: Share of all the runs of interest that are in the box (0-1).
+        density: Share of the runs in the box that are of interest (0-1).
+        mass: Share of all the runs that are in the box (0-1).
+        cases: Runs in the box.
+        cases_of_interest: Runs of interest in the box.
+        base_rate: Share of runs of interest over all the runs (0-1), for comparison.
+    """
+
+    number: int
+    limits: tuple[Limit, ...]
+    coverage: float
+    density: float
+    mass: float
+    cases: int
+    cases_of_interest: int
+    base_rate: float
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The restricted inputs' names."""
+        return tuple(limit.input for limit in self.limits)
+
+    def contains(self, inputs: pd.DataFrame) -> np.ndarray:
+        """Which rows of ``inputs`` satisfy every restriction (earlier boxes not excluded)."""
+        inside = np.ones(len(inputs), dtype=bool)
+        for limit in self.limits:
+            inside &= limit.holds(inputs[limit.input])
+        return inside
+
+    def to_plain(self) -> dict[str, Any]:
+        """The box as plain data (for JSON)."""
+        data = dataclasses.asdict(self)
+        data["limits"] = [limit.to_plain() for limit in self.limits]
+        return data
+
+
+def discover(
+    inputs: pd.DataFrame,
+    of_interest: np.ndarray | pd.Series | Sequence[bool],
+    *,
+    min_coverage: float = MIN_COVERAGE,
+    significance: float = SIGNIFICANCE,
+    max_boxes: int = MAX_BOXES,
+    min_cases: int = MIN_CASES,
+    min_odds_ratio: float = MIN_ODDS_RATIO,
+    peel_alpha: float = 0.05,
+    paste_alpha: float = 0.05,
+    mass_min: float = 0.05,
+) -> list[Box]:
+    """Find the boxes of inputs in which the runs of interest are concentrated (PRIM).
+
+    Args:
+        inputs: One row per run, one column per input: numbers (floats or whole
+            numbers) or categories (text, booleans, pandas categories). Columns that
+            take one value only are ignored.
+        of_interest: One boolean per run (row of ``inputs``): the runs to explain.
+        min_coverage: Least coverage (0-1) of a chosen box, of the runs of interest
+            that earlier boxes left.
+        significance: Largest quasi-p value (0-1) of a kept restriction.
+        max_boxes: Most boxes returned (>= 1).
+        min_cases: Fewest runs of interest in a box.
+        min_odds_ratio: Least ratio of a box's odds of a run of interest to those of
+            the runs it was searched in.
+        peel_alpha: Share of a box's runs peeled away at each step (EMA's default).
+        paste_alpha: Share of runs pasted back at each step (EMA's default).
+        mass_min: Least share of all the runs in a box (EMA's default).
+
+    Returns:
+        The boxes, first found first; empty when no run or every run is of interest
+        (nothing to explain), or when no box is meaningful.
+
+    Raises:
+        ValueError: ``of_interest`` has another length than ``inputs``, or a numeric
+            input has missing values.
+    """
+    interest = np.asarray(of_interest, dtype=bool).reshape(-1)
+    if interest.shape[0] != len(inputs):
+        raise ValueError(f"{interest.shape[0]} outcomes of interest for {len(inputs)} runs")
+    if max_boxes < 1:
+        raise ValueError("max_boxes must be at least 1")
+    total = int(interest.sum())
+    if total == 0 or total == len(interest):
+        return []
+    x, names = _prepared(inputs)
+    if x.shape[1] == 0:
+        return []
+    prim_class = _prim_class()
+    base_rate = total / len(interest)
+    prim = prim_class(
+        x,
+        interest.astype(int),
+        peel_alpha=peel_alpha,
+        paste_alpha=paste_alpha,
+        mass_min=mass_min,
+    )
+    boxes: list[Box] = []
+    taken = np.zeros(len(interest), dtype=bool)  # runs in the boxes found so far
+    while len(boxes) < max_boxes:
+        left, searched = int(interest[~taken].sum()), int((~taken).sum())
+        if left < min_cases or left == searched:
+            break
+        found = prim.find_box()
+        if found is None:
+            break
+        chosen = _choose(found, left, min_coverage)
+        chosen = _drop_insignificant(found, chosen, significance)
+        box = _box(found, chosen, prim, names, inputs, len(boxes) + 1, base_rate)
+        if not _meaningful(box, left / searched, min_cases, min_odds_ratio):
+            break
+        boxes.append(box)
+        taken[np.asarray(found.yi)] = True
+    return boxes
+
+
+def run_inputs(
+    runs: pd.DataFrame,
+    *,
+    factors: Iterable[str] = (),
+    ensemble: Ensemble | None = None,
+    kept: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The inputs of each run: the given factor columns and its ensemble member's parameters.
+
+    Args:
+        runs: One row per run, with the ``factors`` columns and, if ``ensemble`` is
+            given, a ``member`` column (the member whose parameters the run used).
+        factors: Columns of ``runs`` to use as inputs (a sweep's factors, declared
+            uncertain inputs such as ``profile_mix.overwhelmed``).
+        ensemble: The ensemble the runs drew their parameters from (None: none).
+        kept: Calibrated parameters the runs did not take from the ensemble (a
+            factor of the experiment sets them): their factor column stands.
+
+    Returns:
+        One row per run (the index of ``runs``), factor columns first, then one column
+        per calibrated parameter of the ensemble (dotted paths).
+
+    Raises:
+        KeyError: a factor is no column of ``runs``, or ``member`` is missing.
+    """
+    factors = list(factors)
+    missing = [f for f in factors if f not in runs.columns]
+    if missing:
+        raise KeyError(f"no column {missing[0]!r} in the runs")
+    table = runs[factors].copy()
+    if ensemble is None:
+        return table
+    if "member" not in runs.columns:
+        raise KeyError("no column 'member' in the runs: which member did each run use?")
+    members = ensemble.members.set_index("member")
+    parameters = [p for p in ensemble.parameters if p not in set(kept) and p not in table.columns]
+    values = members.loc[runs["member"].to_numpy(), parameters].set_axis(runs.index)
+    return pd.concat([table, values], axis=1)
+
+
+# --------------------------------------------------------------------------- PRIM
+
+
+def _prim_class():
+    """EMA Workbench's PRIM, imported on first use (its package takes seconds to load).
+
+    Its package warns at import that optional parts (ipyparallel, altair) are missing;
+    PRIM needs neither.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*ipyparallel.*")
+        warnings.filterwarnings("ignore", message=".*altair.*")
+        from ema_workbench.analysis.prim import Prim
+    return Prim
+
+
+def _prepared(inputs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The inputs as PRIM takes them, under plain column names; those names' inputs.
+
+    Numbers become float64, whole numbers too (EMA's pasting of whole-number columns
+    fails on a fractional quantile); anything else becomes text categories. Plain
+    names because EMA gives some names a meaning of its own (it drops a column named
+    ``scenario``).
+    """
+    columns: dict[str, pd.Series] = {}
+    names: dict[str, str] = {}
+    for i, name in enumerate(inputs.columns):
+        column = inputs[name].reset_index(drop=True)
+        if column.nunique(dropna=False) <= 1:
+            continue  # one value: nothing to say about it
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        if numeric:
+            if column.isna().any():
+                raise ValueError(f"input {name!r} has missing values")
+            column = column.astype("float64")
+        else:
+            column = column.astype(str)
+        key = f"x{i}"
+        columns[key] = column
+        names[key] = str(name)
+    return pd.DataFrame(columns), names
+
+
+def _choose(found, left: int, min_coverage: float) -> int:
+    """Select on ``found``'s trajectory the box of the stated rule (module docstring)."""
+    trajectory = found.peeling_trajectory
+    coverage = trajectory["k"].to_numpy(dtype=float) / left  # of the runs still unexplained
+    density = trajectory["density"].to_numpy(dtype=float)
+    score = np.where(
+        coverage >= min_coverage - 1e-12,
+        2 * coverage * density / np.maximum(coverage + density, 1e-12),
+        -1.0,
+    )
+    # The best score; on a tie the fewer restrictions, then the earlier box.
+    restricted = trajectory["res_dim"].to_numpy()
+    chosen = int(min(range(len(score)), key=lambda i: (-score[i], restricted[i], i)))
+    found.select(chosen)  # the runs PRIM sets aside before the next box are this box's
+    return chosen
+
+
+def _drop_insignificant(found, chosen: int, significance: float) -> int:
+    """Drop, least significant first, the restrictions whose quasi-p value is too large.
+
+    Each drop adds a box to the trajectory (EMA's ``drop_restriction``) and selects it;
+    returns the index of the box left.
+    """
+    while True:
+        values = _quasi_p(found.p_values[chosen])
+        if not values:
+            return chosen
+        name, worst = max(values.items(), key=lambda item: item[1])
+        if worst <= significance:
+            return chosen
+        found.drop_restriction(name, chosen)
+        chosen = len(found.peeling_trajectory) - 1
+
+
+def _quasi_p(values: dict) -> dict[str, float]:
+    """Each restriction's quasi-p value: the larger of its sides' (-1 for a free side)."""
+    return {name: max(float(v) for v in sides) for name, sides in values.items()}
+
+
+def _box(
+    found, chosen: int, prim, names: dict[str, str], inputs: pd.DataFrame, number: int, base: float
+) -> Box:
+    """Box ``chosen`` of ``found``'s trajectory, in the inputs' own names and values."""
+    limits_table = found.box_lims[chosen]
+    initial = prim.box_init
+    quasi = _quasi_p(found.p_values[chosen])
+    limits = []
+    for key, name in names.items():
+        lower, upper = limits_table[key].iloc[0], limits_table[key].iloc[1]
+        first, last = initial[key].iloc[0], initial[key].iloc[1]
+        if isinstance(first, set):  # categories
+            if set(lower) == set(first):
+                continue
+            original = _categories(inputs[name])
+            limits.append(
+                Limit(
+                    name,
+                    categories=tuple(original[c] for c in sorted(lower)),
+                    all_categories=tuple(original[c] for c in sorted(first)),
+                    quasi_p=quasi.get(key, math.nan),
+                )
+            )
+            continue
+        low = float(lower) if lower > first else None
+        high = float(upper) if upper < last else None
+        if low is None and high is None:
+            continue
+        limits.append(
+            Limit(
+                name,
+                low=low,
+                high=high,
+                range_low=float(first),
+                range_high=float(last),
+                quasi_p=quasi.get(key, math.nan),
+            )
+        )
+    trajectory = found.peeling_trajectory.iloc[chosen]  # its numbers: the runs searched
+    return Box(
+        number=number,
+        limits=tuple(limits),
+        coverage=float(trajectory["coverage"]),
+        density=float(trajectory["density"]),
+        mass=float(trajectory["mass"]),
+        cases=int(trajectory["n"]),
+        cases_of_interest=int(trajectory["k"]),
+        base_rate=base,
+    )
+
+
+def _categories(column: pd.Series) -> dict[str, Any]:
+    """Each category's text (as PRIM saw it) and its own value."""
+    return {str(v): _plain(v) for v in column.drop_duplicates()}
+
+
+def _meaningful(box: Box, searched_rate: float, min_cases: int, min_odds_ratio: float) -> bool:
+    """Whether a box says more than noise: restrictions, enough cases, a clear lift.
+
+    The lift is judged on the odds (density / (1 - density)), which, unlike a ratio of
+    shares, stays within reach when most of the runs searched are of interest.
+    """
+    if not box.limits or box.cases_of_interest < min_cases:
+        return False
+    if box.density >= 1.0:
+        return True
+    odds = box.density / (1 - box.density)
+    return odds >= min_odds_ratio * searched_rate / (1 - searched_rate)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as a Python one (for JSON and equality with plain values)."""
+    return value.item() if hasattr(value, "item") else value
