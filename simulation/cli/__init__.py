@@ -2,7 +2,8 @@
 
 One module per command family (:mod:`~simulation.cli.runs`,
 :mod:`~simulation.cli.experiments`, :mod:`~simulation.cli.calibration`,
-:mod:`~simulation.cli.documents`, :mod:`~simulation.cli.organisation`,
+:mod:`~simulation.cli.documents`, :mod:`~simulation.cli.discovery`,
+:mod:`~simulation.cli.organisation`,
 :mod:`~simulation.cli.app`, :mod:`~simulation.cli.bench`), all built on the shared options of
 :mod:`~simulation.cli.options`; this module only gathers them into one group.
 """
@@ -11,7 +12,16 @@ from __future__ import annotations
 
 import click
 
-from simulation.cli import app, bench, calibration, documents, experiments, organisation, runs
+from simulation.cli import (
+    app,
+    bench,
+    calibration,
+    discovery,
+    documents,
+    experiments,
+    organisation,
+    runs,
+)
 from simulation.cli.options import fail
 
 
@@ -53,6 +63,7 @@ for _command in (
     bench.bench,
     experiments.sweep,
     experiments.sensitivity,
+    discovery.discover,
 ):
     main.add_command(_command)
 
