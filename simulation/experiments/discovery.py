@@ -16,7 +16,8 @@ The peeling and pasting are EMA Workbench's (``ema_workbench.analysis.prim``,
 BSD-licensed), imported only when a discovery runs (it takes seconds to import).
 What transnum adds is a stated rule to choose one box on each peeling trajectory,
 the removal of restrictions that are not significant, a stop once boxes are no longer
-meaningful, and plain numbers (:class:`Box`, :class:`Limit`) that say it
+meaningful, and plain numbers (:class:`~simulation.experiments.discovery_boxes.Box`,
+:class:`~simulation.experiments.discovery_boxes.Limit`) that say it
 (:mod:`~simulation.experiments.discovery_text` tells them in French and English).
 
 **Choosing a box** (:func:`discover`): along the trajectory PRIM peels away thin
@@ -41,7 +42,7 @@ coverages add up.
 
 For the plan optimiser, per recommended plan::
 
-    inputs = run_inputs(runs, factors=declared, ensemble=ensemble)  # members' parameters
+    inputs = run_inputs(runs, factors=declared, ensemble=ensemble)  # discovery_files
     boxes = discover(inputs, missed)        # missed: bool per run, the plan misses
     what = "ce plan manque ses seuils"                  # or discovery_text.outcome_words
     sentences = [tell(box, "fr", what) for box in boxes]  # discovery_text.tell
@@ -49,16 +50,16 @@ For the plan optimiser, per recommended plan::
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulation.experiments.ensemble import Ensemble
+from simulation.experiments.discovery_boxes import Box, Limit, plain_value
 
 MIN_COVERAGE = 0.1
 """Least coverage of a chosen box (of the runs of interest still unexplained): a box
@@ -73,109 +74,6 @@ MIN_ODDS_RATIO = 2.0
 """A box's odds of a run of interest (density / (1 - density)) must be at least this
 many times those of the runs it was searched in (else it tells little more than the
 base rate)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Limit:
-    """A box's restriction on one input.
-
-    Attributes:
-        input: The input's name (a dotted scenario path, ``scenario``, or a declared name).
-        low: Lower limit (inclusive), or None if the box does not restrict it from below.
-        high: Upper limit (inclusive), or None if not restricted from above.
-        range_low: Smallest value of the input over all runs (numeric inputs).
-        range_high: Largest value over all runs (numeric inputs).
-        categories: The categories the box keeps (categorical inputs; else empty).
-        all_categories: Every category of the input over all runs.
-        quasi_p: The restriction's quasi-p value (the larger of its two sides'), 0-1.
-    """
-
-    input: str
-    low: float | None = None
-    high: float | None = None
-    range_low: float | None = None
-    range_high: float | None = None
-    categories: tuple[Any, ...] = ()
-    all_categories: tuple[Any, ...] = ()
-    quasi_p: float = math.nan
-
-    @property
-    def categorical(self) -> bool:
-        """Whether the input is categorical (the box keeps some of its categories)."""
-        return bool(self.all_categories)
-
-    @property
-    def side(self) -> str:
-        """Which side is restricted: ``below`` (an upper limit), ``above``, ``between``, ``in``."""
-        if self.categorical:
-            return "in"
-        if self.low is not None and self.high is not None:
-            return "between"
-        return "below" if self.high is not None else "above"
-
-    def holds(self, values: pd.Series) -> np.ndarray:
-        """Which of ``values`` (the input's column) satisfy the restriction."""
-        if self.categorical:
-            return values.isin(self.categories).to_numpy()
-        inside = np.ones(len(values), dtype=bool)
-        numbers = values.to_numpy(dtype=float)
-        if self.low is not None:
-            inside &= numbers >= self.low
-        if self.high is not None:
-            inside &= numbers <= self.high
-        return inside
-
-    def to_plain(self) -> dict[str, Any]:
-        """The restriction as plain data (for JSON)."""
-        data = dataclasses.asdict(self)
-        data["categories"] = [_plain(c) for c in self.categories]
-        data["all_categories"] = [_plain(c) for c in self.all_categories]
-        data["side"] = self.side
-        data["quasi_p"] = None if math.isnan(self.quasi_p) else self.quasi_p
-        return data
-
-
-@dataclasses.dataclass(frozen=True)
-class Box:
-    """Conditions under which runs of interest are concentrated.
-
-    Attributes:
-        number: 1 for the first box found, 2 for the next (among the runs box 1 left)...
-        limits: The restricted inputs, one :class:`Limit` each; the others are free.
-        coverage: Share of all the runs of interest that are in the box (0-1).
-        density: Share of the runs in the box that are of interest (0-1).
-        mass: Share of all the runs that are in the box (0-1).
-        cases: Runs in the box.
-        cases_of_interest: Runs of interest in the box.
-        base_rate: Share of runs of interest over all the runs (0-1), for comparison.
-    """
-
-    number: int
-    limits: tuple[Limit, ...]
-    coverage: float
-    density: float
-    mass: float
-    cases: int
-    cases_of_interest: int
-    base_rate: float
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """The restricted inputs' names."""
-        return tuple(limit.input for limit in self.limits)
-
-    def contains(self, inputs: pd.DataFrame) -> np.ndarray:
-        """Which rows of ``inputs`` satisfy every restriction (earlier boxes not excluded)."""
-        inside = np.ones(len(inputs), dtype=bool)
-        for limit in self.limits:
-            inside &= limit.holds(inputs[limit.input])
-        return inside
-
-    def to_plain(self) -> dict[str, Any]:
-        """The box as plain data (for JSON)."""
-        data = dataclasses.asdict(self)
-        data["limits"] = [limit.to_plain() for limit in self.limits]
-        return data
 
 
 def discover(
@@ -230,13 +128,45 @@ def discover(
         return []
     prim_class = _prim_class()
     base_rate = total / len(interest)
-    prim = prim_class(
-        x,
-        interest.astype(int),
-        peel_alpha=peel_alpha,
-        paste_alpha=paste_alpha,
-        mass_min=mass_min,
-    )
+    with _quiet():
+        prim = prim_class(
+            x,
+            interest.astype(int),
+            peel_alpha=peel_alpha,
+            paste_alpha=paste_alpha,
+            mass_min=mass_min,
+        )
+        return _boxes(
+            prim,
+            interest,
+            names,
+            inputs,
+            base_rate,
+            min_coverage=min_coverage,
+            significance=significance,
+            max_boxes=max_boxes,
+            min_cases=min_cases,
+            min_odds_ratio=min_odds_ratio,
+        )
+
+
+# --------------------------------------------------------------------------- PRIM
+
+
+def _boxes(
+    prim,
+    interest: np.ndarray,
+    names: dict[str, str],
+    inputs: pd.DataFrame,
+    base_rate: float,
+    *,
+    min_coverage: float,
+    significance: float,
+    max_boxes: int,
+    min_cases: int,
+    min_odds_ratio: float,
+) -> list[Box]:
+    """Find boxes one after the other, each among the runs the earlier ones left."""
     boxes: list[Box] = []
     taken = np.zeros(len(interest), dtype=bool)  # runs in the boxes found so far
     while len(boxes) < max_boxes:
@@ -256,47 +186,12 @@ def discover(
     return boxes
 
 
-def run_inputs(
-    runs: pd.DataFrame,
-    *,
-    factors: Iterable[str] = (),
-    ensemble: Ensemble | None = None,
-    kept: Iterable[str] = (),
-) -> pd.DataFrame:
-    """The inputs of each run: the given factor columns and its ensemble member's parameters.
-
-    Args:
-        runs: One row per run, with the ``factors`` columns and, if ``ensemble`` is
-            given, a ``member`` column (the member whose parameters the run used).
-        factors: Columns of ``runs`` to use as inputs (a sweep's factors, declared
-            uncertain inputs such as ``profile_mix.overwhelmed``).
-        ensemble: The ensemble the runs drew their parameters from (None: none).
-        kept: Calibrated parameters the runs did not take from the ensemble (a
-            factor of the experiment sets them): their factor column stands.
-
-    Returns:
-        One row per run (the index of ``runs``), factor columns first, then one column
-        per calibrated parameter of the ensemble (dotted paths).
-
-    Raises:
-        KeyError: a factor is no column of ``runs``, or ``member`` is missing.
-    """
-    factors = list(factors)
-    missing = [f for f in factors if f not in runs.columns]
-    if missing:
-        raise KeyError(f"no column {missing[0]!r} in the runs")
-    table = runs[factors].copy()
-    if ensemble is None:
-        return table
-    if "member" not in runs.columns:
-        raise KeyError("no column 'member' in the runs: which member did each run use?")
-    members = ensemble.members.set_index("member")
-    parameters = [p for p in ensemble.parameters if p not in set(kept) and p not in table.columns]
-    values = members.loc[runs["member"].to_numpy(), parameters].set_axis(runs.index)
-    return pd.concat([table, values], axis=1)
-
-
-# --------------------------------------------------------------------------- PRIM
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence EMA Workbench's warnings (deprecations of pandas calls it makes)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"ema_workbench(\..*)?$")
+        yield
 
 
 def _prim_class():
@@ -431,7 +326,7 @@ def _box(
 
 def _categories(column: pd.Series) -> dict[str, Any]:
     """Each category's text (as PRIM saw it) and its own value."""
-    return {str(v): _plain(v) for v in column.drop_duplicates()}
+    return {str(v): plain_value(v) for v in column.drop_duplicates()}
 
 
 def _meaningful(box: Box, searched_rate: float, min_cases: int, min_odds_ratio: float) -> bool:
@@ -446,8 +341,3 @@ def _meaningful(box: Box, searched_rate: float, min_cases: int, min_odds_ratio: 
         return True
     odds = box.density / (1 - box.density)
     return odds >= min_odds_ratio * searched_rate / (1 - searched_rate)
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as a Python one (for JSON and equality with plain values)."""
-    return value.item() if hasattr(value, "item") else value

@@ -16,13 +16,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulation.experiments.discovery import Box, run_inputs
+from simulation.experiments.discovery_boxes import Box
+from simulation.experiments.ensemble import Ensemble
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import write_csv, write_json
 
@@ -120,6 +122,46 @@ def read_discovery(folder: str | Path) -> DiscoveryRuns:
     inputs = run_inputs(runs, factors=factors, ensemble=draw.ensemble, kept=kept)
     parameters = tuple(c for c in inputs.columns if c not in factors)
     return DiscoveryRuns(folder, kind, runs, inputs, factors, parameters, outcomes, failed)
+
+
+def run_inputs(
+    runs: pd.DataFrame,
+    *,
+    factors: Iterable[str] = (),
+    ensemble: Ensemble | None = None,
+    kept: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The inputs of each run: the given factor columns and its ensemble member's parameters.
+
+    Args:
+        runs: One row per run, with the ``factors`` columns and, if ``ensemble`` is
+            given, a ``member`` column (the member whose parameters the run used).
+        factors: Columns of ``runs`` to use as inputs (a sweep's factors, declared
+            uncertain inputs such as ``profile_mix.overwhelmed``).
+        ensemble: The ensemble the runs drew their parameters from (None: none).
+        kept: Calibrated parameters the runs did not take from the ensemble (a
+            factor of the experiment sets them): their factor column stands.
+
+    Returns:
+        One row per run (the index of ``runs``), factor columns first, then one column
+        per calibrated parameter of the ensemble (dotted paths).
+
+    Raises:
+        KeyError: a factor is no column of ``runs``, or ``member`` is missing.
+    """
+    factors = list(factors)
+    missing = [f for f in factors if f not in runs.columns]
+    if missing:
+        raise KeyError(f"no column {missing[0]!r} in the runs")
+    table = runs[factors].copy()
+    if ensemble is None:
+        return table
+    if "member" not in runs.columns:
+        raise KeyError("no column 'member' in the runs: which member did each run use?")
+    members = ensemble.members.set_index("member")
+    parameters = [p for p in ensemble.parameters if p not in set(kept) and p not in table.columns]
+    values = members.loc[runs["member"].to_numpy(), parameters].set_axis(runs.index)
+    return pd.concat([table, values], axis=1)
 
 
 def of_interest(

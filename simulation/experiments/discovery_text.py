@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from simulation.experiments.discovery import Box, Limit
+from simulation.experiments.discovery_boxes import Box, Limit
 from simulation.i18n.catalogue import entries
 from simulation.i18n.words import euros, number, percent, phrase, quote, text, typography, value
 from simulation.scenario.records import Scenario
