@@ -188,24 +188,32 @@ def _check_cases(interest, data, outcome: str, above, below) -> None:
 
 
 def _table(boxes, lang: str, words) -> str:
-    """The boxes as a small table: box, coverage, density, share of runs, runs, conditions."""
-    import pandas as pd
+    """The boxes as a table: box, coverage, density, share of runs, runs, then conditions.
 
+    The numbers right-aligned in columns, the conditions left-aligned, one per line.
+    """
     from simulation.i18n.words import percent, phrase
 
-    header = {
-        key: phrase(f"discover.column.{key}", lang)
-        for key in ("box", "coverage", "density", "mass", "cases", "limits")
-    }
+    keys = ("box", "coverage", "density", "mass", "cases", "limits")
+    header = [phrase(f"discover.column.{key}", lang) for key in keys]
     rows = [
-        {
-            header["box"]: box.number,
-            header["coverage"]: percent(box.coverage, lang, 0),
-            header["density"]: percent(box.density, lang, 0),
-            header["mass"]: percent(box.mass, lang, 0),
-            header["cases"]: box.cases,
-            header["limits"]: words.limits_text(box, lang),
-        }
+        [
+            str(box.number),
+            percent(box.coverage, lang, 0),
+            percent(box.density, lang, 0),
+            percent(box.mass, lang, 0),
+            f"{box.cases:,}",
+        ]
         for box in boxes
     ]
-    return pd.DataFrame(rows).to_string(index=False)
+    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(5)]
+    lines = [
+        "  ".join(h.rjust(w) for h, w in zip(header[:5], widths, strict=True)) + "  " + header[5]
+    ]
+    indent = " " * (sum(widths) + 2 * 5)
+    for box, row in zip(boxes, rows, strict=True):
+        numbers = "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True))
+        conditions = words.limit_texts(box, lang)
+        lines.append(f"{numbers}  {conditions[0]}")
+        lines += [indent + condition for condition in conditions[1:]]
+    return "\n".join(lines)

@@ -36,7 +36,8 @@ and Lempert 2010) exceeds ``significance`` is dropped, the least significant fir
 **Several boxes**: the runs in a box are set aside and PRIM searches the others again
 (the covering approach), up to ``max_boxes``, while a box restricts at least one input
 and holds at least ``min_cases`` runs of interest at odds at least ``min_odds_ratio``
-times those of the runs it was searched among. Box k's numbers count the runs that
+times those of the runs it was searched among, and at a density above the share of
+runs of interest over all the runs. Box k's numbers count the runs that
 boxes 1 to k-1 left; its coverage is a share of all the runs of interest, so
 coverages add up.
 
@@ -333,9 +334,11 @@ def _meaningful(box: Box, searched_rate: float, min_cases: int, min_odds_ratio: 
     """Whether a box says more than noise: restrictions, enough cases, a clear lift.
 
     The lift is judged on the odds (density / (1 - density)), which, unlike a ratio of
-    shares, stays within reach when most of the runs searched are of interest.
+    shares, stays within reach when most of the runs searched are of interest. A later
+    box must also be denser than all the runs together: conditions under which the
+    outcome is rarer than on average do not say when it happens.
     """
-    if not box.limits or box.cases_of_interest < min_cases:
+    if not box.limits or box.cases_of_interest < min_cases or box.density <= box.base_rate:
         return False
     if box.density >= 1.0:
         return True

@@ -21,7 +21,17 @@ from typing import Any
 
 from simulation.experiments.discovery_boxes import Box, Limit
 from simulation.i18n.catalogue import entries
-from simulation.i18n.words import euros, number, percent, phrase, quote, text, typography, value
+from simulation.i18n.words import (
+    euros,
+    number,
+    outcome_kind,
+    percent,
+    phrase,
+    quote,
+    text,
+    typography,
+    value,
+)
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import hint_at, info_at, is_whole_number
 
@@ -71,7 +81,7 @@ def unit_kind(name: str) -> str:
     return "number"
 
 
-def input_value(name: str, amount: float, lang: str, decimals: int = 2) -> str:
+def input_value(name: str, amount: float, lang: str, decimals: int = 2, unit: bool = True) -> str:
     """A value of input ``name`` with its unit (``0.071 per week``, ``55 %``, ``24 weeks``).
 
     Args:
@@ -80,6 +90,8 @@ def input_value(name: str, amount: float, lang: str, decimals: int = 2) -> str:
         lang: ``fr`` or ``en``.
         decimals: Decimals of the written number (of the percentage for shares; may
             be negative: 540 for 537 with -1).
+        unit: Whether to add the unit's words (``per week``); percentages and euros
+            always carry their sign.
     """
     kind = unit_kind(name)
     if kind == "percent":
@@ -91,8 +103,8 @@ def input_value(name: str, amount: float, lang: str, decimals: int = 2) -> str:
     else:
         written = number(round(amount, decimals), lang, max(decimals, 0))
     info = info_at(Scenario, name)
-    unit = UNIT_WORDS.get(info.unit) if info is not None else None
-    return f"{written} {phrase(f'discover.unit.{unit}', lang)}" if unit else written
+    words = UNIT_WORDS.get(info.unit) if info is not None and unit else None
+    return f"{written} {phrase(f'discover.unit.{words}', lang)}" if words else written
 
 
 def decimals_for(limit: Limit, amounts: tuple[float, ...]) -> int:
@@ -127,7 +139,7 @@ def condition(limit: Limit, lang: str) -> str:
             "discover.between",
             lang,
             name=name,
-            low=input_value(limit.input, limit.low, lang, digits),
+            low=input_value(limit.input, limit.low, lang, digits, unit=False),
             high=input_value(limit.input, limit.high, lang, digits),
         )
     amount = limit.high if side == "below" else limit.low
@@ -160,11 +172,14 @@ def outcome_words(
         raise ValueError("give exactly one of above and below")
     side, threshold = ("above", above) if above is not None else ("below", below)
     assert threshold is not None
+    written = value(outcome, threshold, lang)
+    if outcome_kind(outcome) == "weeks":
+        written += f" {text('weeks', lang)}"
     return phrase(
         f"discover.outcome_{side}",
         lang,
         outcome=quote(outcome_label(outcome, lang), lang),
-        value=value(outcome, threshold, lang),
+        value=written,
     )
 
 
@@ -212,8 +227,8 @@ def tell_none(kind: str, what: str, lang: str, *, runs: int = 0, base_rate: floa
     return typography(sentence[:1].upper() + sentence[1:], lang)
 
 
-def limits_text(box: Box, lang: str) -> str:
-    """A box's restrictions, short, for a table cell: ``strain recovery < 0.071 per week; ...``."""
+def limit_texts(box: Box, lang: str) -> list[str]:
+    """A box's restrictions, short, one per input (``strain recovery ≤ 0.071 per week``)."""
     parts = []
     for limit in box.limits:
         name = input_name(limit.input, lang)
@@ -222,15 +237,21 @@ def limits_text(box: Box, lang: str) -> str:
             continue
         amounts = tuple(a for a in (limit.low, limit.high) if a is not None)
         digits = decimals_for(limit, amounts)
-        low = None if limit.low is None else input_value(limit.input, limit.low, lang, digits)
-        high = None if limit.high is None else input_value(limit.input, limit.high, lang, digits)
-        if low is not None and high is not None:
+        if limit.low is not None and limit.high is not None:
+            low = input_value(limit.input, limit.low, lang, digits, unit=False)
+            high = input_value(limit.input, limit.high, lang, digits)
             parts.append(f"{low} ≤ {name} ≤ {high}")
-        elif high is not None:
-            parts.append(f"{name} ≤ {high}")
+        elif limit.high is not None:
+            parts.append(f"{name} ≤ {input_value(limit.input, limit.high, lang, digits)}")
         else:
-            parts.append(f"{name} ≥ {low}")
-    return "; ".join(parts)
+            assert limit.low is not None
+            parts.append(f"{name} ≥ {input_value(limit.input, limit.low, lang, digits)}")
+    return parts
+
+
+def limits_text(box: Box, lang: str) -> str:
+    """A box's restrictions, short, in one line (``a ≤ 0.071 per week; b ≥ 55 %``)."""
+    return "; ".join(limit_texts(box, lang))
 
 
 def _categories(limit: Limit, lang: str) -> str:

@@ -74,7 +74,7 @@ def test_the_outcome_is_quoted_with_its_threshold_in_each_language():
         "discover.outcome_below",
         "en",
         outcome=quote(phrase("outcome.weeks_to_80pct_adoption", "en"), "en"),
-        value="30",
+        value=f"30 {text('weeks', 'en')}",  # a number of weeks says so
     )
     with pytest.raises(ValueError, match="exactly one"):
         words.outcome_words("dropout_share", "en")
@@ -123,9 +123,13 @@ def test_both_sides_read_between_with_the_same_rounding():
         "discover.between",
         "en",
         name=phrase("discover.input.behaviour.strain_recovery", "en"),
-        low="0.051 per week",
+        low="0.051",  # the unit once, after the second value
         high="0.143 per week",
     )
+    box = Box(1, (limit,), 0.5, 0.9, 0.1, 100, 90, 0.2)
+    assert words.limit_texts(box, "fr") == [
+        f"0,051 ≤ {phrase('discover.input.behaviour.strain_recovery', 'fr')} ≤ 0,143 par semaine"
+    ]
 
 
 def test_an_input_without_a_name_is_its_path_quoted_and_units_come_from_the_schema():
