@@ -26,7 +26,7 @@ from simulation.scenario.parameters import Behaviour, Levers
 from simulation.scenario.profiles import PROFILES, SAMR_LEVELS, ByProfile, BySamr, ProfileMix
 from simulation.scenario.records import Scenario
 from simulation.scenario.rollout import STRATEGIES, Rollout, Tool, Wave
-from simulation.scenario.schema import FieldInfo, Record, iter_specs
+from simulation.scenario.schema import FieldInfo, Record, info_at, iter_specs
 
 # A small valid organisation that the error cases below modify.
 SMALL_ORG = {
@@ -1029,3 +1029,17 @@ def test_wave_services_and_tool_defaults_are_all():
     assert Wave(week=3).tools == "all"
     assert Wave(week=3).services == "all"
     assert Tool("t").services == "all"
+
+
+def test_info_at_finds_a_fields_documentation_by_its_path():
+    specs = {path: info for path, _, info in iter_specs(Scenario)}
+    for path in ("behaviour.strain_recovery", "levers.training_capacity", "horizon_weeks"):
+        assert info_at(Scenario, path) == specs[path]
+    # A component of a per-profile or per-level table has the table's documentation.
+    assert (
+        info_at(Scenario, "behaviour.fear_of_failure.overwhelmed")
+        == specs["behaviour.fear_of_failure"]
+    )
+    assert info_at(Scenario, "profile_mix.overwhelmed") == specs["profile_mix"]
+    for unknown in ("nope", "behaviour.nope", "behaviour.strain_recovery.deeper"):
+        assert info_at(Scenario, unknown) is None
