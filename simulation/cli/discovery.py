@@ -79,6 +79,10 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
         lock = claim_folder(folder)  # noqa: F841 - held until the command ends
     except (FolderBusyError, OSError) as error:
         fail(error)
+    holes = [name for name in chosen if data.inputs[name].isna().any()]
+    if holes:  # a factor some points do not set: PRIM cannot place those runs
+        click.echo(f"note: inputs with missing values left out: {', '.join(holes)}", err=True)
+        chosen = [name for name in chosen if name not in holes]
     boxes = discover(data.inputs[chosen], interest, max_boxes=max_boxes)
     sentences = {}
     for language in ("fr", "en"):

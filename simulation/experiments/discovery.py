@@ -31,7 +31,8 @@ coverage, low density) nor a sliver (high density, low coverage), and when two
 conditions each explain half of the runs of interest it takes one of them whole
 rather than a blur of both. Then each restriction whose quasi-p value (a one-sided
 binomial test: does the box without that restriction have a lower density? Bryant
-and Lempert 2010) exceeds ``significance`` is dropped, the least significant first.
+and Lempert 2010) exceeds ``significance`` is dropped, the least significant first (a
+numeric input's lower and upper limits apart).
 
 **Several boxes**: the runs in a box are set aside and PRIM searches the others again
 (the covering approach), up to ``max_boxes``, while a box restricts at least one input
@@ -178,7 +179,7 @@ def _boxes(
         if found is None:
             break
         chosen = _choose(found, left, min_coverage)
-        chosen = _drop_insignificant(found, chosen, significance)
+        chosen = _drop_insignificant(found, prim, chosen, significance)
         box = _box(found, chosen, prim, names, inputs, len(boxes) + 1, base_rate)
         if not _meaningful(box, left / searched, min_cases, min_odds_ratio):
             break
@@ -252,25 +253,55 @@ def _choose(found, left: int, min_coverage: float) -> int:
     return chosen
 
 
-def _drop_insignificant(found, chosen: int, significance: float) -> int:
-    """Drop, least significant first, the restrictions whose quasi-p value is too large.
+def _drop_insignificant(found, prim, chosen: int, significance: float) -> int:
+    """Free, least significant first, the restricted sides whose quasi-p value is too large.
 
-    Each drop adds a box to the trajectory (EMA's ``drop_restriction``) and selects it;
-    returns the index of the box left.
+    A numeric input's two sides are judged apart (a box may need only its upper
+    limit); a categorical restriction as a whole. Each change adds a box to the
+    trajectory (EMA's ``update``) and selects it; returns the index of the box left.
     """
     while True:
-        values = _quasi_p(found.p_values[chosen])
-        if not values:
+        sides = [
+            (float(qp), name, side)
+            for name, values in found.p_values[chosen].items()
+            for side, qp in enumerate(values)
+            if float(qp) >= 0  # -1: a side not restricted
+        ]
+        if not sides:
             return chosen
-        name, worst = max(values.items(), key=lambda item: item[1])
+        worst, name, side = max(sides)
         if worst <= significance:
             return chosen
-        found.drop_restriction(name, chosen)
+        if prim.box_init[name].dtype == object:  # categories: the restriction goes whole
+            found.drop_restriction(name, chosen)
+        else:
+            _free_side(found, prim, chosen, name, side)
         chosen = len(found.peeling_trajectory) - 1
 
 
+def _free_side(found, prim, chosen: int, name: str, side: int) -> None:
+    """Add to the trajectory box ``chosen`` with one side of ``name`` back at its range's end.
+
+    Side 0 is the lower limit, 1 the upper; the box's runs are those of the runs
+    searched that it holds (limits inclusive, as EMA's).
+    """
+    limits = found.box_lims[chosen].copy()
+    limits.loc[side, name] = prim.box_init.loc[side, name]
+    searched = np.asarray(prim.yi_remaining)
+    x = prim.x.loc[searched]
+    inside = np.ones(len(searched), dtype=bool)
+    for column in limits.columns:
+        low, high = limits[column].iloc[0], limits[column].iloc[1]
+        if isinstance(low, set):
+            inside &= x[column].isin(low).to_numpy()
+        else:
+            values = x[column].to_numpy(dtype=float)
+            inside &= (values >= low) & (values <= high)
+    found.update(limits, searched[inside])
+
+
 def _quasi_p(values: dict) -> dict[str, float]:
-    """Each restriction's quasi-p value: the larger of its sides' (-1 for a free side)."""
+    """Each restriction's quasi-p value: the larger of its restricted sides' (-1: free)."""
     return {name: max(float(v) for v in sides) for name, sides in values.items()}
 
 
