@@ -70,6 +70,9 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
     _check_outcome(outcome, data)
     chosen = _inputs(inputs, data)
     interest = of_interest(data.runs, outcome, above=above, below=below)
+    blank = int(data.runs[outcome].isna().sum())
+    if blank and not outcome.startswith("weeks_to_"):
+        click.echo(f"note: {blank} runs have no {outcome}: counted as not of interest", err=True)
     if data.failed:
         click.echo(f"note: {data.failed} failed runs left out", err=True)
     _check_cases(interest, data, outcome, above, below)

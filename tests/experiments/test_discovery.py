@@ -234,3 +234,25 @@ def test_run_inputs_give_each_run_its_members_parameters():
         run_inputs(runs.drop(columns="member"), ensemble=ensemble)
     with pytest.raises(KeyError, match="nope"):
         run_inputs(runs, factors=["nope"])
+
+
+@pytest.mark.slow
+def test_ema_workbench_is_imported_only_when_discovery_runs_and_quietly():
+    # Its package takes seconds to import and warns about optional parts PRIM does not
+    # need (ipyparallel, altair): neither is for the user to see.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, numpy as np, pandas as pd\n"
+        "import simulation.experiments.discovery as d, simulation.experiments.discovery_text\n"
+        "print('before', 'ema_workbench' in sys.modules)\n"
+        "x = pd.DataFrame({'a': np.linspace(0, 1, 200)})\n"
+        "d.discover(x, x['a'].to_numpy() < 0.3)\n"
+        "print('after', 'ema_workbench' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "always", "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["before", "False", "after", "True"]
+    assert "Warning" not in done.stderr, done.stderr
