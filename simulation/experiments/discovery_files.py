@@ -1,14 +1,16 @@
-"""Scenario discovery on a results folder: its runs as inputs, and the files it writes.
+"""Scenario discovery on runs: their inputs, the runs of interest, the files written.
 
-:func:`read_discovery` reads the runs of a sweep's, a sensitivity analysis's or a
-comparison's folder with their inputs: the experiment's point factors (a comparison's
-strategy, as ``rollout.strategy``) and, when the runs drew their parameters from an
-ensemble (the manifest's ``parameters`` entry), each run's member's parameter values
-(the ensemble file checked against the checksum the manifest records).
-:func:`of_interest` marks the runs above or below a threshold of an outcome;
-:func:`write_discovery` writes ``discovery.json`` (settings, counts, every box with
-its limits and its sentences in both languages) and ``discovery.csv`` (one row per
-box and restricted input), each atomically.
+:func:`run_inputs` gives each run its inputs: columns of its own (factors, declared
+uncertain inputs) and its ensemble member's calibrated parameters; the plan optimiser
+calls it with its runs. :func:`read_discovery` reads the runs of a sweep's, a
+sensitivity analysis's or a comparison's folder with their inputs: the experiment's
+point factors (a comparison's strategy, as ``rollout.strategy``) and, when the runs
+drew their parameters from an ensemble (the manifest's ``parameters`` entry), each
+run's member's parameter values (the ensemble file checked against the checksum the
+manifest records). :func:`of_interest` marks the runs above or below a threshold of
+an outcome; :func:`write_discovery` writes ``discovery.json`` (settings, counts, every
+box with its limits and its sentences in both languages) and ``discovery.csv`` (one
+row per box and restricted input), each atomically.
 """
 
 from __future__ import annotations
