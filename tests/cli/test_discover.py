@@ -41,7 +41,7 @@ def swept(tmp_path_factory):
     folder = tmp_path_factory.mktemp("discover")
     file = write(folder / "sweep.yaml", SWEEP)
     out = folder / "out"
-    result = invoke("sweep", file, "--workers", 1, "--out", out)
+    result = invoke("sweep", file, "--workers", 1, "--parameters", "ensemble", "--out", out)
     assert result.exit_code == 0, result.output
     return out
 
@@ -100,6 +100,20 @@ def test_discover_on_a_sweep_over_the_ensemble_tells_and_saves_its_boxes(swept):
     assert len(record["sentences"]["fr"]) == len(record["boxes"])
     assert record["sentences"]["fr"][0].startswith("Quand")
     assert f"wrote {swept / 'discovery.json'}" in result.output
+
+
+def test_with_the_scenarios_own_parameters_the_inputs_are_the_factors(tmp_path):
+    file = write(tmp_path / "sweep.yaml", SWEEP.replace("replications: 60", "replications: 10"))
+    out = tmp_path / "out"
+    made = invoke("sweep", file, "--workers", 1, "--parameters", "default", "--out", out)
+    assert made.exit_code == 0, made.output
+    result = discover(out, "--above", THRESHOLD, "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["inputs"] == ["organisation.total_staff", "levers.training_capacity"]
+    check_boxes_against_runs(
+        out, pd.read_csv(out / "discovery.csv"), "dropout_share", float(THRESHOLD)
+    )
 
 
 def test_json_inputs_and_out_options(swept, tmp_path):
