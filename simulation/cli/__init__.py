@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import click
 
-from simulation.cli import app, bench, calibration, documents, experiments, organisation, runs
+from simulation.cli import (
+    app,
+    bench,
+    calibration,
+    documents,
+    experiments,
+    optimise,
+    organisation,
+    runs,
+)
 from simulation.cli.options import fail
 
 
@@ -53,6 +62,7 @@ for _command in (
     bench.bench,
     experiments.sweep,
     experiments.sensitivity,
+    optimise.optimise,
 ):
     main.add_command(_command)
 
