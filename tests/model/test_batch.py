@@ -157,7 +157,14 @@ PLAN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("strategy", "changes"), PLAN_CASES)
+def case_id(value) -> str:
+    """``small_steps``, ``services_per_step=2``...: the name of a plan case's part."""
+    if not isinstance(value, dict):
+        return str(value)
+    return ",".join(f"{path.rsplit('.', 1)[1]}={x}" for path, x in value.items()) or "defaults"
+
+
+@pytest.mark.parametrize(("strategy", "changes"), PLAN_CASES, ids=case_id)
 def test_the_compiled_plan_follows_the_python_plan(strategy, changes):
     if strategy == "custom":
         scenario = load_scenario(SCENARIOS / "custom.yaml")
