@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,11 @@ from simulation.scenario.errors import ScenarioError
 
 def parse_constraints(value: str | None) -> dict[str, float]:
     """``deadline=130,budget=400000,training_budget=150000`` as settings' constraints."""
-    names = {"deadline": "deadline_week", "budget": "budget_eur", "training_budget": "training_budget_eur"}
+    names = {
+        "deadline": "deadline_week",
+        "budget": "budget_eur",
+        "training_budget": "training_budget_eur",
+    }
     out: dict[str, float] = {}
     for part in (p.strip() for p in (value or "").split(",") if p.strip()):
         key, sep, number = part.partition("=")
@@ -147,6 +152,11 @@ def optimise(
                 raise ScenarioError("holds no search to resume (no study.db)", source=str(folder))
             lock = claim_folder(folder)  # noqa: F841 - held until the command ends
         else:
+            if out and (Path(out) / "study.db").is_file():
+                raise ScenarioError(
+                    "holds a search already: continue it with --resume, or choose another --out",
+                    source=str(out),
+                )
             folder, lock = claim_new_folder(out, "optimise")  # noqa: F841
     except (ScenarioError, OSError) as error:
         fail(error)
@@ -237,6 +247,9 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
                 "replications": settings.replications,
                 "check_replications": settings.check_replications,
                 "named": named,
+                "levers": [dataclasses.asdict(lever) for lever in space.levers],
+                "fixed": dict(space.fixed),
+                "uncertainties": [dataclasses.asdict(u) for u in space.uncertainties],
             },
         )
         _write_figures(folder, table, space, settings, named)

@@ -121,7 +121,9 @@ def check_plans(
     draws = evaluator.uncertainties(CHECK, n)
     rows = table.set_index("trial")
     plans = [_levers(rows.loc[t], space) for t in trials]
-    results = dict(zip(trials, evaluator.evaluate(plans, replications, draws, on_runs), strict=True))
+    results = dict(
+        zip(trials, evaluator.evaluate(plans, replications, draws, on_runs), strict=True)
+    )
     inputs = _inputs(evaluator, replications, draws)
     horizon = evaluator.base.horizon_weeks
     checked = []

@@ -96,8 +96,9 @@ def write_provenance(
 
     write_text(
         folder / "scenario.yaml",
-        dump_scenario(base, "The organisation searched (its own plan is replaced by each "
-                      "candidate's)."),
+        dump_scenario(
+            base, "The organisation searched (its own plan is replaced by each candidate's)."
+        ),
     )
     write_text(
         folder / "settings.yaml",

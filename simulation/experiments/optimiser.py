@@ -66,7 +66,9 @@ def fingerprint(base_text: str, space: PlanSpace, settings: OptimiseSettings, ex
         "fixed": dict(space.fixed),
         "uncertainties": [dataclasses.asdict(u) for u in space.uncertainties],
         "settings": {
-            k: v for k, v in plain_data(settings).items() if k not in ("trials", "check_replications")
+            k: v
+            for k, v in plain_data(settings).items()
+            if k not in ("trials", "check_replications")
         },
         **extra,
     }
@@ -169,7 +171,7 @@ def search(
         for frozen, outcomes in zip(pending, results, strict=True):
             stats = judge(
                 outcomes,
-                    horizon=horizon,
+                horizon=horizon,
                 thresholds=settings.thresholds,
                 constraints=settings.constraints,
                 quantile=settings.quantile,
@@ -178,7 +180,9 @@ def search(
             trial.set_user_attr(STATS_ATTR, stats)
             for name in CONSTRAINTS:
                 trial.set_constraint(name, stats[name])
-            study.tell(frozen.number, objective_values(stats, settings.objectives, settings.statistic))
+            study.tell(
+                frozen.number, objective_values(stats, settings.objectives, settings.statistic)
+            )
         if on_batch:
             on_batch(SearchProgress(b + 1, batches, (b + 1) * settings.batch))
 

@@ -138,10 +138,7 @@ class Evaluator:
         out = [np.empty((len(replications), len(RUN_OUTCOMES))) for _ in plans]
         futures = {}
         for k, scenario in enumerate(scenarios):
-            runs = [
-                (r, self.changes(scenario, r, draws[i]))
-                for i, r in enumerate(replications)
-            ]
+            runs = [(r, self.changes(scenario, r, draws[i])) for i, r in enumerate(replications)]
             for start in range(0, len(runs), size):
                 chunk = runs[start : start + size]
                 task = (scenario, chunk, self.root, self.deadline)

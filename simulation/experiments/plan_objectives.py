@@ -59,9 +59,7 @@ OBJECTIVES: dict[str, Objective] = {
     "refusal_departures": Objective(
         "dropout_refusal_share", "staff who left their post refusing the change", "share of staff"
     ),
-    "strain": Objective(
-        "rps_high_person_weeks", "person-weeks at high strain", "person-weeks"
-    ),
+    "strain": Objective("rps_high_person_weeks", "person-weeks at high strain", "person-weeks"),
     "cost": Objective("cost_total_eur", "total cost of the rollout", "EUR"),
 }
 """The objectives a search can minimise, by name."""

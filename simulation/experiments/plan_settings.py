@@ -85,8 +85,7 @@ class Constraints(Record):
         ge=0,
         le=1e12,
         unit="EUR",
-        doc="Cap on the mean cost of training (trainers of every mode and e-learning); "
-        "null: none.",
+        doc="Cap on the mean cost of training (trainers of every mode and e-learning); null: none.",
     )
 
 
@@ -108,8 +107,9 @@ class OptimiseSettings(Record):
     thresholds: Thresholds = spec(Thresholds(), doc="What a satisfying replication achieves.")
     constraints: Constraints = spec(Constraints(), doc="Hard limits on a plan.")
     objectives: tuple[str, ...] = spec(
-        tuple(OBJECTIVES), doc="Objectives minimised together (see simulation.experiments."
-        "plan_objectives.OBJECTIVES)."
+        tuple(OBJECTIVES),
+        doc="Objectives minimised together (see simulation.experiments."
+        "plan_objectives.OBJECTIVES).",
     )
     statistic: Literal["quantile", "mean"] = spec(
         "quantile",
@@ -210,9 +210,7 @@ def plan_space(settings: OptimiseSettings, base: Scenario) -> PlanSpace:
     if problems:
         if len(problems) == 1:
             raise problems[0]
-        raise ScenarioError(
-            f"{len(problems)} problems: " + "; ".join(str(p) for p in problems)
-        )
+        raise ScenarioError(f"{len(problems)} problems: " + "; ".join(str(p) for p in problems))
     return PlanSpace(levers, MappingProxyType(fixed), tuple(uncertainties))
 
 
@@ -265,9 +263,7 @@ def _new_lever(name: str, entry: Mapping[str, Any], base: Scenario) -> Lever:
     if "low" not in entry or "high" not in entry:
         raise ScenarioError("a new lever gives {path, low, high} or {path, choices}")
     kind = "int" if is_whole_number(hint) else "float"
-    return Lever(
-        name, path, kind, float(entry["low"]), float(entry["high"]), families=families
-    )
+    return Lever(name, path, kind, float(entry["low"]), float(entry["high"]), families=families)
 
 
 def _uncertainty(name: str, entry: Any, base: Scenario) -> Uncertainty:
@@ -275,7 +271,9 @@ def _uncertainty(name: str, entry: Any, base: Scenario) -> Uncertainty:
         raise ScenarioError("an uncertainty is {path, low, high[, scale: true]}")
     unknown = sorted(set(entry) - {"path", "low", "high", "scale"})
     if unknown:
-        raise ScenarioError(f"unknown key {unknown[0]!r}; an uncertainty has path, low, high, scale")
+        raise ScenarioError(
+            f"unknown key {unknown[0]!r}; an uncertainty has path, low, high, scale"
+        )
     path = str(entry["path"])
     if hint_at(Scenario, path) is None:
         raise ScenarioError(f"{path!r} is no scenario parameter", path="path")

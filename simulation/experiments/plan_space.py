@@ -25,6 +25,7 @@ import numpy as np
 
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
+from simulation.scenario.rollout import SERVICE_ORDERS
 from simulation.scenario.schema import field_number
 
 LeverKind = Literal["int", "float", "bool", "choice", "weight"]
@@ -78,8 +79,6 @@ def _lever(name: str, path: str, kind: LeverKind, bounds: Any, doc: str, *famili
     low, high = bounds
     return Lever(name, path, kind, float(low), float(high), families=families, doc=doc)
 
-
-_ORDERS = ("listed", "largest_first", "smallest_first", "technophiles_first", "connected_first")
 
 DEFAULT_LEVERS: tuple[Lever, ...] = (
     _lever(STRATEGY, "rollout.strategy", "choice", FAMILIES, "strategy family"),
@@ -159,7 +158,7 @@ DEFAULT_LEVERS: tuple[Lever, ...] = (
         "service_order",
         "rollout.service_order",
         "choice",
-        _ORDERS,
+        SERVICE_ORDERS,
         "order in which services receive the tools",
         "small_steps",
         "short_cycle",
@@ -195,9 +194,7 @@ DEFAULT_LEVERS: tuple[Lever, ...] = (
         (0, 0.1),
         "share of staff appointed referents",
     ),
-    _lever(
-        "communication", "rollout.communication", "float", (0, 1), "intensity of communication"
-    ),
+    _lever("communication", "rollout.communication", "float", (0, 1), "intensity of communication"),
     _lever(
         "staff_involvement",
         "levers.staff_involvement",
@@ -357,9 +354,7 @@ def _uncertain_change(scenario: Scenario, u: Uncertainty, value: float) -> dict[
         rest = sum(getattr(mix, p) for p in others)
         share = min(max(value, 0.0), 1.0)
         out = {
-            f"profile_mix.{p}": round(
-                (1 - share) * (getattr(mix, p) / rest if rest else 1 / 2), 6
-            )
+            f"profile_mix.{p}": round((1 - share) * (getattr(mix, p) / rest if rest else 1 / 2), 6)
             for p in others
         }
         out[u.path] = round(1 - sum(out.values()), 6)

@@ -185,8 +185,9 @@ def test_satisficing_counts_replications_meeting_both_thresholds():
     met = meets(outcomes, horizon=156, thresholds=Thresholds())
     # Reached in time and at most 5 % leaving: the first and the last (0.05 is allowed).
     assert met.tolist() == [True, False, False, False, True]
-    stats = judge(outcomes, horizon=156, thresholds=Thresholds(), constraints=Constraints(),
-                  quantile=0.9)
+    stats = judge(
+        outcomes, horizon=156, thresholds=Thresholds(), constraints=Constraints(), quantile=0.9
+    )
     assert stats["satisficing"] == pytest.approx(0.4)
     assert stats["reached_80"] == pytest.approx(0.8)
     # Never reached counts horizon + 1 = 157 weeks.
@@ -195,8 +196,13 @@ def test_satisficing_counts_replications_meeting_both_thresholds():
 
 def test_constraints_are_feasible_at_zero_or_less():
     outcomes = _matrix([50, 60], [0.01, 0.01], late=2)
-    stats = judge(outcomes, horizon=156, thresholds=Thresholds(),
-                  constraints=Constraints(budget_eur=0.0), quantile=0.5)
+    stats = judge(
+        outcomes,
+        horizon=156,
+        thresholds=Thresholds(),
+        constraints=Constraints(budget_eur=0.0),
+        quantile=0.5,
+    )
     assert stats["late_golives"] == 2.0
     assert stats["over_budget"] == 0.0  # the matrix's costs are 0: exactly at the cap
 
@@ -205,11 +211,7 @@ def test_constraints_are_feasible_at_zero_or_less():
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.integers(0, 4), min_size=3, max_size=3), min_size=1, max_size=25
-    )
-)
+@given(st.lists(st.lists(st.integers(0, 4), min_size=3, max_size=3), min_size=1, max_size=25))
 def test_the_front_is_exactly_the_non_dominated_rows(rows):
     values = np.array(rows, dtype=float)
     front = set(non_dominated(values).tolist())
@@ -241,8 +243,11 @@ def _known_settings(trials=72):
     return _space(
         levers={
             "strategy": ["big_bang", "short_cycle"],
-            **{lever.name: "scenario" for lever in DEFAULT_LEVERS
-               if lever.name not in ("strategy", "training_capacity")},
+            **{
+                lever.name: "scenario"
+                for lever in DEFAULT_LEVERS
+                if lever.name not in ("strategy", "training_capacity")
+            },
         },
         trials=trials,
         batch=12,
