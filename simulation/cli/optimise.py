@@ -76,10 +76,10 @@ def parse_constraints(value: str | None) -> dict[str, float]:
     help="Hard limits, e.g. deadline=130,budget=400000,training_budget=150000 (week by which "
     "every go-live is due; caps on the mean total and training costs in euros).",
 )
-@whole_number_option("--trials", "Candidate plans to evaluate (default 240).", minimum=2)
+@whole_number_option("--trials", "Candidate plans to evaluate (default 360).", minimum=2)
 @whole_number_option(
     "--replications",
-    "Replications per candidate, each on its own ensemble member (default 16).",
+    "Replications per candidate, each on its own ensemble member (default 20).",
     minimum=2,
 )
 @seed_option()

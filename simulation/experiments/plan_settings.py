@@ -15,7 +15,7 @@ Every key is optional; an empty file (or none) searches :data:`DEFAULT_LEVERS
     thresholds: {dropout_share: 0.05, adoption_week: 130}
     constraints: {deadline_week: 140, budget_eur: 600000, training_budget_eur: 150000}
     objectives: [weeks_to_80pct_adoption, external_departures, strain]
-    trials: 240
+    trials: 360
 
 Unknown keys, levers and paths are errors that name the file and the field.
 """
@@ -117,12 +117,12 @@ class OptimiseSettings(Record):
         "quantile (the bad side) or its mean.",
     )
     quantile: float = spec(0.9, gt=0, lt=1, doc="The quantile of statistic: quantile.")
-    trials: int = spec(240, ge=2, le=1_000_000, doc="Candidate plans evaluated in all.")
+    trials: int = spec(360, ge=2, le=1_000_000, doc="Candidate plans evaluated in all.")
     batch: int = spec(
         24, ge=1, le=10_000, doc="Candidate plans proposed at once (evaluated in parallel)."
     )
     replications: int = spec(
-        16,
+        20,
         ge=2,
         le=100_000,
         doc="Replications per candidate: ensemble members 0 to N-1, one replication each, "
