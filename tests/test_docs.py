@@ -261,3 +261,23 @@ def test_relative_links_resolve(source, target):
 def test_links_are_found():
     assert any(source == ODD for source, _ in LINKS)
     assert any(source == PARAMETERS for source, _ in LINKS)
+
+
+# --------------------------------------------------------------------------- plan search
+
+
+def test_the_lever_table_of_the_plan_search_is_current():
+    from simulation.experiments.plan_space import DEFAULT_LEVERS
+
+    spec = importlib.util.spec_from_file_location(
+        "optimisation_report", ROOT / "experiments" / "optimisation_report.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (DOCS / "optimisation.md").read_text(encoding="utf-8")
+    assert module.replace_block(text, "levers", module.lever_table()) == text, (
+        "docs/optimisation.md's lever table is stale: run "
+        ".venv/bin/python experiments/optimisation_report.py --levers"
+    )
+    for lever in DEFAULT_LEVERS:
+        assert f"| `{lever.name}` | `{lever.path}` |" in text

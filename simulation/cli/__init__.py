@@ -19,6 +19,7 @@ from simulation.cli import (
     discovery,
     documents,
     experiments,
+    optimise,
     organisation,
     runs,
 )
@@ -63,6 +64,7 @@ for _command in (
     bench.bench,
     experiments.sweep,
     experiments.sensitivity,
+    optimise.optimise,
     discovery.discover,
 ):
     main.add_command(_command)

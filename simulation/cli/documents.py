@@ -29,9 +29,13 @@ def report(results_dir, lang, out) -> None:
     """
     from simulation.i18n.words import phrase
     from simulation.reports.html import write_report
+    from simulation.reports.optimise_report import is_search
     from simulation.reports.reader import read_results
     from simulation.reports.workbook import write_workbook
 
+    if is_search(results_dir):
+        _search_report(results_dir, lang, out)
+        return
     try:
         results = read_results(results_dir)
     except ScenarioError as error:
@@ -58,4 +62,30 @@ def report(results_dir, lang, out) -> None:
         workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
     except OSError as error:
         fail(error, elsewhere)
+    click.echo(f"wrote {html_path}\nwrote {workbook}")
+
+
+def _search_report(results_dir: str, lang: str, out: str | None) -> None:
+    """The report of a ``transnum optimise`` folder (HTML, and the tables as a workbook)."""
+    from simulation.i18n.words import phrase
+    from simulation.reports.optimise_report import read_search, write_search_report
+    from simulation.reports.workbook.search import write_search_workbook
+
+    try:
+        read_search(results_dir)
+    except ScenarioError as error:
+        fail(error)
+    stem = phrase("cli.report_stem", lang)
+    html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
+    if html_path.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter("the report is an .html file", param_hint="'--out'")
+    try:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = claim_folder(html_path.parent)  # noqa: F841 - held until the command ends
+        write_search_report(results_dir, html_path, lang)
+        workbook = write_search_workbook(results_dir, html_path.with_suffix(".xlsx"), lang)
+    except FolderBusyError as error:
+        fail(error)
+    except OSError as error:
+        fail(error, ". The results folder is untouched; write the report elsewhere with --out FILE")
     click.echo(f"wrote {html_path}\nwrote {workbook}")

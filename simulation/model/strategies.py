@@ -8,11 +8,15 @@ du changement et de l'adaptation"):
 
 * ``big_bang``: every tool for every service at one date, after a preparation
   period during which training runs; loud, framed by an administration project;
-* ``small_steps``: one tool and one service at a time, a pilot first, then one
-  service every few weeks; discreet;
+* ``small_steps``: one tool at a time, a pilot service first, then one service (or
+  ``services_per_step``) every few weeks; discreet;
 * ``short_cycle``: frequent small increments (a tool for a few services); the next
   increment waits while too few of the last one's staff use the tool;
 * ``custom``: the explicit waves of the scenario file.
+
+Small steps and short cycles take a tool's target services in the order of
+``rollout.service_order`` (:func:`service_order`): as listed, by headcount, by
+technophiles or by working relations.
 """
 
 from __future__ import annotations
@@ -148,7 +152,7 @@ def make_plan(
     Args:
         scenario: The validated scenario.
         technophiles: Number of technophiles in each service, shape (S,), used to pick
-            small-steps pilots.
+            small-steps pilots and by the ``technophiles_first`` service order.
         target: ``target_pairs(scenario)`` if already derived (a short-cycle plan keeps
             this array as its own).
     """
@@ -170,12 +174,15 @@ def make_plan(
         planned = np.where(target, start + rollout.big_bang.preparation_weeks, NEVER)
         return FixedPlan(planned, framing=rollout.big_bang.project_framing, **common)
     if strategy == "small_steps":
-        return FixedPlan(_small_steps(scenario, target, technophiles), **common)
+        order = service_order(scenario, technophiles)
+        return FixedPlan(_small_steps(scenario, target, technophiles, order), **common)
     if strategy == "short_cycle":
         cycle = rollout.short_cycle
         return GatedCycles(
             target,
-            _increments(target, cycle.services_per_increment),
+            _increments(
+                target, cycle.services_per_increment, service_order(scenario, technophiles)
+            ),
             start=start,
             cycle=cycle.cycle_weeks,
             gate=cycle.usage_gate,
@@ -185,14 +192,60 @@ def make_plan(
     return FixedPlan(_waves(scenario, target), **common)
 
 
-def _small_steps(scenario: Scenario, target: np.ndarray, technophiles: np.ndarray) -> np.ndarray:
-    """One (service, tool) at a time: each tool's pilot, then its other services."""
+def service_order(scenario: Scenario, technophiles: np.ndarray) -> np.ndarray:
+    """The services in the order they receive a tool (``rollout.service_order``).
+
+    ``listed`` keeps the order of ``organisation.services``; the other orders put first
+    the services with the largest key (the smallest headcount for ``smallest_first``),
+    equal keys in the listed order, so that the order depends on nothing else.
+
+    Args:
+        scenario: The validated scenario.
+        technophiles: Number of technophiles in each service, shape (S,): the key of
+            ``technophiles_first``.
+
+    Returns:
+        The service indices in rollout order, int array (S,).
+    """
+    organisation = scenario.organisation
+    rule = scenario.rollout.service_order
+    if rule == "listed":
+        return np.arange(len(organisation.services))
+    if rule in ("largest_first", "smallest_first"):
+        # The headcounts the run has: rescaling to total_staff may make two of them equal.
+        headcounts = np.array(organisation.headcounts(), dtype=np.float64)
+        key = headcounts if rule == "largest_first" else -headcounts
+    elif rule == "technophiles_first":
+        key = np.asarray(technophiles, dtype=np.float64)
+    else:
+        key = _connection(scenario)
+    # Stable: equal keys stay in the listed order.
+    return np.argsort(-key, kind="stable")
+
+
+def _connection(scenario: Scenario) -> np.ndarray:
+    """Sum of the weights of each service's working relations, shape (S,)."""
+    index = {name: s for s, name in enumerate(scenario.organisation.service_names)}
+    strength = np.zeros(len(index))
+    for relation in scenario.organisation.relations:
+        for name in relation.between:
+            strength[index[name]] += relation.weight
+    # Weights are written as decimals: sums that are equal as written (0.1 + 0.2 and
+    # 0.3) tie, and keep the listed order, whatever the rounding of their binary sums.
+    return np.round(strength, 9)
+
+
+def _small_steps(
+    scenario: Scenario, target: np.ndarray, technophiles: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """One tool at a time: its pilot, then its other services in ``order``, a step at a time."""
     plan = scenario.rollout.small_steps
     names = scenario.organisation.service_names
+    step = plan.services_per_step
     planned = np.full(target.shape, NEVER, dtype=np.int64)
     week = scenario.rollout.start_week
     for t in range(target.shape[1]):
-        services = np.flatnonzero(target[:, t]).tolist()
+        services = order[target[order, t]].tolist()
         if not services:
             continue
         if plan.pilot_service is not None and names.index(plan.pilot_service) in services:
@@ -202,20 +255,27 @@ def _small_steps(scenario: Scenario, target: np.ndarray, technophiles: np.ndarra
         services.remove(pilot)
         planned[pilot, t] = week
         week += plan.pilot_weeks
-        for s in services:
-            planned[s, t] = week
+        for first in range(0, len(services), step):
+            planned[services[first : first + step], t] = week
             week += plan.interval_weeks
     return planned
 
 
-def _increments(target: np.ndarray, per_increment: int) -> list[np.ndarray]:
+def _increments(
+    target: np.ndarray, per_increment: int, order: np.ndarray | None = None
+) -> list[np.ndarray]:
     """Cut each tool's services into increments of ``per_increment`` services.
 
-    Tool after tool, its target services in order, ``per_increment`` at a time: the
-    service of rank ``r`` in tool ``t``'s column is in increment ``r // per_increment``
-    after those of the tools before ``t`` (all masks at once, as views of one array).
+    Tool after tool, its target services in ``order`` (service indices; None: the
+    listed order), ``per_increment`` at a time: the service of rank ``r`` in tool
+    ``t``'s column is in increment ``r // per_increment`` after those of the tools
+    before ``t`` (all masks at once, as views of one array).
     """
-    rank = np.cumsum(target, axis=0) - 1
+    if order is None:
+        rank = np.cumsum(target, axis=0) - 1
+    else:
+        rank = np.empty(target.shape, dtype=np.int64)
+        rank[order] = np.cumsum(target[order], axis=0) - 1
     per_tool = -(-target.sum(axis=0) // per_increment)
     first = np.cumsum(per_tool) - per_tool
     number = np.where(target, first + rank // per_increment, -1)
@@ -240,10 +300,11 @@ def _waves(scenario: Scenario, target: np.ndarray) -> np.ndarray:
 def schedule_notes(scenario: Scenario) -> list[str]:
     """Warnings about a plan that cannot deliver every target go-live within the horizon.
 
-    Fixed plans are computed as they will run (small-steps pilots use the expected
-    number of technophiles per service, which changes the order of services, not
-    the number of go-lives); for short cycles the earliest possible week of each
-    increment (no waiting on the usage gate) is used.
+    Fixed plans are computed as they will run (small-steps pilots and the
+    ``technophiles_first`` order use the expected number of technophiles per service,
+    which changes which service goes live when, not how many go live by each week);
+    for short cycles the earliest possible week of each increment (no waiting on the
+    usage gate) is used, and their number does not depend on the service order.
     """
     target = target_pairs(scenario)
     total = int(target.sum())

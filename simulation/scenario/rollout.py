@@ -8,7 +8,7 @@ custom plan of :class:`Wave` go-lives) with each strategy's own settings.
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
+from typing import Literal, get_args
 
 from simulation.scenario import commune
 from simulation.scenario.schema import STUDY, Record, spec
@@ -16,6 +16,10 @@ from simulation.scenario.schema import STUDY, Record, spec
 Strategy = Literal["big_bang", "small_steps", "short_cycle", "custom"]
 STRATEGIES: tuple[str, ...] = ("big_bang", "small_steps", "short_cycle", "custom")
 Samr = Literal["substitution", "augmentation", "modification", "redefinition"]
+ServiceOrder = Literal[
+    "listed", "largest_first", "smallest_first", "technophiles_first", "connected_first"
+]
+SERVICE_ORDERS: tuple[str, ...] = get_args(ServiceOrder)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +130,17 @@ class SmallStepsPlan(Record):
         doc="Weeks between two successive go-lives.",
         source=f"{STUDY}, section VI.A ('as it comes, without marked rupture')",
     )
+    services_per_step: int = spec(
+        1,
+        ge=1,
+        le=100_000,
+        unit="services",
+        doc="Services receiving a tool at each go-live after its pilot, taken in "
+        "rollout.service_order (the tool's last go-live takes the services left); 1 "
+        "extends a tool one service at a time.",
+        source=f"assumption (1: one service at a time, the model's reading of the small "
+        f"steps of {STUDY}, section VI.A)",
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +208,16 @@ class Rollout(Record):
         unit="weeks",
         doc="Weeks before a go-live that training for it opens; null uses the strategy's "
         "default (big_bang: the preparation period; others: 2).",
+    )
+    service_order: ServiceOrder = spec(
+        "listed",
+        doc="Order in which a tool's target services receive it under small_steps (after "
+        "the pilot) and short_cycle: listed (the order of organisation.services), "
+        "largest_first or smallest_first (by headcount, after any total_staff rescaling), "
+        "technophiles_first (most technophiles drawn in the run, as for the small-steps "
+        "pilot) or connected_first (largest sum of the weights of the service's working "
+        "relations); ties keep the listed order. Big bang and custom plans have no order.",
+        source="assumption",
     )
     big_bang: BigBangPlan = spec(BigBangPlan(), doc="Big-bang settings.")
     small_steps: SmallStepsPlan = spec(SmallStepsPlan(), doc="Small-steps settings.")

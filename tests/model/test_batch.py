@@ -119,26 +119,57 @@ def test_batch_size_bounds_memory_and_shares_the_work():
 # ------------------------------------------------------------------ compiled plans
 
 
-def small_plan_scenario(strategy: str) -> Scenario:
+def small_plan_scenario(strategy: str, **changes) -> Scenario:
     return Scenario().override(
         {
             "horizon_weeks": 60,
-            "organisation.services": [{"name": n, "headcount": 10} for n in "abcde"],
-            "organisation.relations": [],
+            "organisation.services": [
+                {"name": n, "headcount": h}
+                for n, h in zip("abcde", (10, 30, 20, 30, 5), strict=True)
+            ],
+            "organisation.relations": [["a", "b", 0.5], ["c", "d", 0.4], ["c", "e", 0.1]],
             "tools": [{"name": "t1"}, {"name": "t2", "services": ["b", "d"]}],
             "rollout.strategy": strategy,
             "rollout.short_cycle.cycle_weeks": 3,
             "rollout.short_cycle.max_wait_weeks": 7,
+            **changes,
         }
     )
 
 
-@pytest.mark.parametrize("strategy", ["big_bang", "small_steps", "short_cycle", "custom"])
-def test_the_compiled_plan_follows_the_python_plan(strategy):
+# The rollout levers of small steps and short cycles, away from their defaults.
+PLAN_LEVERS: list[tuple[str, dict]] = [
+    ("small_steps", {"rollout.small_steps.services_per_step": 2}),
+    ("small_steps", {"rollout.small_steps.services_per_step": 3}),
+    *(
+        (strategy, {"rollout.service_order": order})
+        for strategy in ("small_steps", "short_cycle")
+        for order in ("largest_first", "smallest_first", "technophiles_first", "connected_first")
+    ),
+    (
+        "small_steps",
+        {"rollout.small_steps.services_per_step": 2, "rollout.service_order": "smallest_first"},
+    ),
+]
+PLAN_CASES = [
+    *((strategy, {}) for strategy in ("big_bang", "small_steps", "short_cycle", "custom")),
+    *PLAN_LEVERS,
+]
+
+
+def case_id(value) -> str:
+    """``small_steps``, ``services_per_step=2``...: the name of a plan case's part."""
+    if not isinstance(value, dict):
+        return str(value)
+    return ",".join(f"{path.rsplit('.', 1)[1]}={x}" for path, x in value.items()) or "defaults"
+
+
+@pytest.mark.parametrize(("strategy", "changes"), PLAN_CASES, ids=case_id)
+def test_the_compiled_plan_follows_the_python_plan(strategy, changes):
     if strategy == "custom":
         scenario = load_scenario(SCENARIOS / "custom.yaml")
     else:
-        scenario = small_plan_scenario(strategy)
+        scenario = small_plan_scenario(strategy, **changes)
     n_services = len(scenario.organisation.services)
     technophiles = np.arange(n_services) % 3
     python, compiled = make_plan(scenario, technophiles), make_plan(scenario, technophiles)
@@ -162,6 +193,15 @@ def test_the_compiled_plan_follows_the_python_plan(strategy):
         schedule.open_training(state, week, opened)
         assert opened.tolist() == python.training_open(week).tolist(), week
     assert compiled.go_live.tolist() == python.go_live.tolist()
+
+
+def test_the_rollout_levers_in_one_batch_give_the_runs_alone():
+    base = Scenario().override(BASE)
+    runs = [
+        (base.override({**changes, "rollout.strategy": strategy}), run_seed(40 + k, 0))
+        for k, (strategy, changes) in enumerate(PLAN_LEVERS)
+    ]
+    assert_same_as_alone(runs)
 
 
 def test_a_run_alone_takes_the_snapshots_of_the_mesa_model():

@@ -239,3 +239,31 @@ def test_an_earliest_training_focus_changes_the_run_and_even_is_the_default():
     for model in (even, earliest):
         model.run()
     assert not np.array_equal(even.state.proficiency, earliest.state.proficiency)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_technophiles_first_follows_the_technophiles_of_the_run(seed):
+    """Small steps extend each tool to the services with most technophiles first.
+
+    The counts are those drawn in the run (the ones that pick the pilot); equal counts
+    go in the listed order.
+    """
+    scenario = Scenario().override(
+        {
+            "organisation.total_staff": 200,
+            "rollout.strategy": "small_steps",
+            "rollout.service_order": "technophiles_first",
+        }
+    )
+    model = TransitionModel(scenario, rng=seed)
+    n_services = len(scenario.organisation.services)
+    technophiles = np.bincount(
+        model.state.service[model.state.profile == PROFILES.index("technophile")],
+        minlength=n_services,
+    )
+    planned = model.plan.planned
+    for t in range(len(scenario.tools)):
+        services = np.flatnonzero(model.plan.target[:, t])
+        by_week = sorted(services, key=lambda s: planned[s, t])
+        expected = sorted(services, key=lambda s: (-technophiles[s], s))
+        assert by_week == expected

@@ -18,6 +18,8 @@ from simulation.model.strategies import (
     FixedPlan,
     GatedCycles,
     make_plan,
+    schedule_notes,
+    service_order,
     target_pairs,
 )
 from simulation.scenario.records import Scenario
@@ -271,6 +273,81 @@ def test_small_steps_one_pair_at_a_time_with_pilot_and_interval_spacing(pilot_we
         previous_end = tool_weeks[-1]
 
 
+@pytest.mark.parametrize(
+    ("per_step", "expected"),
+    [
+        # t1: pilot b at 4; after the 8-week pilot the other four in twos every 3
+        # weeks: a, c at 12; d, e at 15. t2: pilot b at 18, d at 26. t3: pilot e at 29.
+        (
+            2,
+            {
+                ("b", "t1"): 4,
+                ("a", "t1"): 12,
+                ("c", "t1"): 12,
+                ("d", "t1"): 15,
+                ("e", "t1"): 15,
+                ("b", "t2"): 18,
+                ("d", "t2"): 26,
+                ("e", "t3"): 29,
+            },
+        ),
+        # t1: pilot b at 4; a, c, d at 12, e (the one left) at 15. Then as above.
+        (
+            3,
+            {
+                ("b", "t1"): 4,
+                ("a", "t1"): 12,
+                ("c", "t1"): 12,
+                ("d", "t1"): 12,
+                ("e", "t1"): 15,
+                ("b", "t2"): 18,
+                ("d", "t2"): 26,
+                ("e", "t3"): 29,
+            },
+        ),
+    ],
+)
+def test_small_steps_go_live_in_groups_of_services_per_step(per_step, expected):
+    plan = small_steps(
+        **{
+            "rollout.small_steps.pilot_weeks": 8,
+            "rollout.small_steps.interval_weeks": 3,
+            "rollout.small_steps.services_per_step": per_step,
+        }
+    )
+    assert schedule_of(plan.planned) == expected
+    assert schedule_of(run_weeks(plan, HORIZON)) == expected
+
+
+@pytest.mark.parametrize("per_step", [1, 2, 3, 5, 20])
+def test_small_steps_groups_of_the_default_commune(per_step):
+    scenario = Scenario(horizon_weeks=400).override(
+        {
+            "rollout.strategy": "small_steps",
+            "rollout.small_steps.pilot_weeks": 6,
+            "rollout.small_steps.interval_weeks": 2,
+            "rollout.small_steps.services_per_step": per_step,
+        }
+    )
+    target = target_pairs(scenario)
+    technophiles = np.arange(target.shape[0]) % 4
+    planned = make_plan(scenario, technophiles).planned
+    assert np.array_equal(planned != NEVER, target)
+    week = scenario.rollout.start_week
+    for t in range(target.shape[1]):
+        services = np.flatnonzero(target[:, t])
+        weeks, sizes = np.unique(planned[services, t], return_counts=True)
+        # The pilot alone, then full groups in the listed order, the rest last.
+        full, left = divmod(services.size - 1, per_step)
+        expected_sizes = [1] + [per_step] * full + ([left] if left else [])
+        assert sizes.tolist() == expected_sizes
+        expected_weeks = [week] + [week + 6 + 2 * k for k in range(len(expected_sizes) - 1)]
+        assert weeks.tolist() == expected_weeks
+        later = services[planned[services, t] > week]
+        assert np.all(np.diff(planned[later, t]) >= 0), "groups follow the listed order"
+        week = expected_weeks[-1] + (2 if len(expected_weeks) > 1 else 6)
+
+
 def test_small_steps_training_opens_two_weeks_before_each_go_live():
     plan = small_steps()
     for week in range(0, 60):
@@ -428,6 +505,176 @@ def test_short_cycle_plan_keeps_the_shape_of_the_target_pairs():
     assert plan.target.shape == plan.go_live.shape == target_pairs(scenario).shape
     assert plan.advance(0, always(1.0)).shape == plan.target.shape
     assert plan.training_open(0).shape == plan.target.shape
+
+
+# --------------------------------------------------------------------------- service order
+
+# Headcounts and relations of the five services for the service orders. Sums of the
+# relation weights: a 0.5 + 0.2 = 0.7, b 0.5, c 0.2 + 0.4 + 0.1 = 0.7 (a tie with a as
+# written, though not in binary), d 0.4 + 0.2 = 0.6, e 0.1 + 0.2 = 0.3.
+HEADCOUNTS = {"a": 10, "b": 30, "c": 20, "d": 30, "e": 5}
+RELATIONS = [["a", "b", 0.5], ["a", "c", 0.2], ["c", "d", 0.4], ["c", "e", 0.1], ["d", "e", 0.2]]
+# By hand, ties in the listed order (TECHNOPHILES: a 1, b 3, c 0, d 3, e 2).
+ORDERS = {
+    "listed": "abcde",
+    "largest_first": "bdcae",  # 30, 30, 20, 10, 5
+    "smallest_first": "eacbd",  # 5, 10, 20, 30, 30
+    "technophiles_first": "bdeac",  # 3, 3, 2, 1, 0
+    "connected_first": "acdbe",  # 0.7, 0.7, 0.6, 0.5, 0.3
+}
+
+
+def ordered_scenario(order: str, **changes) -> Scenario:
+    """The five services with their own headcounts and relations, in ``order``."""
+    return small_scenario(
+        **{
+            "organisation.services": [{"name": n, "headcount": h} for n, h in HEADCOUNTS.items()],
+            "organisation.relations": RELATIONS,
+            "rollout.service_order": order,
+            **changes,
+        }
+    )
+
+
+def names(indices) -> str:
+    return "".join(SERVICES[int(s)] for s in indices)
+
+
+@pytest.mark.parametrize(("order", "expected"), ORDERS.items())
+def test_service_orders_by_hand(order, expected):
+    assert names(service_order(ordered_scenario(order), TECHNOPHILES)) == expected
+
+
+def test_service_orders_read_the_headcounts_after_rescaling():
+    # 5 staff for 5 services: one each, so every size ties and the listed order stays.
+    for order in ("largest_first", "smallest_first"):
+        scenario = ordered_scenario(order, **{"organisation.total_staff": 5})
+        assert names(service_order(scenario, TECHNOPHILES)) == "abcde"
+
+
+def test_service_orders_without_relations_or_technophiles_keep_the_listed_order():
+    scenario = ordered_scenario("connected_first", **{"organisation.relations": []})
+    assert names(service_order(scenario, TECHNOPHILES)) == "abcde"
+    scenario = ordered_scenario("technophiles_first")
+    assert names(service_order(scenario, np.zeros(5, dtype=int))) == "abcde"
+
+
+@pytest.mark.parametrize(("order", "expected"), ORDERS.items())
+def test_small_steps_extend_each_tool_in_the_service_order(order, expected):
+    scenario = ordered_scenario(
+        order,
+        **{
+            "rollout.strategy": "small_steps",
+            "rollout.start_week": 4,
+            "rollout.small_steps.pilot_weeks": 8,
+            "rollout.small_steps.interval_weeks": 3,
+        },
+    )
+    planned = make_plan(scenario, TECHNOPHILES).planned
+    # t1: the pilot is b whatever the order (most technophiles, before d on the tie);
+    # the four others follow in the order at 12, 15, 18, 21.
+    others = expected.replace("b", "")
+    assert planned[SERVICES.index("b"), 0] == 4
+    assert [int(planned[SERVICES.index(n), 0]) for n in others] == [12, 15, 18, 21]
+    # t2 (b, d) and t3 (e) do not depend on the order.
+    assert schedule_of(planned)[("d", "t2")] == 32
+    assert schedule_of(planned)[("e", "t3")] == 35
+
+
+def test_small_steps_groups_follow_the_service_order():
+    scenario = ordered_scenario(
+        "smallest_first",
+        **{
+            "rollout.strategy": "small_steps",
+            "rollout.start_week": 4,
+            "rollout.small_steps.services_per_step": 3,
+        },
+    )
+    planned = make_plan(scenario, TECHNOPHILES).planned
+    # t1: pilot b at 4; e, a, c (the three smallest) at 12, then d at 15.
+    assert {n: int(planned[SERVICES.index(n), 0]) for n in "baecd"} == {
+        "b": 4,
+        "a": 12,
+        "e": 12,
+        "c": 12,
+        "d": 15,
+    }
+
+
+def test_a_named_pilot_goes_first_whatever_the_order():
+    scenario = ordered_scenario(
+        "largest_first",
+        **{"rollout.strategy": "small_steps", "rollout.small_steps.pilot_service": "e"},
+    )
+    planned = make_plan(scenario, TECHNOPHILES).planned
+    t1 = np.argsort(planned[:, 0], kind="stable")
+    assert names(t1) == "ebdca"
+
+
+@pytest.mark.parametrize(
+    ("order", "t1_increments"),
+    [
+        ("listed", ["ab", "cd", "e"]),
+        ("largest_first", ["bd", "ca", "e"]),
+        ("smallest_first", ["ea", "cb", "d"]),
+        ("technophiles_first", ["bd", "ea", "c"]),
+        ("connected_first", ["ac", "db", "e"]),
+    ],
+)
+def test_short_cycle_increments_follow_the_service_order(order, t1_increments):
+    changes = {
+        "rollout.strategy": "short_cycle",
+        "rollout.short_cycle.services_per_increment": 2,
+    }
+    plan = make_plan(ordered_scenario(order, **changes), TECHNOPHILES)
+    assert isinstance(plan, GatedCycles)
+    expected = [mask(*((n, "t1") for n in group)) for group in t1_increments]
+    expected += [mask(("b", "t2"), ("d", "t2")), mask(("e", "t3"))]
+    assert [m.tolist() for m in plan.increments] == [m.tolist() for m in expected]
+
+
+# --------------------------------------------------------------------------- schedule notes
+
+
+def test_schedule_notes_count_the_go_lives_of_groups_beyond_the_horizon():
+    changes = {
+        "horizon_weeks": 20,
+        "rollout.strategy": "small_steps",
+        "rollout.start_week": 4,
+        "rollout.small_steps.pilot_weeks": 8,
+        "rollout.small_steps.interval_weeks": 3,
+    }
+    # One at a time: 4, 12, 15, 18, then 21, 24, 32, 35 after week 20.
+    assert schedule_notes(small_scenario(**changes)) == [
+        "4 of 8 (service, tool) go-lives are planned after the horizon (week 20) and will "
+        "not happen"
+    ]
+    # In twos: 4, 12, 12, 15, 15, 18, then 26 and 29 (as in the test above).
+    changes["rollout.small_steps.services_per_step"] = 2
+    assert schedule_notes(small_scenario(**changes)) == [
+        "2 of 8 (service, tool) go-lives are planned after the horizon (week 20) and will "
+        "not happen"
+    ]
+    # The service order changes which services go live late, not how many.
+    for order in ORDERS:
+        assert schedule_notes(ordered_scenario(order, **changes)) == schedule_notes(
+            small_scenario(**changes)
+        )
+
+
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_schedule_notes_of_short_cycles_do_not_depend_on_the_order(order):
+    changes = {
+        "horizon_weeks": 10,
+        "rollout.strategy": "short_cycle",
+        "rollout.start_week": 4,
+        "rollout.short_cycle.services_per_increment": 2,
+    }
+    # Five increments every 4 weeks from week 4: the last at week 20.
+    assert schedule_notes(ordered_scenario(order, **changes)) == [
+        "the 5 short-cycle increments need at least until week 20, beyond the horizon (10); "
+        "the last ones will not go live"
+    ]
 
 
 # --------------------------------------------------------------------------- custom waves

@@ -585,6 +585,18 @@ def test_dump_writes_every_field_out(tmp_path):
     assert set(data["levers"]) == {f.name for f in dataclasses.fields(Levers)}
 
 
+def test_the_shipped_default_file_is_the_built_in_default():
+    # scenarios/default.yaml says it writes out the built-in default: running it is
+    # running without a file. Its rollout section lists every setting, commented.
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "default.yaml"
+    assert load_scenario(path) == Scenario()
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))["rollout"]
+    default = Scenario().to_plain()["rollout"]
+    assert set(written) == set(default)
+    for plan in ("big_bang", "small_steps", "short_cycle"):
+        assert set(written[plan]) == set(default[plan]), plan
+
+
 def test_dump_of_a_scenario_loaded_from_csv_round_trips(tmp_path):
     original = load_scenario(csv_scenario(tmp_path / "project"))
     text = dump_scenario(original, header="resolved")

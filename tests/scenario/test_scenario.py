@@ -200,6 +200,19 @@ def test_partial_nested_plan_keeps_the_plan_and_rollout_defaults():
     assert scenario.rollout.short_cycle == Rollout().short_cycle
 
 
+def test_new_rollout_levers_default_to_the_plans_of_before():
+    rollout = Scenario().rollout
+    # One service per small step, in the order of organisation.services.
+    assert rollout.small_steps.services_per_step == 1
+    assert rollout.service_order == "listed"
+    changed = Scenario().override(
+        {"rollout.small_steps.services_per_step": 3, "rollout.service_order": "connected_first"}
+    )
+    assert changed.rollout.small_steps.services_per_step == 3
+    assert changed.rollout.service_order == "connected_first"
+    assert changed.rollout.small_steps.pilot_weeks == rollout.small_steps.pilot_weeks
+
+
 def test_partial_per_profile_mapping_keeps_the_other_profiles():
     scenario = Scenario.from_value({"behaviour": {"fear_of_failure": {"overwhelmed": 0.9}}})
     default = Behaviour().fear_of_failure
@@ -874,6 +887,41 @@ ERROR_CASES = [
         "rollout.small_steps.pilot_service",
         ["unknown service 'acceuil'", "did you mean 'accueil'", "known services"],
         id="unknown-pilot",
+    ),
+    pytest.param(
+        small(rollout={"small_steps": {"services_per_step": 0}}),
+        "rollout.small_steps.services_per_step",
+        ["0 is out of range", "from 1 to 100,000 (services)"],
+        id="no-service-per-step",
+    ),
+    pytest.param(
+        small(rollout={"small_steps": {"services_per_step": 1.5}}),
+        "rollout.small_steps.services_per_step",
+        ["expected a whole number", "1.5"],
+        id="fractional-services-per-step",
+    ),
+    pytest.param(
+        small(rollout={"small_steps": {"services_per_step": 100_001}}),
+        "rollout.small_steps.services_per_step",
+        ["100001 is out of range", "from 1 to 100,000"],
+        id="too-many-services-per-step",
+    ),
+    pytest.param(
+        small(rollout={"service_order": "biggest_first"}),
+        "rollout.service_order",
+        [
+            "'biggest_first' is not allowed",
+            "one of 'listed', 'largest_first', 'smallest_first', 'technophiles_first', "
+            "'connected_first'",
+            "did you mean 'largest_first'",
+        ],
+        id="unknown-service-order",
+    ),
+    pytest.param(
+        small(rollout={"service_order": ["listed"]}),
+        "rollout.service_order",
+        ["['listed'] is not allowed", "one of 'listed'"],
+        id="service-order-as-a-list",
     ),
     # top level
     pytest.param(["a"], "", ["expected a mapping", "['a']"], id="list-at-top"),

@@ -1,0 +1,318 @@
+"""An optimisation file: the levers searched, the thresholds, constraints and budget.
+
+Every key is optional; an empty file (or none) searches :data:`DEFAULT_LEVERS
+<simulation.experiments.plan_space.DEFAULT_LEVERS>` with the default thresholds::
+
+    levers:
+      training_capacity: {low: 10, high: 60}    # narrow a range
+      strategy: [small_steps, short_cycle]      # keep some choices
+      right_to_disconnect: true                 # fix a value (not searched)
+      referent_share: scenario                  # keep the scenario's own value
+      peer_tutoring: {path: levers.peer_tutoring, low: 0, high: 1}   # a new lever
+    uncertainties:
+      overwhelmed_share: {path: profile_mix.overwhelmed, low: 0.4, high: 0.65}
+      training_available: {path: levers.training_capacity, low: 0.6, high: 1, scale: true}
+    thresholds: {dropout_share: 0.05, adoption_week: 130}
+    constraints: {deadline_week: 140, budget_eur: 600000, training_budget_eur: 150000}
+    objectives: [weeks_to_80pct_adoption, external_departures, strain]
+    trials: 360
+
+Unknown keys, levers and paths are errors that name the file and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from simulation.experiments.plan_objectives import OBJECTIVES
+from simulation.experiments.plan_space import (
+    DEFAULT_LEVERS,
+    FAMILIES,
+    STRATEGY,
+    Lever,
+    PlanSpace,
+    Uncertainty,
+)
+from simulation.scenario.errors import ScenarioError, did_you_mean, show
+from simulation.scenario.records import Scenario
+from simulation.scenario.schema import Record, hint_at, is_whole_number, spec
+
+KEEP = "scenario"
+"""A lever given this value keeps the scenario's own value (it is not searched)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Thresholds(Record):
+    """What a plan must achieve in a replication to be called satisfying."""
+
+    dropout_share: float = spec(
+        0.05,
+        ge=0,
+        le=1,
+        unit="share of the initial staff",
+        doc="Most staff who may leave their post by the horizon (both causes).",
+    )
+    adoption_week: int | None = spec(
+        None,
+        ge=1,
+        le=100_000,
+        unit="week",
+        doc="Week by which 80 % of the staff in post must use their tools; null: the horizon.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Constraints(Record):
+    """Hard limits on a plan: a plan that breaks one is infeasible."""
+
+    deadline_week: int | None = spec(
+        None,
+        ge=0,
+        le=100_000,
+        unit="week",
+        doc="Week by which every go-live must have happened, in every replication; "
+        "null: the horizon.",
+    )
+    budget_eur: float | None = spec(
+        None, ge=0, le=1e12, unit="EUR", doc="Cap on the mean total cost; null: none."
+    )
+    training_budget_eur: float | None = spec(
+        None,
+        ge=0,
+        le=1e12,
+        unit="EUR",
+        doc="Cap on the mean cost of training (trainers of every mode and e-learning); null: none.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimiseSettings(Record):
+    """Everything ``transnum optimise`` searches, and how."""
+
+    levers: Mapping[str, Any] = spec(
+        MappingProxyType({}),
+        doc="Changes to the default levers: a {low, high} range, a list of choices, a value "
+        "(fixed), 'scenario' (the scenario's own value), or {path, low, high} / {path, "
+        "choices} for a new lever.",
+    )
+    uncertainties: Mapping[str, Any] = spec(
+        MappingProxyType({}),
+        doc="Inputs the plan does not control: name -> {path, low, high[, scale]}, drawn "
+        "once per replication.",
+    )
+    thresholds: Thresholds = spec(Thresholds(), doc="What a satisfying replication achieves.")
+    constraints: Constraints = spec(Constraints(), doc="Hard limits on a plan.")
+    objectives: tuple[str, ...] = spec(
+        tuple(OBJECTIVES),
+        doc="Objectives minimised together (see simulation.experiments."
+        "plan_objectives.OBJECTIVES).",
+    )
+    statistic: Literal["quantile", "mean"] = spec(
+        "quantile",
+        doc="What the search minimises for each objective over the replications: its "
+        "quantile (the bad side) or its mean.",
+    )
+    quantile: float = spec(0.9, gt=0, lt=1, doc="The quantile of statistic: quantile.")
+    trials: int = spec(360, ge=2, le=1_000_000, doc="Candidate plans evaluated in all.")
+    batch: int = spec(
+        24, ge=1, le=10_000, doc="Candidate plans proposed at once (evaluated in parallel)."
+    )
+    replications: int = spec(
+        20,
+        ge=2,
+        le=100_000,
+        doc="Replications per candidate: ensemble members 0 to N-1, one replication each, "
+        "the same for every candidate.",
+    )
+    check_replications: int = spec(
+        100,
+        ge=10,
+        le=1_000_000,
+        doc="Replications on fresh members for each named plan (its robustness and the "
+        "conditions under which it fails).",
+    )
+    safe_share: float = spec(
+        0.8,
+        gt=0,
+        le=1,
+        doc="Share of replications meeting the thresholds from which a plan is called safe.",
+    )
+    seed: int | None = spec(None, ge=0, le=2**63 - 1, doc="Root seed; null: the scenario's.")
+
+    def _check(self) -> None:
+        for i, name in enumerate(self.objectives):
+            if name not in OBJECTIVES:
+                hint = did_you_mean(name, OBJECTIVES)
+                raise ScenarioError(
+                    f"unknown objective {name!r}; {hint}known: {', '.join(OBJECTIVES)}",
+                    path=f"objectives[{i}]",
+                )
+            if name in self.objectives[:i]:
+                raise ScenarioError(f"{name!r} is listed twice", path=f"objectives[{i}]")
+        if not self.objectives:
+            raise ScenarioError("give at least one objective", path="objectives")
+
+
+def load_settings(path: str | Path | None) -> OptimiseSettings:
+    """Read an optimisation file (None: the defaults).
+
+    Raises:
+        ScenarioError: naming the file and the field.
+    """
+    if path is None:
+        return OptimiseSettings()
+    from simulation.scenario.loading import field_names, read_yaml
+
+    data = read_yaml(path, fields=field_names(OptimiseSettings), what="optimisation")
+    try:
+        return OptimiseSettings.from_value(data or {})
+    except ScenarioError as error:
+        raise error.from_source(str(path)) from None
+
+
+def plan_space(settings: OptimiseSettings, base: Scenario) -> PlanSpace:
+    """The levers, fixed values and uncertainties of ``settings``, checked on ``base``.
+
+    Every problem of the ``levers`` and ``uncertainties`` entries is reported at once.
+
+    Raises:
+        ScenarioError: listing each faulty entry (``levers.<name>``...).
+    """
+    problems: list[ScenarioError] = []
+    by_name = {lever.name: lever for lever in DEFAULT_LEVERS}
+    fixed: dict[str, Any] = {}
+    for name, entry in settings.levers.items():
+        try:
+            lever = _changed_lever(by_name.get(name), name, entry, base)
+        except ScenarioError as error:
+            problems.append(error.inside(f"levers.{name}"))
+            continue
+        if isinstance(lever, Lever):
+            by_name[name] = lever
+        else:
+            by_name.pop(name, None)
+            if lever is not None:
+                fixed.update(lever)
+    levers = tuple(by_name.values())
+    uncertainties = []
+    for name, entry in settings.uncertainties.items():
+        try:
+            uncertainties.append(_uncertainty(name, entry, base))
+        except ScenarioError as error:
+            problems.append(error.inside(f"uncertainties.{name}"))
+    for lever in levers:
+        for problem in _check_lever(lever, base):
+            problems.append(ScenarioError(problem, path=f"levers.{lever.name}"))
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise ScenarioError(f"{len(problems)} problems: " + "; ".join(str(p) for p in problems))
+    return PlanSpace(levers, MappingProxyType(fixed), tuple(uncertainties))
+
+
+def _changed_lever(
+    lever: Lever | None, name: str, entry: Any, base: Scenario
+) -> Lever | dict[str, Any] | None:
+    """The lever an entry makes, or the fixed values it sets, or None (kept as is)."""
+    if isinstance(entry, Mapping) and "path" in entry:
+        return _new_lever(name, entry, base)
+    if lever is None:
+        known = [lever.name for lever in DEFAULT_LEVERS]
+        raise ScenarioError(
+            f"unknown lever; {did_you_mean(name, known)}known: {', '.join(known)}; a new "
+            "lever gives its path: {path: levers.peer_tutoring, low: 0, high: 1}"
+        )
+    if entry == KEEP:
+        return None
+    if isinstance(entry, Mapping):
+        if set(entry) != {"low", "high"}:
+            raise ScenarioError("a range is {low: number, high: number}")
+        if lever.kind not in ("int", "float", "weight"):
+            raise ScenarioError(f"this lever takes choices {list(lever.choices)}, not a range")
+        return dataclasses.replace(lever, low=float(entry["low"]), high=float(entry["high"]))
+    if isinstance(entry, (list, tuple)):
+        if lever.kind not in ("choice", "bool"):
+            raise ScenarioError("this lever takes a {low, high} range, not a list of choices")
+        wrong = [c for c in entry if c not in lever.choices]
+        if wrong or not entry:
+            raise ScenarioError(
+                f"choices must be among {list(lever.choices)}; got {show(list(entry))}"
+            )
+        if len(entry) == 1:
+            return {lever.path: entry[0]}
+        return dataclasses.replace(lever, choices=tuple(entry))
+    return {lever.path: entry}
+
+
+def _new_lever(name: str, entry: Mapping[str, Any], base: Scenario) -> Lever:
+    allowed = {"path", "low", "high", "choices", "families"}
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise ScenarioError(f"unknown key {unknown[0]!r}; a lever has {sorted(allowed)}")
+    path = str(entry["path"])
+    hint = hint_at(Scenario, path)
+    if hint is None:
+        raise ScenarioError(f"{path!r} is no scenario parameter", path="path")
+    families = tuple(entry.get("families", ()))
+    if "choices" in entry:
+        return Lever(name, path, "choice", choices=tuple(entry["choices"]), families=families)
+    if "low" not in entry or "high" not in entry:
+        raise ScenarioError("a new lever gives {path, low, high} or {path, choices}")
+    kind = "int" if is_whole_number(hint) else "float"
+    return Lever(name, path, kind, float(entry["low"]), float(entry["high"]), families=families)
+
+
+def _uncertainty(name: str, entry: Any, base: Scenario) -> Uncertainty:
+    if not isinstance(entry, Mapping) or not {"path", "low", "high"} <= set(entry):
+        raise ScenarioError("an uncertainty is {path, low, high[, scale: true]}")
+    unknown = sorted(set(entry) - {"path", "low", "high", "scale"})
+    if unknown:
+        raise ScenarioError(
+            f"unknown key {unknown[0]!r}; an uncertainty has path, low, high, scale"
+        )
+    path = str(entry["path"])
+    if hint_at(Scenario, path) is None:
+        raise ScenarioError(f"{path!r} is no scenario parameter", path="path")
+    low, high = float(entry["low"]), float(entry["high"])
+    if not low < high:
+        raise ScenarioError(f"low ({low:g}) must be below high ({high:g})")
+    uncertainty = Uncertainty(name, path, low, high, bool(entry.get("scale", False)))
+    for bound in (low, high):
+        try:
+            PlanSpace((), uncertainties=(uncertainty,)).uncertain(base, [bound])
+        except ScenarioError as error:
+            raise ScenarioError(f"at {bound:g}: {error.problem}", path=error.path) from None
+    return uncertainty
+
+
+def _check_lever(lever: Lever, base: Scenario) -> list[str]:
+    """Problems with a lever's range or choices, tried on ``base`` at each end."""
+    if lever.name == STRATEGY:
+        wrong = [c for c in lever.choices if c not in FAMILIES]
+        return [f"strategy choices are among {list(FAMILIES)}; got {wrong}"] if wrong else []
+    if lever.kind in ("int", "float", "weight"):
+        if lever.low is None or lever.high is None or not lever.low < lever.high:
+            return [f"low ({lever.low}) must be below high ({lever.high})"]
+        ends = [lever.low, lever.high]
+    else:
+        ends = list(lever.choices)
+    problems = []
+    family = lever.families[0] if lever.families else None
+    for end in ends:
+        value = end if lever.kind not in ("int",) else int(round(end))
+        if lever.kind == "weight":
+            continue  # a weight is a share once divided by its table's sum
+        try:
+            changes = {lever.path: value}
+            if family:
+                changes["rollout.strategy"] = family
+            base.override(changes)
+        except ScenarioError as error:
+            problems.append(f"{value!r}: {error.problem}")
+    if lever.kind == "weight" and lever.low is not None and lever.low < 0:
+        problems.append("weights are from 0 up")
+    return problems
