@@ -194,6 +194,7 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
         trials_table,
     )
     from simulation.experiments.plan_evaluation import Evaluator
+    from simulation.experiments.plan_failures import explain_failures
     from simulation.scenario.loading import dump_scenario
 
     deadline = settings.constraints.deadline_week
@@ -231,7 +232,7 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
     wall = time.perf_counter() - start
     with writing_results(folder):
         write_tables(folder, table)
-        write_plans(folder, base, space, checked, {})
+        write_plans(folder, base, space, checked, explain_failures(checked, space))
         write_provenance(
             folder,
             base,

@@ -12,11 +12,18 @@ written in the unit the parameter's documentation gives (``spec(unit=...)`` of
 ``simulation/scenario``): shares as percentages, rates per week, whole numbers for
 whole-number fields. Limits are rounded to two significant digits, finer when the
 sampled range needs it (a limit never reads as the range's end).
+
+An input named otherwise than its scenario path (a declared uncertainty such as
+``overwhelmed_share``) is told as the path it stands for with a :class:`Meaning`; one
+that scales the plan's own value (the share of the planned training capacity actually
+delivered) is told as that share.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from simulation.experiments.discovery_boxes import Box, Limit
@@ -52,13 +59,42 @@ RESOLUTION = 20
 """A limit is written at least to a twentieth of its input's sampled range."""
 
 
-def input_name(name: str, lang: str) -> str:
+@dataclasses.dataclass(frozen=True)
+class Meaning:
+    """What an input stands for, when its name is not its scenario path.
+
+    Attributes:
+        path: The dotted scenario path whose value the input sets.
+        scaled: Whether the input multiplies the plan's own value of ``path`` (a share
+            of it, told as a percentage) rather than replacing it.
+    """
+
+    path: str
+    scaled: bool = False
+
+
+Meanings = Mapping[str, Meaning]
+"""Input name -> what it stands for (inputs not listed stand for their own name)."""
+
+
+def _meaning(name: str, meanings: Meanings | None) -> Meaning:
+    return (meanings or {}).get(name) or Meaning(name)
+
+
+def input_name(name: str, lang: str, meanings: Meanings | None = None) -> str:
     """How a sentence names an input (``strain recovery``, « effectif (agents) »...).
 
     Args:
         name: The input: a dotted scenario path, ``scenario`` or a declared name.
         lang: ``fr`` or ``en``.
+        meanings: What inputs named otherwise stand for.
     """
+    meaning = _meaning(name, meanings)
+    if meaning.scaled:
+        words = phrase("discover.scaled", lang, name=input_name(meaning.path, lang))
+        # French contracts "de le" and "de les" (la part de la capacité, du soutien).
+        return words.replace(" de le ", " du ").replace(" de les ", " des ")
+    name = meaning.path
     labels = entries()
     if f"discover.input.{name}" in labels:
         return phrase(f"discover.input.{name}", lang)
@@ -67,8 +103,12 @@ def input_name(name: str, lang: str) -> str:
     return quote(name, lang)
 
 
-def unit_kind(name: str) -> str:
+def unit_kind(name: str, meanings: Meanings | None = None) -> str:
     """How an input's values are written: ``percent``, ``whole``, ``euros`` or ``number``."""
+    meaning = _meaning(name, meanings)
+    if meaning.scaled:
+        return "percent"
+    name = meaning.path
     info = info_at(Scenario, name)
     unit = info.unit if info is not None else ""
     if unit.startswith("share"):
@@ -81,7 +121,14 @@ def unit_kind(name: str) -> str:
     return "number"
 
 
-def input_value(name: str, amount: float, lang: str, decimals: int = 2, unit: bool = True) -> str:
+def input_value(
+    name: str,
+    amount: float,
+    lang: str,
+    decimals: int = 2,
+    unit: bool = True,
+    meanings: Meanings | None = None,
+) -> str:
     """A value of input ``name`` with its unit (``0.071 per week``, ``55 %``, ``24 weeks``).
 
     Args:
@@ -92,8 +139,9 @@ def input_value(name: str, amount: float, lang: str, decimals: int = 2, unit: bo
             be negative: 540 for 537 with -1).
         unit: Whether to add the unit's words (``per week``); percentages and euros
             always carry their sign.
+        meanings: What inputs named otherwise stand for.
     """
-    kind = unit_kind(name)
+    kind = unit_kind(name, meanings)
     if kind == "percent":
         return percent(round(amount * 100, decimals) / 100, lang, max(decimals, 0))
     if kind == "euros":
@@ -102,19 +150,19 @@ def input_value(name: str, amount: float, lang: str, decimals: int = 2, unit: bo
         written = number(round(amount, min(decimals, 0)), lang, 0)
     else:
         written = number(round(amount, decimals), lang, max(decimals, 0))
-    info = info_at(Scenario, name)
+    info = info_at(Scenario, _meaning(name, meanings).path)
     words = UNIT_WORDS.get(info.unit) if info is not None and unit else None
     return f"{written} {phrase(f'discover.unit.{words}', lang)}" if words else written
 
 
-def decimals_for(limit: Limit, amounts: tuple[float, ...]) -> int:
+def decimals_for(limit: Limit, amounts: tuple[float, ...], meanings: Meanings | None = None) -> int:
     """Decimals that write ``amounts`` (a limit's values) with sensible rounding.
 
     Two significant digits of the smallest value, but at least a twentieth of the
     sampled range (0.071 in 0.02-0.2; 1.234 in 1.2-1.3; 540 in 0-1,000); on the
     percentage scale for shares.
     """
-    scale = 100.0 if unit_kind(limit.input) == "percent" else 1.0
+    scale = 100.0 if unit_kind(limit.input, meanings) == "percent" else 1.0
     digits = []
     for amount in amounts:
         if amount:
@@ -126,33 +174,33 @@ def decimals_for(limit: Limit, amounts: tuple[float, ...]) -> int:
     return max(digits) if digits else 0
 
 
-def condition(limit: Limit, lang: str) -> str:
+def condition(limit: Limit, lang: str, meanings: Meanings | None = None) -> str:
     """One restriction in words: ``strain recovery is below 0.071 per week``."""
-    name = input_name(limit.input, lang)
+    name = input_name(limit.input, lang, meanings)
     if limit.categorical:
         return phrase("discover.in", lang, name=name, values=_categories(limit, lang))
     side = limit.side
     if side == "between":
         assert limit.low is not None and limit.high is not None
-        digits = decimals_for(limit, (limit.low, limit.high))
+        digits = decimals_for(limit, (limit.low, limit.high), meanings)
         return phrase(
             "discover.between",
             lang,
             name=name,
-            low=input_value(limit.input, limit.low, lang, digits, unit=False),
-            high=input_value(limit.input, limit.high, lang, digits),
+            low=input_value(limit.input, limit.low, lang, digits, False, meanings),
+            high=input_value(limit.input, limit.high, lang, digits, True, meanings),
         )
     amount = limit.high if side == "below" else limit.low
     assert amount is not None
-    digits = decimals_for(limit, (amount,))
-    return phrase(
-        f"discover.{side}", lang, name=name, value=input_value(limit.input, amount, lang, digits)
-    )
+    digits = decimals_for(limit, (amount,), meanings)
+    written = input_value(limit.input, amount, lang, digits, True, meanings)
+    return phrase(f"discover.{side}", lang, name=name, value=written)
 
 
-def conditions(box: Box, lang: str) -> str:
+def conditions(box: Box, lang: str, meanings: Meanings | None = None) -> str:
     """Every restriction of ``box`` in words, joined: ``A, B and C``."""
-    return _joined([condition(limit, lang) for limit in box.limits], "discover.and", lang)
+    parts = [condition(limit, lang, meanings) for limit in box.limits]
+    return _joined(parts, "discover.and", lang)
 
 
 def outcome_words(
@@ -183,7 +231,7 @@ def outcome_words(
     )
 
 
-def tell(box: Box, lang: str, what: str) -> str:
+def tell(box: Box, lang: str, what: str, meanings: Meanings | None = None) -> str:
     """A box in one plain sentence.
 
     Args:
@@ -191,12 +239,13 @@ def tell(box: Box, lang: str, what: str) -> str:
         lang: ``fr`` or ``en``.
         what: What the runs of interest are, as a clause: :func:`outcome_words`, or
             the caller's own (``this plan loses more than 5 % of staff``).
+        meanings: What inputs named otherwise stand for (declared uncertainties).
     """
     key = "discover.box" if box.number == 1 else "discover.box_after"
     sentence = phrase(
         key,
         lang,
-        conditions=conditions(box, lang),
+        conditions=conditions(box, lang, meanings),
         what=what,
         density=percent(box.density, lang, 0),
         base_rate=percent(box.base_rate, lang, 0),
@@ -227,31 +276,34 @@ def tell_none(kind: str, what: str, lang: str, *, runs: int = 0, base_rate: floa
     return typography(sentence[:1].upper() + sentence[1:], lang)
 
 
-def limit_texts(box: Box, lang: str) -> list[str]:
+def limit_texts(box: Box, lang: str, meanings: Meanings | None = None) -> list[str]:
     """A box's restrictions, short, one per input (``strain recovery ≤ 0.071 per week``)."""
     parts = []
     for limit in box.limits:
-        name = input_name(limit.input, lang)
+        name = input_name(limit.input, lang, meanings)
         if limit.categorical:
             parts.append(f"{name} = {_categories(limit, lang)}")
             continue
         amounts = tuple(a for a in (limit.low, limit.high) if a is not None)
-        digits = decimals_for(limit, amounts)
-        if limit.low is not None and limit.high is not None:
-            low = input_value(limit.input, limit.low, lang, digits, unit=False)
-            high = input_value(limit.input, limit.high, lang, digits)
+        digits = decimals_for(limit, amounts, meanings)
+        low, high = (
+            None
+            if amount is None
+            else input_value(limit.input, amount, lang, digits, unit, meanings)
+            for amount, unit in ((limit.low, limit.high is None), (limit.high, True))
+        )
+        if low is not None and high is not None:
             parts.append(f"{low} ≤ {name} ≤ {high}")
-        elif limit.high is not None:
-            parts.append(f"{name} ≤ {input_value(limit.input, limit.high, lang, digits)}")
+        elif high is not None:
+            parts.append(f"{name} ≤ {high}")
         else:
-            assert limit.low is not None
-            parts.append(f"{name} ≥ {input_value(limit.input, limit.low, lang, digits)}")
+            parts.append(f"{name} ≥ {low}")
     return parts
 
 
-def limits_text(box: Box, lang: str) -> str:
+def limits_text(box: Box, lang: str, meanings: Meanings | None = None) -> str:
     """A box's restrictions, short, in one line (``a ≤ 0.071 per week; b ≥ 55 %``)."""
-    return "; ".join(limit_texts(box, lang))
+    return "; ".join(limit_texts(box, lang, meanings))
 
 
 def _categories(limit: Limit, lang: str) -> str:
