@@ -92,8 +92,12 @@ def results_block(folder: Path) -> str:
             f"{row['external_departures_mean']:.1%} | {row['refusal_departures_mean']:.1%} | "
             f"{row['strain_mean']:.0f} | {row['cost_mean']:,.0f} EUR |"
         )
-    lines += ["", "![Pareto front](figures/optimise_pareto.png)", "",
-              "![Levers of the front](figures/optimise_levers.png)"]
+    lines += [
+        "",
+        "![Pareto front](figures/optimise_pareto.png)",
+        "",
+        "![Levers of the front](figures/optimise_levers.png)",
+    ]
     return "\n".join(lines)
 
 
@@ -108,11 +112,31 @@ def main() -> None:
         sys.exit(0 if updated == text else 1)
     if not args.levers:
         shutil.rmtree(FOLDER, ignore_errors=True)
-        command = [sys.executable, "-m", "simulation", "optimise", "--space", str(SPACE),
-                   "--out", str(FOLDER)]
+        command = [
+            sys.executable,
+            "-m",
+            "simulation",
+            "optimise",
+            "--space",
+            str(SPACE),
+            "--out",
+            str(FOLDER),
+        ]
         subprocess.run(command, check=True)
-        subprocess.run([sys.executable, "-m", "simulation", "report", str(FOLDER), "--lang",
-                        "en", "--out", str(FOLDER / "report.html")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulation",
+                "report",
+                str(FOLDER),
+                "--lang",
+                "en",
+                "--out",
+                str(FOLDER / "report.html"),
+            ],
+            check=True,
+        )
         figures = ROOT / "docs" / "figures"
         shutil.copyfile(FOLDER / "pareto.png", figures / "optimise_pareto.png")
         shutil.copyfile(FOLDER / "levers.png", figures / "optimise_levers.png")
