@@ -267,6 +267,8 @@ def test_technophiles_first_follows_the_technophiles_of_the_run(seed):
         by_week = sorted(services, key=lambda s: planned[s, t])
         expected = sorted(services, key=lambda s: (-technophiles[s], s))
         assert by_week == expected
+
+
 def five_services(**changes) -> Scenario:
     """Five services of ten staff (``a``-``e``), one tool for all of them, and ``changes``."""
     base = {
