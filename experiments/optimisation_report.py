@@ -102,6 +102,7 @@ def results_block(folder: Path) -> str:
 
 
 def main() -> None:
+    """Refresh the lever table, and unless ``--levers``, run the search and its block."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levers", action="store_true", help="the lever table only")
     parser.add_argument("--check", action="store_true", help="exit 1 if the table is stale")
