@@ -92,12 +92,17 @@ def results_block(folder: Path) -> str:
             f"{row['external_departures_mean']:.1%} | {row['refusal_departures_mean']:.1%} | "
             f"{row['strain_mean']:.0f} | {row['cost_mean']:,.0f} EUR |"
         )
-    lines += ["", "![Pareto front](figures/optimise_pareto.png)", "",
-              "![Levers of the front](figures/optimise_levers.png)"]
+    lines += [
+        "",
+        "![Pareto front](figures/optimise_pareto.png)",
+        "",
+        "![Levers of the front](figures/optimise_levers.png)",
+    ]
     return "\n".join(lines)
 
 
 def main() -> None:
+    """Refresh the lever table, and unless ``--levers``, run the search and its block."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levers", action="store_true", help="the lever table only")
     parser.add_argument("--check", action="store_true", help="exit 1 if the table is stale")
@@ -108,11 +113,31 @@ def main() -> None:
         sys.exit(0 if updated == text else 1)
     if not args.levers:
         shutil.rmtree(FOLDER, ignore_errors=True)
-        command = [sys.executable, "-m", "simulation", "optimise", "--space", str(SPACE),
-                   "--out", str(FOLDER)]
+        command = [
+            sys.executable,
+            "-m",
+            "simulation",
+            "optimise",
+            "--space",
+            str(SPACE),
+            "--out",
+            str(FOLDER),
+        ]
         subprocess.run(command, check=True)
-        subprocess.run([sys.executable, "-m", "simulation", "report", str(FOLDER), "--lang",
-                        "en", "--out", str(FOLDER / "report.html")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulation",
+                "report",
+                str(FOLDER),
+                "--lang",
+                "en",
+                "--out",
+                str(FOLDER / "report.html"),
+            ],
+            check=True,
+        )
         figures = ROOT / "docs" / "figures"
         shutil.copyfile(FOLDER / "pareto.png", figures / "optimise_pareto.png")
         shutil.copyfile(FOLDER / "levers.png", figures / "optimise_levers.png")

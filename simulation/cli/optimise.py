@@ -179,7 +179,7 @@ def optimise(
 def _run(folder, base, space, settings, draw, root, executor, scheduler, n_workers, resume):
     from tqdm import tqdm
 
-    from simulation.experiments.named_plans import check_plans, name_plans
+    from simulation.experiments.named_plans import check_plans, name_plans, named_trials
     from simulation.experiments.optimise_results import (
         STUDY_FILE,
         write_plans,
@@ -225,10 +225,12 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
         )
         sys.exit(130)
     table = trials_table(study, space, settings)
-    named = name_plans(table, settings)
-    checks = sum(t is not None for t in set(named.values())) * settings.check_replications
+    candidates = name_plans(table, settings)
+    distinct = {*candidates["fastest_safe"], candidates["safest"], candidates["balanced"]}
+    checks = len(distinct - {None}) * settings.check_replications
     with tqdm(total=checks, unit="run", desc="check", file=sys.stderr, disable=None) as bar:
-        checked = check_plans(named, table, evaluator, settings, on_runs=bar.update)
+        checked = check_plans(candidates, table, evaluator, settings, on_runs=bar.update)
+    named = named_trials(checked)
     wall = time.perf_counter() - start
     with writing_results(folder):
         write_tables(folder, table)
@@ -248,6 +250,7 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
                 "replications": settings.replications,
                 "check_replications": settings.check_replications,
                 "named": named,
+                "shortlist": candidates["fastest_safe"],
                 "levers": [dataclasses.asdict(lever) for lever in space.levers],
                 "fixed": dict(space.fixed),
                 "uncertainties": [dataclasses.asdict(u) for u in space.uncertainties],

@@ -214,6 +214,21 @@ def print_notes(scenario: Scenario) -> None:
         click.echo(f"note: {scenario.rollout.strategy.replace('_', ' ')}: {note}", err=True)
 
 
+def print_every_plan_notes(scenario: Scenario) -> None:
+    """Print, for each strategy the scenario can run, the go-lives it cannot deliver.
+
+    The three built-in strategies, and the custom plan when the scenario has waves:
+    a scenario chosen for one strategy is often compared under all of them.
+    """
+    from simulation.model.strategies import plan_strategies
+
+    for strategy in plan_strategies(scenario):
+        if strategy == scenario.rollout.strategy:
+            print_notes(scenario)
+        else:
+            print_notes(scenario.with_strategy(strategy))
+
+
 def parse_strategies(value: str) -> list[str]:
     """Strategy names from a comma-separated option value, each checked."""
     names = [s.strip() for s in value.split(",") if s.strip()]

@@ -11,7 +11,7 @@ from simulation.cli.options import (
     EXIT_BAD_INPUT,
     fail,
     plural,
-    print_notes,
+    print_every_plan_notes,
 )
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.footprint import check_fits
@@ -47,7 +47,12 @@ def init(folder) -> None:
 @click.command()
 @click.argument("files", nargs=-1, required=True)
 def validate(files) -> None:
-    """Check scenario FILES without running them (exit status 2 if any is invalid)."""
+    """Check scenario FILES without running them (exit status 2 if any is invalid).
+
+    Notes, for each strategy (big bang, small steps, short cycles, and the custom plan
+    when the file has waves), how many go-lives cannot happen within the horizon;
+    notes are not errors.
+    """
     bad = 0
     for name in files:
         try:
@@ -62,6 +67,6 @@ def validate(files) -> None:
             f"{len(spec.organisation.services)} services, {plural(len(spec.tools), 'tool')}, "
             f"{spec.rollout.strategy.replace('_', ' ')}, {spec.horizon_weeks} weeks)"
         )
-        print_notes(spec)
+        print_every_plan_notes(spec)
     if bad:
         sys.exit(EXIT_BAD_INPUT)

@@ -171,8 +171,6 @@ def compare(
         except ExecutorError as error:
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
         local = bool(warm_up(executor, "simulation.experiments.runner", "simulation.model.batch"))
-        for variant in variants:
-            print_notes(variant)  # the plans' notes (their module loads pandas)
         print_parameters(draw, spec, replications)
         where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
         click.echo(
@@ -226,6 +224,8 @@ def compare(
             f"{wall:.1f} s, root seed {comparison.root_seed}\n"
         )
         summary, paired = comparison.summary(), comparison.paired_differences()
+        for variant in variants:  # what each plan cannot deliver, next to its results
+            print_notes(variant)
         click.echo(comparison_table(summary, comparison.replications))
         if len(names) > 1:
             click.echo(

@@ -5,7 +5,9 @@ From the feasible candidates of a search (every constraint met):
 * **fastest safe** (``fastest_safe``): among the *safe* candidates, those meeting the
   thresholds in at least ``safe_share`` of the replications (80 % by default), the one
   that reaches 80 % adoption soonest (its statistic: quantile or mean); ties go to the
-  more often satisfying, then to fewer departures;
+  more often satisfying, then to fewer departures. The fastest are the likeliest to
+  have been lucky, so the :data:`SHORTLIST` fastest safe candidates are all checked on
+  fresh replications, and the fastest of those still safe there is named;
 * **safest** (``safest``): the candidate meeting the thresholds most often; ties go to
   fewer departures (external and refusal), then fewer person-weeks at high strain;
 * **balanced** (``balanced``): on the Pareto front, the candidate closest to the ideal
@@ -14,10 +16,11 @@ From the feasible candidates of a search (every constraint met):
   given up for the others.
 
 A plan can hold two names (then the report says so); there is no fastest safe plan
-when no candidate is safe, and the report says that too, rather than naming the least
-bad. The search chose them on its own replications, so their figures there are
-optimistic (the winner's curse): :func:`check_plans` runs each again on fresh
-replications and ensemble members, and those are the figures reported.
+when no candidate is safe (or none of the shortlist stays safe on fresh replications),
+and the report says that too, rather than naming the least bad. The search chose them
+on its own replications, so their figures there are optimistic (the winner's curse):
+:func:`check_plans` runs each again on fresh replications and ensemble members, and
+those are the figures reported.
 """
 
 from __future__ import annotations
@@ -36,30 +39,36 @@ from simulation.experiments.plan_space import PlanSpace
 
 NAMES: tuple[str, ...] = ("fastest_safe", "safest", "balanced")
 """The named plans, in the order they are presented."""
+SHORTLIST = 5
+"""The fastest safe candidates checked on fresh replications, of which the fastest still
+safe there is named fastest safe."""
 
 
-def name_plans(table: pd.DataFrame, settings: OptimiseSettings) -> dict[str, int | None]:
-    """The trial number of each named plan (None when no candidate qualifies).
+def name_plans(table: pd.DataFrame, settings: OptimiseSettings) -> dict[str, Any]:
+    """The candidates of each named plan, before their check on fresh replications.
 
     Args:
         table: The trials table (:func:`simulation.experiments.optimiser.trials_table`).
         settings: The search's settings (objectives, statistic, safe share).
+
+    Returns:
+        ``fastest_safe``: the trial numbers of up to :data:`SHORTLIST` safe candidates,
+        fastest first (empty if none is safe); ``safest`` and ``balanced``: a trial
+        number (None without a feasible candidate).
     """
+    none: dict[str, Any] = {"fastest_safe": [], "safest": None, "balanced": None}
     if table.empty:
-        return dict.fromkeys(NAMES)
+        return none
     feasible = table[table["feasible"]]
     if feasible.empty:
-        return dict.fromkeys(NAMES)
-    suffix = "_q" if settings.statistic == "quantile" else "_mean"
+        return none
+    suffix = _suffix(settings)
     departures = feasible["external_departures_mean"] + feasible["refusal_departures_mean"]
     safe = feasible[feasible["satisficing"] >= settings.safe_share - 1e-12]
-    fastest = None
-    if not safe.empty:
-        order = safe.assign(_dep=departures.loc[safe.index]).sort_values(
-            [f"weeks_to_80pct_adoption{suffix}", "satisficing", "_dep", "trial"],
-            ascending=[True, False, True, True],
-        )
-        fastest = int(order["trial"].iloc[0])
+    order = safe.assign(_dep=departures.loc[safe.index]).sort_values(
+        [f"weeks_to_80pct_adoption{suffix}", "satisficing", "_dep", "trial"],
+        ascending=[True, False, True, True],
+    )
     safest = int(
         feasible.assign(_dep=departures)
         .sort_values(
@@ -73,7 +82,15 @@ def name_plans(table: pd.DataFrame, settings: OptimiseSettings) -> dict[str, int
     span = np.where(high > low, high - low, 1.0)
     distance = ((values - low) / span).max(axis=1)
     best = np.lexsort((front["trial"].to_numpy(), distance))[0]
-    return {"fastest_safe": fastest, "safest": safest, "balanced": int(front["trial"].iloc[best])}
+    return {
+        "fastest_safe": [int(t) for t in order["trial"].iloc[:SHORTLIST]],
+        "safest": safest,
+        "balanced": int(front["trial"].iloc[best]),
+    }
+
+
+def _suffix(settings: OptimiseSettings) -> str:
+    return "_q" if settings.statistic == "quantile" else "_mean"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,48 +118,70 @@ class CheckedPlan:
 
 
 def check_plans(
-    named: Mapping[str, int | None],
+    candidates: Mapping[str, Any],
     table: pd.DataFrame,
     evaluator: Evaluator,
     settings: OptimiseSettings,
     on_runs: Any = None,
 ) -> list[CheckedPlan]:
-    """Run each named plan on ``settings.check_replications`` fresh replications.
+    """Run the named plans' candidates on ``settings.check_replications`` fresh replications.
 
     Fresh: replications (and so ensemble members and seeds) after the search's, with
-    their own draw of the uncertainties. A plan holding two names runs once.
+    their own draw of the uncertainties. A candidate holding two names runs once. The
+    fastest safe plan is the fastest of its shortlist still safe on them.
+
+    Args:
+        candidates: What :func:`name_plans` returns.
+        table: The trials table.
+        evaluator: The search's evaluator.
+        settings: The search's settings.
+        on_runs: Called with the number of runs each time a batch finishes.
     """
-    space = evaluator.space
-    trials = sorted({t for t in named.values() if t is not None})
+    shortlist = list(candidates.get("fastest_safe") or [])
+    trials = sorted({*shortlist, *(candidates.get(n) for n in ("safest", "balanced"))} - {None})
     if not trials:
         return []
     n = settings.check_replications
     replications = evaluator.replications(CHECK, n, offset=settings.replications)
     draws = evaluator.uncertainties(CHECK, n)
     rows = table.set_index("trial")
-    plans = [_levers(rows.loc[t], space) for t in trials]
-    results = dict(
-        zip(trials, evaluator.evaluate(plans, replications, draws, on_runs), strict=True)
-    )
-    inputs = _inputs(evaluator, replications, draws)
+    plans = {t: _levers(rows.loc[t], evaluator.space) for t in trials}
+    results = evaluator.evaluate([plans[t] for t in trials], replications, draws, on_runs)
+    outcomes = dict(zip(trials, results, strict=True))
     horizon = evaluator.base.horizon_weeks
-    checked = []
-    for name in NAMES:
-        trial = named.get(name)
-        if trial is None:
-            continue
-        outcomes = results[trial]
-        stats = judge(
-            outcomes,
+
+    def stats(trial: int) -> dict[str, float]:
+        return judge(
+            outcomes[trial],
             horizon=horizon,
             thresholds=settings.thresholds,
             constraints=settings.constraints,
             quantile=settings.quantile,
         )
-        failed = ~meets(outcomes, horizon=horizon, thresholds=settings.thresholds)
-        levers = plans[trials.index(trial)]
-        checked.append(CheckedPlan(name, trial, levers, stats, outcomes, failed, inputs))
+
+    still_safe = [t for t in shortlist if stats(t)["satisficing"] >= settings.safe_share - 1e-12]
+    named = {
+        "fastest_safe": still_safe[0] if still_safe else None,
+        "safest": candidates.get("safest"),
+        "balanced": candidates.get("balanced"),
+    }
+    inputs = _inputs(evaluator, replications, draws)
+    checked = []
+    for name in NAMES:
+        trial = named[name]
+        if trial is None:
+            continue
+        failed = ~meets(outcomes[trial], horizon=horizon, thresholds=settings.thresholds)
+        checked.append(
+            CheckedPlan(name, trial, plans[trial], stats(trial), outcomes[trial], failed, inputs)
+        )
     return checked
+
+
+def named_trials(checked: list[CheckedPlan]) -> dict[str, int | None]:
+    """Plan name -> trial number after the check (None: no such plan)."""
+    found = {c.name: c.trial for c in checked}
+    return {name: found.get(name) for name in NAMES}
 
 
 def checked_table(checked: list[CheckedPlan]) -> pd.DataFrame:
@@ -183,4 +222,13 @@ def _inputs(evaluator: Evaluator, replications: list[int], draws: np.ndarray) ->
     return pd.DataFrame(columns)
 
 
-__all__ = ["NAMES", "RUN_OUTCOMES", "CheckedPlan", "check_plans", "checked_table", "name_plans"]
+__all__ = [
+    "NAMES",
+    "RUN_OUTCOMES",
+    "SHORTLIST",
+    "CheckedPlan",
+    "check_plans",
+    "checked_table",
+    "name_plans",
+    "named_trials",
+]

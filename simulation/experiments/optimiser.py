@@ -103,13 +103,14 @@ def open_study(path: Path | None, directions: int, mark: str, resume: bool) -> A
     return study
 
 
-def _sampler(seed: int, batch: int, startup: int) -> Any:
+def _sampler(seed: int, batch: int, startup: int, first: int = 0) -> Any:
+    """TPE seeded from the root seed and the batch (and the batch's first new candidate)."""
     import optuna
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         return optuna.samplers.TPESampler(
-            seed=int(np.random.SeedSequence(seed, spawn_key=(batch,)).generate_state(1)[0]),
+            seed=int(np.random.SeedSequence(seed, spawn_key=(batch, first)).generate_state(1)[0]),
             multivariate=True,
             group=True,
             constant_liar=True,
@@ -153,13 +154,15 @@ def search(
             continue
         running = [t for t in trials if t.state == TrialState.RUNNING]
         if len(done) + len(running) < size:
-            for t in running:  # proposed in part: proposed again, from the same sampler
-                study.tell(t.number, state=TrialState.FAIL)
-            for t in done:  # told in part cannot happen (a batch is told after it ran)
-                raise StudyMismatchError(f"batch {b} of the study is incomplete: {t.number}")
-            study.sampler = _sampler(evaluator.root, b, startup)
-            numbers = set()
-            for _ in range(size):
+            if not done:  # proposed in part when interrupted: proposed again, as it was
+                for t in running:
+                    study.tell(t.number, state=TrialState.FAIL)
+                running, first = [], 0
+            else:  # a smaller budget ended inside this batch: its candidates stay
+                first = len(done) + len(running)
+            study.sampler = _sampler(evaluator.root, b, startup, first)
+            numbers = {t.number for t in running}
+            for _ in range(size - len(done) - len(running)):
                 trial = study.ask()
                 trial.set_user_attr(BATCH_ATTR, b)
                 evaluator.space.suggest(trial)
@@ -176,6 +179,8 @@ def search(
                 constraints=settings.constraints,
                 quantile=settings.quantile,
             )
+            # The live trial of a frozen one (asked in an earlier session, when resumed);
+            # Optuna names it by its storage id only.
             trial = optuna.trial.Trial(study, frozen._trial_id)
             trial.set_user_attr(STATS_ATTR, stats)
             for name in CONSTRAINTS:

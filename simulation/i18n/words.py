@@ -62,6 +62,7 @@ OUTCOME_KIND: dict[str, str] = {
     "e_learning_hours_total": "count",
     "departures_internal_share": "percent",
     "cost": "euros",  # cost_total_eur and cost_<component>_eur
+    "golives": "count",  # golives_target and golives_missing
 }
 """How each outcome is written: percent (shares), weeks, count, factor, euros or number."""
 

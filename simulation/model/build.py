@@ -22,7 +22,7 @@ from simulation.model.inputs import Coefficients, coefficients, tool_properties
 from simulation.model.mechanisms import strain
 from simulation.model.mechanisms.exposure import change_fade
 from simulation.model.network import Skeleton, StaffNetwork, draw_network, skeleton
-from simulation.model.observation import MEASURES, Record, Tallies
+from simulation.model.observation import MEASURES, WEEKLY_VALUES, Record, Tallies
 from simulation.model.population import TECHNOPHILE, always_on, draw_population, profile_mixes
 from simulation.model.schedule import plan_state
 from simulation.model.seeds import as_seed_sequence, stream
@@ -191,7 +191,7 @@ def build_run(
     record = Record(
         by_profile=np.zeros((rows, len(PROFILES), n_measures)),
         by_service=np.zeros((rows, n_services, n_measures)),
-        weekly=np.zeros((rows, 4)),
+        weekly=np.zeros((rows, WEEKLY_VALUES)),
         weeks=np.zeros(1, dtype=np.int64),
     )
     run = Run(

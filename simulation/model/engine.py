@@ -41,13 +41,15 @@ from simulation.model.mechanisms import (
 from simulation.model.observation import (
     E_LEARNING_HOURS,
     GO_LIVES,
+    PAIRS_LIVE,
+    PAIRS_TARGET,
     TRAINER_HOURS,
     TRAINING_HOURS,
     Record,
     Tallies,
     tally,
 )
-from simulation.model.schedule import PlanState, advance, open_training
+from simulation.model.schedule import PlanState, advance, open_training, pairs_live
 from simulation.model.state import Services, StaffState, Ties, Tools
 
 
@@ -141,13 +143,19 @@ def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
 
 @njit(cache=True, error_model="numpy")
 def observe(run: Run, week: int, go_lives: int) -> None:
-    """Tally the staff and record row ``week`` of ``run.record``."""
+    """Tally the staff and the plan's pairs, and record row ``week`` of ``run.record``."""
     staff, tallies, record = run.staff, run.tallies, run.record
     tally(staff, run.services, run.tools, run.coefficients.tally, tallies)
     record.by_profile[week] = tallies.by_profile
     record.by_service[week] = tallies.by_service
     row = record.weekly[week]
     row[GO_LIVES] = go_lives
+    # Counted every week (not summed from go_lives), so that the summary reads what is
+    # live at the horizon from the last row alone; over the services' target pairs,
+    # since a custom plan's target leaves out the pairs in no wave.
+    live, target = pairs_live(run.services.target, run.plan.go_live)
+    row[PAIRS_LIVE] = live
+    row[PAIRS_TARGET] = target
     if week > 0:  # the set-up's observation has no training
         followed, trainers, e_learning = training.week_hours(staff, run.coefficients.training)
         row[TRAINING_HOURS] = followed

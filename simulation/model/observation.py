@@ -29,7 +29,10 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
   :mod:`~simulation.model.mechanisms.acculturation`);
 * ``training_hours`` (followed by staff, all modes), ``trainer_hours`` (in-person, all
   modes) and ``e_learning_hours`` (followed) this week; ``go_lives``: (service, tool)
-  pairs going live this week;
+  pairs going live this week; ``pairs_live``: the plan's target pairs live at the end
+  of the week (0 in week 0: nothing goes live before the rollout) and ``pairs_target``:
+  the plan's target pairs (the same every week), so that the summary can say how many
+  go-lives did not happen within the horizon;
 * ``cost_<component>_eur``: euros spent this week on each component of
   :data:`~simulation.model.costs.COST_COMPONENTS` (see :mod:`simulation.model.costs`).
 """
@@ -130,8 +133,11 @@ class Tallies(NamedTuple):
         )
 
 
-GO_LIVES, TRAINING_HOURS, TRAINER_HOURS, E_LEARNING_HOURS = range(4)
+GO_LIVES, TRAINING_HOURS, TRAINER_HOURS, E_LEARNING_HOURS, PAIRS_LIVE, PAIRS_TARGET = range(6)
 """Columns of :attr:`Record.weekly`."""
+WEEKLY_VALUES = 6
+"""Columns of :attr:`Record.weekly`: go-lives, training hours, trainer hours, e-learning
+hours, target pairs live, target pairs."""
 
 
 class Record(NamedTuple):
@@ -139,7 +145,8 @@ class Record(NamedTuple):
 
     by_profile: np.ndarray  # (W + 1, P, M) group totals per profile (observation.MEASURES)
     by_service: np.ndarray  # (W + 1, S, M) group totals per service
-    weekly: np.ndarray  # (W + 1, 4) go-lives, training, trainer and e-learning hours
+    weekly: np.ndarray  # (W + 1, WEEKLY_VALUES) go-lives, training, trainer and
+    # e-learning hours, target pairs live and target pairs
     weeks: np.ndarray  # int64 (1,): rows recorded so far
 
 
@@ -336,6 +343,7 @@ WEEKLY_ORGANISATION_COLUMNS: tuple[str, ...] = (
     ORGANISATION_MEASURES
     + tuple(f"{m}_{p}" for m in PROFILE_MEASURES for p in PROFILES)
     + ("training_hours", "trainer_hours", "e_learning_hours", "go_lives")
+    + ("pairs_live", "pairs_target")
     + COST_COLUMNS
 )
 """Columns of the weekly table that do not depend on the organisation's services."""
@@ -407,6 +415,8 @@ class WeeklyRecorder:
         columns["trainer_hours"] = weekly[:, TRAINER_HOURS]
         columns["e_learning_hours"] = weekly[:, E_LEARNING_HOURS]
         columns["go_lives"] = weekly[:, GO_LIVES].astype(np.int64)
+        columns["pairs_live"] = weekly[:, PAIRS_LIVE].astype(np.int64)
+        columns["pairs_target"] = weekly[:, PAIRS_TARGET].astype(np.int64)
         costs = cost_table(
             self.rates,
             trainer_hours=weekly[:, TRAINER_HOURS],

@@ -31,7 +31,10 @@ left), ``strain_source_share_<source>`` (together, the strain source shares: the
 share of the high-strain person-weeks attributable to each source of
 :data:`~simulation.model.sources.STRAIN_SOURCES`), and the costs in euros:
 ``cost_total_eur`` and its components ``cost_<component>_eur``
-(:data:`~simulation.model.costs.COST_COMPONENTS`). Per profile only:
+(:data:`~simulation.model.costs.COST_COMPONENTS`), and the plan's delivery:
+``golives_target`` (the plan's target (service, tool) pairs) and ``golives_missing``
+(those not live at the horizon: go-lives planned after it, short-cycle increments it
+cut off, pairs in no wave; 0 when the plan was delivered). Per profile only:
 ``staff_share`` (the profile's share of the initial staff).
 """
 
@@ -76,6 +79,8 @@ ORGANISATION_ONLY: tuple[str, ...] = (
     *(f"strain_source_share_{source}" for source in STRAIN_SOURCES),
     "cost_total_eur",
     *COST_COLUMNS,
+    "golives_target",
+    "golives_missing",
 )
 """Outcomes reported at organisation level only."""
 
@@ -178,6 +183,7 @@ def summarize(table: pd.DataFrame | Mapping[str, np.ndarray]) -> dict:
     )
     summary.update(_source_shares(columns))
     summary.update(_cost_totals(columns))
+    summary.update(golives(columns))
     summary["by_profile"] = {p: _group(columns, f"_{p}") for p in PROFILES}
     initial = float(columns["active_staff"][0])
     for p in PROFILES:
@@ -220,6 +226,16 @@ def cost_totals(table: pd.DataFrame) -> dict[str, float]:
 def _cost_totals(table: _Columns) -> dict[str, float]:
     totals = {column: _sum(table[column]) for column in COST_COLUMNS}
     return {"cost_total_eur": float(sum(totals.values())), **totals}
+
+
+def golives(table: pd.DataFrame | Mapping[str, np.ndarray] | _Columns) -> dict[str, int]:
+    """The plan's target (service, tool) pairs and those not live at the horizon.
+
+    Read from the last row of the weekly table (``pairs_target``, ``pairs_live``).
+    """
+    columns = table if isinstance(table, _Columns) else _Columns(table)
+    target, live = int(columns["pairs_target"][-1]), int(columns["pairs_live"][-1])
+    return {"golives_target": target, "golives_missing": target - live}
 
 
 def flatten(summary: dict) -> dict[str, float | int | None]:

@@ -131,6 +131,27 @@ def open_training(plan: PlanState, week: int, out: np.ndarray) -> None:
 
 
 @njit(cache=True, error_model="numpy")
+def pairs_live(target: np.ndarray, go_live: np.ndarray) -> tuple[int, int]:
+    """Target pairs live so far, and target pairs.
+
+    Args:
+        target: Bool (S, T): the tools meant for each service (``Services.target``),
+            pairs that a custom plan puts in no wave included (they never go live).
+        go_live: The plan's go-live weeks (S, T) (:data:`NEVER`: not live).
+    """
+    n_services, n_tools = go_live.shape
+    live = 0
+    total = 0
+    for s in range(n_services):
+        for t in range(n_tools):
+            if target[s, t]:
+                total += 1
+                if go_live[s, t] != NEVER:
+                    live += 1
+    return live, total
+
+
+@njit(cache=True, error_model="numpy")
 def _next_due(plan: PlanState) -> int:
     last = plan.progress[1]
     return plan.settings[2] if last < 0 else last + plan.settings[3]

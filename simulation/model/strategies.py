@@ -21,11 +21,13 @@ technophiles or by working relations.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from simulation.i18n.words import phrases
 from simulation.scenario.records import Scenario
 
 NEVER = np.iinfo(np.int32).max
@@ -297,8 +299,58 @@ def _waves(scenario: Scenario, target: np.ndarray) -> np.ndarray:
     return np.where(target, planned, NEVER)
 
 
-def schedule_notes(scenario: Scenario) -> list[str]:
-    """Warnings about a plan that cannot deliver every target go-live within the horizon.
+@dataclasses.dataclass(frozen=True)
+class Shortfall:
+    """Target go-lives a plan cannot deliver within the horizon, counted before any run.
+
+    Attributes:
+        strategy: The plan's strategy.
+        target: The plan's target (service, tool) pairs.
+        horizon: The scenario's horizon, weeks.
+        unplanned: Target pairs in no wave (custom plans): they never go live.
+        late: Target pairs planned after the horizon (fixed plans), or in the short-cycle
+            increments that cannot start before it even if no increment waits on the
+            usage gate (a lower bound: waiting cuts off more).
+        increments: Short cycles only: the plan's increments.
+        last_week: Short cycles only: the earliest week the last increment can go live.
+    """
+
+    strategy: str
+    target: int
+    horizon: int
+    unplanned: int = 0
+    late: int = 0
+    increments: int | None = None
+    last_week: int | None = None
+
+    @property
+    def missing(self) -> int:
+        """Target pairs that will not be live at the horizon (at least, for short cycles)."""
+        return self.unplanned + self.late
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """The shortfall in words (none if the plan delivers every go-live)."""
+        words = phrases("report.compare.plan_note", lang)
+        out = []
+        if self.unplanned:
+            out.append(words["unplanned"].format(n=self.unplanned, total=self.target))
+        if self.late and self.increments is not None:
+            out.append(
+                words["cycles"].format(
+                    n=self.late,
+                    total=self.target,
+                    increments=self.increments,
+                    last=self.last_week,
+                    horizon=self.horizon,
+                )
+            )
+        elif self.late:
+            out.append(words["late"].format(n=self.late, total=self.target, horizon=self.horizon))
+        return out
+
+
+def shortfall(scenario: Scenario) -> Shortfall:
+    """What the scenario's plan cannot deliver within its horizon (see :class:`Shortfall`).
 
     Fixed plans are computed as they will run (small-steps pilots and the
     ``technophiles_first`` order use the expected number of technophiles per service,
@@ -312,14 +364,22 @@ def schedule_notes(scenario: Scenario) -> list[str]:
     strategy = scenario.rollout.strategy
     if strategy == "short_cycle":
         cycle = scenario.rollout.short_cycle
-        n_increments = len(_increments(target, cycle.services_per_increment))
-        last = scenario.rollout.start_week + (n_increments - 1) * cycle.cycle_weeks
-        if last > horizon:
-            return [
-                f"the {n_increments} short-cycle increments need at least until week {last}, "
-                f"beyond the horizon ({horizon}); the last ones will not go live"
-            ]
-        return []
+        increments = _increments(target, cycle.services_per_increment)
+        # The first increment goes live in week 1 at the earliest (week 0 is the state
+        # before the rollout), then one every cycle at best.
+        first = max(scenario.rollout.start_week, 1)
+        weeks = [first + k * cycle.cycle_weeks for k in range(len(increments))]
+        late = sum(
+            int(mask.sum()) for mask, week in zip(increments, weeks, strict=True) if week > horizon
+        )
+        return Shortfall(
+            strategy,
+            total,
+            horizon,
+            late=late,
+            increments=len(increments),
+            last_week=weeks[-1] if weeks else None,
+        )
     mix = np.array(
         [
             (service.profile_mix or scenario.profile_mix).technophile * headcount
@@ -329,17 +389,28 @@ def schedule_notes(scenario: Scenario) -> list[str]:
         ]
     )
     planned = make_plan(scenario, mix).planned  # type: ignore[attr-defined]
-    notes = []
-    never = int((target & (planned == NEVER)).sum())
-    if never:
-        notes.append(f"{never} of {total} (service, tool) pairs are in no wave and never go live")
-    late = int((target & (planned != NEVER) & (planned > horizon)).sum())
-    if late:
-        notes.append(
-            f"{late} of {total} (service, tool) go-lives are planned after the horizon "
-            f"(week {horizon}) and will not happen"
-        )
-    return notes
+    return Shortfall(
+        strategy,
+        total,
+        horizon,
+        unplanned=int((target & (planned == NEVER)).sum()),
+        late=int((target & (planned != NEVER) & (planned > horizon)).sum()),
+    )
+
+
+def schedule_notes(scenario: Scenario, lang: str = "en") -> list[str]:
+    """Warnings about a plan that cannot deliver every target go-live within the horizon."""
+    return shortfall(scenario).notes(lang)
+
+
+def plan_strategies(scenario: Scenario) -> tuple[str, ...]:
+    """The strategies whose plans can be checked for the scenario.
+
+    The three built-in ones, and ``custom`` when the scenario has waves (a custom plan
+    needs them).
+    """
+    built_in = ("big_bang", "small_steps", "short_cycle")
+    return built_in + (("custom",) if scenario.rollout.waves else ())
 
 
 def go_live_table(

@@ -9,18 +9,17 @@ Over an ensemble of plausible parameter sets (``summary.json`` has ``first_share
 and the paired table ``share_below``/``share_above``), the report also says how robust
 each conclusion is (:mod:`simulation.reports.robustness_text`).
 
-The recommendation follows a stated rule, people first:
-
-1. keep the strategies whose tools are used by at least 90 % of the staff still in
-   post at the end (all of them if none does);
-2. among them, keep those not clearly worse than the best on dropout;
-3. then those not clearly worse than the best on person-weeks at high strain;
-4. then take the fastest to 80 % adoption.
+The recommendation follows a stated rule (:mod:`simulation.reports.recommendation`):
+a strategy is recommended only if it meets every threshold (staff leaving, 80 %
+adoption reached, final adoption, every go-live delivered), then people first among
+those that do; when none does, the report says so and recommends none. The report
+states the thresholds it applied (:mod:`simulation.reports.rule_text`), flags the
+strategies whose runs left go-lives undone at the horizon, and says in how many runs
+each adoption level was reached.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import pandas as pd
@@ -39,38 +38,9 @@ from simulation.i18n.words import (
 )
 from simulation.model.costs import COST_COMPONENTS
 from simulation.model.sources import STRAIN_SOURCES
-
-ADOPTION_FLOOR = 0.9
-
-
-@dataclasses.dataclass(frozen=True)
-class Paired:
-    """The paired difference a - b of one outcome."""
-
-    mean: float
-    low: float
-    high: float
-
-    @property
-    def clear(self) -> bool:
-        """Whether the 95 % interval excludes zero."""
-        return self.low > 0 or self.high < 0
-
-
-def paired(table: pd.DataFrame | None, a: str, b: str, name: str) -> Paired | None:
-    """The paired difference a - b of outcome ``name`` from a paired table (either order)."""
-    if table is None or table.empty:
-        return None
-    rows = table[(table["outcome"] == name)]
-    forward = rows[(rows["level_a"] == a) & (rows["level_b"] == b)]
-    if not forward.empty and forward.iloc[0]["n"] > 0:
-        r = forward.iloc[0]
-        return Paired(r["mean"], r["ci_low"], r["ci_high"])
-    backward = rows[(rows["level_a"] == b) & (rows["level_b"] == a)]
-    if not backward.empty and backward.iloc[0]["n"] > 0:
-        r = backward.iloc[0]
-        return Paired(-r["mean"], -r["ci_high"], -r["ci_low"])
-    return None
+from simulation.reports import rule_text
+from simulation.reports.paired import Paired, paired
+from simulation.reports.recommendation import THRESHOLDS, recommend
 
 
 def _unit(name: str, lang: str) -> str:
@@ -125,26 +95,7 @@ def diff_text(name: str, d: Paired | None, lang: str) -> str:
 
 
 def _mean(summary: dict, strategy: str, name: str) -> float | None:
-    return summary[strategy][name]["mean"]
-
-
-def recommend(summary: dict, table: pd.DataFrame | None) -> tuple[str, list[str]]:
-    """The recommended strategy by the module's rule, and the candidates it kept at step 1."""
-    strategies = list(summary)
-    candidates = [
-        s for s in strategies if (_mean(summary, s, "adoption_final") or 0) >= ADOPTION_FLOOR
-    ] or strategies
-    kept = candidates
-    for name in ("dropout_share", "rps_high_person_weeks"):
-        best = min(kept, key=lambda s: _mean(summary, s, name) or 0.0)
-
-        def clearly_worse(s: str, best: str = best, name: str = name) -> bool:
-            d = paired(table, s, best, name)
-            return d is not None and d.clear and d.mean > 0
-
-        kept = [s for s in kept if s == best or not clearly_worse(s)]
-    fastest = min(kept, key=lambda s: _mean(summary, s, "weeks_to_80pct_adoption") or 1e9)
-    return fastest, candidates
+    return (summary[strategy].get(name) or {}).get("mean")
 
 
 def compare_summary(
@@ -165,7 +116,9 @@ def compare_summary(
 
     Returns:
         ``{"bullets": [...], "headline": str, "recommendation": str, "rule": str,
-        "drivers": [...]}``, and ``"robustness": [...]`` over an ensemble.
+        "drivers": [...], "choice": str | None}`` (``rule`` begins with the thresholds
+        applied; ``choice`` is the recommended strategy, None when no strategy meets
+        the thresholds), and ``"robustness": [...]`` over an ensemble.
     """
     w, c = phrases("report.compare", lang), colon(lang)
     q = {s: quote(text(s, lang), lang) for s in summary}
@@ -173,20 +126,8 @@ def compare_summary(
     def stat(s: str, name: str) -> str:
         return stat_text(name, summary[s][name], lang)
 
-    bullets = []
-    order = sorted(summary, key=lambda s: _mean(summary, s, "weeks_to_50pct_adoption") or 1e9)
-    fast, slow = order[0], order[-1]
-    slow_value = _mean(summary, slow, "weeks_to_50pct_adoption")
-    bullets.append(
-        w["speed"].format(
-            c=c,
-            a=q[fast],
-            sa=stat(fast, "weeks_to_50pct_adoption"),
-            b=q[slow],
-            vb=value("weeks_to_50pct_adoption", slow_value, lang)
-            + ("" if slow_value is None else _unit("weeks_to_50pct_adoption", lang)),
-        )
-    )
+    bullets = [level_sentence(summary, name, level, lang) for name, level in rule_text.LEVELS]
+    bullets += rule_text.golives_sentences(summary, q, lang, c)
     for name, lead in (("dropout_share", w["dropout"]), ("rps_peak_share", w["strain"])):
         ranked = sorted(summary, key=lambda s: _mean(summary, s, name) or 0.0)
         low, high = ranked[0], ranked[-1]
@@ -224,45 +165,80 @@ def compare_summary(
             bullets.append(w["costs"].format(a=q[strategy], c=c, total=total, parts=costs))
     best = max(summary, key=lambda s: _mean(summary, s, "efficiency_gain") or 0.0)
     bullets.append(w["efficiency"].format(c=c, v=stat(best, "efficiency_gain"), a=q[best]))
-    choice, candidates = recommend(summary, table)
-    sentences = [
-        w["reco"].format(
-            ad=stat(choice, "adoption_final"),
-            dr=stat(choice, "dropout_share"),
-            hw=stat(choice, "rps_high_person_weeks"),
-        )
-    ]
-    for other in (s for s in summary if s != choice):
+    verdict = recommend(summary, table)
+    choice = verdict.choice
+    sentences = []
+    if choice is not None:
         sentences.append(
-            w["trade"].format(
-                a=q[choice],
-                b=q[other],
-                c=c,
-                d1=diff_text("dropout_share", paired(table, other, choice, "dropout_share"), lang),
-                d2=diff_text(
-                    "weeks_to_80pct_adoption",
-                    paired(table, other, choice, "weeks_to_80pct_adoption"),
-                    lang,
-                ),
+            w["reco"].format(
+                ad=stat(choice, "adoption_final"),
+                dr=stat(choice, "dropout_share"),
+                hw=stat(choice, "rps_high_person_weeks"),
             )
         )
-    floor = percent(ADOPTION_FLOOR, lang, 0)
-    rule = w["rule"].format(c=c, floor=floor)
-    if all((_mean(summary, s, "adoption_final") or 0) < ADOPTION_FLOOR for s in summary):
-        rule += w["none"].format(c=c, floor=floor)
-    del candidates
+        for other in (s for s in summary if s != choice):
+            sentences.append(
+                w["trade"].format(
+                    a=q[choice],
+                    b=q[other],
+                    c=c,
+                    d1=diff_text(
+                        "dropout_share", paired(table, other, choice, "dropout_share"), lang
+                    ),
+                    d2=diff_text(
+                        "weeks_to_80pct_adoption",
+                        paired(table, other, choice, "weeks_to_80pct_adoption"),
+                        lang,
+                    ),
+                )
+            )
+    # Who was set aside, and why: with its own numbers, whether or not one is recommended.
+    sentences += rule_text.breaks_sentences(summary, verdict, q, lang, c)
+    if choice is None:
+        sentences.append(w["none_next"])
+    thresholds = rule_text.thresholds_sentence(THRESHOLDS, verdict.unchecked, lang, c)
     parts = {
         "bullets": bullets,
-        "headline": w["headline"].format(c=c, a=q[choice]),
+        "headline": (
+            w["headline"].format(c=c, a=q[choice])
+            if choice is not None
+            else w["headline_none"].format(c=c)
+        ),
         "recommendation": " ".join(sentences),
-        "rule": rule,
+        "rule": f"{thresholds} {w['rule'].format(c=c)}",
         "drivers": drivers(summary, lang),
+        "choice": choice,
     }
     if first and table is not None and "share_below" in table:
         from simulation.reports.robustness_text import robustness
 
         parts["robustness"] = robustness(summary, table, first, choice, lang, parameters)
     return parts
+
+
+def level_sentence(summary: dict, name: str, level: float, lang: str) -> str:
+    """How soon each strategy reaches an adoption level, and in how many of its runs.
+
+    ``weeks_to_*`` is a mean over the runs that reach the level: the count of those
+    runs goes with it, so that a fast mean over few runs does not read as fast.
+    """
+    c = colon(lang)
+    parts = []
+    for strategy in summary:
+        reached = rule_text.reached_text(summary[strategy], name, lang)
+        stats = summary[strategy].get(name) or {}
+        who = quote(text(strategy, lang), lang)
+        if stats.get("mean") is None:
+            parts.append(f"{who} {reached}")
+        else:
+            parts.append(f"{who} {stat_text(name, stats, lang)}, {reached}")
+    return phrase(
+        "report.compare.level",
+        lang,
+        level=percent(level, lang, 0),
+        c=c,
+        parts=phrase("report.separator", lang).join(parts),
+    )
 
 
 def drivers(summary: dict, lang: str) -> list[str]:

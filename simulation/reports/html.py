@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from simulation.i18n.words import check, outcome, phrase, phrases, text, typography, value
 from simulation.model.outcomes import OUTCOMES
-from simulation.reports import compare_text, sweep_text
+from simulation.reports import compare_text, rule_text, sweep_text
 from simulation.reports.contents import figures_for, method_facts, scenario_facts
 from simulation.reports.reader import Results
 from simulation.reports.style import to_png
@@ -168,16 +168,29 @@ def _summary(results: Results, lang: str) -> dict[str, Any]:
     return {"bullets": sweep_text.sweep_summary(summary, results.factors, lang)}
 
 
+GOLIVE_OUTCOMES = ("golives_target", "golives_missing")
+"""Rows of a comparison's table after :data:`OUTCOMES`: the plan's delivery (when known)."""
+
+
 def _compare_table(strategies: dict, lang: str) -> Table:
     header = ["", *(text(s, lang) for s in strategies)]
+    known = [n for n in GOLIVE_OUTCOMES if all(n in strategies[s] for s in strategies)]
     rows = [
-        [
-            outcome(name, lang),
-            *(compare_text.interval_text(name, strategies[s][name], lang) for s in strategies),
-        ]
-        for name in OUTCOMES
+        [outcome(name, lang), *(_compare_cell(name, strategies[s], lang) for s in strategies)]
+        for name in (*OUTCOMES, *known)
     ]
     return Table(header, rows)
+
+
+def _compare_cell(name: str, stats: dict, lang: str) -> tuple[str, str] | str:
+    """A strategy's mean and interval; for a level reached, in how many runs it was."""
+    shown = compare_text.interval_text(name, stats.get(name), lang)
+    if name not in dict(rule_text.LEVELS):
+        return shown
+    reached = rule_text.reached_text(stats, name, lang)
+    if isinstance(shown, str):  # no run reached it: "never", and out of how many
+        return shown, reached
+    return shown[0], f"{shown[1]}{phrase('report.separator', lang)}{reached}"
 
 
 def _run_table(summary: dict, lang: str) -> Table:

@@ -5,6 +5,9 @@ parameter sets, the report says in what share of those sets one strategy does be
 than another, graded *robust* (at least :data:`ROBUST` of them), *likely* (at least
 :data:`LIKELY`) or *uncertain*, in what share the recommended strategy is the best of
 all, and how much of its dropout's spread comes from the parameters rather than chance.
+When no strategy meets the recommendation's thresholds, no strategy is weighed
+against the others as a recommendation: the report says so and gives where each
+one's dropout falls over the plausible sets.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def robustness(
     summary: dict,
     table: pd.DataFrame,
     first: list[dict],
-    choice: str,
+    choice: str | None,
     lang: str,
     parameters: dict | None = None,
 ) -> list[str]:
@@ -40,7 +43,8 @@ def robustness(
     :data:`ROBUST_OUTCOMES`: in what share of the plausible sets the better of the two
     (on the mean of each set's replications) does better, and the grade of that
     share; then in what share the recommended strategy is the best of all; then how
-    much of its dropout's spread comes from the parameters.
+    much of its dropout's spread comes from the parameters. With no recommended
+    strategy (``choice`` None), the dropout's spread of every strategy instead.
     """
     w, q = phrases("report.compare", lang), {s: quote(text(s, lang), lang) for s in summary}
     out = []
@@ -51,6 +55,10 @@ def robustness(
                 members=parameters["members"], used=used, per=parameters.get("per_member", 1)
             )
         )
+    if choice is None:
+        out.append(w["robust.none"])
+        out += (_spread(summary, s, w, q, lang) for s in summary)
+        return [sentence for sentence in out if sentence]
     for other in (s for s in summary if s != choice):
         for name in ROBUST_OUTCOMES:
             below = _share_below(table, choice, other, name)
@@ -78,17 +86,21 @@ def robustness(
                 strain=percent(best["rps_high_person_weeks"], lang, 0),
             )
         )
-    stat = summary[choice]["dropout_share"]
-    if stat.get("spread_low") is not None and stat.get("parameter_share") is not None:
-        out.append(
-            w["robust.spread"].format(
-                a=q[choice],
-                low=percent(stat["spread_low"], lang),
-                high=percent(stat["spread_high"], lang),
-                part=percent(stat["parameter_share"], lang, 0),
-            )
-        )
-    return out
+    spread = _spread(summary, choice, w, q, lang)
+    return out + ([spread] if spread else [])
+
+
+def _spread(summary: dict, strategy: str, w: dict, q: dict, lang: str) -> str:
+    """Where a strategy's dropout falls over the ensemble ('' if the summary cannot say)."""
+    stat = summary[strategy]["dropout_share"]
+    if stat.get("spread_low") is None or stat.get("parameter_share") is None:
+        return ""
+    return w["robust.spread"].format(
+        a=q[strategy],
+        low=percent(stat["spread_low"], lang),
+        high=percent(stat["spread_high"], lang),
+        part=percent(stat["parameter_share"], lang, 0),
+    )
 
 
 def _share_below(table: pd.DataFrame, a: str, b: str, name: str) -> tuple[float, float] | None:

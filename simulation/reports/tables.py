@@ -45,6 +45,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cost_productivity_eur": ("... productivity lost while learning", "euros"),
     "cost_tools_eur": ("... tools", "euros"),
     "cost_replacement_eur": ("... replacing staff who left", "euros"),
+    "golives_target": ("planned go-lives ((service, tool) pairs)", "count"),
+    "golives_missing": ("... of which not live at the horizon", "count"),
 }
 """Outcome key: (label, kind of number)."""
 
@@ -88,7 +90,7 @@ def comparison_table(summary: dict, replications: int) -> str:
     for key, (label, kind) in LABELS.items():
         cells = [label]
         for strategy in strategies:
-            stat = summary[strategy][key]
+            stat = summary[strategy].get(key) or {"mean": None, "n": 0}
             text = fmt(stat["mean"], kind)
             if stat["n"] and stat["n"] > 1:
                 text += f" [{fmt(stat['ci_low'], kind)}, {fmt(stat['ci_high'], kind)}]"

@@ -27,6 +27,7 @@ from helpers import invoke, run_on_file, write
 from simulation.experiments import folders as new_folders
 from simulation.experiments.runner import COMPARED_STRATEGIES
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
+from simulation.model.strategies import shortfall
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.profiles import PROFILES
 
@@ -79,6 +80,39 @@ def test_validate_ok_files(tmp_path, small_file):
     assert "500 staff" in lines[1]
     # stderr may only carry notes about the plan, never errors
     assert all(line.startswith("note: ") for line in result.stderr.splitlines())
+
+
+def notes_of(result: Result) -> dict[str, list[str]]:
+    """The notes a command printed, by strategy (``note: small steps: ...``)."""
+    found: dict[str, list[str]] = {}
+    for line in result.stderr.splitlines():
+        if line.startswith("note: "):
+            strategy, note = line.removeprefix("note: ").split(": ", 1)
+            found.setdefault(strategy.replace(" ", "_"), []).append(note)
+    return found
+
+
+def test_validate_notes_the_go_lives_each_strategy_cannot_deliver(tmp_path):
+    # 40 weeks: big bang delivers, small steps and short cycles cannot; the custom plan
+    # leaves every tool but the first in no wave.
+    waves = "rollout:\n  strategy: small_steps\n  waves: [{week: 5, tools: [ged_courrier]}]\n"
+    file = write(tmp_path / "short.yaml", SMALL + waves)
+    result = invoke("validate", str(file))
+    assert result.exit_code == 0, result.output  # notes are not errors
+    assert result.stdout.startswith(f"ok: {file}: ")
+    scenario = load_scenario(file)
+    notes = notes_of(result)
+    for strategy in ("big_bang", "small_steps", "short_cycle", "custom"):
+        expected = shortfall(scenario.with_strategy(strategy))
+        assert notes.get(strategy, []) == expected.notes("en"), strategy
+    assert "big_bang" not in notes
+    for strategy in ("small_steps", "short_cycle", "custom"):  # each with its count
+        expected = shortfall(scenario.with_strategy(strategy))
+        counted = f"{expected.missing} of {expected.target}"
+        assert expected.missing > 0 and any(counted in note for note in notes[strategy])
+    # Without waves, no custom plan to check.
+    result = invoke("validate", str(write(tmp_path / "plain.yaml", SMALL)))
+    assert set(notes_of(result)) == {"small_steps", "short_cycle"}
 
 
 def test_validate_bad_files_one_line_each(tmp_path, small_file):
@@ -408,6 +442,26 @@ def test_compare_exits_zero_and_writes_its_files(small_comparison):
     assert {"schedule.csv", "scenario.yaml", "manifest.json", "figure.png"} <= names
     assert "timeseries_runs.csv" not in names  # every run's weekly CSV: only with --full-csv
     assert (small_comparison.out / "figure.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_compare_notes_each_strategy_s_missing_go_lives_before_its_results(small_comparison):
+    result = small_comparison.result
+    scenario = load_scenario(small_comparison.file)
+    notes = notes_of(result)
+    for strategy in COMPARED_STRATEGIES:
+        assert notes.get(strategy, []) == shortfall(scenario.with_strategy(strategy)).notes()
+    assert notes, "40 weeks leave go-lives undone"
+    table = result.output.index("outcome (mean [95 % CI])")
+    assert all(result.output.index(f"note: {s.replace('_', ' ')}: ") < table for s in notes)
+    runs = pd.read_csv(small_comparison.out / "runs.csv")
+    summary = json.loads((small_comparison.out / "summary.json").read_text(encoding="utf-8"))
+    for strategy, group in runs.groupby("strategy"):
+        stats = summary["strategies"][strategy]
+        assert stats["golives_missing"]["mean"] == pytest.approx(group["golives_missing"].mean())
+        assert (group["golives_target"] == shortfall(scenario).target).all()
+    small_steps = runs[runs["strategy"] == "small_steps"]  # a fixed plan: as planned
+    expected = shortfall(scenario.with_strategy("small_steps")).missing
+    assert (small_steps["golives_missing"] == expected).all()
 
 
 def test_compare_summary_has_mean_and_interval_per_strategy(small_comparison):

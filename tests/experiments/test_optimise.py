@@ -309,3 +309,19 @@ def test_resuming_another_search_is_refused(tmp_path):
     open_study(path, 2, "one", False)
     with pytest.raises(StudyMismatchError, match="another scenario"):
         open_study(path, 2, "other", True)
+
+
+def test_a_budget_ending_inside_a_batch_is_extended_without_duplicates(tmp_path):
+    chosen, space = _known_settings(trials=30)  # batches of 12: 12, 12 and 6
+    path = tmp_path / "study.db"
+    _search(chosen, space, path)
+    longer = dataclasses.replace(chosen, trials=36)
+    extended = trials_table(_search(longer, space, path, resume=True), space, longer)
+    assert len(extended) == 36
+    assert extended.groupby("batch").size().tolist() == [12, 12, 12]
+    whole = trials_table(_search(longer, space), space, longer)
+    # The whole batches are those of an uninterrupted search; the cut one keeps its six.
+    first = extended[extended["batch"] < 2].drop(columns="trial").reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        first, whole[whole["batch"] < 2].drop(columns="trial").reset_index(drop=True)
+    )

@@ -267,3 +267,56 @@ def test_technophiles_first_follows_the_technophiles_of_the_run(seed):
         by_week = sorted(services, key=lambda s: planned[s, t])
         expected = sorted(services, key=lambda s: (-technophiles[s], s))
         assert by_week == expected
+
+
+def five_services(**changes) -> Scenario:
+    """Five services of ten staff (``a``-``e``), one tool for all of them, and ``changes``."""
+    base = {
+        "organisation.services": [{"name": n, "headcount": 10} for n in "abcde"],
+        "organisation.relations": [],
+        "tools": [{"name": "t1"}],
+    }
+    return Scenario().override({**base, **changes})
+
+
+@pytest.mark.parametrize(
+    ("changes", "live"),
+    [
+        # Small steps from week 1: the pilot at week 1, then, after 4 pilot weeks, one
+        # service every 2 weeks: weeks 1, 5, 7, 9, 11. By week 8, 3 of the 5 are live.
+        (
+            {
+                "rollout.strategy": "small_steps",
+                "rollout.start_week": 1,
+                "rollout.small_steps.pilot_weeks": 4,
+                "rollout.small_steps.interval_weeks": 2,
+            },
+            3,
+        ),
+        # Waves for a and b at week 2, c at week 8 (the horizon: still live); d and e
+        # in none.
+        (
+            {
+                "rollout.strategy": "custom",
+                "rollout.waves": [
+                    {"week": 2, "services": ["a", "b"]},
+                    {"week": 8, "services": ["c"]},
+                ],
+            },
+            3,
+        ),
+        # Big bang after 3 weeks of preparation: all 5 live at week 3.
+        ({"rollout.strategy": "big_bang", "rollout.big_bang.preparation_weeks": 3}, 5),
+    ],
+    ids=["small_steps", "custom", "big_bang"],
+)
+def test_golives_count_the_target_pairs_not_live_at_the_horizon(changes, live):
+    scenario = five_services(horizon_weeks=8, **changes)
+    model = run(scenario, 4)
+    table, summary = model.timeseries(), model.summary()
+    assert (table["pairs_target"] == 5).all()
+    assert table["pairs_live"].iloc[0] == 0  # nothing is live before the rollout
+    np.testing.assert_array_equal(table["pairs_live"], table["go_lives"].cumsum())
+    assert summary["golives_target"] == 5
+    assert summary["golives_missing"] == 5 - live
+    assert model.schedule()["go_live_week"].notna().sum() == live

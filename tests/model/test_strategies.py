@@ -12,14 +12,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulation import TransitionModel
+from simulation.i18n.words import phrase
 from simulation.model.strategies import (
     DEFAULT_TRAINING_LEAD,
     NEVER,
     FixedPlan,
     GatedCycles,
     make_plan,
+    plan_strategies,
     schedule_notes,
     service_order,
+    shortfall,
     target_pairs,
 )
 from simulation.scenario.records import Scenario
@@ -670,11 +674,12 @@ def test_schedule_notes_of_short_cycles_do_not_depend_on_the_order(order):
         "rollout.start_week": 4,
         "rollout.short_cycle.services_per_increment": 2,
     }
-    # Five increments every 4 weeks from week 4: the last at week 20.
-    assert schedule_notes(ordered_scenario(order, **changes)) == [
-        "the 5 short-cycle increments need at least until week 20, beyond the horizon (10); "
-        "the last ones will not go live"
-    ]
+    # Five increments every 4 weeks from week 4: the last at week 20, whatever the order.
+    found = shortfall(ordered_scenario(order, **changes))
+    assert (found.increments, found.last_week) == (5, 20)
+    assert schedule_notes(ordered_scenario(order, **changes)) == schedule_notes(
+        ordered_scenario("listed", **changes)
+    )
 
 
 # --------------------------------------------------------------------------- custom waves
@@ -750,3 +755,57 @@ def test_pairs_planned_at_week_zero_go_live(changes):
     plan = make_plan(small_scenario(**changes), TECHNOPHILES)
     seen = run_weeks(plan, HORIZON, always(0.0))
     assert np.array_equal(seen != NEVER, TARGET)
+
+
+def test_a_short_cycle_shortfall_counts_the_pairs_of_the_increments_past_the_horizon():
+    scenario = small_scenario(
+        horizon_weeks=25,
+        **{
+            "rollout.strategy": "short_cycle",
+            "rollout.start_week": 1,
+            "rollout.short_cycle.cycle_weeks": 10,
+            "rollout.short_cycle.services_per_increment": 2,
+        },
+    )
+    # Increments: t1 for (a, b), (c, d), (e); t2 for (b, d); t3 for (e), at weeks
+    # 1, 11, 21, 31 and 41 at the earliest: the last two (3 pairs) come after week 25.
+    found = shortfall(scenario)
+    assert (found.target, found.late, found.unplanned) == (8, 3, 0)
+    assert (found.increments, found.last_week, found.missing) == (5, 41, 3)
+    for lang in ("fr", "en"):
+        words = phrase(
+            "report.compare.plan_note.cycles",
+            lang,
+            n=3,
+            total=8,
+            increments=5,
+            last=41,
+            horizon=25,
+        )
+        assert schedule_notes(scenario, lang) == [words]
+
+
+def test_a_plan_that_delivers_everything_has_no_note():
+    scenario = small_scenario(**{"rollout.strategy": "big_bang"})
+    assert shortfall(scenario).missing == 0 and schedule_notes(scenario) == []
+
+
+@pytest.mark.parametrize("strategy", ["big_bang", "small_steps", "short_cycle", "custom"])
+def test_a_plans_shortfall_is_what_its_run_misses_at_the_horizon(strategy):
+    waves = [{"week": 3, "services": ["a", "b"]}]  # the other services in no wave
+    scenario = small_scenario(horizon_weeks=30, **{"rollout.waves": waves}).with_strategy(strategy)
+    expected = shortfall(scenario)
+    model = TransitionModel(scenario, rng=2)
+    model.run()
+    missing = model.summary()["golives_missing"]
+    if strategy == "short_cycle":  # the earliest weeks: waiting on the gate misses more
+        assert missing >= expected.missing
+    else:
+        assert missing == expected.missing
+    assert model.summary()["golives_target"] == expected.target == int(TARGET.sum())
+
+
+def test_plan_strategies_add_the_custom_plan_when_there_are_waves():
+    assert plan_strategies(small_scenario()) == ("big_bang", "small_steps", "short_cycle")
+    with_waves = small_scenario(**{"rollout.waves": [{"week": 3}]})
+    assert plan_strategies(with_waves)[-1] == "custom"

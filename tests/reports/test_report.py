@@ -16,6 +16,7 @@ from simulation.cli import main
 from simulation.i18n.words import NNBSP, colon, percent, phrase, text, typography
 from simulation.reports.html import build_report
 from simulation.reports.reader import read_results
+from simulation.reports.recommendation import THRESHOLDS
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -90,15 +91,26 @@ def test_french_report_follows_french_typography(report):
         ("fr", document),
         ("en", report("compare", "en")),
     ):
-        headline = phrase("report.compare.headline", lang, c=colon(lang), a="").rstrip(".")
-        assert typography(headline, lang) in shown  # "Recommandation\u00a0: " in French
+        # "Recommandation\u00a0: " in French, or that none is recommended.
+        headlines = (
+            phrase("report.compare.headline", lang, c=colon(lang), a="").rstrip("."),
+            phrase("report.compare.headline_none", lang, c=colon(lang)),
+        )
+        assert any(typography(headline, lang) in shown for headline in headlines)
         assert typography(text("ci95", lang), lang) in shown
 
 
-def test_compare_report_states_its_recommendation_rule(report):
+def test_compare_report_states_its_recommendation_rule_and_thresholds(report):
     document = report("compare", "en")
-    rule = phrase("report.compare.rule", "en", c=colon("en"), floor=percent(0.9, "en", 0))
+    rule = phrase("report.compare.rule", "en", c=colon("en"))
     assert rule in document and "paired difference" in rule
+    lead = phrase("report.compare.thresholds", "en", c=colon("en"), list="")[:-1]
+    assert lead in document
+    for threshold in THRESHOLDS:
+        count = threshold.outcome == "golives_missing"  # a count; the others are shares
+        limit = str(int(threshold.limit)) if count else percent(threshold.limit, "en", 0)
+        words = phrase(f"report.compare.threshold.{threshold.outcome}.rule", "en", limit=limit)
+        assert words in document
     for strategy in ("big_bang", "small_steps", "short_cycle"):
         assert text(strategy, "en") in document
 

@@ -110,7 +110,8 @@ def _run(book: Book, results: Results) -> None:
 
 def _compare(book: Book, results: Results) -> None:
     strategies, stats = results.strategies, results.summary["strategies"]
-    names = OUTCOMES + ORGANISATION_ONLY
+    # Outcomes added since a folder was made (the go-lives counts...) are left out.
+    names = tuple(o for o in OUTCOMES + ORGANISATION_ONLY if all(o in stats[s] for s in strategies))
     overall = [{"outcome": o, "strategy": s, **stats[s][o]} for o in names for s in strategies]
     profiles = [
         {"outcome": o, "profile": p, "strategy": s, **stats[s]["by_profile"][p][o]}
