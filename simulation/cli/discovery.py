@@ -97,9 +97,10 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
         "max_boxes": max_boxes,
         "min_coverage": MIN_COVERAGE,
         "significance": SIGNIFICANCE,
-        "rule": "the box of each peeling trajectory with the best harmonic mean of coverage "
-        "and density (coverage at least min_coverage), restrictions with a quasi-p value "
-        "above significance dropped",
+        "rule": "every box of the peeling trajectory pruned of its restrictions with a "
+        "quasi-p value above significance (least significant first); then the pruned box "
+        "with the best harmonic mean of coverage and density (coverage at least "
+        "min_coverage)",
     }
     try:
         json_path, csv_path = write_discovery(

@@ -22,17 +22,20 @@ meaningful, and plain numbers (:class:`~simulation.experiments.discovery_boxes.B
 
 **Choosing a box** (:func:`discover`): along the trajectory PRIM peels away thin
 slices of the inputs' ranges, so density rises while coverage falls; past the true
-conditions, peeling further only loses runs of interest to the noise. The box chosen
-is the one of the trajectory with the best harmonic mean of coverage (of the runs of
-interest still unexplained) and density, ``2 c d / (c + d)``, among those with a
-coverage of at least ``min_coverage`` (on a tie, the fewer restrictions). The
+conditions, peeling further only loses runs of interest to the noise, and with many
+inputs and few runs it restricts inputs by chance. So each box of the trajectory is
+first *pruned*: each restriction whose quasi-p value (a one-sided binomial test: would
+the box's runs of interest be that many at the density of the box without that
+restriction? Bryant and Lempert 2010) exceeds ``significance`` is dropped, the least
+significant first, and the values recomputed after each drop (a numeric input's
+lower and upper limits are judged apart). The box chosen is then the pruned box with
+the best harmonic mean of coverage (of the runs of interest still unexplained) and
+density, ``2 c d / (c + d)``, among those restricting something with a coverage of at
+least ``min_coverage`` (on a tie, the fewer restrictions, then the earlier box). The
 harmonic mean is high only when both are: it neither keeps the whole space (high
 coverage, low density) nor a sliver (high density, low coverage), and when two
 conditions each explain half of the runs of interest it takes one of them whole
-rather than a blur of both. Then each restriction whose quasi-p value (a one-sided
-binomial test: does the box without that restriction have a lower density? Bryant
-and Lempert 2010) exceeds ``significance`` is dropped, the least significant first (a
-numeric input's lower and upper limits apart).
+rather than a blur of both.
 
 **Several boxes**: the runs in a box are set aside and PRIM searches the others again
 (the covering approach), up to ``max_boxes``, while a box restricts at least one input
@@ -178,8 +181,9 @@ def _boxes(
         found = prim.find_box()
         if found is None:
             break
-        chosen = _choose(found, left, min_coverage)
-        chosen = _drop_insignificant(found, prim, chosen, significance)
+        chosen = _choose(found, prim, ~taken, interest, min_coverage, significance)
+        if chosen is None:  # no box of the trajectory keeps a significant restriction
+            break
         box = _box(found, chosen, prim, names, inputs, len(boxes) + 1, base_rate)
         if not _meaningful(box, left / searched, min_cases, min_odds_ratio):
             break
@@ -236,68 +240,101 @@ def _prepared(inputs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return pd.DataFrame(columns), names
 
 
-def _choose(found, left: int, min_coverage: float) -> int:
-    """Select on ``found``'s trajectory the box of the stated rule (module docstring)."""
-    trajectory = found.peeling_trajectory
-    coverage = trajectory["k"].to_numpy(dtype=float) / left  # of the runs still unexplained
-    density = trajectory["density"].to_numpy(dtype=float)
-    score = np.where(
-        coverage >= min_coverage - 1e-12,
-        2 * coverage * density / np.maximum(coverage + density, 1e-12),
-        -1.0,
-    )
-    # The best score; on a tie the fewer restrictions, then the earlier box.
-    restricted = trajectory["res_dim"].to_numpy()
-    chosen = int(min(range(len(score)), key=lambda i: (-score[i], restricted[i], i)))
-    found.select(chosen)  # the runs PRIM sets aside before the next box are this box's
-    return chosen
+def _choose(
+    found, prim, searched: np.ndarray, interest: np.ndarray, min_coverage: float, alpha: float
+) -> int | None:
+    """Prune every box of ``found``'s trajectory, add the best to it; its index (module docstring).
 
+    Args:
+        found: The box EMA's PRIM found, with its trajectory.
+        prim: EMA's PRIM (its data and initial box).
+        searched: Which runs were searched (those no earlier box holds).
+        interest: Which runs are of interest.
+        min_coverage: Least coverage of the runs of interest searched.
+        alpha: Largest quasi-p value of a kept restriction (``significance``).
 
-def _drop_insignificant(found, prim, chosen: int, significance: float) -> int:
-    """Free, least significant first, the restricted sides whose quasi-p value is too large.
-
-    A numeric input's two sides are judged apart (a box may need only its upper
-    limit); a categorical restriction as a whole. Each change adds a box to the
-    trajectory (EMA's ``update``) and selects it; returns the index of the box left.
+    Returns:
+        The index of the chosen box, added last to the trajectory (its runs are those
+        PRIM sets aside before the next box), or None if no pruned box restricts anything.
     """
-    while True:
-        sides = [
-            (float(qp), name, side)
-            for name, values in found.p_values[chosen].items()
-            for side, qp in enumerate(values)
-            if float(qp) >= 0  # -1: a side not restricted
-        ]
+    rows = np.flatnonzero(searched)
+    x = prim.x.iloc[rows]
+    y = interest[rows]
+    left = int(y.sum())
+    best = None
+    for index, limits in enumerate(found.box_lims):
+        sides = _pruned(_sides(limits, prim.box_init, x), y, alpha)
         if not sides:
-            return chosen
-        worst, name, side = max(sides)
-        if worst <= significance:
-            return chosen
-        if prim.box_init[name].dtype == object:  # categories: the restriction goes whole
-            found.drop_restriction(name, chosen)
+            continue
+        inside = np.logical_and.reduce([mask for _, _, mask in sides])
+        k, n = int(y[inside].sum()), int(inside.sum())
+        coverage, density = k / left, (k / n if n else 0.0)
+        if coverage < min_coverage - 1e-12 or k == 0:
+            continue
+        score = 2 * coverage * density / (coverage + density)
+        key = (-score, len(sides), index)
+        if best is None or key < best[0]:
+            best = (key, limits, sides, inside)
+    if best is None:
+        return None
+    _, limits, sides, inside = best
+    kept = prim.box_init.copy()
+    for name, side, _ in sides:  # the kept restrictions, the others back at the range's ends
+        if isinstance(kept[name].iloc[0], set):
+            kept[name] = limits[name]
         else:
-            _free_side(found, prim, chosen, name, side)
-        chosen = len(found.peeling_trajectory) - 1
+            kept.loc[side, name] = limits.loc[side, name]
+    found.update(kept, rows[inside])  # EMA recomputes its numbers and quasi-p values
+    return len(found.peeling_trajectory) - 1
 
 
-def _free_side(found, prim, chosen: int, name: str, side: int) -> None:
-    """Add to the trajectory box ``chosen`` with one side of ``name`` back at its range's end.
+def _sides(limits: pd.DataFrame, initial: pd.DataFrame, x: pd.DataFrame) -> list[tuple]:
+    """A box's restricted sides: (column, 0 lower or 1 upper, which rows of ``x`` hold it).
 
-    Side 0 is the lower limit, 1 the upper; the box's runs are those of the runs
-    searched that it holds (limits inclusive, as EMA's).
+    A categorical restriction is one side (0). Limits are inclusive, as EMA's.
     """
-    limits = found.box_lims[chosen].copy()
-    limits.loc[side, name] = prim.box_init.loc[side, name]
-    searched = np.asarray(prim.yi_remaining)
-    x = prim.x.loc[searched]
-    inside = np.ones(len(searched), dtype=bool)
-    for column in limits.columns:
-        low, high = limits[column].iloc[0], limits[column].iloc[1]
-        if isinstance(low, set):
-            inside &= x[column].isin(low).to_numpy()
-        else:
-            values = x[column].to_numpy(dtype=float)
-            inside &= (values >= low) & (values <= high)
-    found.update(limits, searched[inside])
+    sides = []
+    for name in limits.columns:
+        low, high = limits[name].iloc[0], limits[name].iloc[1]
+        first, last = initial[name].iloc[0], initial[name].iloc[1]
+        if isinstance(first, set):
+            if set(low) != set(first):
+                sides.append((name, 0, x[name].isin(low).to_numpy()))
+            continue
+        values = x[name].to_numpy(dtype=float)
+        if low > first:
+            sides.append((name, 0, values >= low))
+        if high < last:
+            sides.append((name, 1, values <= high))
+    return sides
+
+
+def _pruned(sides: list[tuple], y: np.ndarray, alpha: float) -> list[tuple]:
+    """``sides`` less those whose quasi-p value exceeds ``alpha``, least significant first.
+
+    A side's quasi-p value: the chance of at least the box's runs of interest among
+    its runs at the density of the box without that side (one-sided binomial test).
+    """
+    from scipy.stats import binom
+
+    sides = list(sides)
+    while sides:
+        masks = np.array([mask for _, _, mask in sides])
+        inside = masks.all(axis=0)
+        n, k = int(inside.sum()), int(y[inside].sum())
+        if n == 0:
+            return []
+        worst, worst_p = 0, -1.0
+        for i in range(len(sides)):
+            without = np.delete(masks, i, axis=0).all(axis=0) if len(sides) > 1 else None
+            rate = y.mean() if without is None else y[without].mean()
+            p = float(binom.sf(k - 1, n, rate))
+            if p > worst_p:
+                worst, worst_p = i, p
+        if worst_p <= alpha:
+            return sides
+        del sides[worst]
+    return sides
 
 
 def _quasi_p(values: dict) -> dict[str, float]:
