@@ -32,7 +32,12 @@ REPO = Path(__file__).resolve().parents[2]
 EXPERIMENTS = REPO / "experiments"
 STUDY = REPO / "scenarios" / "study"
 # The ensemble file is another kind (transnum calibrate --ensemble; test_ensemble_files.py).
-SHIPPED = sorted(p for p in EXPERIMENTS.glob("*.yaml") if p.name != "ensemble.yaml")
+# Not sweeps: the ensemble calibration's and the plan search's files.
+SHIPPED = sorted(
+    p
+    for p in EXPERIMENTS.glob("*.yaml")
+    if p.name not in ("ensemble.yaml", "optimise_commune.yaml")
+)
 
 
 def write(folder: Path, text: str, name: str = "experiment.yaml") -> Path:

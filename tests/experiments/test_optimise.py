@@ -325,3 +325,12 @@ def test_a_budget_ending_inside_a_batch_is_extended_without_duplicates(tmp_path)
     pd.testing.assert_frame_equal(
         first, whole[whole["batch"] < 2].drop(columns="trial").reset_index(drop=True)
     )
+
+
+def test_the_shipped_optimisation_file_loads():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "experiments" / "optimise_commune.yaml"
+    chosen = load_settings(path)
+    space = plan_space(chosen, Scenario())
+    assert [u.name for u in space.uncertainties] == ["overwhelmed_share", "training_available"]
