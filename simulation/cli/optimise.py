@@ -293,8 +293,8 @@ def _print_summary(table, checked, settings, wall) -> None:
         return
     if not any(c.name == "fastest_safe" for c in checked):
         click.echo(
-            "no plan is safe: none meets the thresholds in "
-            f"{settings.safe_share:.0%} of replications"
+            "no plan is safe: none of the candidates checked meets the thresholds in "
+            f"{settings.safe_share:.0%} of the fresh replications"
         )
     click.echo(f"\nNamed plans, on {settings.check_replications} fresh replications:")
     for c in checked:

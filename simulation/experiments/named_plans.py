@@ -7,7 +7,8 @@ From the feasible candidates of a search (every constraint met):
   that reaches 80 % adoption soonest (its statistic: quantile or mean); ties go to the
   more often satisfying, then to fewer departures. The fastest are the likeliest to
   have been lucky, so the :data:`SHORTLIST` fastest safe candidates are all checked on
-  fresh replications, and the fastest of those still safe there is named;
+  fresh replications with the other two named plans, and the fastest of those still
+  safe there is named (it may be the safest, then one plan holds both names);
 * **safest** (``safest``): the candidate meeting the thresholds most often; ties go to
   fewer departures (external and refusal), then fewer person-weeks at high strain;
 * **balanced** (``balanced``): on the Pareto front, the candidate closest to the ideal
@@ -128,7 +129,7 @@ def check_plans(
 
     Fresh: replications (and so ensemble members and seeds) after the search's, with
     their own draw of the uncertainties. A candidate holding two names runs once. The
-    fastest safe plan is the fastest of its shortlist still safe on them.
+    fastest safe plan is the fastest of the candidates checked still safe on them.
 
     Args:
         candidates: What :func:`name_plans` returns.
@@ -159,7 +160,11 @@ def check_plans(
             quantile=settings.quantile,
         )
 
-    still_safe = [t for t in shortlist if stats(t)["satisficing"] >= settings.safe_share - 1e-12]
+    # Fastest safe: of every candidate checked (the shortlist, the safest, the balanced),
+    # the soonest to 80 % adoption among those still safe on the fresh replications.
+    still_safe = [t for t in trials if stats(t)["satisficing"] >= settings.safe_share - 1e-12]
+    weeks = f"weeks_to_80pct_adoption{_suffix(settings)}"
+    still_safe.sort(key=lambda t: (stats(t)[weeks], -stats(t)["satisficing"], t))
     named = {
         "fastest_safe": still_safe[0] if still_safe else None,
         "safest": candidates.get("safest"),

@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 
+from simulation.experiments.parameters import ParameterDraw
 from simulation.experiments.plan_objectives import RUN_OUTCOMES
 from simulation.experiments.plan_space import PlanSpace
 from simulation.scenario.records import Scenario
@@ -53,6 +54,7 @@ class KnownEvaluator:
     root: int = 7
     interrupt_at: int | None = None
     calls: int = 0
+    parameters: ParameterDraw = dataclasses.field(default_factory=lambda: ParameterDraw(None))
 
     def replications(self, which: int, n: int, offset: int = 0) -> list[int]:
         return list(range(offset, offset + n)) if which else list(range(n))

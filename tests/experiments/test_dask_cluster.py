@@ -259,3 +259,15 @@ def test_a_comparison_on_the_cluster_gives_the_local_summary(cluster, tmp_path):
             pd.testing.assert_frame_equal(got[name], table, check_exact=True, obj=name)
         else:
             assert got[name] == table, name
+
+
+def test_a_plan_search_on_the_cluster_gives_the_local_front(cluster, tmp_path):
+    file = write(tmp_path / "small.yaml", SMALL)
+    space = write(tmp_path / "space.yaml", "batch: 4\ncheck_replications: 10\n")
+    options = ("--trials", 8, "--replications", 2, "--space", space)
+    on_cluster, local = run_both("optimise", file, tmp_path, cluster.address, *options)
+    for name in ("trials.csv", "pareto.csv", "plans.csv"):
+        pd.testing.assert_frame_equal(
+            pd.read_csv(on_cluster / name), pd.read_csv(local / name), check_exact=True, obj=name
+        )
+    assert (on_cluster / "discovery.json").read_text() == (local / "discovery.json").read_text()

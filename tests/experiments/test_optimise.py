@@ -334,3 +334,26 @@ def test_the_shipped_optimisation_file_loads():
     chosen = load_settings(path)
     space = plan_space(chosen, Scenario())
     assert [u.name for u in space.uncertainties] == ["overwhelmed_share", "training_available"]
+
+
+def test_the_fastest_safe_plan_is_one_still_safe_on_fresh_replications():
+    from simulation.experiments.named_plans import check_plans
+
+    chosen, space = _known_settings()
+    # Trial 0 looked safe and fast in the search, but big bang's outcomes (known by
+    # construction: 2 % + 10 % x 0.3 leaving, about the 5 % threshold) fail about half
+    # the fresh replications; trial 1 (short cycles at the best capacity) stays safe.
+    table = pd.DataFrame(
+        {
+            "trial": [0, 1],
+            "strategy": ["big_bang", "short_cycle"],
+            "training_capacity": [BEST_CAPACITY, BEST_CAPACITY],
+        }
+    )
+    candidates = {"fastest_safe": [0], "safest": 1, "balanced": 0}
+    checked = check_plans(candidates, table, KnownEvaluator(space), chosen)
+    named = {c.name: c.trial for c in checked}
+    assert named == {"fastest_safe": 1, "safest": 1, "balanced": 0}
+    by_name = {c.name: c for c in checked}
+    assert by_name["balanced"].stats["satisficing"] < chosen.safe_share
+    assert by_name["fastest_safe"].stats["satisficing"] == 1.0
