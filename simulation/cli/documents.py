@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,24 +25,16 @@ from simulation.storage import FolderBusyError
 def report(results_dir, lang, out) -> None:
     """Write a self-contained HTML report and an Excel workbook of RESULTS_DIR.
 
-    Works on the folders of run, compare, sweep, sensitivity and calibrate. The
-    report opens offline and prints well; French by default.
+    Works on the folders of run, compare, sweep, sensitivity, calibrate and optimise.
+    The report opens offline and prints well; French by default.
     """
     from simulation.i18n.words import phrase
-    from simulation.reports.html import write_report
     from simulation.reports.optimise_report import is_search
-    from simulation.reports.reader import read_results
-    from simulation.reports.workbook import write_workbook
 
-    if is_search(results_dir):
-        _search_report(results_dir, lang, out)
-        return
     try:
-        results = read_results(results_dir)
+        write = _search_writer(results_dir) if is_search(results_dir) else _writer(results_dir)
     except ScenarioError as error:
         fail(error)
-    for note in results.notes:
-        click.echo(f"note: {note}", err=True)
     stem = phrase("cli.report_stem", lang)
     html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
@@ -58,34 +51,39 @@ def report(results_dir, lang, out) -> None:
     except OSError as error:
         fail(error, elsewhere)
     try:
-        write_report(results, html_path, lang)
-        workbook = write_workbook(results, html_path.with_suffix(".xlsx"), lang)
+        workbook = write(html_path, lang)
     except OSError as error:
         fail(error, elsewhere)
     click.echo(f"wrote {html_path}\nwrote {workbook}")
 
 
-def _search_report(results_dir: str, lang: str, out: str | None) -> None:
-    """The report of a ``transnum optimise`` folder (HTML, and the tables as a workbook)."""
-    from simulation.i18n.words import phrase
-    from simulation.reports.optimise_report import read_search, write_search_report
-    from simulation.reports.workbook.search import write_search_workbook
+def _writer(results_dir: str) -> Callable[[Path, str], Path]:
+    """Read a results folder; return what writes its report and workbook (the workbook)."""
+    from simulation.reports.html import write_report
+    from simulation.reports.reader import read_results
+    from simulation.reports.workbook import write_workbook
 
-    try:
-        read_search(results_dir)
-    except ScenarioError as error:
-        fail(error)
-    stem = phrase("cli.report_stem", lang)
-    html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
-    if html_path.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter("the report is an .html file", param_hint="'--out'")
-    try:
-        html_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = claim_folder(html_path.parent)  # noqa: F841 - held until the command ends
-        write_search_report(results_dir, html_path, lang)
-        workbook = write_search_workbook(results_dir, html_path.with_suffix(".xlsx"), lang)
-    except FolderBusyError as error:
-        fail(error)
-    except OSError as error:
-        fail(error, ". The results folder is untouched; write the report elsewhere with --out FILE")
-    click.echo(f"wrote {html_path}\nwrote {workbook}")
+    results = read_results(results_dir)
+    for note in results.notes:
+        click.echo(f"note: {note}", err=True)
+
+    def write(html_path: Path, lang: str) -> Path:
+        write_report(results, html_path, lang)
+        return write_workbook(results, html_path.with_suffix(".xlsx"), lang)
+
+    return write
+
+
+def _search_writer(results_dir: str) -> Callable[[Path, str], Path]:
+    """The same for a ``transnum optimise`` folder (the report of a plan search)."""
+    from simulation.reports.optimise_report import build_search_report, read_search
+    from simulation.reports.workbook.search import write_search_workbook
+    from simulation.storage import write_text
+
+    search = read_search(results_dir)
+
+    def write(html_path: Path, lang: str) -> Path:
+        write_text(html_path, build_search_report(search, lang))
+        return write_search_workbook(results_dir, html_path.with_suffix(".xlsx"), lang)
+
+    return write
