@@ -17,6 +17,7 @@ from simulation.cli.options import (
     command_line,
     fail,
     out_option,
+    parameters_option,
     print_parameters,
     scheduler_option,
     seed_option,
@@ -86,15 +87,7 @@ def parse_constraints(value: str | None) -> dict[str, float]:
 @weeks_option()
 @workers_option()
 @scheduler_option()
-@click.option(
-    "--parameters",
-    default="ensemble",
-    show_default=True,
-    metavar="ensemble|default|FILE",
-    help="Behavioural parameters of the replications: one plausible set of the calibrated "
-    "ensemble each ('ensemble'), an ensemble file of one's own, or the scenario's values "
-    "('default').",
-)
+@parameters_option()
 @out_option("Results folder (new or empty; with --resume, the search to continue).")
 @click.option("--resume", is_flag=True, help="Continue the search in --out where it stopped.")
 def optimise(
@@ -160,9 +153,8 @@ def optimise(
             folder, lock = claim_new_folder(out, "optimise")  # noqa: F841
     except (ScenarioError, OSError) as error:
         fail(error)
-    root = base.seed if seed is None else seed
-    if settings.seed is not None and seed is None:
-        root = settings.seed
+    # The command line's seed, else the optimisation file's, else the scenario's.
+    root = next(v for v in (seed, settings.seed, base.seed) if v is not None)
     print_parameters(draw, base, settings.replications)
     n_workers = workers or default_workers()
     with contextlib.ExitStack() as stack:

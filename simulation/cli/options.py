@@ -279,20 +279,25 @@ def whole_number_option(
     )
 
 
+def parameters_option():
+    """``--parameters``: where replications take their behavioural parameters."""
+    return click.option(
+        "--parameters",
+        default="ensemble",
+        show_default=True,
+        metavar="ensemble|default|FILE",
+        help="Behavioural parameters of the replications: drawn from the calibrated "
+        "ensemble of plausible sets shipped with transnum ('ensemble'), from an ensemble "
+        "file of one's own (FILE, as written by calibrate --ensemble), or the scenario's "
+        "own values ('default': one parameter set).",
+    )
+
+
 def parameters_options():
     """``--parameters`` and ``--per-member``: where replications take their parameters."""
 
     def decorate(command):
-        command = click.option(
-            "--parameters",
-            default="ensemble",
-            show_default=True,
-            metavar="ensemble|default|FILE",
-            help="Behavioural parameters of the replications: drawn from the calibrated "
-            "ensemble of plausible sets shipped with transnum ('ensemble'), from an ensemble "
-            "file of one's own (FILE, as written by calibrate --ensemble), or the scenario's "
-            "own values ('default': one parameter set).",
-        )(command)
+        command = parameters_option()(command)
         return whole_number_option(
             "--per-member",
             "Replications of each parameter set of the ensemble (different seeds; at least "

@@ -68,6 +68,9 @@ class Ensemble:
     members: pd.DataFrame
     provenance: dict[str, Any]
     sha256: str = ""
+    _overrides: dict[int, dict[str, Any]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -89,9 +92,17 @@ class Ensemble:
         return (int(replication) // int(per_member)) % len(self.members)
 
     def overrides(self, member: int) -> dict[str, Any]:
-        """Member ``member``'s parameter values as scenario overrides."""
-        row = self.members.iloc[member]
-        return {path: field_number(Scenario, path, row[path]) for path in self.parameters}
+        """Member ``member``'s parameter values as scenario overrides (a new dict each call).
+
+        Read from the table once per member: a search or a sweep asks for the same
+        members thousands of times.
+        """
+        made = self._overrides.get(member)
+        if made is None:
+            row = self.members.iloc[member]
+            made = {path: field_number(Scenario, path, row[path]) for path in self.parameters}
+            self._overrides[member] = made
+        return dict(made)
 
     def apply(self, scenario: Scenario, replication: int, per_member: int = PER_MEMBER) -> Scenario:
         """``scenario`` with the parameters of the member replication ``replication`` uses."""

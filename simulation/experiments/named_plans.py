@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.plan_evaluation import CHECK, Evaluator
-from simulation.experiments.plan_objectives import RUN_OUTCOMES, judge, meets
+from simulation.experiments.plan_objectives import judge, meets
 from simulation.experiments.plan_settings import OptimiseSettings
 from simulation.experiments.plan_space import PlanSpace
 
@@ -150,21 +150,23 @@ def check_plans(
     results = evaluator.evaluate([plans[t] for t in trials], replications, draws, on_runs)
     outcomes = dict(zip(trials, results, strict=True))
     horizon = evaluator.base.horizon_weeks
-
-    def stats(trial: int) -> dict[str, float]:
-        return judge(
-            outcomes[trial],
+    stats = {
+        t: judge(
+            outcomes[t],
             horizon=horizon,
             thresholds=settings.thresholds,
             constraints=settings.constraints,
             quantile=settings.quantile,
         )
-
+        for t in trials
+    }
     # Fastest safe: of every candidate checked (the shortlist, the safest, the balanced),
     # the soonest to 80 % adoption among those still safe on the fresh replications.
-    still_safe = [t for t in trials if stats(t)["satisficing"] >= settings.safe_share - 1e-12]
     weeks = f"weeks_to_80pct_adoption{_suffix(settings)}"
-    still_safe.sort(key=lambda t: (stats(t)[weeks], -stats(t)["satisficing"], t))
+    still_safe = sorted(
+        (t for t in trials if stats[t]["satisficing"] >= settings.safe_share - 1e-12),
+        key=lambda t: (stats[t][weeks], -stats[t]["satisficing"], t),
+    )
     named = {
         "fastest_safe": still_safe[0] if still_safe else None,
         "safest": candidates.get("safest"),
@@ -178,7 +180,7 @@ def check_plans(
             continue
         failed = ~meets(outcomes[trial], horizon=horizon, thresholds=settings.thresholds)
         checked.append(
-            CheckedPlan(name, trial, plans[trial], stats(trial), outcomes[trial], failed, inputs)
+            CheckedPlan(name, trial, plans[trial], stats[trial], outcomes[trial], failed, inputs)
         )
     return checked
 
@@ -229,7 +231,6 @@ def _inputs(evaluator: Evaluator, replications: list[int], draws: np.ndarray) ->
 
 __all__ = [
     "NAMES",
-    "RUN_OUTCOMES",
     "SHORTLIST",
     "CheckedPlan",
     "check_plans",

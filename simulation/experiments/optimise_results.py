@@ -38,11 +38,6 @@ PLANS_FOLDER = "plans"
 """Where the named plans' scenario files go."""
 
 
-def plan_scenario(base: Scenario, space: PlanSpace, levers: Mapping[str, Any]) -> Scenario:
-    """The complete scenario of a plan: the organisation under the plan's levers."""
-    return space.plan(base, levers)
-
-
 def write_tables(folder: Path, trials: pd.DataFrame) -> None:
     """``trials`` and its Pareto set, as Parquet and CSV."""
     for stem, table in (("trials", trials), ("pareto", _pareto(trials))):
@@ -63,7 +58,7 @@ def write_plans(
     write_csv(table, folder / "plans.csv", index=False)
     written = []
     for plan in checked:
-        scenario = plan_scenario(base, space, plan.levers)
+        scenario = space.plan(base, plan.levers)  # the organisation under the plan
         header = (
             f"Plan '{plan.name}' found by transnum optimise (trial {plan.trial}).\n"
             f"Its strategy: {scenario.rollout.strategy}. Run it as is with:\n"

@@ -141,7 +141,7 @@ def search(
     draws = evaluator.uncertainties(SEARCH, n)
     horizon = evaluator.base.horizon_weeks
     batches = math.ceil(settings.trials / settings.batch)
-    startup = min(settings.trials, max(settings.batch, 2 * settings.batch))
+    startup = min(settings.trials, 2 * settings.batch)  # random candidates before TPE learns
     for b in range(batches):
         size = min(settings.batch, settings.trials - b * settings.batch)
         trials = [

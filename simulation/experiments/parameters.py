@@ -23,6 +23,7 @@ from typing import Any
 
 from simulation.experiments.ensemble import PER_MEMBER, Ensemble, read_ensemble, shipped_path
 from simulation.scenario.records import Scenario
+from simulation.scenario.schema import value_at
 
 DEFAULT = "default"
 """``--parameters default``: the scenario's own values, one parameter set."""
@@ -121,7 +122,7 @@ class ParameterDraw:
         for path in self.ensemble.parameters:
             if path in self.kept:
                 continue
-            if _value_at(scenario, path) != _value_at(reference, path):
+            if value_at(scenario, path) != value_at(reference, path):
                 out.append(path)
         return out
 
@@ -142,10 +143,3 @@ def choose_parameters(choice: str | None = None, per_member: int = PER_MEMBER) -
     if choice in (None, ENSEMBLE):
         return ParameterDraw(read_ensemble(shipped_path()), ENSEMBLE, per_member)
     return ParameterDraw(read_ensemble(Path(choice)), str(choice), per_member)
-
-
-def _value_at(scenario: Scenario, path: str) -> Any:
-    node: Any = scenario
-    for key in path.split("."):
-        node = getattr(node, key)
-    return node

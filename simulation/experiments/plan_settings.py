@@ -300,19 +300,14 @@ def _check_lever(lever: Lever, base: Scenario) -> list[str]:
         ends = [lever.low, lever.high]
     else:
         ends = list(lever.choices)
+    if lever.kind == "weight":  # a share once divided by its table's sum: not tried
+        return [] if lever.low >= 0 else ["weights are from 0 up"]
     problems = []
-    family = lever.families[0] if lever.families else None
+    family = {"rollout.strategy": lever.families[0]} if lever.families else {}
     for end in ends:
-        value = end if lever.kind not in ("int",) else int(round(end))
-        if lever.kind == "weight":
-            continue  # a weight is a share once divided by its table's sum
+        value = int(round(end)) if lever.kind == "int" else end
         try:
-            changes = {lever.path: value}
-            if family:
-                changes["rollout.strategy"] = family
-            base.override(changes)
+            base.override({lever.path: value, **family})
         except ScenarioError as error:
             problems.append(f"{value!r}: {error.problem}")
-    if lever.kind == "weight" and lever.low is not None and lever.low < 0:
-        problems.append("weights are from 0 up")
     return problems

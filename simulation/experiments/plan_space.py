@@ -26,7 +26,7 @@ import numpy as np
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
 from simulation.scenario.rollout import SERVICE_ORDERS
-from simulation.scenario.schema import field_number
+from simulation.scenario.schema import field_number, value_at
 
 LeverKind = Literal["int", "float", "bool", "choice", "weight"]
 FAMILIES: tuple[str, ...] = ("big_bang", "small_steps", "short_cycle")
@@ -346,7 +346,7 @@ def _shares(weights: Mapping[str, float]) -> dict[str, float]:
 def _uncertain_change(scenario: Scenario, u: Uncertainty, value: float) -> dict[str, Any]:
     head, _, last = u.path.rpartition(".")
     if u.scale:
-        current = _value_at(scenario, u.path)
+        current = value_at(scenario, u.path)
         return {u.path: field_number(Scenario, u.path, float(current) * value)}
     if head == "profile_mix" and last in PROFILES:
         mix = scenario.profile_mix
@@ -360,10 +360,3 @@ def _uncertain_change(scenario: Scenario, u: Uncertainty, value: float) -> dict[
         out[u.path] = round(1 - sum(out.values()), 6)
         return out
     return {u.path: field_number(Scenario, u.path, value)}
-
-
-def _value_at(scenario: Scenario, path: str) -> Any:
-    value: Any = scenario
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value

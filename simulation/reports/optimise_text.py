@@ -78,7 +78,7 @@ def constraints_sentence(settings: Mapping[str, Any], horizon: int, lang: str) -
         "optimise.report.constraints",
         lang,
         c=colon(lang),
-        parts=" ; ".join(parts) if lang == "fr" else "; ".join(parts),
+        parts="; ".join(parts),  # French spacing: the report's typography (text filter)
     )
 
 

@@ -207,6 +207,14 @@ def info_at(cls: type[Record], path: str) -> FieldInfo | None:
     return info
 
 
+def value_at(record: Any, path: str) -> Any:
+    """The value at dotted ``path`` of a record (``levers.training_capacity``)."""
+    value = record
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
 def is_whole_number(hint: Any) -> bool:
     """Whether a declared type is a whole number (``int``, possibly optional)."""
     options = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
