@@ -23,7 +23,8 @@ from simulation.cli import (
     organisation,
     runs,
 )
-from simulation.cli.options import fail
+from simulation.cli.options import fail, messages_option
+from simulation.i18n.language import from_environment, using
 
 
 class _Commands(click.Group):
@@ -35,10 +36,13 @@ class _Commands(click.Group):
     """
 
     def invoke(self, ctx: click.Context):  # noqa: D102
-        try:
-            return super().invoke(ctx)
-        except OSError as error:
-            fail(error)
+        # The group's own messages speak the locale's language until a command reads
+        # its --lang; the language is restored afterwards (commands invoked in-process).
+        with using(from_environment()):
+            try:
+                return super().invoke(ctx)
+            except OSError as error:
+                fail(error)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,6 +71,10 @@ for _command in (
     optimise.optimise,
     discovery.discover,
 ):
+    # Every command speaks French or English (--lang); those writing documents have
+    # their own --lang, which sets both.
+    if not any(param.name == "lang" for param in _command.params):
+        messages_option()(_command)
     main.add_command(_command)
 
 __all__ = ["main"]

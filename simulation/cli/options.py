@@ -18,6 +18,8 @@ from typing import NoReturn
 
 import click
 
+from simulation.i18n.catalogue import LANGUAGES
+from simulation.i18n.language import from_environment, use
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.footprint import Footprint, check_fits, gigabytes, memory_limit
 from simulation.scenario.loading import load_scenario
@@ -395,12 +397,38 @@ def precision_options(where: str, cap_default: str):
     return lambda command: precision(cap(command))
 
 
-def language_option(what: str):
-    """The ``--lang`` option (French by default) of a command writing ``what``."""
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Make the command's messages speak ``--lang``, or the locale's language."""
+    use(value or from_environment())
+    return value
+
+
+def messages_option():
+    """The ``--lang`` option of every command: the language of its messages.
+
+    Eager, so that the messages about the other options are worded in it too.
+    """
     return click.option(
         "--lang",
-        type=click.Choice(["fr", "en"]),
-        default="fr",
-        show_default=True,
-        help=f"Language of {what}.",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        is_eager=True,
+        expose_value=False,
+        callback=_set_language,
+        help="Language of messages (default: the locale's, French under a French locale).",
+    )
+
+
+def language_option(what: str):
+    """The ``--lang`` option of a command writing ``what`` (French unless given).
+
+    It sets the language of the command's messages too (the locale's when not given).
+    """
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        is_eager=True,
+        callback=lambda ctx, param, value: _set_language(ctx, param, value) or "fr",
+        help=f"Language of {what} (default: French) and of messages (default: the locale's).",
     )
