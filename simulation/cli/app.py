@@ -7,6 +7,7 @@ import sys
 import click
 
 from simulation.cli.options import EXIT_ENVIRONMENT, fail, language_option, whole_number_option
+from simulation.i18n.language import say
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
 
@@ -37,14 +38,12 @@ def app(scenario, host, port, lang, workshop) -> None:
             fail(error)
     if port and not port_is_free(host, port):
         click.echo(
-            f"error: port {port} on {host} is already in use (another page or program); "
-            "choose another with --port, or --port 0 for any free one",
-            err=True,
+            say("cli.error", message=say("cli.app.port_taken", port=port, host=host)), err=True
         )
         sys.exit(EXIT_ENVIRONMENT)
     port = port or free_port(host)
     command, env = app_command(
         host=host, port=port, lang=lang, workshop=workshop, scenario=scenario
     )
-    click.echo(f"Serving the teaching page on http://{host}:{port} (Ctrl-C to stop)")
+    click.echo(say("cli.app.serving", address=f"http://{host}:{port}"))
     sys.exit(serve(command, env))

@@ -7,6 +7,8 @@ import json
 import click
 
 from simulation.cli.options import fail
+from simulation.i18n.language import active, say
+from simulation.i18n.words import number
 from simulation.scenario.schema import ScenarioError
 
 
@@ -103,37 +105,38 @@ def bench(case, staff, weeks, plans, replications, runs, workers, as_json, basel
         return
     for key, value in figures.items():
         if key in LABELS:
-            click.echo(f"{LABELS[key]:<26}{_text(value)}")
+            click.echo(f"{say(f'cli.bench.{key}'):<26}{_text(value)}")
 
 
-LABELS = {
-    "staff": "staff",
-    "weeks": "weeks",
-    "setup_s": "set-up (s)",
-    "wall_s": "wall (s)",
-    "compute_s": "runs alone (s)",
-    "overhead": "wall / runs alone",
-    "agent_steps_per_s": "agent-steps/s",
-    "replications": "replications",
-    "kernel_agent_steps_per_s": "Bass kernel agent-steps/s",
-    "kernel_ratio": "ratio to the Bass kernel",
-    "runs": "runs",
-    "runs_saved": "runs saved",
-    "workers": "workers",
-    "runs_per_s": "runs/s",
-    "peak_rss_mb": "peak memory (MB)",
-    "peak_worker_rss_mb": "peak worker memory (MB)",
-    "plans": "plans",
-    "step_ms": "step (ms/week)",
-    "draw_ms": "pictures (ms/week)",
-    "weeks_per_s": "weeks/s (step + draw)",
-    "weeks_per_s_playing": "weeks/s (playing, 50 ms)",
-    "reference_ms": "reference (ms)",
-}
+LABELS = (
+    "staff",
+    "weeks",
+    "setup_s",
+    "wall_s",
+    "compute_s",
+    "overhead",
+    "agent_steps_per_s",
+    "replications",
+    "kernel_agent_steps_per_s",
+    "kernel_ratio",
+    "runs",
+    "runs_saved",
+    "workers",
+    "runs_per_s",
+    "peak_rss_mb",
+    "peak_worker_rss_mb",
+    "plans",
+    "step_ms",
+    "draw_ms",
+    "weeks_per_s",
+    "weeks_per_s_playing",
+    "reference_ms",
+)
+"""The figures printed, in order; their labels are the catalogue's ``cli.bench.<figure>``."""
 
 
 def _text(value) -> str:
-    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    return number(value, active(), 2 if isinstance(value, float) else 0)
 
 
 def _rounded(ratio: float | None) -> float | None:
@@ -142,15 +145,14 @@ def _rounded(ratio: float | None) -> float | None:
 
 def _echo_compared(rows) -> None:
     """Each figure, the baseline's and their ratios, one line each."""
-    click.echo(f"{'':<26}{'now':>12}{'baseline':>12}{'ratio':>8}{'at equal ref.':>15}")
+    now, base, ratio, equal = (say(f"cli.bench.{k}") for k in ("now", "baseline", "ratio", "equal"))
+    click.echo(f"{'':<26}{now:>12}{base:>12}{ratio:>8}{equal:>15}")
     for row in rows:
         if row.figure not in LABELS:
             continue
         base = "-" if row.baseline is None else _text(row.baseline)
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
         equal = "" if row.at_equal_reference is None else f"{row.at_equal_reference:.2f}"
-        click.echo(f"{LABELS[row.figure]:<26}{_text(row.now):>12}{base:>12}{ratio:>8}{equal:>15}")
-    click.echo(
-        "ratio: now / baseline; at equal ref.: the same ratio with each time divided by "
-        "(each rate multiplied by) the reference time of its own run."
-    )
+        label = say(f"cli.bench.{row.figure}")
+        click.echo(f"{label:<26}{_text(row.now):>12}{base:>12}{ratio:>8}{equal:>15}")
+    click.echo(say("cli.bench.legend"))

@@ -13,11 +13,15 @@ from simulation.cli.options import (
     command_line,
     fail,
     out_option,
+    progress_bar,
     scheduler_option,
+    seconds,
+    warn,
     whole_number_option,
     workers_option,
     writing_results,
 )
+from simulation.i18n.language import say, say_count
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.footprint import check_fits
 
@@ -60,11 +64,9 @@ def calibrate(
         )
         return
     if calibration_file is None:
-        raise click.UsageError("give a CALIBRATION_FILE (or --ensemble)")
+        raise click.UsageError(say("cli.calibrate.file"))
     if resume or scheduler:
-        raise click.UsageError("--resume and --scheduler go with --ensemble")
-    from tqdm import tqdm
-
+        raise click.UsageError(say("cli.calibrate.ensemble_only"))
     from simulation.experiments.calibration import (
         distinct_scenarios,
         load_calibration,
@@ -82,9 +84,16 @@ def calibrate(
         fail(error)
     reps = replications or calibration.replications
     n_runs = reps * len(distinct_scenarios(scenarios)[0])
-    click.echo(f"{calibration.name}: {len(calibration.targets)} targets, {reps} runs per scenario")
+    click.echo(
+        say(
+            "cli.calibrate.header",
+            name=calibration.name,
+            targets=len(calibration.targets),
+            runs=say_count("cli.count.run", reps),
+        )
+    )
     start = time.perf_counter()
-    with tqdm(total=n_runs, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+    with progress_bar(n_runs) as bar:
         targets, runs = run_calibration(
             calibration,
             scenarios,
@@ -93,7 +102,13 @@ def calibrate(
             on_done=lambda _: bar.update(),
         )
     wall = time.perf_counter() - start
-    click.echo(f"\n{len(runs)} runs in {wall:.1f} s\n")
+    click.echo(
+        "\n" + say("cli.runs_in", runs=say_count("cli.count.run", len(runs)), seconds=seconds(wall))
+    )
+    missed = int((~targets["met"]).sum())
+    if missed:
+        warn(say("cli.calibrate.missed", n=missed, total=len(targets)))
+    click.echo("")
     click.echo(calibration_table(targets))
     with writing_results(folder):
         write_calibration(
@@ -105,6 +120,7 @@ def calibrate(
             seed=calibration.seed,
             replications=reps,
         )
-    click.echo(f"\nResults written to {folder}")
+    click.echo("\n" + say("cli.written", folder=folder))
+    click.echo(say("cli.next_report", folder=folder))
     if strict and not targets["met"].all():
         sys.exit(1)

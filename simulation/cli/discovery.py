@@ -14,13 +14,16 @@ from pathlib import Path
 import click
 
 from simulation.cli.options import (
-    SUGGESTION,
     claim_folder,
     fail,
-    language_option,
+    messages_option,
+    note,
+    suggestion,
     whole_number_option,
 )
-from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.i18n.language import active, quoted, say, say_count
+from simulation.i18n.words import number
+from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderBusyError
 
 
@@ -36,7 +39,7 @@ from simulation.storage import FolderBusyError
     "the calibrated parameters).",
 )
 @whole_number_option("--max-boxes", "Most boxes to find.", minimum=1, maximum=10, default=3)
-@language_option("the sentences and the table")
+@messages_option()
 @click.option("--json", "as_json", is_flag=True, help="Print discovery.json instead of words.")
 @click.option(
     "--out",
@@ -44,7 +47,7 @@ from simulation.storage import FolderBusyError
     default=None,
     help="Folder for discovery.json and discovery.csv (default: RESULTS_DIR).",
 )
-def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_json, out) -> None:
+def discover(results_dir, outcome, above, below, inputs, max_boxes, as_json, out) -> None:
     """Find the conditions under which OUTCOME is above (or below) a threshold (PRIM).
 
     Works on the folders of sweep, sensitivity and compare: the inputs are the
@@ -62,7 +65,7 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
     )
 
     if (above is None) == (below is None):
-        raise click.UsageError("give one of --above V or --below V")
+        raise click.UsageError(say("cli.discover.side"))
     try:
         data = read_discovery(results_dir)
     except ScenarioError as error:
@@ -72,9 +75,9 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
     interest = of_interest(data.runs, outcome, above=above, below=below)
     blank = int(data.runs[outcome].isna().sum())
     if blank and not outcome.startswith("weeks_to_"):
-        click.echo(f"note: {blank} runs have no {outcome}: counted as not of interest", err=True)
+        note(say("cli.discover.blank", runs=say_count("cli.count.run", blank), outcome=outcome))
     if data.failed:
-        click.echo(f"note: {data.failed} failed runs left out", err=True)
+        note(say("cli.discover.failed", runs=say_count("cli.count.run", data.failed)))
     _check_cases(interest, data, outcome, above, below)
     folder = Path(out) if out else Path(results_dir)
     try:
@@ -84,7 +87,7 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
         fail(error)
     holes = [name for name in chosen if data.inputs[name].isna().any()]
     if holes:  # a factor some points do not set: PRIM cannot place those runs
-        click.echo(f"note: inputs with missing values left out: {', '.join(holes)}", err=True)
+        note(say("cli.discover.holes", names=", ".join(holes)))
         chosen = [name for name in chosen if name not in holes]
     boxes = discover(data.inputs[chosen], interest, max_boxes=max_boxes)
     sentences = {}
@@ -116,19 +119,24 @@ def discover(results_dir, outcome, above, below, inputs, max_boxes, lang, as_jso
             source=str(results_dir),
         )
     except OSError as error:
-        fail(error, ". Write the files elsewhere with --out DIR")
+        fail(error, say("cli.discover.elsewhere"))
     if as_json:
         click.echo(json_path.read_text(encoding="utf-8"), nl=False)
         return
+    lang = active()
     click.echo(
-        f"{len(interest):,} runs, {int(interest.sum()):,} of interest; "
-        f"{len(chosen)} inputs searched"
+        say(
+            "cli.discover.header",
+            runs=say_count("cli.count.run", len(interest)),
+            interest=number(int(interest.sum()), lang),
+            inputs=len(chosen),
+        )
     )
     if boxes:
         click.echo("\n" + _table(boxes, lang, words) + "\n")
     for sentence in sentences[lang]:
         click.echo(sentence)
-    click.echo(f"\nwrote {json_path}\nwrote {csv_path}")
+    click.echo("\n" + say("cli.wrote", path=json_path) + "\n" + say("cli.wrote", path=csv_path))
 
 
 def _check_outcome(outcome: str, data) -> None:
@@ -138,15 +146,14 @@ def _check_outcome(outcome: str, data) -> None:
     from simulation.model.outcomes import flat_outcome_names
 
     known = list(data.outcomes)
-    hint = did_you_mean(outcome, known, SUGGESTION)
-    why = (
-        "is not kept per run in this folder"
-        if outcome in flat_outcome_names()
-        else "is no outcome of the runs"
+    hint = suggestion(outcome, known)
+    why = say(
+        "cli.discover.not_kept" if outcome in flat_outcome_names() else "cli.discover.no_outcome"
     )
     listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
     raise click.BadParameter(
-        f"{outcome!r} {why}{hint or '.'} Known: {listed}", param_hint="'--outcome'"
+        say("cli.discover.unknown", name=quoted(outcome), why=why, hint=hint, known=listed),
+        param_hint="'--outcome'",
     )
 
 
@@ -155,18 +162,23 @@ def _inputs(value: str | None, data) -> list[str]:
     known = list(data.inputs.columns)
     if value is None:
         if not known:
-            fail(ScenarioError("its runs have no input that varies", source=str(data.folder)))
+            fail(ScenarioError(say("cli.discover.no_input"), source=str(data.folder)))
         return known
     names = [name.strip() for name in value.split(",") if name.strip()]
     for name in names:
         if name not in known:
-            hint = did_you_mean(name, known, SUGGESTION)
+            hint = suggestion(name, known)
             raise click.BadParameter(
-                f"unknown input {name!r}{hint or '.'} Known: {', '.join(known)}",
+                say(
+                    "cli.discover.unknown_input",
+                    name=quoted(name),
+                    hint=hint,
+                    known=", ".join(known),
+                ),
                 param_hint="'--inputs'",
             )
     if not names:
-        raise click.BadParameter("give at least one input", param_hint="'--inputs'")
+        raise click.BadParameter(say("cli.discover.no_inputs"), param_hint="'--inputs'")
     return names
 
 
@@ -177,19 +189,39 @@ def _check_cases(interest, data, outcome: str, above, below) -> None:
     runs = len(interest)
     if runs and 0 < interest.sum() < runs:
         return
+    lang = active()
     values = data.runs[outcome].astype(float)
-    side = f"above {above:g}" if above is not None else f"below {below:g}"
-    spread = (
-        f"it ranges from {written(outcome, values.min(), 'en')} to "
-        f"{written(outcome, values.max(), 'en')} ({values.min():g} to {values.max():g})"
-        if values.notna().any()
-        else "it has no value"
+    side = (
+        say("cli.discover.above", value=f"{above:g}")
+        if above is not None
+        else say("cli.discover.below", value=f"{below:g}")
     )
-    which = "no run has" if not interest.any() else f"all {runs:,} runs have"
+    spread = (
+        say(
+            "cli.discover.spread",
+            low=written(outcome, values.min(), lang),
+            high=written(outcome, values.max(), lang),
+            raw_low=f"{values.min():g}",
+            raw_high=f"{values.max():g}",
+        )
+        if values.notna().any()
+        else say("cli.discover.no_value")
+    )
+    which = (
+        say("cli.discover.none_has")
+        if not interest.any()
+        else say("cli.discover.all_have", runs=number(runs, lang))
+    )
     fail(
         ScenarioError(
-            f"{which} {outcome} {side}: nothing to explain, no box; {spread} over the "
-            f"{runs:,} runs, choose a threshold within that range",
+            say(
+                "cli.discover.nothing",
+                which=which,
+                outcome=outcome,
+                side=side,
+                spread=spread,
+                runs=number(runs, lang),
+            ),
             source=str(data.folder),
         )
     )

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from simulation.cli.options import claim_folder, fail, language_option
+from simulation.cli.options import claim_folder, fail, language_option, note
+from simulation.i18n.language import say
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderBusyError
 
@@ -38,10 +39,10 @@ def report(results_dir, lang, out) -> None:
     stem = phrase("cli.report_stem", lang)
     html_path = Path(out) if out else Path(results_dir) / f"{stem}.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter("the report is an .html file", param_hint="'--out'")
+        raise click.BadParameter(say("cli.report.html"), param_hint="'--out'")
     # The results are read already: a report that cannot be written there (a
     # read-only or full disk) can be written anywhere else.
-    elsewhere = ". The results folder is untouched; write the report elsewhere with --out FILE"
+    elsewhere = say("cli.report.elsewhere")
     try:
         html_path.parent.mkdir(parents=True, exist_ok=True)
         # The report's folder has one writer at a time (a running sweep, say).
@@ -54,7 +55,7 @@ def report(results_dir, lang, out) -> None:
         workbook = write(html_path, lang)
     except OSError as error:
         fail(error, elsewhere)
-    click.echo(f"wrote {html_path}\nwrote {workbook}")
+    click.echo(say("cli.wrote", path=html_path) + "\n" + say("cli.wrote", path=workbook))
 
 
 def _writer(results_dir: str) -> Callable[[Path, str], Path]:
@@ -64,8 +65,8 @@ def _writer(results_dir: str) -> Callable[[Path, str], Path]:
     from simulation.reports.workbook import write_workbook
 
     results = read_results(results_dir)
-    for note in results.notes:
-        click.echo(f"note: {note}", err=True)
+    for message in results.notes:
+        note(message)
 
     def write(html_path: Path, lang: str) -> Path:
         write_report(results, html_path, lang)

@@ -14,9 +14,13 @@ from simulation.cli.options import (
     claim_new_folder,
     command_line,
     fail,
+    progress_bar,
+    seconds,
     workers_that_fit,
     writing_results,
 )
+from simulation.i18n.language import active, say, say_count
+from simulation.i18n.words import number, percent
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderBusyError, write_json
 
@@ -27,8 +31,6 @@ def calibrate_ensemble_command(
     spec_file: str, workers: int | None, scheduler: str | None, out: str | None, resume: bool
 ) -> None:
     """Run (or continue) the history matching of ``spec_file``; see ``transnum calibrate``."""
-    from tqdm import tqdm
-
     from simulation.experiments.ensemble import write_ensemble
     from simulation.experiments.ensemble_runs import (
         calibrate_ensemble,
@@ -56,12 +58,19 @@ def calibrate_ensemble_command(
     if not scheduler:
         n_workers = workers_that_fit(n_workers, estimate(largest, snapshots=False))
     click.echo(
-        f"{spec.name}: {len(spec.parameters)} parameters, {len(spec.fitted)} fitted and "
-        f"{len(spec.held_out)} held-out patterns, {len(scenarios.scenarios)} scenarios; "
-        f"up to {spec.waves.count} waves of {spec.waves.points} sets x "
-        f"{spec.replications} replications"
+        say(
+            "cli.ensemble.header",
+            name=spec.name,
+            parameters=len(spec.parameters),
+            fitted=len(spec.fitted),
+            held_out=len(spec.held_out),
+            scenarios=len(scenarios.scenarios),
+            waves=spec.waves.count,
+            sets=spec.waves.points,
+            each=say_count("cli.count.replication", spec.replications),
+        )
     )
-    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
+    bar = progress_bar()
 
     def on_plan(count: int) -> None:
         bar.total = (bar.total or 0) + count
@@ -85,11 +94,7 @@ def calibrate_ensemble_command(
         fail(error)
     except KeyboardInterrupt:
         bar.close()
-        click.echo(
-            f"\nInterrupted: finished runs are saved; continue with: transnum calibrate "
-            f"--ensemble {spec_file} --resume --out {folder}",
-            err=True,
-        )
+        click.echo("\n" + say("cli.ensemble.interrupted", file=spec_file, folder=folder), err=True)
         sys.exit(130)
     bar.close()
     wall = time.perf_counter() - start
@@ -111,14 +116,11 @@ def calibrate_ensemble_command(
         )
         write_json(folder / "manifest.json", record)
     _report(spec, matching, members, wall)
-    click.echo(f"\nResults written to {folder}")
+    click.echo("\n" + say("cli.written", folder=folder))
     if not len(members):
-        click.echo(
-            "No consistent parameter set: no set run reproduces every fitted pattern "
-            "within its tolerance (see waves.parquet for each pattern's implausibility).",
-            err=True,
-        )
+        click.echo(say("cli.ensemble.none"), err=True)
         sys.exit(1)
+    click.echo(say("cli.ensemble.next", file=folder / "ensemble.parquet"))
 
 
 def _claim(out: str | None, resume: bool, spec_file: Path) -> Path:
@@ -134,24 +136,20 @@ def _claim(out: str | None, resume: bool, spec_file: Path) -> Path:
         write_json(folder / "manifest.json", info)
         return folder
     if not out:
-        raise click.UsageError("--resume needs the --out folder to continue")
+        raise click.UsageError(say("cli.resume_needs_out"))
     folder = Path(out)
     try:
         saved = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise ScenarioError(
-            "not the folder of an ensemble calibration (no readable manifest.json)"
-        ).from_source(str(folder)) from None
+        raise ScenarioError(say("cli.ensemble.not_folder")).from_source(str(folder)) from None
     if saved.get("kind") != KIND:
         raise ScenarioError(
-            f"made by another command ({saved.get('kind', 'unknown')}), not by "
-            "transnum calibrate --ensemble"
+            say("cli.ensemble.other_command", kind=saved.get("kind", "?"))
         ).from_source(str(folder))
     if saved.get("ensemble_file_sha256") != file_hash(spec_file):
-        raise ScenarioError(
-            f"made from another version of {spec_file.name}: resume with the file it was "
-            "made from, or start afresh with another --out"
-        ).from_source(str(folder))
+        raise ScenarioError(say("cli.ensemble.other_version", file=spec_file.name)).from_source(
+            str(folder)
+        )
     try:
         lock = claim_folder(folder)
     except FolderBusyError as error:
@@ -164,22 +162,34 @@ def _report(spec, matching, members, wall: float) -> None:  # noqa: ANN001
     """The waves, then each pattern over the ensemble's members."""
     import numpy as np
 
+    lang = active()
     click.echo(
-        f"\n{sum(len(w.sets) for w in matching.waves):,} sets run in {wall:.1f} s; "
-        f"waves stopped {matching.stopped}"
+        "\n"
+        + say(
+            "cli.ensemble.sets_run",
+            sets=number(sum(len(w.sets) for w in matching.waves), lang),
+            seconds=seconds(wall),
+            stopped=matching.stopped,
+        )
     )
     for wave in matching.waves:
         click.echo(
-            f"  wave {wave.number}: {len(wave.sets)} sets, {int(wave.plausible.sum())} plausible"
+            "  "
+            + say(
+                "cli.ensemble.wave",
+                number=wave.number,
+                sets=len(wave.sets),
+                plausible=int(wave.plausible.sum()),
+            )
         )
-    click.echo(f"\nEnsemble: {len(members)} members")
+    click.echo("\n" + say("cli.ensemble.members", n=len(members)))
     if not len(members):
         return
     from simulation.experiments.ensemble_runs import member_values
 
     table = member_values(spec, matching)
-    header = f"{'pattern':28s} {'use':8s} {'range':>16s} {'members (5-95 %)':>22s}"
-    click.echo(f"{header} {'in range':>9s}")
+    words = [say(f"cli.ensemble.column.{k}") for k in ("pattern", "use", "range", "members", "in")]
+    click.echo(f"{words[0]:28s} {words[1]:8s} {words[2]:>16s} {words[3]:>22s} {words[4]:>9s}")
     for pattern in spec.patterns:
         values = table[pattern.id].to_numpy(dtype=float)
         low = "-inf" if pattern.low is None else f"{pattern.low:g}"
@@ -190,7 +200,8 @@ def _report(spec, matching, members, wall: float) -> None:  # noqa: ANN001
         if pattern.high is not None:
             inside &= values <= pattern.high
         q5, q95 = np.nanquantile(values, [0.05, 0.95])
+        spread = say("cli.table.from_to", low=f"{q5:.3g}", high=f"{q95:.3g}")
         click.echo(
             f"{pattern.id:28s} {pattern.use:8s} {'[' + low + ', ' + high + ']':>16s} "
-            f"{f'{q5:.3g} to {q95:.3g}':>22s} {inside.mean():>9.0%}"
+            f"{spread:>22s} {percent(inside.mean(), lang, 0):>9s}"
         )

@@ -16,7 +16,6 @@ from pathlib import Path
 import click
 
 from simulation.cli.options import (
-    SUGGESTION,
     command_line,
     fail,
     out_option,
@@ -24,12 +23,18 @@ from simulation.cli.options import (
     parse_precision,
     precision_options,
     print_parameters,
+    progress_bar,
     remove_empty,
     scheduler_option,
+    seconds,
+    suggestion,
+    warn,
     workers_option,
     workers_that_fit,
 )
-from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.i18n.language import active, quoted, say, say_count
+from simulation.i18n.words import number
+from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderBusyError, StorageError, write_csv
 
 _RUN_OPTIONS = [
@@ -94,8 +99,6 @@ def _session(
     status 130 on Ctrl-C (everything finished is saved). A new folder in which no run
     was saved (an error or Ctrl-C before the first run finished) is removed again.
     """
-    from tqdm import tqdm
-
     from simulation.experiments.executors import ExecutorError, default_workers, open_executor
     from simulation.experiments.folders import new_results_dir, refuse_taken
     from simulation.experiments.parameters import choose_parameters
@@ -107,9 +110,9 @@ def _session(
     )
 
     if resume and not out:
-        raise click.UsageError("--resume needs the --out folder to continue")
+        raise click.UsageError(say("cli.resume_needs_out"))
     if stop_if_damaged and not resume:
-        raise click.UsageError("--stop-if-damaged goes with --resume")
+        raise click.UsageError(say("cli.sweep.damaged_needs_resume"))
     try:  # the experiment's own factors and overrides keep their values
         draw = choose_parameters(parameters, per_member).keeping(experiment_paths(experiment))
     except ScenarioError as error:
@@ -123,7 +126,7 @@ def _session(
         n_workers = workers_that_fit(n_workers, _largest_run(points))
     if not resume:  # refused before any executor starts
         try:
-            refuse_taken(folder, "use --resume to continue that sweep, or another --out")
+            refuse_taken(folder, say("cli.sweep.taken"))
         except (ScenarioError, FolderBusyError) as error:
             fail(error)
     # The executor first: a scheduler out of reach (or a missing package) stops the
@@ -147,13 +150,13 @@ def _session(
     except BaseException:  # also the exit of fail(): the executor is closed either way
         executor_stack.close()
         raise
-    bar = tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None)
+    bar = progress_bar()
     failures = 0
 
     def on_record(record: dict) -> None:
         nonlocal failures
         failures += record["status"] != "ok"
-        bar.set_postfix(failed=failures, refresh=False)
+        bar.set_postfix({say("cli.sweep.failed_postfix"): failures}, refresh=False)
         bar.update()
 
     def on_plan(count: int) -> None:
@@ -187,9 +190,12 @@ def _session(
             store.close("interrupted")
         discarded = not store.completed() and _discard_folder(folder, made)
         click.echo(
-            "\nInterrupted before any run finished: nothing to keep, no folder left"
-            if discarded
-            else f"\nInterrupted: finished runs are saved; continue with --resume --out {folder}",
+            "\n"
+            + (
+                say("cli.sweep.interrupted_empty")
+                if discarded
+                else say("cli.sweep.interrupted", folder=folder)
+            ),
             err=True,
         )
         sys.exit(130)
@@ -199,16 +205,19 @@ def _session(
             store.close("interrupted")
         if error.errno and not error.filename and not isinstance(error, StorageError):
             error = StorageError(folder, error)  # a disk error that names no file (pyarrow's)
-        fail(
-            error,
-            f". The sweep stopped; the runs finished before are saved in {folder / 'parts'}. "
-            f"Once this is fixed, continue with: {resume_hint}",
-        )
+        fail(error, say("cli.sweep.stopped", parts=folder / "parts", command=resume_hint))
     wall = time.perf_counter() - start
     runs = tables["runs"]
     click.echo(
-        f"\n{report.runs_done:,} runs in {wall:.1f} s ({report.runs_before:,} already done); "
-        f"{len(runs):,} runs saved, {int((runs['status'] != 'ok').sum())} failed"
+        "\n"
+        + say(
+            "cli.sweep.done",
+            runs=say_count("cli.count.run", report.runs_done),
+            seconds=seconds(wall),
+            before=number(report.runs_before, active()),
+            saved=number(len(runs), active()),
+            failed=int((runs["status"] != "ok").sum()),
+        )
     )
     return store, tables, folder
 
@@ -228,7 +237,7 @@ def _check_points(experiment_file: str, points) -> None:
         return
     largest = max(range(len(points)), key=lambda i: estimate(points[i].scenario, False).bytes)
     try:
-        where = f"{experiment_file} (point {largest})"
+        where = say("cli.sweep.point_of", file=experiment_file, point=largest)
         check_fits(points[largest].scenario, where, snapshots=False)
     except ScenarioError as error:
         fail(error)
@@ -257,11 +266,14 @@ def _open_store(
                 parameters=(extra or {}).get("parameters"),
             )
             for part in store.set_aside:
-                runs = f"its {part.runs:,} runs" if part.runs else "its runs"
-                click.echo(
-                    f"warning: {folder}: damaged part {part.describe()} set aside in "
-                    f"{folder / 'damaged'}; {runs} run again",
-                    err=True,
+                warn(
+                    say(
+                        "cli.sweep.damaged",
+                        folder=folder,
+                        part=part.describe(),
+                        aside=folder / "damaged",
+                        runs=f" ({say_count('cli.count.run', part.runs)})" if part.runs else "",
+                    )
                 )
             return store
         info = manifest(command_line(), 0.0, {"root_seed": experiment.seed})
@@ -301,8 +313,7 @@ def exports_of(folder: Path, command: str):
     except OSError as error:
         fail(
             error,
-            f". Every run is saved in {folder / 'parts'}; once this is fixed, write the "
-            f"tables with: transnum {command} --resume --out {folder}",
+            say("cli.sweep.export_failed", parts=folder / "parts", command=command, folder=folder),
         )
 
 
@@ -315,10 +326,19 @@ def _discard_folder(folder: Path, made: list[Path]) -> bool:
     return not folder.exists()
 
 
-def _exit_if_failed(tables, folder: Path) -> None:
+def _warn_failed(tables, folder: Path) -> int:
+    """Say how many runs failed (before the results, which they leave out); their number."""
     failed = int((tables["runs"]["status"] != "ok").sum())
     if failed:
-        click.echo(f"{failed} runs failed: see the error column of {folder / 'runs.csv'}", err=True)
+        warn(say("cli.sweep.runs_failed", runs=failed, table=folder / "runs.csv"))
+    return failed
+
+
+def _end(folder: Path, failed: int, written: Path | None = None) -> None:
+    """The last lines: where the results are, the next step; exit status 1 if runs failed."""
+    click.echo("\n" + say("cli.written", folder=written or folder))
+    click.echo(say("cli.next_report", folder=folder))
+    if failed:
         sys.exit(1)
 
 
@@ -341,8 +361,7 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
     if experiment.design.method != "latin_hypercube":
         fail(
             ScenarioError(
-                f"a {experiment.design.method} design is run by transnum sensitivity "
-                f"--method {experiment.design.method}; sweeps sample ranges by latin_hypercube",
+                say("cli.sweep.not_a_sweep", method=experiment.design.method),
                 path="design.method",
                 source=experiment_file,
             )
@@ -350,25 +369,30 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
     not_kept = sorted(set(targets) - set(kept_outcomes(experiment)))
     if not_kept:
         raise click.BadParameter(
-            f"{not_kept[0]!r} is not among the outcomes the experiment keeps",
-            param_hint="'--precision'",
+            say("cli.sweep.not_kept", name=quoted(not_kept[0])), param_hint="'--precision'"
         )
     if max_replications is not None and max_replications < experiment.replications:
         raise click.BadParameter(
-            f"below the experiment's {experiment.replications} replications",
+            say("cli.sweep.below_replications", n=experiment.replications),
             param_hint="'--max-replications'",
         )
     _check_points(experiment_file, points)
     n_runs = len(points) * experiment.replications
     click.echo(
-        f"{experiment.name}: {len(points)} points x {experiment.replications} replications = "
-        f"{n_runs:,} runs (root seed {experiment.seed})"
+        say(
+            "cli.sweep.header",
+            name=experiment.name,
+            points=len(points),
+            each=say_count("cli.count.replication", experiment.replications),
+            runs=say_count("cli.count.run", n_runs),
+            seed=experiment.seed,
+        )
     )
     if dry_run:
         table = points_table(points)
         click.echo(table.head(20).to_string(index=False))
         if len(table) > 20:
-            click.echo(f"... and {len(table) - 20} more points")
+            click.echo(say("cli.sweep.more_points", n=len(table) - 20))
         return
     store, tables, folder = _session(
         experiment_file,
@@ -379,12 +403,12 @@ def sweep(experiment_file, dry_run, precision, max_replications, **session) -> N
         max_replications=max_replications,
         **session,
     )
+    failed = _warn_failed(tables, folder)
     click.echo(sweep_table(tables["summary"]))
     if experiment.targets_file:
         with exports_of(folder, f"sweep {experiment_file}"):
             _calibration_report(experiment_file, tables["runs"], folder)
-    click.echo(f"\nResults written to {folder}")
-    _exit_if_failed(tables, folder)
+    _end(folder, failed)
 
 
 def _calibration_report(experiment_file: str, runs, folder: Path) -> None:
@@ -433,9 +457,7 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
     experiment, _ = _load(experiment_file)
     method = method or experiment.design.method
     if method not in ("morris", "sobol"):
-        raise click.UsageError(
-            "give --method morris or sobol (or set design.method in the experiment file)"
-        )
+        raise click.UsageError(say("cli.sensitivity.method"))
     try:
         values, points = sensitivity_points(experiment, Path(experiment_file).parent, method)
     except ScenarioError as error:
@@ -445,18 +467,25 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
         names = tuple(o.strip() for o in outcomes.split(",") if o.strip())
         unknown = [o for o in names if o not in kept_outcomes(experiment)]
         if unknown:
-            hint = did_you_mean(unknown[0], flat_outcome_names(), SUGGESTION)
+            hint = suggestion(unknown[0], flat_outcome_names())
             raise click.BadParameter(
-                f"unknown or not kept outcome {unknown[0]!r}{hint}", param_hint="'--outcomes'"
+                say("cli.sensitivity.unknown_outcome", name=quoted(unknown[0]), hint=hint),
+                param_hint="'--outcomes'",
             )
     elif experiment.outcomes == "all":
         names = DEFAULT_OUTCOMES
     else:
         names = experiment.outcomes
     click.echo(
-        f"{experiment.name}: {method}, {len(experiment.range_factors)} parameters, "
-        f"{len(points)} points x {experiment.replications} replications = "
-        f"{len(points) * experiment.replications:,} runs"
+        say(
+            "cli.sensitivity.header",
+            name=experiment.name,
+            method=method,
+            parameters=len(experiment.range_factors),
+            points=len(points),
+            each=say_count("cli.count.replication", experiment.replications),
+            runs=say_count("cli.count.run", len(points) * experiment.replications),
+        )
     )
     store, tables, folder = _session(
         experiment_file,
@@ -470,11 +499,11 @@ def sensitivity(experiment_file, method, outcomes, **session) -> None:
     with exports_of(folder, f"sensitivity {experiment_file} --method {method}"):
         write_csv(store.points(), folder / "design.csv")
         write_csv(indices, folder / "indices.csv")
-    click.echo(indices_table(indices, method))
+    failed = _warn_failed(tables, folder)
     for line in warning_lines(indices, method, experiment.design.samples):
-        click.echo(f"warning: {line}; see the warning column of indices.csv", err=True)
+        warn(say("cli.sensitivity.index_warning", line=line))
     skipped = [o for o in names if o not in set(indices.get("outcome", []))]
     if skipped:
-        click.echo(f"not analysed (missing at some points): {', '.join(skipped)}", err=True)
-    click.echo(f"\nIndices written to {folder / 'indices.csv'}")
-    _exit_if_failed(tables, folder)
+        warn(say("cli.sensitivity.skipped", names=", ".join(skipped)))
+    click.echo(indices_table(indices, method))
+    _end(folder, failed, folder / "indices.csv")

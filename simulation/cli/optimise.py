@@ -19,13 +19,20 @@ from simulation.cli.options import (
     out_option,
     parameters_option,
     print_parameters,
+    progress_bar,
     scheduler_option,
+    seconds,
     seed_option,
+    strategy_name,
+    warn,
     weeks_option,
+    where_runs,
     whole_number_option,
     workers_option,
     writing_results,
 )
+from simulation.i18n.language import active, quoted, say, say_count
+from simulation.i18n.words import euros, number, percent
 from simulation.scenario.errors import ScenarioError
 
 
@@ -41,14 +48,15 @@ def parse_constraints(value: str | None) -> dict[str, float]:
         key, sep, number = part.partition("=")
         if not sep or key.strip() not in names:
             raise click.BadParameter(
-                f"{part!r}: give NAME=NUMBER with NAME among {', '.join(names)}",
+                say("cli.optimise.constraint_form", part=quoted(part), names=", ".join(names)),
                 param_hint="'--constraints'",
             )
         try:
             out[names[key.strip()]] = float(number)
         except ValueError:
             raise click.BadParameter(
-                f"{part!r}: {number!r} is not a number", param_hint="'--constraints'"
+                say("cli.optimise.not_a_number", part=quoted(part), value=quoted(number)),
+                param_hint="'--constraints'",
             ) from None
     if "deadline_week" in out:
         out["deadline_week"] = int(round(out["deadline_week"]))
@@ -120,7 +128,7 @@ def optimise(
     from simulation.scenario.schema import plain_data
 
     if resume and not out:
-        raise click.UsageError("--resume needs the --out folder to continue")
+        raise click.UsageError(say("cli.resume_needs_out"))
     changes: dict = {}
     if objectives:
         changes["objectives"] = [o.strip() for o in objectives.split(",") if o.strip()]
@@ -142,14 +150,11 @@ def optimise(
         if resume:
             folder = Path(out)
             if not (folder / "study.db").is_file():
-                raise ScenarioError("holds no search to resume (no study.db)", source=str(folder))
+                raise ScenarioError(say("cli.optimise.no_study"), source=str(folder))
             lock = claim_folder(folder)  # noqa: F841 - held until the command ends
         else:
             if out and (Path(out) / "study.db").is_file():
-                raise ScenarioError(
-                    "holds a search already: continue it with --resume, or choose another --out",
-                    source=str(out),
-                )
+                raise ScenarioError(say("cli.optimise.has_study"), source=str(out))
             folder, lock = claim_new_folder(out, "optimise")  # noqa: F841
     except (ScenarioError, OSError) as error:
         fail(error)
@@ -169,8 +174,6 @@ def optimise(
 
 
 def _run(folder, base, space, settings, draw, root, executor, scheduler, n_workers, resume):
-    from tqdm import tqdm
-
     from simulation.experiments.named_plans import check_plans, name_plans, named_trials
     from simulation.experiments.optimise_results import (
         STUDY_FILE,
@@ -199,20 +202,25 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
         study = open_study(folder / STUDY_FILE, len(settings.objectives), mark, resume)
     except StudyMismatchError as error:
         fail(ScenarioError(str(error), source=str(folder)))
-    where = f"Dask scheduler {scheduler}" if scheduler else f"{n_workers} worker(s)"
     click.echo(
-        f"{base.name}: searching {settings.trials} candidate plans, {settings.replications} "
-        f"replications each, {base.staff_count} staff, {base.horizon_weeks} weeks, {where}"
+        say(
+            "cli.optimise.header",
+            name=base.name,
+            trials=settings.trials,
+            each=say_count("cli.count.replication", settings.replications),
+            staff=say_count("cli.count.staff", base.staff_count),
+            weeks=say_count("cli.count.week", base.horizon_weeks),
+            where=where_runs(scheduler, n_workers),
+        )
     )
     start = time.perf_counter()
     total = settings.trials * settings.replications
     try:
-        with tqdm(total=total, unit="run", desc="search", file=sys.stderr, disable=None) as bar:
+        with progress_bar(total, "search") as bar:
             search(study, evaluator, settings, on_runs=bar.update)
     except KeyboardInterrupt:
         click.echo(
-            f"\nInterrupted: the candidates evaluated are kept in {folder / STUDY_FILE}; "
-            f"continue with --resume --out {folder}",
+            "\n" + say("cli.optimise.interrupted", study=folder / STUDY_FILE, folder=folder),
             err=True,
         )
         sys.exit(130)
@@ -220,7 +228,7 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
     candidates = name_plans(table, settings)
     distinct = {*candidates["fastest_safe"], candidates["safest"], candidates["balanced"]}
     checks = len(distinct - {None}) * settings.check_replications
-    with tqdm(total=checks, unit="run", desc="check", file=sys.stderr, disable=None) as bar:
+    with progress_bar(checks, "check") as bar:
         checked = check_plans(candidates, table, evaluator, settings, on_runs=bar.update)
     named = named_trials(checked)
     wall = time.perf_counter() - start
@@ -250,7 +258,8 @@ def _run(folder, base, space, settings, draw, root, executor, scheduler, n_worke
         )
         _write_figures(folder, table, space, settings, named)
     _print_summary(table, checked, settings, wall)
-    click.echo(f"\nResults written to {folder}")
+    click.echo("\n" + say("cli.written", folder=folder))
+    click.echo(say("cli.next_report", folder=folder))
 
 
 def _write_figures(folder, table, space, settings, named) -> None:
@@ -268,34 +277,50 @@ def _write_figures(folder, table, space, settings, named) -> None:
 
 
 def _print_summary(table, checked, settings, wall) -> None:
+    """The search in a few lines: candidates, thresholds, then each named plan."""
+    lang = active()
     feasible = int(table["feasible"].sum()) if not table.empty else 0
     front = int(table["pareto"].sum()) if not table.empty else 0
     click.echo(
-        f"\n{len(table)} candidates in {wall:.1f} s: {feasible} feasible, {front} on the "
-        "Pareto front"
+        "\n"
+        + say(
+            "cli.optimise.done",
+            n=len(table),
+            seconds=seconds(wall),
+            feasible=feasible,
+            front=front,
+        )
     )
     by_week = settings.thresholds.adoption_week
     click.echo(
-        f"thresholds: at most {settings.thresholds.dropout_share:.0%} of staff leave, 80 % "
-        f"adoption by week {by_week if by_week is not None else 'of the horizon'}; a plan is "
-        f"safe when it meets them in {settings.safe_share:.0%} of replications"
+        say(
+            "cli.optimise.thresholds",
+            dropout=percent(settings.thresholds.dropout_share, lang, 0),
+            week=by_week if by_week is not None else say("cli.optimise.horizon"),
+            safe=percent(settings.safe_share, lang, 0),
+        )
     )
+    # What is missing first: no plan to recommend changes how the rest reads.
     if not checked:
-        click.echo("no feasible plan: relax the constraints or lengthen the horizon")
+        warn(say("cli.optimise.no_feasible"))
         return
     if not any(c.name == "fastest_safe" for c in checked):
-        click.echo(
-            "no plan is safe: none of the candidates checked meets the thresholds in "
-            f"{settings.safe_share:.0%} of the fresh replications"
-        )
-    click.echo(f"\nNamed plans, on {settings.check_replications} fresh replications:")
+        warn(say("cli.optimise.no_safe", safe=percent(settings.safe_share, lang, 0)))
+    click.echo("\n" + say("cli.optimise.named", n=settings.check_replications))
     for c in checked:
         s = c.stats
         click.echo(
-            f"  {c.name:<13} {c.levers.get('strategy', '')!s:<12} meets the thresholds in "
-            f"{s['satisficing']:.0%}; 80 % adoption week {s['weeks_to_80pct_adoption_mean']:.0f} "
-            f"(q {s['weeks_to_80pct_adoption_q']:.0f}); departures external "
-            f"{s['external_departures_mean']:.1%}, refusal {s['refusal_departures_mean']:.1%}; "
-            f"{s['strain_mean']:.0f} person-weeks at high strain; "
-            f"{s['cost_mean']:,.0f} EUR"
+            "  "
+            + say(
+                "cli.optimise.plan",
+                name=say(f"optimise.plan.{c.name}"),
+                strategy=strategy_name(c.levers["strategy"]) if c.levers.get("strategy") else "",
+                met=percent(s["satisficing"], lang, 0),
+                week=number(s["weeks_to_80pct_adoption_mean"], lang),
+                q=number(s["weeks_to_80pct_adoption_q"], lang),
+                external=percent(s["external_departures_mean"], lang),
+                refusal=percent(s["refusal_departures_mean"], lang),
+                strain=number(s["strain_mean"], lang),
+                cost=euros(s["cost_mean"], lang),
+            )
         )

@@ -19,8 +19,9 @@ from typing import NoReturn
 import click
 
 from simulation.i18n.catalogue import LANGUAGES
-from simulation.i18n.language import from_environment, use
-from simulation.scenario.errors import ScenarioError, did_you_mean
+from simulation.i18n.language import active, from_environment, quoted, say, say_count, use
+from simulation.i18n.words import NBSP, colon, number, text
+from simulation.scenario.errors import ScenarioError, closest
 from simulation.scenario.footprint import Footprint, check_fits, gigabytes, memory_limit
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
@@ -31,8 +32,12 @@ from simulation.storage.lock import LOCK_FILE
 EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 1
 NEW_FOLDER = "Results folder (must be new or empty)."
-SUGGESTION = "; did you mean {!r}?"
-"""How an option's message suggests a close name (see :func:`did_you_mean`)."""
+
+
+def suggestion(word: str, choices) -> str:
+    """``; did you mean 'x'?`` for the choice closest to ``word``, or ``""`` if none is close."""
+    close = closest(word, choices)
+    return "" if close is None else say("cli.did_you_mean", name=quoted(close))
 
 
 def fail(error: Exception, then: str = "") -> NoReturn:
@@ -47,7 +52,7 @@ def fail(error: Exception, then: str = "") -> NoReturn:
     if environment and not isinstance(error, (FolderBusyError, StorageError)):
         # A bare system error: its path, the system's reason and advice.
         message = os_problem(error) if error.strerror else message
-    click.echo(f"error: {message}{then}", err=True)
+    click.echo(say("cli.error", message=message + then), err=True)
     sys.exit(EXIT_ENVIRONMENT if environment else EXIT_BAD_INPUT)
 
 
@@ -58,7 +63,9 @@ def kept_files(folder: Path) -> str:
         if (folder.is_dir())
         else []
     )
-    return f"{folder} holds {', '.join(names)}" if names else f"{folder} holds no file yet"
+    if not names:
+        return say("cli.holds_nothing", folder=folder)
+    return say("cli.holds", folder=folder, files=", ".join(names))
 
 
 @contextlib.contextmanager
@@ -74,11 +81,7 @@ def writing_results(folder: Path) -> Iterator[None]:
     except OSError as error:
         if isinstance(error, FolderBusyError):
             fail(error)
-        fail(
-            error,
-            f". The results were not all saved: {kept_files(folder)}; run the same command "
-            "again with an --out folder on a disk with room (same seeds, same numbers)",
-        )
+        fail(error, say("cli.not_all_saved", kept=kept_files(folder)))
 
 
 def command_line() -> str:
@@ -112,9 +115,9 @@ def cli_scenario(path: str | None, **overrides) -> Scenario:
     """
     scenario = load_scenario(path) if path else Scenario()
     changes = {k: v for k, v in overrides.items() if v is not None}
-    source = path or "default scenario"
+    source = path or say("cli.default_scenario")
     if changes:
-        source += " with command-line options"
+        source = say("cli.with_options", source=source)
         try:
             scenario = scenario.override(changes)
         except ScenarioError as error:
@@ -135,10 +138,14 @@ def workers_that_fit(wanted: int, footprint: Footprint) -> int:
         return wanted
     fit = max(1, min(wanted, limit // footprint.bytes - 1))
     if fit < wanted:
-        click.echo(
-            f"note: {fit} worker(s), not {wanted}: one run needs about "
-            f"{gigabytes(footprint.bytes)} and {gigabytes(limit)} are available",
-            err=True,
+        note(
+            say(
+                "cli.fewer_workers",
+                fit=fit,
+                wanted=wanted,
+                need=gigabytes(footprint.bytes),
+                free=gigabytes(limit),
+            )
         )
     return fit
 
@@ -203,17 +210,57 @@ def remove_empty(folders: list[Path]) -> None:
             return
 
 
-def plural(n: int, noun: str) -> str:
-    """``n`` and ``noun``, with an English plural ``s`` unless ``n`` is 1."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def note(message: str) -> None:
+    """Print a note (not an error) on stderr, in the language of messages."""
+    click.echo(say("cli.note", message=message), err=True)
+
+
+def warn(message: str) -> None:
+    """Print a warning on stderr, in the language of messages."""
+    click.echo(say("cli.warning", message=message), err=True)
+
+
+def progress_bar(total: int = 0, what: str = "runs"):
+    """A progress bar of runs on stderr, labelled in the language of messages.
+
+    Args:
+        total: The runs expected (0: counted as they are planned).
+        what: What the runs are for: ``runs``, ``search`` or ``check``.
+    """
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        unit=say("cli.progress.unit"),
+        desc=say(f"cli.progress.{what}"),
+        file=sys.stderr,
+        disable=None,  # no bar when stderr is not a terminal (a log file, CI)
+    )
+
+
+def seconds(wall: float) -> str:
+    """A duration in seconds, ``12,3 s`` or ``12.3 s``."""
+    return f"{number(wall, active(), 1)}{NBSP if active() == 'fr' else ' '}s"
+
+
+def where_runs(scheduler: str | None, workers: int) -> str:
+    """Where the runs go: a Dask scheduler's address, or the local worker processes."""
+    if scheduler:
+        return say("cli.on_scheduler", address=scheduler)
+    return say_count("cli.count.worker", workers)
+
+
+def strategy_name(name: str) -> str:
+    """A strategy's name in the language of messages (``petits pas``)."""
+    return text(name, active())
 
 
 def print_notes(scenario: Scenario) -> None:
     """Print what the plan cannot deliver within the horizon (not an error)."""
     from simulation.model.strategies import schedule_notes
 
-    for note in schedule_notes(scenario):
-        click.echo(f"note: {scenario.rollout.strategy.replace('_', ' ')}: {note}", err=True)
+    for line in schedule_notes(scenario, active()):
+        note(f"{strategy_name(scenario.rollout.strategy)}{colon(active())}{line}")
 
 
 def print_every_plan_notes(scenario: Scenario) -> None:
@@ -236,12 +283,17 @@ def parse_strategies(value: str) -> list[str]:
     names = [s.strip() for s in value.split(",") if s.strip()]
     for name in names:
         if name not in STRATEGIES:
-            hint = did_you_mean(name, STRATEGIES, SUGGESTION)
+            hint = suggestion(name, STRATEGIES)
             raise click.BadParameter(
-                f"unknown strategy {name!r}{hint} Known: {', '.join(STRATEGIES)}"
+                say(
+                    "cli.unknown_strategy",
+                    name=quoted(name),
+                    hint=hint,
+                    known=", ".join(STRATEGIES),
+                )
             )
     if not names:
-        raise click.BadParameter("give at least one strategy")
+        raise click.BadParameter(say("cli.no_strategy"))
     return names
 
 
@@ -255,16 +307,18 @@ def parse_precision(values: tuple[str, ...]) -> dict[str, float]:
     for value in values:
         name, _, width = value.partition("=")
         if name not in flat_outcome_names():
-            hint = did_you_mean(name, flat_outcome_names(), SUGGESTION)
-            raise click.BadParameter(f"unknown outcome {name!r}{hint}", param_hint="'--precision'")
+            hint = suggestion(name, flat_outcome_names())
+            raise click.BadParameter(
+                say("cli.unknown_outcome", name=quoted(name), hint=hint), param_hint="'--precision'"
+            )
         try:
             targets[name] = float(width)
         except ValueError:
             raise click.BadParameter(
-                f"expected OUTCOME=HALFWIDTH, got {value!r}", param_hint="'--precision'"
+                say("cli.precision_form", value=quoted(value)), param_hint="'--precision'"
             ) from None
         if not targets[name] > 0:
-            raise click.BadParameter("the half-width must be positive", param_hint="'--precision'")
+            raise click.BadParameter(say("cli.precision_positive"), param_hint="'--precision'")
     return targets
 
 
@@ -314,22 +368,22 @@ def parameters_options():
 def print_parameters(draw, scenario: Scenario, replications: int) -> None:
     """Say where the replications' parameters come from (and what the ensemble replaces)."""
     if not draw.drawn:
-        click.echo("parameters: the scenario's own values (one parameter set)")
+        click.echo(say("cli.parameters_default"))
         return
     used = min(len(draw.ensemble), -(-replications // draw.per_member))
-    where = "the calibrated ensemble" if draw.source == "ensemble" else draw.source
+    where = say("cli.calibrated_ensemble") if draw.source == "ensemble" else draw.source
     click.echo(
-        f"parameters: {where}, {used} of its {len(draw.ensemble)} plausible sets, "
-        f"{draw.per_member} replication(s) each (--parameters default: one set)"
+        say(
+            "cli.parameters_ensemble",
+            where=where,
+            used=used,
+            total=len(draw.ensemble),
+            each=say_count("cli.count.replication", draw.per_member),
+        )
     )
     replaced = draw.differences(scenario)
     if replaced:
-        click.echo(
-            "note: the ensemble replaces the scenario's own values of "
-            + ", ".join(replaced)
-            + "; to keep them, use --parameters default",
-            err=True,
-        )
+        note(say("cli.ensemble_replaces", names=", ".join(replaced)))
 
 
 def seed_option():

@@ -10,9 +10,10 @@ import click
 from simulation.cli.options import (
     EXIT_BAD_INPUT,
     fail,
-    plural,
     print_every_plan_notes,
+    strategy_name,
 )
+from simulation.i18n.language import say, say_count
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.footprint import check_fits
 from simulation.scenario.loading import load_scenario
@@ -34,14 +35,16 @@ def init(folder) -> None:
     except (ScenarioError, OSError) as error:  # OSError: a read-only or full disk
         fail(error)
     for path in files:
-        click.echo(f"wrote {path}")
+        click.echo(say("cli.wrote", path=path))
     scenario = files[0]
-    click.echo(
-        f"\nNext: put your services and headcounts in {files[1]}, then\n"
-        f"  transnum validate {scenario}\n"
-        f"  transnum compare {scenario} --out {Path(folder) / 'resultats'}\n"
-        f"  transnum report {Path(folder) / 'resultats'}"
-    )
+    results = Path(folder) / say("cli.results_stem")
+    click.echo("\n" + say("cli.init_next", services=files[1]))
+    for command in (
+        f"transnum validate {scenario}",
+        f"transnum compare {scenario} --out {results}",
+        f"transnum report {results}",
+    ):
+        click.echo(f"  {command}")
 
 
 @click.command()
@@ -60,12 +63,19 @@ def validate(files) -> None:
             check_fits(spec, name)
         except ScenarioError as error:
             bad += 1
-            click.echo(f"error: {error}", err=True)
+            click.echo(say("cli.error", message=error), err=True)
             continue
         click.echo(
-            f"ok: {name}: {spec.name} ({spec.staff_count} staff in "
-            f"{len(spec.organisation.services)} services, {plural(len(spec.tools), 'tool')}, "
-            f"{spec.rollout.strategy.replace('_', ' ')}, {spec.horizon_weeks} weeks)"
+            say(
+                "cli.valid",
+                file=name,
+                name=spec.name,
+                staff=say_count("cli.count.staff", spec.staff_count),
+                services=say_count("cli.count.service", len(spec.organisation.services)),
+                tools=say_count("cli.count.tool", len(spec.tools)),
+                strategy=strategy_name(spec.rollout.strategy),
+                weeks=say_count("cli.count.week", spec.horizon_weeks),
+            )
         )
         print_every_plan_notes(spec)
     if bad:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 
 import click
@@ -20,14 +19,19 @@ from simulation.cli.options import (
     precision_options,
     print_notes,
     print_parameters,
+    progress_bar,
     scheduler_option,
+    seconds,
     seed_option,
+    strategy_name,
     weeks_option,
+    where_runs,
     whole_number_option,
     workers_option,
     workers_that_fit,
     writing_results,
 )
+from simulation.i18n.language import say, say_count
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.footprint import estimate
 from simulation.scenario.rollout import STRATEGIES
@@ -62,15 +66,38 @@ def run(scenario, seed, replication, weeks, strategy, out) -> None:
     result = run_scenario(spec, replication=replication, seed=seed, snapshots=True)
     wall = time.perf_counter() - start
     click.echo(
-        f"{spec.name}: strategy {spec.rollout.strategy.replace('_', ' ')}, "
-        f"{spec.staff_count} staff, {spec.horizon_weeks} weeks, root seed {result.root_seed}, "
-        f"replication {replication} ({wall:.1f} s)\n"
+        say(
+            "cli.run.header",
+            name=spec.name,
+            strategy=strategy_name(spec.rollout.strategy),
+            staff=say_count("cli.count.staff", spec.staff_count),
+            weeks=say_count("cli.count.week", spec.horizon_weeks),
+            seed=result.root_seed,
+            replication=replication,
+            seconds=seconds(wall),
+        )
+        + "\n"
     )
     click.echo(run_table(result.summary))
     with writing_results(folder):
         write_run(result, folder, command=command_line(), wall_s=wall)
         write_run_figure(folder, result.timeseries, result.scenario.name, result.strategy)
-    click.echo(f"\nResults written to {folder}")
+    click.echo("\n" + say("cli.written", folder=folder))
+    click.echo(say("cli.next_report", folder=folder))
+
+
+def next_step(summary: dict, paired, folder) -> str:
+    """What to do next: the report, or a plan search when no strategy meets the thresholds.
+
+    The thresholds are the report's recommendation rule
+    (:mod:`simulation.reports.recommendation`).
+    """
+    from simulation.reports.recommendation import recommend
+
+    verdict = recommend(summary, paired)
+    if verdict.choice is None:
+        return say("cli.next_optimise", folder=folder)
+    return say("cli.next_report", folder=folder)
 
 
 FIGURE = "simulation.reports.figures.overview:comparison_png"
@@ -130,8 +157,6 @@ def compare(
     results: every run's weekly series in timeseries.parquet, their weekly means with
     95 % intervals in timeseries.csv.
     """
-    from tqdm import tqdm
-
     from simulation.experiments.executors import (
         ExecutorError,
         call,
@@ -172,10 +197,16 @@ def compare(
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
         local = bool(warm_up(executor, "simulation.experiments.runner", "simulation.model.batch"))
         print_parameters(draw, spec, replications)
-        where = f"Dask scheduler {scheduler}" if scheduler else f"{min(n_workers, total)} worker(s)"
         click.echo(
-            f"{spec.name}: {', '.join(n.replace('_', ' ') for n in names)}; {replications} "
-            f"replications each, {spec.staff_count} staff, {spec.horizon_weeks} weeks, {where}"
+            say(
+                "cli.compare.header",
+                name=spec.name,
+                strategies=", ".join(strategy_name(n) for n in names),
+                each=say_count("cli.count.replication", replications),
+                staff=say_count("cli.count.staff", spec.staff_count),
+                weeks=say_count("cli.count.week", spec.horizon_weeks),
+                where=where_runs(scheduler, min(n_workers, total)),
+            )
         )
 
         from simulation.experiments.results import write_comparison
@@ -190,7 +221,7 @@ def compare(
         from simulation.storage import write_bytes
 
         start = time.perf_counter()
-        with tqdm(total=0, unit="run", desc="runs", file=sys.stderr, disable=None) as bar:
+        with progress_bar() as bar:
 
             def on_plan(count: int) -> None:
                 bar.total = (bar.total or 0) + count
@@ -220,23 +251,29 @@ def compare(
         drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
         runs = len(comparison.runs)
         click.echo(
-            f"\n{runs} runs ({comparison.replications} replications per strategy) in "
-            f"{wall:.1f} s, root seed {comparison.root_seed}\n"
+            "\n"
+            + say(
+                "cli.compare.done",
+                runs=say_count("cli.count.run", runs),
+                each=comparison.replications,
+                seconds=seconds(wall),
+                seed=comparison.root_seed,
+            )
         )
         summary, paired = comparison.summary(), comparison.paired_differences()
-        for variant in variants:  # what each plan cannot deliver, next to its results
+        # The notes first: what each plan cannot deliver changes how the table reads.
+        for variant in variants:
             print_notes(variant)
+        click.echo("")
         click.echo(comparison_table(summary, comparison.replications))
         if len(names) > 1:
-            click.echo(
-                "\nPaired differences (same replications under both strategies), mean [95 % CI]:"
-            )
+            click.echo("\n" + say("cli.compare.paired"))
             click.echo(paired_table(paired))
         if draw.drawn:
-            click.echo("\nOver the plausible parameter sets (90 % of runs between):")
+            click.echo("\n" + say("cli.compare.over_sets"))
             click.echo(ensemble_table(summary, comparison.first_shares()))
             if len(names) > 1:
-                click.echo("\nShare of plausible sets in which a is below b:")
+                click.echo("\n" + say("cli.compare.share_below"))
                 click.echo(robustness_table(paired))
         with writing_results(folder):
             write_comparison(
@@ -254,5 +291,6 @@ def compare(
                 from simulation.reports.figures.overview import write_comparison_figure
 
                 write_comparison_figure(folder, table, comparison.scenario.name)
-    click.echo(f"\nResults written to {folder}")
+    click.echo("\n" + say("cli.written", folder=folder))
+    click.echo(next_step(summary, paired, folder))
     exit_quickly()  # everything is written and closed: the rest goes back to the system

@@ -20,9 +20,9 @@ import os
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 
-from simulation.i18n.words import check, phrase, quote, typography
+from simulation.i18n.words import check, number, phrase, quote, typography
 
-__all__ = ["active", "from_environment", "quoted", "say", "unset", "use", "using"]
+__all__ = ["active", "from_environment", "quoted", "say", "say_count", "unset", "use", "using"]
 
 DEFAULT = "en"
 """The language of messages when none was chosen (a library call from Python)."""
@@ -90,6 +90,17 @@ def say(key: str, **values: object) -> str:
     """
     lang = active()
     return typography(phrase(key, lang, **values), lang)
+
+
+def say_count(key: str, n: int, **values: object) -> str:
+    """A phrase about ``n`` things: the catalogue's ``key.one`` or ``key.many``.
+
+    French takes the singular for 0 and 1 (« 0 outil »), English for 1 only; ``{n}``
+    is written with the language's thousands separator.
+    """
+    lang = active()
+    one = n in (0, 1) if lang == "fr" else n == 1
+    return say(f"{key}.{'one' if one else 'many'}", n=number(n, lang), **values)
 
 
 def quoted(words: object) -> str:

@@ -6,74 +6,112 @@ calibration targets, a sweep's per-point summary and sensitivity indices.
 
 from __future__ import annotations
 
+from simulation.i18n.language import active, say
+from simulation.i18n.words import difference, number, outcome, percent, text, value
 from simulation.model.outcomes import OUTCOMES
 from simulation.scenario.profiles import PROFILES
 
-LABELS: dict[str, tuple[str, str]] = {
-    "adoption_final": ("adoption at the end", "percent"),
-    "weeks_to_50pct_adoption": ("weeks to 50 % adoption", "weeks"),
-    "weeks_to_80pct_adoption": ("weeks to 80 % adoption", "weeks"),
-    "dropout_share": ("dropout (left or mobility)", "percent"),
-    "dropout_strain_share": ("... of which through strain", "percent"),
-    "dropout_refusal_share": ("... of which through refusal", "percent"),
-    "internal_mobility_share": ("... of which repositioned internally", "percent"),
-    "external_departure_share": ("... of which left the organisation", "percent"),
-    "rps_peak_share": ("peak share at high strain", "percent"),
-    "rps_high_person_weeks": ("person-weeks at high strain", "count"),
-    "efficiency_gain": ("processing time divided by", "factor"),
-    "efficiency_gain_mastered": ("... among staff who master their tools", "factor"),
-    "mastered_share_final": ("staff mastering all their tools", "percent"),
-    "strain_mean_peak": ("peak mean strain", "number"),
-    "reverted_final": ("tools abandoned for paper", "percent"),
-    "training_hours_total": ("training hours followed", "count"),
-    "trainer_hours_total": ("trainer hours used", "count"),
-    "strain_source_share_baseline": ("high strain from the work of before", "percent"),
-    "strain_source_share_digital_turn": ("... from the digital turn", "percent"),
-    "strain_source_share_tools": ("... from the tools themselves", "percent"),
-    "strain_source_share_change_frequency": ("... from the frequency of change", "percent"),
-    "strain_source_share_workload": ("... from work left by departures", "percent"),
-    "strain_source_share_monotony": ("... from monotony and isolation", "percent"),
-    "departures_internal_share": ("departures that were internal mobility", "percent"),
-    "acculturation_final": ("acculturation at the end (0-1)", "number"),
-    "e_learning_hours_total": ("e-learning hours followed", "count"),
-    "cost_total_eur": ("cost, total", "euros"),
-    "cost_training_vendor_eur": ("... supplier training", "euros"),
-    "cost_training_internal_eur": ("... internal training", "euros"),
-    "cost_training_action_eur": ("... action-training", "euros"),
-    "cost_e_learning_eur": ("... e-learning", "euros"),
-    "cost_staff_training_time_eur": ("... staff time in training", "euros"),
-    "cost_productivity_eur": ("... productivity lost while learning", "euros"),
-    "cost_tools_eur": ("... tools", "euros"),
-    "cost_replacement_eur": ("... replacing staff who left", "euros"),
-    "golives_target": ("planned go-lives ((service, tool) pairs)", "count"),
-    "golives_missing": ("... of which not live at the horizon", "count"),
+LABELS: dict[str, str] = {
+    "adoption_final": "percent",
+    "weeks_to_50pct_adoption": "weeks",
+    "weeks_to_80pct_adoption": "weeks",
+    "dropout_share": "percent",
+    "dropout_strain_share": "percent",
+    "dropout_refusal_share": "percent",
+    "internal_mobility_share": "percent",
+    "external_departure_share": "percent",
+    "rps_peak_share": "percent",
+    "rps_high_person_weeks": "count",
+    "efficiency_gain": "factor",
+    "efficiency_gain_mastered": "factor",
+    "mastered_share_final": "percent",
+    "strain_mean_peak": "number",
+    "reverted_final": "percent",
+    "training_hours_total": "count",
+    "trainer_hours_total": "count",
+    "strain_source_share_baseline": "percent",
+    "strain_source_share_digital_turn": "percent",
+    "strain_source_share_tools": "percent",
+    "strain_source_share_change_frequency": "percent",
+    "strain_source_share_workload": "percent",
+    "strain_source_share_monotony": "percent",
+    "departures_internal_share": "percent",
+    "acculturation_final": "number",
+    "e_learning_hours_total": "count",
+    "cost_total_eur": "euros",
+    "cost_training_vendor_eur": "euros",
+    "cost_training_internal_eur": "euros",
+    "cost_training_action_eur": "euros",
+    "cost_e_learning_eur": "euros",
+    "cost_staff_training_time_eur": "euros",
+    "cost_productivity_eur": "euros",
+    "cost_tools_eur": "euros",
+    "cost_replacement_eur": "euros",
+    "golives_target": "count",
+    "golives_missing": "count",
 }
-"""Outcome key: (label, kind of number)."""
+"""The outcomes the tables show, in order, with the kind of number each is; their
+labels are the catalogue's (``outcome.<key>``), in the language of messages."""
+
+FEASIBLE: dict[str, tuple[float, float]] = {
+    "percent": (0.0, 1.0),
+    "weeks": (0.0, float("inf")),
+    "count": (0.0, float("inf")),
+    "euros": (0.0, float("inf")),
+    "factor": (0.0, float("inf")),
+    "number": (-float("inf"), float("inf")),
+}
+"""Where each kind of value can lie: a confidence bound is clipped to it (a share's
+interval never reaches below 0 %, a count's below 0)."""
 
 
-def fmt(value: float | int | None, kind: str) -> str:
-    """Format one outcome value for people."""
-    if value is None:
-        return "never" if kind == "weeks" else "–"
+def label(key: str) -> str:
+    """The label of an outcome in the language of messages."""
+    return outcome(key, active())
+
+
+def strategy(name: str) -> str:
+    """A strategy's name in the language of messages (``petits pas``)."""
+    return text(name, active())
+
+
+def fmt(amount: float | int | None, kind: str, bound: bool = False) -> str:
+    """One outcome value for people, in the language of messages.
+
+    Args:
+        amount: The value (None or NaN: not reached, or no value).
+        kind: ``percent`` (a share 0-1), ``weeks``, ``count``, ``factor``, ``euros``
+            or ``number``.
+        bound: The value is a confidence bound: it is clipped to where values of its
+            kind can lie, so that no interval shows ``-0,0 %``.
+    """
+    lang = active()
+    if amount is None or amount != amount:
+        return text("never", lang) if kind == "weeks" else "–"
+    if bound:
+        low, high = FEASIBLE[kind]
+        amount = min(max(float(amount), low), high)
+    shown = {"weeks": "weeks_to_80pct_adoption", "count": "golives", "euros": "cost"}
+    if kind in shown:
+        return value(shown[kind], amount, lang)
     if kind == "percent":
-        return f"{100 * value:.1f} %"
-    if kind == "weeks":
-        return f"{value:.0f}"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "factor":
-        return f"{value:.2f}"
-    if kind == "euros":
-        return f"{value:,.0f} EUR"
-    return f"{value:.2f}"
+        return percent(amount, lang)
+    return number(amount, lang, 2)
+
+
+def interval(stat: dict, kind: str) -> str:
+    """A mean with its 95 % interval, ``12,5 % [10,1 %, 14,9 %]``, bounds clipped."""
+    low, high = fmt(stat["ci_low"], kind, bound=True), fmt(stat["ci_high"], kind, bound=True)
+    return f"{fmt(stat['mean'], kind)} [{low}{say('cli.table.list_separator')} {high}]"
 
 
 def run_table(summary: dict) -> str:
     """One run's summary: outcomes as rows, all staff and each profile as columns."""
-    header = ["outcome", "all staff", *PROFILES]
+    lang = active()
+    header = [say("cli.table.outcome"), text("all_staff", lang), *(text(p, lang) for p in PROFILES)]
     rows = []
-    for key, (label, kind) in LABELS.items():
-        cells = [label, fmt(summary.get(key), kind)]
+    for key, kind in LABELS.items():
+        cells = [label(key), fmt(summary.get(key), kind)]
         if key in OUTCOMES:
             cells += [fmt(summary["by_profile"][p][key], kind) for p in PROFILES]
         else:
@@ -85,18 +123,16 @@ def run_table(summary: dict) -> str:
 def comparison_table(summary: dict, replications: int) -> str:
     """Per-strategy means with 95 % intervals: outcomes as rows, strategies as columns."""
     strategies = list(summary)
-    header = ["outcome (mean [95 % CI])", *(s.replace("_", " ") for s in strategies)]
+    header = [say("cli.table.outcome_ci"), *(strategy(s) for s in strategies)]
     rows = []
-    for key, (label, kind) in LABELS.items():
-        cells = [label]
-        for strategy in strategies:
-            stat = summary[strategy].get(key) or {"mean": None, "n": 0}
-            text = fmt(stat["mean"], kind)
-            if stat["n"] and stat["n"] > 1:
-                text += f" [{fmt(stat['ci_low'], kind)}, {fmt(stat['ci_high'], kind)}]"
+    for key, kind in LABELS.items():
+        cells = [label(key)]
+        for name in strategies:
+            stat = summary[name].get(key) or {"mean": None, "n": 0}
+            cell = interval(stat, kind) if stat["n"] and stat["n"] > 1 else fmt(stat["mean"], kind)
             if stat["n"] < replications:
-                text += f" ({stat['n']}/{replications} runs)"
-            cells.append(text)
+                cell += " " + say("cli.table.runs_with_value", n=stat["n"], total=replications)
+            cells.append(cell)
         rows.append(cells)
     return _grid(header, rows)
 
@@ -115,20 +151,38 @@ def _grid(header: list[str], rows: list[list[str]]) -> str:
 
 def calibration_table(targets) -> str:
     """Calibration targets: range, simulated mean with 95 % interval, and whether it is met."""
-    header = ["target", "range", "simulated mean [95 % CI]", "met"]
+    header = [say(f"cli.table.{key}") for key in ("target", "range", "simulated", "met")]
     rows = []
     for row in targets.itertuples():
-        low = "" if row.low is None or row.low != row.low else f"{row.low:g}"
-        high = "" if row.high is None or row.high != row.high else f"{row.high:g}"
+        low = "" if row.low is None or row.low != row.low else _general(row.low)
+        high = "" if row.high is None or row.high != row.high else _general(row.high)
+        mean = (
+            f"{_general(row.mean)} [{_general(row.ci_low)}{say('cli.table.list_separator')} "
+            f"{_general(row.ci_high)}]"
+        )
         rows.append(
             [
                 row.id,
-                f"{low or '-inf'} to {high or 'inf'}",
-                f"{row.mean:.4g} [{row.ci_low:.4g}, {row.ci_high:.4g}]" if row.n else "no value",
-                "yes" if row.met else "NO",
+                say("cli.table.from_to", low=low or "-∞", high=high or "∞"),
+                mean if row.n else say("cli.table.no_value"),
+                _met(row.met),
             ]
         )
     return _grid(header, rows)
+
+
+def _met(met: bool) -> str:
+    return say("cli.table.met_yes") if met else say("cli.table.met_no")
+
+
+def _general(amount: float) -> str:
+    """A number to four significant digits, with the language's decimal mark."""
+    return _decimal(f"{amount:.4g}")
+
+
+def _decimal(written: str) -> str:
+    """A number written by Python, with the decimal comma in French."""
+    return written.replace(".", ",") if active() == "fr" else written
 
 
 def paired_table(
@@ -144,25 +198,23 @@ def paired_table(
 ) -> str:
     """Paired differences between strategies: one row per outcome, one column per pair."""
     pairs = list(dict.fromkeys(zip(paired["level_a"], paired["level_b"], strict=True)))
-    header = ["difference (mean [95 % CI])"] + [
-        f"{a.replace('_', ' ')} - {b.replace('_', ' ')}" for a, b in pairs
-    ]
+    header = [say("cli.table.difference_ci")] + [f"{strategy(a)} − {strategy(b)}" for a, b in pairs]
+    lang = active()
     rows = []
-    for outcome in outcomes:
-        label, kind = LABELS[outcome]
-        kind = "points" if kind == "percent" else kind
-        cells = [label]
+    for name in outcomes:
+        cells = [label(name)]
         for a, b in pairs:
             match = paired[
-                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == outcome)
+                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == name)
             ]
             if match.empty or match.iloc[0]["n"] == 0:
                 cells.append("–")
                 continue
             stat = match.iloc[0]
+            low, high = (difference(name, stat[k], lang) for k in ("ci_low", "ci_high"))
             cells.append(
-                f"{_signed(stat['mean'], kind)} [{_signed(stat['ci_low'], kind)}, "
-                f"{_signed(stat['ci_high'], kind)}]"
+                f"{difference(name, stat['mean'], lang)} "
+                f"[{low}{say('cli.table.list_separator')} {high}]"
             )
         rows.append(cells)
     return _grid(header, rows)
@@ -184,22 +236,35 @@ def ensemble_table(summary: dict, first, outcomes: tuple[str, ...] = ROBUSTNESS_
     Each cell also gives the parameters' share of the spread and the share of
     plausible sets in which the strategy ranks first.
     """
+    lang = active()
     strategies = list(summary)
-    header = ["over the plausible sets", *(s.replace("_", " ") for s in strategies)]
+    header = [say("cli.table.over_sets"), *(strategy(s) for s in strategies)]
     rows = []
-    for outcome in outcomes:
-        label, kind = LABELS[outcome]
-        cells = [label]
-        for strategy in strategies:
-            stat = summary[strategy][outcome]
+    for name in outcomes:
+        kind = LABELS[name]
+        cells = [label(name)]
+        for level in strategies:
+            stat = summary[level][name]
             if stat.get("spread_low") is None:
                 cells.append("–")
                 continue
-            share = first[(first["outcome"] == outcome) & (first["level"] == strategy)]
-            best = "" if share.empty else f", best in {100 * share.iloc[0]['share']:.0f} %"
+            share = first[(first["outcome"] == name) & (first["level"] == level)]
+            best = (
+                ""
+                if share.empty
+                else say("cli.table.best_in", share=percent(share.iloc[0]["share"], lang, 0))
+            )
             part = stat.get("parameter_share")
-            part_text = "" if part is None else f", parameters {100 * part:.0f} %"
-            spread = f"{fmt(stat['spread_low'], kind)} to {fmt(stat['spread_high'], kind)}"
+            part_text = (
+                ""
+                if part is None
+                else say("cli.table.parameters_part", share=percent(part, lang, 0))
+            )
+            spread = say(
+                "cli.table.from_to",
+                low=fmt(stat["spread_low"], kind, bound=True),
+                high=fmt(stat["spread_high"], kind, bound=True),
+            )
             cells.append(spread + part_text + best)
         rows.append(cells)
     return _grid(header, rows)
@@ -210,30 +275,20 @@ def robustness_table(paired, outcomes: tuple[str, ...] = ROBUSTNESS_OUTCOMES) ->
 
     A set counts when the mean of its replications' paired differences is below zero.
     """
+    lang = active()
     pairs = list(dict.fromkeys(zip(paired["level_a"], paired["level_b"], strict=True)))
-    header = ["share of sets where a < b"] + [
-        f"{a.replace('_', ' ')} < {b.replace('_', ' ')}" for a, b in pairs
-    ]
+    header = [say("cli.table.share_below")] + [f"{strategy(a)} < {strategy(b)}" for a, b in pairs]
     rows = []
-    for outcome in outcomes:
-        cells = [LABELS[outcome][0]]
+    for name in outcomes:
+        cells = [label(name)]
         for a, b in pairs:
             match = paired[
-                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == outcome)
+                (paired["level_a"] == a) & (paired["level_b"] == b) & (paired["outcome"] == name)
             ]
             below = None if match.empty else match.iloc[0].get("share_below")
-            cells.append("–" if below is None or below != below else f"{100 * below:.0f} %")
+            cells.append(percent(below, lang, 0))
         rows.append(cells)
     return _grid(header, rows)
-
-
-def _signed(value: float, kind: str) -> str:
-    """A difference with its sign: percentage points for shares."""
-    if kind == "points":
-        return f"{100 * value:+.1f} pt"
-    if kind in ("weeks", "count"):
-        return f"{value:+,.0f}"
-    return f"{value:+.2f}"
 
 
 INDEX_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
@@ -241,7 +296,7 @@ INDEX_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         "mu_star",
         (
             ("mu*", "mu_star", "{:.4g}"),
-            ("95 % CI", "mu_star_conf", "±{:.3g}"),
+            ("ci", "mu_star_conf", "±{:.3g}"),
             ("sigma", "sigma", "{:.4g}"),
             ("mu", "mu", "{:.4g}"),
         ),
@@ -250,14 +305,15 @@ INDEX_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         "ST",
         (
             ("S1", "S1", "{:.3f}"),
-            ("95 % CI", "S1_conf", "±{:.3f}"),
+            ("ci", "S1_conf", "±{:.3f}"),
             ("ST", "ST", "{:.3f}"),
-            ("95 % CI ", "ST_conf", "±{:.3f}"),
+            ("ci", "ST_conf", "±{:.3f}"),
         ),
     ),
 }
 """Per sensitivity method: the index parameters are sorted by, and the columns shown
-(heading, column of the indices table, format)."""
+(heading, column of the indices table, format); ``ci`` is the catalogue's heading of
+a 95 % interval."""
 
 
 def indices_table(indices, method: str) -> str:
@@ -265,19 +321,22 @@ def indices_table(indices, method: str) -> str:
     if indices.empty:
         return ""
     key, columns = INDEX_COLUMNS[method]
-    header = ["parameter", *(heading for heading, _, _ in columns)]
+    header = [
+        say("cli.table.parameter"),
+        *(say("cli.table.ci") if h == "ci" else h for h, _, _ in columns),
+    ]
     parts = []
-    for outcome, group in indices.groupby("outcome", sort=False):
+    for name, group in indices.groupby("outcome", sort=False):
         rows = [
-            [row.parameter, *(form.format(getattr(row, column)) for _, column, form in columns)]
+            [row.parameter, *(_decimal(form.format(getattr(row, c))) for _, c, form in columns)]
             for row in group.sort_values(key, ascending=False).itertuples()
         ]
-        parts.append(f"\n{outcome}\n" + _grid(header, rows))
+        parts.append(f"\n{label(name)}\n" + _grid(header, rows))
     return "\n".join(parts)
 
 
-def _cell_text(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+def _cell_text(amount) -> str:
+    return _general(amount) if isinstance(amount, float) else str(amount)
 
 
 def sweep_table(
@@ -297,13 +356,12 @@ def sweep_table(
         cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
         for o in shown:
             stat = group[group["outcome"] == o].iloc[0]
-            kind = LABELS.get(o, (o, "number"))[1]
-            low, high = fmt(stat["ci_low"], kind), fmt(stat["ci_high"], kind)
-            cells[o] = f"{fmt(stat['mean'], kind)} [{low}, {high}]"
+            cells[o] = interval(stat, LABELS.get(o, "number"))
         wide.append(cells)
-    header = ["point", *factors, *shown]
-    lines = [[row[h] for h in header] for row in wide[:rows]]
-    text = _grid(header, lines)
+    keys = ["point", *factors, *shown]
+    header = [say("cli.table.point"), *factors, *(label(o) for o in shown)]
+    lines = [[row[k] for k in keys] for row in wide[:rows]]
+    table = _grid(header, lines)
     if len(wide) > rows:
-        text += f"\n... {len(wide) - rows} more points in summary.csv"
-    return "\n" + text
+        table += "\n" + say("cli.table.more_points", n=len(wide) - rows)
+    return "\n" + table

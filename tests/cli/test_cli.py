@@ -26,6 +26,7 @@ from helpers import invoke, run_on_file, write
 
 from simulation.experiments import folders as new_folders
 from simulation.experiments.runner import COMPARED_STRATEGIES
+from simulation.i18n.words import text
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.model.strategies import shortfall
 from simulation.scenario.loading import load_scenario
@@ -84,11 +85,12 @@ def test_validate_ok_files(tmp_path, small_file):
 
 def notes_of(result: Result) -> dict[str, list[str]]:
     """The notes a command printed, by strategy (``note: small steps: ...``)."""
+    code = {text(name, "en"): name for name in ("big_bang", "small_steps", "short_cycle", "custom")}
     found: dict[str, list[str]] = {}
     for line in result.stderr.splitlines():
         if line.startswith("note: "):
             strategy, note = line.removeprefix("note: ").split(": ", 1)
-            found.setdefault(strategy.replace(" ", "_"), []).append(note)
+            found.setdefault(code.get(strategy, strategy), []).append(note)
     return found
 
 
@@ -184,13 +186,14 @@ def test_run_exits_zero_and_prints_the_summary_table(small_run):
     assert result.exit_code == 0, result.output
     assert result.exception is None
     first = result.stdout.splitlines()[0]
-    assert first.startswith("Petite commune: strategy short cycle, 120 staff, 12 weeks")
+    assert first.startswith("Petite commune: strategy short cycles, 120 staff, 12 weeks")
     assert "root seed 2018" in first
     header = next(line for line in result.stdout.splitlines() if line.startswith("outcome"))
-    assert header.split() == ["outcome", "all", "staff", *PROFILES]
+    assert header.split() == ["outcome", "all", "staff", *(text(p, "en") for p in PROFILES)]
     for label in ("adoption at the end", "weeks to 50 % adoption", "dropout (left or mobility)"):
         assert label in result.stdout
-    assert result.stdout.rstrip().endswith(f"Results written to {small_run.out}")
+    last = result.stdout.rstrip().splitlines()[-2:]
+    assert last == [f"Results written to {small_run.out}", f"Next: transnum report {small_run.out}"]
 
 
 def test_run_writes_every_result_file(small_run):
@@ -385,7 +388,7 @@ def test_default_results_folder_is_new_under_results_of_the_current_dir(tmp_path
     assert result.exit_code == 0, result.output
     created = tmp_path / "results" / "run-20200102-030405-2"
     assert (created / "summary.json").is_file()
-    assert result.stdout.rstrip().endswith(f"Results written to {Path('results') / created.name}")
+    assert f"Results written to {Path('results') / created.name}\n" in result.stdout
     assert existing.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in existing.parent.iterdir()) == ["summary.json"]
 
@@ -410,9 +413,7 @@ def test_default_compare_folder_is_created_under_results(tmp_path, monkeypatch):
     assert len(folders) == 1
     assert folders[0].name.startswith("compare-")
     assert (folders[0] / "summary.json").is_file()
-    assert result.stdout.rstrip().endswith(
-        f"Results written to {Path('results') / folders[0].name}"
-    )
+    assert f"Results written to {Path('results') / folders[0].name}\n" in result.stdout
 
 
 # --------------------------------------------------------------------------- compare
@@ -435,8 +436,8 @@ def test_compare_exits_zero_and_writes_its_files(small_comparison):
     result = small_comparison.result
     assert result.exit_code == 0, result.output
     assert "9 runs" in result.stdout
-    assert "1 worker(s)" in result.stdout
-    assert "big bang" in result.stdout and "short cycle" in result.stdout
+    assert "1 worker\n" in result.stdout
+    assert "big bang" in result.stdout and "short cycles" in result.stdout
     names = {p.name for p in small_comparison.out.iterdir()}
     assert {"summary.json", "runs.csv", "timeseries.parquet", "timeseries.csv"} <= names
     assert {"schedule.csv", "scenario.yaml", "manifest.json", "figure.png"} <= names
@@ -452,7 +453,7 @@ def test_compare_notes_each_strategy_s_missing_go_lives_before_its_results(small
         assert notes.get(strategy, []) == shortfall(scenario.with_strategy(strategy)).notes()
     assert notes, "40 weeks leave go-lives undone"
     table = result.output.index("outcome (mean [95 % CI])")
-    assert all(result.output.index(f"note: {s.replace('_', ' ')}: ") < table for s in notes)
+    assert all(result.output.index(f"note: {text(s, 'en')}: ") < table for s in notes)
     runs = pd.read_csv(small_comparison.out / "runs.csv")
     summary = json.loads((small_comparison.out / "summary.json").read_text(encoding="utf-8"))
     for strategy, group in runs.groupby("strategy"):
@@ -627,7 +628,7 @@ def test_compare_on_worker_processes_writes_the_folder_of_a_serial_compare(tmp_p
             "compare", small_file, *options, "--workers", workers, "--out", folders[workers]
         )
         assert result.exit_code == 0, result.output
-        assert f"{workers} worker(s)" in result.stdout
+        assert f"{workers} worker{'s' if workers > 1 else ''}\n" in result.stdout
     names = sorted(p.name for p in folders[1].iterdir())
     assert names == sorted(p.name for p in folders[2].iterdir())
     assert "figure.png" in names and "timeseries.parquet" in names

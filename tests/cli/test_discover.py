@@ -133,7 +133,9 @@ def test_json_inputs_and_out_options(swept, tmp_path):
     )
     assert (out / "discovery.csv").exists()
     assert sorted(p.name for p in swept.iterdir()) == before  # the results folder untouched
-    french = discover(swept, "--above", THRESHOLD, "--max-boxes", 1, "--out", tmp_path / "fr")
+    french = discover(
+        swept, "--above", THRESHOLD, "--max-boxes", 1, "--out", tmp_path / "fr", "--lang", "fr"
+    )
     assert french.exit_code == 0, french.output
     again = json.loads((tmp_path / "fr" / "discovery.json").read_text(encoding="utf-8"))
     assert len(again["boxes"]) <= 1 and again["settings"]["max_boxes"] == 1

@@ -195,7 +195,7 @@ def test_compare_prints_the_paired_differences_table(compared):
     result, _ = compared
     assert result.exit_code == 0, result.output
     assert "Paired differences" in result.output
-    assert "big bang - small steps" in result.output
+    assert "big bang − small steps" in result.output
 
 
 def test_compare_writes_paired_csv_and_summary_json(compared, first_round):

@@ -31,6 +31,7 @@ from simulation.experiments.sensitivity import (
     sensitivity_points,
 )
 from simulation.experiments.store import read_runs
+from simulation.i18n import words
 from simulation.scenario.errors import ScenarioError
 
 # x1 in [0, 1], x2 in [0, 2], x3 in [5, 6]; y = 3 x1 + 1 x2 + 0 x3.
@@ -282,8 +283,8 @@ def test_sensitivity_command_writes_indices_and_design(morris_run):
     values = sample(experiment, "morris")
     expected = analyze(experiment, "morris", values, runs, tuple(indices["outcome"].unique()))
     pd.testing.assert_frame_equal(indices, expected, check_exact=False, rtol=1e-9)
-    for outcome in indices["outcome"].unique():
-        assert outcome in result.output
+    for outcome in indices["outcome"].unique():  # each under its label
+        assert f"\n{words.outcome(outcome, 'en')}\n" in result.output
 
 
 def test_rerun_of_a_sensitivity_run_uses_its_design_point(morris_run):
