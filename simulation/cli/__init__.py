@@ -16,6 +16,7 @@ from simulation.cli import (
     app,
     bench,
     calibration,
+    click_words,
     discovery,
     documents,
     experiments,
@@ -35,14 +36,18 @@ class _Commands(click.Group):
     never prints a traceback (exit status 1).
     """
 
-    def invoke(self, ctx: click.Context):  # noqa: D102
-        # The group's own messages speak the locale's language until a command reads
-        # its --lang; the language is restored afterwards (commands invoked in-process).
+    def main(self, *args, **kwargs):  # noqa: D102
+        # Messages speak the locale's language until a command reads its --lang, also
+        # click's own usage errors, shown here after the command has stopped; the
+        # language is restored afterwards (a command invoked in-process, by a test).
         with using(from_environment()):
-            try:
-                return super().invoke(ctx)
-            except OSError as error:
-                fail(error)
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            fail(error)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,6 +60,8 @@ def main() -> None:
     adoption, dropout and psychosocial risk (RPS) week by week.
     """
 
+
+click_words.install()
 
 # In the order of the former single module, so that `transnum --help` is unchanged.
 for _command in (

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.i18n.language import say
+
 # Thresholds of the warnings. Sobol: estimates of S1 and ST settle from a base sample
 # of about 500 to 1,000 (Saltelli et al. 2010, section 5; SALib's examples use 1,024);
 # below 512 their bootstrap intervals are often as wide as the indices.
@@ -59,25 +61,23 @@ def index_warnings(row: dict, method: str, samples: int) -> list[str]:
 
 
 def warning_lines(indices: pd.DataFrame, method: str, samples: int) -> list[str]:
-    """One line per kind of warning among ``indices`` (for the command's output)."""
+    """One line per kind of warning among ``indices``, in the language of messages."""
     if indices.empty or "warning" not in indices:
         return []
     codes = [c for w in indices["warning"].fillna("") for c in str(w).split(";") if c]
     lines = []
     if "small_sample" in codes:
         need = SOBOL_MIN_SAMPLES if method == "sobol" else MORRIS_MIN_TRAJECTORIES
-        what = "base sample N" if method == "sobol" else "trajectories"
-        lines.append(
-            f"the {method} design has {samples} {what}, fewer than the {need} that stable "
-            f"estimates need: raise design.samples to at least {need}"
+        what = say(
+            "cli.sensitivity.base_sample" if method == "sobol" else "cli.sensitivity.trajectories"
         )
-    words = {
-        "out_of_range": "outside their valid range",
-        "st_below_s1": "with ST below S1 by more than their intervals",
-        "wide_ci": "with intervals too wide to rank the parameters",
-    }
-    for code, description in words.items():
+        lines.append(
+            say(
+                "cli.sensitivity.small_sample", method=method, samples=samples, what=what, need=need
+            )
+        )
+    for code in ("out_of_range", "st_below_s1", "wide_ci"):
         n = codes.count(code)
         if n:
-            lines.append(f"{n} of {len(indices)} indices {description} (warning {code!r})")
+            lines.append(say(f"cli.sensitivity.{code}", n=n, total=len(indices), code=code))
     return lines

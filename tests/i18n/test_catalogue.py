@@ -19,6 +19,7 @@ NAMESPACES = {
     "workbook",
     "page",
     "cli",
+    "click",
     "optimise",
     "discover",
 }
