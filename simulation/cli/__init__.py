@@ -41,6 +41,7 @@ class _Commands(click.Group):
         # click's own usage errors, shown here after the command has stopped; the
         # language is restored afterwards (a command invoked in-process, by a test).
         with using(from_environment()):
+            click_words.localise_help(self)
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):  # noqa: D102

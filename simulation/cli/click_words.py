@@ -1,19 +1,23 @@
-"""Click's own words (usage lines, its errors, help headings) in the language of messages.
+"""Click's own words and transnum's help texts, in the language of messages.
 
 Click words its messages through :func:`gettext.gettext`, bound in each of its modules
 as ``_`` (and :func:`gettext.ngettext`). :func:`install` replaces those two names by
 functions that look the English message up in the catalogue's ``click`` namespace,
 whose English side is click's message itself, and give its French side when the
 language of messages is French. A message the catalogue does not hold stays as click
-wrote it.
+wrote it. :func:`localise_help` does the same for the help of transnum's commands
+and options (the catalogue's ``help`` namespace), whose English is the code's.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import re
 from collections.abc import Mapping
+
+import click
 
 from simulation.i18n.catalogue import entries
 from simulation.i18n.language import active
@@ -31,15 +35,18 @@ CLICK_MODULES = (
 )
 """Click's modules whose messages reach a user of ``transnum``."""
 
-NAMESPACE = "click"
+NAMESPACES = ("click", "help")
+"""Click's messages, and the help of transnum's commands and options."""
 _FIELD = re.compile(r"(\{[^{}]*\}|%\([a-z_]+\)s)")
 
 
 @functools.cache
 def _by_english() -> Mapping[str, str]:
     """Click's English message -> its French side, from the catalogue."""
-    prefix = NAMESPACE + "."
-    return {entry["en"]: entry["fr"] for key, entry in entries().items() if key.startswith(prefix)}
+    prefixes = tuple(f"{namespace}." for namespace in NAMESPACES)
+    return {
+        entry["en"]: entry["fr"] for key, entry in entries().items() if key.startswith(prefixes)
+    }
 
 
 def _french(message: str) -> str:
@@ -62,6 +69,30 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if active() == "fr":
         return _french(singular if n in (0, 1) else plural)
     return singular if n == 1 else plural
+
+
+def localise_help(group: click.Group) -> None:
+    """Give ``group``, its commands and their options their help in the language of messages.
+
+    The English help stays with each command (``_english_help``), so that switching
+    back restores it; a help text the catalogue does not hold stays English.
+    """
+    french = active() == "fr"
+    for thing in (group, *group.commands.values()):
+        _localise(thing, french)
+        # Click makes a command's --help option once and keeps it (the attribute is
+        # click's): its help is click's message, localised the same way.
+        built = getattr(thing, "_help_option", None)
+        for param in (*thing.params, *([built] if built else [])):
+            if isinstance(param, click.Option):
+                _localise(param, french)
+
+
+def _localise(thing: click.Command | click.Option, french: bool) -> None:
+    if not thing.help:
+        return
+    english = thing.__dict__.setdefault("_english_help", thing.help)
+    thing.help = _french(inspect.cleandoc(english)) if french else english
 
 
 def install() -> None:

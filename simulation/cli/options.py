@@ -454,6 +454,11 @@ def precision_options(where: str, cap_default: str):
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Make the command's messages speak ``--lang``, or the locale's language."""
     use(value or from_environment())
+    from simulation.cli.click_words import localise_help
+
+    root = ctx.find_root().command
+    if isinstance(root, click.Group):
+        localise_help(root)
     return value
 
 

@@ -170,3 +170,32 @@ def test_the_locale_chooses_french_when_lang_is_not_given(monkeypatch, inputs):
     assert result.output.startswith("valide\u00a0: "), result.output
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert invoke("validate", inputs["scenario"]).output.startswith("ok: ")
+
+
+def test_every_help_text_has_its_french():
+    import inspect
+
+    import click
+
+    from simulation.cli import main
+    from simulation.cli.click_words import _by_english
+
+    french = _by_english()
+    helps = [inspect.cleandoc(main.help)]
+    for command in main.commands.values():
+        helps.append(inspect.cleandoc(command.__dict__.get("_english_help", command.help)))
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help:
+                helps.append(inspect.cleandoc(param.__dict__.get("_english_help", param.help)))
+    assert [h for h in helps if h not in french] == []
+
+
+def test_help_follows_the_language_and_comes_back(monkeypatch):
+    french = invoke("compare", "--lang", "fr", "--help").output
+    assert "Compare les stratégies de déploiement" in french
+    assert "Réplications par stratégie" in french
+    english = invoke("compare", "--help").output
+    assert "Compare rollout strategies on SCENARIO" in english
+    assert "Replications per strategy" in english
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert "Affiche ce message et quitte." in invoke("--help").output

@@ -20,6 +20,7 @@ NAMESPACES = {
     "page",
     "cli",
     "click",
+    "help",
     "optimise",
     "discover",
 }
