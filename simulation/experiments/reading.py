@@ -29,6 +29,7 @@ from simulation.experiments.parts import (
     DamagedPartsError,
     scan,
 )
+from simulation.i18n.language import say
 from simulation.scenario.errors import ScenarioError
 
 OnDamaged = Literal["raise", "skip"]
@@ -132,7 +133,7 @@ def _intact(folder: Path, files: tuple[str, ...], on_damaged: OnDamaged) -> list
 
 def _skipped(folder: Path, damaged: list[DamagedPart]) -> str:
     names = ", ".join(d.describe() for d in damaged)
-    return f"{folder}: damaged parts skipped, their runs are missing: {names}"
+    return say("cli.sweep.skipped", folder=folder, names=names)
 
 
 def _numbered(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulation.experiments.uncertainty import sweep_paired, sweep_summary
+from simulation.i18n.language import say
 from simulation.reports.integrity import (
     INDEX_COLUMNS,
     REQUIRED_COLUMNS,
@@ -69,11 +70,14 @@ def _export(files: FolderReader, name: str, columns, compute):
         try:
             return files.table(name, (*REQUIRED_COLUMNS.get(name, ()), *columns))
         except ScenarioError:
-            why = "is damaged"
+            why = "damaged"
     else:
-        why = "is missing"
+        why = "missing"
     files.notes.append(
-        f"{files.folder / name} {why} (the sweep stopped before its exports): computed from "
-        f"the saved runs; to write the exports, run {sweep_command(files.folder, files.manifest)}"
+        say(
+            f"cli.report.export_{why}",
+            file=files.folder / name,
+            command=sweep_command(files.folder, files.manifest),
+        )
     )
     return compute()

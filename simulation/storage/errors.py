@@ -2,8 +2,8 @@
 
 A full disk, a read-only file system or a folder one may not write end a command with
 one sentence naming the file, the system's reason (``no space left on device``) and
-advice, never a traceback. :class:`StorageError` is what the atomic writers raise;
-:func:`os_problem` words any other ``OSError`` the same way.
+advice, in the language of messages, never a traceback. :class:`StorageError` is what
+the atomic writers raise; :func:`os_problem` words any other ``OSError`` the same way.
 """
 
 from __future__ import annotations
@@ -12,29 +12,35 @@ import errno
 import os
 from pathlib import Path
 
-_ADVICE = {
-    errno.ENOSPC: "free some space on that disk, or choose a folder on another disk",
-    errno.EDQUOT: "your disk quota is full: free some space, or choose a folder on another disk",
-    errno.EROFS: "choose a folder on a writable disk",
-    errno.EACCES: "you may not write there: choose a folder you can write, or change its "
-    "permissions",
-    errno.EPERM: "you may not write there: choose a folder you can write, or change its "
-    "permissions",
-    errno.EXDEV: "the temporary file and its final name are on different disks: choose a "
-    "folder on one disk",
-    errno.EISDIR: "a folder has the file's name: move it away, or choose another name",
-    errno.ENOTDIR: "a file stands where a folder is needed: move it away, or choose another name",
-    errno.ENOENT: "the folder is gone: check the path (a disk unmounted?) and try again",
+from simulation.i18n.language import say
+
+_ERRORS = {
+    errno.ENOSPC: "no_space",
+    errno.EDQUOT: "quota",
+    errno.EROFS: "read_only",
+    errno.EACCES: "denied",
+    errno.EPERM: "denied",
+    errno.EXDEV: "other_disk",
+    errno.EISDIR: "is_folder",
+    errno.ENOTDIR: "not_folder",
+    errno.ENOENT: "gone",
 }
+"""Error numbers whose reason and advice the catalogue words (``storage.reason.<name>``,
+``storage.advice.<name>``); any other gives the system's reason and general advice."""
 
 
 def reason(error: BaseException) -> str:
     """The operating system's reason for ``error``, in lower case (``no space left on device``).
 
+    In the language of messages for the usual errors (a full disk, a read-only one...);
+    otherwise in the system's words.
+
     Libraries that wrap an ``OSError`` (pyarrow, PIL) may drop ``strerror``; the
     error number, when there is one, still gives the standard words.
     """
     number = getattr(error, "errno", None)
+    if number in _ERRORS:
+        return say(f"storage.reason.{_ERRORS[number]}")
     if isinstance(number, int) and number > 0:
         words = os.strerror(number)
     else:
@@ -44,7 +50,8 @@ def reason(error: BaseException) -> str:
 
 def advice(error: BaseException) -> str:
     """What to do about ``error`` (by its error number), in a few words."""
-    return _ADVICE.get(getattr(error, "errno", None) or 0, "check the folder and try again")
+    name = _ERRORS.get(getattr(error, "errno", None) or 0, "other")
+    return say(f"storage.advice.{name}")
 
 
 def os_problem(error: OSError, path: str | Path | None = None) -> str:
@@ -56,8 +63,8 @@ def os_problem(error: OSError, path: str | Path | None = None) -> str:
             temporary file of it).
     """
     where = path if path is not None else (error.filename or "")
-    head = f"{where}: " if where else ""
-    return f"{head}{reason(error)}; {advice(error)}"
+    problem = say("storage.problem", reason=reason(error), advice=advice(error))
+    return say("storage.where", where=where, problem=problem) if where else problem
 
 
 class StorageError(OSError):
@@ -77,4 +84,9 @@ class StorageError(OSError):
         super().__init__(cause.errno, cause.strerror)
 
     def __str__(self) -> str:
-        return f"{self.path}: cannot be written: {reason(self.cause)}; {advice(self.cause)}"
+        return say(
+            "storage.not_written",
+            path=self.path,
+            reason=reason(self.cause),
+            advice=advice(self.cause),
+        )

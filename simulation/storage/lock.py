@@ -20,6 +20,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from simulation.i18n.language import say
 from simulation.storage.atomic import write_json
 
 try:  # POSIX
@@ -37,15 +38,22 @@ class FolderBusyError(OSError):
     def __init__(self, folder: Path, owner: dict[str, Any] | None) -> None:
         self.folder = Path(folder)
         self.owner = owner or {}
-        who = f"process {self.owner['pid']}" if "pid" in self.owner else "another process"
-        if self.owner.get("host"):
-            who += f" on {self.owner['host']}"
-        if self.owner.get("command"):
-            who += f" ({self.owner['command']}, since {self.owner.get('since', '?')})"
-        super().__init__(
-            f"{self.folder}: results folder in use: {who} is writing it; wait until it "
-            "ends, or choose another --out"
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        owner = self.owner
+        who = (
+            say("storage.busy.process", pid=owner["pid"])
+            if "pid" in owner
+            else say("storage.busy.another")
         )
+        if owner.get("host"):
+            who += say("storage.busy.host", host=owner["host"])
+        if owner.get("command"):
+            who += say(
+                "storage.busy.command", command=owner["command"], since=owner.get("since", "?")
+            )
+        return say("storage.busy.message", folder=self.folder, who=who)
 
 
 class _DirectoryLock:

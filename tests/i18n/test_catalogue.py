@@ -20,6 +20,7 @@ NAMESPACES = {
     "page",
     "cli",
     "click",
+    "storage",
     "help",
     "optimise",
     "discover",
