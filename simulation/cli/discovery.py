@@ -192,17 +192,17 @@ def _check_cases(interest, data, outcome: str, above, below) -> None:
     lang = active()
     values = data.runs[outcome].astype(float)
     side = (
-        say("cli.discover.above", value=f"{above:g}")
+        say("cli.discover.above", value=_decimal(above, lang))
         if above is not None
-        else say("cli.discover.below", value=f"{below:g}")
+        else say("cli.discover.below", value=_decimal(below, lang))
     )
     spread = (
         say(
             "cli.discover.spread",
             low=written(outcome, values.min(), lang),
             high=written(outcome, values.max(), lang),
-            raw_low=f"{values.min():g}",
-            raw_high=f"{values.max():g}",
+            raw_low=_decimal(values.min(), lang),
+            raw_high=_decimal(values.max(), lang),
         )
         if values.notna().any()
         else say("cli.discover.no_value")
@@ -225,6 +225,12 @@ def _check_cases(interest, data, outcome: str, above, below) -> None:
             source=str(data.folder),
         )
     )
+
+
+def _decimal(amount: float, lang: str) -> str:
+    """A threshold or a bound as given (``0.3``), with the decimal comma in French."""
+    written = f"{amount:g}"
+    return written.replace(".", ",") if lang == "fr" else written
 
 
 def _table(boxes, lang: str, words) -> str:

@@ -339,6 +339,13 @@ def _cell_text(amount) -> str:
     return _general(amount) if isinstance(amount, float) else str(amount)
 
 
+SWEEP_STATISTICS = frozenset(
+    {"point", "outcome", "mean", "ci_low", "ci_high", "n", "members", "spread_low"}
+    | {"spread_high", "parameter_share"}
+)
+"""Columns of a sweep's summary that are statistics, not the point's factors."""
+
+
 def sweep_table(
     summary, outcomes=("adoption_final", "dropout_share", "rps_peak_share"), rows=20
 ) -> str:
@@ -346,11 +353,7 @@ def sweep_table(
     shown = [o for o in outcomes if o in set(summary["outcome"])]
     if not shown:
         return ""
-    factors = [
-        c
-        for c in summary.columns
-        if c not in {"point", "outcome", "mean", "ci_low", "ci_high", "n"}
-    ]
+    factors = [c for c in summary.columns if c not in SWEEP_STATISTICS]
     wide = []
     for point, group in summary.groupby("point", sort=True):
         cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
