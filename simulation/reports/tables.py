@@ -7,51 +7,52 @@ calibration targets, a sweep's per-point summary and sensitivity indices.
 from __future__ import annotations
 
 from simulation.i18n.language import active, say
-from simulation.i18n.words import difference, number, outcome, percent, text, value
+from simulation.i18n.words import difference, number, outcome, outcome_kind, percent, text, value
 from simulation.model.outcomes import OUTCOMES
 from simulation.scenario.profiles import PROFILES
 
-LABELS: dict[str, str] = {
-    "adoption_final": "percent",
-    "weeks_to_50pct_adoption": "weeks",
-    "weeks_to_80pct_adoption": "weeks",
-    "dropout_share": "percent",
-    "dropout_strain_share": "percent",
-    "dropout_refusal_share": "percent",
-    "internal_mobility_share": "percent",
-    "external_departure_share": "percent",
-    "rps_peak_share": "percent",
-    "rps_high_person_weeks": "count",
-    "efficiency_gain": "factor",
-    "efficiency_gain_mastered": "factor",
-    "mastered_share_final": "percent",
-    "strain_mean_peak": "number",
-    "reverted_final": "percent",
-    "training_hours_total": "count",
-    "trainer_hours_total": "count",
-    "strain_source_share_baseline": "percent",
-    "strain_source_share_digital_turn": "percent",
-    "strain_source_share_tools": "percent",
-    "strain_source_share_change_frequency": "percent",
-    "strain_source_share_workload": "percent",
-    "strain_source_share_monotony": "percent",
-    "departures_internal_share": "percent",
-    "acculturation_final": "number",
-    "e_learning_hours_total": "count",
-    "cost_total_eur": "euros",
-    "cost_training_vendor_eur": "euros",
-    "cost_training_internal_eur": "euros",
-    "cost_training_action_eur": "euros",
-    "cost_e_learning_eur": "euros",
-    "cost_staff_training_time_eur": "euros",
-    "cost_productivity_eur": "euros",
-    "cost_tools_eur": "euros",
-    "cost_replacement_eur": "euros",
-    "golives_target": "count",
-    "golives_missing": "count",
-}
-"""The outcomes the tables show, in order, with the kind of number each is; their
-labels are the catalogue's (``outcome.<key>``), in the language of messages."""
+LABELS: tuple[str, ...] = (
+    "adoption_final",
+    "weeks_to_50pct_adoption",
+    "weeks_to_80pct_adoption",
+    "dropout_share",
+    "dropout_strain_share",
+    "dropout_refusal_share",
+    "internal_mobility_share",
+    "external_departure_share",
+    "rps_peak_share",
+    "rps_high_person_weeks",
+    "efficiency_gain",
+    "efficiency_gain_mastered",
+    "mastered_share_final",
+    "strain_mean_peak",
+    "reverted_final",
+    "training_hours_total",
+    "trainer_hours_total",
+    "strain_source_share_baseline",
+    "strain_source_share_digital_turn",
+    "strain_source_share_tools",
+    "strain_source_share_change_frequency",
+    "strain_source_share_workload",
+    "strain_source_share_monotony",
+    "departures_internal_share",
+    "acculturation_final",
+    "e_learning_hours_total",
+    "cost_total_eur",
+    "cost_training_vendor_eur",
+    "cost_training_internal_eur",
+    "cost_training_action_eur",
+    "cost_e_learning_eur",
+    "cost_staff_training_time_eur",
+    "cost_productivity_eur",
+    "cost_tools_eur",
+    "cost_replacement_eur",
+    "golives_target",
+    "golives_missing",
+)
+"""The outcomes the tables show, in order; their labels are the catalogue's
+(``outcome.<key>``), in the language of messages, and their kind of number that of
+:func:`simulation.i18n.words.outcome_kind`."""
 
 FEASIBLE: dict[str, tuple[float, float]] = {
     "percent": (0.0, 1.0),
@@ -110,7 +111,8 @@ def run_table(summary: dict) -> str:
     lang = active()
     header = [say("cli.table.outcome"), text("all_staff", lang), *(text(p, lang) for p in PROFILES)]
     rows = []
-    for key, kind in LABELS.items():
+    for key in LABELS:
+        kind = outcome_kind(key)
         cells = [label(key), fmt(summary.get(key), kind)]
         if key in OUTCOMES:
             cells += [fmt(summary["by_profile"][p][key], kind) for p in PROFILES]
@@ -125,7 +127,8 @@ def comparison_table(summary: dict, replications: int) -> str:
     strategies = list(summary)
     header = [say("cli.table.outcome_ci"), *(strategy(s) for s in strategies)]
     rows = []
-    for key, kind in LABELS.items():
+    for key in LABELS:
+        kind = outcome_kind(key)
         cells = [label(key)]
         for name in strategies:
             stat = summary[name].get(key) or {"mean": None, "n": 0}
@@ -241,7 +244,7 @@ def ensemble_table(summary: dict, first, outcomes: tuple[str, ...] = ROBUSTNESS_
     header = [say("cli.table.over_sets"), *(strategy(s) for s in strategies)]
     rows = []
     for name in outcomes:
-        kind = LABELS[name]
+        kind = outcome_kind(name)
         cells = [label(name)]
         for level in strategies:
             stat = summary[level][name]
@@ -359,7 +362,7 @@ def sweep_table(
         cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
         for o in shown:
             stat = group[group["outcome"] == o].iloc[0]
-            cells[o] = interval(stat, LABELS.get(o, "number"))
+            cells[o] = interval(stat, outcome_kind(o))
         wide.append(cells)
     keys = ["point", *factors, *shown]
     header = [say("cli.table.point"), *factors, *(label(o) for o in shown)]
