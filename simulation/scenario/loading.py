@@ -1,44 +1,44 @@
-"""Reading and writing scenario files (YAML, with optional CSV files for the organisation).
+"""Reading and writing scenario files (YAML, with optional table files for the organisation).
 
 A scenario file states only what differs from the defaults. In its
-``organisation`` section, ``services_file`` and ``relations_file`` may name CSV
-files (paths relative to the scenario file) instead of inline lists:
+``organisation`` section, ``services_file`` and ``relations_file`` may name table
+files (paths relative to the scenario file) instead of inline lists: CSV files or
+``.xlsx`` / ``.ods`` workbooks (one workbook for both, read from its ``Services`` and
+``Relations`` sheets, or two files; ``services_sheet`` / ``relations_sheet`` name
+other sheets). Their columns may be headed in French or English
+(:mod:`simulation.scenario.columns`):
 
-* services: columns ``name, headcount`` and optionally ``technophile, follower,
+* services: ``name, headcount`` and optionally ``technophile, follower,
   overwhelmed`` (the service's own profile mix; all three or none),
   ``manager_backing`` and ``job_type``;
-* relations: columns ``service_a, service_b, weight``.
+* relations: ``service_a, service_b, weight``.
 
-Lines starting with ``#`` are comments. YAML mappings may not repeat a key.
+Rows starting with ``#`` are comments. YAML mappings may not repeat a key.
 
 Every problem becomes one :class:`~simulation.scenario.errors.ScenarioError` naming the file,
-the field (or CSV line and column), the value and what is allowed.
+the field (or table line and column), the value and what is allowed; a table's
+problems are all listed in one (:mod:`simulation.scenario.organisation_tables`).
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from simulation.scenario.errors import ScenarioError, closest, did_you_mean
+from simulation.i18n.language import quoted, say
+from simulation.scenario import columns
+from simulation.scenario.errors import ScenarioError, closest
+from simulation.scenario.organisation_tables import read_relations, read_services
 from simulation.scenario.records import Scenario
 
-SERVICE_COLUMNS = (
-    "name",
-    "headcount",
-    "technophile",
-    "follower",
-    "overwhelmed",
-    "manager_backing",
-    "job_type",
-)
-RELATION_COLUMNS = ("service_a", "service_b", "weight")
+SERVICE_COLUMNS = tuple(column.field for column in columns.SERVICE_COLUMNS)
+"""The fields a services table gives (its columns may be headed in French or English)."""
+RELATION_COLUMNS = tuple(column.field for column in columns.RELATION_COLUMNS)
+"""The fields a relations table gives."""
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -272,7 +272,13 @@ def _parse_yaml(text: str, source: str) -> Any:
             loader.dispose()
 
 
-# --------------------------------------------------------------------------- CSV
+# --------------------------------------------------------------------------- tables
+
+TABLE_FILES = (
+    ("services_file", "services_sheet", "services"),
+    ("relations_file", "relations_sheet", "relations"),
+)
+"""The file-only keys of ``organisation``: a table file, its sheet, the list it replaces."""
 
 
 def _resolve_csv_files(
@@ -280,35 +286,68 @@ def _resolve_csv_files(
 ) -> dict:
     """Replace ``services_file`` / ``relations_file`` by the lists read from them.
 
-    ``origins`` receives, for each list read from a file, the file and the line
-    number of each row.
+    Each may name a CSV file or a workbook (:mod:`simulation.scenario.tables`); the
+    optional ``services_sheet`` / ``relations_sheet`` name a workbook's sheet when it
+    is not the one called ``Services`` / ``Relations``. The relations are checked
+    against the services' names here, so that every problem of the relations file is
+    listed at once. ``origins`` receives, for each list read from a file, the file and
+    the line number of each row.
     """
     organisation = data.get("organisation")
     if not isinstance(organisation, dict):
         return data
     organisation = dict(organisation)
-    for key, field, reader in (
-        ("services_file", "services", _read_services),
-        ("relations_file", "relations", _read_relations),
-    ):
+    problems: list[tuple[str, str]] = []  # (field path, problem) of each file at fault
+    for key, sheet_key, field in TABLE_FILES:
         if key not in organisation:
+            if sheet_key in organisation:
+                raise ScenarioError(
+                    say("table.yaml.sheet_without_file", sheet_key=sheet_key, key=key),
+                    path=f"organisation.{sheet_key}",
+                )
             continue
         name = organisation.pop(key)
+        sheet = organisation.pop(sheet_key, None)
         where = f"organisation.{key}"
         if field in organisation:
             raise ScenarioError(f"give either {key} or {field}, not both", path=where)
         if not isinstance(name, str) or not name:
             raise ScenarioError(f"expected a CSV file name, got {name!r}", path=where)
-        rows, lines = reader(folder / name, where)
+        if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
+            raise ScenarioError(
+                say("table.yaml.sheet_name", file=name, given=quoted(sheet)),
+                path=f"organisation.{sheet_key}",
+            )
+        try:
+            if field == "services":
+                rows, lines = read_services(folder / name, sheet)
+            else:
+                rows, lines = read_relations(folder / name, sheet, _service_names(organisation))
+        except ScenarioError as error:
+            # The relations file is still read (its names unchecked) when the services
+            # file has problems: the user fixes both files at once.
+            problems.append((where, error.problem))
+            continue
         organisation[field] = rows
         origins[f"organisation.{field}"] = (folder / name, lines)
+    if problems:
+        raise ScenarioError("\n".join(p for _, p in problems), path=problems[0][0])
     return {**data, "organisation": organisation}
+
+
+def _service_names(organisation: dict) -> list[str] | None:
+    """The services' names, if the (already read) services are a list of named mappings."""
+    services = organisation.get("services")
+    if not isinstance(services, list):
+        return None
+    names = [s.get("name") if isinstance(s, dict) else None for s in services]
+    return names if all(isinstance(n, str) for n in names) else None
 
 
 def _point_to_csv(
     error: ScenarioError, origins: dict[str, tuple[Path, list[int]]]
 ) -> ScenarioError:
-    """Add the CSV file and line to an error about a row that came from a CSV file."""
+    """Add the table file and line to an error about a row that came from a table file."""
     for prefix, (csv_path, lines) in origins.items():
         if error.path.startswith(prefix + "["):
             row = int(error.path[len(prefix) + 1 : error.path.index("]", len(prefix))])
@@ -318,108 +357,3 @@ def _point_to_csv(
                 source=error.source,
             )
     return error
-
-
-def _header_problem(
-    header: list[str], unknown: list[str], missing: list[str], columns: tuple[str, ...]
-) -> str:
-    """What is wrong with a CSV header, without ever quoting a line that is not one.
-
-    A header naming at least one expected column is a table with a misspelt or missing
-    column: the unknown one is named (with the closest expected name). A first line
-    naming none is another kind of file (any file can be pointed at): its content is not
-    repeated in the message.
-    """
-    if not set(header) & set(columns):
-        return "the first line names none of the expected columns (it is not shown)"
-    if unknown:
-        hint = did_you_mean(unknown[0], columns, " (did you mean {!r}?)")
-        return f"unknown column {unknown[0]!r}{hint}"
-    return f"missing column {missing[0]!r}"
-
-
-def _read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], where: str):
-    """Rows of a CSV file as ``(line number, {column: text})``, header checked.
-
-    A file with a header and no rows gives no rows (an organisation with no relations;
-    a services file with no rows is refused by the scenario's own check).
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = (
-            "file not found" if isinstance(error, FileNotFoundError) else f"cannot be read: {error}"
-        )
-        raise ScenarioError(f"{path}: {reason}", path=where) from None
-    # Comment lines (starting with #) are blanked, not removed, so line numbers stay true.
-    lines = ["" if line.lstrip().startswith("#") else line for line in text.splitlines()]
-    reader = csv.reader(io.StringIO("\n".join(lines)))
-    header: list[str] | None = None
-    rows = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        cells = [c.strip() for c in cells]
-        if header is None:
-            header = cells
-            unknown = [h for h in header if h not in columns]
-            missing = [c for c in required if c not in header]
-            if unknown or missing:
-                problem = _header_problem(header, unknown, missing, columns)
-                raise ScenarioError(
-                    f"{path}: {problem}; columns: {', '.join(columns)} "
-                    f"(required: {', '.join(required)})",
-                    path=where,
-                )
-            continue
-        if len(cells) > len(header):
-            raise ScenarioError(
-                f"{path}, line {reader.line_num}: more values than columns", path=where
-            )
-        cells += [""] * (len(header) - len(cells))
-        rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
-    if header is None:
-        raise ScenarioError(f"{path}: no header line; columns: {', '.join(columns)}", path=where)
-    return rows
-
-
-def _number(text: str, path: Path, line: int, column: str, where: str, whole: bool = False):
-    try:
-        return int(text) if whole else float(text)
-    except ValueError:
-        kind = "a whole number" if whole else "a number"
-        raise ScenarioError(
-            f"{path}, line {line}, column {column}: expected {kind}, got {text!r}", path=where
-        ) from None
-
-
-def _read_services(path: Path, where: str) -> tuple[list[dict], list[int]]:
-    """Services from a CSV file, and the line number of each."""
-    services, lines = [], []
-    for line, row in _read_rows(path, SERVICE_COLUMNS, ("name", "headcount"), where):
-        service: dict[str, Any] = {
-            "name": row["name"],
-            "headcount": _number(row["headcount"], path, line, "headcount", where, whole=True),
-        }
-        mix = {p: row.get(p, "") for p in ("technophile", "follower", "overwhelmed")}
-        if any(mix.values()):
-            service["profile_mix"] = {p: _number(v, path, line, p, where) for p, v in mix.items()}
-        if row.get("manager_backing"):
-            service["manager_backing"] = _number(
-                row["manager_backing"], path, line, "manager_backing", where
-            )
-        if row.get("job_type"):
-            service["job_type"] = row["job_type"].strip()
-        services.append(service)
-        lines.append(line)
-    return services, lines
-
-
-def _read_relations(path: Path, where: str) -> tuple[list[list], list[int]]:
-    """Relations from a CSV file, and the line number of each."""
-    rows = _read_rows(path, RELATION_COLUMNS, RELATION_COLUMNS, where)
-    relations = [
-        [row["service_a"], row["service_b"], _number(row["weight"], path, line, "weight", where)]
-        for line, row in rows
-    ]
-    return relations, [line for line, _ in rows]

@@ -22,6 +22,7 @@ NAMESPACES = {
     "click",
     "storage",
     "help",
+    "table",
     "optimise",
     "discover",
 }

@@ -292,10 +292,11 @@ def test_csv_job_types_default_to_back_office_and_are_checked_by_line(tmp_path):
     )
     accueil, finances = load_scenario(path).organisation.services
     assert (accueil.job_type, finances.job_type) == ("front_office", "back_office")
-    bad = services_only_scenario(tmp_path, "name,headcount,job_type\naccueil,12,guichet\n")
+    bad = services_only_scenario(tmp_path, "name,headcount,job_type\naccueil,12,kiosque\n")
     message = str(scenario_error(load_scenario, bad))
-    assert "services[0].job_type" in message and "line 2" in message
-    assert "'front_office', 'back_office', 'field', 'management'" in message
+    assert "organisation.services_file" in message
+    assert "line 2, column 'job_type': 'kiosque' is not a job type" in message
+    assert "front_office, back_office, field or management" in message
 
 
 def test_csv_with_a_byte_order_mark_and_spaces_in_the_header(tmp_path):
@@ -309,19 +310,22 @@ def test_csv_with_a_byte_order_mark_and_spaces_in_the_header(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "services",
+    ("services", "where"),
     [
-        "name,headcount,technophile\naccueil,12,0.2\n",  # one column of three
-        "name,headcount,technophile,follower,overwhelmed\naccueil,12,0.2,,0.8\n",  # one value gone
+        ("name,headcount,technophile\naccueil,12,0.2\n", "line 1 (column headings)"),
+        (
+            "name,headcount,technophile,follower,overwhelmed\naccueil,12,0.2,,0.8\n",
+            "line 2: the shares",
+        ),
     ],
     ids=["missing-columns", "missing-value"],
 )
-def test_profile_mix_columns_are_all_or_none(tmp_path, services):
+def test_profile_mix_columns_are_all_or_none(tmp_path, services, where):
     path = services_only_scenario(tmp_path, services)
     error = load_error(path)
     assert "services.csv" in str(error)
-    assert "line 2" in str(error)
-    assert "follower" in str(error)
+    assert where in str(error)
+    assert "'follower'" in str(error)
 
 
 @pytest.mark.parametrize(
@@ -373,118 +377,115 @@ def test_relations_file_with_a_missing_column(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("services", "line", "column", "value", "kind"),
+    ("services", "line", "column", "problem"),
     [
-        ("name,headcount\naccueil,12\nfinances,douze\n", 3, "headcount", "douze", "whole number"),
-        ("name,headcount\naccueil,12.5\n", 2, "headcount", "12.5", "whole number"),
-        ("name,headcount\naccueil,\n", 2, "headcount", "", "whole number"),
+        ("name,headcount\naccueil,12\nfinances,douze\n", 3, "headcount", "'douze' is not a number"),
+        ("name,headcount\naccueil,12.5\n", 2, "headcount", "'12.5' is not a whole number"),
+        ("name,headcount\naccueil,\n", 2, "headcount", "the headcount is empty"),
         (
             "name,headcount,manager_backing\naccueil,12,high\n",
             2,
             "manager_backing",
-            "high",
-            "a number",
+            "'high' is not a number",
         ),
         (
             "name,headcount,technophile,follower,overwhelmed\na,1,0.1,0.4,0.5\nb,2,x,0.4,0.5\n",
             3,
             "technophile",
-            "x",
-            "a number",
+            "'x' is not a number",
         ),
     ],
 )
-def test_bad_number_names_file_line_and_column(tmp_path, services, line, column, value, kind):
+def test_bad_number_names_file_line_and_column(tmp_path, services, line, column, problem):
     error = load_error(services_only_scenario(tmp_path, services))
     text = str(error)
-    assert f"{tmp_path / 'services.csv'}, line {line}, column {column}" in text
-    assert f"got {value!r}" in text
-    assert kind in text
+    assert f"in {tmp_path / 'services.csv'}, 1 problem to fix:" in text
+    assert f"line {line}, column {column!r}: {problem}" in text
 
 
 def test_bad_weight_in_relations_file(tmp_path):
     relations = "service_a,service_b,weight\naccueil,finances,0.5\nfinances,technique,fort\n"
     error = load_error(csv_scenario(tmp_path, relations=relations))
-    assert "relations.csv, line 3, column weight" in str(error)
-    assert "'fort'" in str(error)
+    assert "relations.csv, 1 problem to fix" in str(error)
+    assert "line 3, column 'weight': 'fort' is not a number" in str(error)
 
 
 @pytest.mark.parametrize(
-    ("services", "relations", "path", "csv_name", "line", "fragment"),
+    ("services", "relations", "path", "csv_name", "where", "fragment"),
     [
         (
             SERVICES_CSV.replace("technique,50", "technique,-5"),
             RELATIONS_CSV,
-            "organisation.services[2].headcount",
+            "organisation.services_file",
             "services.csv",
-            4,
-            "from 1 to 1,000,000",
+            "line 4, column 'headcount'",
+            "from 1 to 1,000,000 staff, not '-5'",
         ),
         (
             SERVICES_CSV.replace("0.2,0.3,0.5", "0.5,0.5,0.5"),
             RELATIONS_CSV,
-            "organisation.services[0].profile_mix",
+            "organisation.services_file",
             "services.csv",
-            2,
-            "must sum to 1",
+            "line 2",
+            "add up to 1.5, not 1",
         ),
         (
             SERVICES_CSV.replace("0.8", "1.8"),
             RELATIONS_CSV,
-            "organisation.services[0].manager_backing",
+            "organisation.services_file",
             "services.csv",
-            2,
-            "from 0 to 1",
+            "line 2, column 'manager_backing'",
+            "'1.8' is not from 0 to 1",
         ),
         (
             SERVICES_CSV + "accueil,5,,,,\n",
             RELATIONS_CSV,
-            "organisation.services[3].name",
+            "organisation.services_file",
             "services.csv",
-            5,
-            "listed twice",
+            "line 5, column 'name'",
+            "'accueil' is the same service as 'accueil' on line 2",
         ),
         (
             SERVICES_CSV,
             RELATIONS_CSV + "technique,acceuil,0.2\n",
-            "organisation.relations[2].between[1]",
+            "organisation.relations_file",
             "relations.csv",
-            4,
-            "did you mean 'accueil'",
+            "line 4, column 'service_b'",
+            "(did you mean 'accueil'?)",
         ),
         (
             SERVICES_CSV,
             RELATIONS_CSV.replace("finances,technique,1", "finances,technique,2"),
-            "organisation.relations[1].weight",
+            "organisation.relations_file",
             "relations.csv",
-            3,
-            "> 0 and ≤ 1",
+            "line 3, column 'weight'",
+            "'2' is not a weight above 0 and at most 1",
         ),
         (
             SERVICES_CSV,
             RELATIONS_CSV + "technique,technique,0.5\n",
-            "organisation.relations[2].between",
+            "organisation.relations_file",
             "relations.csv",
-            4,
-            "itself",
+            "line 4",
+            "not 'technique' to itself",
         ),
     ],
 )
-def test_invalid_row_is_reported_with_the_csv_file_and_line(
-    tmp_path, services, relations, path, csv_name, line, fragment
+def test_invalid_row_is_reported_with_the_table_file_and_line(
+    tmp_path, services, relations, path, csv_name, where, fragment
 ):
     scenario_path = csv_scenario(tmp_path, services=services, relations=relations)
     error = load_error(scenario_path)
     assert error.path == path
     text = str(error)
-    assert f"(from {tmp_path / 'data' / csv_name}, line {line})" in text
+    assert f"in {tmp_path / 'data' / csv_name}, 1 problem to fix:\n  - {where}: " in text
     assert fragment in text
 
 
 def test_bad_number_after_blank_and_comment_lines_gives_the_true_line(tmp_path):
     services = "# services of the commune\nname,headcount\naccueil,12\n\n# more\nfinances,douze\n"
     error = load_error(services_only_scenario(tmp_path, services))
-    assert "services.csv, line 6, column headcount" in str(error)
+    assert "line 6, column 'headcount'" in str(error)
 
 
 def test_comment_and_blank_lines_in_csv_are_skipped(tmp_path):
@@ -497,8 +498,8 @@ def test_comment_and_blank_lines_in_csv_are_skipped(tmp_path):
 def test_invalid_row_after_blank_and_comment_lines_gives_the_true_line(tmp_path):
     services = "name,headcount\naccueil,12\n\n# more\nfinances,-1\n"
     error = load_error(services_only_scenario(tmp_path, services))
-    assert error.path == "organisation.services[1].headcount"
-    assert "services.csv, line 5)" in str(error)
+    assert error.path == "organisation.services_file"
+    assert "line 5, column 'headcount': a headcount is from 1" in str(error)
 
 
 def test_missing_csv_file(tmp_path):
