@@ -302,7 +302,7 @@ def _resolve_csv_files(
         if key not in organisation:
             if sheet_key in organisation:
                 raise ScenarioError(
-                    say("table.yaml.sheet_without_file", sheet_key=sheet_key, key=key),
+                    say("table.yaml.sheet_without_file", sheet_key=sheet_key, file_key=key),
                     path=f"organisation.{sheet_key}",
                 )
             continue

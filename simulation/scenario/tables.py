@@ -199,11 +199,15 @@ def _decode(path: Path, data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=_WESTERN).best()
-    found = best.encoding if best is not None else None
+    plausible = [match.encoding for match in from_bytes(data, cp_isolation=_WESTERN)]
     # Windows-1252 is Latin-1 with letters (é, œ, €, ’) where Latin-1 has control
-    # codes: a file that decodes as both is a Windows export.
-    candidates = [found] if found in ("mac_roman", "cp850") else ["cp1252", "latin_1"]
+    # codes, and the export of French spreadsheets on Windows: it is taken whenever it
+    # is plausible (on a few short lines the detection may rank an old Mac or DOS code
+    # page first); those are taken only when Windows-1252 is not plausible.
+    if "cp1252" in plausible or not plausible or plausible[0] in ("latin_1", "iso8859_15"):
+        candidates = ["cp1252", "latin_1"]
+    else:
+        candidates = [plausible[0], "latin_1"]
     for encoding in candidates:
         try:
             return _text(path, data.decode(encoding))
