@@ -1,10 +1,13 @@
 """``transnum init``: a ready-to-edit description of one's own organisation.
 
-The starter is three files: ``scenario.yaml`` (commented, in French), ``services.csv``
-(the services and their headcounts, to be replaced by one's own) and
-``relations.csv`` (working relations between services; optional, empty at first).
-The tools are aimed at every service, so that renaming and resizing services in
-``services.csv`` is all it takes to run.
+The starter is four files: ``scenario.yaml`` (commented, in French),
+``organisation.xlsx`` (a workbook with a « Services » sheet of the services and their
+headcounts, to be replaced by one's own, a « Relations » sheet of working relations
+between services, optional and empty at first, and an « Aide » sheet explaining each
+column), and the same two tables as CSV files, ``services.csv`` and
+``relations.csv``, for those who prefer text. The scenario reads the workbook; one
+line of it switches to the CSV files. The tools are aimed at every service, so that
+renaming and resizing the services is all it takes to run.
 """
 
 from __future__ import annotations
@@ -14,7 +17,33 @@ from pathlib import Path
 from simulation.scenario import commune
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
+from simulation.scenario.starter_workbook import write_starter_workbook
 from simulation.storage import write_text
+
+WORKBOOK = "organisation.xlsx"
+
+NAMES: dict[str, str] = {
+    "direction_generale": "Direction générale",
+    "accueil_etat_civil": "Accueil et état civil",
+    "courrier_assemblees": "Courrier et assemblées",
+    "ressources_humaines": "Ressources humaines",
+    "finances_commande_publique": "Finances et commande publique",
+    "action_sociale": "Action sociale",
+    "education_periscolaire": "Éducation et périscolaire",
+    "services_techniques": "Services techniques",
+    "culture_mediatheque": "Culture et médiathèque",
+    "urbanisme": "Urbanisme",
+    "systemes_information": "Systèmes d'information",
+    "police_municipale": "Police municipale",
+    "sports": "Sports",
+}
+"""The example services' names as a DGS writes them (those of the default commune are
+identifiers): names are shown as written, accents and spaces included."""
+
+SERVICES: tuple[tuple[str, int, str], ...] = tuple(
+    (NAMES[name], headcount, commune.JOB_TYPES[name]) for name, headcount in commune.SERVICES
+)
+"""Name, headcount and kind of post of each example service, in both starter tables."""
 
 SERVICES_HEADER = "name,headcount,technophile,follower,overwhelmed,manager_backing,job_type"
 
@@ -22,7 +51,8 @@ SERVICES_HEADER = "name,headcount,technophile,follower,overwhelmed,manager_backi
 def _services_csv() -> str:
     lines = [
         "# Vos services : une ligne par service.",
-        "#   name       identifiant du service (minuscules, sans espace ni accent, ex. accueil)",
+        "#   name       nom du service, tel qu'il apparaîtra dans les résultats (accents,",
+        "#              espaces et majuscules permis, ex. État civil)",
         "#   headcount  effectif du service, encadrant compris",
         "# Colonnes facultatives, à laisser vides :",
         "#   technophile, follower, overwhelmed  profils propres au service (parts dont la",
@@ -35,9 +65,7 @@ def _services_csv() -> str:
         "# Les lignes qui commencent par # sont des commentaires.",
         SERVICES_HEADER,
     ]
-    lines += [
-        f"{name},{headcount},,,,,{commune.JOB_TYPES[name]}" for name, headcount in commune.SERVICES
-    ]
+    lines += [f"{name},{headcount},,,,,{kind}" for name, headcount, kind in SERVICES]
     return "\n".join(lines) + "\n"
 
 
@@ -48,7 +76,7 @@ def _relations_csv() -> str:
         "# Sans relation, les agents ne se côtoient qu'au sein de leur service.",
         "# Exemples, à adapter puis à décommenter (retirer le # en début de ligne) :",
     ]
-    lines += [f"# {a},{b},{w}" for a, b, w in commune.RELATIONS[:6]]
+    lines += [f"# {NAMES[a]},{NAMES[b]},{w}" for a, b, w in commune.RELATIONS[:6]]
     lines.append("service_a,service_b,weight")
     return "\n".join(lines) + "\n"
 
@@ -66,9 +94,11 @@ def _scenario_yaml() -> str:
     )
     return f"""# Scénario de transition numérique de votre collectivité, pour transnum.
 #
-# 1. Remplacez les services de services.csv par les vôtres (noms et effectifs).
-# 2. Facultatif : décrivez les relations entre services dans relations.csv, ajustez
-#    les outils ci-dessous et les leviers d'accompagnement.
+# 1. Ouvrez organisation.xlsx dans votre tableur et remplacez, dans la feuille
+#    « Services », les services d'exemple par les vôtres (noms et effectifs) ; la
+#    feuille « Aide » explique chaque colonne.
+# 2. Facultatif : décrivez les relations entre services dans la feuille « Relations »,
+#    ajustez les outils ci-dessous et les leviers d'accompagnement.
 # 3. Vérifiez :       transnum validate scenario.yaml
 #    Comparez :       transnum compare scenario.yaml --out resultats
 #    Rapport :        transnum report resultats
@@ -81,9 +111,17 @@ description: >-
 # Durée simulée en semaines (156 = 3 ans).
 horizon_weeks: 156
 
+# Vos services et leurs relations de travail. Chaque ligne nomme un fichier, à côté de
+# ce scénario : un classeur (.xlsx ou .ods), dont on lit la feuille « Services » ou
+# « Relations », ou un fichier CSV (séparé par des virgules, des points-virgules ou
+# des tabulations). Pour lire plutôt les fichiers CSV, écrivez :
+#   services_file: services.csv
+#   relations_file: relations.csv
+# Une feuille d'un autre nom se désigne par services_sheet: ou relations_sheet:,
+# par exemple services_sheet: Effectifs 2024.
 organisation:
-  services_file: services.csv
-  relations_file: relations.csv
+  services_file: {WORKBOOK}
+  relations_file: {WORKBOOK}
 
 # Profils numériques des agents (étude CNFPT 2018 : 10 % à jour, 40 % qui suivent,
 # 50 % dépassés). La somme doit faire 1.
@@ -94,7 +132,8 @@ profile_mix:
 
 # Les outils déployés. samr : profondeur du changement (substitution, augmentation,
 # modification, redefinition). services : all, ou la liste des services concernés,
-# par exemple [accueil_etat_civil, action_sociale].
+# écrits comme dans le tableau des services, par exemple
+# ["Accueil et état civil", "Action sociale"].
 tools:
 {tools}
 
@@ -129,7 +168,7 @@ def write_starter(folder: str | Path) -> list[Path]:
     """Write the starter files into ``folder`` (created; it must be new or empty).
 
     Returns:
-        The files written.
+        The files written: the scenario, the workbook it reads, then the CSV files.
 
     Raises:
         ScenarioError: the folder already holds files.
@@ -145,9 +184,8 @@ def write_starter(folder: str | Path) -> list[Path]:
         "services.csv": _services_csv(),
         "relations.csv": _relations_csv(),
     }
-    written = []
+    written = [write_text(folder / "scenario.yaml", files.pop("scenario.yaml"))]
+    written.append(write_starter_workbook(folder / WORKBOOK, SERVICES))
     for name, content in files.items():
-        path = folder / name
-        write_text(path, content)
-        written.append(path)
+        written.append(write_text(folder / name, content))
     return written

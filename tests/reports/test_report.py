@@ -155,16 +155,14 @@ def test_init_then_own_services_then_compare_then_report(tmp_path):
     folder = tmp_path / "ma_collectivite"
     cli("init", folder)
     names = {p.name for p in folder.iterdir()}
-    assert names == {"scenario.yaml", "services.csv", "relations.csv"}
-    # A DGS replaces the example services by theirs: names and headcounts only.
-    services = folder / "services.csv"
-    comments = [
-        line
-        for line in services.read_text(encoding="utf-8").splitlines()
-        if line.startswith("#") or line.startswith("name,")
-    ]
-    own = ["mairie,12,,,,", "urbanisme_habitat,30,,,,", "ecoles,60,,,,", "voirie,40,,,,"]
-    services.write_text("\n".join(comments + own) + "\n", encoding="utf-8")
+    assert names == {"scenario.yaml", "organisation.xlsx", "services.csv", "relations.csv"}
+    # A DGS replaces the example services of the workbook by theirs: names and headcounts.
+    workbook = load_workbook(folder / "organisation.xlsx")
+    services = workbook["Services"]
+    services.delete_rows(2, services.max_row)
+    for row in [("Mairie", 12), ("Urbanisme et habitat", 30), ("Écoles", 60), ("Voirie", 40)]:
+        services.append(row)
+    workbook.save(folder / "organisation.xlsx")
     cli("validate", folder / "scenario.yaml")
     results = tmp_path / "resultats"
     cli(
@@ -182,7 +180,7 @@ def test_init_then_own_services_then_compare_then_report(tmp_path):
     cli("report", results)
     report = (results / f"{phrase('cli.report_stem', 'fr')}.html").read_text(encoding="utf-8")
     assert "Ma collectivité" in report
-    assert "urbanisme_habitat" in report or "urbanisme habitat" in report
+    assert "Urbanisme et habitat" in report and "Écoles" in report  # names as written
 
 
 def test_init_refuses_a_folder_with_files(tmp_path):
