@@ -434,9 +434,13 @@ def _organisation_files_note() -> list[str]:
         "A relation may also be written as a list `[service, service, weight]` (the weight"
         " may be left out).",
         "",
-        "**File-only keys.** In a scenario file, `organisation` may name CSV files"
-        " instead of the inline lists (paths relative to the scenario file; lines starting"
-        " with `#` are comments; give either the file or the list, not both); see"
+        "**File-only keys.** In a scenario file, `organisation` may name table files"
+        " instead of the inline lists: CSV files (comma, semicolon or tab; UTF-8,"
+        " Windows-1252 or Latin-1) or `.xlsx`, `.xls` or `.ods` workbooks (paths relative to"
+        " the scenario file; rows starting with `#` are comments; give either the file or"
+        " the list, not both). Headings may be written in French or English with their"
+        " usual variants (see the README's « Vos fichiers » and"
+        " [`simulation/scenario/columns.py`](../simulation/scenario/columns.py)); see also"
         " [`simulation/scenario/loading.py`](../simulation/scenario/loading.py) and"
         " [`scenarios/csv_example/`](../scenarios/csv_example/):",
         "",
@@ -446,7 +450,10 @@ def _organisation_files_note() -> list[str]:
         + " (the three profile shares all or none);",
         "- `organisation.relations_file`: replaces `organisation.relations`; columns "
         + ", ".join(f"`{c}`" for c in RELATION_COLUMNS)
-        + " (all required).",
+        + " (all required);",
+        "- `organisation.services_sheet`, `organisation.relations_sheet`: the sheet of a"
+        " workbook to read, when it is not the one named `Services` (`Relations`, `Liens`)"
+        " or the workbook's only sheet.",
         "",
     ]
 

@@ -24,8 +24,9 @@ from simulation.scenario.loading import load_scenario
 def init(folder) -> None:
     """Write a ready-to-edit description of your organisation into FOLDER.
 
-    FOLDER gets scenario.yaml (commented), services.csv (replace the example services
-    by yours: names and headcounts) and relations.csv (optional). Then:
+    FOLDER gets scenario.yaml (commented), organisation.xlsx (replace the example
+    services of its Services sheet by yours: names and headcounts; relations between
+    services are optional) and the same tables as services.csv and relations.csv. Then:
     transnum compare FOLDER/scenario.yaml --out RESULTS and transnum report RESULTS.
     """
     from simulation.scenario.starter import write_starter

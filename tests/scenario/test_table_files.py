@@ -10,6 +10,7 @@ problems in one message, in the language of messages.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,22 @@ def test_a_file_that_is_no_workbook_is_named_without_its_content(tmp_path):
     message = str(scenario_error(load_scenario, scenario))
     assert "cannot be read as a workbook" in message
     assert "zqx" not in message
+
+
+def test_the_headings_the_readme_lists_are_recognised():
+    from simulation.scenario.columns import RELATION_COLUMNS, SERVICE_COLUMNS, column_of, job_type
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| colonne | titres reconnus | contenu |")[1].split("\n\n")[0]
+    lines = [line.strip() for line in table.splitlines()]
+    rows = [line.strip("| ").split(" | ") for line in lines if line.startswith("| ")]
+    assert len(rows) == 7
+    for _, names, content in rows:
+        headings = re.findall(r"`([^`]+)`", names)
+        assert headings, names
+        for heading in headings:
+            found = column_of(heading, SERVICE_COLUMNS) or column_of(heading, RELATION_COLUMNS)
+            assert found is not None, heading
+        if "accueil" in content:
+            for word in re.findall(r"`([^`]+)`", content):
+                assert job_type(word) is not None, word
