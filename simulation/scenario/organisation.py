@@ -26,7 +26,10 @@ JobType = Literal["front_office", "back_office", "field", "management"]
 class Service(Record):
     """One service (a node of the organisation graph)."""
 
-    name: str = spec(doc="Identifier of the service, used by tools, relations and waves.")
+    name: str = spec(
+        doc="Name of the service, shown as written in every output (accents, spaces and "
+        "capitals allowed); tools, relations and waves give it the same way."
+    )
     headcount: int = spec(
         doc="Staff of the service, manager included.", unit="staff", ge=1, le=1_000_000
     )
