@@ -130,7 +130,10 @@ def read_table(path: Path, sheet: str | None = None, kinds: Iterable[str] = ()) 
             raise _file_error(path, "table.file.sheet_of_text", sheet=quoted(sheet))
         if len(data) > MAX_TEXT_BYTES:
             raise _file_error(path, "table.file.too_big", most=f"{MAX_TEXT_BYTES:,}")
-        name, cells = None, _csv_cells(_decode(path, data))
+        try:
+            name, cells = None, _csv_cells(_decode(path, data))
+        except csv.Error:  # e.g. a line longer than the csv module's field limit
+            raise _file_error(path, "table.file.not_text") from None
     return _table(path, name, cells)
 
 
@@ -247,11 +250,13 @@ def _csv_cells(text: str) -> list[tuple[int, list[object]]]:
     lines = [
         "" if line.lstrip().startswith("#") else line for line in re.split(r"\r\n|\r|\n", text)
     ]
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=_separator(lines))
-    rows = []
-    for cells in reader:
-        rows.append((reader.line_num, list(cells)))
-    return rows
+    # Excel writes (and reads) a first line "sep=;" naming the separator.
+    given = re.fullmatch(r"sep=([,;\t])", lines[0].strip(" ")) if lines else None
+    if given:
+        lines[0] = ""
+    separator = given[1] if given else _separator(lines)
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=separator)
+    return [(reader.line_num, list(cells)) for cells in reader]
 
 
 # --------------------------------------------------------------------------- both

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from helpers import scenario_error, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulation.i18n.language import using
+from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.organisation_tables import MAX_PROBLEMS, read_services
 from simulation.scenario.records import Scenario
@@ -306,3 +309,58 @@ def test_the_headings_the_readme_lists_are_recognised():
         if "accueil" in content:
             for word in re.findall(r"`([^`]+)`", content):
                 assert job_type(word) is not None, word
+
+
+# --------------------------------------------------------------------------- other exports
+
+
+def test_excel_unicode_text_and_a_sep_line_are_read(tmp_path, expected):
+    # Excel's "Unicode text" is UTF-16 with a BOM, separated by tabs; its CSV export may
+    # start with a line "sep=;" naming the separator.
+    english = make_files.services_rows("english")
+    (tmp_path / "s.txt").write_bytes(make_files.csv_bytes(english, "\t", "utf-16"))
+    french = make_files.relations_rows("cp1252")
+    (tmp_path / "r.csv").write_bytes(b"sep=;\r\n" + make_files.csv_bytes(french, ";", "cp1252"))
+    path = write(
+        tmp_path / "scenario.yaml",
+        "name: Département\norganisation:\n  services_file: s.txt\n  relations_file: r.csv\n"
+        + TOOLS,
+    )
+    assert load_scenario(path) == expected
+
+
+SERVICES_LIKE = st.lists(
+    st.sampled_from(
+        ["nom", "effectif", "name", ";", ",", "\t", "\n", "\r\n", '"', "1 520", "0,5", "#", "é"]
+        + ["\u00a0", "x", "-3", "1e400", "nan", "", " ", "technophiles", "%", "Poids", "\x00"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=SERVICES_LIKE, encoding=st.sampled_from(["utf-8", "cp1252", "utf-16", "latin-1"]))
+def test_any_table_text_ends_in_scenario_error_or_services(tmp_path, text, encoding):
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    try:
+        services, lines = read_services(path)
+    except ScenarioError as error:
+        assert str(path) in str(error)
+    else:
+        assert len(services) == len(lines)
+        assert all(s["headcount"] >= 1 and s["name"] for s in services)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".xlsx", ".ods", ".xls", ".csv"]))
+def test_any_bytes_end_in_scenario_error(tmp_path, data, suffix):
+    path = tmp_path / f"s{suffix}"
+    path.write_bytes(b"PK\x03\x04" + data if suffix != ".csv" else data)
+    with pytest.raises(ScenarioError) as info:
+        read_services(path)
+    assert str(path) in str(info.value)
