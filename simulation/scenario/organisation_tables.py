@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.i18n import words
-from simulation.i18n.language import active, quoted, say, say_count
+from simulation.i18n.language import active, quoted, say
 from simulation.scenario.columns import (
     RELATION_COLUMNS,
     SERVICE_COLUMNS,
@@ -34,12 +34,11 @@ from simulation.scenario.columns import (
     simplified,
 )
 from simulation.scenario.errors import ScenarioError, closest
+from simulation.scenario.table_problems import MAX_PROBLEMS, Problems, allowed_columns
 from simulation.scenario.tables import Row, Table, column_letter, read_table
 
-__all__ = ["MAX_PROBLEMS", "SERVICE_SHEETS", "RELATION_SHEETS", "read_relations", "read_services"]
+__all__ = ["MAX_PROBLEMS", "RELATION_SHEETS", "SERVICE_SHEETS", "read_relations", "read_services"]
 
-MAX_PROBLEMS = 20
-"""Most problems a message lists; the others are counted ("and 5 more")."""
 MOST_STAFF = 1_000_000
 """Largest headcount of a service (as the scenario's own check)."""
 SERVICE_SHEETS = ("Services", "Service")
@@ -47,64 +46,6 @@ SERVICE_SHEETS = ("Services", "Service")
 RELATION_SHEETS = ("Relations", "Relation", "Liens")
 """Names of a workbook's sheet of relations."""
 _SUM_TOLERANCE = 1e-6  # as the scenario's own check of shares
-
-
-class Problems:
-    """The problems found in one table, in the order of the file."""
-
-    def __init__(self, table: Table) -> None:
-        self.table = table
-        self.items: list[str] = []
-        self.header = False  # a heading is at fault: the message lists the columns
-
-    def add(self, at: str, key: str, **values: object) -> None:
-        """Note the problem ``key`` (a ``table.problem`` phrase) at ``at`` (a place in words)."""
-        self.items.append(say("table.item", at=at, problem=say(f"table.problem.{key}", **values)))
-
-    def cell(self, row: Row, heading: str, key: str, **values: object) -> None:
-        """Note a problem with one cell."""
-        self.add(say("table.at.cell", line=row.line, column=quoted(heading)), key, **values)
-
-    def heading(self, key: str, **values: object) -> None:
-        """Note a problem with the headings."""
-        self.header = True
-        self.add(say("table.at.headings", line=self.table.heading_line), key, **values)
-
-    def raise_if_any(self, columns: tuple[Column, ...]) -> None:
-        """Raise one ScenarioError listing the problems, if any were found."""
-        if not self.items:
-            return
-        shown = self.items[:MAX_PROBLEMS]
-        lines = [f"  - {item}" for item in shown]
-        if len(self.items) > MAX_PROBLEMS:
-            lines.append(f"  - {say('table.more', n=len(self.items) - MAX_PROBLEMS)}")
-        if self.header:
-            lines.append(allowed_columns(columns))
-        count = say_count("table.count", len(self.items))
-        first = say("table.summary", where=self.table.where(), count=count)
-        raise ScenarioError("\n".join([first, *lines]))
-
-
-def allowed_columns(columns: tuple[Column, ...]) -> str:
-    """The columns a table may hold, in words: each column's headings and which are required."""
-    lang = active()
-    parts = [
-        say("table.column_names", main=c.name(lang), others=", ".join(_others(c, lang)))
-        for c in columns
-    ]
-    required = ", ".join(c.name(lang) for c in columns if c.required)
-    return say("table.allowed", columns="; ".join(parts), required=required)
-
-
-def _others(column: Column, lang: str) -> list[str]:
-    """The column's other headings, one per spelling (``service a`` stands for ``service_a``)."""
-    seen = {simplified(column.name(lang))}
-    others = []
-    for name in (*column.names, column.field):
-        if simplified(name) not in seen:
-            seen.add(simplified(name))
-            others.append(name)
-    return others
 
 
 def _columns_of(table: Table, columns: tuple[Column, ...], problems: Problems) -> dict[str, int]:
