@@ -298,6 +298,7 @@ def _resolve_csv_files(
         return data
     organisation = dict(organisation)
     problems: list[tuple[str, str]] = []  # (field path, problem) of each file at fault
+    names: tuple[str, ...] | None = None  # of a services file at fault
     for key, sheet_key, field in TABLE_FILES:
         if key not in organisation:
             if sheet_key in organisation:
@@ -322,11 +323,14 @@ def _resolve_csv_files(
             if field == "services":
                 rows, lines = read_services(folder / name, sheet)
             else:
-                rows, lines = read_relations(folder / name, sheet, _service_names(organisation))
+                known = _service_names(organisation) if names is None else names
+                rows, lines = read_relations(folder / name, sheet, known)
         except ScenarioError as error:
-            # The relations file is still read (its names unchecked) when the services
-            # file has problems: the user fixes both files at once.
+            # The relations file is still read (against the names the services file
+            # gives, if any) when the services file has problems: the user fixes both
+            # files at once.
             problems.append((where, error.problem))
+            names = getattr(error, "names", None)
             continue
         organisation[field] = rows
         origins[f"organisation.{field}"] = (folder / name, lines)

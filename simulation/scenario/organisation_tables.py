@@ -165,7 +165,8 @@ def read_services(path: Path, sheet: str | None = None) -> tuple[list[dict], lis
                 seen[key] = (name, row.line)
         services.append(service)
         lines.append(row.line)
-    problems.raise_if_any(SERVICE_COLUMNS)
+    names = tuple(s["name"] for s in services if s.get("name")) if "name" in at else None
+    problems.raise_if_any(SERVICE_COLUMNS, names)
     return services, lines
 
 

@@ -15,10 +15,24 @@ from simulation.scenario.columns import Column, simplified
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.tables import Row, Table
 
-__all__ = ["MAX_PROBLEMS", "Problems", "allowed_columns"]
+__all__ = ["MAX_PROBLEMS", "Problems", "TableError", "allowed_columns"]
 
 MAX_PROBLEMS = 20
 """Most problems a message lists; the others are counted ("and 5 more")."""
+
+
+class TableError(ScenarioError):
+    """The problems of a table file, with the service names it gives nonetheless.
+
+    Attributes:
+        names: The service names the table gives (a services table whose name column
+            was found), so that a relations table can still be checked against them;
+            None otherwise.
+    """
+
+    def __init__(self, problem: str, names: tuple[str, ...] | None = None) -> None:
+        super().__init__(problem)
+        self.names = names
 
 
 class Problems:
@@ -42,8 +56,15 @@ class Problems:
         self.header = True
         self.add(say("table.at.headings", line=self.table.heading_line), key, **values)
 
-    def raise_if_any(self, columns: tuple[Column, ...]) -> None:
-        """Raise one ScenarioError listing the problems, if any were found."""
+    def raise_if_any(
+        self, columns: tuple[Column, ...], names: tuple[str, ...] | None = None
+    ) -> None:
+        """Raise one :class:`TableError` listing the problems, if any were found.
+
+        Args:
+            columns: The columns the table may hold (listed when a heading is at fault).
+            names: The service names the table gives, if it is a services table.
+        """
         if not self.items:
             return
         shown = self.items[:MAX_PROBLEMS]
@@ -54,7 +75,7 @@ class Problems:
             lines.append(allowed_columns(columns))
         count = say_count("table.count", len(self.items))
         first = say("table.summary", where=self.table.where(), count=count)
-        raise ScenarioError("\n".join([first, *lines]))
+        raise TableError("\n".join([first, *lines]), names)
 
 
 def allowed_columns(columns: tuple[Column, ...]) -> str:

@@ -160,7 +160,8 @@ def test_a_services_file_lists_all_its_problems_at_once(tmp_path, lang, expected
     assert str(FILES / "services_bad_cells.csv") in message
     for problem in expected:
         assert problem in message, (problem, message)
-    count = sum(1 for line in message.splitlines() if line.startswith("  - "))
+    services_part = message.split(str(FILES / "relations_cp1252.csv"))[0]  # then its relations
+    count = sum(1 for line in services_part.splitlines() if line.startswith("  - "))
     assert count >= 10  # every cell at fault, not the first one only
     assert (f"{count} problèmes à corriger" if lang == "fr" else f"{count} problems to fix") in (
         message
@@ -212,6 +213,9 @@ def test_problems_of_both_files_come_in_one_message(tmp_path):
     assert message.count(" problems to fix:") == 2
     assert "'douze' is not a number" in message
     assert "not 'Collèges' to itself" in message
+    # The relations are checked against the names the faulty services file gives.
+    assert "'Accueil du public' is not a service of the services table" in message
+    assert "column 'Source': 'Etat civil'" not in message  # a name of services_bad_cells
 
 
 def test_a_workbook_names_its_sheet_and_lists_its_problems(tmp_path):
