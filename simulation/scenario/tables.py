@@ -26,7 +26,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from simulation.i18n.language import quoted, say
+from simulation.i18n.language import active, quoted, say
+from simulation.i18n.words import number
 from simulation.scenario.columns import simplified
 from simulation.scenario.errors import ScenarioError
 
@@ -129,7 +130,7 @@ def read_table(path: Path, sheet: str | None = None, kinds: Iterable[str] = ()) 
         if sheet is not None:
             raise _file_error(path, "table.file.sheet_of_text", sheet=quoted(sheet))
         if len(data) > MAX_TEXT_BYTES:
-            raise _file_error(path, "table.file.too_big", most=f"{MAX_TEXT_BYTES:,}")
+            raise _file_error(path, "table.file.too_big", most=number(MAX_TEXT_BYTES, active()))
         try:
             name, cells = None, _csv_cells(_decode(path, data))
         except csv.Error:  # e.g. a line longer than the csv module's field limit

@@ -368,3 +368,14 @@ def test_any_bytes_end_in_scenario_error(tmp_path, data, suffix):
     with pytest.raises(ScenarioError) as info:
         read_services(path)
     assert str(path) in str(info.value)
+
+
+def test_a_table_file_too_big_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from simulation.scenario import tables
+
+    monkeypatch.setattr(tables, "MAX_TEXT_BYTES", 100)
+    path = write(tmp_path / "s.csv", "nom;effectif\n" + "Service;12\n" * 20)
+    with using("fr"):
+        message = str(scenario_error(read_services, path)).replace("\u202f", " ")
+    assert "est trop gros" in message and "au plus 100 octets" in message
+    assert str(path) in message
