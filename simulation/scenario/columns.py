@@ -11,6 +11,7 @@ percent sign (``40 %``); workbook cells may already hold numbers (:func:`number`
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 import unicodedata
@@ -24,6 +25,7 @@ __all__ = [
     "Column",
     "NotANumberError",
     "column_of",
+    "headings",
     "job_type",
     "number",
     "simplified",
@@ -104,7 +106,9 @@ RELATION_COLUMNS: tuple[Column, ...] = (
 """The columns of a relations table."""
 
 
+@functools.cache
 def _vocabulary(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """Each simplified heading of a table's columns -> its column (built once per table kind)."""
     found: dict[str, Column] = {}
     for column in columns:
         for name in (column.field, *column.names):
@@ -115,13 +119,9 @@ def _vocabulary(columns: tuple[Column, ...]) -> dict[str, Column]:
     return found
 
 
-_VOCABULARIES = {id(SERVICE_COLUMNS): _vocabulary(SERVICE_COLUMNS)}
-_VOCABULARIES[id(RELATION_COLUMNS)] = _vocabulary(RELATION_COLUMNS)
-
-
 def column_of(heading: object, columns: tuple[Column, ...]) -> Column | None:
     """The column a heading names among ``columns`` (a table's vocabulary), or None."""
-    return _VOCABULARIES[id(columns)].get(simplified(heading))
+    return _vocabulary(columns).get(simplified(heading))
 
 
 def headings(columns: tuple[Column, ...]) -> tuple[str, ...]:
