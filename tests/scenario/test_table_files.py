@@ -379,3 +379,17 @@ def test_a_table_file_too_big_is_refused_before_it_is_read(tmp_path, monkeypatch
         message = str(scenario_error(read_services, path)).replace("\u202f", " ")
     assert "est trop gros" in message and "au plus 100 octets" in message
     assert str(path) in message
+
+
+def test_validate_prints_every_problem_in_the_chosen_language(tmp_path):
+    from helpers import invoke
+
+    path = scenario_file(tmp_path, "organisation_bad.xlsx", "organisation_bad.xlsx")
+    result = invoke("validate", path, "--lang", "fr")
+    assert result.exit_code == 2
+    output = result.output.replace("\u00a0", " ")
+    assert "Traceback" not in output
+    assert "feuille « Services », 2 problèmes à corriger" in output
+    assert "ligne 2, colonne « Effectif » : « beaucoup » n'est pas un nombre" in output
+    assert "feuille « Relations », 1 problème à corriger" in output
+    assert invoke("validate", scenario_file(tmp_path, *FORMS["ods"])).exit_code == 0
