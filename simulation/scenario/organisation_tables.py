@@ -15,7 +15,7 @@ output shows.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,11 @@ def _columns_of(table: Table, columns: tuple[Column, ...], problems: Problems) -
     return found
 
 
+def _names_a_column(columns: tuple[Column, ...]) -> Callable[[Sequence[object]], bool]:
+    """Whether a row names a column of the table (so that it is its headings row)."""
+    return lambda cells: any(isinstance(c, str) and column_of(c, columns) for c in cells)
+
+
 def _spelt(simple: str, known: Sequence[str]) -> str:
     return next(k for k in known if simplified(k) == simple)
 
@@ -130,7 +135,7 @@ def read_services(path: Path, sheet: str | None = None) -> tuple[list[dict], lis
     Raises:
         ScenarioError: naming the file (and sheet) and listing every problem found.
     """
-    table = read_table(path, sheet, SERVICE_SHEETS)
+    table = read_table(path, sheet, SERVICE_SHEETS, _names_a_column(SERVICE_COLUMNS))
     problems = Problems(table)
     at = _columns_of(table, SERVICE_COLUMNS, problems)
     given = [field for field in SHARE_COLUMNS if field in at]
@@ -283,7 +288,7 @@ def read_relations(
     Raises:
         ScenarioError: naming the file (and sheet) and listing every problem found.
     """
-    table = read_table(path, sheet, RELATION_SHEETS)
+    table = read_table(path, sheet, RELATION_SHEETS, _names_a_column(RELATION_COLUMNS))
     problems = Problems(table)
     at = _columns_of(table, RELATION_COLUMNS, problems)
     relations: list[list] = []

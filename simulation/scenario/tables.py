@@ -23,7 +23,7 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from simulation.i18n.language import active, quoted, say
@@ -41,6 +41,8 @@ SEPARATORS = (",", ";", "\t")
 """The separators of CSV exports (comma, semicolon, tab)."""
 _WESTERN = ["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]
 """Encodings of Western European exports that the detection chooses among."""
+MOST_TITLE_ROWS = 5
+"""Most rows of titles a sheet may have above its headings."""
 MAX_TEXT_BYTES = 50_000_000
 """Largest table file read (bytes): far above any organisation (a line per service)."""
 
@@ -101,7 +103,12 @@ def is_workbook(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
-def read_table(path: Path, sheet: str | None = None, kinds: Iterable[str] = ()) -> Table:
+def read_table(
+    path: Path,
+    sheet: str | None = None,
+    kinds: Iterable[str] = (),
+    is_heading: Callable[[Sequence[object]], bool] | None = None,
+) -> Table:
     """Read a table file: its headings and rows, with their line numbers.
 
     Args:
@@ -109,6 +116,9 @@ def read_table(path: Path, sheet: str | None = None, kinds: Iterable[str] = ()) 
         sheet: For a workbook, the sheet to read (its name, ignoring case and
             accents); None chooses by ``kinds``, else the only sheet.
         kinds: Names a sheet of this table may have (``Services``...).
+        is_heading: Whether a row names the table's columns. The headings are the
+            first such row among the first :data:`MOST_TITLE_ROWS` + 1 rows (those
+            above it are titles, as in « Effectifs au 1er janvier »), else the first row.
 
     Raises:
         ScenarioError: the file is missing or unreadable, is neither a workbook nor
@@ -135,7 +145,7 @@ def read_table(path: Path, sheet: str | None = None, kinds: Iterable[str] = ()) 
             name, cells = None, _csv_cells(_decode(path, data))
         except csv.Error:  # e.g. a line longer than the csv module's field limit
             raise _file_error(path, "table.file.not_text") from None
-    return _table(path, name, cells)
+    return _table(path, name, cells, is_heading)
 
 
 def _file_error(path: Path, key: str, **values: object) -> ScenarioError:
@@ -267,7 +277,12 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[object]]]) -> Table:
+def _table(
+    path: Path,
+    sheet: str | None,
+    grid: list[tuple[int, list[object]]],
+    is_heading: Callable[[Sequence[object]], bool] | None,
+) -> Table:
     rows = [
         (line, [c.strip() if isinstance(c, str) else c for c in cells])
         for line, cells in grid
@@ -276,6 +291,12 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[object]]]) 
     ]
     if not rows:
         raise ScenarioError(f"{path}{_sheet_part(sheet)}: {say('table.file.no_header')}")
+    first = 0
+    if is_heading is not None:
+        # Rows of titles may stand above the headings (« Effectifs au 1er janvier »).
+        candidates = enumerate(rows[: MOST_TITLE_ROWS + 1])
+        first = next((i for i, (_, cells) in candidates if is_heading(cells)), 0)
+    rows = rows[first:]  # the title rows above the headings are no part of the table
     heading_line, heading_cells = rows[0]
     while heading_cells and _blank(heading_cells[-1]):
         heading_cells = heading_cells[:-1]  # spreadsheets export empty columns after the table

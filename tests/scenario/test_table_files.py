@@ -393,3 +393,26 @@ def test_validate_prints_every_problem_in_the_chosen_language(tmp_path):
     assert "ligne 2, colonne « Effectif » : « beaucoup » n'est pas un nombre" in output
     assert "feuille « Relations », 1 problème à corriger" in output
     assert invoke("validate", scenario_file(tmp_path, *FORMS["ods"])).exit_code == 0
+
+
+def test_title_rows_above_the_headings_are_skipped(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Services"
+    sheet["A1"] = "Tableau des effectifs au 1er janvier"
+    sheet["A2"] = "Direction des ressources humaines"
+    sheet.append([])
+    sheet.append(["Nom", "Effectif"])  # row 4
+    sheet.append(["État civil", "1 520"])
+    sheet.append(["Collèges", "trois cents"])  # row 6
+    workbook.save(tmp_path / "o.xlsx")
+    message = str(scenario_error(read_services, tmp_path / "o.xlsx"))
+    assert "1 problem to fix" in message
+    assert "line 6, column 'Effectif': 'trois cents' is not a number" in message
+    sheet.delete_rows(6)
+    workbook.save(tmp_path / "o.xlsx")
+    services, lines = read_services(tmp_path / "o.xlsx")
+    assert services == [{"name": "État civil", "headcount": 1520}]
+    assert lines == [5]
