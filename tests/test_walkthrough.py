@@ -50,11 +50,22 @@ def walkthrough_commands() -> list[list[str]]:
 
 
 def fill_in(folder: Path) -> None:
-    """Step 3: the services and relations of a département's social pole, as written."""
-    lines = ["name,headcount"] + [f'"{name}",{count}' for name, count in SERVICES.items()]
-    (folder / "services.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rows = ["service_a,service_b,weight"] + [f'"{a}","{b}",{w}' for a, b, w in RELATIONS]
-    (folder / "relations.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    """Step 3: the services and relations of a département's social pole, as written.
+
+    They replace the example rows of the starter workbook's Services sheet and fill its
+    Relations sheet, below the headings the starter wrote, as a DGS does in a spreadsheet.
+    """
+    from openpyxl import load_workbook
+
+    path = folder / "organisation.xlsx"
+    workbook = load_workbook(path)
+    services, relations = workbook["Services"], workbook["Relations"]
+    services.delete_rows(2, services.max_row)
+    for name, count in SERVICES.items():
+        services.append([name, count])
+    for row in RELATIONS:
+        relations.append(list(row))
+    workbook.save(path)
 
 
 def test_the_walkthrough_lists_init_validate_compare_and_report():
