@@ -178,6 +178,8 @@ def read_services(path: Path, sheet: str | None = None) -> tuple[list[dict], lis
 def _service(
     row: Row, table: Table, at: dict[str, int], shares: list[str], problems: Problems
 ) -> dict[str, Any]:
+    """One row as a scenario's service mapping; the fields at fault are left out, noted."""
+
     def cell(field: str) -> tuple[str, object]:
         index = at[field]
         return table.headings[index], row.cells[index]
