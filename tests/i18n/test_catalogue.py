@@ -24,6 +24,7 @@ NAMESPACES = {
     "help",
     "optimise",
     "discover",
+    "error",
 }
 
 
