@@ -25,11 +25,13 @@ from simulation.i18n.language import active, quoted, say
 from simulation.i18n.words import NBSP
 
 __all__ = [
+    "RANGE",
     "ScenarioError",
     "closest",
     "describe",
     "did_you_mean",
     "listing",
+    "range_form",
     "not_allowed",
     "require_all_known",
     "require_known",
@@ -38,6 +40,9 @@ __all__ = [
 ]
 
 NONE_TYPE = type(None)
+
+RANGE = "{low, high}"
+"""A range (of a factor, a lever, a target) as a message names it: its keys, never translated."""
 
 
 class ScenarioError(ValueError):
@@ -91,6 +96,12 @@ def show(value: Any) -> str:
         return quoted(value if len(value) <= 57 else value[:54] + "…")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def range_form() -> str:
+    """A range's form as a message shows it: ``{low: number, high: number}``."""
+    number = say("error.range.number_word")
+    return f"{{low: {number}, high: {number}}}"
 
 
 def listing(names: Iterable[Any]) -> str:
