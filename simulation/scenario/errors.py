@@ -89,11 +89,17 @@ class ScenarioError(ValueError):
 def show(value: Any) -> str:
     """A given value as a message quotes it, cut to 60 characters.
 
-    English shows its ``repr``; French quotes text « like this » and shows other
-    values (numbers, lists) as written.
+    English shows its ``repr``; French quotes text « like this », writes numbers with
+    a decimal comma (``0,15``; ``2`` for ``2.0``) and true, false and null as a YAML
+    file does, and shows other values (lists, mappings) as Python writes them.
     """
-    if active() == "fr" and isinstance(value, str):
-        return quoted(value if len(value) <= 57 else value[:54] + "…")
+    if active() == "fr":
+        if isinstance(value, str):
+            return quoted(value if len(value) <= 57 else value[:54] + "…")
+        if value is None or isinstance(value, bool):
+            return {None: "null", True: "true", False: "false"}[value]
+        if isinstance(value, float):
+            return repr(value).removesuffix(".0").replace(".", ",")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
