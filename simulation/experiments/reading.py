@@ -120,7 +120,7 @@ def _points(folder: Path) -> pd.DataFrame:
 def _intact(folder: Path, files: tuple[str, ...], on_damaged: OnDamaged) -> list[Path]:
     good, damaged = scan(folder, files)
     if damaged:
-        advice = f"run `{repair_command(folder)}` to set them aside and run their runs again"
+        advice = say("error.parts.repair", command=repair_command(folder))
         if on_damaged == "raise":
             raise DamagedPartsError(folder, damaged, advice)
         warnings.warn(_skipped(folder, damaged), stacklevel=3)

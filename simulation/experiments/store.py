@@ -229,9 +229,7 @@ class SweepStore:
             raise DamagedPartsError(
                 folder,
                 damaged,
-                "nothing was changed; resume without --stop-if-damaged to set them aside in "
-                f"{folder / parts.DAMAGED} and run their runs again, or first put intact "
-                "copies back from a backup",
+                say("error.parts.stop_if_damaged", folder=folder / parts.DAMAGED),
             )
         store = cls(folder, tuple(manifest["outcomes"]), tuple(manifest["weekly"]))
         store._lock = lock

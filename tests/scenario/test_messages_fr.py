@@ -15,8 +15,9 @@ import pytest
 from helpers import scenario_error, write
 
 from simulation.experiments.experiment import load_experiment
+from simulation.experiments.parts import DamagedPart, DamagedPartsError
 from simulation.i18n.catalogue import entries
-from simulation.i18n.language import using
+from simulation.i18n.language import say, using
 from simulation.i18n.words import NBSP, NNBSP
 from simulation.reports.reader import read_results
 from simulation.scenario.errors import describe
@@ -249,3 +250,12 @@ def test_every_entry_of_the_error_namespace_is_said_somewhere():
         key for key in entries() if key.startswith("error.") and not _used(key, text, templates)
     ]
     assert not unused, f"entries no code says: {unused}"
+
+
+def test_damaged_parts_of_a_store_are_told_in_the_language_of_messages(tmp_path):
+    part = DamagedPart("0001-000003", ("weekly.parquet: 4,096 bytes instead of 10,240",), 3)
+    with using("fr"):
+        message = str(DamagedPartsError(tmp_path, [part, part], say("error.parts.missing")))
+    assert "2 parties endommagées (6 simulations) : parts/0001-000003" in plain(message)
+    english = str(DamagedPartsError(tmp_path, [part], "do this"))
+    assert "1 damaged part, holding 3 runs: parts/0001-000003" in english
