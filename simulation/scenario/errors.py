@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Union, get_args, get_origin
 
 from simulation.i18n.catalogue import entries
-from simulation.i18n.language import active, quoted, say
+from simulation.i18n.language import active, quoted, say, using
 from simulation.i18n.words import NBSP
 
 __all__ = [
@@ -79,11 +79,16 @@ class ScenarioError(ValueError):
             path = where + self.path
         else:
             path = f"{where}.{self.path}"
-        return ScenarioError(self.problem, path=path, source=self.source)
+        return self._moved(path, self.source)
 
     def from_source(self, source: str) -> ScenarioError:
         """Return the same error attributed to ``source`` (a file name)."""
-        return ScenarioError(self.problem, path=self.path, source=self.source or source)
+        return self._moved(self.path, self.source or source)
+
+    def _moved(self, path: str, source: str | None) -> ScenarioError:
+        """The same problem at another place, still joined in the problem's language."""
+        with using(self.lang):
+            return ScenarioError(self.problem, path=path, source=source)
 
 
 def show(value: Any) -> str:

@@ -259,3 +259,10 @@ def test_damaged_parts_of_a_store_are_told_in_the_language_of_messages(tmp_path)
     assert "2 parties endommagées (6 simulations) : parts/0001-000003" in plain(message)
     english = str(DamagedPartsError(tmp_path, [part], "do this"))
     assert "1 damaged part, holding 3 runs: parts/0001-000003" in english
+
+
+def test_an_error_keeps_the_language_it_was_worded_in_when_it_moves(tmp_path):
+    with using("fr"):
+        error = scenario_error(load_scenario, write(tmp_path / "s.yaml", "horizon_weeks: -1\n"))
+    moved = error.inside("scenario").from_source("autre.yaml")
+    assert str(moved).startswith(f"{error.source}{NBSP}: scenario.horizon_weeks{NBSP}: -1 est")
