@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import scenario_error, write
 
+from simulation.experiments.executors import check_address
 from simulation.experiments.experiment import load_experiment
 from simulation.experiments.parts import DamagedPart, DamagedPartsError
 from simulation.i18n.catalogue import entries
@@ -266,3 +267,12 @@ def test_an_error_keeps_the_language_it_was_worded_in_when_it_moves(tmp_path):
         error = scenario_error(load_scenario, write(tmp_path / "s.yaml", "horizon_weeks: -1\n"))
     moved = error.inside("scenario").from_source("autre.yaml")
     assert str(moved).startswith(f"{error.source}{NBSP}: scenario.horizon_weeks{NBSP}: -1 est")
+
+
+def test_a_bad_scheduler_address_is_told_in_the_language_of_messages():
+    with using("fr"), pytest.raises(ValueError) as info:
+        check_address("http://x:1")
+    assert_french(str(info.value), "« http://x:1 » : schéma inconnu « http »")
+    with pytest.raises(ValueError) as info:
+        check_address("foo")
+    assert_english(str(info.value), "'foo' is not a scheduler address; expected 'local'")
