@@ -68,6 +68,7 @@ UNIT_WORDS: dict[str, str] = {
     "staff": "staff",
     "strain": "strain",
     "strain/week": "strain_per_week",
+    "ties per staff": "ties_per_staff",
     "trainer hours/week": "trainer_hours_per_week",
     "week": "week",
     "weeks": "weeks",

@@ -25,6 +25,7 @@ from simulation.scenario.errors import describe
 from simulation.scenario.footprint import check_fits
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
+from simulation.scenario.schema import UNIT_WORDS, iter_specs
 
 ENGLISH = (" expected ", " got ", "unknown", "allowed", "did you mean", "must", " is ", " not ")
 """Words that only an English message holds (field paths and keys hold none of them)."""
@@ -276,3 +277,8 @@ def test_a_bad_scheduler_address_is_told_in_the_language_of_messages():
     with pytest.raises(ValueError) as info:
         check_address("foo")
     assert_english(str(info.value), "'foo' is not a scheduler address; expected 'local'")
+
+
+def test_every_unit_of_the_scenario_s_fields_has_its_words():
+    units = {info.unit for _, _, info in iter_specs(Scenario)} - {"", "0-1"}
+    assert units <= set(UNIT_WORDS), sorted(units - set(UNIT_WORDS))
