@@ -59,6 +59,7 @@ UNIT_WORDS: dict[str, str] = {
     "services": "services",
     "share of hours": "share_of_hours",
     "share of initial staff": "share_of_initial_staff",
+    "share of the initial staff": "share_of_initial_staff",
     "share of live tools": "share_of_live_tools",
     "share of processing time": "share_of_processing_time",
     "share of staff": "share_of_staff",

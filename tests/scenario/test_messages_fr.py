@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from helpers import scenario_error, write
 
+from simulation.experiments.calibration import Calibration
 from simulation.experiments.executors import check_address
-from simulation.experiments.experiment import load_experiment
+from simulation.experiments.experiment import Experiment, load_experiment
 from simulation.experiments.parts import DamagedPart, DamagedPartsError
+from simulation.experiments.patterns import EnsembleSpec
+from simulation.experiments.plan_settings import OptimiseSettings
 from simulation.i18n.catalogue import entries
 from simulation.i18n.language import say, using
 from simulation.i18n.words import NBSP, NNBSP
@@ -279,6 +282,9 @@ def test_a_bad_scheduler_address_is_told_in_the_language_of_messages():
     assert_english(str(info.value), "'foo' is not a scheduler address; expected 'local'")
 
 
-def test_every_unit_of_the_scenario_s_fields_has_its_words():
-    units = {info.unit for _, _, info in iter_specs(Scenario)} - {"", "0-1"}
+@pytest.mark.parametrize(
+    "record", [Scenario, Experiment, OptimiseSettings, Calibration, EnsembleSpec]
+)
+def test_every_unit_of_a_file_s_fields_has_its_words(record):
+    units = {info.unit for _, _, info in iter_specs(record)} - {"", "0-1"}
     assert units <= set(UNIT_WORDS), sorted(units - set(UNIT_WORDS))
