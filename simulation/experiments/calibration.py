@@ -22,6 +22,7 @@ import pandas as pd
 
 from simulation.experiments.runner import RunResult, run_tasks
 from simulation.experiments.statistics import mean_ci
+from simulation.i18n.language import quoted, say
 from simulation.model.outcomes import flat_outcome_names, flatten
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import dump_scenario, field_names, load_scenario, read_yaml
@@ -63,12 +64,15 @@ def check_outcome_range(outcome: str, low: float | None, high: float | None) -> 
     if outcome not in FLAT_OUTCOMES:
         hint = did_you_mean(outcome, FLAT_OUTCOMES)
         raise ScenarioError(
-            f"unknown outcome {outcome!r}; {hint}see simulation.model.outcomes", path="outcome"
+            say("error.calibration.unknown_outcome", name=quoted(outcome), hint=hint),
+            path="outcome",
         )
     if low is None and high is None:
-        raise ScenarioError("give low, high or both", path="low")
+        raise ScenarioError(say("error.calibration.no_bound"), path="low")
     if low is not None and high is not None and low > high:
-        raise ScenarioError(f"low ({low:g}) is above high ({high:g})", path="low")
+        raise ScenarioError(
+            say("error.calibration.low_above_high", low=f"{low:g}", high=f"{high:g}"), path="low"
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +89,10 @@ class Calibration(Record):
         ids = [t.id for t in self.targets]
         for i, name in enumerate(ids):
             if name in ids[:i]:
-                raise ScenarioError(f"target {name!r} is listed twice", path=f"targets[{i}].id")
+                raise ScenarioError(
+                    say("error.calibration.target_twice", name=quoted(name)),
+                    path=f"targets[{i}].id",
+                )
 
 
 def load_calibration(path: str | Path) -> tuple[Calibration, list[Scenario]]:

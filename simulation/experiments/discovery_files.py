@@ -27,6 +27,7 @@ import pandas as pd
 
 from simulation.experiments.discovery_boxes import Box
 from simulation.experiments.ensemble import Ensemble
+from simulation.i18n.language import say
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import write_csv, write_json
 
@@ -114,11 +115,7 @@ def read_discovery(folder: str | Path) -> DiscoveryRuns:
     draw = recorded_parameters(folder, recorded)
     kept = tuple(recorded.get("kept") or ())
     if draw.ensemble is not None and runs["member"].isna().any():
-        raise ScenarioError(
-            "its manifest says the runs drew their parameters from an ensemble, but some "
-            "runs have no member",
-            source=str(folder / "runs"),
-        )
+        raise ScenarioError(say("error.results.no_member"), source=str(folder / "runs"))
     if draw.ensemble is not None:
         runs = runs.astype({"member": "int64"})
     inputs = run_inputs(runs, factors=factors, ensemble=draw.ensemble, kept=kept)
@@ -277,15 +274,11 @@ def limits_table(boxes: list[Box]) -> pd.DataFrame:
 def _manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     if not folder.is_dir() or not path.is_file():
-        raise ScenarioError(
-            "is not a transnum results folder (no manifest.json); give the folder of a "
-            "sweep, a sensitivity analysis or a comparison",
-            source=str(folder),
-        )
+        raise ScenarioError(say("error.results.no_manifest"), source=str(folder))
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ScenarioError(f"cannot be read: {error}", source=str(path)) from None
+        raise ScenarioError(say("error.file.unreadable", reason=error), source=str(path)) from None
 
 
 def _kind(folder: Path, manifest: dict[str, Any]) -> str:
@@ -298,11 +291,7 @@ def _kind(folder: Path, manifest: dict[str, Any]) -> str:
         manifest.get("seeds", {}).get("replications"), list
     ):
         return "compare"
-    raise ScenarioError(
-        "holds no runs with inputs that vary: discovery reads the folder of a sweep, a "
-        "sensitivity analysis or a comparison (transnum sweep, sensitivity, compare)",
-        source=str(folder),
-    )
+    raise ScenarioError(say("error.results.nothing_varies"), source=str(folder))
 
 
 def _compare_runs(folder: Path) -> pd.DataFrame:
@@ -311,10 +300,10 @@ def _compare_runs(folder: Path) -> pd.DataFrame:
         runs = pd.read_csv(path)
     except (OSError, ValueError) as error:
         raise ScenarioError(
-            f"cannot be read ({error}); run the comparison again", source=str(path)
+            say("error.results.runs_unreadable", reason=error), source=str(path)
         ) from None
     if "strategy" not in runs.columns:
-        raise ScenarioError("has no strategy column: not a comparison's runs", source=str(path))
+        raise ScenarioError(say("error.results.no_strategy"), source=str(path))
     # Named by its scenario path, as a sweep's factor would be (and told as one).
     return runs.rename(columns={"strategy": "rollout.strategy"})
 

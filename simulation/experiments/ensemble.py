@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from simulation.i18n.language import quoted, say
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import field_number, hint_at
@@ -139,31 +140,35 @@ def read_ensemble(path: str | Path | None = None) -> Ensemble:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ScenarioError(f"cannot read the ensemble: {error.strerror}").from_source(
+        raise ScenarioError(say("error.ensemble.unreadable", reason=error.strerror)).from_source(
             str(path)
         ) from None
     try:
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowInvalid, OSError):
-        raise ScenarioError("not an ensemble file (not Parquet)").from_source(str(path)) from None
+        raise ScenarioError(say("error.ensemble.not_parquet")).from_source(str(path)) from None
     raw = (table.schema.metadata or {}).get(PROVENANCE_KEY)
     provenance = json.loads(raw) if raw else {}
     members = table.to_pandas()
     problems = _problems(members)
     if problems:
-        raise ScenarioError("; ".join(problems)).from_source(str(path))
+        raise ScenarioError(say("error.plan.separator").join(problems)).from_source(str(path))
     return Ensemble(members, provenance, hashlib.sha256(data).hexdigest())
 
 
 def _problems(members: pd.DataFrame) -> list[str]:
-    problems = [f"missing column {c!r}" for c in ("member", "weight") if c not in members]
+    problems = [
+        say("error.ensemble.missing_column", name=quoted(c))
+        for c in ("member", "weight")
+        if c not in members
+    ]
     if not len(members):
-        problems.append("no member")
+        problems.append(say("error.ensemble.no_member"))
     for column in members.columns:
         if column not in META_COLUMNS and hint_at(Scenario, column) is None:
-            problems.append(f"column {column!r} is no scenario parameter")
+            problems.append(say("error.ensemble.not_a_parameter", name=quoted(column)))
     if "weight" in members and len(members):
         total = float(members["weight"].sum())
         if not np.isclose(total, 1.0) or (members["weight"] < 0).any():
-            problems.append(f"weights must be non-negative and sum to 1 (they sum to {total:g})")
+            problems.append(say("error.ensemble.weights", total=f"{total:g}"))
     return problems

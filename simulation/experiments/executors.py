@@ -25,6 +25,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
+from simulation.i18n.language import quoted, say
+
 CONNECT_TIMEOUT_S = 5
 """Seconds to wait for a Dask scheduler. One that runs answers within milliseconds, even
 across a network; without a bound, distributed waits 30 s per attempt, and a mistyped
@@ -52,21 +54,29 @@ def check_address(address: str) -> str:
     """
     if address == "local":
         return address
-    expected = "expected 'local' or tcp://HOST:PORT (for example tcp://127.0.0.1:8786)"
+    expected = say("error.scheduler.expected", local=quoted("local"))
+    not_an_address = say(
+        "error.scheduler.not_an_address", address=quoted(address), expected=expected
+    )
     if "://" not in address:
-        raise ValueError(f"{address!r} is not a scheduler address; {expected}")
+        raise ValueError(not_an_address)
     parts = urlsplit(address)
     if parts.scheme not in SCHEMES:
         raise ValueError(
-            f"{address!r}: unknown scheme {parts.scheme!r} (known: {', '.join(SCHEMES)}); "
-            f"{expected}"
+            say(
+                "error.scheduler.unknown_scheme",
+                address=quoted(address),
+                scheme=quoted(parts.scheme),
+                known=", ".join(SCHEMES),
+                expected=expected,
+            )
         )
     try:
         port = parts.port
     except ValueError:  # not a number, or beyond 65535
         port = -1
     if not parts.hostname or port is None or not 0 < port < 65536 or parts.path.strip("/"):
-        raise ValueError(f"{address!r} is not a scheduler address; {expected}")
+        raise ValueError(not_an_address)
     return address
 
 

@@ -41,9 +41,17 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 
+from simulation.i18n.language import quoted, say
 from simulation.model.observation import WEEKLY_ORGANISATION_COLUMNS
 from simulation.model.outcomes import flat_outcome_names
-from simulation.scenario.errors import ScenarioError, describe, did_you_mean
+from simulation.scenario.errors import (
+    RANGE,
+    ScenarioError,
+    describe,
+    did_you_mean,
+    range_form,
+    show,
+)
 from simulation.scenario.loading import field_names, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import (
@@ -112,29 +120,32 @@ class Experiment(Record):
             where = f"factors.{path}"
             if isinstance(value, Mapping):
                 if set(value) != {"low", "high"}:
-                    raise ScenarioError("a range factor is {low: number, high: number}", path=where)
+                    raise ScenarioError(
+                        say("error.experiment.range_form", form=range_form()), path=where
+                    )
                 low, high = value["low"], value["high"]
                 if not all(_is_number(v) for v in (low, high)):
-                    raise ScenarioError("low and high must be numbers", path=where)
+                    raise ScenarioError(say("error.experiment.range_numbers"), path=where)
                 if low >= high:
-                    raise ScenarioError(f"low ({low}) must be below high ({high})", path=where)
+                    raise ScenarioError(
+                        say("error.experiment.low_below_high", low=low, high=high), path=where
+                    )
                 if path == "scenario":
-                    raise ScenarioError("the scenario factor takes a list of files", path=where)
+                    raise ScenarioError(say("error.experiment.scenario_files"), path=where)
             elif isinstance(value, (list, tuple)):
                 if not value:
-                    raise ScenarioError("a factor needs at least one level", path=where)
+                    raise ScenarioError(say("error.experiment.no_level"), path=where)
                 if "," in path:  # joint factor: each level gives one value per path
                     width = len(path.split(","))
                     for i, level in enumerate(value):
                         if not isinstance(level, (list, tuple)) or len(level) != width:
                             raise ScenarioError(
-                                f"each level of a joint factor is a list of {width} values, "
-                                f"one per path; got {level!r}",
+                                say("error.experiment.joint_level", width=width, level=show(level)),
                                 path=f"{where}[{i}]",
                             )
             else:
                 raise ScenarioError(
-                    f"expected a list of levels or a {{low, high}} range, got {value!r}",
+                    say("error.experiment.factor_form", range=RANGE, value=show(value)),
                     path=where,
                 )
         known = flat_outcome_names()
@@ -142,18 +153,20 @@ class Experiment(Record):
             for i, name in enumerate(self.outcomes):
                 _require(name, known, f"outcomes[{i}]", "outcome")
                 if name in self.outcomes[:i]:
-                    raise ScenarioError(f"{name!r} is listed twice", path=f"outcomes[{i}]")
+                    raise ScenarioError(
+                        say("error.listed_twice", name=quoted(name)), path=f"outcomes[{i}]"
+                    )
         for i, name in enumerate(self.weekly):
-            _require(name, WEEKLY_ORGANISATION_COLUMNS, f"weekly[{i}]", "weekly column")
+            _require(name, WEEKLY_ORGANISATION_COLUMNS, f"weekly[{i}]", "weekly_column")
             if name in self.weekly[:i]:
-                raise ScenarioError(f"{name!r} is listed twice", path=f"weekly[{i}]")
+                raise ScenarioError(
+                    say("error.listed_twice", name=quoted(name)), path=f"weekly[{i}]"
+                )
         if self.design.method != "latin_hypercube" and self.level_factors:
             first = next(iter(self.level_factors))
             method = self.design.method
             raise ScenarioError(
-                f"design.method is {method}, and a {method} design (run by transnum "
-                "sensitivity) needs every factor as a {low, high} range; this one is a list "
-                "of levels (a sweep of lists takes design.method latin_hypercube)",
+                say("error.experiment.method_needs_ranges", method=method, range=RANGE),
                 path=f"factors.{first}",
             )
 
@@ -164,13 +177,16 @@ class Experiment(Record):
             for path in (part.strip() for part in key.split(",")):
                 if path in first_seen:
                     places = (
-                        f"twice in the joint factor {key!r}"
+                        say("error.experiment.twice_in_joint", factor=quoted(key))
                         if first_seen[path] == key
-                        else f"in the factors {first_seen[path]!r} and {key!r}"
+                        else say(
+                            "error.experiment.in_two_factors",
+                            first=quoted(first_seen[path]),
+                            second=quoted(key),
+                        )
                     )
                     raise ScenarioError(
-                        f"{path!r} is varied {places}; a path can be varied by one factor only "
-                        "(put its levels in one list, or in one joint factor)",
+                        say("error.experiment.varied_twice", path=quoted(path), places=places),
                         path=f"factors.{key}",
                     )
                 first_seen[path] = key
@@ -209,10 +225,13 @@ def _is_number(value: Any) -> bool:
 
 
 def _require(name: str, known: tuple[str, ...], path: str, what: str) -> None:
+    """Refuse an outcome (``what``: ``outcome``) or weekly column (``weekly_column``) not known."""
     if name in known:
         return
     hint = did_you_mean(name, known)
-    raise ScenarioError(f"unknown {what} {name!r}; {hint}see the README's Outputs", path=path)
+    raise ScenarioError(
+        say(f"error.experiment.unknown_{what}", name=quoted(name), hint=hint), path=path
+    )
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, list[Point]]:
@@ -283,7 +302,7 @@ def design_points(experiment: Experiment, folder: Path, unit_samples: np.ndarray
                     scenario = bases[file_name].override(changes)
                 except ScenarioError as error:
                     raise ScenarioError(
-                        f"{error.problem} (in the point {factors})",
+                        say("error.experiment.in_point", problem=error.problem, point=factors),
                         path=f"factors.{error.path}" if error.path else "factors",
                     ) from None
                 points.append(Point(len(points), factors, scenario))
@@ -310,8 +329,12 @@ def check_ranges(base: Scenario, ranges: dict[str, tuple[Any, Any]]) -> None:
         hint = hint_at(Scenario, path)
         if hint is not None and not _is_numeric(hint):
             raise ScenarioError(
-                f"a {{low, high}} range samples numbers, but {path} takes {describe(hint)}; "
-                "give its values as a list of levels",
+                say(
+                    "error.experiment.range_of_numbers",
+                    range=RANGE,
+                    path=path,
+                    takes=describe(hint),
+                ),
                 path=where,
             )
         for name, bound in (("low", low), ("high", high)):
@@ -324,7 +347,8 @@ def check_ranges(base: Scenario, ranges: dict[str, tuple[Any, Any]]) -> None:
                     # No such parameter, or a rule on another field: not about the bound.
                     raise ScenarioError(error.problem, path=f"factors.{error.path}") from None
                 raise ScenarioError(
-                    f"the range's {name} bound: {error.problem}", path=f"{where}.{name}"
+                    say(f"error.experiment.{name}_bound", problem=error.problem),
+                    path=f"{where}.{name}",
                 ) from None
 
 
@@ -351,11 +375,16 @@ def _scenario_files(levels: tuple[Any, ...] | None, folder: Path) -> list[str | 
     for pattern in levels:
         if not isinstance(pattern, str):
             raise ScenarioError(
-                f"expected a scenario file, got {pattern!r}", path="factors.scenario"
+                say(
+                    "error.expected", expected=say("error.file.kind.scenario"), value=show(pattern)
+                ),
+                path="factors.scenario",
             )
         matches = sorted(glob.glob(str(folder / pattern)))
         if not matches and pattern != "default":
-            raise ScenarioError(f"no scenario file matches {pattern!r}", path="factors.scenario")
+            raise ScenarioError(
+                say("error.experiment.no_match", pattern=quoted(pattern)), path="factors.scenario"
+            )
         files += [
             str(Path(m).relative_to(folder)) if Path(m).is_relative_to(folder) else m
             for m in matches

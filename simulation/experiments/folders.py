@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from simulation.i18n.language import say
 from simulation.scenario.errors import ScenarioError
 from simulation.storage.lock import is_busy
 
@@ -33,7 +34,7 @@ def prepare_dir(path: str | Path) -> Path:
         ScenarioError: if ``path`` is a file or a non-empty folder.
     """
     path = Path(path)
-    refuse_taken(path, "results are never overwritten: choose another --out or remove it")
+    refuse_taken(path, say("error.results.taken"))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -49,4 +50,4 @@ def refuse_taken(folder: Path, advice: str) -> None:
     if busy is not None:
         raise busy
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ScenarioError(f"already exists and is not empty; {advice}", source=str(folder))
+        raise ScenarioError(say("error.results.not_empty", advice=advice), source=str(folder))

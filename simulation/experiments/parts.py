@@ -28,6 +28,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from simulation.i18n.language import active, say
+from simulation.i18n.words import number
 from simulation.scenario.errors import ScenarioError
 
 PARTS = "parts"
@@ -78,11 +80,11 @@ class DamagedPartsError(ScenarioError):
         self.folder = Path(folder)
         self.damaged = damaged
         runs = sum(d.runs or 0 for d in damaged)
-        held = f", holding {runs:,} runs" if runs else ""
+        held = say("error.parts.holding", runs=number(runs, active())) if runs else ""
         listing = ", ".join(d.describe() for d in damaged)
+        key = f"error.parts.damaged.{'many' if len(damaged) > 1 else 'one'}"
         super().__init__(
-            f"{len(damaged)} damaged part{'s' if len(damaged) > 1 else ''}{held}: {listing}; "
-            f"{advice}",
+            say(key, n=len(damaged), held=held, listing=listing, advice=advice),
             source=str(folder),
         )
 
@@ -144,7 +146,7 @@ def check_part(
     record = _commit_record(part)
     if record is None:
         if versioned:
-            problems.append(f"{COMMIT} missing or unreadable")
+            problems.append(say("error.parts.commit_missing", file=COMMIT))
         for file_name in files:  # no record: the file must at least read whole
             problem = _unreadable(part / file_name)
             if problem:
@@ -237,27 +239,31 @@ def _mismatch(path: Path, expected: Mapping[str, object]) -> str | None:
     try:
         size = path.stat().st_size
     except OSError:
-        return "missing"
+        return say("error.parts.missing")
+    lang = active()
     recorded = int(expected.get("bytes", -1))  # type: ignore[call-overload]
     if size != recorded:
-        cut = " (truncated)" if size < recorded else ""
-        return f"{size:,} bytes instead of {recorded:,}{cut}"
+        cut = say("error.parts.truncated") if size < recorded else ""
+        return say(
+            "error.parts.size", size=number(size, lang), recorded=number(recorded, lang), cut=cut
+        )
     if sha256(path) != expected.get("sha256"):
-        return "checksum differs (altered)"
+        return say("error.parts.checksum")
     try:
         rows = pq.read_metadata(path).num_rows
     except (OSError, pa.ArrowException):
-        return "not a readable Parquet file"
+        return say("error.parts.not_parquet")
     if rows != expected.get("rows"):
-        return f"{rows:,} rows instead of {expected.get('rows'):,}"
+        wanted = int(expected.get("rows", 0))  # type: ignore[call-overload]
+        return say("error.parts.rows", rows=number(rows, lang), expected=number(wanted, lang))
     return None
 
 
 def _unreadable(path: Path) -> str | None:
     if not path.is_file():
-        return "missing"
+        return say("error.parts.missing")
     try:
         pq.read_table(path)
     except (OSError, pa.ArrowException) as error:
-        return f"not a readable Parquet file ({type(error).__name__})"
+        return say("error.parts.not_parquet_because", error=type(error).__name__)
     return None

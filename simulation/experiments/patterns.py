@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.calibration import check_outcome_range
+from simulation.i18n.language import quoted, say
 from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.loading import field_names, load_scenario, read_yaml
 from simulation.scenario.records import Scenario
@@ -51,10 +52,11 @@ class Prior(Record):
 
     def _check(self) -> None:
         if hint_at(Scenario, self.path) is None:
-            raise ScenarioError(f"no scenario parameter is called {self.path!r}", path="path")
+            raise ScenarioError(say("error.plan.no_parameter", name=quoted(self.path)), path="path")
         if not self.low < self.high:
             raise ScenarioError(
-                f"low ({self.low:g}) must be below high ({self.high:g})", path="low"
+                say("error.experiment.low_below_high", low=f"{self.low:g}", high=f"{self.high:g}"),
+                path="low",
             )
 
 
@@ -93,7 +95,7 @@ class Pattern(Record):
     def _check(self) -> None:
         check_outcome_range(self.outcome, self.low, self.high)
         if not self.scenarios:
-            raise ScenarioError("name at least one scenario group", path="scenarios")
+            raise ScenarioError(say("error.ensemble.no_group"), path="scenarios")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,8 +135,11 @@ class EnsembleSpec(Record):
             for i, name in enumerate(names):
                 if name in names[:i]:
                     field = {"parameter": "parameters", "scenario group": "scenarios"}
+                    words = {"parameter": "parameter", "scenario group": "group"}
                     raise ScenarioError(
-                        f"{what} {name!r} is listed twice",
+                        say(
+                            f"error.ensemble.{words.get(what, 'pattern')}_twice", name=quoted(name)
+                        ),
                         path=f"{field.get(what, 'patterns')}[{i}].{key}",
                     )
         groups = [g.id for g in self.scenarios]
@@ -144,11 +149,11 @@ class EnsembleSpec(Record):
                     if name not in groups:
                         hint = did_you_mean(name, groups)
                         raise ScenarioError(
-                            f"no scenario group is called {name!r}; {hint}",
+                            say("error.ensemble.no_such_group", name=quoted(name), hint=hint),
                             path=f"patterns[{i}].{key}[{j}]",
                         )
         if not any(p.use == "fit" for p in self.patterns):
-            raise ScenarioError("at least one pattern must have use: fit", path="patterns")
+            raise ScenarioError(say("error.ensemble.no_fit"), path="patterns")
 
     @property
     def fitted(self) -> tuple[Pattern, ...]:
@@ -203,7 +208,11 @@ def load_ensemble_spec(path: str | Path) -> tuple[EnsembleSpec, Scenarios]:
                             scenario.override({prior.path: value})
                         except ScenarioError as error:
                             raise ScenarioError(
-                                f"{error.problem} (in scenario {name!r})",
+                                say(
+                                    "error.ensemble.in_scenario",
+                                    problem=error.problem,
+                                    name=quoted(name),
+                                ),
                                 path=f"parameters[{j}]",
                             ) from None
                 names.append(name)
@@ -220,7 +229,10 @@ def _group_scenarios(group: ScenarioGroup, folder: Path, where: str):  # noqa: A
     if glob.has_magic(group.scenario):
         files = sorted(glob.glob(str(folder / group.scenario)))
         if not files:
-            raise ScenarioError(f"no file matches {group.scenario!r}", path=f"{where}.scenario")
+            raise ScenarioError(
+                say("error.ensemble.no_match", pattern=quoted(group.scenario)),
+                path=f"{where}.scenario",
+            )
         return [(f"{group.id}/{Path(f).stem}", load_scenario(f)) for f in files]
     return [(group.id, load_scenario(folder / group.scenario))]
 

@@ -37,7 +37,15 @@ from simulation.experiments.plan_space import (
     PlanSpace,
     Uncertainty,
 )
-from simulation.scenario.errors import ScenarioError, did_you_mean, show
+from simulation.i18n.language import quoted, say
+from simulation.scenario.errors import (
+    RANGE,
+    ScenarioError,
+    did_you_mean,
+    listing,
+    range_form,
+    show,
+)
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import Record, hint_at, is_whole_number, spec
 
@@ -148,13 +156,20 @@ class OptimiseSettings(Record):
             if name not in OBJECTIVES:
                 hint = did_you_mean(name, OBJECTIVES)
                 raise ScenarioError(
-                    f"unknown objective {name!r}; {hint}known: {', '.join(OBJECTIVES)}",
+                    say(
+                        "error.plan.unknown_objective",
+                        name=quoted(name),
+                        hint=hint,
+                        known=listing(OBJECTIVES),
+                    ),
                     path=f"objectives[{i}]",
                 )
             if name in self.objectives[:i]:
-                raise ScenarioError(f"{name!r} is listed twice", path=f"objectives[{i}]")
+                raise ScenarioError(
+                    say("error.listed_twice", name=quoted(name)), path=f"objectives[{i}]"
+                )
         if not self.objectives:
-            raise ScenarioError("give at least one objective", path="objectives")
+            raise ScenarioError(say("error.plan.no_objective"), path="objectives")
 
 
 def load_settings(path: str | Path | None) -> OptimiseSettings:
@@ -210,7 +225,13 @@ def plan_space(settings: OptimiseSettings, base: Scenario) -> PlanSpace:
     if problems:
         if len(problems) == 1:
             raise problems[0]
-        raise ScenarioError(f"{len(problems)} problems: " + "; ".join(str(p) for p in problems))
+        raise ScenarioError(
+            say(
+                "error.plan.problems",
+                n=len(problems),
+                problems=say("error.plan.separator").join(str(p) for p in problems),
+            )
+        )
     return PlanSpace(levers, MappingProxyType(fixed), tuple(uncertainties))
 
 
@@ -223,24 +244,32 @@ def _changed_lever(
     if lever is None:
         known = [lever.name for lever in DEFAULT_LEVERS]
         raise ScenarioError(
-            f"unknown lever; {did_you_mean(name, known)}known: {', '.join(known)}; a new "
-            "lever gives its path: {path: levers.peer_tutoring, low: 0, high: 1}"
+            say(
+                "error.plan.unknown_lever",
+                hint=did_you_mean(name, known),
+                known=listing(known),
+                example="{path: levers.peer_tutoring, low: 0, high: 1}",
+            )
         )
     if entry == KEEP:
         return None
     if isinstance(entry, Mapping):
         if set(entry) != {"low", "high"}:
-            raise ScenarioError("a range is {low: number, high: number}")
+            raise ScenarioError(say("error.plan.range_form", form=range_form()))
         if lever.kind not in ("int", "float", "weight"):
-            raise ScenarioError(f"this lever takes choices {list(lever.choices)}, not a range")
+            raise ScenarioError(say("error.plan.takes_choices", choices=show(list(lever.choices))))
         return dataclasses.replace(lever, low=float(entry["low"]), high=float(entry["high"]))
     if isinstance(entry, (list, tuple)):
         if lever.kind not in ("choice", "bool"):
-            raise ScenarioError("this lever takes a {low, high} range, not a list of choices")
+            raise ScenarioError(say("error.plan.takes_range", range=RANGE))
         wrong = [c for c in entry if c not in lever.choices]
         if wrong or not entry:
             raise ScenarioError(
-                f"choices must be among {list(lever.choices)}; got {show(list(entry))}"
+                say(
+                    "error.plan.choices_among",
+                    choices=show(list(lever.choices)),
+                    given=show(list(entry)),
+                )
             )
         if len(entry) == 1:
             return {lever.path: entry[0]}
@@ -252,40 +281,55 @@ def _new_lever(name: str, entry: Mapping[str, Any], base: Scenario) -> Lever:
     allowed = {"path", "low", "high", "choices", "families"}
     unknown = sorted(set(entry) - allowed)
     if unknown:
-        raise ScenarioError(f"unknown key {unknown[0]!r}; a lever has {sorted(allowed)}")
+        raise ScenarioError(
+            say("error.plan.lever_key", name=quoted(unknown[0]), allowed=show(sorted(allowed)))
+        )
     path = str(entry["path"])
     hint = hint_at(Scenario, path)
     if hint is None:
-        raise ScenarioError(f"{path!r} is no scenario parameter", path="path")
+        raise ScenarioError(say("error.plan.no_parameter", name=quoted(path)), path="path")
     families = tuple(entry.get("families", ()))
     if "choices" in entry:
         return Lever(name, path, "choice", choices=tuple(entry["choices"]), families=families)
     if "low" not in entry or "high" not in entry:
-        raise ScenarioError("a new lever gives {path, low, high} or {path, choices}")
+        raise ScenarioError(
+            say("error.plan.new_lever", range="{path, low, high}", choices="{path, choices}")
+        )
     kind = "int" if is_whole_number(hint) else "float"
     return Lever(name, path, kind, float(entry["low"]), float(entry["high"]), families=families)
 
 
 def _uncertainty(name: str, entry: Any, base: Scenario) -> Uncertainty:
     if not isinstance(entry, Mapping) or not {"path", "low", "high"} <= set(entry):
-        raise ScenarioError("an uncertainty is {path, low, high[, scale: true]}")
+        raise ScenarioError(
+            say("error.plan.uncertainty_form", form="{path, low, high[, scale: true]}")
+        )
     unknown = sorted(set(entry) - {"path", "low", "high", "scale"})
     if unknown:
         raise ScenarioError(
-            f"unknown key {unknown[0]!r}; an uncertainty has path, low, high, scale"
+            say(
+                "error.plan.uncertainty_key",
+                name=quoted(unknown[0]),
+                allowed="path, low, high, scale",
+            )
         )
     path = str(entry["path"])
     if hint_at(Scenario, path) is None:
-        raise ScenarioError(f"{path!r} is no scenario parameter", path="path")
+        raise ScenarioError(say("error.plan.no_parameter", name=quoted(path)), path="path")
     low, high = float(entry["low"]), float(entry["high"])
     if not low < high:
-        raise ScenarioError(f"low ({low:g}) must be below high ({high:g})")
+        raise ScenarioError(
+            say("error.experiment.low_below_high", low=f"{low:g}", high=f"{high:g}")
+        )
     uncertainty = Uncertainty(name, path, low, high, bool(entry.get("scale", False)))
     for bound in (low, high):
         try:
             PlanSpace((), uncertainties=(uncertainty,)).uncertain(base, [bound])
         except ScenarioError as error:
-            raise ScenarioError(f"at {bound:g}: {error.problem}", path=error.path) from None
+            raise ScenarioError(
+                say("error.plan.at_bound", bound=f"{bound:g}", problem=error.problem),
+                path=error.path,
+            ) from None
     return uncertainty
 
 
@@ -293,15 +337,17 @@ def _check_lever(lever: Lever, base: Scenario) -> list[str]:
     """Problems with a lever's range or choices, tried on ``base`` at each end."""
     if lever.name == STRATEGY:
         wrong = [c for c in lever.choices if c not in FAMILIES]
-        return [f"strategy choices are among {list(FAMILIES)}; got {wrong}"] if wrong else []
+        if not wrong:
+            return []
+        return [say("error.plan.strategy_choices", choices=show(list(FAMILIES)), given=show(wrong))]
     if lever.kind in ("int", "float", "weight"):
         if lever.low is None or lever.high is None or not lever.low < lever.high:
-            return [f"low ({lever.low}) must be below high ({lever.high})"]
+            return [say("error.experiment.low_below_high", low=lever.low, high=lever.high)]
         ends = [lever.low, lever.high]
     else:
         ends = list(lever.choices)
     if lever.kind == "weight":  # a share once divided by its table's sum: not tried
-        return [] if lever.low >= 0 else ["weights are from 0 up"]
+        return [] if lever.low >= 0 else [say("error.plan.weights_from_zero")]
     problems = []
     family = {"rollout.strategy": lever.families[0]} if lever.families else {}
     for end in ends:
@@ -309,5 +355,5 @@ def _check_lever(lever: Lever, base: Scenario) -> list[str]:
         try:
             base.override({lever.path: value, **family})
         except ScenarioError as error:
-            problems.append(f"{value!r}: {error.problem}")
+            problems.append(say("error.plan.at_value", value=show(value), problem=error.problem))
     return problems

@@ -114,17 +114,13 @@ def _points(folder: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(folder / "points.parquet")
     except (OSError, ValueError, pa.ArrowException):
-        raise ScenarioError(
-            "is not the results folder of a sweep, or is damaged: points.parquet is missing "
-            "or unreadable",
-            source=str(folder),
-        ) from None
+        raise ScenarioError(say("error.results.no_points"), source=str(folder)) from None
 
 
 def _intact(folder: Path, files: tuple[str, ...], on_damaged: OnDamaged) -> list[Path]:
     good, damaged = scan(folder, files)
     if damaged:
-        advice = f"run `{repair_command(folder)}` to set them aside and run their runs again"
+        advice = say("error.parts.repair", command=repair_command(folder))
         if on_damaged == "raise":
             raise DamagedPartsError(folder, damaged, advice)
         warnings.warn(_skipped(folder, damaged), stacklevel=3)

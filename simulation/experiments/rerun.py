@@ -66,6 +66,7 @@ def recorded_parameters(folder: Any, recorded: dict | None) -> ParameterDraw:
             changed since (its SHA-256 differs).
     """
     from simulation.experiments.parameters import ENSEMBLE, choose_parameters
+    from simulation.i18n.language import say
     from simulation.scenario.errors import ScenarioError
 
     if not recorded or "sha256" not in recorded:
@@ -74,14 +75,17 @@ def recorded_parameters(folder: Any, recorded: dict | None) -> ParameterDraw:
     try:
         draw = choose_parameters(source, int(recorded.get("per_member", 1)))
     except ScenarioError as error:
-        raise ScenarioError(f"its runs used the ensemble {source}: {error}").from_source(
-            str(folder)
-        ) from None
+        raise ScenarioError(
+            say("error.results.ensemble_gone", source=source, error=error)
+        ).from_source(str(folder)) from None
     assert draw.ensemble is not None
     if draw.ensemble.sha256 != recorded["sha256"]:
         raise ScenarioError(
-            f"its runs used the ensemble {source} with SHA-256 {recorded['sha256'][:12]}..., "
-            f"and that file has changed since ({draw.ensemble.sha256[:12]}...): the runs "
-            "cannot be made again with it"
+            say(
+                "error.results.ensemble_changed",
+                source=source,
+                sha=recorded["sha256"][:12],
+                now=draw.ensemble.sha256[:12],
+            )
         ).from_source(str(folder))
     return draw

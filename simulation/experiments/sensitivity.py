@@ -29,7 +29,8 @@ import pandas as pd
 
 from simulation.experiments.experiment import Experiment, Point, design_points
 from simulation.experiments.index_checks import index_warnings
-from simulation.scenario.errors import ScenarioError
+from simulation.i18n.language import say
+from simulation.scenario.errors import RANGE, ScenarioError
 
 METHODS: tuple[str, ...] = ("morris", "sobol")
 
@@ -53,17 +54,17 @@ def problem(experiment: Experiment, method: str | None = None) -> dict:
         ScenarioError: if a factor is a list of levels, or there is no range factor.
     """
     method = method or experiment.design.method
-    analysis = f"a {method} analysis (transnum sensitivity --method {method})"
+    analysis = say("error.sensitivity.analysis", method=method)
     if experiment.level_factors:
         first = next(iter(experiment.level_factors))
         raise ScenarioError(
-            f"{analysis} needs every factor as a {{low, high}} range; this one is a list of levels",
+            say("error.sensitivity.all_ranges", analysis=analysis, range=RANGE),
             path=f"factors.{first}",
         )
     ranges = experiment.range_factors
     if not ranges:
         raise ScenarioError(
-            f"{analysis} needs at least one factor as a {{low, high}} range", path="factors"
+            say("error.sensitivity.one_range", analysis=analysis, range=RANGE), path="factors"
         )
     return {
         "num_vars": len(ranges),
@@ -85,7 +86,7 @@ def sample(experiment: Experiment, method: str) -> np.ndarray:
 
         if design.samples & (design.samples - 1):
             raise ScenarioError(
-                f"{design.samples} is not a power of 2, which Sobol sampling needs",
+                say("error.sensitivity.power_of_two", samples=design.samples),
                 path="design.samples",
             )
         return sobol.sample(spec, design.samples, calc_second_order=False, seed=design.seed)

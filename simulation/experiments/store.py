@@ -43,6 +43,7 @@ from simulation.experiments import parts
 from simulation.experiments.folders import refuse_taken
 from simulation.experiments.parts import RUN_COLUMNS, DamagedPart, DamagedPartsError
 from simulation.experiments.reading import read_runs, read_weekly
+from simulation.i18n.language import quoted, say
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderLock, write_json
 
@@ -118,7 +119,7 @@ class SweepStore:
                 checks it.
         """
         folder = Path(folder)
-        refuse_taken(folder, "use --resume to continue that sweep, or another --out")
+        refuse_taken(folder, say("error.results.taken_resume"))
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = folder.parent / f".{folder.name}.creating-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -204,38 +205,31 @@ class SweepStore:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             saved_points = pd.read_parquet(folder / "points.parquet")
         except (OSError, ValueError):
-            raise ScenarioError(
-                "is not the results folder of a sweep (no valid manifest.json and points.parquet)",
-                source=str(folder),
-            ) from None
+            raise ScenarioError(say("error.results.not_a_sweep"), source=str(folder)) from None
         if manifest.get("experiment_sha256") != file_hash(experiment_file):
             raise ScenarioError(
-                f"was made by another version of the experiment file; resume with the file "
-                f"saved in {folder / 'experiment.yaml'}",
+                say("error.results.other_experiment", file=folder / "experiment.yaml"),
                 source=str(folder),
             )
         if manifest.get("kind", "sweep") != kind:
             raise ScenarioError(
-                f"was made by {manifest.get('kind', 'sweep')!r}, not {kind!r}; resume it with "
-                "the same command and method",
+                say(
+                    "error.results.other_kind",
+                    made=quoted(manifest.get("kind", "sweep")),
+                    kind=quoted(kind),
+                ),
                 source=str(folder),
             )
         if parameters is not None:
             _check_same_parameters(folder, manifest.get("parameters"), parameters)
         if not _same_points(saved_points, points):
-            raise ScenarioError(
-                "holds other points than this experiment's design (changed scenario files "
-                "or design); start a new folder",
-                source=str(folder),
-            )
+            raise ScenarioError(say("error.results.other_points"), source=str(folder))
         _, damaged = parts.scan(folder)
         if damaged and stop_if_damaged:
             raise DamagedPartsError(
                 folder,
                 damaged,
-                "nothing was changed; resume without --stop-if-damaged to set them aside in "
-                f"{folder / parts.DAMAGED} and run their runs again, or first put intact "
-                "copies back from a backup",
+                say("error.parts.stop_if_damaged", folder=folder / parts.DAMAGED),
             )
         store = cls(folder, tuple(manifest["outcomes"]), tuple(manifest["weekly"]))
         store._lock = lock
@@ -397,18 +391,16 @@ def _check_same_parameters(folder: Path, saved: dict | None, wanted: dict[str, A
     if "sha256" in saved and all(saved.get(k) == wanted.get(k) for k in ("sha256", "per_member")):
         return
     was = (
-        "the scenario's own values"
+        say("error.results.own_values")
         if "sha256" not in saved
-        else (
-            f"the ensemble {saved.get('source')} (SHA-256 {saved['sha256'][:12]}..., "
-            f"{saved.get('per_member')} replications per member)"
+        else say(
+            "error.results.the_ensemble",
+            source=saved.get("source"),
+            sha=saved["sha256"][:12],
+            per_member=saved.get("per_member"),
         )
     )
-    raise ScenarioError(
-        f"its runs took their parameters from {was}; resume with the same "
-        "--parameters and --per-member (or start another --out)",
-        source=str(folder),
-    )
+    raise ScenarioError(say("error.results.other_parameters", was=was), source=str(folder))
 
 
 def _same_points(saved: pd.DataFrame, points: pd.DataFrame) -> bool:

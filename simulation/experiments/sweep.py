@@ -24,6 +24,7 @@ import pandas as pd
 from simulation.experiments.executors import worker_count
 from simulation.experiments.experiment import Experiment, Point
 from simulation.experiments.parameters import ParameterDraw
+from simulation.i18n.language import quoted, say
 from simulation.model.outcomes import flat_outcome_names, flatten
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.records import Scenario
@@ -281,7 +282,7 @@ def run_experiment(
     """
     missing = sorted(set(precision or {}) - set(kept_outcomes(experiment)))
     if missing:
-        raise ValueError(f"--precision names {missing[0]!r}, which the experiment does not keep")
+        raise ValueError(say("error.experiment.precision_not_kept", name=quoted(missing[0])))
     done = store.completed(include_failed=not retry_failed)
     before = len(done)
     reps = {p.index: experiment.replications for p in points}

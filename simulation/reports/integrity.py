@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.scenario.errors import ScenarioError
+from simulation.i18n.language import say
+from simulation.scenario.errors import ScenarioError, listing
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "timeseries.parquet": ("week", "adoption", "dropout"),
@@ -51,13 +52,11 @@ def sweep_command(folder: Path, manifest: dict[str, Any]) -> str:
 def what_to_do(folder: Path, kind: str, manifest: dict[str, Any] | None) -> str:
     """Advice for a folder with a missing or damaged file."""
     if kind in ("sweep", "sensitivity") and manifest is not None:
-        return f"finish it with: {sweep_command(folder, manifest)}"
+        return say("error.folder.finish_with", command=sweep_command(folder, manifest))
     command = (manifest or {}).get("command")
     if command:
-        return (
-            f"make it again into a new folder with: {_new_out(command)} (same seeds, same numbers)"
-        )
-    return "make it again with the command that made it, into a new folder"
+        return say("error.folder.make_again_with", command=_new_out(command))
+    return say("error.folder.make_again")
 
 
 class FolderReader:
@@ -79,11 +78,13 @@ class FolderReader:
         self.notes: list[str] = []
 
     def problem(self, name: str, what: str) -> ScenarioError:
-        """The error for file ``name`` of the folder: ``what`` is wrong, and what to do."""
+        """The error for file ``name`` of the folder: ``what`` is wrong, and what to do.
+
+        ``what`` is already worded in the active language (``error.folder.*``).
+        """
         advice = what_to_do(self.folder, self.kind, self.manifest)
         return ScenarioError(
-            f"{what}; the results folder was not completely written (a command stopped, a "
-            f"disk filled up?): {advice}",
+            say("error.folder.not_completely_written", what=what, advice=advice),
             source=str(self.folder / name),
         )
 
@@ -95,17 +96,19 @@ class FolderReader:
         """``load(folder / name)``; a missing or unreadable file is named."""
         path = self.folder / name
         if not path.is_file():
-            raise self.problem(name, "is missing")
+            raise self.problem(name, say("error.folder.missing"))
         try:
             return load(path)
         except (OSError, ValueError, UnicodeDecodeError) as error:  # pyarrow's are ValueErrors
-            raise self.problem(name, f"is damaged ({_short(error)})") from None
+            raise self.problem(name, say("error.folder.damaged", why=_short(error))) from None
 
     def json(self, name: str) -> dict[str, Any]:
         """A JSON object file."""
         data = self.read(name, lambda p: json.loads(p.read_text(encoding="utf-8")))
         if not isinstance(data, dict):
-            raise self.problem(name, "is damaged (not a JSON object)")
+            raise self.problem(
+                name, say("error.folder.damaged", why=say("error.folder.not_json_object"))
+            )
         return data
 
     def table(self, name: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
@@ -119,7 +122,13 @@ class FolderReader:
         """Raise if ``table`` (read from ``name``) lacks one of ``columns``."""
         missing = [c for c in columns if c not in table.columns]
         if missing:
-            raise self.problem(name, f"is damaged (no column {', '.join(missing)})")
+            raise self.problem(
+                name,
+                say(
+                    "error.folder.damaged",
+                    why=say("error.folder.no_column", columns=listing(missing)),
+                ),
+            )
 
     def text(self, name: str) -> str:
         """A UTF-8 text file."""

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from simulation.i18n.language import say
 from simulation.i18n.words import check, phrase, phrases
 from simulation.reports import optimise_text as words
 from simulation.reports.figures.optimisation import levers_figure, pareto_figure
@@ -48,8 +49,7 @@ def read_search(folder: str | Path) -> dict[str, Any]:
     missing = [name for name in FILES if not (folder / name).is_file()]
     if missing:
         raise ScenarioError(
-            f"lacks {', '.join(missing)}: the search did not finish; continue it with "
-            f"transnum optimise --resume --out {folder}",
+            say("error.folder.search_unfinished", files=", ".join(missing), folder=folder),
             source=str(folder),
         )
     discovery = folder / "discovery.json"

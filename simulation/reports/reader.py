@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.i18n.language import say
 from simulation.reports.integrity import FolderReader
 from simulation.reports.sweep_store import read_store
 from simulation.scenario.schema import ScenarioError
@@ -94,11 +95,7 @@ def kind_of(folder: Path) -> str:
         ScenarioError: it is not a results folder of transnum.
     """
     if not (folder / "manifest.json").exists():
-        raise ScenarioError(
-            "is not a transnum results folder (no manifest.json); give the folder a "
-            "transnum command wrote (it holds manifest.json)",
-            source=str(folder),
-        )
+        raise ScenarioError(say("error.folder.no_manifest"), source=str(folder))
     manifest = _json(folder / "manifest.json")
     recorded = str(manifest.get("kind", ""))
     if recorded.startswith("sensitivity"):
@@ -117,7 +114,7 @@ def kind_of(folder: Path) -> str:
         return "compare"
     if isinstance(replications, int):
         return "calibrate"
-    raise ScenarioError("is a results folder of an unknown kind", source=str(folder))
+    raise ScenarioError(say("error.folder.unknown_kind"), source=str(folder))
 
 
 def read_results(folder: str | Path) -> Results:
@@ -133,7 +130,7 @@ def read_results(folder: str | Path) -> Results:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ScenarioError("no such results folder", source=str(folder))
+        raise ScenarioError(say("error.folder.no_such_folder"), source=str(folder))
     kind = kind_of(folder)
     manifest = _json(folder / "manifest.json")
     files = FolderReader(folder, kind, manifest)
@@ -150,7 +147,7 @@ def read_results(folder: str | Path) -> Results:
     if kind == "compare":
         results.runs = files.table("runs.csv", ("strategy", "replication"))
         if results.runs.empty:
-            raise files.problem("runs.csv", "holds no run")
+            raise files.problem("runs.csv", say("error.folder.no_run"))
         if files.exists("paired.csv"):
             results.paired = files.table("paired.csv")
     if kind in ("sweep", "sensitivity"):
@@ -195,9 +192,13 @@ def _check_summary(files: FolderReader, summary: dict[str, Any], kind: str) -> N
     if kind == "compare":
         strategies = summary.get("strategies")
         if not isinstance(strategies, dict) or not strategies:
-            raise files.problem("summary.json", "is damaged (no strategy in it)")
+            raise files.problem(
+                "summary.json", say("error.folder.damaged", why=say("error.folder.no_strategy"))
+            )
     elif not isinstance(summary.get("by_profile"), dict):
-        raise files.problem("summary.json", "is damaged (no outcome per profile in it)")
+        raise files.problem(
+            "summary.json", say("error.folder.damaged", why=say("error.folder.no_by_profile"))
+        )
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -205,10 +206,8 @@ def _json(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ScenarioError(
-            f"cannot be read ({error}); the folder was not completely written: make it "
-            "again with the command that made it, into a new folder",
-            source=str(path),
+            say("error.folder.json_unreadable", reason=error), source=str(path)
         ) from None
     if not isinstance(data, dict):
-        raise ScenarioError("is not a JSON object", source=str(path))
+        raise ScenarioError(say("error.folder.not_json"), source=str(path))
     return data

@@ -41,9 +41,9 @@ def read_store(files: FolderReader, results: Any) -> None:
     except ScenarioError:
         raise
     except (OSError, ValueError, KeyError) as error:  # a damaged part (pyarrow's errors)
-        raise files.problem("parts/", f"cannot be read ({error})") from None
+        raise files.problem("parts/", say("error.folder.parts_unreadable", reason=error)) from None
     if results.runs.empty:
-        raise files.problem("parts/", "holds no finished run yet")
+        raise files.problem("parts/", say("error.folder.no_finished_run"))
     factors = [c for c in results.points.columns if c != "point"]
     outcomes = [o for o in files.manifest.get("outcomes", []) if o in results.runs.columns]
     results.point_summary = _export(

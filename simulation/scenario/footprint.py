@@ -33,6 +33,8 @@ import os
 import re
 from pathlib import Path
 
+from simulation.i18n.language import active, quoted, say
+from simulation.i18n.words import number
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
 
@@ -114,36 +116,49 @@ def estimate(scenario: Scenario, snapshots: bool = True) -> Footprint:
         if scenario.organisation.total_staff is not None
         else "organisation.services[].headcount"
     )
+    lang = active()  # the terms are worded for the message that may quote them
+    tools = len(scenario.tools)
     terms = [
-        Term(f"{staff:,} staff", staff, PER_STAFF * staff, size),
+        Term(say("error.memory.staff", staff=number(staff, lang)), staff, PER_STAFF * staff, size),
         Term(
-            f"about {ties:,} ties",
+            say("error.memory.ties", ties=number(ties, lang)),
             ties,
             PER_TIE * ties,
-            "organisation.team_size, organisation.ties_within_service, "
-            "organisation.ties_across_services and the headcounts",
+            say(
+                "error.memory.and_headcounts",
+                fields="organisation.team_size, organisation.ties_within_service, "
+                "organisation.ties_across_services",
+            ),
         ),
         Term(
-            f"{staff:,} staff x {len(scenario.tools)} tools",
-            staff * len(scenario.tools),
-            PER_STAFF_TOOL * staff * len(scenario.tools),
-            "tools and the headcounts",
+            say("error.memory.staff_tools", staff=number(staff, lang), tools=number(tools, lang)),
+            staff * tools,
+            PER_STAFF_TOOL * staff * tools,
+            say("error.memory.and_headcounts", fields="tools"),
         ),
         Term(
-            f"{rows:,} weeks x {services:,} services",
+            say(
+                "error.memory.weeks_services",
+                weeks=number(rows, lang),
+                services=number(services, lang),
+            ),
             rows * services,
             PER_WEEK_SERVICE * rows * services + PER_WEEK * rows,
-            "horizon_weeks and organisation.services",
+            say("error.memory.and", a="horizon_weeks", b="organisation.services"),
         ),
     ]
     if snapshots:
         shots = snapshot_count(scenario.horizon_weeks)
         terms.append(
             Term(
-                f"{staff:,} staff x {shots:,} snapshots",
+                say(
+                    "error.memory.staff_snapshots",
+                    staff=number(staff, lang),
+                    snapshots=number(shots, lang),
+                ),
                 staff * shots,
                 PER_SNAPSHOT_ROW * staff * shots,
-                "horizon_weeks and the headcounts",
+                say("error.memory.and_headcounts", fields="horizon_weeks"),
             )
         )
     return Footprint(tuple(sorted(terms, key=lambda t: t.bytes, reverse=True)))
@@ -191,10 +206,12 @@ def memory_limit() -> tuple[int | None, str]:
         return None, f"{LIMIT_VARIABLE}={given}"
     if given:
         try:
-            return parse_size(given), f"allowed by {LIMIT_VARIABLE}={given}"
+            return parse_size(given), say(
+                "error.memory.allowed_by", setting=f"{LIMIT_VARIABLE}={given}"
+            )
         except ValueError:
             raise ScenarioError(
-                f"{given!r} is not a size (e.g. 8G, 500M, or none)", source=LIMIT_VARIABLE
+                say("error.memory.not_a_size", given=quoted(given)), source=LIMIT_VARIABLE
             ) from None
     known = [m for m in (_meminfo_available(), _cgroup_room()) if m is not None]
     if not known and hasattr(os, "sysconf"):
@@ -202,12 +219,17 @@ def memory_limit() -> tuple[int | None, str]:
             known = [os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")]
         except (ValueError, OSError):
             known = []
-    return (min(known), "available on this machine") if known else (None, "unknown")
+    if known:
+        return min(known), say("error.memory.available")
+    return None, say("error.memory.unknown")
 
 
 def gigabytes(n: float) -> str:
-    """``n`` bytes in GB (MB below one GB), for messages."""
-    return f"{n / 2**30:,.1f} GB" if n >= 2**30 else f"{math.ceil(n / 2**20):,} MB"
+    """``n`` bytes in GB (MB below one GB), for messages: ``1.5 GB``, or ``1,5 Go`` in French."""
+    lang = active()
+    if n >= 2**30:
+        return say("error.memory.gigabytes", size=number(n / 2**30, lang, 1))
+    return say("error.memory.megabytes", size=number(math.ceil(n / 2**20), lang))
 
 
 def check_fits(
@@ -231,13 +253,20 @@ def check_fits(
     limit, origin = memory_limit()
     if limit is None or footprint.bytes <= limit:
         return footprint
-    parts = [f"{t.what} ({gigabytes(t.bytes)}: {t.fields})" for t in footprint.terms[:3]]
+    parts = [
+        say("error.memory.part", what=t.what, size=gigabytes(t.bytes), fields=t.fields)
+        for t in footprint.terms[:3]
+    ]
     if footprint.terms[0].bytes < BASE_BYTES:  # a small scenario under a tight limit
-        parts = [f"the program itself ({gigabytes(BASE_BYTES)})", parts[0]]
-    largest = "; ".join(parts)
+        parts = [say("error.memory.program", size=gigabytes(BASE_BYTES)), parts[0]]
     raise ScenarioError(
-        f"one run needs about {gigabytes(footprint.bytes)} of memory, more than the "
-        f"{gigabytes(limit)} {origin}; most of it: {largest}. Lower those fields, or set "
-        f"{LIMIT_VARIABLE} (e.g. {LIMIT_VARIABLE}=64G, or none) if this machine has more",
+        say(
+            "error.memory.too_much",
+            need=gigabytes(footprint.bytes),
+            limit=gigabytes(limit),
+            origin=origin,
+            largest="; ".join(parts),
+            variable=LIMIT_VARIABLE,
+        ),
         source=source,
     )

@@ -23,15 +23,18 @@ problems are all listed in one (:mod:`simulation.scenario.organisation_tables`).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from simulation.i18n.language import quoted, say
+from simulation.i18n.catalogue import entries
+from simulation.i18n.language import active, quoted, say
+from simulation.i18n.words import number
 from simulation.scenario import columns
-from simulation.scenario.errors import ScenarioError, closest
+from simulation.scenario.errors import ScenarioError, closest, listing
 from simulation.scenario.organisation_tables import read_relations, read_services
 from simulation.scenario.records import Scenario
 
@@ -60,7 +63,9 @@ def load_scenario(path: str | Path) -> Scenario:
     except ScenarioError as error:
         raise _point_to_csv(error, origins).from_source(str(path)) from None
     except (TypeError, ValueError, RecursionError) as error:  # defensive: never a traceback
-        raise ScenarioError(f"not a valid scenario: {error}", source=str(path)) from None
+        raise ScenarioError(
+            say("error.file.not_a_scenario", error=error), source=str(path)
+        ) from None
 
 
 def scenario_from_text(text: str, source: str = "<text>") -> Scenario:
@@ -95,7 +100,8 @@ def read_yaml(path: str | Path, fields: Iterable[str] = (), what: str = "scenari
         path: The file.
         fields: If given, the file must hold a mapping naming at least one of these
             keys (a misspelt key among known ones is the record's own error, quoted).
-        what: What the file describes (``scenario``, ``experiment``...), for messages.
+        what: What the file describes (``scenario``, ``experiment``, ``calibration``,
+            ``ensemble``, ``optimisation``), for messages (``error.file.kind.<what>``).
 
     Raises:
         ScenarioError: the file is missing, unreadable, not valid YAML, or (with
@@ -105,20 +111,19 @@ def read_yaml(path: str | Path, fields: Iterable[str] = (), what: str = "scenari
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError("file not found", source=str(path)) from None
+        raise ScenarioError(say("error.file.not_found"), source=str(path)) from None
     except IsADirectoryError:
-        article = "an" if what[0] in "aeiou" else "a"
         raise ScenarioError(
-            f"is a directory, not {article} {what} file", source=str(path)
+            say("error.file.is_a_directory", kind=_kind(what)), source=str(path)
         ) from None
     except UnicodeDecodeError as error:
         raise ScenarioError(
-            f"is not a text file (byte {error.start + 1} is not UTF-8); a {what} file is YAML text",
+            say("error.file.not_text", byte=error.start + 1, kind=_kind(what)),
             source=str(path),
         ) from None
     except OSError as error:
         raise ScenarioError(
-            f"cannot be read: {error.strerror or error}", source=str(path)
+            say("error.file.unreadable", reason=error.strerror or error), source=str(path)
         ) from None
     data = _parse_yaml(text, str(path))
     data = {} if data is None else data
@@ -126,6 +131,16 @@ def read_yaml(path: str | Path, fields: Iterable[str] = (), what: str = "scenari
     if fields:
         _require_fields(data, fields, what, str(path))
     return data
+
+
+def _kind(what: str, group: str = "kind") -> str:
+    """What a file describes: ``a scenario file`` (``kind``), ``scenario fields`` (``fields``).
+
+    The words are ``error.file.<group>.<what>``; a kind of file the catalogue does not
+    name is named as given.
+    """
+    key = f"error.file.{group}.{what}"
+    return say(key) if key in entries() else say(f"error.file.{group}.other", what=what)
 
 
 def field_names(record: type) -> tuple[str, ...]:
@@ -137,17 +152,30 @@ def _require_fields(data: Any, fields: tuple[str, ...], what: str, source: str) 
     """Refuse a file that is not a mapping of ``fields``, without quoting its content."""
     if not isinstance(data, dict):
         raise ScenarioError(
-            f"the file must hold a mapping of {what} fields, got {type(data).__name__} (not shown)",
+            say("error.file.not_a_mapping", fields=_kind(what, "fields"), got=_shape(data)),
             source=source,
         )
     # A key that is, or closely misspells, a field makes it a file of that kind whose
     # errors are worth quoting (e.g. "horizon_wekks"); otherwise its keys are not shown.
     if data and not any(key in fields or closest(key, fields) for key in data):
         raise ScenarioError(
-            f"names none of the {what} fields (its keys are not shown); allowed keys: "
-            f"{', '.join(fields)}",
+            say("error.file.no_known_key", fields=_kind(what, "fields"), allowed=listing(fields)),
             source=source,
         )
+
+
+def _shape(data: Any) -> str:
+    """What a file holds instead of a mapping (``list``; « une liste »), never its content."""
+    if active() == "en":
+        return type(data).__name__  # the YAML-minded English messages name the type
+    for kind, words in ((bool, "true_or_false"), (int, "whole_number"), (float, "number")):
+        if isinstance(data, kind):
+            return say(f"error.type.{words}")
+    if isinstance(data, str):
+        return say("error.type.text")
+    if isinstance(data, list):
+        return say("error.type.list")
+    return type(data).__name__
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -167,7 +195,7 @@ class _StrictLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
-                    f"key {key!r} is given twice in the same mapping",
+                    say("error.yaml.duplicate_key", name=quoted(key)),
                     key_node.start_mark,
                 )
             seen[key] = key_node
@@ -210,8 +238,7 @@ def _expanded_size(root: yaml.Node, source: str) -> None:
         if not children_done:
             if any(id(child) in open_nodes or child is node for child in children):
                 raise ScenarioError(
-                    f"holds a list or mapping that contains itself (line "
-                    f"{node.start_mark.line + 1}: an alias inside its own anchor)",
+                    say("error.yaml.contains_itself", line=node.start_mark.line + 1),
                     source=source,
                 )
             open_nodes.add(key)
@@ -223,25 +250,64 @@ def _expanded_size(root: yaml.Node, source: str) -> None:
         depth[key] = 1 + max((depth.get(id(child), 0) for child in children), default=0)
         if size[key] > MAX_YAML_VALUES:
             raise ScenarioError(
-                f"expands to more than {MAX_YAML_VALUES:,} values (line "
-                f"{node.start_mark.line + 1}; YAML aliases repeat what their anchor holds); "
-                "a scenario or experiment "
-                f"file may hold at most {MAX_YAML_VALUES:,}",
+                say(
+                    "error.yaml.too_many_values",
+                    most=number(MAX_YAML_VALUES, active()),
+                    line=node.start_mark.line + 1,
+                ),
                 source=source,
             )
         if depth[key] > MAX_YAML_DEPTH:
             raise ScenarioError(
-                f"nests lists or mappings more than {MAX_YAML_DEPTH} deep (line "
-                f"{node.start_mark.line + 1}); at most {MAX_YAML_DEPTH} levels are allowed",
+                say(
+                    "error.yaml.too_deep",
+                    most=MAX_YAML_DEPTH,
+                    where=say("error.yaml.line", line=node.start_mark.line + 1),
+                ),
                 source=source,
             )
+
+
+YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"^mapping values are not allowed here", "colon"),
+        (r"^found character '(?P<char>.+)' that cannot start any token", "character"),
+        (r"^expected .+, but (found|got) ", "structure"),
+        (r"^found undefined alias '(?P<name>.+)'", "alias"),
+        (r"^second occurrence", "anchor"),
+        (r"^found unexpected end of stream", "end"),
+        (r"^could not determine a constructor for the tag '(?P<tag>.+)'", "tag"),
+        (r"^found unhashable key", "unhashable"),
+        (r"^unacceptable character", "character_code"),
+        (r"^(month|day|year|hour|minute|second) must be in", "date"),
+    )
+)
+"""PyYAML's usual problems -> their words (``error.yaml.problem.*``); others are quoted as is."""
+
+
+def yaml_problem(problem: str) -> str:
+    """A PyYAML problem in the active language (English: PyYAML's own words)."""
+    if active() == "en":
+        return problem
+    for pattern, key in YAML_PROBLEMS:
+        found = pattern.match(problem)
+        if found:
+            values = {name: quoted(v) for name, v in found.groupdict().items()}
+            if values.get("char") == quoted("\\t"):
+                return say("error.yaml.problem.tab")
+            return say(f"error.yaml.problem.{key}", **values)
+    return problem
 
 
 def _parse_yaml(text: str, source: str) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise ScenarioError(
-            f"is {len(text):,} characters long; a scenario or experiment file may hold at "
-            f"most {MAX_YAML_BYTES:,} (put a large organisation in CSV files)",
+            say(
+                "error.yaml.too_long",
+                length=number(len(text), active()),
+                most=number(MAX_YAML_BYTES, active()),
+            ),
             source=source,
         )
     loader: _StrictLoader | None = None
@@ -256,17 +322,23 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        where = (
+            say("error.yaml.line_column", line=mark.line + 1, column=mark.column + 1)
+            if mark
+            else ""
+        )
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ScenarioError(f"not valid YAML: {problem}{where}", source=source) from None
+        raise ScenarioError(
+            say("error.yaml.invalid", problem=yaml_problem(problem), where=where), source=source
+        ) from None
     except RecursionError:  # the parser itself is recursive: nesting beyond its stack
         raise ScenarioError(
-            f"nests lists or mappings more than {MAX_YAML_DEPTH} deep; at most "
-            f"{MAX_YAML_DEPTH} levels are allowed",
-            source=source,
+            say("error.yaml.too_deep", most=MAX_YAML_DEPTH, where=""), source=source
         ) from None
     except (ValueError, OverflowError) as error:  # e.g. a bad timestamp
-        raise ScenarioError(f"not valid YAML: {error}", source=source) from None
+        raise ScenarioError(
+            say("error.yaml.invalid", problem=yaml_problem(str(error)), where=""), source=source
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -311,9 +383,9 @@ def _resolve_csv_files(
         sheet = organisation.pop(sheet_key, None)
         where = f"organisation.{key}"
         if field in organisation:
-            raise ScenarioError(f"give either {key} or {field}, not both", path=where)
+            raise ScenarioError(say("table.yaml.either", key=key, field=field), path=where)
         if not isinstance(name, str) or not name:
-            raise ScenarioError(f"expected a CSV file name, got {name!r}", path=where)
+            raise ScenarioError(say("table.yaml.file_name", given=quoted(name)), path=where)
         if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
             raise ScenarioError(
                 say("table.yaml.sheet_name", file=name, given=quoted(sheet)),
@@ -356,7 +428,7 @@ def _point_to_csv(
         if error.path.startswith(prefix + "["):
             row = int(error.path[len(prefix) + 1 : error.path.index("]", len(prefix))])
             return ScenarioError(
-                f"{error.problem} (from {csv_path}, line {lines[row]})",
+                say("table.yaml.from_line", problem=error.problem, file=csv_path, line=lines[row]),
                 path=error.path,
                 source=error.source,
             )

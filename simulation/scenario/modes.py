@@ -28,7 +28,7 @@ TRAINING_MODES: tuple[str, ...] = ("vendor", "internal", "action")
 class ByMode(ByName):
     """One number per in-person training mode. A bare number in a file means the same for all."""
 
-    _describe: ClassVar[str] = "a number or a mapping {vendor, internal, action}"
+    _describe: ClassVar[str] = "error.type.number_or_table"
 
     vendor: float
     internal: float
@@ -39,7 +39,7 @@ class ByMode(ByName):
 class TrainingMix(Shares, ByMode):
     """Shares of the trainer hours given in each in-person mode; they must sum to 1."""
 
-    _describe: ClassVar[str] = "a mapping {vendor, internal, action} of shares summing to 1"
+    _describe: ClassVar[str] = "error.type.shares"
 
     vendor: float = 0.2
     internal: float = 0.5

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar, Literal, Self
 
+from simulation.i18n.language import quoted, say
 from simulation.scenario import commune
 from simulation.scenario.errors import ScenarioError, require_all_known
 from simulation.scenario.profiles import ProfileMix
@@ -60,7 +61,7 @@ class Service(Record):
 class Relation(Record):
     """A working relation between two services. In files: ``[a, b, weight]`` or a mapping."""
 
-    _describe: ClassVar[str] = "[service, service, weight] or a mapping {between, weight}"
+    _describe: ClassVar[str] = "error.type.relation"
 
     between: tuple[str, ...] = spec(doc="The two related services.")
     weight: float = spec(1.0, gt=0, le=1, unit="0-1", doc="Intensity of the working relation.")
@@ -73,10 +74,13 @@ class Relation(Record):
 
     def _check(self) -> None:
         if len(self.between) != 2:
-            raise ScenarioError(f"expected two services, got {len(self.between)}", path="between")
+            raise ScenarioError(
+                say("error.scenario.two_services", n=len(self.between)), path="between"
+            )
         if self.between[0] == self.between[1]:
             raise ScenarioError(
-                f"a service cannot be related to itself ({self.between[0]!r})", path="between"
+                say("error.scenario.related_to_itself", name=quoted(self.between[0])),
+                path="between",
             )
 
 
@@ -145,21 +149,22 @@ class Organisation(Record):
 
     def _check(self) -> None:
         if not self.services:
-            raise ScenarioError("an organisation needs at least one service", path="services")
+            raise ScenarioError(say("error.scenario.no_service"), path="services")
         if self.total_staff is not None and self.total_staff < len(self.services):
             raise ScenarioError(
-                f"{self.total_staff} is fewer than the {len(self.services)} services; each "
-                "service keeps at least one staff member",
+                say("error.scenario.fewer_staff", staff=self.total_staff, n=len(self.services)),
                 path="total_staff",
             )
         names = [s.name for s in self.services]
         for i, name in enumerate(names):
             if name in names[:i]:
-                raise ScenarioError(f"service {name!r} is listed twice", path=f"services[{i}].name")
+                raise ScenarioError(
+                    say("error.scenario.service_twice", name=quoted(name)),
+                    path=f"services[{i}].name",
+                )
         seen: set[frozenset[str]] = set()
         inherited = (
-            "organisation.relations describe the default commune: give your own "
-            "(an empty list for none)"
+            say("error.scenario.default_relations")
             if (self.relations == DEFAULT_RELATIONS and self.services != DEFAULT_SERVICES)
             else ""
         )
@@ -169,8 +174,10 @@ class Organisation(Record):
             )
             pair = frozenset(relation.between)
             if pair in seen:
+                a, b = relation.between
                 raise ScenarioError(
-                    f"relation {relation.between} is listed twice", path=f"relations[{i}]"
+                    say("error.scenario.relation_twice", a=quoted(a), b=quoted(b)),
+                    path=f"relations[{i}]",
                 )
             seen.add(pair)
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
+from simulation.i18n.language import active, say
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.schema import Record
 
@@ -55,19 +56,25 @@ class Shares(ByName):
     def _check(self) -> None:
         values = self.as_array()
         if np.any(values < 0) or np.any(values > 1):
-            raise ScenarioError("each share must be from 0 to 1")
+            raise ScenarioError(say("error.scenario.share_range"))
         total = float(values.sum())
         if abs(total - 1.0) > 1e-6:
             names = [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
-            terms = " + ".join(f"{name} {getattr(self, name):g}" for name in names)
-            raise ScenarioError(f"shares sum to {total:g} ({terms}); they must sum to 1")
+            terms = " + ".join(f"{name} {_share(getattr(self, name))}" for name in names)
+            raise ScenarioError(say("error.scenario.shares_sum", total=_share(total), terms=terms))
+
+
+def _share(x: float) -> str:
+    """A share as a message writes it: ``0.2`` (``0,2`` in French)."""
+    text = f"{x:g}"
+    return text.replace(".", ",") if active() == "fr" else text
 
 
 @dataclasses.dataclass(frozen=True)
 class ByProfile(ByName):
     """One number per staff profile. A bare number in a file means the same for all."""
 
-    _describe: ClassVar[str] = "a number or a mapping {technophile, follower, overwhelmed}"
+    _describe: ClassVar[str] = "error.type.number_or_table"
 
     technophile: float
     follower: float
@@ -78,9 +85,7 @@ class ByProfile(ByName):
 class ProfileMix(Shares, ByProfile):
     """Shares of the three profiles among staff; they must sum to 1."""
 
-    _describe: ClassVar[str] = (
-        "a mapping {technophile, follower, overwhelmed} of shares summing to 1"
-    )
+    _describe: ClassVar[str] = "error.type.shares"
 
     technophile: float = 0.10
     follower: float = 0.40
@@ -92,9 +97,7 @@ class BySamr(Record):
     """One number per SAMR level. A bare number in a file means the same for all."""
 
     _leaf: ClassVar[bool] = True
-    _describe: ClassVar[str] = (
-        "a number or a mapping {substitution, augmentation, modification, redefinition}"
-    )
+    _describe: ClassVar[str] = "error.type.number_or_table"
 
     substitution: float
     augmentation: float

@@ -14,10 +14,12 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from simulation.i18n.language import quoted, say
 from simulation.scenario.costs import Costs
 from simulation.scenario.errors import (
     ScenarioError,
     did_you_mean,
+    listing,
     require_all_known,
     require_known,
 )
@@ -39,17 +41,16 @@ def _set_path(plain: dict[str, Any], path: str, value: Any) -> None:
         if not isinstance(node, dict):
             # A value, or a list (services, tools): nothing to name below it.
             parent = ".".join(keys[:depth])
-            kind = "a list" if isinstance(node, list) else "a single value"
+            kind = "in_list" if isinstance(node, list) else "in_value"
             raise ScenarioError(
-                f"no such parameter: {parent} is {kind}, with no parameter {key!r} in it; "
-                f"set {parent} itself",
+                say(f"error.scenario.no_parameter_{kind}", parent=parent, name=quoted(key)),
                 path=".".join(keys[: depth + 1]),
             )
         if key not in node:
             allowed = sorted(node)
             hint = did_you_mean(key, allowed)
             raise ScenarioError(
-                f"no such parameter; {hint}allowed here: {', '.join(allowed)}",
+                say("error.scenario.no_parameter", hint=hint, allowed=listing(allowed)),
                 path=".".join(keys[: depth + 1]),
             )
         if last:
@@ -92,18 +93,22 @@ class Scenario(Record):
         services = self.organisation.service_names
         tool_names = [t.name for t in self.tools]
         if not self.tools:
-            raise ScenarioError("a scenario needs at least one tool", path="tools")
+            raise ScenarioError(say("error.scenario.no_tool"), path="tools")
         inherited = (
-            "tools aim at the default commune's services: give your own tools"
+            say("error.scenario.default_tools")
             if (self.tools == DEFAULT_TOOLS and self.organisation.services != DEFAULT_SERVICES)
             else ""
         )
         for i, tool in enumerate(self.tools):
             if tool.name in tool_names[:i]:
-                raise ScenarioError(f"tool {tool.name!r} is listed twice", path=f"tools[{i}].name")
+                raise ScenarioError(
+                    say("error.scenario.tool_twice", name=quoted(tool.name)),
+                    path=f"tools[{i}].name",
+                )
             if not tool.services:
                 raise ScenarioError(
-                    "a tool needs at least one service (or 'all')", path=f"tools[{i}].services"
+                    say("error.scenario.tool_without_service", all=quoted("all")),
+                    path=f"tools[{i}].services",
                 )
             require_all_known(tool.services, services, "service", f"tools[{i}].services", inherited)
         rollout = self.rollout
@@ -114,10 +119,11 @@ class Scenario(Record):
         if pilot is not None:
             require_known(pilot, services, "service", "rollout.small_steps.pilot_service")
         if rollout.strategy == "custom" and not rollout.waves:
-            raise ScenarioError("the custom strategy needs at least one wave", path="rollout.waves")
+            raise ScenarioError(say("error.scenario.custom_without_wave"), path="rollout.waves")
         for i, wave in enumerate(rollout.waves):
             where = f"rollout.waves[{i}]"
-            self._check_within_horizon(f"week {wave.week}", wave.week, f"{where}.week")
+            week = say("error.scenario.week", week=wave.week)
+            self._check_within_horizon(week, wave.week, f"{where}.week")
             require_all_known(wave.tools, tool_names, "tool", f"{where}.tools")
             require_all_known(wave.services, services, "service", f"{where}.services")
 
@@ -125,8 +131,7 @@ class Scenario(Record):
         """Raise at ``path`` if ``week`` (shown as ``given``) lies beyond the horizon."""
         if week > self.horizon_weeks:
             raise ScenarioError(
-                f"{given} is beyond the horizon; allowed: 0 to horizon_weeks "
-                f"({self.horizon_weeks})",
+                say("error.scenario.beyond_horizon", given=given, horizon=self.horizon_weeks),
                 path=path,
             )
 

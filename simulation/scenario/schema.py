@@ -25,6 +25,8 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
+from simulation.i18n.language import active, quoted, say
+from simulation.i18n.words import NNBSP
 from simulation.scenario.errors import (
     NONE_TYPE,
     ScenarioError,
@@ -35,6 +37,44 @@ from simulation.scenario.errors import (
 )
 
 __all__ = ["Record", "ScenarioError", "FieldInfo", "spec", "iter_specs", "hint_at", "info_at"]
+
+UNIT_WORDS: dict[str, str] = {
+    "1/hour": "per_hour",
+    "1/week": "per_week",
+    "EUR per departure": "eur_per_departure",
+    "EUR per hour followed": "eur_per_hour_followed",
+    "EUR per staff hour": "eur_per_staff_hour",
+    "EUR per trainer hour": "eur_per_trainer_hour",
+    "EUR": "eur",
+    "EUR/year": "eur_per_year",
+    "buffer share": "buffer_share",
+    "colleagues": "colleagues",
+    "drive per weekly maximum": "drive_per_weekly_maximum",
+    "hours/week per staff": "hours_per_week_per_staff",
+    "intensity 0-1": "intensity",
+    "log-sd": "log_sd",
+    "probability": "probability",
+    "proficiency 0-1": "proficiency",
+    "relative": "relative",
+    "services": "services",
+    "share of hours": "share_of_hours",
+    "share of initial staff": "share_of_initial_staff",
+    "share of the initial staff": "share_of_initial_staff",
+    "share of live tools": "share_of_live_tools",
+    "share of processing time": "share_of_processing_time",
+    "share of staff": "share_of_staff",
+    "share": "share",
+    "shares summing to 1": "shares_summing_to_1",
+    "staff per session": "staff_per_session",
+    "staff": "staff",
+    "strain": "strain",
+    "strain/week": "strain_per_week",
+    "ties per staff": "ties_per_staff",
+    "trainer hours/week": "trainer_hours_per_week",
+    "week": "week",
+    "weeks": "weeks",
+}
+"""Units of the fields' documentation -> their words in messages (``error.unit.*``)."""
 
 STUDY = "CNFPT 2018"
 """How field sources cite the study the defaults come from (followed by a section)."""
@@ -53,14 +93,22 @@ class FieldInfo:
     source: str = "assumption"
 
     def bounds_text(self) -> str:
-        """Describe the allowed range in words, e.g. ``from 0 to 1``."""
+        """Describe the allowed range in words, e.g. ``from 0 to 1`` (active language)."""
         if self.ge is not None and self.le is not None:
-            return f"from {_number_text(self.ge)} to {_number_text(self.le)}"
+            return say("error.range.from_to", low=_number_text(self.ge), high=_number_text(self.le))
         parts = []
         for sign, bound in (("≥", self.ge), (">", self.gt), ("≤", self.le), ("<", self.lt)):
             if bound is not None:
                 parts.append(f"{sign} {_number_text(bound)}")
-        return " and ".join(parts) or "any number"
+        return f" {say('error.range.and')} ".join(parts) or say("error.range.any")
+
+    def unit_text(self) -> str:
+        """The unit as a range check names it in the active language ("" for none or 0-1)."""
+        if not self.unit or self.unit == "0-1":
+            return ""
+        key = UNIT_WORDS.get(self.unit)
+        # An undocumented unit is shown as declared, rather than no unit at all.
+        return say(f"error.unit.{key}") if key else self.unit
 
     def admits(self, x: float) -> bool:
         """Whether the number ``x`` lies within the bounds."""
@@ -110,8 +158,9 @@ class Record:
     that :meth:`_from_shorthand` accepts).
     """
 
-    #: Short words used in messages for what this record looks like in a file.
-    _describe: ClassVar[str] = "a mapping"
+    #: What this record looks like in a file: a key of the catalogue (whose
+    #: ``{fields}`` are the record's keys), see :func:`~simulation.scenario.errors.describe`.
+    _describe: ClassVar[str] = "error.type.mapping"
 
     def __post_init__(self) -> None:
         for name, hint, info, default in _fields(type(self)):
@@ -144,7 +193,7 @@ class Record:
             short = cls._from_shorthand(value)
             if short is not None:
                 return short
-            raise ScenarioError(f"expected {cls._describe}, got {show(value)}")
+            raise ScenarioError(say("error.expected", expected=describe(cls), value=show(value)))
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         allowed = [f.name for f in fields]
         for key in value:
@@ -154,7 +203,11 @@ class Record:
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required and f.name not in value:
                 raise ScenarioError(
-                    f"missing key '{f.name}' ({describe(get_type_hints(cls)[f.name])})"
+                    say(
+                        "error.missing_key",
+                        name=quoted(f.name),
+                        expected=describe(get_type_hints(cls)[f.name]),
+                    )
                 )
         return cls(**value)
 
@@ -281,8 +334,16 @@ def _is_tuple(hint: Any) -> bool:
 
 
 def _number_text(x: float) -> str:
-    """A bound as people write it: 1,000,000 rather than 1e+06."""
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+    """A bound as people write it: 1,000,000 rather than 1e+06 (1 000 000 and 0,5 in French)."""
+    text = f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+    return text.replace(",", NNBSP).replace(".", ",") if active() == "fr" else text
+
+
+def _expected(kind: str, value: Any, where: str) -> ScenarioError:
+    """The error for a value that is not of the ``kind`` (an ``error.type`` key) wanted."""
+    return ScenarioError(
+        say("error.expected", expected=say(f"error.type.{kind}"), value=show(value)), path=where
+    )
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:
@@ -320,14 +381,14 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     if origin is Mapping:
         # Free-form mappings (e.g. dotted-path overrides): text keys, kept read-only.
         if not isinstance(value, Mapping):
-            raise ScenarioError(f"expected a mapping, got {show(value)}", path=where)
+            raise _expected("mapping", value, where)
         for key in value:
             if not isinstance(key, str):
-                raise ScenarioError(f"keys must be text, got {show(key)}", path=where)
+                raise ScenarioError(say("error.keys_are_text", name=show(key)), path=where)
         return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
     if origin is tuple:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
-            raise ScenarioError(f"expected a list, got {show(value)}", path=where)
+            raise _expected("list", value, where)
         item_hint = get_args(hint)[0]
         items = tuple(_coerce(v, item_hint, f"{where}[{i}]") for i, v in enumerate(value))
         return (
@@ -343,33 +404,33 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         except ScenarioError as error:
             raise error.inside(where) from None
         except TypeError as error:  # e.g. a mapping with non-string keys
-            raise ScenarioError(f"not valid here: {error}", path=where) from None
+            raise ScenarioError(say("error.not_valid_here", error=error), path=where) from None
     if hint is bool:
         if isinstance(value, bool):
             return value
-        raise ScenarioError(f"expected true or false, got {show(value)}", path=where)
+        raise _expected("true_or_false", value, where)
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(f"expected a whole number, got {show(value)}", path=where)
+            raise _expected("whole_number", value, where)
         if isinstance(value, float):
             if not (math.isfinite(value) and value.is_integer()):
-                raise ScenarioError(f"expected a whole number, got {show(value)}", path=where)
+                raise _expected("whole_number", value, where)
             return int(value)
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(f"expected a number, got {show(value)}", path=where)
+            raise _expected("number", value, where)
         try:
             number = float(value)
         except OverflowError:  # an integer too large for a float
             number = math.inf
         if not math.isfinite(number):
-            raise ScenarioError(f"expected a finite number, got {show(value)}", path=where)
+            raise _expected("finite_number", value, where)
         return number
     if hint is str:
         if isinstance(value, str):
             return value
-        raise ScenarioError(f"expected text, got {show(value)}", path=where)
+        raise _expected("text", value, where)
     raise TypeError(f"unsupported field type {hint!r}")  # a programming error, not bad input
 
 
@@ -379,9 +440,14 @@ def _check_bounds(value: Any, info: FieldInfo, where: str) -> None:
         return
     if isinstance(value, (int, float)):
         if not info.admits(value):
-            unit = f" ({info.unit})" if info.unit and info.unit != "0-1" else ""
+            unit = info.unit_text()
             raise ScenarioError(
-                f"{show(value)} is out of range; allowed: {info.bounds_text()}{unit}", path=where
+                say(
+                    "error.out_of_range",
+                    value=show(value),
+                    allowed=info.bounds_text() + (f" ({unit})" if unit else ""),
+                ),
+                path=where,
             )
         return
     if isinstance(value, tuple):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from simulation.i18n.language import say
 from simulation.scenario import commune
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.records import Scenario
@@ -175,9 +176,7 @@ def write_starter(folder: str | Path) -> list[Path]:
     """
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ScenarioError(
-            "already exists and is not empty; choose a new folder", source=str(folder)
-        )
+        raise ScenarioError(say("error.file.not_empty"), source=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "scenario.yaml": _scenario_yaml(),

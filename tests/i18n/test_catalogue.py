@@ -25,6 +25,7 @@ NAMESPACES = {
     "table",
     "optimise",
     "discover",
+    "error",
 }
 
 
