@@ -383,7 +383,7 @@ def _resolve_csv_files(
         sheet = organisation.pop(sheet_key, None)
         where = f"organisation.{key}"
         if field in organisation:
-            raise ScenarioError(say("table.yaml.either", key=key, field=field), path=where)
+            raise ScenarioError(say("table.yaml.either", file_key=key, field=field), path=where)
         if not isinstance(name, str) or not name:
             raise ScenarioError(say("table.yaml.file_name", given=quoted(name)), path=where)
         if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):

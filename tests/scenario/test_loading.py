@@ -195,7 +195,10 @@ def test_top_level_must_be_a_mapping(tmp_path, text, kind):
         ("a: !!python/tuple [1]\n", ["not valid YAML"]),
         ("? [1, 2]\n: 3\n", ["not valid YAML"]),
         ("tools: &a [*a]\n", ["contains itself", "an alias inside its own anchor"]),
-        ("organisation:\n  services_file: 3\n", ["organisation.services_file", "CSV file name"]),
+        (
+            "organisation:\n  services_file: 3\n",
+            ["organisation.services_file", "name of a table file"],
+        ),
         ("organisation:\n  services_file: ''\n", ["organisation.services_file"]),
     ],
 )
