@@ -8,7 +8,11 @@ are inline, nothing is fetched. Sections:
    main table;
 2. the figures;
 3. the scenario and its assumptions (the resolved scenario in full, folded);
-4. the method (replications, seeds, versions) and, folded, the model's ODD description.
+4. the method (replications, seeds, versions);
+5. a glossary of the words of statistics the report uses (réplication, intervalle de
+   confiance, écart apparié, semaines-agents...);
+6. the model's ODD description (folded; in an English report, as the document is
+   English; a French report points to it).
 
 French (``fr``, the default) follows French typography; English is ``en``.
 
@@ -36,11 +40,13 @@ from simulation.model.outcomes import OUTCOMES
 from simulation.reports import compare_text, rule_text, sweep_text
 from simulation.reports.contents import figures_for, method_facts, scenario_facts
 from simulation.reports.reader import Results
-from simulation.reports.style import to_png
+from simulation.reports.style import capital, to_png
 from simulation.scenario.profiles import PROFILES
 from simulation.storage import write_text
 
 ODD_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "odd.md"
+ODD_LANGUAGE = "en"
+"""The language of :data:`ODD_DOCUMENT`, embedded in the reports in that language only."""
 TEMPLATE = "report.html.j2"
 """The report's template, in ``simulation/reports/templates/`` with its parts and CSS."""
 
@@ -61,7 +67,10 @@ def build_report(results: Results, lang: str = "fr") -> str:
     """
     check(lang)
     title = _title(results)
-    odd = ODD_DOCUMENT.read_text(encoding="utf-8") if ODD_DOCUMENT.exists() else None
+    # The ODD document is written in English: a report in another language points to it
+    # rather than embed a long text in a language its reader did not choose.
+    embed = lang == ODD_LANGUAGE and ODD_DOCUMENT.exists()
+    odd = ODD_DOCUMENT.read_text(encoding="utf-8") if embed else None
     template = _templates().get_template(TEMPLATE)
     return template.render(
         lang=lang,
@@ -74,6 +83,7 @@ def build_report(results: Results, lang: str = "fr") -> str:
         figures=_figures(results, lang),
         facts=scenario_facts(results, lang),
         method=method_facts(results, lang),
+        glossary=glossary(lang),
         scenario_text=results.scenario_text,
         odd=odd,
     )
@@ -84,6 +94,13 @@ def write_report(results: Results, path: str | Path, lang: str = "fr") -> Path:
     path = Path(path)
     write_text(path, build_report(results, lang))
     return path
+
+
+def glossary(lang: str) -> list[tuple[str, str]]:
+    """The report's glossary: (term, what it means) for each word of statistics it uses."""
+    words = phrases("report.glossary", lang)
+    terms = [name.removesuffix(".term") for name in words if name.endswith(".term")]
+    return [(capital(words[f"{t}.term"]), words[f"{t}.meaning"]) for t in terms]
 
 
 # ----------------------------------------------------------------------- templates

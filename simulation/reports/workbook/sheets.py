@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from simulation.i18n.words import outcome, outcome_kind, text
+from simulation.i18n.words import clipped, outcome, outcome_kind, text
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.reports.reader import Results
 from simulation.reports.workbook.book import Book, Formats, outcome_format
@@ -49,6 +49,16 @@ def _row_formats(frame: pd.DataFrame, columns: Sequence[str], signed: bool = Fal
 def _long(book: Book, key: str, frame: pd.DataFrame, signed: bool = False, **about) -> None:
     """Write a long statistics table: indicator, ..., mean, ci_low, ci_high, n, code."""
     book.table(key, frame, _row_formats(frame, ["mean", "ci_low", "ci_high"], signed), **about)
+
+
+def _within_range(name: str, stat: dict) -> dict:
+    """A strategy's statistics with the interval cut to what the outcome can take.
+
+    The same bounds as the report's (:func:`simulation.i18n.words.clipped`): no share
+    below 0 % or above 100 %, no count or cost below 0, and never ``-0.0 %``.
+    """
+    cut = {bound: clipped(name, stat.get(bound)) for bound in ("ci_low", "ci_high")}
+    return {**stat, **cut}
 
 
 def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -112,9 +122,18 @@ def _compare(book: Book, results: Results) -> None:
     strategies, stats = results.strategies, results.summary["strategies"]
     # Outcomes added since a folder was made (the go-lives counts...) are left out.
     names = tuple(o for o in OUTCOMES + ORGANISATION_ONLY if all(o in stats[s] for s in strategies))
-    overall = [{"outcome": o, "strategy": s, **stats[s][o]} for o in names for s in strategies]
+    overall = [
+        {"outcome": o, "strategy": s, **_within_range(o, stats[s][o])}
+        for o in names
+        for s in strategies
+    ]
     profiles = [
-        {"outcome": o, "profile": p, "strategy": s, **stats[s]["by_profile"][p][o]}
+        {
+            "outcome": o,
+            "profile": p,
+            "strategy": s,
+            **_within_range(o, stats[s]["by_profile"][p][o]),
+        }
         for o in OUTCOMES + PROFILE_ONLY
         for p in PROFILES
         for s in strategies
