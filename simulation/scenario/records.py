@@ -101,6 +101,10 @@ class Scenario(Record):
         for i, tool in enumerate(self.tools):
             if tool.name in tool_names[:i]:
                 raise ScenarioError(f"tool {tool.name!r} is listed twice", path=f"tools[{i}].name")
+            if tool.shown in [t.shown for t in self.tools[:i]]:  # reports tell tools by it
+                raise ScenarioError(
+                    f"label {tool.shown!r} is that of another tool", path=f"tools[{i}].label"
+                )
             if not tool.services:
                 raise ScenarioError(
                     "a tool needs at least one service (or 'all')", path=f"tools[{i}].services"

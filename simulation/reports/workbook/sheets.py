@@ -16,6 +16,7 @@ import yaml
 from simulation.i18n.words import clipped, outcome, outcome_kind, text
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.reports.reader import Results
+from simulation.reports.style import tool_name
 from simulation.reports.workbook.book import Book, Formats, outcome_format
 from simulation.scenario.profiles import PROFILES
 
@@ -92,9 +93,11 @@ def _runs(book: Book, runs: pd.DataFrame) -> None:
     book.table("runs", runs, {"replication": "0", "point": "0", "scenario_no": "0"})
 
 
-def _schedule(book: Book, schedule: pd.DataFrame) -> pd.DataFrame:
+def _schedule(book: Book, results: Results, schedule: pd.DataFrame) -> pd.DataFrame:
+    """Go-live weeks in words where never live, tools by their labels."""
     weeks = [book.t("not_live") if pd.isna(w) else int(w) for w in schedule["go_live_week"]]
-    return schedule.assign(go_live_week=weeks)
+    tools = [tool_name(t, results.tool_labels) for t in schedule["tool"]]
+    return schedule.assign(go_live_week=weeks, tool=tools)
 
 
 def _run(book: Book, results: Results) -> None:
@@ -110,7 +113,7 @@ def _run(book: Book, results: Results) -> None:
     formats = [outcome_format(name, single=True) for name in frame["code"]]
     columns = dict.fromkeys(["all_staff", *PROFILES], formats)
     book.table("summary", frame, columns, about="summary_run")
-    book.table("schedule", _schedule(book, results.schedule), {"go_live_week": "0"})
+    book.table("schedule", _schedule(book, results, results.schedule), {"go_live_week": "0"})
     weekly = results.timeseries
     book.table("weekly", weekly[[c for c in weekly.columns if "@" not in c]], {"week": "0"})
     _scenario(book, results)
@@ -146,7 +149,7 @@ def _compare(book: Book, results: Results) -> None:
         _long(book, "differences", _with_labels(book, results.paired, names), signed=True)
     _runs(book, results.runs)
     # One column per strategy: the go-live weeks of replication 0, side by side.
-    first = _schedule(book, results.schedule[results.schedule["replication"] == 0])
+    first = _schedule(book, results, results.schedule[results.schedule["replication"] == 0])
     wide = first.pivot(index=["service", "tool"], columns="strategy", values="go_live_week")
     wide = wide[[s for s in strategies if s in wide.columns]].reset_index()
     wide.columns = ["service", "tool", *(text(s, book.lang) for s in wide.columns[2:])]
