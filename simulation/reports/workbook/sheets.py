@@ -18,6 +18,7 @@ from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.reports.reader import Results
 from simulation.reports.style import tool_name
 from simulation.reports.workbook.book import Book, Formats, outcome_format
+from simulation.reports.workbook.services import write_service_sheets
 from simulation.scenario.profiles import PROFILES
 
 
@@ -116,6 +117,7 @@ def _run(book: Book, results: Results) -> None:
     book.table("schedule", _schedule(book, results, results.schedule), {"go_live_week": "0"})
     weekly = results.timeseries
     book.table("weekly", weekly[[c for c in weekly.columns if "@" not in c]], {"week": "0"})
+    write_service_sheets(book, results)
     _scenario(book, results)
     _provenance(book, results)
     book.remarks.append(book.t("note.weekly_run"))
@@ -145,6 +147,7 @@ def _compare(book: Book, results: Results) -> None:
         book, "summary", _with_labels(book, pd.DataFrame(overall)), what=text("strategy", book.lang)
     )
     _long(book, "by_profile", _with_labels(book, pd.DataFrame(profiles)))
+    write_service_sheets(book, results)
     if results.paired is not None:
         _long(book, "differences", _with_labels(book, results.paired, names), signed=True)
     _runs(book, results.runs)
