@@ -51,6 +51,16 @@ TEMPLATE = "report.html.j2"
 """The report's template, in ``simulation/reports/templates/`` with its parts and CSS."""
 
 
+Progress = Callable[..., None]
+"""Told how a report's writing goes: ``progress(key, **values)``, ``key`` a phrase of the
+catalogue (``report.progress.*``) and ``values`` its placeholders. Reports never print:
+the command line passes a callback that says the phrase on stderr."""
+
+
+def _silent(key: str, **values: object) -> None:
+    """A progress callback that says nothing (a report written from Python)."""
+
+
 class Table(NamedTuple):
     """A table of the report: header cells, then rows (a cell: text or (main, detail))."""
 
@@ -58,12 +68,14 @@ class Table(NamedTuple):
     rows: list[list[Any]]
 
 
-def build_report(results: Results, lang: str = "fr") -> str:
+def build_report(results: Results, lang: str = "fr", progress: Progress | None = None) -> str:
     """The report of a results folder as one HTML document (text).
 
     Args:
         results: A loaded results folder (:func:`simulation.reports.reader.read_results`).
         lang: ``fr`` (default) or ``en``.
+        progress: Told before each figure is drawn (``report.progress.figure``, with
+            ``done`` and ``total``), the longest part for a large organisation.
     """
     check(lang)
     title = _title(results)
@@ -80,7 +92,7 @@ def build_report(results: Results, lang: str = "fr") -> str:
         headings=phrases("report.heading", lang),
         words=phrases("report", lang),
         summary=_summary(results, lang),
-        figures=_figures(results, lang),
+        figures=_figures(results, lang, progress or _silent),
         facts=scenario_facts(results, lang),
         method=method_facts(results, lang),
         glossary=glossary(lang),
@@ -89,10 +101,12 @@ def build_report(results: Results, lang: str = "fr") -> str:
     )
 
 
-def write_report(results: Results, path: str | Path, lang: str = "fr") -> Path:
-    """Write the report to ``path`` (an .html file)."""
+def write_report(
+    results: Results, path: str | Path, lang: str = "fr", progress: Progress | None = None
+) -> Path:
+    """Write the report to ``path`` (an .html file); ``progress`` as :func:`build_report`'s."""
     path = Path(path)
-    write_text(path, build_report(results, lang))
+    write_text(path, build_report(results, lang, progress))
     return path
 
 
@@ -232,5 +246,10 @@ def _figure(make: Callable, caption: str) -> dict[str, str | None]:
     return {"caption": caption, "png": base64.b64encode(png).decode("ascii"), "error": None}
 
 
-def _figures(results: Results, lang: str) -> list[dict[str, str | None]]:
-    return [_figure(make, caption) for make, caption in figures_for(results, lang)]
+def _figures(results: Results, lang: str, progress: Progress) -> list[dict[str, str | None]]:
+    wanted = figures_for(results, lang)
+    drawn = []
+    for done, (make, caption) in enumerate(wanted, 1):
+        progress("report.progress.figure", done=done, total=len(wanted))
+        drawn.append(_figure(make, caption))
+    return drawn

@@ -14,6 +14,7 @@ how a sheet is written (headers, formats, widths, notes) in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from simulation.i18n.words import check
@@ -25,13 +26,20 @@ from simulation.storage import replacing
 __all__ = ["MAX_ROWS", "MAX_TEXT", "write_workbook"]
 
 
-def write_workbook(results: Results, path: str | Path, lang: str = "fr") -> Path:
+def write_workbook(
+    results: Results,
+    path: str | Path,
+    lang: str = "fr",
+    progress: Callable[..., None] | None = None,
+) -> Path:
     """Write the summary tables of a results folder as an Excel workbook.
 
     Args:
         results: A folder read by :func:`~simulation.reports.reader.read_results`.
         path: The ``.xlsx`` file to write (its folder must exist; a file is replaced).
         lang: ``fr`` or ``en``: sheet names, headers and labels.
+        progress: Told when the writing starts (``progress("report.progress.workbook")``,
+            a catalogue key; see :data:`simulation.reports.html.Progress`).
 
     Returns:
         The path written.
@@ -40,6 +48,8 @@ def write_workbook(results: Results, path: str | Path, lang: str = "fr") -> Path
         ValueError: unknown language.
     """
     book = Book(results, check(lang))
+    if progress is not None:
+        progress("report.progress.workbook")
     BUILDERS[results.kind](book, results)
     book.notes()
     with replacing(path) as tmp:  # the workbook appears whole, or not at all
