@@ -20,6 +20,7 @@ each adoption level was reached.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -29,6 +30,7 @@ from simulation.i18n.words import (
     colon,
     difference,
     euros,
+    outcome_kind,
     percent,
     phrase,
     phrases,
@@ -82,7 +84,10 @@ def diff_text(name: str, d: Paired | None, lang: str) -> str:
     """``+2,4 pt (IC à 95 % : +2,0 à +2,7 ; écart net)`` — a paired difference in words."""
     if d is None:
         return "–"
-    low, high = difference(name, d.low, lang), difference(name, d.high, lang)
+    # Two shares differ by at most 100 points: a wider interval says nothing more.
+    bound = 1.0 if outcome_kind(name) == "percent" else math.inf
+    low = difference(name, max(d.low, -bound), lang)
+    high = difference(name, min(d.high, bound), lang)
     join, sep = phrase("report.compare.to", lang), phrase("report.separator", lang)
     mean = difference(name, d.mean, lang) + _unit(name, lang)
     ci = f"{text('ci95', lang)}{colon(lang)}{low} {join} {high}"

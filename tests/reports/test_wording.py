@@ -16,10 +16,10 @@ import re
 
 import pytest
 
-from simulation.i18n.words import outcome, percent, phrase, quote, text, typography
+from simulation.i18n.words import difference, outcome, percent, phrase, quote, text, typography
 from simulation.reports import html
 from simulation.reports.compare_text import diff_text, run_summary, speed_text
-from simulation.reports.paired import paired
+from simulation.reports.paired import Paired, paired
 from simulation.reports.reader import read_results
 
 LANGS = ("fr", "en")
@@ -30,6 +30,7 @@ BROKEN = (
     re.compile(r"–\s*[.;,)]"),  # a value left as a dash inside a sentence
     re.compile(r"[-−]0[,.]0\b"),  # a negative zero
     re.compile(r"\bnan\b|\bNone\b"),
+    re.compile(r"\bdans 0 des\b|\bin 0 of\b"),  # "atteints dans 0 des 3 réplications"
 )
 
 
@@ -96,6 +97,8 @@ def test_levels_reached_by_no_run_some_or_all_read_as_sentences(compare, lang, p
         d = paired(results.paired, name, choice, LEVEL)
         if n == 0:
             said = phrase("report.compare.speed.never", lang, runs=runs)
+            missed = "report.compare.threshold.weeks_to_80pct_adoption.never"
+            assert phrase(missed, lang, runs=runs) in recommendation  # why it is set aside
         elif n < runs:
             said = phrase("report.compare.speed.some", lang, d=diff_text(LEVEL, d, lang), n=n)
         else:
@@ -158,3 +161,13 @@ def test_bounds_are_cut_to_what_an_outcome_can_take(compare):
 
 def _parts(cell) -> tuple[str, ...]:
     return (cell,) if isinstance(cell, str) else tuple(cell)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_paired_gap_of_shares_stays_within_100_points(lang):
+    wide = Paired(0.2, -1.4, 1.7, 3)
+    written = diff_text("dropout_share", wide, lang)
+    points = difference("dropout_share", 1.0, lang)
+    assert points[1:] in written and "117" not in written and "140" not in written
+    counts = diff_text("rps_high_person_weeks", Paired(5.0, -900.0, 1200.0, 3), lang)
+    assert difference("rps_high_person_weeks", -900.0, lang) in counts  # counts are not cut
