@@ -349,3 +349,26 @@ def test_compare_sheets_per_service_hold_adoption_dropout_by_cause_and_strain(
     adoption = book[sheet_name("service_adoption", lang)]
     assert adoption.max_row == 3 * weeks + 1
     assert cells(adoption, services[0].replace("_", " "))[5].number_format == "0.0%"
+
+
+def test_no_share_reads_minus_zero_in_the_workbook(compare, tmp_path):
+    results = read_results(compare.folder)
+    paired = results.paired
+    dropout = paired.index[paired["outcome"] == "dropout_share"][0]
+    strain = paired.index[paired["outcome"] == "rps_high_person_weeks"][0]
+    paired.loc[dropout, ["mean", "ci_low", "ci_high"]] = [-0.0002, -0.0004, 0.01]
+    paired.loc[strain, ["mean", "ci_low"]] = [-0.0002, -0.0004]
+    entry = results.summary["strategies"][results.strategies[0]]
+    entry["dropout_share"] |= {"ci_low": -1e-9}
+    book = load_workbook(write_workbook(results, tmp_path / "b.xlsx", "en"))
+    mean, ci_low, ci_high, _ = stats("en")
+    found = rows(book[sheet_name("differences", "en")])
+    by_code = {}
+    for row in found:
+        by_code.setdefault(row["code"], row)
+    assert (by_code["dropout_share"][mean], by_code["dropout_share"][ci_low]) == (0, 0)
+    assert by_code["dropout_share"][ci_high] == close(0.01)
+    assert by_code["rps_high_person_weeks"][mean] == close(-0.0002)  # counts are kept
+    summary = rows(book[sheet_name("summary", "en")])
+    lows = [r[ci_low] for r in summary if r["code"] == "dropout_share"]
+    assert min(lows) >= 0 and str(lows[0]) != "-0.0"

@@ -5,7 +5,12 @@ folder) into an ``.xlsx`` file: one sheet per summary table; sheet names, header
 strategies, profiles and outcomes in French or English; header row frozen, with a
 filter; shares formatted as percentages; each 95 % interval as separate columns.
 The last sheet, "Notes", says what every sheet holds and what was left out. Nothing
-is recomputed: values are those of the folder's files, at full precision.
+is recomputed: values are those of the folder's files, at full precision, but for two
+things a reader would take for errors: interval bounds are cut to what the outcome can
+take (no share below 0 % or above 100 %, no count below 0), and a difference of shares
+too small to show (under 0.05 point) is written 0, never "-0.0 %". A run or a
+comparison also gets its sheets per service
+(:mod:`~simulation.reports.workbook.services`).
 
 The sheets of each kind of folder are in :mod:`~simulation.reports.workbook.sheets`;
 how a sheet is written (headers, formats, widths, notes) in

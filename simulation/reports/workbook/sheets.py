@@ -63,6 +63,25 @@ def _within_range(name: str, stat: dict) -> dict:
     return {**stat, **cut}
 
 
+SHOWN_ZERO = 0.0005
+"""A difference of shares below this (0.05 point) shows as 0.0 % in the workbook's format."""
+
+
+def _shown_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """Differences of shares too small to show written as 0, so that none reads -0.0 %.
+
+    The sheet shows shares' differences to a tenth of a point; a tiny negative one
+    (-0.02 point, say) would read "-0.0 %", a sign without a number behind it.
+    """
+    frame = frame.copy()
+    shares = frame["code"].map(lambda name: outcome_kind(name) == "percent").to_numpy(bool)
+    for column in ("mean", "ci_low", "ci_high"):
+        if column in frame:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            frame.loc[shares & (values.abs() < SHOWN_ZERO).to_numpy(bool), column] = 0.0
+    return frame
+
+
 def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """Dotted path / value rows of nested YAML or JSON data; a list of values as one text."""
     if isinstance(data, dict):
@@ -149,7 +168,8 @@ def _compare(book: Book, results: Results) -> None:
     _long(book, "by_profile", _with_labels(book, pd.DataFrame(profiles)))
     write_service_sheets(book, results)
     if results.paired is not None:
-        _long(book, "differences", _with_labels(book, results.paired, names), signed=True)
+        differences = _shown_zero(_with_labels(book, results.paired, names))
+        _long(book, "differences", differences, signed=True)
     _runs(book, results.runs)
     # One column per strategy: the go-live weeks of replication 0, side by side.
     first = _schedule(book, results, results.schedule[results.schedule["replication"] == 0])
@@ -168,7 +188,8 @@ def _sweep(book: Book, results: Results) -> None:
     if results.point_summary is not None:
         _long(book, "summary", _with_labels(book, results.point_summary, order), what="point")
     if results.paired is not None:
-        _long(book, "differences", _with_labels(book, results.paired, order), signed=True)
+        differences = _shown_zero(_with_labels(book, results.paired, order))
+        _long(book, "differences", differences, signed=True)
     _runs(book, results.runs)
     if results.indices is not None:
         _indices(book, results.indices, order)
