@@ -372,3 +372,14 @@ def test_no_share_reads_minus_zero_in_the_workbook(compare, tmp_path):
     summary = rows(book[sheet_name("summary", "en")])
     lows = [r[ci_low] for r in summary if r["code"] == "dropout_share"]
     assert min(lows) >= 0 and str(lows[0]) != "-0.0"
+
+
+def test_a_sweeps_interval_bounds_are_cut_in_the_workbook(sweep, tmp_path):
+    results = read_results(sweep.folder)
+    points = results.point_summary
+    row = points.index[points["outcome"] == "dropout_share"][0]
+    points.loc[row, ["ci_low", "ci_high"]] = [-0.02, 1.3]
+    book = load_workbook(write_workbook(results, tmp_path / "s.xlsx", "fr"))
+    _, ci_low, ci_high, _ = stats("fr")
+    found = [r for r in rows(book[sheet_name("summary", "fr")]) if r["code"] == "dropout_share"]
+    assert min(r[ci_low] for r in found) == 0 and max(r[ci_high] for r in found) == 1

@@ -63,6 +63,18 @@ def _within_range(name: str, stat: dict) -> dict:
     return {**stat, **cut}
 
 
+def _bounds_cut(frame: pd.DataFrame) -> pd.DataFrame:
+    """A long table (with ``code``) whose interval bounds are cut as :func:`_within_range`'s."""
+    frame = frame.copy()
+    for bound in ("ci_low", "ci_high"):
+        if bound in frame:
+            frame[bound] = [
+                clipped(name, value)
+                for name, value in zip(frame["code"], frame[bound], strict=True)
+            ]
+    return frame
+
+
 SHOWN_ZERO = 0.0005
 """A difference of shares below this (0.05 point) shows as 0.0 % in the workbook's format."""
 
@@ -186,7 +198,8 @@ def _sweep(book: Book, results: Results) -> None:
     book.table("points", results.points, {"point": "0"})
     order = list(results.manifest.get("outcomes") or [])
     if results.point_summary is not None:
-        _long(book, "summary", _with_labels(book, results.point_summary, order), what="point")
+        points = _bounds_cut(_with_labels(book, results.point_summary, order))
+        _long(book, "summary", points, what="point")
     if results.paired is not None:
         differences = _shown_zero(_with_labels(book, results.paired, order))
         _long(book, "differences", differences, signed=True)
@@ -218,6 +231,7 @@ def _indices(book: Book, indices: pd.DataFrame, order: Sequence[str]) -> None:
 def _calibration(book: Book, calibration: pd.DataFrame) -> None:
     # "scenario" is the number of a target's scenario (a sweep's "scenario" factor is a file).
     frame = _with_labels(book, calibration.rename(columns={"scenario": "scenario_no"}))
+    frame = _bounds_cut(frame)
     formats = _row_formats(frame, ["low", "high", "mean", "ci_low", "ci_high"])
     columns = ["id", "indicator", "description", "source", "low", "high", "mean", "ci_low"]
     columns += ["ci_high", "n", "met", "interval_inside", "tuned", "scenario_no", "code"]
