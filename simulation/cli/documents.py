@@ -32,6 +32,7 @@ def report(results_dir, lang, out) -> None:
     from simulation.i18n.words import phrase
     from simulation.reports.optimise_report import is_search
 
+    _progress("report.progress.reading")
     try:
         write = _search_writer(results_dir) if is_search(results_dir) else _writer(results_dir)
     except ScenarioError as error:
@@ -69,8 +70,9 @@ def _writer(results_dir: str) -> Callable[[Path, str], Path]:
         note(message)
 
     def write(html_path: Path, lang: str) -> Path:
-        write_report(results, html_path, lang)
-        return write_workbook(results, html_path.with_suffix(".xlsx"), lang)
+        _progress("report.progress.report")
+        write_report(results, html_path, lang, progress=_progress)
+        return write_workbook(results, html_path.with_suffix(".xlsx"), lang, progress=_progress)
 
     return write
 
@@ -84,7 +86,16 @@ def _search_writer(results_dir: str) -> Callable[[Path, str], Path]:
     search = read_search(results_dir)
 
     def write(html_path: Path, lang: str) -> Path:
+        _progress("report.progress.report")
         write_text(html_path, build_search_report(search, lang))
+        _progress("report.progress.workbook")
         return write_search_workbook(results_dir, html_path.with_suffix(".xlsx"), lang)
 
     return write
+
+
+def _progress(key: str, **values: object) -> None:
+    """Say how the report's writing goes, on stderr (the report writers never print)."""
+    from simulation.i18n.language import say
+
+    click.echo(say(key, **values), err=True)

@@ -21,6 +21,7 @@ __all__ = [
     "NBSP",
     "NNBSP",
     "check",
+    "clipped",
     "colon",
     "difference",
     "number",
@@ -65,6 +66,35 @@ OUTCOME_KIND: dict[str, str] = {
     "golives": "count",  # golives_target and golives_missing
 }
 """How each outcome is written: percent (shares), weeks, count, factor, euros or number."""
+
+
+FEASIBLE: dict[str, tuple[float, float]] = {
+    "percent": (0.0, 1.0),
+    "weeks": (0.0, math.inf),
+    "count": (0.0, math.inf),
+    "euros": (0.0, math.inf),
+    "factor": (0.0, math.inf),
+    "strain_mean_peak": (0.0, math.inf),
+    "acculturation_final": (0.0, 1.0),
+}
+"""What an outcome can take, by how it is written (shares in 0-1, counts, weeks, costs
+and factors at least 0) or by name for the plain numbers known to be bounded."""
+
+
+def clipped(name: str, amount: float | None) -> float | None:
+    """A bound of an outcome's interval cut to what the outcome can take (:data:`FEASIBLE`).
+
+    A Student interval over few replications can cross those limits (a share of
+    -2 %, a cost below zero), which reads as nonsense. A bound cut to zero is a plain
+    zero, never ``-0.0``.
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return amount
+    kind = outcome_kind(name)
+    bounded = next((k for k in FEASIBLE if name == k or name.startswith(k + "_")), kind)
+    low, high = FEASIBLE.get(bounded, (-math.inf, math.inf))
+    amount = min(max(float(amount), low), high)
+    return amount + 0.0  # -0.0 + 0.0 is 0.0
 
 
 def check(lang: str) -> str:
@@ -147,6 +177,8 @@ def number(value: float | None, lang: str, digits: int = 0) -> str:
     """A number with the language's decimal mark and thousands separator."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if round(value, digits) == 0:  # a tiny negative rounds to "-0.0": write 0
+        value = 0.0
     written = f"{value:,.{digits}f}"
     if check(lang) == "fr":
         written = written.replace(",", NNBSP).replace(".", ",")

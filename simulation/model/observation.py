@@ -11,8 +11,9 @@ preallocated arrays and turns them into the weekly table (a pandas DataFrame):
 * ``deployed``: same, for target tools live;
 * ``dropout``: cumulative share of the initial staff who left their post (and per
   profile, and per service of origin), and its parts: ``dropout_strain`` and
-  ``dropout_refusal`` by cause, ``internal_mobility`` (repositioned in the
-  organisation) and ``external_departure`` (left it) by destination;
+  ``dropout_refusal`` by cause (also per service of origin), ``internal_mobility``
+  (repositioned in the organisation) and ``external_departure`` (left it) by
+  destination;
 * ``strain_mean`` and ``rps_high_share``: mean strain and share of active staff above
   the high-risk threshold (and per profile, and per service);
 * per strain source (:data:`~simulation.model.sources.STRAIN_SOURCES`):
@@ -336,8 +337,16 @@ PROFILE_MEASURES: tuple[str, ...] = (
 )
 """Measures of the weekly table also given per profile (``<measure>_<profile>``)."""
 
-SERVICE_MEASURES: tuple[str, ...] = ("adoption", "strain_mean", "rps_high_share", "dropout")
-"""Measures of the weekly table also given per service (``<measure>@<service>``)."""
+SERVICE_MEASURES: tuple[str, ...] = (
+    "adoption",
+    "strain_mean",
+    "rps_high_share",
+    "dropout",
+    "dropout_strain",
+    "dropout_refusal",
+)
+"""Measures of the weekly table also given per service (``<measure>@<service>``); the
+services' totals already count departures by cause, so the causes cost nothing more."""
 
 WEEKLY_ORGANISATION_COLUMNS: tuple[str, ...] = (
     ORGANISATION_MEASURES

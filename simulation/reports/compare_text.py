@@ -20,11 +20,13 @@ each adoption level was reached.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pandas as pd
 
 from simulation.i18n.words import (
+    clipped,
     colon,
     difference,
     euros,
@@ -40,7 +42,7 @@ from simulation.model.costs import COST_COMPONENTS
 from simulation.model.sources import STRAIN_SOURCES
 from simulation.reports import rule_text
 from simulation.reports.paired import Paired, paired
-from simulation.reports.recommendation import THRESHOLDS, recommend
+from simulation.reports.recommendation import THRESHOLDS, recommend, runs_of
 
 
 def _unit(name: str, lang: str) -> str:
@@ -52,17 +54,13 @@ def _unit(name: str, lang: str) -> str:
 
 
 def _bounds(name: str, stat: dict) -> tuple[float, float]:
-    """The interval's bounds, clipped to what the outcome can take (shares in 0-1).
+    """The interval's bounds, clipped to what the outcome can take (:func:`clipped`).
 
-    With few replications a Student interval of a share can leave [0, 1]; the clipped
-    bounds say the same thing without impossible values.
+    With few replications a Student interval of a share can leave [0, 1], or that of
+    a count or a cost go below 0; the clipped bounds say the same thing without
+    impossible values.
     """
-    low, high = stat["ci_low"], stat["ci_high"]
-    if outcome_kind(name) == "percent":
-        return max(0.0, low), min(1.0, high)
-    if outcome_kind(name) in ("weeks", "count"):
-        return max(0.0, low), high
-    return low, high
+    return clipped(name, stat["ci_low"]), clipped(name, stat["ci_high"])
 
 
 def interval_text(name: str, stat: dict | None, lang: str) -> tuple[str, str] | str:
@@ -86,7 +84,10 @@ def diff_text(name: str, d: Paired | None, lang: str) -> str:
     """``+2,4 pt (IC à 95 % : +2,0 à +2,7 ; écart net)`` — a paired difference in words."""
     if d is None:
         return "–"
-    low, high = difference(name, d.low, lang), difference(name, d.high, lang)
+    # Two shares differ by at most 100 points: a wider interval says nothing more.
+    bound = 1.0 if outcome_kind(name) == "percent" else math.inf
+    low = difference(name, max(d.low, -bound), lang)
+    high = difference(name, min(d.high, bound), lang)
     join, sep = phrase("report.compare.to", lang), phrase("report.separator", lang)
     mean = difference(name, d.mean, lang) + _unit(name, lang)
     ci = f"{text('ci95', lang)}{colon(lang)}{low} {join} {high}"
@@ -177,21 +178,9 @@ def compare_summary(
             )
         )
         for other in (s for s in summary if s != choice):
-            sentences.append(
-                w["trade"].format(
-                    a=q[choice],
-                    b=q[other],
-                    c=c,
-                    d1=diff_text(
-                        "dropout_share", paired(table, other, choice, "dropout_share"), lang
-                    ),
-                    d2=diff_text(
-                        "weeks_to_80pct_adoption",
-                        paired(table, other, choice, "weeks_to_80pct_adoption"),
-                        lang,
-                    ),
-                )
-            )
+            d1 = diff_text("dropout_share", paired(table, other, choice, "dropout_share"), lang)
+            speed = speed_text(summary, table, other, choice, lang)
+            sentences.append(w["trade"].format(a=q[choice], b=q[other], c=c, d1=d1, speed=speed))
     # Who was set aside, and why: with its own numbers, whether or not one is recommended.
     sentences += rule_text.breaks_sentences(summary, verdict, q, lang, c)
     if choice is None:
@@ -214,6 +203,26 @@ def compare_summary(
 
         parts["robustness"] = robustness(summary, table, first, choice, lang, parameters)
     return parts
+
+
+def speed_text(summary: dict, table: pd.DataFrame | None, a: str, b: str, lang: str) -> str:
+    """How much sooner or later ``a`` reaches 80 % adoption than ``b``, in words.
+
+    The paired difference exists only over the runs where both reach the level: when
+    ``a`` never reaches it, or no run of both does, the sentence says so instead of
+    giving a difference; when only some runs count, it says over how many.
+    """
+    name = "weeks_to_80pct_adoption"
+    runs = runs_of(summary[a])
+    if not (summary[a].get(name) or {}).get("n"):
+        return phrase("report.compare.speed.never", lang, runs=runs)
+    gap = paired(table, a, b, name)
+    if gap is None:
+        return phrase("report.compare.speed.apart", lang)
+    d = diff_text(name, gap, lang)
+    if gap.n is not None and gap.n < runs:
+        return phrase("report.compare.speed.some", lang, d=d, n=gap.n)
+    return phrase("report.compare.speed.all", lang, d=d)
 
 
 def level_sentence(summary: dict, name: str, level: float, lang: str) -> str:
@@ -280,6 +289,15 @@ def run_summary(summary: dict, lang: str) -> list[str]:
         "c": colon(lang),
         "overwhelmed": percent(over["dropout_share"], lang),
     }
+    values["levels"] = ", ".join(
+        phrase(
+            f"report.run.level_{'never' if summary.get(name) is None else 'reached'}",
+            lang,
+            level=percent(level, lang, 0),
+            weeks=v.get(name),
+        )
+        for name, level in rule_text.LEVELS
+    )
     values["sources"] = source_list(summary, lang)
     values["costs"] = cost_list(summary, lang)
     order = ("adoption", "dropout", "strain", "sources", "costs", "efficiency", "one_replication")

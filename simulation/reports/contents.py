@@ -40,18 +40,21 @@ def figures_for(results: Results, lang: str) -> list[Figure]:
             figures.append(
                 (lambda: figures_outcomes.outcome_intervals(summary, lang=lang), words["intervals"])
             )
+        if results.kind == "compare":  # one scale for every strategy, side by side
+            figures.append((lambda: figures_time.strain_heatmaps(series, lang), words["heatmaps"]))
         for strategy in _strategies(results):
             name = text(strategy, lang)
-            figures.append(
-                (
-                    lambda s=strategy: figures_time.strain_heatmap(series, lang, strategy=s),
-                    words["heatmap"].format(strategy=name),
+            if results.kind == "run":
+                figures.append(
+                    (
+                        lambda s=strategy: figures_time.strain_heatmap(series, lang, strategy=s),
+                        words["heatmap"].format(strategy=name),
+                    )
                 )
-            )
             figures.append(
                 (
                     lambda s=strategy: figures_time.go_live_chart(
-                        results.schedule, lang, strategy=s
+                        results.schedule, lang, strategy=s, labels=results.tool_labels
                     ),
                     words["go_live"].format(strategy=name),
                 )
@@ -148,7 +151,12 @@ def scenario_facts(results: Results, lang: str) -> list[list[str]]:
     rows = [
         [fact["staff"], number(staff, lang)],
         [fact["services"], str(len(services))],
-        [fact["tools"], ", ".join(f"{t['name']} ({t['samr']})" for t in tools)],
+        [
+            fact["tools"],
+            ", ".join(
+                f"{results.tool_labels.get(t['name'], t['name'])} ({t['samr']})" for t in tools
+            ),
+        ],
         [
             fact["profiles"],
             " / ".join(

@@ -8,7 +8,11 @@ are inline, nothing is fetched. Sections:
    main table;
 2. the figures;
 3. the scenario and its assumptions (the resolved scenario in full, folded);
-4. the method (replications, seeds, versions) and, folded, the model's ODD description.
+4. the method (replications, seeds, versions);
+5. a glossary of the words of statistics the report uses (réplication, intervalle de
+   confiance, écart apparié, semaines-agents...);
+6. the model's ODD description (folded; in an English report, as the document is
+   English; a French report points to it).
 
 French (``fr``, the default) follows French typography; English is ``en``.
 
@@ -36,13 +40,25 @@ from simulation.model.outcomes import OUTCOMES
 from simulation.reports import compare_text, rule_text, sweep_text
 from simulation.reports.contents import figures_for, method_facts, scenario_facts
 from simulation.reports.reader import Results
-from simulation.reports.style import to_png
+from simulation.reports.style import capital, to_png
 from simulation.scenario.profiles import PROFILES
 from simulation.storage import write_text
 
 ODD_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "odd.md"
+ODD_LANGUAGE = "en"
+"""The language of :data:`ODD_DOCUMENT`, embedded in the reports in that language only."""
 TEMPLATE = "report.html.j2"
 """The report's template, in ``simulation/reports/templates/`` with its parts and CSS."""
+
+
+Progress = Callable[..., None]
+"""Told how a report's writing goes: ``progress(key, **values)``, ``key`` a phrase of the
+catalogue (``report.progress.*``) and ``values`` its placeholders. Reports never print:
+the command line passes a callback that says the phrase on stderr."""
+
+
+def _silent(key: str, **values: object) -> None:
+    """A progress callback that says nothing (a report written from Python)."""
 
 
 class Table(NamedTuple):
@@ -52,16 +68,21 @@ class Table(NamedTuple):
     rows: list[list[Any]]
 
 
-def build_report(results: Results, lang: str = "fr") -> str:
+def build_report(results: Results, lang: str = "fr", progress: Progress | None = None) -> str:
     """The report of a results folder as one HTML document (text).
 
     Args:
         results: A loaded results folder (:func:`simulation.reports.reader.read_results`).
         lang: ``fr`` (default) or ``en``.
+        progress: Told before each figure is drawn (``report.progress.figure``, with
+            ``done`` and ``total``), the longest part for a large organisation.
     """
     check(lang)
     title = _title(results)
-    odd = ODD_DOCUMENT.read_text(encoding="utf-8") if ODD_DOCUMENT.exists() else None
+    # The ODD document is written in English: a report in another language points to it
+    # rather than embed a long text in a language its reader did not choose.
+    embed = lang == ODD_LANGUAGE and ODD_DOCUMENT.exists()
+    odd = ODD_DOCUMENT.read_text(encoding="utf-8") if embed else None
     template = _templates().get_template(TEMPLATE)
     return template.render(
         lang=lang,
@@ -71,19 +92,29 @@ def build_report(results: Results, lang: str = "fr") -> str:
         headings=phrases("report.heading", lang),
         words=phrases("report", lang),
         summary=_summary(results, lang),
-        figures=_figures(results, lang),
+        figures=_figures(results, lang, progress or _silent),
         facts=scenario_facts(results, lang),
         method=method_facts(results, lang),
+        glossary=glossary(lang),
         scenario_text=results.scenario_text,
         odd=odd,
     )
 
 
-def write_report(results: Results, path: str | Path, lang: str = "fr") -> Path:
-    """Write the report to ``path`` (an .html file)."""
+def write_report(
+    results: Results, path: str | Path, lang: str = "fr", progress: Progress | None = None
+) -> Path:
+    """Write the report to ``path`` (an .html file); ``progress`` as :func:`build_report`'s."""
     path = Path(path)
-    write_text(path, build_report(results, lang))
+    write_text(path, build_report(results, lang, progress))
     return path
+
+
+def glossary(lang: str) -> list[tuple[str, str]]:
+    """The report's glossary: (term, what it means) for each word of statistics it uses."""
+    words = phrases("report.glossary", lang)
+    terms = [name.removesuffix(".term") for name in words if name.endswith(".term")]
+    return [(capital(words[f"{t}.term"]), words[f"{t}.meaning"]) for t in terms]
 
 
 # ----------------------------------------------------------------------- templates
@@ -215,5 +246,10 @@ def _figure(make: Callable, caption: str) -> dict[str, str | None]:
     return {"caption": caption, "png": base64.b64encode(png).decode("ascii"), "error": None}
 
 
-def _figures(results: Results, lang: str) -> list[dict[str, str | None]]:
-    return [_figure(make, caption) for make, caption in figures_for(results, lang)]
+def _figures(results: Results, lang: str, progress: Progress) -> list[dict[str, str | None]]:
+    wanted = figures_for(results, lang)
+    drawn = []
+    for done, (make, caption) in enumerate(wanted, 1):
+        progress("report.progress.figure", done=done, total=len(wanted))
+        drawn.append(_figure(make, caption))
+    return drawn

@@ -127,6 +127,12 @@ def plan_bullets(
             hw=number(row["strain_mean"], lang),
             cost=euros(row["cost_mean"], lang),
         )
+        reached = row.get("reached_80")
+        if reached is not None and not pd.isna(reached) and reached < 1:
+            # Runs that never reach 80 % count the horizon: the mean is only a floor.
+            words += " " + phrase(
+                "report.search.weeks_floor", lang, share=percent(1 - reached, lang, 0)
+            )
         if searched is not None and row["trial"] in searched.index:
             before = float(searched.loc[row["trial"], "satisficing"])
             if row["satisficing"] < before - 0.05:

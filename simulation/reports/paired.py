@@ -9,11 +9,12 @@ import pandas as pd
 
 @dataclasses.dataclass(frozen=True)
 class Paired:
-    """The paired difference a - b of one outcome."""
+    """The paired difference a - b of one outcome, over ``n`` replications (None: unknown)."""
 
     mean: float
     low: float
     high: float
+    n: int | None = None
 
     @property
     def clear(self) -> bool:
@@ -29,9 +30,9 @@ def paired(table: pd.DataFrame | None, a: str, b: str, name: str) -> Paired | No
     forward = rows[(rows["level_a"] == a) & (rows["level_b"] == b)]
     if not forward.empty and forward.iloc[0]["n"] > 0:
         r = forward.iloc[0]
-        return Paired(r["mean"], r["ci_low"], r["ci_high"])
+        return Paired(r["mean"], r["ci_low"], r["ci_high"], int(r["n"]))
     backward = rows[(rows["level_a"] == b) & (rows["level_b"] == a)]
     if not backward.empty and backward.iloc[0]["n"] > 0:
         r = backward.iloc[0]
-        return Paired(-r["mean"], -r["ci_high"], -r["ci_low"])
+        return Paired(-r["mean"], -r["ci_high"], -r["ci_low"], int(r["n"]))
     return None

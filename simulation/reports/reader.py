@@ -8,15 +8,18 @@ figures start from it; nothing is recomputed by running the model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from simulation.i18n.language import say
 from simulation.reports.integrity import FolderReader
 from simulation.reports.sweep_store import read_store
+from simulation.scenario.rollout import tool_labels
 from simulation.scenario.schema import ScenarioError
 
 KINDS: tuple[str, ...] = ("run", "compare", "sweep", "sensitivity", "calibrate")
@@ -72,6 +75,19 @@ class Results:
         if self.timeseries is not None and "strategy" in self.timeseries:
             return list(dict.fromkeys(self.timeseries["strategy"]))
         return []
+
+    @functools.cached_property
+    def tool_labels(self) -> dict[str, str]:
+        """Tool name -> its label for people; empty for an experiment's folder.
+
+        The scenario's ``tools[].label``, or the tool's name as words
+        (:func:`simulation.scenario.rollout.tool_labels`).
+        """
+        try:
+            data = yaml.safe_load(self.scenario_text) if self.scenario_text else None
+        except yaml.YAMLError:
+            return {}
+        return tool_labels(data.get("tools")) if isinstance(data, dict) else {}
 
     @property
     def factors(self) -> list[str]:

@@ -48,6 +48,8 @@ def actual_text(threshold: Threshold, stats: dict, lang: str) -> str:
     runs = runs_of(stats)
     stat = stats.get(threshold.outcome) or {}
     if threshold.statistic == REACHED:
+        if not stat.get("n"):  # "never reached in its 3 runs", not "reached in 0 of 3"
+            return phrase(f"report.compare.threshold.{threshold.outcome}.never", lang, runs=runs)
         amount = ""
     elif threshold.outcome == "golives_missing":
         amount = "–" if stat.get("mean") is None else _count(stat["mean"], lang)

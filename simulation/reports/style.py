@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from simulation.i18n.words import check, number, outcome_kind, percent, text, ty
 from simulation.i18n.words import outcome as outcome_label
 from simulation.reports.curves import Curve, profile_bands
 from simulation.scenario.profiles import PROFILES
+from simulation.scenario.rollout import readable
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -106,9 +107,9 @@ def service_name(service: str, width: int | None = None) -> str:
     return "\n".join(textwrap.wrap(words, width)) if width else words
 
 
-def tool_name(tool: str) -> str:
-    """A tool identifier as words."""
-    return str(tool).replace("_", " ")
+def tool_name(tool: str, labels: Mapping[str, str] | None = None) -> str:
+    """A tool's label (``labels``: name -> label, a scenario's), else its name as words."""
+    return (labels or {}).get(str(tool)) or readable(str(tool))
 
 
 def factor_name(factor: str, lang: str, width: int | None = None) -> str:

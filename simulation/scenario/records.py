@@ -105,6 +105,11 @@ class Scenario(Record):
                     say("error.scenario.tool_twice", name=quoted(tool.name)),
                     path=f"tools[{i}].name",
                 )
+            if tool.shown in [t.shown for t in self.tools[:i]]:  # reports tell tools by it
+                raise ScenarioError(
+                    say("error.scenario.label_twice", label=quoted(tool.shown)),
+                    path=f"tools[{i}].label",
+                )
             if not tool.services:
                 raise ScenarioError(
                     say("error.scenario.tool_without_service", all=quoted("all")),

@@ -67,6 +67,36 @@ class Tool(Record):
         source="the scenario's own figure (none by default)",
     )
     description: str = spec("", doc="Free text describing the tool.")
+    label: str | None = spec(
+        None,
+        doc="Name of the tool in reports, workbooks and figures, e.g. 'GED et courrier' "
+        "(null: the name with spaces for underscores and a capital first letter).",
+    )
+
+    @property
+    def shown(self) -> str:
+        """The tool's name for people: its label, else :func:`readable` of its name."""
+        return self.label or readable(self.name)
+
+
+def readable(name: str) -> str:
+    """An identifier as words: ``ged_courrier`` -> ``Ged courrier``."""
+    words = str(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def tool_labels(tools: object) -> dict[str, str]:
+    """Tool name -> label, from a scenario's ``tools`` as plain data (a results folder's).
+
+    Tools without a label (or folders written before labels existed) get
+    :func:`readable` of their name; anything that is not a list of tools gives none.
+    """
+    labels: dict[str, str] = {}
+    for tool in tools if isinstance(tools, list) else []:
+        if isinstance(tool, dict) and tool.get("name") is not None:
+            name = str(tool["name"])
+            labels[name] = str(tool.get("label") or readable(name))
+    return labels
 
 
 DEFAULT_TOOLS: tuple[Tool, ...] = tuple(

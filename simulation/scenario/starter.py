@@ -87,6 +87,7 @@ def _scenario_yaml() -> str:
     levers = defaults.levers
     tools = "\n".join(
         f"  - name: {tool.name}\n"
+        f"    label: {tool.shown}\n"
         f"    samr: {tool.samr}\n"
         f"    services: all\n"
         f"    information_load: {tool.information_load:g}\n"
@@ -134,7 +135,8 @@ profile_mix:
 # Les outils déployés. samr : profondeur du changement (substitution, augmentation,
 # modification, redefinition). services : all, ou la liste des services concernés,
 # écrits comme dans le tableau des services, par exemple
-# ["Accueil et état civil", "Action sociale"].
+# ["Accueil et état civil", "Action sociale"]. label : le nom de l'outil dans le
+# rapport, le classeur et les figures (par exemple « GED et courrier »).
 tools:
 {tools}
 

@@ -161,6 +161,9 @@ def test_weekly_table_is_consistent(small):
     assert (per_profile == table["active_staff"]).all()
     for service in model.network.service_names:
         assert f"adoption@{service}" in table and f"rps_high_share@{service}" in table
+        # A service's departures by cause add up to its dropout.
+        causes = table[f"dropout_strain@{service}"] + table[f"dropout_refusal@{service}"]
+        np.testing.assert_allclose(causes, table[f"dropout@{service}"], atol=1e-12)
     assert table["processing_time_index"].iloc[0] == 1.0
     assert table["go_lives"].sum() == model.schedule()["go_live_week"].notna().sum()
 

@@ -83,6 +83,18 @@ def test_a_plan_that_did_worse_on_fresh_replications_says_so():
     assert "fresh" not in steady[0]  # within 5 points: no curse sentence
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_mean_delay_counting_runs_that_never_reach_80_percent_is_said_a_floor(lang):
+    trials = pd.DataFrame({"trial": [3], "satisficing": [0.9]})
+    some = _plans([{"plan": "safest", "trial": 3, "satisficing": 0.9, "reached_80": 0.75}])
+    [sentence] = words.plan_bullets(some, trials, 0.8, 0.9, lang)
+    floor = words.phrase("report.search.weeks_floor", lang, share=words.percent(0.25, lang, 0))
+    assert sentence.endswith(floor)
+    every = _plans([{"plan": "safest", "trial": 3, "satisficing": 0.9, "reached_80": 1.0}])
+    [sentence] = words.plan_bullets(every, trials, 0.8, 0.9, lang)
+    assert floor[:20] not in sentence
+
+
 def test_a_plan_holding_two_names_is_said_once():
     plans = _plans([{"plan": "safest", "trial": 4}, {"plan": "balanced", "trial": 4}])
     assert any("same plan" in s for s in words.headline(plans, "en"))

@@ -6,6 +6,7 @@ The results folders are the small ones shared by the report tests (``conftest.py
 import base64
 import re
 import shutil
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -188,3 +189,56 @@ def test_init_refuses_a_folder_with_files(tmp_path):
     result = CliRunner().invoke(main, ["init", str(tmp_path)])
     assert result.exit_code == 2
     assert "not empty" in result.output
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_says_how_it_goes_on_stderr_in_the_language_of_messages(folders, tmp_path, lang):
+    from simulation.i18n.language import say, using
+    from simulation.reports.contents import figures_for
+
+    out = tmp_path / "r.html"
+    result = cli("report", folders["run"], "--lang", lang, "--out", out)
+    total = len(figures_for(read_results(folders["run"]), lang))
+    with using(lang):
+        expected = [say("report.progress.reading"), say("report.progress.report")]
+        expected += [
+            say("report.progress.figure", done=k, total=total) for k in range(1, total + 1)
+        ]
+        expected.append(say("report.progress.workbook"))
+    assert result.stderr.splitlines() == expected
+    assert not set(expected) & set(result.stdout.splitlines())  # stdout names the files only
+    assert out.exists() and out.with_suffix(".xlsx").exists()
+
+
+def test_report_writers_tell_a_progress_callback_and_print_nothing(compare, tmp_path, capsys):
+    from simulation.reports.html import write_report
+    from simulation.reports.workbook import write_workbook
+
+    told = []
+    write_report(
+        compare, tmp_path / "r.html", "fr", progress=lambda key, **v: told.append((key, v))
+    )
+    write_workbook(
+        compare, tmp_path / "r.xlsx", "fr", progress=lambda key, **v: told.append((key, v))
+    )
+    figures = [v for key, v in told if key == "report.progress.figure"]
+    assert [v["done"] for v in figures] == list(range(1, len(figures) + 1))
+    assert len(figures) > 3 and {v["total"] for v in figures} == {len(figures)}
+    assert told[-1] == ("report.progress.workbook", {})
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_explains_its_words_of_statistics_and_its_annex_is_in_its_language(report, lang):
+    document = report("compare", lang)
+    parsed = Collector()
+    parsed.feed(document)
+    assert "glossary" in parsed.ids
+    glossary = unescape(document.split("id='glossary'")[1].split("</section>")[0])
+    for key in ("replication", "ci", "paired", "person_weeks", "quantile", "clear"):
+        term = typography(phrase(f"report.glossary.{key}.term", lang), lang)
+        meaning = typography(phrase(f"report.glossary.{key}.meaning", lang), lang)
+        assert f"<dt>{term[0].upper()}{term[1:]}</dt><dd>{meaning}</dd>" in glossary
+    assert "anglais" not in document.split("id='odd'")[1]
+    embedded = "ODD protocol" in document.split("id='odd'")[1].split("</section>")[0]
+    assert embedded == (lang == "en")  # the ODD document is English: embedded in English only

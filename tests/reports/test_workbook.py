@@ -15,18 +15,21 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from simulation.i18n.words import phrase, text
+from simulation.i18n.words import clipped, outcome, phrase, text
 from simulation.model.sources import STRAIN_SOURCES
 from simulation.reports import workbook
 from simulation.reports.reader import read_results
+from simulation.reports.style import tool_name
 from simulation.reports.workbook import write_workbook
 
 LANGS = ("fr", "en")
 KINDS = ("run", "compare", "sweep", "sensitivity", "calibrate")
+SERVICES = ["services", "service_adoption", "service_strain"]
+"""The sheets per service of a run or a comparison."""
 SHEETS = {
-    "run": ["summary", "schedule", "weekly", "scenario", "provenance", "notes"],
-    "compare": ["summary", "by_profile", "differences", "runs", "schedule", "scenario"]
-    + ["provenance", "notes"],
+    "run": ["summary", "schedule", "weekly", *SERVICES, "scenario", "provenance", "notes"],
+    "compare": ["summary", "by_profile", *SERVICES, "differences", "runs", "schedule"]
+    + ["scenario", "provenance", "notes"],
     "sweep": ["points", "summary", "differences", "runs", "experiment", "provenance", "notes"],
     "sensitivity": ["points", "summary", "runs", "indices", "experiment", "provenance", "notes"],
     "calibrate": ["calibration", "runs", "provenance", "notes"],
@@ -112,7 +115,9 @@ def test_compare_summary_holds_summary_json_with_translated_strategies(books, fo
         ]
         assert len(found) == 1
         assert found[0][mean] == close(stat["dropout_share"]["mean"])
-        assert found[0][ci_low] == close(stat["dropout_share"]["ci_low"])
+        # The interval's bounds are cut to what a share can take.
+        assert found[0][ci_low] == close(clipped("dropout_share", stat["dropout_share"]["ci_low"]))
+        assert found[0][ci_low] >= 0
         assert found[0]["n"] == stat["dropout_share"]["n"]
     expected = [text(s, lang) for s in summary["strategies"]]
     assert [r[strategy] for r in table[:3]] == expected  # by outcome, then strategy
@@ -155,8 +160,8 @@ def test_compare_by_profile_differences_runs_and_schedule(books, folders):
     first = source[(source["replication"] == 0) & (source["strategy"] == "big_bang")]
     service, tool = text("service", lang), text("tool", lang)
     weeks = {(r[service], r[tool]): r[text("big_bang", lang)] for r in schedule}
-    for row in first.itertuples():
-        assert weeks[row.service, row.tool] == row.go_live_week
+    for row in first.itertuples():  # tools by their labels (the name as words by default)
+        assert weeks[row.service, tool_name(row.tool)] == row.go_live_week
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -188,13 +193,13 @@ def test_run_sheets_hold_the_summary_schedule_weekly_scenario_and_provenance(
     assert not any("@" in h for h in header)
     assert [c.value for c in sheet_weekly["C"][1:]] == close(list(weekly["adoption"]))
     assert sheet_weekly["C"][5].number_format == "0.0%"
-    scenario = {row[0]: row[1] for row in book[names[3]].iter_rows(min_row=2, values_only=True)}
+    scenario = {row[0]: row[1] for row in book[names[6]].iter_rows(min_row=2, values_only=True)}
     assert scenario["horizon_weeks"] == spec["horizon_weeks"]
     assert scenario["organisation.total_staff"] == spec["organisation"]["total_staff"]
     assert scenario["organisation.services[0].name"] == "direction_generale"
-    description = [c for c in book[names[3]]["B"] if c.value == spec["description"]]
+    description = [c for c in book[names[6]]["B"] if c.value == spec["description"]]
     assert description and description[0].data_type == "s"  # "=1+1" is text, not a formula
-    provenance = {row[0]: row[1] for row in book[names[4]].iter_rows(min_row=2, values_only=True)}
+    provenance = {row[0]: row[1] for row in book[names[7]].iter_rows(min_row=2, values_only=True)}
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert provenance["command"] == manifest["command"]
     assert provenance["versions.mesa"] == manifest["versions"]["mesa"]
@@ -303,3 +308,78 @@ def test_text_is_kept_as_text_and_seeds_keep_every_digit(folders, tmp_path):
     error = row[column("error", "en")]
     assert error.startswith("Traceback (most recent") and "\x01" not in error
     assert len(error) == workbook.MAX_TEXT
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_compare_sheets_per_service_hold_adoption_dropout_by_cause_and_strain(
+    books, folders, inputs, lang
+):
+    book = books["compare", lang]
+    series = pd.read_parquet(folders["compare"] / "timeseries.parquet")
+    services = [c.split("@", 1)[1] for c in series.columns if c.startswith("adoption@")]
+    strategy, service = text("strategy", lang), text("service", lang)
+    table = rows(book[sheet_name("services", lang)])
+    assert len(table) == 3 * len(services)
+    staff = yaml.safe_load(inputs["scenario"])["organisation"]["total_staff"]
+    first = [r for r in table if r[strategy] == text("big_bang", lang)]
+    assert sum(r[column("headcount", lang)] for r in first) == staff
+    label = {name: outcome(name, lang) for name in ("adoption_final", "dropout_share")}
+    causes = [outcome(f"dropout_{c}_share", lang) for c in ("strain", "refusal")]
+    big_bang = series[series["strategy"] == "big_bang"]
+    last = big_bang[big_bang["week"] == big_bang["week"].max()]
+    for row, name in zip(first, services, strict=True):
+        assert row[service] == name.replace("_", " ")
+        assert row[label["adoption_final"]] == pytest.approx(last[f"adoption@{name}"].mean())
+        assert row[label["dropout_share"]] == pytest.approx(last[f"dropout@{name}"].mean())
+        assert sum(row[c] for c in causes) == pytest.approx(row[label["dropout_share"]])
+        peak = big_bang.groupby("replication")[f"strain_mean@{name}"].max().mean()
+        assert row[outcome("strain_mean_peak", lang)] == pytest.approx(peak)
+    assert any(r[label["dropout_share"]] > 0 for r in table)  # the check above is not empty
+    strain = book[sheet_name("service_strain", lang)]
+    weekly = rows(strain)
+    weeks = series["week"].nunique()
+    assert len(weekly) == 3 * weeks
+    assert list(weekly[0])[:2] == [strategy, text("week", lang)]
+    assert list(weekly[0])[2:] == [s.replace("_", " ") for s in services]
+    week_ten = big_bang[big_bang["week"] == 10][f"strain_mean@{services[0]}"].mean()
+    [row] = [
+        r for r in weekly if r[strategy] == text("big_bang", lang) and r[text("week", lang)] == 10
+    ]
+    assert row[services[0].replace("_", " ")] == pytest.approx(week_ten)
+    adoption = book[sheet_name("service_adoption", lang)]
+    assert adoption.max_row == 3 * weeks + 1
+    assert cells(adoption, services[0].replace("_", " "))[5].number_format == "0.0%"
+
+
+def test_no_share_reads_minus_zero_in_the_workbook(compare, tmp_path):
+    results = read_results(compare.folder)
+    paired = results.paired
+    dropout = paired.index[paired["outcome"] == "dropout_share"][0]
+    strain = paired.index[paired["outcome"] == "rps_high_person_weeks"][0]
+    paired.loc[dropout, ["mean", "ci_low", "ci_high"]] = [-0.0002, -0.0004, 0.01]
+    paired.loc[strain, ["mean", "ci_low"]] = [-0.0002, -0.0004]
+    entry = results.summary["strategies"][results.strategies[0]]
+    entry["dropout_share"] |= {"ci_low": -1e-9}
+    book = load_workbook(write_workbook(results, tmp_path / "b.xlsx", "en"))
+    mean, ci_low, ci_high, _ = stats("en")
+    found = rows(book[sheet_name("differences", "en")])
+    by_code = {}
+    for row in found:
+        by_code.setdefault(row["code"], row)
+    assert (by_code["dropout_share"][mean], by_code["dropout_share"][ci_low]) == (0, 0)
+    assert by_code["dropout_share"][ci_high] == close(0.01)
+    assert by_code["rps_high_person_weeks"][mean] == close(-0.0002)  # counts are kept
+    summary = rows(book[sheet_name("summary", "en")])
+    lows = [r[ci_low] for r in summary if r["code"] == "dropout_share"]
+    assert min(lows) >= 0 and str(lows[0]) != "-0.0"
+
+
+def test_a_sweeps_interval_bounds_are_cut_in_the_workbook(sweep, tmp_path):
+    results = read_results(sweep.folder)
+    points = results.point_summary
+    row = points.index[points["outcome"] == "dropout_share"][0]
+    points.loc[row, ["ci_low", "ci_high"]] = [-0.02, 1.3]
+    book = load_workbook(write_workbook(results, tmp_path / "s.xlsx", "fr"))
+    _, ci_low, ci_high, _ = stats("fr")
+    found = [r for r in rows(book[sheet_name("summary", "fr")]) if r["code"] == "dropout_share"]
+    assert min(r[ci_low] for r in found) == 0 and max(r[ci_high] for r in found) == 1

@@ -963,6 +963,21 @@ def test_a_tool_with_an_empty_service_list_is_an_error():
     assert "'all'" in str(error)
 
 
+def test_a_tool_is_shown_by_its_label_else_by_its_name_as_words():
+    scenario = Scenario.from_value(
+        small(tools=[{"name": "ged_courrier", "label": "GED et courrier"}, {"name": "suite_web"}])
+    )
+    assert [t.shown for t in scenario.tools] == ["GED et courrier", "Suite web"]
+    assert scenario.tools[1].label is None
+    assert Scenario().tools[0].shown == Scenario().tools[0].name.replace("_", " ").capitalize()
+
+
+def test_two_tools_with_the_same_label_is_an_error():
+    error = error_of(small(tools=[{"name": "ged_web"}, {"name": "ged", "label": "Ged web"}]))
+    assert error.path == "tools[1].label"
+    assert "'Ged web'" in str(error)
+
+
 def test_unknown_key_without_a_close_match_lists_allowed_keys_without_guessing():
     error = error_of({"zzzz": 1})
     assert "did you mean" not in str(error)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulation.i18n.words import check, outcome, outcome_kind, text, value
+from simulation.i18n.words import check, clipped, outcome, outcome_kind, text, value
 from simulation.reports.style import decorate, suptitle, value_axis
 
 MET, MISSED, RANGE = "#009E73", "#D55E00", "#56B4E9"
@@ -56,7 +56,10 @@ def calibration_chart(calibration: pd.DataFrame, lang: str = "en", title: str = 
         ax.errorbar(
             [0],
             [target.mean],
-            yerr=[[target.mean - target.ci_low], [target.ci_high - target.mean]],
+            yerr=[
+                [target.mean - clipped(target.outcome, target.ci_low)],
+                [clipped(target.outcome, target.ci_high) - target.mean],
+            ],
             fmt="o",
             color=colour,
             capsize=4,

@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from simulation.i18n.words import check, number
 from simulation.reports.style import (
@@ -190,25 +192,34 @@ def _draw_ties(ax: Axes, people: pd.DataFrame, ties: pd.DataFrame, max_ties: int
 def _label_services(ax: Axes, people: pd.DataFrame) -> None:
     """Each service's name just outside its cluster, on the side away from the centre.
 
-    Services sit on a ring (see ``Organisation.layout``), so pushing each label
-    outwards from the centre of the ring keeps labels off the clusters and each other.
+    Services sit on a ring (see ``Organisation.layout``), so each label starts just
+    outside its cluster, pushed outwards from the centre of the ring. With many
+    services (30 or so) neighbouring labels would still cover each other: they are
+    then moved further outwards, one at a time, until no two labels' boxes meet
+    (:func:`_spread_labels`), and the picture is widened to hold them.
     """
     groups = people.groupby("service", sort=False)[["x", "y"]]
-    centres = groups.mean()
-    radius = groups.apply(
-        lambda g: float(np.hypot(g["x"] - g["x"].mean(), g["y"] - g["y"].mean()).max())
+    # Medians, not the mean and the farthest: a few staff drawn away from their
+    # service's cluster (staff who moved there) would otherwise throw its label far
+    # off. Staff fill a disc evenly, so the median distance is the radius / sqrt(2).
+    centres = groups.median()
+    radius = pd.Series(
+        {
+            service: np.sqrt(2)
+            * float(np.median(np.hypot(*(xy - centres.loc[service].to_numpy()).T)))
+            for service, xy in ((service, g.to_numpy()) for service, g in groups)
+        }
     )
     middle = centres.mean().to_numpy()
     spread = float(np.ptp(people[["x", "y"]].to_numpy(), axis=0).max()) or 1.0
+    labels = []
     for service, (cx, cy) in centres.iterrows():
         direction = np.array([cx, cy]) - middle
         length = float(np.hypot(*direction))
         direction = direction / length if length > 1e-9 else np.array([0.0, 1.0])
-        gap = radius[service] + 0.02 * spread
-        tx, ty = np.array([cx, cy]) + direction * gap
-        ax.text(
-            tx,
-            ty,
+        anchor = np.array([cx, cy]) + direction * (radius[service] + 0.02 * spread)
+        label = ax.text(
+            *anchor,
             service_name(service, width=16),
             ha="left" if direction[0] > 0.3 else ("right" if direction[0] < -0.3 else "center"),
             va="bottom" if direction[1] > 0.3 else ("top" if direction[1] < -0.3 else "center"),
@@ -216,12 +227,91 @@ def _label_services(ax: Axes, people: pd.DataFrame) -> None:
             color="#333333",
             zorder=4,
         )
-    # Room around the clusters for the labels (about a label's width).
+        label.set_in_layout(False)  # the limits below make room for the labels
+        labels.append((label, anchor, direction))
+    # Room around the clusters for the labels (about a label's width), then more if
+    # the labels moved apart need it.
     pad = np.array([0.2, 0.09]) * spread  # labels are wider than tall
     low = people[["x", "y"]].min().to_numpy() - pad
     high = people[["x", "y"]].max().to_numpy() + pad
-    ax.set_xlim(low[0], high[0])
-    ax.set_ylim(low[1], high[1])
+    figure = ax.get_figure()
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)  # a renderer, to measure the labels
+    for _ in range(4):
+        ax.set_xlim(low[0], high[0])
+        ax.set_ylim(low[1], high[1])
+        figure.draw_without_rendering()  # the layout, hence the labels' sizes on screen
+        renderer = figure.canvas.get_renderer()
+        moved = _spread_labels(ax, labels, renderer)
+        boxes = [label.get_window_extent(renderer) for label, _, _ in labels]
+        frame = ax.get_window_extent(renderer)
+        to_data = ax.transData.inverted()
+        corner_low = to_data.transform((min(b.x0 for b in boxes), min(b.y0 for b in boxes)))
+        corner_high = to_data.transform((max(b.x1 for b in boxes), max(b.y1 for b in boxes)))
+        inside = (
+            min(b.x0 for b in boxes) >= frame.x0
+            and max(b.x1 for b in boxes) <= frame.x1
+            and min(b.y0 for b in boxes) >= frame.y0
+            and max(b.y1 for b in boxes) <= frame.y1
+        )
+        if inside:
+            break
+        low = np.minimum(low, corner_low) - 0.01 * spread
+        high = np.maximum(high, corner_high) + 0.01 * spread
+    for (label, anchor, _), pixels in zip(labels, moved, strict=True):
+        if pixels > 6:  # a label moved away from its cluster points back to it
+            (x, y) = label.get_position()
+            ax.plot([anchor[0], x], [anchor[1], y], color="#AAAAAA", lw=0.5, zorder=4)
+
+
+def _spread_labels(
+    ax: Axes, labels: list[tuple[Text, np.ndarray, np.ndarray]], renderer: object
+) -> np.ndarray:
+    """Move labels outwards, each along its own direction, until no two boxes meet.
+
+    Labels start at their anchors; of two labels that meet, the one moved further
+    already moves outwards by just enough to clear the other, so that labels never
+    move onto the clusters. Boxes are measured on screen, with a small margin.
+
+    Returns:
+        How far each label moved from its anchor, in pixels.
+    """
+    for label, anchor, _ in labels:
+        label.set_position(anchor)
+    scale = float(
+        np.hypot(*(ax.transData.transform((1.0, 0.0)) - ax.transData.transform((0.0, 0.0))))
+    )
+    moved_by = np.zeros(len(labels))
+    for _ in range(20 * len(labels)):
+        boxes = [label.get_window_extent(renderer).padded(3) for label, _, _ in labels]
+        clash = next(
+            (
+                (i, j)
+                for i in range(len(boxes))
+                for j in range(i + 1, len(boxes))
+                if boxes[i].overlaps(boxes[j])
+            ),
+            None,
+        )
+        if clash is None:
+            break
+        i, j = clash
+        outer = j if moved_by[j] >= moved_by[i] else i
+        other = i if outer == j else j
+        a, b = boxes[outer], boxes[other]
+        dx, dy = labels[outer][2]
+        # How far along its direction the label must go to clear the other box, in x
+        # or in y (whichever is shorter), in pixels.
+        needs = []
+        if abs(dx) > 0.05:
+            needs.append(((b.x1 - a.x0) if dx > 0 else (a.x1 - b.x0)) / abs(dx))
+        if abs(dy) > 0.05:
+            needs.append(((b.y1 - a.y0) if dy > 0 else (a.y1 - b.y0)) / abs(dy))
+        step = min((n for n in needs if n > 0), default=0.0) + 1.0
+        moved_by[outer] += step
+        label, anchor, direction = labels[outer]
+        label.set_position(anchor + direction * moved_by[outer] / scale)
+    return moved_by
 
 
 def _dot(colour: str, edge: str | None = None) -> Line2D:

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulation.i18n.words import check, outcome_kind, value
+from simulation.i18n.words import check, clipped, outcome_kind, value
 from simulation.reports.figures.sensitivity import sensitivity_bars
 from simulation.reports.style import (
     LINE_COLOURS,
@@ -338,16 +338,12 @@ def _clipped(name: str, stat: Mapping[str, Any]) -> tuple[float, float, float]:
 
 
 def _within_range(name: str, bounds: np.ndarray) -> np.ndarray:
-    """Interval bounds cut to what the outcome can be (shares 0-1, counts and weeks >= 0).
+    """Interval bounds cut to what the outcome can be (:func:`simulation.i18n.words.clipped`).
 
     A t interval over few replications can cross those limits, which reads as nonsense.
     """
-    kind = outcome_kind(name)
-    if kind in ("percent", "weeks", "count"):
-        bounds = np.maximum(bounds, 0.0)
-    if kind == "percent":
-        bounds = np.minimum(bounds, 1.0)
-    return bounds
+    cut = np.vectorize(lambda b: clipped(name, float(b)), otypes=[float])
+    return cut(bounds)
 
 
 def _outcome_rows(point_summary: pd.DataFrame, outcome: str) -> tuple[pd.DataFrame, list[str]]:

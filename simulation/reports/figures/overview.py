@@ -16,19 +16,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
-from simulation.i18n.words import number
 from simulation.reports.curves import PANELS, ComparisonCurves, comparison_curves
 from simulation.reports.style import (
     ALL_STAFF_COLOUR,
     OKABE_ITO,
     PROFILE_COLOURS,
-    digits_for,
     draw_curves,
     legend_below,
     profile_curves,
     say,
+    share_axis,
     strategy_name,
     to_png,
 )
@@ -180,8 +178,7 @@ def _decorate(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
 
 
 def _label(ax, title: str, ylabel: str, xlabel: str, lang: str) -> None:
-    if lang == "fr":  # decimal comma; English keeps matplotlib's default ticks
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang, digits_for(v))))
+    share_axis(ax, lang)  # every panel is a share of staff or tools: in %
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

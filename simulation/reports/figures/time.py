@@ -1,5 +1,8 @@
 """Figures of series over time: adoption by profile, strain by service, go-live weeks.
 
+A comparison's strain maps are drawn side by side on one colour scale
+(:func:`strain_heatmaps`), so that a colour means the same strain under every strategy.
+
 Each function takes tables of a results folder (see
 :func:`simulation.reports.reader.read_results`) and returns a
 ``matplotlib.figure.Figure``; nothing is run and nothing is read from disk.
@@ -7,6 +10,8 @@ Labels are in French (``lang="fr"``) or English (``"en"``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -117,10 +122,7 @@ def strain_heatmap(
         ValueError: no per-service strain columns, or an unknown strategy.
     """
     check(lang)
-    columns = [c for c in timeseries.columns if str(c).startswith("strain_mean@")]
-    if not columns:
-        raise ValueError("the weekly table has no strain_mean@<service> columns")
-    require_columns(timeseries, ["week"], "weekly table")
+    columns = _strain_columns(timeseries)
     runs, strategy = pick_strategy(timeseries, strategy)
     weekly = runs.groupby("week")[columns].mean()
     services = [c.split("@", 1)[1] for c in columns]
@@ -149,6 +151,77 @@ def strain_heatmap(
     return figure
 
 
+def strain_heatmaps(
+    timeseries: pd.DataFrame,
+    lang: str = "en",
+    strategies: list[str] | None = None,
+    title: str = "",
+) -> Figure:
+    """Mean strain of each service, week by week, one panel per strategy on one scale.
+
+    The panels share one colour scale (from 0 to the larger of the threshold and the
+    highest cell of any strategy) and one colour bar, so that the same colour means
+    the same strain under every strategy.
+
+    Args:
+        timeseries: A comparison's stacked weekly table with ``strain_mean@<service>``
+            columns (averaged over replications), or one run's.
+        lang: ``"en"`` or ``"fr"``.
+        strategies: The strategies shown, in order (default: every one of the table).
+        title: First line of the title (default: "Mean strain by service").
+
+    Returns:
+        The figure: weeks on x, services on y (named on the first panel), one colour
+        bar with the threshold marked.
+
+    Raises:
+        ValueError: no per-service strain columns, or an unknown strategy.
+    """
+    check(lang)
+    columns = _strain_columns(timeseries)
+    if strategies is None:
+        present = timeseries["strategy"] if "strategy" in timeseries else pd.Series([None])
+        strategies = list(dict.fromkeys(present))
+    maps = []
+    for strategy in strategies:
+        runs, strategy = pick_strategy(timeseries, strategy)
+        weekly = runs.groupby("week")[columns].mean()
+        maps.append((strategy, weekly, np.ma.masked_invalid(weekly.to_numpy(dtype=float).T)))
+    highest = max(float(np.nanmax(m.filled(0))) for _, _, m in maps)
+    top = max(STRAIN_THRESHOLD, highest)
+    services = [c.split("@", 1)[1] for c in columns]
+
+    width = 2.6 + 3.6 * len(maps)
+    figure = Figure(figsize=(width, 1.6 + 0.3 * len(services)), layout="constrained")
+    axes = figure.subplots(1, len(maps), sharey=True, squeeze=False)[0]
+    y_edges = np.arange(len(services) + 1) - 0.5
+    for ax, (strategy, weekly, matrix) in zip(axes, maps, strict=True):
+        weeks = weekly.index.to_numpy(dtype=float)
+        x_edges = np.append(weeks - 0.5, weeks[-1] + 0.5)
+        mesh = ax.pcolormesh(x_edges, y_edges, matrix, cmap=strain_cmap(), vmin=0, vmax=top)
+        ax.set_title(strategy_name(strategy, lang) if strategy else "", fontsize=10)
+        ax.set_xlabel(say("week", lang))
+    axes[0].set_yticks(range(len(services)), [service_name(s) for s in services])
+    axes[0].set_ylim(len(services) - 0.5, -0.5)  # first service of the scenario at the top
+    colour_bar = figure.colorbar(mesh, ax=list(axes), pad=0.01, fraction=0.04)
+    colour_bar.set_label(say("strain_axis", lang))
+    colour_bar.ax.axhline(STRAIN_THRESHOLD, color="#56B4E9", lw=2)
+    colour_bar.ax.yaxis.set_major_formatter(_decimal(lang))
+    n_reps = timeseries["replication"].nunique() if "replication" in timeseries else 1
+    subtitle = say("mean_of", lang, n=n_reps) if n_reps > 1 else ""
+    suptitle(figure, title or say("strain_by_service", lang), subtitle)
+    return figure
+
+
+def _strain_columns(timeseries: pd.DataFrame) -> list[str]:
+    """The ``strain_mean@<service>`` columns of a weekly table (ValueError if none)."""
+    columns = [c for c in timeseries.columns if str(c).startswith("strain_mean@")]
+    if not columns:
+        raise ValueError("the weekly table has no strain_mean@<service> columns")
+    require_columns(timeseries, ["week"], "weekly table")
+    return columns
+
+
 def go_live_chart(
     schedule: pd.DataFrame,
     lang: str = "en",
@@ -156,6 +229,7 @@ def go_live_chart(
     replication: int = 0,
     horizon: int | None = None,
     title: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """The week each service gets each tool, as a timeline.
 
@@ -173,6 +247,9 @@ def go_live_chart(
         horizon: Last week of the runs, where the "never live" column starts
             (default: the latest go-live week).
         title: First line of the title (default: "Go-live of each tool, by service").
+        labels: Tool name -> label shown in the legend (a scenario's ``tools[].label``,
+            :attr:`~simulation.reports.reader.Results.tool_labels`); a tool without one
+            is shown by its name as words.
 
     Returns:
         The figure.
@@ -244,7 +321,9 @@ def go_live_chart(
     left = min(0.0, float(weeks.min()) if weeks.notna().any() else 0.0) - 2
     ax.set_xlim(left, never_x + 3 if never.any() else last + 2)
     decorate(ax, "", say("go_live_week", lang))
-    legend_below(figure, handles, [tool_name(t) for t in tools], title=say("tool", lang))
+    # Three to a row: five tools' labels side by side are wider than the figure.
+    names = [tool_name(t, labels) for t in tools]
+    legend_below(figure, handles, names, title=say("tool", lang), ncols=3)
     parts = [strategy_name(strategy, lang)] if strategy else []
     if "replication" in schedule:
         parts.append(say("replication_n", lang, n=replication))

@@ -13,10 +13,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from simulation.i18n.words import outcome, outcome_kind, text
+from simulation.i18n.words import clipped, outcome, outcome_kind, text
 from simulation.model.outcomes import ORGANISATION_ONLY, OUTCOMES, PROFILE_ONLY
 from simulation.reports.reader import Results
+from simulation.reports.style import tool_name
 from simulation.reports.workbook.book import Book, Formats, outcome_format
+from simulation.reports.workbook.services import write_service_sheets
 from simulation.scenario.profiles import PROFILES
 
 
@@ -51,6 +53,47 @@ def _long(book: Book, key: str, frame: pd.DataFrame, signed: bool = False, **abo
     book.table(key, frame, _row_formats(frame, ["mean", "ci_low", "ci_high"], signed), **about)
 
 
+def _within_range(name: str, stat: dict) -> dict:
+    """A strategy's statistics with the interval cut to what the outcome can take.
+
+    The same bounds as the report's (:func:`simulation.i18n.words.clipped`): no share
+    below 0 % or above 100 %, no count or cost below 0, and never ``-0.0 %``.
+    """
+    cut = {bound: clipped(name, stat.get(bound)) for bound in ("ci_low", "ci_high")}
+    return {**stat, **cut}
+
+
+def _bounds_cut(frame: pd.DataFrame) -> pd.DataFrame:
+    """A long table (with ``code``) whose interval bounds are cut as :func:`_within_range`'s."""
+    frame = frame.copy()
+    for bound in ("ci_low", "ci_high"):
+        if bound in frame:
+            frame[bound] = [
+                clipped(name, value)
+                for name, value in zip(frame["code"], frame[bound], strict=True)
+            ]
+    return frame
+
+
+SHOWN_ZERO = 0.0005
+"""A difference of shares below this (0.05 point) shows as 0.0 % in the workbook's format."""
+
+
+def _shown_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """Differences of shares too small to show written as 0, so that none reads -0.0 %.
+
+    The sheet shows shares' differences to a tenth of a point; a tiny negative one
+    (-0.02 point, say) would read "-0.0 %", a sign without a number behind it.
+    """
+    frame = frame.copy()
+    shares = frame["code"].map(lambda name: outcome_kind(name) == "percent").to_numpy(bool)
+    for column in ("mean", "ci_low", "ci_high"):
+        if column in frame:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            frame.loc[shares & (values.abs() < SHOWN_ZERO).to_numpy(bool), column] = 0.0
+    return frame
+
+
 def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """Dotted path / value rows of nested YAML or JSON data; a list of values as one text."""
     if isinstance(data, dict):
@@ -82,9 +125,11 @@ def _runs(book: Book, runs: pd.DataFrame) -> None:
     book.table("runs", runs, {"replication": "0", "point": "0", "scenario_no": "0"})
 
 
-def _schedule(book: Book, schedule: pd.DataFrame) -> pd.DataFrame:
+def _schedule(book: Book, results: Results, schedule: pd.DataFrame) -> pd.DataFrame:
+    """Go-live weeks in words where never live, tools by their labels."""
     weeks = [book.t("not_live") if pd.isna(w) else int(w) for w in schedule["go_live_week"]]
-    return schedule.assign(go_live_week=weeks)
+    tools = [tool_name(t, results.tool_labels) for t in schedule["tool"]]
+    return schedule.assign(go_live_week=weeks, tool=tools)
 
 
 def _run(book: Book, results: Results) -> None:
@@ -100,9 +145,10 @@ def _run(book: Book, results: Results) -> None:
     formats = [outcome_format(name, single=True) for name in frame["code"]]
     columns = dict.fromkeys(["all_staff", *PROFILES], formats)
     book.table("summary", frame, columns, about="summary_run")
-    book.table("schedule", _schedule(book, results.schedule), {"go_live_week": "0"})
+    book.table("schedule", _schedule(book, results, results.schedule), {"go_live_week": "0"})
     weekly = results.timeseries
     book.table("weekly", weekly[[c for c in weekly.columns if "@" not in c]], {"week": "0"})
+    write_service_sheets(book, results)
     _scenario(book, results)
     _provenance(book, results)
     book.remarks.append(book.t("note.weekly_run"))
@@ -112,9 +158,18 @@ def _compare(book: Book, results: Results) -> None:
     strategies, stats = results.strategies, results.summary["strategies"]
     # Outcomes added since a folder was made (the go-lives counts...) are left out.
     names = tuple(o for o in OUTCOMES + ORGANISATION_ONLY if all(o in stats[s] for s in strategies))
-    overall = [{"outcome": o, "strategy": s, **stats[s][o]} for o in names for s in strategies]
+    overall = [
+        {"outcome": o, "strategy": s, **_within_range(o, stats[s][o])}
+        for o in names
+        for s in strategies
+    ]
     profiles = [
-        {"outcome": o, "profile": p, "strategy": s, **stats[s]["by_profile"][p][o]}
+        {
+            "outcome": o,
+            "profile": p,
+            "strategy": s,
+            **_within_range(o, stats[s]["by_profile"][p][o]),
+        }
         for o in OUTCOMES + PROFILE_ONLY
         for p in PROFILES
         for s in strategies
@@ -123,11 +178,13 @@ def _compare(book: Book, results: Results) -> None:
         book, "summary", _with_labels(book, pd.DataFrame(overall)), what=text("strategy", book.lang)
     )
     _long(book, "by_profile", _with_labels(book, pd.DataFrame(profiles)))
+    write_service_sheets(book, results)
     if results.paired is not None:
-        _long(book, "differences", _with_labels(book, results.paired, names), signed=True)
+        differences = _shown_zero(_with_labels(book, results.paired, names))
+        _long(book, "differences", differences, signed=True)
     _runs(book, results.runs)
     # One column per strategy: the go-live weeks of replication 0, side by side.
-    first = _schedule(book, results.schedule[results.schedule["replication"] == 0])
+    first = _schedule(book, results, results.schedule[results.schedule["replication"] == 0])
     wide = first.pivot(index=["service", "tool"], columns="strategy", values="go_live_week")
     wide = wide[[s for s in strategies if s in wide.columns]].reset_index()
     wide.columns = ["service", "tool", *(text(s, book.lang) for s in wide.columns[2:])]
@@ -141,9 +198,11 @@ def _sweep(book: Book, results: Results) -> None:
     book.table("points", results.points, {"point": "0"})
     order = list(results.manifest.get("outcomes") or [])
     if results.point_summary is not None:
-        _long(book, "summary", _with_labels(book, results.point_summary, order), what="point")
+        points = _bounds_cut(_with_labels(book, results.point_summary, order))
+        _long(book, "summary", points, what="point")
     if results.paired is not None:
-        _long(book, "differences", _with_labels(book, results.paired, order), signed=True)
+        differences = _shown_zero(_with_labels(book, results.paired, order))
+        _long(book, "differences", differences, signed=True)
     _runs(book, results.runs)
     if results.indices is not None:
         _indices(book, results.indices, order)
@@ -172,6 +231,7 @@ def _indices(book: Book, indices: pd.DataFrame, order: Sequence[str]) -> None:
 def _calibration(book: Book, calibration: pd.DataFrame) -> None:
     # "scenario" is the number of a target's scenario (a sweep's "scenario" factor is a file).
     frame = _with_labels(book, calibration.rename(columns={"scenario": "scenario_no"}))
+    frame = _bounds_cut(frame)
     formats = _row_formats(frame, ["low", "high", "mean", "ci_low", "ci_high"])
     columns = ["id", "indicator", "description", "source", "low", "high", "mean", "ci_low"]
     columns += ["ci_high", "n", "met", "interval_inside", "tuned", "scenario_no", "code"]
