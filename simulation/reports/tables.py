@@ -7,7 +7,16 @@ calibration targets, a sweep's per-point summary and sensitivity indices.
 from __future__ import annotations
 
 from simulation.i18n.language import active, say
-from simulation.i18n.words import difference, number, outcome, outcome_kind, percent, text, value
+from simulation.i18n.words import (
+    clipped,
+    difference,
+    number,
+    outcome,
+    outcome_kind,
+    percent,
+    text,
+    value,
+)
 from simulation.model.outcomes import OUTCOMES
 from simulation.scenario.profiles import PROFILES
 
@@ -54,17 +63,6 @@ LABELS: tuple[str, ...] = (
 (``outcome.<key>``), in the language of messages, and their kind of number that of
 :func:`simulation.i18n.words.outcome_kind`."""
 
-FEASIBLE: dict[str, tuple[float, float]] = {
-    "percent": (0.0, 1.0),
-    "weeks": (0.0, float("inf")),
-    "count": (0.0, float("inf")),
-    "euros": (0.0, float("inf")),
-    "factor": (0.0, float("inf")),
-    "number": (-float("inf"), float("inf")),
-}
-"""Where each kind of value can lie: a confidence bound is clipped to it (a share's
-interval never reaches below 0 %, a count's below 0)."""
-
 
 def label(key: str) -> str:
     """The label of an outcome in the language of messages."""
@@ -76,22 +74,17 @@ def strategy(name: str) -> str:
     return text(name, active())
 
 
-def fmt(amount: float | int | None, kind: str, bound: bool = False) -> str:
+def fmt(amount: float | int | None, kind: str) -> str:
     """One outcome value for people, in the language of messages.
 
     Args:
         amount: The value (None or NaN: not reached, or no value).
         kind: ``percent`` (a share 0-1), ``weeks``, ``count``, ``factor``, ``euros``
             or ``number``.
-        bound: The value is a confidence bound: it is clipped to where values of its
-            kind can lie, so that no interval shows ``-0,0 %``.
     """
     lang = active()
     if amount is None or amount != amount:
         return text("never", lang) if kind == "weeks" else "–"
-    if bound:
-        low, high = FEASIBLE[kind]
-        amount = min(max(float(amount), low), high)
     shown = {"weeks": "weeks_to_80pct_adoption", "count": "golives", "euros": "cost"}
     if kind in shown:
         return value(shown[kind], amount, lang)
@@ -100,9 +93,13 @@ def fmt(amount: float | int | None, kind: str, bound: bool = False) -> str:
     return number(amount, lang, 2)
 
 
-def interval(stat: dict, kind: str) -> str:
-    """A mean with its 95 % interval, ``12,5 % [10,1 %, 14,9 %]``, bounds clipped."""
-    low, high = fmt(stat["ci_low"], kind, bound=True), fmt(stat["ci_high"], kind, bound=True)
+def interval(stat: dict, name: str) -> str:
+    """An outcome's mean with its 95 % interval, ``12,5 % [10,1 % ; 14,9 %]``.
+
+    The bounds are cut to what the outcome can take (:func:`~simulation.i18n.words.clipped`).
+    """
+    kind = outcome_kind(name)
+    low, high = (fmt(clipped(name, stat[k]), kind) for k in ("ci_low", "ci_high"))
     return f"{fmt(stat['mean'], kind)} [{low}{say('cli.table.list_separator')} {high}]"
 
 
@@ -132,7 +129,7 @@ def comparison_table(summary: dict, replications: int) -> str:
         cells = [label(key)]
         for name in strategies:
             stat = summary[name].get(key) or {"mean": None, "n": 0}
-            cell = interval(stat, kind) if stat["n"] and stat["n"] > 1 else fmt(stat["mean"], kind)
+            cell = interval(stat, key) if stat["n"] and stat["n"] > 1 else fmt(stat["mean"], kind)
             if stat["n"] < replications:
                 cell += " " + say("cli.table.runs_with_value", n=stat["n"], total=replications)
             cells.append(cell)
@@ -265,8 +262,8 @@ def ensemble_table(summary: dict, first, outcomes: tuple[str, ...] = ROBUSTNESS_
             )
             spread = say(
                 "cli.table.from_to",
-                low=fmt(stat["spread_low"], kind, bound=True),
-                high=fmt(stat["spread_high"], kind, bound=True),
+                low=fmt(clipped(name, stat["spread_low"]), kind),
+                high=fmt(clipped(name, stat["spread_high"]), kind),
             )
             cells.append(spread + part_text + best)
         rows.append(cells)
@@ -362,7 +359,7 @@ def sweep_table(
         cells = {"point": str(point), **{f: _cell_text(group.iloc[0][f]) for f in factors}}
         for o in shown:
             stat = group[group["outcome"] == o].iloc[0]
-            cells[o] = interval(stat, outcome_kind(o))
+            cells[o] = interval(stat, o)
         wide.append(cells)
     keys = ["point", *factors, *shown]
     header = [say("cli.table.point"), *factors, *(label(o) for o in shown)]
