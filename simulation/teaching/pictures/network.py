@@ -38,6 +38,7 @@ NAME_SHARE = 1 / 30  # services' names around each panel
 TITLE_SHARE = 1 / 22  # each plan's title
 LEGEND_SHARE = 1 / 32  # the legend and the strain scale
 SMALLEST_TEXT_PX = 11.0
+LEGEND_ROOM = 16  # the legend's width, in sizes of its text ("pas encore concerné (500)")
 NAME_WIDTH = 12  # characters per line of a service's name
 
 
@@ -163,8 +164,11 @@ class NetworkPicture(LivePicture):
         width = width or 640 + 300 * (len(plans) - 1)
         self.figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         FigureCanvasAgg(self.figure)
-        # Square panels side by side, the legend in what is left on the right.
-        side = min(0.93 * height, 0.8 * width / len(plans))
+        # Square panels side by side, the legend in what is left on the right: room
+        # for its longest entry at the legend's size.
+        self.legend_points = font_points(height, LEGEND_SHARE)
+        legend_room = LEGEND_ROOM * self.legend_points * DPI / 72
+        side = min(0.93 * height, (width - legend_room) / len(plans))
         background, extent = _ties_background(view.organisation, int(side))
         self.axes, self.dots = [], []
         xy = view.organisation.layout
@@ -190,7 +194,6 @@ class NetworkPicture(LivePicture):
             mpl.cm.ScalarMappable(mpl.colors.Normalize(0, STRAIN_MAX), "magma_r"),
             cax=self.colorbar_axes,
         )
-        self.legend_points = font_points(height, LEGEND_SHARE)
         self.colorbar.set_label(text("strain_axis", lang), fontsize=self.legend_points)
         self.colorbar_axes.tick_params(labelsize=self.legend_points)
         self.shown: str | None = None
