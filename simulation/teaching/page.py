@@ -249,25 +249,27 @@ def model_problem(form: dict, lang: str) -> bool:
 
 
 PAGE_STYLE = """
-.transnum-panels { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+.transnum-panels { display: grid; grid-template-columns: repeat(10, minmax(0, 1fr));
   gap: 16px; padding: 8px 12px; align-items: start; }
-.transnum-panels.transnum-wide .transnum-panel-network,
-.transnum-panels.transnum-wide .transnum-panel-status { grid-column: 1 / -1; }
+.transnum-panel { grid-column: span 5; overflow-x: auto; }
+.transnum-wide .transnum-panel-network, .transnum-wide .transnum-panel-status {
+  grid-column: 1 / -1; }
 .transnum-panel img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
-.transnum-projector .transnum-panels { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
-/* The network keeps to the screen's height in the projector view: never cut. */
-.transnum-projector .transnum-network-picture { max-height: calc(100vh - 150px); width: auto; }
+/* The projector view: the network large but within the screen's height, never cut. */
+.transnum-projector .transnum-network-picture { width: 100%; object-fit: contain;
+  max-height: calc(100vh - 150px); }
 .transnum-week { font-size: 2.6em; font-weight: 600; line-height: 1.2; }
 .transnum-projector .transnum-week { font-size: 3.2em; }
 .transnum-scoreboard { border-collapse: collapse; font-size: 0.95em; }
-.transnum-projector .transnum-scoreboard { font-size: 1.25em; }
-.transnum-scoreboard th, .transnum-scoreboard td { padding: 4px 10px; text-align: left;
+.transnum-projector .transnum-scoreboard { font-size: 1.1em; }
+.transnum-scoreboard th, .transnum-scoreboard td { padding: 4px 6px; text-align: left;
   vertical-align: bottom; border-bottom: 1px solid #ccc; }
-.transnum-scoreboard th { font-weight: 600; white-space: normal; hyphens: auto;
-  max-width: 9em; min-width: 5em; }
+/* Long outcome names wrap inside their own column (the full name on hover). */
+.transnum-scoreboard th { font-weight: 600; white-space: normal;
+  hyphens: auto; max-width: 9em; }
 .transnum-scoreboard th[title] { cursor: help; text-decoration: underline dotted; }
 .transnum-scoreboard td { white-space: nowrap; }
-.transnum-scoreboard td:first-child { min-width: 8em; white-space: normal; }
+.transnum-scoreboard td:first-child { min-width: 6em; white-space: normal; }
 """
 
 

@@ -297,6 +297,7 @@ def test_the_page_is_french_to_the_tab_title_without_framework_text(serve, brows
     page.locator(".transnum-projector .transnum-week").wait_for()
     page.wait_for_timeout(500)
     inside_viewport(page, page.locator("img.transnum-network-picture"))
+    inside_viewport(page, page.locator(".transnum-scoreboard"))  # beside it, whole
     assert page.title() == PAGE["fr"]["title"]
     body = page.locator("body").inner_text()
     assert "Solara" not in body and "runs on" not in body
