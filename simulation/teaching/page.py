@@ -30,7 +30,7 @@ import pandas as pd
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
-from simulation.i18n.words import colon, number, outcome, text, value
+from simulation.i18n.words import colon, number, outcome, text, typography, value
 from simulation.teaching.models import (
     PLAY_INTERVAL_MS,
     SCOREBOARD,
@@ -104,8 +104,9 @@ def scoreboard_header(lang: str) -> str:
     w = words(lang)
     cells = [f"<th>{html.escape(w['plan'])}</th>"]
     for key in SCOREBOARD:
-        full = html.escape(outcome(key, lang), quote=True)
-        cells.append(f'<th title="{full}">{html.escape(w[key])}</th>')
+        # No-break spaces before "%" in French: a header wraps, never before its unit.
+        full = html.escape(typography(outcome(key, lang), lang), quote=True)
+        cells.append(f'<th title="{full}">{html.escape(typography(w[key], lang))}</th>')
     return "<tr>" + "".join(cells) + "</tr>"
 
 

@@ -608,12 +608,14 @@ def test_shares_above_100_percent_are_explained_not_fitted():
 
 def test_scoreboard_headers_carry_their_full_label():
     pytest.importorskip("solara")
-    from simulation.i18n.words import outcome
+    from simulation.i18n.words import outcome, typography
     from simulation.teaching.page import scoreboard_header
 
     header = scoreboard_header("fr")
     for key in SCOREBOARD:
-        assert f'title="{outcome(key, "fr")}"'.replace("'", "&#x27;") in header
+        full = typography(outcome(key, "fr"), "fr").replace("'", "&#x27;")
+        assert f'title="{full}"' in header
+    assert "80 %" not in header and "80\u202f%" in header  # never wrapped before "%"
 
 
 @pytest.mark.parametrize(
