@@ -23,7 +23,16 @@ from pathlib import Path
 
 import solara
 
-from simulation.i18n.words import LANGUAGES, colon, number, percent, phrase, phrases, text
+from simulation.i18n.words import (
+    LANGUAGES,
+    colon,
+    number,
+    percent,
+    phrase,
+    phrases,
+    text,
+    typography,
+)
 from simulation.teaching.models import (
     MAX_TEACHING_STAFF,
     NO_PLAN,
@@ -172,13 +181,14 @@ def size_notice(preset: str, lang: str) -> str | None:
     own = own_staff(preset)
     if own <= MAX_TEACHING_STAFF:
         return None
-    return phrase(
+    notice = phrase(
         "page.own_reduced",
         lang,
         name=preset_title(preset, lang),
         own=number(own, lang),
         shown=number(MAX_TEACHING_STAFF, lang),
     )
+    return typography(notice, lang)
 
 
 def preset_values(preset: str, mode: str, plans: dict[str, str] | None = None) -> dict:
@@ -295,13 +305,14 @@ def share_problem(form: dict, lang: str) -> str | None:
     total = technophile + overwhelmed
     if total <= 1.0 + 1e-9:
         return None
-    return phrase(
+    problem = phrase(
         "page.shares_over",
         lang,
         technophile=written(TECHNOPHILE, technophile, lang),
         overwhelmed=written(OVERWHELMED, overwhelmed, lang),
         total=written(TECHNOPHILE, total, lang),
     )
+    return typography(problem, lang)
 
 
 def model_arguments(form: dict, lang: str) -> dict:
@@ -374,7 +385,8 @@ def SettingRow(
                 thumb_label=False,
             )
         if setting.key in pending(form.value, applied):
-            solara.Text(w["pending"], classes=["transnum-pending"], style=PENDING_STYLE)
+            mark = typography(w["pending"], lang)
+            solara.Text(mark, classes=["transnum-pending"], style=PENDING_STYLE)
         if setting.kind == "preset":
             notice = size_notice(str(amount), lang)
             if notice:
@@ -395,4 +407,5 @@ def SettingsForm(form: solara.Reactive, applied: dict, lang: str, mode: str) -> 
         solara.Error(problem, classes=["transnum-shares"])
     changed = pending(form.value, applied)
     note = phrase("page.pending_count", lang, n=len(changed)) if changed else w["apply"]
+    note = typography(note, lang)
     solara.Text(note, classes=["transnum-apply"], style="font-size: 0.85em; color: #555")

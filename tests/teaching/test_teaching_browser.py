@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from simulation.i18n.words import phrases, text
+from simulation.i18n.words import phrases, text, typography
 from simulation.teaching.server import start_app
 
 pytestmark = pytest.mark.slow  # a real browser and the page's server per test
@@ -215,7 +215,8 @@ def test_a_preset_sets_the_sliders_and_shows_its_name_until_reset_applies_it(ser
     page.locator(".transnum-setting-staff .transnum-value", has_text=own_size).wait_for()
     assert text("custom", "fr") in page.locator(".transnum-setting-strategy").inner_text()
     for key in ("preset", "strategy"):
-        assert words["pending"] in page.locator(f".transnum-setting-{key}").inner_text()
+        shown = page.locator(f".transnum-setting-{key}").inner_text()
+        assert typography(words["pending"], "fr") in shown
     assert "•" in page.locator(".transnum-reset").inner_text()  # Reset is marked
     page.locator(".transnum-reset").click()
     page.locator(".transnum-shown", has_text=name).wait_for()
@@ -238,7 +239,7 @@ def test_slider_values_are_written_out_and_marked_pending_until_reset(serve, bro
     page.locator(".transnum-setting-technophile_share .transnum-value", has_text="15").wait_for()
     assert shown_value(page, "technophile_share") == "15\u202f%"
     marked = page.locator(".transnum-setting-technophile_share .transnum-pending")
-    assert marked.inner_text() == PAGE["fr"]["pending"]
+    assert marked.inner_text() == typography(PAGE["fr"]["pending"], "fr")
     assert page.locator(".transnum-pending").count() == 1  # only what changed
     page.locator(".transnum-reset").click()
     marked.wait_for(state="detached")
