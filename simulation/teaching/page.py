@@ -199,11 +199,12 @@ def Controls(
         failure.set(None)
         settings = dict(form.value)
         try:
-            model.set(type(model.value)(**model_arguments(settings, lang)))
+            rebuilt = type(model.value)(**model_arguments(settings, lang))
         except (ValueError, KeyError) as error:
             failure.set(str(error))
             return
         applied.set(settings)
+        model.set(rebuilt)
 
     running = model.value.running
     waiting = bool(pending(form.value, applied.value))

@@ -220,7 +220,7 @@ def test_a_preset_sets_the_sliders_and_shows_its_name_until_reset_applies_it(ser
     assert "•" in page.locator(".transnum-reset").inner_text()  # Reset is marked
     page.locator(".transnum-reset").click()
     page.locator(".transnum-shown", has_text=name).wait_for()
-    assert page.locator(".transnum-pending").count() == 0
+    page.locator(".transnum-pending").first.wait_for(state="detached")
     assert text("custom", "fr") in page.locator(".transnum-scoreboard").inner_text()
     assert not errors, errors
 
