@@ -1,7 +1,7 @@
 """Models for the teaching app: flat, slider-friendly parameters over the transition model.
 
-SolaraViz re-creates its model from keyword arguments (the sliders), so the teaching
-page needs models whose parameters are plain numbers and choices:
+The teaching page re-creates its model from keyword arguments (its settings form), so
+it needs models whose parameters are plain numbers and choices:
 
 * :class:`TeachingModel`: one organisation under one plan, with the levers a
   workshop plays with (strategy, profile mix, size, training, referents, backing,

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from simulation.i18n.words import LANGUAGES, phrase
 from simulation.teaching.models import SCENARIO_ENV
 
 LANG_ENV = "TRANSNUM_APP_LANG"
@@ -25,6 +26,11 @@ MODE_ENV = "TRANSNUM_APP_MODE"
 # The page is served from this machine and sends nothing elsewhere: Solara's usage
 # telemetry is turned off here, and its start-up version check by `--no-check-version`.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+# Solara's footer ("This website runs on Solara") is framework text in the middle of
+# a French page on a projector: its theme setting leaves it out.
+THEME_ENV = {"SOLARA_THEME_SHOW_BANNER": "False"}
+TITLE_ENV = "SOLARA_THEME_TITLE"
+"""The browser tab's title before the page sets its own (the page's title in ``lang``)."""
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
@@ -106,6 +112,9 @@ def app_command(
     """
     env = dict(os.environ)
     env.update(OFFLINE_ENV)
+    env.update(THEME_ENV)
+    key = "workshop" if workshop else "title"
+    env[TITLE_ENV] = phrase(f"page.{key}", lang if lang in LANGUAGES else "en")
     env[LANG_ENV] = lang
     env[MODE_ENV] = "workshop" if workshop else "single"
     env.pop(SCENARIO_ENV, None)

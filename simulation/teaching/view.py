@@ -48,7 +48,8 @@ class Organisation(NamedTuple):
     ties: np.ndarray
     """The network's ties, (n_ties, 2) staff indices a < b."""
     service: np.ndarray
-    """Service code of each staff member (index into ``service_names``)."""
+    """Service code of each staff member where the layout places them (index into
+    ``service_names``)."""
     service_names: tuple[str, ...]
 
 
@@ -95,7 +96,9 @@ class PlansView:
         keep = adjacency.row < adjacency.col
         ties = np.stack([adjacency.row[keep], adjacency.col[keep]], axis=1)
         names = tuple(first.network.service_names)
-        return Organisation(self.layout, ties, first.state.service, names)
+        # The network's services, not the staff's current ones: internal mobility moves
+        # staff between services, but the layout (and the names beside it) keep the first.
+        return Organisation(self.layout, ties, first.network.service_of, names)
 
     def staff(self, plan: int) -> Staff:
         """The staff of plan number ``plan`` (0 = A) as they are this week."""

@@ -29,6 +29,7 @@ from simulation.teaching.models import (
     first_preset,
     plan_scenario,
     preset_levers,
+    preset_scenario,
     presets,
     same_organisation,
     strategy_code,
@@ -152,24 +153,22 @@ def test_teaching_model_is_the_transition_model_with_the_same_seed():
     assert teaching.plans == [teaching] and teaching.labels == ["A"]
 
 
-def test_teaching_model_accepts_every_control_of_the_page():
+@pytest.mark.parametrize(
+    ("mode", "model"), [("single", TeachingModel), ("workshop", WorkshopModel)]
+)
+def test_the_page_model_accepts_every_setting_of_the_form(mode, model):
     pytest.importorskip("solara")
-    from simulation.teaching.page import teaching_params, workshop_params
+    from simulation.teaching.settings import model_arguments, settings, start_values
 
-    for params, model in ((teaching_params, TeachingModel), (workshop_params, WorkshopModel)):
-        for lang in ("fr", "en"):
-            controls = params(lang)
-            accepted = inspect.signature(model.__init__).parameters
-            assert set(controls) <= set(accepted), set(controls) - set(accepted)
-            values = {
-                name: getattr(control, "value", None)
-                if not isinstance(control, dict | str)
-                else (control["value"] if isinstance(control, dict) else control)
-                for name, control in controls.items()
-            }
-            built = model(**values)
-            built.step()
-            assert built.plans[0].week == 1
+    form = start_values(mode)
+    assert sorted(s.key for s in settings(mode)) == sorted(form)  # one control per value
+    accepted = inspect.signature(model.__init__).parameters
+    for lang in ("fr", "en"):
+        arguments = model_arguments(form, lang)
+        assert set(arguments) <= set(accepted), set(arguments) - set(accepted)
+        built = model(**arguments)
+        built.step()
+        assert built.plans[0].week == 1
 
 
 def test_workshop_plans_share_organisation_and_seed():
@@ -378,6 +377,14 @@ def test_the_page_server_is_told_to_send_nothing_outside_the_machine():
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"  # no usage telemetry
 
 
+def test_the_page_server_leaves_out_solaras_footer_and_titles_the_tab_in_the_pages_language():
+    _, env = app_command(lang="fr")
+    assert env["SOLARA_THEME_SHOW_BANNER"] == "False"  # no "This website runs on Solara"
+    assert env["SOLARA_THEME_TITLE"] == phrase("page.title", "fr")
+    _, env = app_command(lang="en", workshop=True)
+    assert env["SOLARA_THEME_TITLE"] == phrase("page.workshop", "en")
+
+
 def test_a_port_in_use_is_reported_before_serving():
     import socket
 
@@ -451,3 +458,199 @@ def test_sigterm_to_transnum_app_frees_its_port_within_five_seconds():
     finally:
         if app.poll() is None:
             app.kill()
+
+
+# ----------------------------------------------------------------- settings form
+
+
+def _settings():
+    pytest.importorskip("solara")
+    from simulation.teaching import settings
+
+    return settings
+
+
+def test_presets_are_shown_by_their_scenarios_names_in_either_language(monkeypatch):
+    form = _settings()
+    monkeypatch.delenv(SCENARIO_ENV, raising=False)
+    for lang in ("fr", "en"):
+        choices = form.preset_choices(lang)
+        assert list(choices.values()) == list(presets())  # every preset, in order
+        assert not set(choices) & set(presets())  # titles, not file names
+    for preset in presets():
+        # The French title is the scenario file's own name; English is a translation.
+        assert form.preset_title(preset, "fr") == preset_scenario(preset).name
+        assert form.preset_title(preset, "en") != form.preset_title(preset, "fr")
+
+
+def test_choosing_a_preset_sets_every_slider_and_the_strategy(monkeypatch, tmp_path):
+    form = _settings()
+    own = tmp_path / "ma_commune.yaml"
+    own.write_text(
+        "name: Ma commune\norganisation:\n  total_staff: 90\nrollout:\n  strategy: big_bang\n"
+        "levers:\n  manager_backing: 0.9\n  training_capacity: 12\n  referent_share: 0.07\n"
+        "profile_mix: {technophile: 0.3, follower: 0.6, overwhelmed: 0.1}\nseed: 77\n"
+    )
+    monkeypatch.setenv(SCENARIO_ENV, str(own))
+    start = form.start_values("single")
+    assert start["preset"] == "ma_commune"
+    chosen = form.choose_preset(start, "default", "single")
+    levers = preset_levers("default")
+    assert {key: chosen[key] for key in levers} == levers
+    assert chosen["strategy"] == "short_cycle" != start["strategy"]
+    assert set(form.pending(chosen, start)) >= {
+        "preset",
+        "strategy",
+        "technophile_share",
+        "overwhelmed_share",
+        "training_capacity",
+        "referent_share",
+        "manager_backing",
+        "seed",
+    }
+    # A workshop keeps what it compares (each plan's strategy) and takes the levers.
+    workshop = {**form.start_values("workshop"), "plan_a": "short_cycle", "plan_c": "big_bang"}
+    chosen = form.choose_preset(workshop, "default", "workshop")
+    assert (chosen["plan_a"], chosen["plan_b"], chosen["plan_c"]) == (
+        "short_cycle",
+        "small_steps",
+        "big_bang",
+    )
+    assert chosen["backing_b"] == levers["manager_backing"] != workshop["backing_b"]
+    assert chosen["training_c"] == levers["training_capacity"] != workshop["training_c"]
+
+
+def test_the_users_file_is_shown_by_its_name_with_a_notice_when_reduced(monkeypatch, tmp_path):
+    form = _settings()
+    big = tmp_path / "grande_ville.yaml"
+    big.write_text("name: Grande ville\norganisation:\n  total_staff: 5000\n")
+    monkeypatch.setenv(SCENARIO_ENV, str(big))
+    assert form.preset_title("grande_ville", "fr") == "Grande ville"
+    assert "Grande ville" in form.preset_choices("en")
+    notice = form.size_notice("grande_ville", "fr")
+    assert "5\u202f000" in notice and "2\u202f000" in notice
+    assert "5,000" in form.size_notice("grande_ville", "en")
+    assert form.size_notice("default", "fr") is None  # 500 staff: shown as they are
+    staff = form.written(form.STAFF, 0, "fr", "grande_ville")
+    assert staff.startswith(f"{MAX_TEACHING_STAFF // 1000}\u202f000 agents")
+
+
+@pytest.mark.parametrize(
+    ("key", "amount", "fr", "en"),
+    [
+        ("technophile_share", 0.3, "30\u202f%", "30 %"),
+        ("overwhelmed_share", 0.15000000000000002, "15\u202f%", "15 %"),
+        ("referent_share", 0.025, "2,5\u202f%", "2.5 %"),
+        ("training_capacity", 120.0, "120 h/semaine", "120 h/week"),
+        ("staff", 2000, "2\u202f000 agents", "2,000 staff"),
+        ("manager_backing", 0.55, "0,55", "0.55"),
+        ("seed", 2018, "2018", "2018"),
+        ("strategy", "small_steps", "petits pas", "small steps"),
+    ],
+)
+def test_each_value_is_written_with_its_unit_and_the_languages_numbers(key, amount, fr, en):
+    form = _settings()
+    (setting,) = [s for s in form.settings("single") if s.key == key]
+    assert form.written(setting, amount, "fr") == fr
+    assert form.written(setting, amount, "en") == en
+
+
+def test_every_slider_of_both_pages_has_its_value_written():
+    form = _settings()
+    for mode in ("single", "workshop"):
+        values = form.start_values(mode)
+        for setting in form.settings(mode):
+            shown = form.written(setting, values[setting.key], "fr")
+            assert shown, setting.key
+            if setting.kind == "slider" and setting.unit != "seed":  # a unit or a comma
+                assert shown != str(values[setting.key]), setting.key
+            if setting.unit == "percent":
+                assert shown.endswith("\u202f%")
+    assert form.interval_written(50, "fr") == "50 ms"
+    assert form.written(form.STAFF, 0, "fr") == phrase(
+        "page.value.own_staff", "fr", staff="500 agents"
+    )
+
+
+def test_slider_values_stay_on_their_steps():
+    form = _settings()
+    assert form.fit(form.TECHNOPHILE, 0.1 + 0.05) == 0.15
+    assert form.fit(form.TECHNOPHILE, 0.149) == 0.15
+    assert form.fit(form.STAFF, 1249.0) == 1249 and isinstance(form.fit(form.STAFF, 3.0), int)
+    assert form.span(form.TECHNOPHILE, 0.7) == (0.0, 0.7)  # a preset beyond the usual range
+
+
+def test_changed_settings_are_pending_until_applied():
+    form = _settings()
+    applied = form.start_values("single")
+    assert form.pending(applied, applied) == []
+    changed = {**applied, "technophile_share": 0.15, "right_to_disconnect": True}
+    assert form.pending(changed, applied) == ["technophile_share", "right_to_disconnect"]
+    noise = {**applied, "technophile_share": applied["technophile_share"] + 1e-12}
+    assert form.pending(noise, applied) == []  # float steps are not changes
+    assert form.pending(changed, dict(changed)) == []  # Reset applies them
+
+
+def test_shares_above_100_percent_are_explained_not_fitted():
+    form = _settings()
+    values = form.start_values("single")
+    assert (
+        form.share_problem({**values, "technophile_share": 0.5, "overwhelmed_share": 0.5}, "fr")
+        is None
+    )
+    over = {**values, "technophile_share": 0.4, "overwhelmed_share": 0.7}
+    message = form.share_problem(over, "fr")
+    assert "40\u202f%" in message and "70\u202f%" in message and "110\u202f%" in message
+    assert "110 %" in form.share_problem(over, "en")
+    with pytest.raises(ValueError, match="110"):
+        form.model_arguments(over, "fr")
+
+
+def test_scoreboard_headers_carry_their_full_label():
+    pytest.importorskip("solara")
+    from simulation.i18n.words import outcome, typography
+    from simulation.teaching.page import scoreboard_header
+
+    header = scoreboard_header("fr")
+    for key in SCOREBOARD:
+        full = typography(outcome(key, "fr"), "fr").replace("'", "&#x27;")
+        assert f'title="{full}"' in header
+    assert "80 %" not in header and "80\u202f%" in header  # never wrapped before "%"
+
+
+@pytest.mark.parametrize(
+    ("search", "asked"),
+    [("projector=1", True), ("a=2&projector=true", True), ("projector=0", False), (None, False)],
+)
+def test_the_address_asks_for_the_projector_view(search, asked):
+    pytest.importorskip("solara")
+    from simulation.teaching.page import projector_asked
+
+    assert projector_asked(search) is asked
+
+
+def test_services_stay_where_the_layout_put_them_when_staff_move():
+    model = TeachingModel(staff=120)
+    first = model.network.service_of.copy()
+    model.state.service[:10] = (model.state.service[:10] + 1) % len(model.network.service_names)
+    np.testing.assert_array_equal(model.view.organisation.service, first)
+
+
+@pytest.mark.parametrize("plans", [1, 2, 3])
+def test_network_text_is_sized_to_its_panel_and_never_cut(plans):
+    from simulation.teaching.pictures.network import SMALLEST_TEXT_PX, _ties_background
+
+    if plans == 1:
+        model = TeachingModel(staff=300)
+    else:
+        third = "short_cycle" if plans == 3 else "none"
+        model = WorkshopModel(staff=300, plan_a="big_bang", plan_b="small_steps", plan_c=third)
+    picture = NetworkPicture(model.view, "fr")
+    sizes = [ax.title.get_fontsize() * 100 / 72 for ax in picture.axes]  # points -> pixels
+    assert len(sizes) == plans and min(sizes) >= SMALLEST_TEXT_PX
+    side = picture.axes[0].get_window_extent().width
+    background, (low, high) = _ties_background(model.view.organisation, int(side))
+    # Every service's name lies inside the panel: nothing drawn on its outer edge.
+    edge = np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]])
+    assert (edge[:, 3] == 0).all() or (edge[:, :3] == 255).all()
+    assert low < 0 < 1 < high

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from simulation.i18n.words import phrases, text
+from simulation.i18n.words import phrases, text, typography
 from simulation.teaching.server import start_app
 
 pytestmark = pytest.mark.slow  # a real browser and the page's server per test
@@ -176,4 +176,132 @@ def test_workshop_runs_plans_side_by_side_with_a_scoreboard(serve, browser_page,
         page.get_by_role("button", name=PAGE["fr"]["step"]).click()
         wait_for_week(page, week)
     page.screenshot(path=tmp_path / "workshop.png", full_page=True)
+    assert not errors, errors
+
+
+# ----------------------------------------------------------------- settings, projector
+
+
+def shown_value(page, key: str) -> str:
+    """The value written next to a setting's slider."""
+    return page.locator(f".transnum-setting-{key} .transnum-value").inner_text()
+
+
+def slider(page, key: str):
+    return page.locator(f".transnum-setting-{key} [role=slider]").first
+
+
+def inside_viewport(page, locator) -> dict:
+    """The element's bounding box, asserted to lie within the page's viewport."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= size["width"] + 0.5, (box, size)
+    assert box["y"] + box["height"] <= size["height"] + 0.5, (box, size)
+    return box
+
+
+def test_a_preset_sets_the_sliders_and_shows_its_name_until_reset_applies_it(serve, browser_page):
+    from simulation.teaching import settings
+
+    page, errors = browser_page
+    page.goto(serve(lang="fr"))
+    page.locator(".transnum-week").wait_for()
+    words = PAGE["fr"]
+    assert page.locator(".transnum-pending").count() == 0
+    name = settings.preset_title("nord_mdph", "fr")
+    choose(page, words["preset"], name)
+    own_size = settings.written(settings.STAFF, 0, "fr", "nord_mdph")
+    page.locator(".transnum-setting-staff .transnum-value", has_text=own_size).wait_for()
+    assert text("custom", "fr") in page.locator(".transnum-setting-strategy").inner_text()
+    for key in ("preset", "strategy"):
+        shown = page.locator(f".transnum-setting-{key}").inner_text()
+        assert typography(words["pending"], "fr") in shown
+    assert "•" in page.locator(".transnum-reset").inner_text()  # Reset is marked
+    page.locator(".transnum-reset").click()
+    page.locator(".transnum-shown", has_text=name).wait_for()
+    page.locator(".transnum-pending").first.wait_for(state="detached")
+    assert text("custom", "fr") in page.locator(".transnum-scoreboard").inner_text()
+    assert not errors, errors
+
+
+def test_slider_values_are_written_out_and_marked_pending_until_reset(serve, browser_page):
+    from simulation.teaching import settings
+
+    page, errors = browser_page
+    page.goto(serve(lang="fr"))
+    page.locator(".transnum-week").wait_for()
+    start = settings.start_values("single")
+    for key, setting in ((s.key, s) for s in settings.settings("single") if s.kind == "slider"):
+        assert shown_value(page, key) == settings.written(setting, start[key], "fr")
+    assert shown_value(page, "technophile_share") == "10\u202f%"  # visible without dragging
+    slider(page, "technophile_share").press("ArrowRight")
+    page.locator(".transnum-setting-technophile_share .transnum-value", has_text="15").wait_for()
+    assert shown_value(page, "technophile_share") == "15\u202f%"
+    marked = page.locator(".transnum-setting-technophile_share .transnum-pending")
+    assert marked.inner_text() == typography(PAGE["fr"]["pending"], "fr")
+    assert page.locator(".transnum-pending").count() == 1  # only what changed
+    page.locator(".transnum-reset").click()
+    marked.wait_for(state="detached")
+    assert "•" not in page.locator(".transnum-reset").inner_text()
+    assert shown_value(page, "technophile_share") == "15\u202f%"  # kept, now applied
+    assert not errors, errors
+
+
+def test_profile_shares_above_100_percent_are_explained_and_not_run(serve, browser_page):
+    from simulation.teaching import settings
+
+    page, errors = browser_page
+    page.goto(serve(lang="en"))
+    page.locator(".transnum-week").wait_for()
+    slider(page, "technophile_share").press("End")
+    slider(page, "overwhelmed_share").press("End")
+    explanation = page.locator(".transnum-shares")
+    explanation.wait_for()
+    over = {**settings.start_values("single"), "technophile_share": 0.5, "overwhelmed_share": 0.9}
+    assert explanation.inner_text().strip() == settings.share_problem(over, "en")
+    assert page.locator(".transnum-reset").is_disabled()  # never silently corrected
+    slider(page, "overwhelmed_share").press("Home")
+    explanation.wait_for(state="detached")
+    assert page.locator(".transnum-reset").is_enabled()
+    assert not errors, errors
+
+
+def test_projector_view_shows_the_whole_network_and_a_legible_scoreboard(serve, browser_page):
+    page, errors = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(serve(lang="fr", workshop=True))
+    page.locator(".transnum-week").wait_for()
+    words = PAGE["fr"]
+    page.locator(".transnum-projector-toggle").click()
+    page.locator(".transnum-projector").wait_for()
+    assert not page.get_by_text(words["settings"], exact=True).is_visible()  # no sidebar
+    network = page.locator("img.transnum-network-picture")
+    page.wait_for_timeout(500)  # let the browser lay out the new picture
+    box = inside_viewport(page, network)
+    assert box["width"] > 0.6 * 1280  # large: the plans side by side across the screen
+    headers = page.locator(".transnum-scoreboard th")
+    boxes = [headers.nth(k).bounding_box() for k in range(headers.count())]
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left["x"] + left["width"] <= right["x"] + 0.5  # headers do not run together
+    titled = [headers.nth(k).get_attribute("title") for k in range(1, headers.count())]
+    assert all(titled)  # the full label on hover
+    page.locator(".transnum-projector-toggle").click()
+    page.get_by_text(words["settings"], exact=True).wait_for()
+    assert not errors, errors
+
+
+def test_the_page_is_french_to_the_tab_title_without_framework_text(serve, browser_page):
+    page, errors = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(serve(lang="fr") + "?projector=1")
+    page.locator(".transnum-projector .transnum-week").wait_for()
+    page.wait_for_timeout(500)
+    inside_viewport(page, page.locator("img.transnum-network-picture"))
+    inside_viewport(page, page.locator(".transnum-scoreboard"))  # beside it, whole
+    assert page.title() == PAGE["fr"]["title"]
+    body = page.locator("body").inner_text()
+    assert "Solara" not in body and "runs on" not in body
+    assert not re.search(r"\bPage \d", body, flags=re.IGNORECASE)  # no framework tab
+    assert PAGE["fr"]["leave_projector"].upper() in body.upper()
     assert not errors, errors

@@ -29,26 +29,88 @@ COLOUR_MODES: tuple[str, ...] = ("profile", "stage", "strain")
 STRAIN_MAX = 1.5
 """Top of the strain colour scale (strain is unitless; 1 = the high-strain threshold
 region, see ``behaviour.high_strain_threshold``)."""
-VIEW = (-0.14, 1.14)  # layout positions lie in [0, 1]; the margin holds the services' names
+VIEW = (-0.14, 1.14)  # the least view: positions lie in [0, 1], the margin holds names
 MAX_DRAWN_TIES = 20_000  # enough to show the structure; more only greys the picture
+# Text sizes as shares of the drawn size (pixels of a plan's square panel, or of the
+# picture's height for the legend), so that text stays legible however many plans
+# share the picture: fixed point sizes shrank to 5 pixels with three plans on a page.
+NAME_SHARE = 1 / 30  # services' names around each panel
+TITLE_SHARE = 1 / 22  # each plan's title
+LEGEND_SHARE = 1 / 32  # the legend and the strain scale
+SMALLEST_TEXT_PX = 11.0
+LEGEND_ROOM = 16  # the legend's width, in sizes of its text ("pas encore concerné (500)")
+NAME_WIDTH = 12  # characters per line of a service's name
 
 
-def _ties_background(organisation: Any, width: int, height: int) -> np.ndarray:
+def font_points(drawn_px: float, share: float) -> float:
+    """A font size in points for text that is ``share`` of a drawn size in pixels.
+
+    Args:
+        drawn_px: The size the text belongs to (a panel's side, the picture's height).
+        share: The text's height as a share of it.
+
+    Returns:
+        The size in points at :data:`~simulation.teaching.pictures.live.DPI`, never
+        below :data:`SMALLEST_TEXT_PX` pixels.
+    """
+    return max(SMALLEST_TEXT_PX, share * drawn_px) * 72 / DPI
+
+
+def service_label(name: str) -> str:
+    """A service's name as drawn beside its cluster, on short lines."""
+    return textwrap.fill(name.replace("_", " "), NAME_WIDTH)
+
+
+def fitting_margin(texts: list, renderer: Any, side: float) -> float:
+    """The margin around [0, 1] that holds every text inside a square panel.
+
+    Names stand outside the clusters, which lie in [0, 1]; a name beyond the panel
+    would be cut, or run into the next plan's. A text's size in pixels does not depend
+    on the axes' range, so the margin ``m`` solves, for each text and side, anchor ±
+    extent × (1 + 2m) / side within [-m, 1 + m].
+
+    Args:
+        texts: Matplotlib texts placed in data coordinates.
+        renderer: The canvas's renderer (to measure the texts).
+        side: The panel's side in pixels.
+    """
+    margin = -VIEW[0]
+    for label in texts:
+        box = label.get_window_extent(renderer)
+        x, y = label.get_position()
+        before = {"left": 0.0, "center": 0.5, "right": 1.0}
+        below = {"bottom": 0.0, "center": 0.5, "top": 1.0, "baseline": 0.0}
+        low_x = box.width * before[label.get_horizontalalignment()] / side
+        low_y = box.height * below[label.get_verticalalignment()] / side
+        high_x, high_y = box.width / side - low_x, box.height / side - low_y
+        for anchor, low, high in ((x, low_x, high_x), (y, low_y, high_y)):
+            margin = max(
+                margin,
+                (low - anchor) / max(1 - 2 * low, 0.2),
+                (anchor - 1 + high) / max(1 - 2 * high, 0.2),
+            )
+    return margin + 0.01
+
+
+def _ties_background(organisation: Any, side: int) -> tuple[np.ndarray, tuple[float, float]]:
     """The ties and the services' names as an RGBA image (drawn once per model).
 
     Args:
         organisation: A :class:`~simulation.teaching.models.Organisation`.
-        width: Width in pixels.
-        height: Height in pixels.
+        side: Side of the square image in pixels.
+
+    Returns:
+        The image, and the range of both axes it shows (wide enough for the names).
     """
     xy = organisation.layout
     segments = np.stack([xy[organisation.ties[:, 0]], xy[organisation.ties[:, 1]]], axis=1)
     if len(segments) > MAX_DRAWN_TIES:
         pick = np.random.default_rng(0).choice(len(segments), MAX_DRAWN_TIES, replace=False)
         segments = segments[pick]
-    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    figure = Figure(figsize=(side / DPI, side / DPI), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
     ax = figure.add_axes((0, 0, 1, 1))
+    names = []
     ax.add_collection(LineCollection(segments, colors="#000000", linewidths=0.3, alpha=0.08))
     for code, name in enumerate(organisation.service_names):
         members = xy[organisation.service == code]
@@ -61,21 +123,24 @@ def _ties_background(organisation: Any, width: int, height: int) -> np.ndarray:
         direction = outward / norm if norm > 1e-9 else np.array([0.0, 1.0])
         radius = np.max(np.hypot(*(members - centre).T))
         spot = centre + direction * (radius + 0.02)
-        side = "left" if direction[0] > 0.3 else "right" if direction[0] < -0.3 else "center"
-        ax.text(
+        align = "left" if direction[0] > 0.3 else "right" if direction[0] < -0.3 else "center"
+        label = ax.text(
             *spot,
-            textwrap.fill(name.replace("_", " "), 16),
-            ha=side,
+            service_label(name),
+            ha=align,
             va="bottom" if direction[1] > 0.3 else "top" if direction[1] < -0.3 else "center",
-            fontsize=7,
-            color="#444444",
+            fontsize=font_points(side, NAME_SHARE),
+            color="#333333",
             linespacing=0.9,
         )
-    ax.set_xlim(*VIEW)
-    ax.set_ylim(*VIEW)
+        names.append(label)
+    margin = fitting_margin(names, canvas.get_renderer(), side)
+    extent = (-margin, 1 + margin)
+    ax.set_xlim(*extent)
+    ax.set_ylim(*extent)
     ax.axis("off")
     canvas.draw()
-    return np.asarray(canvas.buffer_rgba()).copy()
+    return np.asarray(canvas.buffer_rgba()).copy(), extent
 
 
 class NetworkPicture(LivePicture):
@@ -86,7 +151,9 @@ class NetworkPicture(LivePicture):
             teaching model's ``view``).
         lang: ``fr`` or ``en``.
         width, height: Size of the picture in pixels (default width: 640 for one plan,
-            300 more for each further plan).
+            180 more for each further plan: the page shows the plans side by side in about
+            the width of a screen, and a picture drawn at the size shown keeps its text
+            legible).
     """
 
     def __init__(self, view, lang: str, width: int | None = None, height: int = 420) -> None:
@@ -97,24 +164,27 @@ class NetworkPicture(LivePicture):
         width = width or 640 + 300 * (len(plans) - 1)
         self.figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         FigureCanvasAgg(self.figure)
-        # Square panels side by side, the legend in what is left on the right.
-        side = min(0.93 * height, 0.8 * width / len(plans))
-        background = _ties_background(view.organisation, int(side), int(side))
+        # Square panels side by side, the legend in what is left on the right: room
+        # for its longest entry at the legend's size.
+        self.legend_points = font_points(height, LEGEND_SHARE)
+        legend_room = LEGEND_ROOM * self.legend_points * DPI / 72
+        side = min(0.93 * height, (width - legend_room) / len(plans))
+        background, extent = _ties_background(view.organisation, int(side))
         self.axes, self.dots = [], []
         xy = view.organisation.layout
         for k, strategy in enumerate(plans):
             ax = self.figure.add_axes((k * side / width, 0.0, side / width, side / height))
-            ax.imshow(background, extent=(*VIEW, *VIEW), zorder=0)
+            ax.imshow(background, extent=(*extent, *extent), zorder=0)
             dots = ax.scatter(xy[:, 0], xy[:, 1], s=self._dot_size(len(xy), len(plans)), zorder=2)
             dots.set_linewidths(0.6)
-            ax.set_xlim(*VIEW)
-            ax.set_ylim(*VIEW)
+            ax.set_xlim(*extent)
+            ax.set_ylim(*extent)
             ax.set_aspect("equal")
             ax.axis("off")
             title = text(strategy, lang)
             if len(plans) > 1:
                 title = f"{view.labels[k]}{colon(lang)}{title}"
-            ax.set_title(title, fontsize=10)
+            ax.set_title(title, fontsize=font_points(side, TITLE_SHARE))
             self.axes.append(ax)
             self.dots.append(dots)
         self.legend = None
@@ -124,8 +194,8 @@ class NetworkPicture(LivePicture):
             mpl.cm.ScalarMappable(mpl.colors.Normalize(0, STRAIN_MAX), "magma_r"),
             cax=self.colorbar_axes,
         )
-        self.colorbar.set_label(text("strain_axis", lang), fontsize=8)
-        self.colorbar_axes.tick_params(labelsize=7)
+        self.colorbar.set_label(text("strain_axis", lang), fontsize=self.legend_points)
+        self.colorbar_axes.tick_params(labelsize=self.legend_points)
         self.shown: str | None = None
         self.moving = list(self.dots)
 
@@ -230,7 +300,7 @@ class NetworkPicture(LivePicture):
             handles=handles,
             loc="lower left" if strain else "center left",
             bbox_to_anchor=(self.legend_left, 0.05 if strain else 0.5),
-            fontsize=8,
+            fontsize=self.legend_points,
             frameon=False,
             borderaxespad=0.5,
         )
