@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from simulation.i18n.language import quoted, say
+from simulation.scenario.changes import LeverChange, levers_after
 from simulation.scenario.costs import Costs
 from simulation.scenario.errors import (
     ScenarioError,
@@ -86,6 +87,12 @@ class Scenario(Record):
     tools: tuple[Tool, ...] = spec(DEFAULT_TOOLS, doc="The digital tools rolled out.")
     rollout: Rollout = spec(Rollout(), doc="Rollout strategy and plan.")
     levers: Levers = spec(Levers(), doc="Change-management levers.")
+    lever_changes: tuple[LeverChange, ...] = spec(
+        (),
+        doc="Levers that take new values during the run: each change names a week "
+        "(whose step is the first to see the new values) and the levers that change; "
+        "weeks increase strictly, a later change overrides an earlier one.",
+    )
     behaviour: Behaviour = spec(Behaviour(), doc="Behavioural parameters.")
     costs: Costs = spec(Costs(), doc="Unit costs in euros.")
 
@@ -131,6 +138,16 @@ class Scenario(Record):
             self._check_within_horizon(week, wave.week, f"{where}.week")
             require_all_known(wave.tools, tool_names, "tool", f"{where}.tools")
             require_all_known(wave.services, services, "service", f"{where}.services")
+        for i, change in enumerate(self.lever_changes):
+            where = f"lever_changes[{i}].week"
+            week = say("error.scenario.week", week=change.week)
+            self._check_within_horizon(week, change.week, where)
+            previous = self.lever_changes[i - 1].week if i else None
+            if previous is not None and change.week <= previous:
+                raise ScenarioError(
+                    say("error.scenario.change_weeks_order", week=change.week, previous=previous),
+                    path=where,
+                )
 
     def _check_within_horizon(self, given: str, week: int, path: str) -> None:
         """Raise at ``path`` if ``week`` (shown as ``given``) lies beyond the horizon."""
@@ -180,6 +197,11 @@ class Scenario(Record):
             else:
                 updates[head] = plain[head]
         return dataclasses.replace(self, **updates)
+
+    def levers_from(self, week: int) -> Levers:
+        """The levers in force at the step of ``week`` (after the changes up to it)."""
+        count = sum(1 for change in self.lever_changes if change.week <= week)
+        return levers_after(self.levers, self.lever_changes, count)
 
     def target_services(self, tool: Tool) -> tuple[str, ...]:
         """Services a tool is meant for."""
