@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from simulation.model import engine, outcomes, tables
+from simulation.model import engine, levers, outcomes, tables
 from simulation.model.build import Built, Template, build_run, weekly_draws
 from simulation.model.compiled import resolve, type_key
 from simulation.model.observation import WeeklyRecorder
@@ -100,6 +100,8 @@ def run_batch(
     for members in groups.values():
         group = [built[k] for k in members]
         _step_group(group, stops, None if on_stop is None else _looking(on_stop, group))
+        for k, one in zip(members, group, strict=True):  # with the coefficients in force
+            built[k] = one
     return [
         BatchRun(scenario, seed, one) for (scenario, seed), one in zip(runs, built, strict=True)
     ]
@@ -124,7 +126,9 @@ def _step_group(
     """Observe week 0 of every run of ``group``, then step them all to their horizon.
 
     Runs are stepped a chunk of weeks at a time, run after run; a chunk also ends at
-    each week of ``stops``, after which ``on_stop(week)`` is called (week 0 included).
+    each week of ``stops``, after which ``on_stop(week)`` is called (week 0 included),
+    and before each week of a run's lever changes, which are applied then (the
+    members of ``group`` are replaced by the runs with the new coefficients).
     """
     # The containers of a group have the same compiled types: one entry point each.
     observe = resolve(engine.observe, (group[0].run, 0, 0))
@@ -133,6 +137,9 @@ def _step_group(
     draws = [weekly_draws(one.run, weeks) for one in group]
     advance = resolve(engine.advance_weeks, (group[0].run, draws[0], 1, weeks))
     stops = sorted({w for w in stops if 0 <= w <= horizon})
+    changes = [{change.week: change for change in one.template.changes} for one in group]
+    # A chunk ends before each week of a change: the week before is its last.
+    change_stops = sorted({week - 1 for weeks_ in changes for week in weeks_})
     for one in group:
         observe(one.run, 0, 0)
     if on_stop and stops and stops[0] == 0:
@@ -140,14 +147,26 @@ def _step_group(
     first = 1
     while first <= horizon:
         stop = next((w for w in stops if w >= first), horizon)
+        stop = min(stop, next((w for w in change_stops if w >= first), horizon))
         count = min(weeks, stop - first + 1)
-        for one, buffer in zip(group, draws, strict=True):
+        for k, (one, buffer) in enumerate(zip(group, draws, strict=True)):
+            change = changes[k].get(first)
+            if change is not None:
+                group[k] = one = _changed(one, change)
             if first <= one.run.settings.horizon:
                 one.decisions.random(out=buffer[:count])
                 advance(one.run, buffer, first, count)
         first += count
         if on_stop and first - 1 in stops:
             on_stop(first - 1)
+
+
+def _changed(one: Built, change: levers.Change) -> Built:
+    """``one`` with the lever change applied (before the step of ``change.week``)."""
+    run = levers.apply(
+        one.run, change, one.plan, one.network.service_of, one.template.scenario.behaviour
+    )
+    return dataclasses.replace(one, run=run)
 
 
 def run_alone(
@@ -168,8 +187,9 @@ def run_alone(
     def snapshot(week: int) -> None:
         frames.append(tables.staff_state(built.run.staff, threshold).assign(week=week))
 
-    _step_group([built], snapshot_weeks, snapshot)
-    return BatchRun(scenario, seed, built), frames
+    group = [built]
+    _step_group(group, snapshot_weeks, snapshot)
+    return BatchRun(scenario, seed, group[0]), frames
 
 
 def chunk_weeks(run: engine.Run) -> int:

@@ -19,6 +19,7 @@ import numpy as np
 from simulation.model.costs import CostRates, rates
 from simulation.model.engine import Run, Settings, Work, draws_per_week
 from simulation.model.inputs import Coefficients, coefficients, tool_properties
+from simulation.model.levers import Change, scheduled, service_backing, set_lever_state
 from simulation.model.mechanisms import strain
 from simulation.model.mechanisms.exposure import change_fade
 from simulation.model.network import Skeleton, StaffNetwork, draw_network, skeleton
@@ -53,6 +54,7 @@ class Template:
         mixes: Each service's profile mix (S, P) (``population.profile_mixes``).
         by_profile: Staff arrays set from the profile alone: field name to the value
             of each profile (P,).
+        changes: The scenario's lever changes as the run applies them, in week order.
     """
 
     scenario: Scenario
@@ -68,21 +70,14 @@ class Template:
     job_type: np.ndarray
     mixes: np.ndarray
     by_profile: dict[str, np.ndarray]
+    changes: tuple[Change, ...]
 
     @classmethod
     def of(cls, scenario: Scenario) -> Template:
         """The template of ``scenario``."""
         frame = skeleton(scenario.organisation)
         services = scenario.organisation.services
-        backing = np.array(
-            [
-                s.manager_backing
-                if s.manager_backing is not None
-                else scenario.levers.manager_backing
-                for s in services
-            ],
-            dtype=np.float64,
-        )
+        backing = service_backing(scenario, scenario.levers)
         initial_staff = frame.counts.astype(np.float64)
         # Repositioned staff go to front-office posts (any service if there are none),
         # in proportion to the services' headcounts (see mechanisms.dropout).
@@ -113,6 +108,7 @@ class Template:
                 "e_completion": scenario.behaviour.e_learning_completion.as_array(),
                 "acculturation": scenario.behaviour.acculturation_initial.as_array(),
             },
+            changes=scheduled(scenario),
         )
 
 
@@ -232,21 +228,7 @@ def _initial_state(
     state.is_referent[:] = population.is_referent
     state.always_on[:] = staying_on
     state.vulnerability[:] = population.vulnerability
-    tutors = population.is_referent | (population.profile == TECHNOPHILE)
-    state.tutor_weight[tutors] = 1.0 + levers.peer_tutoring * behaviour.tutor_extra_weight
-    meaning = levers.project_meaning + plan.framing * (1.0 - levers.project_meaning)
-    state.meaning[:] = meaning
-    # External support: the mean of the levers that push towards trying (see adoption),
-    # which differ only by service (the same operations as per staff member).
-    pushes: tuple[float | np.ndarray, ...] = (
-        plan.communication,
-        meaning,
-        services.backing,
-        float(levers.business_project_lead),
-        levers.staff_involvement,
-    )
-    external = behaviour.external_influence * (sum(pushes) / len(pushes))
-    np.take(external, network.service_of, out=state.external)
+    set_lever_state(state, services, plan, network.service_of, behaviour, levers)
     state.learning_ability[:] = population.learning_ability
     for name, values in template.by_profile.items():
         np.take(values, population.profile, out=getattr(state, name))

@@ -20,6 +20,7 @@ from simulation.model.mechanisms import (
     training,
 )
 from simulation.model.state import Tools
+from simulation.scenario.parameters import Levers
 from simulation.scenario.records import Scenario
 
 
@@ -35,9 +36,15 @@ class Coefficients(NamedTuple):
     tally: observation.TallyCoefficients
 
 
-def coefficients(scenario: Scenario) -> Coefficients:
-    """Every mechanism's coefficients from the scenario's levers and behaviour."""
-    behaviour, levers = scenario.behaviour, scenario.levers
+def coefficients(scenario: Scenario, levers: Levers | None = None) -> Coefficients:
+    """Every mechanism's coefficients from the scenario's behaviour and levers.
+
+    Args:
+        scenario: The scenario.
+        levers: The levers in force, if not the scenario's own (after a lever change).
+    """
+    behaviour = scenario.behaviour
+    levers = scenario.levers if levers is None else levers
     training_coefficients = training.coefficients(levers, behaviour)
     return Coefficients(
         training=training_coefficients,

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from mesa.discrete_space import Network
 
-from simulation.model import engine, outcomes, tables
+from simulation.model import engine, levers, outcomes, tables
 from simulation.model.agents import StaffMember
 from simulation.model.build import build_run, weekly_draws
 from simulation.model.compiled import Kernels
@@ -114,6 +114,7 @@ class TransitionModel(mesa.Model):
         self.neighbours = built.run.ties
         self.tallies = built.run.tallies
         self.week = 0
+        self._changes = {change.week: change for change in built.template.changes}
         self.recorder = WeeklyRecorder(
             built.run.record, self.network.service_names, self.cost_rates, self.plan.go_live
         )
@@ -147,6 +148,12 @@ class TransitionModel(mesa.Model):
         the batched engine's.
         """
         self.week += 1
+        change = self._changes.get(self.week)
+        if change is not None:  # before the step: the change's week sees the new levers
+            self._run = levers.apply(
+                self._run, change, self.plan, self.network.service_of, self.spec.behaviour
+            )
+            self.coefficients = self._run.coefficients
         self._decisions.random(out=self._draws)
         self._kernels(engine.advance_week, self._run, self.week, self._draws[0])
         self._now = None
