@@ -41,6 +41,10 @@ class LeverChange(Record):
         doc="The levers that change and their new values, in the ranges of the same levers.",
     )
 
+    def __hash__(self) -> int:
+        # Hashable as the other records are (the levers' values are numbers, text, flags).
+        return hash((self.week, tuple(sorted(self.levers.items()))))
+
     def _check(self) -> None:
         for key in self.levers:
             if key in SET_UP_LEVERS:

@@ -1,8 +1,9 @@
 """The validated, immutable description of one simulated situation.
 
 A :class:`Scenario` holds the organisation (services, headcounts, relations), the
-profile mix, the digital tools, the rollout plan, the change-management levers and
-the behavioural parameters. Every field has a documented default (the defaults
+profile mix, the digital tools, the rollout plan, the change-management levers (and
+their changes during the run, :mod:`simulation.scenario.changes`) and the behavioural
+parameters. Every field has a documented default (the defaults
 describe a 500-staff commune, see :mod:`simulation.scenario.commune`), so a scenario file
 states only what differs. Build one from Python (``Scenario(...)``), from a mapping
 (``Scenario.from_value(...)``) or from a file (:func:`simulation.scenario.loading.load_scenario`).

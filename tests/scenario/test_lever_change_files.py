@@ -33,6 +33,8 @@ def test_changes_are_records_with_the_levers_values_as_levers_take_them():
     assert scenario.levers_from(26).right_to_disconnect
     assert scenario.levers_from(26).training_capacity == 120.0
     assert Scenario().lever_changes == ()
+    again = Scenario(lever_changes=[c.to_plain() for c in scenario.lever_changes])
+    assert again == scenario and hash(again) == hash(scenario)
 
 
 @pytest.mark.parametrize(
