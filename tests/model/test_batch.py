@@ -50,6 +50,12 @@ VARIANTS: dict[str, dict] = {
         "levers.internal_mobility_capacity": 0.01,
     },
     "acculturation": {"behaviour.acculturation_rate": 0.05, "levers.staff_involvement": 0.9},
+    "lever_changes": {
+        "lever_changes": [
+            {"week": 10, "levers": {"training_capacity": 80, "manager_backing": 0.9}},
+            {"week": 30, "levers": {"right_to_disconnect": True, "peer_tutoring": 1.0}},
+        ]
+    },
 }
 STRATEGIES = ("big_bang", "small_steps", "short_cycle")
 
