@@ -134,5 +134,5 @@ def test_the_report_of_a_real_search(tmp_path):
     report = invoke("report", out)
     assert report.exit_code == 0, report.output
     assert (out / "rapport.html").is_file() and (out / "rapport.xlsx").is_file()
-    book = pd.read_excel(out / "rapport.xlsx", sheet_name=None)
+    book = pd.read_excel(out / "rapport.xlsx", sheet_name=None, engine="openpyxl")
     assert len(book[words.phrase("optimise.sheet.trials", "fr")]) == 12
