@@ -21,7 +21,7 @@ from simulation.cli.options import (
     suggestion,
     whole_number_option,
 )
-from simulation.i18n.language import active, quoted, say, say_count
+from simulation.i18n.language import active, general, quoted, say, say_count
 from simulation.i18n.words import number
 from simulation.scenario.errors import ScenarioError
 from simulation.storage import FolderBusyError
@@ -192,17 +192,17 @@ def _check_cases(interest, data, outcome: str, above, below) -> None:
     lang = active()
     values = data.runs[outcome].astype(float)
     side = (
-        say("cli.discover.above", value=_decimal(above, lang))
+        say("cli.discover.above", value=general(above))
         if above is not None
-        else say("cli.discover.below", value=_decimal(below, lang))
+        else say("cli.discover.below", value=general(below))
     )
     spread = (
         say(
             "cli.discover.spread",
             low=written(outcome, values.min(), lang),
             high=written(outcome, values.max(), lang),
-            raw_low=_decimal(values.min(), lang),
-            raw_high=_decimal(values.max(), lang),
+            raw_low=general(values.min()),
+            raw_high=general(values.max()),
         )
         if values.notna().any()
         else say("cli.discover.no_value")
@@ -225,12 +225,6 @@ def _check_cases(interest, data, outcome: str, above, below) -> None:
             source=str(data.folder),
         )
     )
-
-
-def _decimal(amount: float, lang: str) -> str:
-    """A threshold or a bound as given (``0.3``), with the decimal comma in French."""
-    written = f"{amount:g}"
-    return written.replace(".", ",") if lang == "fr" else written
 
 
 def _table(boxes, lang: str, words) -> str:

@@ -21,7 +21,7 @@ import click
 from simulation.i18n.catalogue import LANGUAGES
 from simulation.i18n.language import active, from_environment, quoted, say, say_count, use
 from simulation.i18n.words import NBSP, colon, number, text
-from simulation.scenario.errors import ScenarioError, closest
+from simulation.scenario.errors import ScenarioError, did_you_mean
 from simulation.scenario.footprint import Footprint, check_fits, gigabytes, memory_limit
 from simulation.scenario.loading import load_scenario
 from simulation.scenario.records import Scenario
@@ -36,8 +36,7 @@ NEW_FOLDER = "Results folder (must be new or empty)."
 
 def suggestion(word: str, choices) -> str:
     """``; did you mean 'x'?`` for the choice closest to ``word``, or ``""`` if none is close."""
-    close = closest(word, choices)
-    return "" if close is None else say("cli.did_you_mean", name=quoted(close))
+    return did_you_mean(word, choices, key="cli.did_you_mean")
 
 
 def fail(error: Exception, then: str = "") -> NoReturn:

@@ -22,7 +22,18 @@ from contextvars import ContextVar
 
 from simulation.i18n.words import check, number, phrase, quote, typography
 
-__all__ = ["active", "from_environment", "quoted", "say", "say_count", "unset", "use", "using"]
+__all__ = [
+    "active",
+    "from_environment",
+    "quoted",
+    "decimal_mark",
+    "general",
+    "say",
+    "say_count",
+    "unset",
+    "use",
+    "using",
+]
 
 DEFAULT = "en"
 """The language of messages when none was chosen (a library call from Python)."""
@@ -101,6 +112,19 @@ def say_count(key: str, n: int, **values: object) -> str:
     lang = active()
     one = n in (0, 1) if lang == "fr" else n == 1
     return say(f"{key}.{'one' if one else 'many'}", n=number(n, lang), **values)
+
+
+def decimal_mark(written: str) -> str:
+    """A number Python wrote (``0.5``, ``±0.031``), with the decimal comma in French."""
+    return written.replace(".", ",") if active() == "fr" else written
+
+
+def general(amount: float, digits: int | None = None) -> str:
+    """A number as given, with the active language's decimal mark: ``0.3``, ``0,3``.
+
+    Python's ``g`` format, to ``digits`` significant digits if set.
+    """
+    return decimal_mark(f"{amount:.{digits}g}" if digits else f"{amount:g}")
 
 
 def quoted(words: object) -> str:

@@ -6,13 +6,11 @@ calibration targets, a sweep's per-point summary and sensitivity indices.
 
 from __future__ import annotations
 
-from simulation.i18n.language import active, say
+from simulation.i18n.language import active, decimal_mark, general, say
 from simulation.i18n.words import (
     clipped,
     difference,
-    number,
     outcome,
-    outcome_kind,
     percent,
     text,
     value,
@@ -60,8 +58,8 @@ LABELS: tuple[str, ...] = (
     "golives_missing",
 )
 """The outcomes the tables show, in order; their labels are the catalogue's
-(``outcome.<key>``), in the language of messages, and their kind of number that of
-:func:`simulation.i18n.words.outcome_kind`."""
+(``outcome.<key>``) and their values are written by :func:`simulation.i18n.words.value`,
+in the language of messages."""
 
 
 def label(key: str) -> str:
@@ -74,23 +72,9 @@ def strategy(name: str) -> str:
     return text(name, active())
 
 
-def fmt(amount: float | int | None, kind: str) -> str:
-    """One outcome value for people, in the language of messages.
-
-    Args:
-        amount: The value (None or NaN: not reached, or no value).
-        kind: ``percent`` (a share 0-1), ``weeks``, ``count``, ``factor``, ``euros``
-            or ``number``.
-    """
-    lang = active()
-    if amount is None or amount != amount:
-        return text("never", lang) if kind == "weeks" else "–"
-    shown = {"weeks": "weeks_to_80pct_adoption", "count": "golives", "euros": "cost"}
-    if kind in shown:
-        return value(shown[kind], amount, lang)
-    if kind == "percent":
-        return percent(amount, lang)
-    return number(amount, lang, 2)
+def fmt(name: str, amount: float | int | None) -> str:
+    """One outcome's value for people, in the language of messages (never reached: ``jamais``)."""
+    return value(name, amount, active())
 
 
 def interval(stat: dict, name: str) -> str:
@@ -98,9 +82,8 @@ def interval(stat: dict, name: str) -> str:
 
     The bounds are cut to what the outcome can take (:func:`~simulation.i18n.words.clipped`).
     """
-    kind = outcome_kind(name)
-    low, high = (fmt(clipped(name, stat[k]), kind) for k in ("ci_low", "ci_high"))
-    return f"{fmt(stat['mean'], kind)} [{low}{say('cli.table.list_separator')} {high}]"
+    low, high = (fmt(name, clipped(name, stat[k])) for k in ("ci_low", "ci_high"))
+    return f"{fmt(name, stat['mean'])} [{low}{say('cli.table.list_separator')} {high}]"
 
 
 def run_table(summary: dict) -> str:
@@ -109,10 +92,9 @@ def run_table(summary: dict) -> str:
     header = [say("cli.table.outcome"), text("all_staff", lang), *(text(p, lang) for p in PROFILES)]
     rows = []
     for key in LABELS:
-        kind = outcome_kind(key)
-        cells = [label(key), fmt(summary.get(key), kind)]
+        cells = [label(key), fmt(key, summary.get(key))]
         if key in OUTCOMES:
-            cells += [fmt(summary["by_profile"][p][key], kind) for p in PROFILES]
+            cells += [fmt(key, summary["by_profile"][p][key]) for p in PROFILES]
         else:
             cells += [""] * len(PROFILES)
         rows.append(cells)
@@ -125,11 +107,10 @@ def comparison_table(summary: dict, replications: int) -> str:
     header = [say("cli.table.outcome_ci"), *(strategy(s) for s in strategies)]
     rows = []
     for key in LABELS:
-        kind = outcome_kind(key)
         cells = [label(key)]
         for name in strategies:
             stat = summary[name].get(key) or {"mean": None, "n": 0}
-            cell = interval(stat, key) if stat["n"] and stat["n"] > 1 else fmt(stat["mean"], kind)
+            cell = interval(stat, key) if stat["n"] and stat["n"] > 1 else fmt(key, stat["mean"])
             if stat["n"] < replications:
                 cell += " " + say("cli.table.runs_with_value", n=stat["n"], total=replications)
             cells.append(cell)
@@ -154,11 +135,11 @@ def calibration_table(targets) -> str:
     header = [say(f"cli.table.{key}") for key in ("target", "range", "simulated", "met")]
     rows = []
     for row in targets.itertuples():
-        low = "" if row.low is None or row.low != row.low else _general(row.low)
-        high = "" if row.high is None or row.high != row.high else _general(row.high)
+        low = "" if row.low is None or row.low != row.low else general(row.low, 4)
+        high = "" if row.high is None or row.high != row.high else general(row.high, 4)
         mean = (
-            f"{_general(row.mean)} [{_general(row.ci_low)}{say('cli.table.list_separator')} "
-            f"{_general(row.ci_high)}]"
+            f"{general(row.mean, 4)} [{general(row.ci_low, 4)}{say('cli.table.list_separator')} "
+            f"{general(row.ci_high, 4)}]"
         )
         rows.append(
             [
@@ -173,16 +154,6 @@ def calibration_table(targets) -> str:
 
 def _met(met: bool) -> str:
     return say("cli.table.met_yes") if met else say("cli.table.met_no")
-
-
-def _general(amount: float) -> str:
-    """A number to four significant digits, with the language's decimal mark."""
-    return _decimal(f"{amount:.4g}")
-
-
-def _decimal(written: str) -> str:
-    """A number written by Python, with the decimal comma in French."""
-    return written.replace(".", ",") if active() == "fr" else written
 
 
 def paired_table(
@@ -241,7 +212,6 @@ def ensemble_table(summary: dict, first, outcomes: tuple[str, ...] = ROBUSTNESS_
     header = [say("cli.table.over_sets"), *(strategy(s) for s in strategies)]
     rows = []
     for name in outcomes:
-        kind = outcome_kind(name)
         cells = [label(name)]
         for level in strategies:
             stat = summary[level][name]
@@ -262,8 +232,8 @@ def ensemble_table(summary: dict, first, outcomes: tuple[str, ...] = ROBUSTNESS_
             )
             spread = say(
                 "cli.table.from_to",
-                low=fmt(clipped(name, stat["spread_low"]), kind),
-                high=fmt(clipped(name, stat["spread_high"]), kind),
+                low=fmt(name, clipped(name, stat["spread_low"])),
+                high=fmt(name, clipped(name, stat["spread_high"])),
             )
             cells.append(spread + part_text + best)
         rows.append(cells)
@@ -328,7 +298,7 @@ def indices_table(indices, method: str) -> str:
     parts = []
     for name, group in indices.groupby("outcome", sort=False):
         rows = [
-            [row.parameter, *(_decimal(form.format(getattr(row, c))) for _, c, form in columns)]
+            [row.parameter, *(decimal_mark(form.format(getattr(row, c))) for _, c, form in columns)]
             for row in group.sort_values(key, ascending=False).itertuples()
         ]
         parts.append(f"\n{label(name)}\n" + _grid(header, rows))
@@ -336,7 +306,7 @@ def indices_table(indices, method: str) -> str:
 
 
 def _cell_text(amount) -> str:
-    return _general(amount) if isinstance(amount, float) else str(amount)
+    return general(amount, 4) if isinstance(amount, float) else str(amount)
 
 
 SWEEP_STATISTICS = frozenset(

@@ -131,28 +131,18 @@ def closest(word: Any, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-def did_you_mean(
-    word: Any,
-    choices: Iterable[str],
-    form: str | None = None,
-    *,
-    key: str = "error.hint.did_you_mean",
-) -> str:
+def did_you_mean(word: Any, choices: Iterable[str], *, key: str = "error.hint.did_you_mean") -> str:
     """A "did you mean" naming the choice closest to ``word``, or ``""`` if none is close.
 
     Args:
         word: What was given.
         choices: What is allowed.
-        form: An English sentence part with one ``{}`` (or ``{!r}``) for the
-            suggestion, for messages not yet in the catalogue; else ``key`` is said.
         key: The catalogue phrase, with ``{name}`` for the suggestion (quoted the
             active language's way): ``error.hint.did_you_mean`` leads the rest of a
             sentence, ``error.hint.did_you_mean_after`` ends one.
     """
     close = closest(word, choices)
-    if close is None:
-        return ""
-    return form.format(close) if form is not None else say(key, name=quoted(close))
+    return "" if close is None else say(key, name=quoted(close))
 
 
 def unknown_key(key: Any, allowed: list[str]) -> str:

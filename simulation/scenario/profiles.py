@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from simulation.i18n.language import active, say
+from simulation.i18n.language import general, say
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.schema import Record
 
@@ -66,8 +66,7 @@ class Shares(ByName):
 
 def _share(x: float) -> str:
     """A share as a message writes it: ``0.2`` (``0,2`` in French)."""
-    text = f"{x:g}"
-    return text.replace(".", ",") if active() == "fr" else text
+    return general(x)
 
 
 @dataclasses.dataclass(frozen=True)
