@@ -26,6 +26,8 @@ NAMESPACES = {
     "optimise",
     "discover",
     "error",
+    "game",
+    "gamepage",
 }
 
 
