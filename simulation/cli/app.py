@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import socket
 import sys
 
 import click
@@ -22,15 +24,41 @@ from simulation.scenario.loading import load_scenario
     is_flag=True,
     help="Workshop mode: two or three plans side by side, with a scoreboard.",
 )
-def app(scenario, host, port, lang, workshop) -> None:
+@click.option(
+    "--game",
+    is_flag=True,
+    help="The workshop game: teams play rounds on their own devices, the trainer runs "
+    "the game from the trainer's view.",
+)
+@click.option(
+    "--pin",
+    default=None,
+    help="Game: the trainer's PIN when served beyond this machine (default: a new one, "
+    "printed at start).",
+)
+@whole_number_option("--teams", "Game: number of teams in the set-up form.", minimum=2, maximum=6)
+@whole_number_option("--rounds", "Game: rounds in the set-up form.", minimum=1, maximum=24)
+@whole_number_option(
+    "--round-weeks", "Game: weeks per round in the set-up form.", minimum=1, maximum=52
+)
+@whole_number_option("--seed", "Game: seed in the set-up form.", minimum=0, maximum=9999)
+def app(scenario, host, port, lang, workshop, game, pin, teams, rounds, round_weeks, seed) -> None:
     """Serve the teaching page in a browser (Mesa SolaraViz).
 
     Pick a strategy, set the levers, press play and watch who adopts, who struggles
     and who leaves. SCENARIO (optional) is offered as a preset, and the page starts
     on it, next to the default commune and the nine study cases. Stop with Ctrl-C.
     """
-    from simulation.teaching.server import app_command, free_port, port_is_free, serve
+    from simulation.teaching.server import (
+        app_command,
+        free_port,
+        is_local,
+        port_is_free,
+        serve,
+    )
 
+    if game and workshop:
+        raise click.UsageError(say("cli.app.game_or_workshop"))
     if scenario:
         try:
             load_scenario(scenario)
@@ -42,8 +70,40 @@ def app(scenario, host, port, lang, workshop) -> None:
         )
         sys.exit(EXIT_ENVIRONMENT)
     port = port or free_port(host)
+    settings = {"teams": teams, "rounds": rounds, "round_weeks": round_weeks, "seed": seed}
+    settings = {key: value for key, value in settings.items() if value is not None}
+    # On this machine only, the trainer's view needs no PIN; beyond it, anyone in the
+    # room could open it, so it asks for one (given, or a new one printed below).
+    pin = None if is_local(host) else (pin or f"{secrets.randbelow(10**6):06d}")
     command, env = app_command(
-        host=host, port=port, lang=lang, workshop=workshop, scenario=scenario
+        host=host,
+        port=port,
+        lang=lang,
+        workshop=workshop,
+        scenario=scenario,
+        game=game,
+        pin=pin if game else None,
+        game_settings=settings,
     )
-    click.echo(say("cli.app.serving", address=f"http://{host}:{port}"))
+    address = f"http://{shown_host(host)}:{port}"
+    if game:
+        click.echo(say("cli.app.game_trainer", address=f"{address}/?trainer=1"))
+        click.echo(say("cli.app.game_teams", address=f"{address}/"))
+        if pin:
+            click.echo(say("cli.app.game_pin", pin=pin))
+    else:
+        click.echo(say("cli.app.serving", address=address))
     sys.exit(serve(command, env))
+
+
+def shown_host(host: str) -> str:
+    """The address to give people for ``host``: this machine's own for ``0.0.0.0``."""
+    if host not in ("0.0.0.0", "::", ""):
+        return f"[{host}]" if ":" in host else host
+    try:
+        # Connecting a UDP socket sends nothing: it only picks the outgoing interface.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            return probe.getsockname()[0]
+    except OSError:
+        return socket.gethostname()

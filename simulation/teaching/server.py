@@ -1,13 +1,15 @@
 """Starting the teaching page's web server (used by ``transnum app``, tests and scripts).
 
-The page is a Solara app (:mod:`simulation.teaching.page`) served by ``solara run`` in
-its own process; the language, the mode and the user's scenario reach it through
-environment variables.
+The page is a Solara app (:mod:`simulation.teaching.page`, or the workshop game's
+:mod:`simulation.teaching.game_page`) served by ``solara run`` in its own process; the
+language, the mode, the user's scenario, the game's first settings and the trainer's
+PIN reach it through environment variables.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -19,10 +21,18 @@ import urllib.request
 from pathlib import Path
 
 from simulation.i18n.words import LANGUAGES, phrase
+from simulation.teaching.game_room import GAME_ENV, PIN_ENV
 from simulation.teaching.models import SCENARIO_ENV
 
 LANG_ENV = "TRANSNUM_APP_LANG"
 MODE_ENV = "TRANSNUM_APP_MODE"
+PAGES = {
+    "single": ("simulation.teaching.page:page", "page.title"),
+    "workshop": ("simulation.teaching.page:page", "page.workshop"),
+    "game": ("simulation.teaching.game_page:page", "gamepage.title"),
+}
+"""Each mode's page (module:object for ``solara run``) and its title's catalogue key."""
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # The page is served from this machine and sends nothing elsewhere: Solara's usage
 # telemetry is turned off here, and its start-up version check by `--no-check-version`.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
@@ -97,6 +107,9 @@ def app_command(
     lang: str = "fr",
     workshop: bool = False,
     scenario: str | Path | None = None,
+    game: bool = False,
+    pin: str | None = None,
+    game_settings: dict[str, int] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve the teaching page.
 
@@ -106,6 +119,10 @@ def app_command(
         lang: ``fr`` or ``en``.
         workshop: Workshop mode (plans side by side) instead of one plan.
         scenario: A scenario file offered as a preset (and chosen first).
+        game: The workshop game's page instead (trainer's and teams' views).
+        pin: The game's trainer's PIN (None: the trainer's view asks for none).
+        game_settings: The game's set-up form's first values (``teams``, ``rounds``,
+            ``round_weeks``, ``seed``).
 
     Returns:
         The command (a list for :mod:`subprocess`) and its environment.
@@ -113,19 +130,25 @@ def app_command(
     env = dict(os.environ)
     env.update(OFFLINE_ENV)
     env.update(THEME_ENV)
-    key = "workshop" if workshop else "title"
-    env[TITLE_ENV] = phrase(f"page.{key}", lang if lang in LANGUAGES else "en")
+    mode = "game" if game else "workshop" if workshop else "single"
+    served, title = PAGES[mode]
+    env[TITLE_ENV] = phrase(title, lang if lang in LANGUAGES else "en")
     env[LANG_ENV] = lang
-    env[MODE_ENV] = "workshop" if workshop else "single"
-    env.pop(SCENARIO_ENV, None)
+    env[MODE_ENV] = mode
+    for name in (SCENARIO_ENV, PIN_ENV, GAME_ENV):
+        env.pop(name, None)  # never one left over from the calling environment
     if scenario is not None:
         env[SCENARIO_ENV] = str(Path(scenario).resolve())
+    if game and pin:
+        env[PIN_ENV] = pin
+    if game and game_settings:
+        env[GAME_ENV] = json.dumps(game_settings)
     command = [
         sys.executable,
         "-m",
         "solara",
         "run",
-        "simulation.teaching.page:page",
+        served,
         "--host",
         host,
         "--port",
@@ -137,11 +160,17 @@ def app_command(
     return command, env
 
 
+def is_local(host: str) -> bool:
+    """Whether ``host`` serves this machine only (no PIN needed for the trainer's view)."""
+    return host.strip("[]").lower() in LOCAL_HOSTS
+
+
 def start_app(**options) -> tuple[subprocess.Popen, str]:
     """Start the teaching page in the background on a free port of 127.0.0.1.
 
     Args:
-        **options: ``lang``, ``workshop``, ``scenario`` (see :func:`app_command`).
+        **options: ``lang``, ``workshop``, ``scenario``, ``game``, ``pin``,
+            ``game_settings`` (see :func:`app_command`).
 
     Returns:
         The server process (stop it with ``terminate()``) and the page's address,

@@ -1,0 +1,300 @@
+"""The trainer's view of the game: set-up, the teams' codes, the round, the end.
+
+Before the game, a form: the organisation (a preset, at most 2,000 staff as on the
+teaching page), teams, rounds, weeks per round and seed; ``transnum app --game`` may
+prefill it (``TRANSNUM_APP_GAME``, JSON). During the game: each team's name and code
+in large letters for the room to read, the round and week, a timer, every team's
+status (choosing or submitted, with what it chose), closing the round, the
+scoreboard and every team's curves on one picture. After the last round: the
+debrief (:mod:`simulation.teaching.game.debrief`) and the export of the session's
+folder (:mod:`simulation.teaching.game.export`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import solara
+
+from simulation.i18n.words import number
+from simulation.teaching.game.session import Game, GameError
+from simulation.teaching.game_room import GAME_ENV, ROOM
+from simulation.teaching.game_team import table_html
+from simulation.teaching.game_text import (
+    decisions_text,
+    duration,
+    problem,
+    say,
+    scoreboard_header,
+    scoreboard_rows,
+    words,
+)
+from simulation.teaching.models import MAX_TEACHING_STAFF, first_preset, preset_scenario
+from simulation.teaching.pictures import png
+from simulation.teaching.pictures.teams import ROOM_MEASURES, teams_png
+from simulation.teaching.settings import own_staff, preset_choices, preset_title
+
+DEFAULTS = {"teams": 3, "rounds": 12, "round_weeks": 13, "seed": 1, "staff": 0}
+FOLDER_FORMAT = "atelier-%Y%m%d-%H%M"
+"""The export's folder, under the current directory."""
+
+
+def form_start() -> dict:
+    """The set-up form when it opens: the defaults, then what the command line gave."""
+    given = json.loads(os.environ.get(GAME_ENV) or "{}")
+    values = {**DEFAULTS, **{k: int(v) for k, v in given.items() if k in DEFAULTS}}
+    return {"preset": first_preset(), **values}
+
+
+def game_scenario(preset: str, staff: int):
+    """The preset's scenario at ``staff`` staff (0: its own), capped at the page's limit."""
+    scenario = preset_scenario(preset)
+    size = min(int(staff) or own_staff(preset), MAX_TEACHING_STAFF)
+    if size != own_staff(preset):
+        scenario = scenario.override({"organisation.total_staff": size})
+    return scenario
+
+
+def export_folder(now: datetime.datetime | None = None) -> Path:
+    """Where the session is exported: ``atelier-YYYYmmdd-HHMM`` in the current directory."""
+    return Path.cwd() / (now or datetime.datetime.now()).strftime(FOLDER_FORMAT)
+
+
+@solara.component
+def SetupForm(lang: str, see: Callable[[], None]) -> None:
+    """The game's settings and the button that starts it."""
+    w = words(lang)
+    form, set_form = solara.use_state(form_start())
+    failure, set_failure = solara.use_state("")
+    choices = preset_choices(lang)
+
+    def field(key: str, low: int, high: int) -> None:
+        solara.InputInt(
+            w[f"setup_{key}"],
+            value=int(form[key]),
+            on_value=lambda v: set_form({**form, key: max(low, min(high, int(v or 0)))}),
+            classes=[f"transnum-setup-{key}"],
+        )
+
+    def start() -> None:
+        try:
+            scenario = game_scenario(form["preset"], form["staff"])
+            ROOM.set_up(
+                scenario,
+                teams=form["teams"],
+                rounds=form["rounds"],
+                round_weeks=form["round_weeks"],
+                seed=form["seed"],
+                title=preset_title(form["preset"], lang),
+            )
+        except GameError as error:
+            set_failure(problem(error, lang))
+            return
+        set_failure("")
+        see()
+
+    with solara.Card(w["setup_title"], style={"max-width": "640px"}):
+        solara.Select(
+            w["setup_preset"],
+            value=next(t for t, p in choices.items() if p == form["preset"]),
+            values=list(choices),
+            on_value=lambda title: set_form({**form, "preset": choices[title]}),
+        )
+        field("staff", 0, MAX_TEACHING_STAFF)
+        field("teams", 2, 6)
+        field("rounds", 1, 24)
+        field("round_weeks", 1, 52)
+        field("seed", 0, 9999)
+        solara.Text(say("setup_staff_note", lang, high=MAX_TEACHING_STAFF))
+        solara.Button(w["start"], color="primary", on_click=start, classes=["transnum-start"])
+        if failure:
+            solara.Error(failure)
+
+
+def codes_html(game: Game) -> str:
+    """Each team's name and code, large (for the room to read)."""
+    cards = "".join(
+        f'<div class="transnum-game-code"><div class="name">{html.escape(t.name)}</div>'
+        f'<div class="code">{html.escape(t.code)}</div></div>'
+        for t in game.teams
+    )
+    return f'<div class="transnum-game-codes">{cards}</div>'
+
+
+@solara.component
+def Timer(lang: str) -> None:
+    """Time since the round opened and, with a round length, the time left."""
+    w = words(lang)
+    tick, set_tick = solara.use_state(0)
+
+    def run(cancel: threading.Event) -> None:
+        count = 0
+        while not cancel.wait(1.0):
+            count += 1
+            set_tick(count)
+
+    solara.use_thread(run, dependencies=[], intrusive_cancel=False)
+    remaining = ROOM.remaining()
+    with solara.Row(style={"align-items": "center", "gap": "24px"}):
+        solara.Text(
+            say("elapsed", lang, time=duration(ROOM.elapsed(), lang)), classes=["transnum-timer"]
+        )
+        if remaining is not None:
+            over = remaining < 0
+            solara.Text(
+                say("over_time" if over else "remaining", lang, time=duration(remaining, lang)),
+                classes=["transnum-timer"] + (["transnum-timer-over"] if over else []),
+            )
+        solara.InputInt(
+            w["round_minutes"],
+            value=ROOM.round_minutes,
+            on_value=lambda v: ROOM.set_round_minutes(int(v or 0)),
+            style={"max-width": "220px"},
+        )
+
+
+def status_rows(game: Game, lang: str) -> list[list[str]]:
+    """Each team's status this round: choosing, or submitted with what it chose."""
+    rows = []
+    for team in game.teams:
+        if team.pending is None:
+            rows.append([team.name, team.code, say("choosing", lang), ""])
+        else:
+            rows.append(
+                [team.name, team.code, say("submitted", lang), decisions_text(team.pending, lang)]
+            )
+    return rows
+
+
+@solara.component
+def RoundPanel(game: Game, lang: str, see: Callable[[], None]) -> None:
+    """The round being played: its number, the timer, the teams' status, closing it."""
+    w = words(lang)
+    failure, set_failure = solara.use_state("")
+
+    def close() -> None:
+        try:
+            ROOM.advance()
+        except GameError as error:
+            set_failure(problem(error, lang))
+            return
+        set_failure("")
+        see()
+
+    solara.Text(
+        say("round_of", lang, k=game.round + 1, n=game.rounds)
+        + " · "
+        + say("week_number", lang, n=game.week),
+        classes=["transnum-round"],
+    )
+    Timer(lang)
+    header = [w["column_team"], w["code_label"], w["status"], w["chosen"]]
+    solara.HTML(
+        tag="div", unsafe_innerHTML=table_html(header, status_rows(game, lang), "transnum-status")
+    )
+    solara.Button(w["close_round"], color="primary", on_click=close, classes=["transnum-close"])
+    if failure:
+        solara.Error(failure)
+
+
+@solara.component
+def EndPanel(game: Game, lang: str, see: Callable[[], None]) -> None:
+    """After the last round: the debrief and the export of the session's folder."""
+    w = words(lang)
+    failure, set_failure = solara.use_state("")
+
+    def make_debrief():
+        from simulation.teaching.game.debrief import debrief
+
+        return debrief(game)
+
+    def run_debrief() -> None:
+        try:
+            ROOM.keep("debrief", make_debrief())
+        except Exception as error:  # shown to the trainer, not lost in the server's log
+            set_failure(f"{type(error).__name__}: {error}")
+            return
+        see()
+
+    def run_export() -> None:
+        from simulation.teaching.game.export import export_session
+
+        try:
+            found = ROOM.debrief if ROOM.debrief is not None else make_debrief()
+            written = export_session(game, found, export_folder(), lang=lang)
+        except Exception as error:  # shown to the trainer, not lost in the server's log
+            set_failure(f"{type(error).__name__}: {error}")
+            return
+        ROOM.keep("exported", str(written))
+        see()
+
+    solara.Success(say("game_over", lang), classes=["transnum-game-over"])
+    with solara.Row():
+        solara.Button(
+            w["debrief"], color="primary", on_click=run_debrief, classes=["transnum-debrief"]
+        )
+        solara.Button(
+            w["export"], color="primary", on_click=run_export, classes=["transnum-export"]
+        )
+    if failure:
+        solara.Error(failure)
+    if ROOM.exported:
+        solara.Info(say("exported", lang, path=ROOM.exported), classes=["transnum-exported"])
+    if ROOM.debrief is not None:
+        DebriefPanel(ROOM.debrief, lang)
+
+
+@solara.component
+def DebriefPanel(found: object, lang: str) -> None:
+    """The debrief's figures and each team's reading."""
+    from simulation.teaching.game.debrief import figures
+
+    pictures = solara.use_memo(
+        lambda: {name: png(figure) for name, figure in figures(found, lang).items()},
+        dependencies=[id(found), lang],
+    )
+    readings = getattr(found, "readings", None) or {}
+    with solara.Column(classes=["transnum-debrief-panel"]):
+        for team, reading in dict(readings).items():
+            solara.Markdown(f"**{team}** — {reading}")
+        for name, picture in pictures.items():
+            solara.Image(picture, classes=[f"transnum-debrief-{name}"])
+
+
+@solara.component
+def TrainerView(lang: str, version: int, see: Callable[[], None]) -> None:
+    """The trainer's view: the set-up form, then the game."""
+    w = words(lang)
+    game = ROOM.game
+    if game is None:
+        SetupForm(lang, see)
+        return
+    shown = f"{ROOM.title} · {number(game.base.staff_count, lang)} {w['staff']}"
+    solara.Text(shown, classes=["transnum-shown"])
+    solara.HTML(tag="div", unsafe_innerHTML=codes_html(game))
+    if game.over:
+        EndPanel(game, lang, see)
+    else:
+        RoundPanel(game, lang, see)
+    solara.Markdown(f"### {w['scoreboard']}")
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=table_html(
+            scoreboard_header(lang), scoreboard_rows(game, lang), "transnum-scoreboard"
+        ),
+    )
+    picture = solara.use_memo(
+        lambda: teams_png(
+            [(t.name, t.table) for t in game.teams], game.horizon, lang, ROOM_MEASURES
+        ),
+        dependencies=[id(game), game.round, lang],
+    )
+    solara.Image(picture, classes=["transnum-room-curves"])
+    with solara.Row():
+        solara.Button(w["new_game"], text=True, on_click=lambda: (ROOM.reset(), see()))
