@@ -7,7 +7,9 @@ coefficients (:func:`simulation.model.inputs.coefficients`), the services'
 managerial backing, and the staff's tutor weights, meaning and external support
 (:func:`set_lever_state`, the set-up's own operations). Nothing is drawn, so the
 random streams stay those of the run without changes; the levers that only the
-set-up reads (referents, training mix, mobility posts) cannot change.
+set-up reads (referents, mobility posts) cannot change. A change of the training mix
+also moves the unit costs of the trainer hours from its week on
+(:func:`simulation.model.costs.trainer_hour_rates`, derived with the scenario).
 
 :func:`apply` is called by ``TransitionModel.step`` and by the batched engine alike,
 before the step of the change's week, so that both give the same numbers.

@@ -54,6 +54,10 @@ VARIANTS: dict[str, dict] = {
         "lever_changes": [
             {"week": 10, "levers": {"training_capacity": 80, "manager_backing": 0.9}},
             {"week": 30, "levers": {"right_to_disconnect": True, "peer_tutoring": 1.0}},
+            {
+                "week": 41,
+                "levers": {"training_mix": {"vendor": 0.1, "internal": 0.3, "action": 0.6}},
+            },
         ]
     },
 }
