@@ -144,3 +144,13 @@ class Levers(Record):
         doc="Whether a right-to-disconnect policy and tool-use charter are in force.",
         source=f"{STUDY}, section VI.C (prevention: right to disconnect, charters)",
     )
+    workload_relief: float = spec(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share of the extra workload",
+        doc="Share of the extra workload left by departed colleagues that temporary "
+        "reinforcements absorb (0: the colleagues who stay carry all of it).",
+        source=f"assumption; {STUDY}, section VI.C (overload when the work of those who "
+        "leave falls on those who stay)",
+    )

@@ -48,12 +48,20 @@ VARIANTS: dict[str, dict] = {
         "behaviour.dropout_strain_rate": 0.05,
         "behaviour.dropout_refusal_rate": 0.2,
         "levers.internal_mobility_capacity": 0.01,
+        "levers.workload_relief": 0.6,  # the work of those who left, partly reinforced
     },
     "acculturation": {"behaviour.acculturation_rate": 0.05, "levers.staff_involvement": 0.9},
     "lever_changes": {
         "lever_changes": [
             {"week": 10, "levers": {"training_capacity": 80, "manager_backing": 0.9}},
-            {"week": 30, "levers": {"right_to_disconnect": True, "peer_tutoring": 1.0}},
+            {
+                "week": 30,
+                "levers": {
+                    "right_to_disconnect": True,
+                    "peer_tutoring": 1.0,
+                    "workload_relief": 0.5,
+                },
+            },
             {
                 "week": 41,
                 "levers": {"training_mix": {"vendor": 0.1, "internal": 0.3, "action": 0.6}},
