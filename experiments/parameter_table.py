@@ -59,6 +59,7 @@ _RANGE_TEXT: dict[str, str] = {
     "rollout.waves": "a list; at least one wave if the strategy is `custom`",
     "rollout.waves[].tools": "`all` or a list of tool names",
     "rollout.waves[].services": "`all` or a list of service names",
+    "levers.training_priority": "a list of service names (empty: no service first)",
     "lever_changes[].week": "whole number, from 1 to `horizon_weeks`, increasing strictly",
     "lever_changes[].levers": "a mapping of lever names (not `referent_share` or "
     "`internal_mobility_capacity`) to values in the ranges of `levers`",

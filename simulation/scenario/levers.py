@@ -66,6 +66,14 @@ class Levers(Record):
         source="assumption (the study does not say how time is shared between tools learnt "
         "at once)",
     )
+    training_priority: tuple[str, ...] = spec(
+        (),
+        unit="services",
+        doc="Services whose staff are trained in person right after the referents and "
+        "before everybody else (a training campaign targeted at these services); none by "
+        "default. A staff member counts in the service they work in.",
+        source=f"{STUDY}, section IV.D (training); value: assumption",
+    )
     e_learning_hours: float = spec(
         1.0,
         ge=0,
@@ -151,6 +159,5 @@ class Levers(Record):
         unit="share of the extra workload",
         doc="Share of the extra workload left by departed colleagues that temporary "
         "reinforcements absorb (0: the colleagues who stay carry all of it).",
-        source=f"assumption; {STUDY}, section VI.C (overload when the work of those who "
-        "leave falls on those who stay)",
+        source=f"assumption; {STUDY}, section VI.C (overload)",
     )
