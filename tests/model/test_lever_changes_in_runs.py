@@ -93,6 +93,7 @@ def test_a_later_change_overrides_an_earlier_one():
 def test_a_change_re_derives_the_staff_arrays_the_set_up_derives_from_the_levers():
     levers = {"peer_tutoring": 1.0, "project_meaning": 0.9, "manager_backing": 0.2}
     levers |= {"staff_involvement": 0.6, "business_project_lead": False}
+    levers |= {"training_priority": ["urbanisme", "sports"], "workload_relief": 0.4}
     scenario = scenario_with({"week": 6, "levers": levers})
     model = TransitionModel(scenario, rng=3)
     for _ in range(6):
@@ -102,6 +103,8 @@ def test_a_change_re_derives_the_staff_arrays_the_set_up_derives_from_the_levers
     for name in ("tutor_weight", "meaning", "external"):
         np.testing.assert_array_equal(getattr(model.state, name), getattr(start.state, name))
     np.testing.assert_array_equal(model.services.backing, start.services.backing)
+    np.testing.assert_array_equal(model.services.priority, start.services.priority)
+    assert model.services.priority.sum() == 2
     assert model.coefficients == start.coefficients
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulation.model.mechanisms import training
 from simulation.model.model import TransitionModel
+from simulation.model.state import Services, StaffState
 from simulation.scenario.records import Scenario
 
 # Many departures (strain and refusal, no mobility posts): the colleagues who stay
@@ -68,6 +70,36 @@ SHORT = {  # everybody learns at once, with few trainer hours: supply is short
 }
 FIRST = "accueil_etat_civil"
 CHANGE_WEEK = 6
+
+
+def test_the_allocation_serves_referents_then_priority_services_then_the_others():
+    staff = StaffState.empty(6, 1)
+    staff.n_learning[:] = [1, 1, 1, 1, 1, 0]
+    staff.is_referent[:] = [True, True, False, False, False, False]
+    # Services now: staff 3 moved from service 0 into the priority service 1.
+    staff.origin_service[:] = [0, 1, 1, 0, 0, 1]
+    staff.service[:] = [0, 1, 1, 1, 0, 1]
+    services = Services.start(np.zeros(2), np.ones(2), 1, priority=np.array([False, True]))
+    c = training.TrainingCoefficients(
+        supply=7.0,
+        training_group_size=6.0,
+        max_training_hours=2.0,
+        e_learning_hours=0.0,
+        e_learning_effectiveness=0.5,
+        mastery_threshold=0.8,
+        in_person_value=1.0,
+        in_person_value_team=1.0,
+        in_person_followed=1.0,
+        contextual_followed=1.0,
+    )
+    training.allocate_training(staff, services, c)
+    # Referents (staff 1 one of the priority service's: a referent) take 4 h of 7; the
+    # priority group (staff 2, and staff 3 in the service they work in now) 3 h of the
+    # 4 they ask; staff 4 nothing. Exact: halves and quarters.
+    assert staff.in_person_hours.tolist() == [2.0, 2.0, 1.5, 1.5, 0.0, 0.0]
+    services.priority[:] = False  # no priority service: referents, then all the others
+    training.allocate_training(staff, services, c)
+    assert staff.in_person_hours.tolist() == [2.0, 2.0, 1.0, 1.0, 1.0, 0.0]
 
 
 def in_person_by_week(scenario: Scenario, seed: int, weeks: int = 30) -> list[tuple]:
