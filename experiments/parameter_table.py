@@ -59,9 +59,10 @@ _RANGE_TEXT: dict[str, str] = {
     "rollout.waves": "a list; at least one wave if the strategy is `custom`",
     "rollout.waves[].tools": "`all` or a list of tool names",
     "rollout.waves[].services": "`all` or a list of service names",
+    "levers.training_priority": "a list of service names (empty: no service first)",
     "lever_changes[].week": "whole number, from 1 to `horizon_weeks`, increasing strictly",
-    "lever_changes[].levers": "a mapping of lever names (not `referent_share`, "
-    "`training_mix` or `internal_mobility_capacity`) to values in the ranges of `levers`",
+    "lever_changes[].levers": "a mapping of lever names (not `referent_share` or "
+    "`internal_mobility_capacity`) to values in the ranges of `levers`",
 }
 _RANGE_EXTRA: dict[str, str] = {
     "organisation.total_staff": "at least the number of services",

@@ -19,7 +19,13 @@ import numpy as np
 from simulation.model.costs import CostRates, rates
 from simulation.model.engine import Run, Settings, Work, draws_per_week
 from simulation.model.inputs import Coefficients, coefficients, tool_properties
-from simulation.model.levers import Change, scheduled, service_backing, set_lever_state
+from simulation.model.levers import (
+    Change,
+    scheduled,
+    service_backing,
+    service_priority,
+    set_lever_state,
+)
 from simulation.model.mechanisms import strain
 from simulation.model.mechanisms.exposure import change_fade
 from simulation.model.network import Skeleton, StaffNetwork, draw_network, skeleton
@@ -48,6 +54,7 @@ class Template:
         rates: The unit costs.
         settings: The compiled step's settings.
         backing: Managerial backing of each service (S,).
+        priority: Whether each service's training comes right after the referents' (S,).
         receiving: Share of repositioned staff each service receives (S,).
         first_team: Team that repositioned staff join in each service (S,).
         job_type: Code of each service's posts (S,).
@@ -65,6 +72,7 @@ class Template:
     rates: CostRates
     settings: Settings
     backing: np.ndarray
+    priority: np.ndarray
     receiving: np.ndarray
     first_team: np.ndarray
     job_type: np.ndarray
@@ -99,6 +107,7 @@ class Template:
             rates=rates(scenario),
             settings=settings,
             backing=backing,
+            priority=service_priority(scenario, scenario.levers),
             receiving=receiving / receiving.sum(),
             first_team=first_team,
             job_type=np.array([JOB_TYPES.index(s.job_type) for s in services]),
@@ -181,6 +190,7 @@ def build_run(
         ),
         target=template.target,
         job_type=template.job_type,
+        priority=template.priority.copy(),  # a lever change writes it in place
     )
     state = _initial_state(scenario, template, network, population, staying_on, plan, services)
     rows, n_measures = scenario.horizon_weeks + 1, len(MEASURES)

@@ -3,8 +3,9 @@
 Each week the model records one cost per component of :data:`COST_COMPONENTS`
 (columns ``cost_<component>_eur`` of the weekly table; the summary adds them up):
 
-    training_<mode>     = trainer_hours * mix[mode] * trainer_hour_eur[mode]
-                          (mode: vendor, internal, action; levers.training_mix)
+    training_<mode>     = trainer_hours * mix_w[mode] * trainer_hour_eur[mode]
+                          (mode: vendor, internal, action; mix_w: levers.training_mix
+                          in force at the step of week w, lever changes included)
     e_learning          = e-learning hours followed * e_learning_hour_eur
     staff_training_time = training hours followed, all modes * staff_hour_eur
     productivity        = sum over staff with target tools of max(0, time_i - 1)
@@ -46,7 +47,7 @@ COST_COLUMNS: tuple[str, ...] = tuple(f"cost_{name}_eur" for name in COST_COMPON
 class CostRates(NamedTuple):
     """Unit costs of one scenario, ready for the weekly computation."""
 
-    trainer_hour: np.ndarray  # (3,) EUR per trainer hour given in each mode (mix included)
+    trainer_hour: np.ndarray  # (W + 1, 3) EUR per trainer hour given in each mode, by week
     e_learning_hour: float  # EUR per e-learning hour followed
     staff_hour: float  # EUR per staff hour
     covered_hour: float  # EUR per staff-week of processing time index above 1
@@ -59,7 +60,7 @@ def rates(scenario: Scenario) -> CostRates:
     """The unit costs of ``scenario`` (its ``costs`` section, mix and tools)."""
     costs = scenario.costs
     return CostRates(
-        trainer_hour=scenario.levers.training_mix.as_array() * costs.trainer_hour_eur.as_array(),
+        trainer_hour=trainer_hour_rates(scenario),
         e_learning_hour=costs.e_learning_hour_eur,
         staff_hour=costs.staff_hour_eur,
         covered_hour=costs.covered_hours_per_week * costs.staff_hour_eur,
@@ -67,6 +68,25 @@ def rates(scenario: Scenario) -> CostRates:
         tool_once=np.array([t.cost_eur for t in scenario.tools], dtype=np.float64),
         tool_weekly=np.array([t.yearly_cost_eur for t in scenario.tools]) / WEEKS_PER_YEAR,
     )
+
+
+def trainer_hour_rates(scenario: Scenario) -> np.ndarray:
+    """EUR per trainer hour in each mode, week by week: (horizon + 1, 3), row ``w`` week ``w``.
+
+    Row ``w`` prices the trainer hours of week ``w``'s step with the training mix in
+    force then: the scenario's own, then each lever change's from its week on (the
+    changes come in increasing weeks, so a later one overwrites the rows it rules).
+    Without a change of the mix every row is the product of the same two arrays,
+    the same numbers as a single rate.
+    """
+    unit = scenario.costs.trainer_hour_eur.as_array()
+    out = np.empty((scenario.horizon_weeks + 1, unit.size))
+    out[:] = scenario.levers.training_mix.as_array() * unit
+    for change in scenario.lever_changes:
+        mix = change.levers.get("training_mix")
+        if mix is not None:
+            out[change.week :] = mix.as_array() * unit
+    return out
 
 
 def cost_table(
@@ -95,9 +115,9 @@ def cost_table(
             earlier week's too.
     """
     weeks = np.arange(trainer_hours.size)
-    n_modes = r.trainer_hour.size
+    n_modes = r.trainer_hour.shape[1]
     out = np.empty((weeks.size, len(COST_COMPONENTS)))
-    out[:, :n_modes] = trainer_hours[:, None] * r.trainer_hour
+    out[:, :n_modes] = trainer_hours[:, None] * r.trainer_hour[: weeks.size]
     out[:, n_modes] = e_learning_hours * r.e_learning_hour
     out[:, n_modes + 1] = training_hours * r.staff_hour
     out[:, n_modes + 2] = np.maximum(0.0, extra_time) * r.covered_hour

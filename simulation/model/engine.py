@@ -118,7 +118,7 @@ def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
     exposure.record_change(services, tools, work.new_live, run.settings.change_fade, week)
     # 2. Training.
     training.tools_to_learn(staff, c.training)
-    training.allocate_training(staff, c.training)
+    training.allocate_training(staff, services, c.training)
     # 3. Learning.
     learning.referent_support(staff, services, c.learning)
     learning.learn(staff, services, tools, c.learning)

@@ -4,10 +4,13 @@ A scenario's ``lever_changes`` give some levers new values from a week on
 (:mod:`simulation.scenario.changes`): the step of that week is the first to see them.
 The run then re-derives exactly what depends on the levers: the mechanisms'
 coefficients (:func:`simulation.model.inputs.coefficients`), the services'
-managerial backing, and the staff's tutor weights, meaning and external support
+managerial backing and training priority, and the staff's tutor weights, meaning and
+external support
 (:func:`set_lever_state`, the set-up's own operations). Nothing is drawn, so the
 random streams stay those of the run without changes; the levers that only the
-set-up reads (referents, training mix, mobility posts) cannot change.
+set-up reads (referents, mobility posts) cannot change. A change of the training mix
+also moves the unit costs of the trainer hours from its week on
+(:func:`simulation.model.costs.trainer_hour_rates`, derived with the scenario).
 
 :func:`apply` is called by ``TransitionModel.step`` and by the batched engine alike,
 before the step of the change's week, so that both give the same numbers.
@@ -38,12 +41,15 @@ class Change(NamedTuple):
         levers: All levers in force from that week (the earlier changes included).
         coefficients: The mechanisms' coefficients under ``levers``.
         backing: Managerial backing of each service under ``levers`` (S,).
+        priority: Whether each service's staff are trained right after the referents
+            under ``levers`` (S,).
     """
 
     week: int
     levers: Levers
     coefficients: Coefficients
     backing: np.ndarray
+    priority: np.ndarray
 
 
 def scheduled(scenario: Scenario) -> tuple[Change, ...]:
@@ -57,6 +63,7 @@ def scheduled(scenario: Scenario) -> tuple[Change, ...]:
                 levers=levers,
                 coefficients=coefficients(scenario, levers),
                 backing=service_backing(scenario, levers),
+                priority=service_priority(scenario, levers),
             )
         )
     return tuple(changes)
@@ -82,6 +89,7 @@ def apply(
         ``run`` with ``change.coefficients`` (the same arrays, written in place).
     """
     run.services.backing[:] = change.backing
+    run.services.priority[:] = change.priority
     set_lever_state(run.staff, run.services, plan, service_of, behaviour, change.levers)
     return run._replace(coefficients=change.coefficients)
 
@@ -95,6 +103,12 @@ def service_backing(scenario: Scenario, levers: Levers) -> np.ndarray:
         ],
         dtype=np.float64,
     )
+
+
+def service_priority(scenario: Scenario, levers: Levers) -> np.ndarray:
+    """Whether each service is in ``levers.training_priority`` (S,), in service order."""
+    chosen = set(levers.training_priority)
+    return np.array([s.name in chosen for s in scenario.organisation.services], dtype=bool)
 
 
 def set_lever_state(

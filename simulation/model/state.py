@@ -160,7 +160,8 @@ NOT_LIVE = np.iinfo(np.int32).max
 class Services(NamedTuple):
     """State of the services ((S,) per service, (S, T) per service and tool)."""
 
-    backing: np.ndarray  # managerial backing 0-1, fixed
+    backing: np.ndarray  # managerial backing 0-1 (moved only by a lever change)
+    priority: np.ndarray  # bool: staff trained right after referents (levers.training_priority)
     job_type: np.ndarray  # int8 code of the posts (scenario.organisation.JOB_TYPES), fixed
     initial_staff: np.ndarray  # float headcount at the start, fixed
     active_staff: np.ndarray  # float active staff at the last observation
@@ -188,12 +189,14 @@ class Services(NamedTuple):
         mobility_posts: float = 0.0,
         target: np.ndarray | None = None,
         job_type: np.ndarray | None = None,
+        priority: np.ndarray | None = None,
     ) -> Services:
         """Services before the rollout: nothing live, full staff, usual workload.
 
         Without ``receiving``, every service receives in proportion to its staff;
         without ``target``, no tool is meant for any service; without ``job_type``,
-        every service is back office.
+        every service is back office; without ``priority``, no service's training
+        comes first.
         """
         n_services = backing.size
         pairs = (n_services, n_tools)
@@ -201,6 +204,7 @@ class Services(NamedTuple):
             receiving = initial_staff / initial_staff.sum()
         return cls(
             backing=backing,
+            priority=np.zeros(n_services, bool) if priority is None else priority.astype(bool),
             job_type=(
                 np.ones(n_services, np.int8) if job_type is None else job_type.astype(np.int8)
             ),  # back office unless told

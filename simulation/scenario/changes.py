@@ -18,10 +18,10 @@ from simulation.scenario.errors import ScenarioError, unknown_key
 from simulation.scenario.levers import Levers
 from simulation.scenario.schema import Record, spec
 
-SET_UP_LEVERS = ("referent_share", "training_mix", "internal_mobility_capacity")
+SET_UP_LEVERS = ("referent_share", "internal_mobility_capacity")
 """Levers that only the set-up reads, which a change cannot move: referents are drawn
-with the population, the unit costs of the trainer hours follow the training mix over
-the whole run, and the mobility posts are counted once."""
+with the population and the mobility posts are counted once. (The training mix may
+change: the unit costs of the trainer hours follow the mix in force each week.)"""
 
 CHANGEABLE = tuple(f.name for f in dataclasses.fields(Levers) if f.name not in SET_UP_LEVERS)
 """The levers a change may name."""

@@ -66,6 +66,14 @@ class Levers(Record):
         source="assumption (the study does not say how time is shared between tools learnt "
         "at once)",
     )
+    training_priority: tuple[str, ...] = spec(
+        (),
+        unit="services",
+        doc="Services whose staff are trained in person right after the referents and "
+        "before everybody else (a training campaign targeted at these services); none by "
+        "default. A staff member counts in the service they work in.",
+        source=f"{STUDY}, section IV.D (training); value: assumption",
+    )
     e_learning_hours: float = spec(
         1.0,
         ge=0,
@@ -143,4 +151,13 @@ class Levers(Record):
         False,
         doc="Whether a right-to-disconnect policy and tool-use charter are in force.",
         source=f"{STUDY}, section VI.C (prevention: right to disconnect, charters)",
+    )
+    workload_relief: float = spec(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share of the extra workload",
+        doc="Share of the extra workload left by departed colleagues that temporary "
+        "reinforcements absorb (0: the colleagues who stay carry all of it).",
+        source=f"assumption; {STUDY}, section VI.C (overload)",
     )

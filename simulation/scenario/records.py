@@ -139,7 +139,13 @@ class Scenario(Record):
             self._check_within_horizon(week, wave.week, f"{where}.week")
             require_all_known(wave.tools, tool_names, "tool", f"{where}.tools")
             require_all_known(wave.services, services, "service", f"{where}.services")
+        require_all_known(
+            self.levers.training_priority, services, "service", "levers.training_priority"
+        )
         for i, change in enumerate(self.lever_changes):
+            priority = change.levers.get("training_priority", ())
+            field = f"lever_changes[{i}].levers.training_priority"
+            require_all_known(priority, services, "service", field)
             where = f"lever_changes[{i}].week"
             week = say("error.scenario.week", week=change.week)
             self._check_within_horizon(week, change.week, where)

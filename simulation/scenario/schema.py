@@ -58,6 +58,7 @@ UNIT_WORDS: dict[str, str] = {
     "relative": "relative",
     "services": "services",
     "share of hours": "share_of_hours",
+    "share of the extra workload": "share_of_extra_workload",
     "share of initial staff": "share_of_initial_staff",
     "share of the initial staff": "share_of_initial_staff",
     "share of live tools": "share_of_live_tools",

@@ -164,6 +164,9 @@ levers:
   staff_involvement: {levers.staff_involvement:g}
   # Droit à la déconnexion et charte d'usage des outils.
   right_to_disconnect: {str(levers.right_to_disconnect).lower()}
+  # Part de la charge laissée par les agents partis qu'absorbent des renforts
+  # temporaires, de 0 à 1.
+  workload_relief: {levers.workload_relief:g}
 """
 
 

@@ -33,9 +33,10 @@ BASE = {"organisation.total_staff": 150, "horizon_weeks": 70, "rollout.start_wee
 VARIANTS: dict[str, dict] = {
     "default": {},
     "training": {
-        "levers.training_capacity": 3.0,
+        "levers.training_capacity": 12.0,  # short: referents first, then the priority
         "levers.e_learning_hours": 1.5,
         "levers.training_mix": {"vendor": 0.6, "internal": 0.2, "action": 0.2},
+        "levers.training_priority": ["accueil_etat_civil", "urbanisme"],
     },
     "focus": {"levers.training_focus": "earliest", "levers.max_training_hours": 6},
     "peers": {"organisation.peer_scope": "organisation", "levers.peer_tutoring": 1.0},
@@ -48,12 +49,32 @@ VARIANTS: dict[str, dict] = {
         "behaviour.dropout_strain_rate": 0.05,
         "behaviour.dropout_refusal_rate": 0.2,
         "levers.internal_mobility_capacity": 0.01,
+        "levers.workload_relief": 0.6,  # the work of those who left, partly reinforced
     },
     "acculturation": {"behaviour.acculturation_rate": 0.05, "levers.staff_involvement": 0.9},
     "lever_changes": {
         "lever_changes": [
             {"week": 10, "levers": {"training_capacity": 80, "manager_backing": 0.9}},
-            {"week": 30, "levers": {"right_to_disconnect": True, "peer_tutoring": 1.0}},
+            # Few trainer hours, most of them for one service (then for nobody first).
+            {
+                "week": 20,
+                "levers": {"training_capacity": 5, "training_priority": ["services_techniques"]},
+            },
+            {
+                "week": 30,
+                "levers": {
+                    "right_to_disconnect": True,
+                    "peer_tutoring": 1.0,
+                    "workload_relief": 0.5,
+                },
+            },
+            {
+                "week": 41,
+                "levers": {
+                    "training_mix": {"vendor": 0.1, "internal": 0.3, "action": 0.6},
+                    "training_priority": [],
+                },
+            },
         ]
     },
 }

@@ -58,7 +58,7 @@ def test_referents_get_the_project_teams_value_of_supplier_training():
     state.is_referent[:] = [True, False]
     state.e_completion[:] = 0.5
     c = training.coefficients(Levers(training_capacity=100), BEHAVIOUR)
-    training.allocate_training(state, c)
+    training.allocate_training(state, Services.start(np.zeros(1), np.ones(1), 1), c)
     hours = LEVERS.max_training_hours
     np.testing.assert_allclose(state.in_person_hours, [hours, hours])
     np.testing.assert_allclose(

@@ -16,6 +16,7 @@ from simulation.model.batch import run_alone, run_batch
 from simulation.model.model import TransitionModel
 from simulation.model.seeds import run_seed
 from simulation.scenario.loading import dump_scenario, load_scenario
+from simulation.scenario.modes import TRAINING_MODES, TrainingMix
 from simulation.scenario.records import Scenario
 
 BASE = {"organisation.total_staff": 150, "horizon_weeks": 40, "rollout.start_week": 2}
@@ -92,6 +93,7 @@ def test_a_later_change_overrides_an_earlier_one():
 def test_a_change_re_derives_the_staff_arrays_the_set_up_derives_from_the_levers():
     levers = {"peer_tutoring": 1.0, "project_meaning": 0.9, "manager_backing": 0.2}
     levers |= {"staff_involvement": 0.6, "business_project_lead": False}
+    levers |= {"training_priority": ["urbanisme", "sports"], "workload_relief": 0.4}
     scenario = scenario_with({"week": 6, "levers": levers})
     model = TransitionModel(scenario, rng=3)
     for _ in range(6):
@@ -101,6 +103,8 @@ def test_a_change_re_derives_the_staff_arrays_the_set_up_derives_from_the_levers
     for name in ("tutor_weight", "meaning", "external"):
         np.testing.assert_array_equal(getattr(model.state, name), getattr(start.state, name))
     np.testing.assert_array_equal(model.services.backing, start.services.backing)
+    np.testing.assert_array_equal(model.services.priority, start.services.priority)
+    assert model.services.priority.sum() == 2
     assert model.coefficients == start.coefficients
 
 
@@ -141,3 +145,24 @@ def test_a_scenario_file_with_changes_round_trips_and_runs_the_same(tmp_path):
     assert result.exit_code == 0, result.output
     ran = pd.read_parquet(tmp_path / "out" / "timeseries.parquet")
     pd.testing.assert_frame_equal(ran, weekly(scenario, scenario.seed), check_exact=True)
+
+
+def test_a_change_of_the_training_mix_prices_the_trainer_hours_at_the_new_mix_from_its_week():
+    new = {"vendor": 0.7, "internal": 0.1, "action": 0.2}
+    scenario = scenario_with({"week": WEEK, "levers": {"training_mix": new}})
+    model = TransitionModel(scenario, rng=5)
+    model.run()
+    table = model.timeseries()
+    unit = scenario.costs.trainer_hour_eur.as_array()
+    old_rate = scenario.levers.training_mix.as_array() * unit
+    new_rate = TrainingMix(**new).as_array() * unit
+    hours = table["trainer_hours"].to_numpy()
+    assert (hours[1:WEEK] > 0).all() and (hours[WEEK:] > 0).any()
+    # Exact: each week's cost is its trainer hours times the rate of the mix in force.
+    for k, mode in enumerate(TRAINING_MODES):
+        cost = table[f"cost_training_{mode}_eur"].to_numpy()
+        np.testing.assert_array_equal(cost[:WEEK], hours[:WEEK] * old_rate[k])
+        np.testing.assert_array_equal(cost[WEEK:], hours[WEEK:] * new_rate[k])
+    # The training coefficients follow the new mix too.
+    fixed = scenario.replace(levers=scenario.levers_from(WEEK), lever_changes=())
+    assert model.coefficients == TransitionModel(fixed, rng=5).coefficients

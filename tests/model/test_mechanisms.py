@@ -181,7 +181,8 @@ def allocate(n_learning, is_referent, completion, c):
     staff.n_learning[:] = n_learning
     staff.is_referent[:] = is_referent
     staff.e_completion[:] = completion
-    training.allocate_training(staff, c)
+    services = Services.start(np.zeros(1), np.ones(1), 1)  # one service, no priority
+    training.allocate_training(staff, services, c)
     return staff.effective_hours, staff.training_hours, training.trainer_hours(staff, c)
 
 

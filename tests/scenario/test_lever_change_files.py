@@ -51,6 +51,20 @@ def test_changes_are_records_with_the_levers_values_as_levers_take_them():
             "lever_changes[0].week\xa0: la semaine 53 tombe après l'horizon",
         ),
         (
+            [{"week": 3, "levers": {"training_priority": ["urbanism"]}}],
+            "lever_changes[0].levers.training_priority[0]: unknown service 'urbanism'; "
+            "did you mean 'urbanisme'? known services: direction_generale,",
+            "lever_changes[0].levers.training_priority[0]\xa0: service inconnu "
+            "«\xa0urbanism\xa0»\u202f; vouliez-vous dire «\xa0urbanisme\xa0»",
+        ),
+        (
+            [{"week": 3, "levers": {"workload_relief": -0.1}}],
+            "lever_changes[0].levers.workload_relief: -0.1 is out of range; allowed: from 0 "
+            "to 1 (share of the extra workload)",
+            "lever_changes[0].levers.workload_relief\xa0: -0,1 est hors des limites\u202f; "
+            "valeurs permises\xa0: de 0 à 1 (part de la charge supplémentaire)",
+        ),
+        (
             [{"week": 3, "levers": {"trainig_capacity": 60}}],
             "lever_changes[0].levers.trainig_capacity: unknown key; did you mean "
             "'training_capacity'?",
@@ -134,3 +148,45 @@ def test_a_misspelt_field_in_a_file_is_named_with_its_line(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert "did you mean 'manager_backing'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("levers", "english"),
+    [
+        (
+            {"training_priority": ["Urbanisme"]},
+            "levers.training_priority[0]: unknown service 'Urbanisme'; did you mean "
+            "'urbanisme'? known services: direction_generale, accueil_etat_civil,",
+        ),
+        (
+            {"training_priority": "urbanisme"},
+            "levers.training_priority: expected a list, got 'urbanisme'",
+        ),
+        (
+            {"workload_relief": 1.5},
+            "levers.workload_relief: 1.5 is out of range; allowed: from 0 to 1",
+        ),
+    ],
+)
+def test_the_workshop_levers_are_checked_against_their_range_and_the_services(levers, english):
+    with pytest.raises(ScenarioError) as caught:
+        Scenario().override({f"levers.{k}": v for k, v in levers.items()})
+    assert english in str(caught.value)
+
+
+def test_the_workshop_levers_round_trip_and_change_during_a_run(tmp_path):
+    scenario = Scenario(
+        horizon_weeks=52,
+        levers={"training_priority": ["urbanisme"], "workload_relief": 0.25},
+        lever_changes=[
+            {"week": 5, "levers": {"training_priority": ["sports", "urbanisme"]}},
+            {"week": 9, "levers": {"training_priority": [], "workload_relief": 0.0}},
+        ],
+    )
+    assert scenario.levers.training_priority == ("urbanisme",)
+    assert scenario.levers_from(5).training_priority == ("sports", "urbanisme")
+    assert scenario.levers_from(9).training_priority == ()
+    assert scenario.levers_from(9).workload_relief == 0.0
+    path = tmp_path / "workshop.yaml"
+    path.write_text(dump_scenario(scenario), encoding="utf-8")
+    assert load_scenario(path) == scenario

@@ -16,14 +16,18 @@ and isolation of section VI.B):
         + (tool_load_weight + always_on_weight * always_on_i) * (1 - relief)
           * sum_t live[i, t] * load[t]                                           (tools)
         + change_frequency_weight * recent_change[service(i)]         (change_frequency)
-        + workload_weight * max(0, workload[service(i)] - 1)                  (workload)
+        + workload_weight * (1 - workload_relief)
+          * max(0, workload[service(i)] - 1)                                  (workload)
         + monotony_weight * [back office(i)] * live_targets_i / targets_i     (monotony)
 
 ``always_on_i`` marks staff who stay connected outside working hours (drawn at
 set-up: ``always_on_share_managers`` of managers and of management services' staff,
 ``always_on_share_staff`` of the others; the study's 60 % of managers working on rest
 days). A service receiving repositioned staff has a workload below 1; extra hands
-take no demand away (hence ``max(0, .)``).
+take no demand away (hence ``max(0, .)``). ``workload_relief`` (a lever) is the share
+of the extra workload that temporary reinforcements absorb (CNFPT 2018, section VI.C on
+overload; value: assumption); it is folded into the coefficient ``workload_weight``, so
+the kernel is that of no relief (``w * (1 - 0)`` is ``w`` exactly: no number moves at 0).
 
 Resources (buffers, capped at ``resources_cap``):
 
@@ -87,7 +91,7 @@ class StrainCoefficients(NamedTuple):
     always_on_load: float  # always_on_weight, reduced likewise
     monotony_weight: float
     change_frequency_weight: float
-    workload_weight: float
+    workload_weight: float  # behaviour.workload_weight * (1 - levers.workload_relief)
     resource_training: float
     resource_support: float
     resource_backing: float
@@ -110,6 +114,7 @@ def coefficients(behaviour: Behaviour, levers: Levers) -> StrainCoefficients:
         levers,
         tool_load=behaviour.tool_load_weight * (1.0 - relief),
         always_on_load=behaviour.always_on_weight * (1.0 - relief),
+        workload_weight=behaviour.workload_weight * (1.0 - levers.workload_relief),
         involvement_buffer=behaviour.resource_involvement * levers.staff_involvement,
     )
 

@@ -6,10 +6,19 @@ assumption; the rest of the week is their work). In-person training supplies
 
     supply = training_capacity * training_group_size      (trainee hours/week)
 
-served to referents first (they give first-level support, CNFPT 2018 section IV.C),
-then to everybody else in equal shares:
+served group after group, in equal shares within a group: referents first (they give
+first-level support, CNFPT 2018 section IV.C), then the staff of the services of
+``levers.training_priority`` (a training campaign targeted at some services, section
+IV.D; who comes first is a value assumption), then everybody else:
 
     in_person[i] = max_training_hours * min(1, supply_left / demand_of_i's_group)
+    supply_left <- supply_left - demand_of_the_group * min(1, supply_left / demand_of_the_group)
+
+A referent of a priority service is served as a referent. A staff member counts in
+the service they work in now (``StaffState.service``), not the one they started in:
+staff repositioned by internal mobility learn their new service's tools, so a campaign
+for that service trains them. With no priority service the middle group is empty:
+its rate is 0 and it takes 0 from the supply, so every number is that of two groups.
 
 **Modes.** The trainer hours are given in the modes of ``levers.training_mix``
 (shares ``x_k`` of supplier, internal and action-training; section IV.D), each with
@@ -30,7 +39,8 @@ profile-dependent share of it is followed and it counts for less (section IV.D:
     effective[i]  = value(i) * in_person[i] + e_learning_effectiveness * e_followed[i]
 
 Parameters: levers ``training_capacity``, ``training_group_size``, ``training_mix``,
-``max_training_hours``, ``e_learning_hours`` (assumption, section IV.D); behaviour
+``max_training_hours``, ``e_learning_hours``, ``training_priority`` (assumption,
+section IV.D); behaviour
 ``training_effectiveness``, ``vendor_effectiveness_project_team``,
 ``training_completion``, ``e_learning_completion``, ``e_learning_effectiveness``
 (section IV.D; values assumption).
@@ -43,7 +53,7 @@ from typing import NamedTuple
 from numba import njit
 
 from simulation.model.coefficients import gather
-from simulation.model.state import StaffState
+from simulation.model.state import Services, StaffState
 from simulation.scenario.behaviour import Behaviour
 from simulation.scenario.levers import Levers
 from simulation.scenario.modes import TRAINING_MODES
@@ -120,42 +130,58 @@ def tools_to_learn(staff: StaffState, c: TrainingCoefficients) -> None:
 
 
 @njit(cache=True, error_model="numpy")
-def allocate_training(staff: StaffState, c: TrainingCoefficients) -> None:
+def allocate_training(staff: StaffState, services: Services, c: TrainingCoefficients) -> None:
     """Share out this week's training, in place.
 
-    Reads ``n_learning`` (0 for inactive staff), ``is_referent`` and ``e_completion``;
-    writes ``in_person_hours`` (scheduled), ``effective_hours`` (in internal-training
-    equivalent) and ``training_hours`` (followed, all modes).
+    Reads ``n_learning`` (0 for inactive staff), ``is_referent``, ``service``,
+    ``e_completion`` and the services' ``priority``; writes ``in_person_hours``
+    (scheduled), ``effective_hours`` (in internal-training equivalent) and
+    ``training_hours`` (followed, all modes).
     """
     n_learning, is_referent, completion = staff.n_learning, staff.is_referent, staff.e_completion
+    service, priority = staff.service, services.priority
     in_person_hours, effective_hours, training_hours = (
         staff.in_person_hours,
         staff.effective_hours,
         staff.training_hours,
     )
     n = n_learning.size
-    # Referents are served first. Both groups are counted in one pass and served in
-    # one more (the same rates, in the same order, as group after group).
+    # Referents, then staff of priority services, then the others. The three groups
+    # are counted in one pass and served in one more (the same rates, in the same
+    # order, as group after group).
     learners = 0
     referents = 0
+    prioritised = 0
     for i in range(n):
         if n_learning[i] > 0:
             learners += 1
             if is_referent[i]:
                 referents += 1
+            elif priority[service[i]]:
+                prioritised += 1
     supply = c.supply
     demand = c.max_training_hours * referents
     rate_referents = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
     supply -= rate_referents * demand
-    demand = c.max_training_hours * (learners - referents)
+    # An empty group has rate 0 and takes 0.0 * 0.0 from the supply: no float moves.
+    demand = c.max_training_hours * prioritised
+    rate_priority = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
+    supply -= rate_priority * demand
+    demand = c.max_training_hours * (learners - referents - prioritised)
     rate_others = min(1.0, supply / demand) if demand > 0 and supply > 0 else 0.0
     hours_referents = rate_referents * c.max_training_hours
+    hours_priority = rate_priority * c.max_training_hours
     hours_others = rate_others * c.max_training_hours
     for i in range(n):
         in_person = 0.0
         offered = 0.0
         if n_learning[i] > 0:
-            in_person = hours_referents if is_referent[i] else hours_others
+            if is_referent[i]:
+                in_person = hours_referents
+            elif priority[service[i]]:
+                in_person = hours_priority
+            else:
+                in_person = hours_others
             offered = min(c.e_learning_hours, c.max_training_hours - in_person)
         in_person_hours[i] = in_person
         followed = offered * completion[i]

@@ -25,9 +25,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from simulation.i18n.words import colon, phrase
 from simulation.scenario.levers import Levers
 from simulation.scenario.modes import TRAINING_MODES
 from simulation.scenario.records import Scenario
+from simulation.scenario.rollout import readable
 
 LASTING = ("communicate", "involve_staff", "managers_backing", "support_referents")
 """Actions that raise a lever for the rest of the game, by a step, up to its maximum."""
@@ -244,3 +246,20 @@ def round_levers(
     if any(d.action == "relieve_workload" for d in decisions):
         during["workload_relief"] = rules.relief_share
     return after.replace(**during) if during else after, after
+
+
+def describe(decision: Decision, scenario: Scenario, lang: str = "fr") -> str:
+    """The decision in words, e.g. « Former un service : Urbanisme (formation interne) »."""
+    label = phrase(f"game.action.{decision.action}", lang)
+    tools = {t.name: t.shown for t in scenario.tools}
+    if decision.action == "train_service":
+        mode = phrase(f"game.mode.{decision.mode}", lang)
+        details = f"{readable(str(decision.service))} ({mode})"
+    elif decision.action in PLAN:
+        services = ", ".join(readable(s) for s in decision.services)
+        details = f"{tools.get(str(decision.tool), decision.tool)}, {services}"
+        if decision.action == "postpone":
+            details += " " + phrase("game.describe.by_weeks", lang, weeks=decision.weeks)
+    else:
+        return label
+    return f"{label}{colon(lang)}{details}"

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from simulation.i18n.language import say
 from simulation.model.strategies import DEFAULT_TRAINING_LEAD
 from simulation.scenario.changes import LeverChange
 from simulation.scenario.levers import Levers
@@ -100,7 +101,11 @@ class Game:
         seed: int | None = None,
         rules: Rules | None = None,
     ) -> None:
-        names = [f"{i + 1}" for i in range(teams)] if isinstance(teams, int) else list(teams)
+        names = (
+            [say("game.team_name", n=i + 1) for i in range(teams)]
+            if isinstance(teams, int)
+            else list(teams)
+        )
         if not MIN_TEAMS <= len(names) <= MAX_TEAMS:
             raise GameError("game.problem.teams", low=MIN_TEAMS, high=MAX_TEAMS)
         if not 1 <= rounds <= 24 or not 1 <= round_weeks <= 52:
