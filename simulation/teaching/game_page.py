@@ -36,7 +36,9 @@ def use_room_version() -> tuple[int, Callable[[], None]]:
 
     A thread of the view's own looks at the version every :data:`POLL_S` seconds and
     sets it when it moved, which redraws the view; the view's own changes call the
-    returned function to redraw at once.
+    returned function to redraw at once. Components that read the room take the
+    version among their arguments: the game object stays the same, and a component
+    whose arguments did not change is not drawn again.
     """
     version, set_version = solara.use_state(ROOM.version)
 
@@ -81,7 +83,7 @@ def Landing(lang: str, go: Callable[[str, str], None]) -> None:
     w = words(lang)
     code, set_code = solara.use_state("")
     with solara.Card(w["landing_title"], classes=["transnum-game-landing"]):
-        solara.Markdown(say("landing_intro", lang))
+        solara.Text(say("landing_intro", lang))
         solara.InputText(w["code_label"], value=code, on_value=set_code, continuous_update=True)
         solara.Button(
             w["join"],

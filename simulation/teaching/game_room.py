@@ -57,7 +57,7 @@ class Room:
         self,
         scenario: Scenario,
         *,
-        teams: int,
+        teams: int | Sequence[str],
         rounds: int,
         round_weeks: int,
         seed: int,

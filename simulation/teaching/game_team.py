@@ -176,7 +176,7 @@ def TeamRound(game: Game, team: Team, lang: str, version: int, see: Callable[[],
         set_editing(False)
         see()
 
-    solara.Markdown(f"## {say('team_heading', lang, name=team.name)}")
+    solara.HTML(tag="h2", unsafe_innerHTML=html.escape(team.name))
     shown_round = min(game.round + 1, game.rounds)
     solara.Text(
         say("round_of", lang, k=shown_round, n=game.rounds)

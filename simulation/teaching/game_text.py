@@ -48,7 +48,7 @@ def action_label(action: str, lang: str) -> str:
 
 def mode_label(mode: str, lang: str) -> str:
     """A training mode's name (vendor, internal, action)."""
-    return phrase(f"word.cost.training_{mode}", lang)
+    return phrase(f"game.mode.{mode}", lang)
 
 
 def points(amount: int, lang: str) -> str:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import solara
 
-from simulation.i18n.words import number
+from simulation.i18n.words import number, phrase
+from simulation.teaching.game.debrief import Debrief
 from simulation.teaching.game.session import Game, GameError
 from simulation.teaching.game_room import GAME_ENV, ROOM
 from simulation.teaching.game_team import table_html
@@ -87,7 +88,8 @@ def SetupForm(lang: str, see: Callable[[], None]) -> None:
             scenario = game_scenario(form["preset"], form["staff"])
             ROOM.set_up(
                 scenario,
-                teams=form["teams"],
+                # Named in the page's language, whatever the server's messages speak.
+                teams=[phrase("game.team_name", lang, n=i + 1) for i in range(form["teams"])],
                 rounds=form["rounds"],
                 round_weeks=form["round_weeks"],
                 seed=form["seed"],
@@ -173,8 +175,11 @@ def status_rows(game: Game, lang: str) -> list[list[str]]:
 
 
 @solara.component
-def RoundPanel(game: Game, lang: str, see: Callable[[], None]) -> None:
-    """The round being played: its number, the timer, the teams' status, closing it."""
+def RoundPanel(game: Game, lang: str, version: int, see: Callable[[], None]) -> None:
+    """The round being played: its number, the timer, the teams' status, closing it.
+
+    ``version`` is the room's: a new one redraws the panel (the game object is the same).
+    """
     w = words(lang)
     failure, set_failure = solara.use_state("")
 
@@ -204,7 +209,7 @@ def RoundPanel(game: Game, lang: str, see: Callable[[], None]) -> None:
 
 
 @solara.component
-def EndPanel(game: Game, lang: str, see: Callable[[], None]) -> None:
+def EndPanel(game: Game, lang: str, version: int, see: Callable[[], None]) -> None:
     """After the last round: the debrief and the export of the session's folder."""
     w = words(lang)
     failure, set_failure = solara.use_state("")
@@ -251,18 +256,21 @@ def EndPanel(game: Game, lang: str, see: Callable[[], None]) -> None:
 
 
 @solara.component
-def DebriefPanel(found: object, lang: str) -> None:
+def DebriefPanel(found: Debrief, lang: str) -> None:
     """The debrief's figures and each team's reading."""
-    from simulation.teaching.game.debrief import figures
+    from simulation.teaching.game.debrief_figures import figures
+    from simulation.teaching.game.debrief_text import readings
 
     pictures = solara.use_memo(
         lambda: {name: png(figure) for name, figure in figures(found, lang).items()},
         dependencies=[id(found), lang],
     )
-    readings = getattr(found, "readings", None) or {}
+    read = solara.use_memo(lambda: readings(found, lang), dependencies=[id(found), lang])
     with solara.Column(classes=["transnum-debrief-panel"]):
-        for team, reading in dict(readings).items():
-            solara.Markdown(f"**{team}** — {reading}")
+        solara.HTML(tag="h3", unsafe_innerHTML=html.escape(words(lang)["debrief"]))
+        for code, reading in read.items():
+            written = f"<b>{html.escape(found.teams[code])}</b> — {html.escape(reading)}"
+            solara.HTML(tag="p", unsafe_innerHTML=written, classes=["transnum-reading"])
         for name, picture in pictures.items():
             solara.Image(picture, classes=[f"transnum-debrief-{name}"])
 
@@ -270,19 +278,25 @@ def DebriefPanel(found: object, lang: str) -> None:
 @solara.component
 def TrainerView(lang: str, version: int, see: Callable[[], None]) -> None:
     """The trainer's view: the set-up form, then the game."""
-    w = words(lang)
     game = ROOM.game
     if game is None:
         SetupForm(lang, see)
-        return
+    else:
+        GameView(game, lang, version, see)
+
+
+@solara.component
+def GameView(game: Game, lang: str, version: int, see: Callable[[], None]) -> None:
+    """The game in progress (or over) as the trainer runs it."""
+    w = words(lang)
     shown = f"{ROOM.title} · {number(game.base.staff_count, lang)} {w['staff']}"
     solara.Text(shown, classes=["transnum-shown"])
     solara.HTML(tag="div", unsafe_innerHTML=codes_html(game))
     if game.over:
-        EndPanel(game, lang, see)
+        EndPanel(game, lang, version, see)
     else:
-        RoundPanel(game, lang, see)
-    solara.Markdown(f"### {w['scoreboard']}")
+        RoundPanel(game, lang, version, see)
+    solara.HTML(tag="h3", unsafe_innerHTML=html.escape(w["scoreboard"]))
     solara.HTML(
         tag="div",
         unsafe_innerHTML=table_html(
