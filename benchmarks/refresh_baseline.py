@@ -37,6 +37,7 @@ COMMANDS = [
     ("sweep", {}),
     ("app", {}),
     ("app", {"plans": 3}),
+    ("game", {}),
 ]
 """The measured commands: a case and the options given (the rest are defaults)."""
 

@@ -336,3 +336,62 @@ def benchmark_app(staff: int = 2000, weeks: int = 156, plans: int = 1) -> dict:
         "weeks_per_s_playing": round(1 / (per_week + PLAY_INTERVAL_MS / 1000), 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
+
+
+GAME_ROUNDS = 12
+"""Rounds of the game the ``game`` case times a round of (the game's default)."""
+GAME_TARGET_S = 1.0
+"""What a round may take for one team, computing and drawing, so that closing a round
+in front of the room feels immediate."""
+
+
+def benchmark_game(staff: int = 2000, weeks: int = 13) -> dict:
+    """Time one team's round of the workshop game: its run and its pictures.
+
+    What closing a round costs per team: the team's decisions so far run as a scenario
+    (every round runs the team's plan from week 0 with the game's seed, so that the
+    weeks shown never change: the last round's run is the longest and is the one
+    timed), then the team's curves drawn as its page draws them, and the trainer's
+    picture of every team. A game of two teams and :data:`GAME_ROUNDS` rounds on the
+    default commune at ``staff`` staff.
+
+    Args:
+        staff: Organisation size (the game allows up to 2,000).
+        weeks: Weeks per round.
+
+    Returns:
+        ``staff``, ``round_weeks``, ``rounds``, ``compute_s`` (one team's run),
+        ``redraw_s`` (its pictures), ``round_s`` (their sum), ``target_s`` and
+        ``peak_rss_mb``.
+    """
+    from simulation.teaching.game.session import Game
+    from simulation.teaching.models import MAX_TEACHING_STAFF
+    from simulation.teaching.pictures.teams import TEAM_MEASURES, teams_png
+
+    if not 1 <= staff <= MAX_TEACHING_STAFF:
+        raise ValueError(f"staff must be between 1 and {MAX_TEACHING_STAFF}, not {staff}")
+    warm = Scenario().override({"organisation.total_staff": 200})
+    Game(warm, teams=2, rounds=1, round_weeks=8, seed=1)  # loads the compiled kernels
+    scenario = Scenario().override({"organisation.total_staff": staff})
+    game = Game(scenario, teams=2, rounds=GAME_ROUNDS, round_weeks=weeks, seed=1)
+    team = game.teams[0]
+    # The state of the last round: every earlier one played (with no action).
+    game.round = GAME_ROUNDS - 1
+    teams_png([(team.name, team.table)], game.horizon, "fr", TEAM_MEASURES)  # fonts loaded
+    start = time.perf_counter()
+    team.table = game._run(team)
+    computed = time.perf_counter()
+    teams_png([(team.name, team.table)], game.horizon, "fr", TEAM_MEASURES)
+    teams_png([(t.name, t.table) for t in game.teams], game.horizon, "fr")
+    drawn = time.perf_counter()
+    return {
+        "case": "game",
+        "staff": game.base.staff_count,
+        "round_weeks": weeks,
+        "rounds": GAME_ROUNDS,
+        "compute_s": round(computed - start, 3),
+        "redraw_s": round(drawn - computed, 3),
+        "round_s": round(drawn - start, 3),
+        "target_s": GAME_TARGET_S,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }

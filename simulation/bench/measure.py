@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from simulation.bench.reference import reference_ms
 
-CASES = ("model", "batch", "compare", "sweep", "app")
+CASES = ("model", "batch", "compare", "sweep", "app", "game")
 """What ``transnum bench --case`` measures (see :mod:`~simulation.bench.cases`)."""
 
 MODEL_STAFF, MODEL_WEEKS = 20_000, 520
 BATCH_STAFF, BATCH_WEEKS, BATCH_REPLICATIONS = 500, 156, 200
 APP_STAFF, APP_WEEKS = 2000, 156
+GAME_STAFF, GAME_WEEKS = 2000, 13
 
 
 def case_options(
@@ -30,8 +31,8 @@ def case_options(
 
     Args:
         case: One of :data:`CASES`.
-        staff: model and app: staff count (default 20,000; app 2,000).
-        weeks: model and app: weeks (default 520; app 156).
+        staff: model, app and game: staff count (default 20,000; app and game 2,000).
+        weeks: model and app: weeks (default 520; app 156); game: weeks per round (13).
         plans: app: plans side by side (1 to 3).
         replications: batch: runs (default 200); compare: replications of each
             strategy (default 100).
@@ -51,6 +52,8 @@ def case_options(
         }
     if case == "app":
         return {"staff": staff or APP_STAFF, "weeks": weeks or APP_WEEKS, "plans": plans}
+    if case == "game":
+        return {"staff": staff or GAME_STAFF, "weeks": weeks or GAME_WEEKS}
     if case not in CASES:
         raise ValueError(f"unknown benchmark case {case!r}: one of {', '.join(CASES)}")
     from simulation.experiments.executors import default_workers
@@ -87,6 +90,7 @@ def measure(case: str, options: dict[str, int], reference: bool = False) -> dict
         benchmark_app,
         benchmark_batch,
         benchmark_compare,
+        benchmark_game,
         benchmark_sweep,
     )
 
@@ -96,6 +100,7 @@ def measure(case: str, options: dict[str, int], reference: bool = False) -> dict
         "compare": benchmark_compare,
         "sweep": benchmark_sweep,
         "app": benchmark_app,
+        "game": benchmark_game,
     }
     if case not in functions:
         raise ValueError(f"unknown benchmark case {case!r}: one of {', '.join(CASES)}")

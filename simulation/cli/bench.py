@@ -15,25 +15,26 @@ from simulation.scenario.schema import ScenarioError
 @click.command()
 @click.option(
     "--case",
-    type=click.Choice(["model", "batch", "compare", "sweep", "app"]),
+    type=click.Choice(["model", "batch", "compare", "sweep", "app", "game"]),
     default="model",
     show_default=True,
     help="model: one run; batch: --replications runs of --staff staff stepped together "
     "by the batched engine on one core; compare: 3 strategies x --replications of the "
     "default commune; sweep: --runs small runs into a results folder (memory); app: the "
-    "teaching page's work per week (step and redraw), --plans plans side by side.",
+    "teaching page's work per week (step and redraw), --plans plans side by side; game: "
+    "one team's round of the workshop game (run and redraw), --weeks weeks a round.",
 )
 @click.option(
     "--staff",
     type=click.IntRange(min=1),
     default=None,
-    help="Staff count [default: 20,000; batch: 500; app: 2,000].",
+    help="Staff count [default: 20,000; batch: 500; app and game: 2,000].",
 )
 @click.option(
     "--weeks",
     type=click.IntRange(min=1),
     default=None,
-    help="Weeks [default: 520; batch and app: 156].",
+    help="Weeks [default: 520; batch and app: 156; game: 13 a round].",
 )
 @click.option(
     "--plans",
@@ -67,7 +68,7 @@ def bench(case, staff, weeks, plans, replications, runs, workers, as_json, basel
     from simulation.bench.baseline import BaselineError, baseline_figures, compare, read_baseline
     from simulation.bench.measure import case_options, measure
 
-    if case == "app" and (staff or 0) > 2000:
+    if case in ("app", "game") and (staff or 0) > 2000:
         raise click.BadParameter("the teaching page allows at most 2,000", param_hint="--staff")
     options = case_options(
         case,
@@ -130,6 +131,11 @@ LABELS = (
     "draw_ms",
     "weeks_per_s",
     "weeks_per_s_playing",
+    "round_weeks",
+    "rounds",
+    "redraw_s",
+    "round_s",
+    "target_s",
     "reference_ms",
 )
 """The figures printed, in order; their labels are the catalogue's ``cli.bench.<figure>``."""

@@ -123,6 +123,7 @@ def test_unreadable_baselines_are_named_errors(tmp_path, content, message):
 def test_options_of_each_case_have_their_defaults_filled_in():
     assert case_options("model") == {"staff": 20_000, "weeks": 520}
     assert case_options("app", plans=3) == {"staff": 2000, "weeks": 156, "plans": 3}
+    assert case_options("game") == {"staff": 2000, "weeks": 13}
     assert case_options("compare", workers=2) == {"replications": 100, "workers": 2}
     assert case_options("sweep", runs=50)["runs"] == 50
     assert case_options("sweep")["workers"] >= 1
@@ -192,6 +193,23 @@ def test_the_stored_baseline_covers_every_command_of_its_refresh_script():
 
 
 # --------------------------------------------------------------------------- slow cases
+
+
+def test_bench_game_times_one_teams_round_against_its_target():
+    result = invoke("bench", "--case", "game", "--staff", 150, "--weeks", 3, "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["case"] == "game"
+    assert (figures["staff"], figures["round_weeks"], figures["rounds"]) == (150, 3, 12)
+    assert figures["compute_s"] > 0 and figures["redraw_s"] > 0
+    assert figures["round_s"] == pytest.approx(
+        figures["compute_s"] + figures["redraw_s"], abs=0.002
+    )
+    assert figures["target_s"] == 1.0
+    printed = invoke("bench", "--case", "game", "--staff", 150, "--weeks", 3, "--lang", "fr")
+    assert "objectif par tour (s)" in printed.stdout
+    too_big = invoke("bench", "--case", "game", "--staff", 2001)
+    assert too_big.exit_code == 2 and "2,000" in too_big.output
 
 
 @pytest.mark.slow  # three strategies in worker processes
