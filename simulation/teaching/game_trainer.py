@@ -113,7 +113,7 @@ def SetupForm(lang: str, see: Callable[[], None]) -> None:
         field("rounds", 1, 24)
         field("round_weeks", 1, 52)
         field("seed", 0, 9999)
-        solara.Text(say("setup_staff_note", lang, high=MAX_TEACHING_STAFF))
+        solara.Text(say("setup_staff_note", lang, high=number(MAX_TEACHING_STAFF, lang)))
         solara.Button(w["start"], color="primary", on_click=start, classes=["transnum-start"])
         if failure:
             solara.Error(failure)
@@ -268,9 +268,8 @@ def DebriefPanel(found: Debrief, lang: str) -> None:
     read = solara.use_memo(lambda: readings(found, lang), dependencies=[id(found), lang])
     with solara.Column(classes=["transnum-debrief-panel"]):
         solara.HTML(tag="h3", unsafe_innerHTML=html.escape(words(lang)["debrief"]))
-        for code, reading in read.items():
-            written = f"<b>{html.escape(found.teams[code])}</b> — {html.escape(reading)}"
-            solara.HTML(tag="p", unsafe_innerHTML=written, classes=["transnum-reading"])
+        for reading in read.values():  # each names its team first
+            solara.Text(reading, classes=["transnum-reading"], style={"display": "block"})
         for name, picture in pictures.items():
             solara.Image(picture, classes=[f"transnum-debrief-{name}"])
 
