@@ -9,7 +9,9 @@ unless ``TRANSNUM_REQUIRE_BROWSER=1``.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+from pathlib import Path
 
 import pytest
 from test_teaching_browser import CHROMIUM, CHROMIUM_ARGS, _playwright
@@ -18,9 +20,20 @@ from simulation.i18n.words import phrase, phrases
 from simulation.teaching.server import start_app
 
 pytestmark = pytest.mark.slow  # real browsers and the page's server
+ROOT = Path(__file__).resolve().parents[2]
 GAME = phrases("gamepage", "fr")
 TIMEOUT_MS = 60_000
 ROUNDS = 3
+
+
+def serve_in(folder: Path, monkeypatch, **options):
+    """Start the game's server with ``folder`` as its current directory (its exports go there).
+
+    The project stays importable from there whatever the way the tests found it.
+    """
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    return start_app(lang=options.pop("lang", "fr"), game=True, **options)
 
 
 def has(module: str) -> bool:
@@ -34,8 +47,7 @@ def game_server(tmp_path, monkeypatch):
 
     The server exports the session under its current directory: the test's own.
     """
-    monkeypatch.chdir(tmp_path)
-    process, url = start_app(lang="fr", game=True)
+    process, url = serve_in(tmp_path, monkeypatch)
     yield url
     process.terminate()
     process.wait(timeout=30)
@@ -139,3 +151,30 @@ def test_a_trainer_and_two_teams_play_three_rounds(game_server, browser, tmp_pat
         folder = next(tmp_path.glob("atelier-*"))
         assert folder.name in exported and any(folder.iterdir())
     assert not errors, errors
+
+
+def test_beyond_this_machine_the_trainers_view_asks_for_the_pin(browser, tmp_path, monkeypatch):
+    process, url = serve_in(tmp_path, monkeypatch, lang="en", pin="2468")
+    try:
+        errors: list[str] = []
+        words = phrases("gamepage", "en")
+        team = device(browser, errors)
+        team.goto(url + "?team=ABCD")  # before the game: told to wait, in English
+        team.locator(".transnum-not_started").wait_for()
+        assert "ABCD" in team.locator(".transnum-not_started").inner_text()
+        trainer = device(browser, errors)
+        trainer.goto(url)
+        trainer.locator(".transnum-trainer-link").click()
+        trainer.get_by_text(words["pin_title"]).wait_for()
+        assert trainer.get_by_text(words["setup_title"]).count() == 0
+        pin = trainer.get_by_label(words["pin_label"])
+        pin.fill("1357")
+        trainer.get_by_role("button", name=words["pin_enter"]).click()
+        trainer.get_by_text(words["pin_wrong"].split(":")[0]).wait_for()
+        pin.fill("2468")
+        trainer.get_by_role("button", name=words["pin_enter"]).click()
+        trainer.get_by_text(words["setup_title"]).wait_for()
+        assert not errors, errors
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
