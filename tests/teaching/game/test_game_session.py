@@ -242,3 +242,21 @@ def test_acting_raises_adoption_over_many_seeds(organisation):
             game.teams[0].table["adoption"].iloc[-1] - game.teams[1].table["adoption"].iloc[-1]
         )
     assert np.mean(gains) > 0
+
+
+def test_the_readme_table_gives_every_action_and_its_default_costs():
+    """The README's table of actions shows each action and its cost on the default commune."""
+    from pathlib import Path
+
+    from simulation.i18n.words import euros, phrase
+    from simulation.scenario.records import Scenario
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**The actions**", 1)[1].split("**The scoreboard**", 1)[0]
+    commune, rules = Scenario(), Rules()
+    for action in ACTIONS:
+        assert phrase(f"game.action.{action}", "fr").split(" (")[0] in table, action
+        mode = "vendor" if action == "train_service" else None
+        cost = cost_eur(Decision(action, mode=mode), commune, rules, 13)
+        if cost:
+            assert euros(cost, "fr").replace("\u202f", " ").replace("\xa0", " ") in table, action
