@@ -32,10 +32,12 @@ from simulation.reports.style import (
     value_axis,
 )
 from simulation.scenario.profiles import PROFILES
-from simulation.teaching.game.debrief import START, Debrief
+from simulation.teaching.game.debrief import ROBUST, START, Debrief
 
 STRATEGY_DASHES = {"big_bang": "--", "small_steps": "-.", "short_cycle": (0, (6, 2, 1, 2, 1, 2))}
 """Dashes of the three strategies' curves (drawn in grey beside the teams' colours)."""
+ROBUST_MARKERS = {"fastest_safe": "^", "safest": "s", "balanced": "o"}
+"""Markers of the optimiser's plans (thin black lines)."""
 FIGURES: tuple[str, ...] = ("trajectories", "luck", "profiles")
 """The debrief's pictures, in the order they are shown and exported."""
 
@@ -63,6 +65,19 @@ def _plan_style(debrief: Debrief, plan: str, lang: str) -> tuple[str, dict]:
             "color": "#000000",
             "linestyle": ":",
             "linewidth": 1.5,
+        }
+    if plan.startswith(ROBUST):
+        name = plan.removeprefix(ROBUST)
+        label = capital(
+            phrase("game.figure.robust", lang, plan=phrase(f"optimise.plan.{name}", lang))
+        )
+        return label, {
+            "color": "#222222",
+            "linestyle": "-",
+            "linewidth": 1.0,
+            "marker": ROBUST_MARKERS.get(name, "o"),
+            "markevery": 0.1,
+            "markersize": 4,
         }
     # The strategies in greys, told apart by their dashes: the colours are the teams'.
     return capital(strategy_name(plan, lang)), {

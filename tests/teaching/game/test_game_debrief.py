@@ -121,3 +121,49 @@ def test_every_picture_is_drawn_in_both_languages(shown):
         assert list(drawn) == list(FIGURES)
         for figure in drawn.values():
             assert figure.axes and all(ax.has_data() for ax in figure.axes)
+
+
+def test_the_optimisers_plans_are_drawn_beside_the_teams(played, tmp_path):
+    """A folder of ``transnum optimise`` adds its named plans on the game's seed."""
+    from simulation.scenario.errors import ScenarioError
+    from simulation.scenario.loading import dump_scenario
+    from simulation.teaching.game.debrief import ROBUST
+    from simulation.teaching.game.robust import robust_plans
+
+    (tmp_path / "plans").mkdir()
+    balanced = played.base.override(
+        {"rollout.strategy": "small_steps", "rollout.waves": [], "levers.manager_backing": 0.9}
+    )
+    (tmp_path / "plans" / "balanced.yaml").write_text(dump_scenario(balanced), encoding="utf-8")
+    plans = robust_plans(tmp_path, played.base)
+    assert list(plans) == ["balanced"]
+    assert plans["balanced"].horizon_weeks == played.horizon
+    assert plans["balanced"].seed == played.base.seed
+    found = debrief(played, replications=2, robust=plans)
+    curve = found.curves[found.curves["plan"] == f"{ROBUST}balanced"]
+    assert set(curve["kind"]) == {"robust"}
+    expected = run_scenario(plans["balanced"]).timeseries["adoption"]
+    np.testing.assert_array_equal(curve["adoption"], expected)
+    assert figures(found, "fr")["trajectories"].axes[0].get_legend_handles_labels() is not None
+
+    other = _other_organisation()
+    (tmp_path / "plans" / "balanced.yaml").write_text(dump_scenario(other), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="another organisation"):
+        robust_plans(tmp_path, played.base)
+    with pytest.raises(ScenarioError, match="holds no plan"):
+        robust_plans(tmp_path / "plans", played.base)
+
+
+def _other_organisation():
+    from simulation.scenario.records import Scenario
+
+    return Scenario().override(
+        {
+            "organisation.services": [
+                {"name": "a", "headcount": 20},
+                {"name": "b", "headcount": 20},
+            ],
+            "organisation.relations": [],
+            "tools": [{"name": "t"}],
+        }
+    )
