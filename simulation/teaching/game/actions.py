@@ -78,13 +78,13 @@ class Rules:
         capital_cost: Political capital each action costs (points).
     """
 
-    budget_eur_per_staff: float = 250.0
+    budget_eur_per_staff: float = 600.0
     capital: int = 12
     campaign_trainer_hours: float = 20.0
     lasting_step: float = 0.2
     referent_support_step: float = 0.25
     relief_share: float = 0.5
-    relief_staff_share: float = 0.02
+    relief_staff_share: float = 0.01
     communication_eur: float = 5000.0
     communication_eur_per_staff: float = 10.0
     involvement_hours_per_staff: float = 4.0

@@ -4,8 +4,9 @@ Three looks at the game, all on the teams' exact plans (:meth:`Game.scenario_of`
 
 1. **Same seed** (``curves``): every team's weekly adoption, departures and strain in
    the game, beside the three strategies of the organisation (big bang, small steps,
-   short cycles, with its own levers and no action) and the plan every team started
-   from, on the game's seed: the same staff, the same random draws.
+   short cycles, with its own levers and no action), the optimiser's robust plans when
+   given (``transnum optimise``'s fastest safe, safest and balanced plans) and the plan
+   every team started from, on the game's seed: the same staff, the same random draws.
 2. **Many seeds** (``luck``): each team's plan run again on ``replications`` seeds
    (replication 0 is the game's own run; the same seeds for every team: common random
    numbers). The spread is what luck alone does to a plan; where the game's result
@@ -23,6 +24,7 @@ the pictures :mod:`simulation.teaching.game.debrief_figures`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,8 @@ START = "start"
 """Name of the starting plan (every team's plan before any decision) in the debrief."""
 LUCK_OUTCOMES: tuple[str, ...] = ("adoption_final", "departures", "rps_high_person_weeks")
 """Outcomes the debrief splits into choice and luck (departures: both causes)."""
+ROBUST = "robust:"
+"""Prefix of the optimiser's named plans in the debrief (``robust:balanced``...)."""
 CURVES: tuple[str, ...] = ("adoption", "dropout", "rps_high_share")
 """Weekly measures of the same-seed curves."""
 
@@ -50,8 +54,9 @@ class Debrief:
 
     Attributes:
         teams: Team code -> name, in the scoreboard's order.
-        curves: One row per plan and week: ``plan`` (a team code, a strategy or
-            :data:`START`), ``kind`` (team, strategy, start), ``week`` and :data:`CURVES`.
+        curves: One row per plan and week: ``plan`` (a team code, a strategy,
+            :data:`START` or an optimiser's plan after :data:`ROBUST`), ``kind`` (team,
+            strategy, start, robust), ``week`` and :data:`CURVES`.
         runs: One row per plan and seed: ``plan``, ``replication`` and :data:`LUCK_OUTCOMES`.
         luck: One row per team and outcome: ``game`` (the game's result), ``mean``,
             ``low`` and ``high`` (10th and 90th percentiles over seeds) and
@@ -73,12 +78,19 @@ class Debrief:
     replications: int
 
 
-def debrief(game: Game, replications: int = REPLICATIONS) -> Debrief:
+def debrief(
+    game: Game,
+    replications: int = REPLICATIONS,
+    robust: Mapping[str, Scenario] | None = None,
+) -> Debrief:
     """The debrief of ``game`` (normally over; works after any round on the rounds played).
 
     Args:
         game: The game.
         replications: Seeds per plan (at least 2).
+        robust: The optimiser's named plans on the game's organisation
+            (:func:`simulation.teaching.game.robust.robust_plans`), drawn on the game's
+            seed beside the strategies; none: the three strategies only.
     """
     from simulation.teaching.game.scoreboard import scoreboard
 
@@ -93,14 +105,17 @@ def debrief(game: Game, replications: int = REPLICATIONS) -> Debrief:
     same_seed = dict(plans)
     for strategy in COMPARED_STRATEGIES:
         same_seed[strategy] = game.base.with_strategy(strategy)
+    others = [*COMPARED_STRATEGIES, *(robust or {})]
+    same_seed.update({f"{ROBUST}{name}": plan for name, plan in (robust or {}).items()})
     root = game.base.seed
     # One batch for the whole debrief: every plan on every seed (the strategies on the
     # game's seed only), stepped together by the batched engine.
     tasks = [(plan, r, root) for plan in plans.values() for r in range(replications)]
-    tasks += [(same_seed[s], 0, root) for s in COMPARED_STRATEGIES]
+    tasks += [(same_seed[_named(s, robust)], 0, root) for s in others]
     results = run_batch_tasks(tasks)
     by_plan: dict[str, list] = {}
-    names = [name for name in plans for _ in range(replications)] + list(COMPARED_STRATEGIES)
+    names = [name for name in plans for _ in range(replications)]
+    names += [_named(s, robust) for s in others]
     for name, result in zip(names, results, strict=True):
         table = result.timeseries
         by_plan.setdefault(name, []).append(table[table["week"] <= played].reset_index(drop=True))
@@ -126,8 +141,17 @@ def debrief(game: Game, replications: int = REPLICATIONS) -> Debrief:
     )
 
 
+def _named(plan: str, robust: Mapping[str, Scenario] | None) -> str:
+    """A plan's name in the debrief: the optimiser's plans with :data:`ROBUST` before."""
+    return f"{ROBUST}{plan}" if plan in (robust or {}) else plan
+
+
 def _kind(name: str, teams: dict[str, str]) -> str:
-    return "team" if name in teams else ("start" if name == START else "strategy")
+    if name in teams:
+        return "team"
+    if name == START:
+        return "start"
+    return "robust" if name.startswith(ROBUST) else "strategy"
 
 
 def _curve(name: str, table: pd.DataFrame, kind: str) -> pd.DataFrame:

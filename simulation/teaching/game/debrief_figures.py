@@ -23,7 +23,6 @@ from simulation.i18n.words import phrase, typography
 from simulation.reports.style import (
     LINE_COLOURS,
     PROFILE_COLOURS,
-    STRATEGY_COLOURS,
     capital,
     decorate,
     legend_below,
@@ -33,8 +32,12 @@ from simulation.reports.style import (
     value_axis,
 )
 from simulation.scenario.profiles import PROFILES
-from simulation.teaching.game.debrief import START, Debrief
+from simulation.teaching.game.debrief import ROBUST, START, Debrief
 
+STRATEGY_DASHES = {"big_bang": "--", "small_steps": "-.", "short_cycle": (0, (6, 2, 1, 2, 1, 2))}
+"""Dashes of the three strategies' curves (drawn in grey beside the teams' colours)."""
+ROBUST_MARKERS = {"fastest_safe": "^", "safest": "s", "balanced": "o"}
+"""Markers of the optimiser's plans (thin black lines)."""
 FIGURES: tuple[str, ...] = ("trajectories", "luck", "profiles")
 """The debrief's pictures, in the order they are shown and exported."""
 
@@ -59,13 +62,27 @@ def _plan_style(debrief: Debrief, plan: str, lang: str) -> tuple[str, dict]:
         return debrief.teams[plan], {"color": colour, "linewidth": 2.2}
     if plan == START:
         return capital(phrase("game.start_plan", lang)), {
-            "color": "#777777",
+            "color": "#000000",
             "linestyle": ":",
             "linewidth": 1.5,
         }
+    if plan.startswith(ROBUST):
+        name = plan.removeprefix(ROBUST)
+        label = capital(
+            phrase("game.figure.robust", lang, plan=phrase(f"optimise.plan.{name}", lang))
+        )
+        return label, {
+            "color": "#222222",
+            "linestyle": "-",
+            "linewidth": 1.0,
+            "marker": ROBUST_MARKERS.get(name, "o"),
+            "markevery": 0.1,
+            "markersize": 4,
+        }
+    # The strategies in greys, told apart by their dashes: the colours are the teams'.
     return capital(strategy_name(plan, lang)), {
-        "color": STRATEGY_COLOURS.get(plan, "#555555"),
-        "linestyle": "--",
+        "color": "#555555",
+        "linestyle": STRATEGY_DASHES.get(plan, "--"),
         "linewidth": 1.2,
     }
 

@@ -182,10 +182,9 @@ def _workbook(game: Game, debrief: Debrief, path: Path, lang: str) -> None:
         phrase("game.export.sheet_decisions", lang): decisions,
         phrase("game.export.sheet_seeds", lang): debrief.runs,
     }
-    with replacing(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for sheet, frame in sheets.items():
-                frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+    with replacing(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for sheet, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
 
 
 def _summary(
@@ -203,8 +202,16 @@ def _summary(
     texts = readings(debrief, lang)
     words = {
         key: phrase(f"game.export.{key}", lang)
-        for key in ("scoreboard", "readings", "figures", "decisions", "round", "actions",
-                    "replay", "rules")
+        for key in (
+            "scoreboard",
+            "readings",
+            "figures",
+            "decisions",
+            "round",
+            "actions",
+            "replay",
+            "rules",
+        )
     }
     return environment.get_template("game.html.j2").render(
         lang=lang,

@@ -191,6 +191,8 @@ class Game:
             and any(d.action == "disconnect_charter" for d in decisions)
         ):
             found.append(GameError("game.problem.charter_again"))
+        if found:  # costs are priced from valid choices only
+            return found
         euros, points = self.left(team, decisions)
         if euros < -1e-6:
             found.append(GameError("game.problem.budget", missing=-euros))
