@@ -37,6 +37,9 @@ class Room:
         debrief: The game's debrief, once the trainer asked for it.
         exported: The folder the session was exported to, once it was.
         title: The organisation's name as the trainer chose it.
+        working: What the room is computing in the background (``debrief``,
+            ``export``), or None.
+        failure: Why the last background work failed ("" if it did not).
     """
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
@@ -49,6 +52,8 @@ class Room:
         self.debrief: Any = None
         self.exported: str | None = None
         self.title = ""
+        self.working: str | None = None
+        self.failure = ""
 
     def _changed(self) -> None:
         self.version += 1
@@ -117,6 +122,42 @@ class Room:
             setattr(self, name, value)
             self._changed()
 
+    def start(self, name: str, job: Callable[[], object], keep: str) -> bool:
+        """Run ``job`` in a thread of its own and keep its result as ``keep``.
+
+        The debrief replays every team's plan on many seeds, which takes seconds: the
+        views stay responsive meanwhile, show that it is under way, and redraw when it
+        is done (the version moves). One job at a time.
+
+        Returns:
+            Whether the job started (False: another one is under way).
+        """
+        if keep not in ("debrief", "exported"):
+            raise AttributeError(keep)
+        with self._lock:
+            if self.working is not None:
+                return False
+            self.working = name
+            self.failure = ""
+            self._changed()
+
+        def work() -> None:
+            try:
+                result = job()
+            except Exception as error:  # shown to the trainer, not lost in a thread
+                with self._lock:
+                    self.failure = f"{type(error).__name__}: {error}"
+                    self.working = None
+                    self._changed()
+                return
+            with self._lock:
+                setattr(self, keep, result)
+                self.working = None
+                self._changed()
+
+        threading.Thread(target=work, name=f"transnum-{name}", daemon=True).start()
+        return True
+
     def read(self, reader: Callable[[Game | None], T]) -> T:
         """What ``reader`` makes of the game, read while no one changes it."""
         with self._lock:
@@ -138,6 +179,7 @@ class Room:
             self.game = None
             self.debrief = None
             self.exported = None
+            self.failure = ""
             self._changed()
 
     def _playing(self) -> Game:

@@ -208,47 +208,60 @@ def RoundPanel(game: Game, lang: str, version: int, see: Callable[[], None]) -> 
         solara.Error(failure)
 
 
+def session_debrief(game: Game) -> Debrief:
+    """The game's debrief (every team's plan replayed on many seeds)."""
+    from simulation.teaching.game.debrief import debrief
+
+    return debrief(game)
+
+
+def export(game: Game, lang: str) -> str:
+    """Write the session's folder (with the debrief, computed if not yet) and name it."""
+    from simulation.teaching.game.export import export_session
+
+    found = ROOM.debrief if ROOM.debrief is not None else session_debrief(game)
+    return str(export_session(game, found, export_folder(), lang=lang))
+
+
 @solara.component
 def EndPanel(game: Game, lang: str, version: int, see: Callable[[], None]) -> None:
-    """After the last round: the debrief and the export of the session's folder."""
+    """After the last round: the debrief and the export of the session's folder.
+
+    Both run in the background (:meth:`~simulation.teaching.game_room.Room.start`);
+    the panel shows what is under way and redraws when it is done.
+    """
     w = words(lang)
-    failure, set_failure = solara.use_state("")
-
-    def make_debrief():
-        from simulation.teaching.game.debrief import debrief
-
-        return debrief(game)
 
     def run_debrief() -> None:
-        try:
-            ROOM.keep("debrief", make_debrief())
-        except Exception as error:  # shown to the trainer, not lost in the server's log
-            set_failure(f"{type(error).__name__}: {error}")
-            return
+        ROOM.start("debrief", lambda: session_debrief(game), keep="debrief")
         see()
 
     def run_export() -> None:
-        from simulation.teaching.game.export import export_session
-
-        try:
-            found = ROOM.debrief if ROOM.debrief is not None else make_debrief()
-            written = export_session(game, found, export_folder(), lang=lang)
-        except Exception as error:  # shown to the trainer, not lost in the server's log
-            set_failure(f"{type(error).__name__}: {error}")
-            return
-        ROOM.keep("exported", str(written))
+        ROOM.start("export", lambda: export(game, lang), keep="exported")
         see()
 
+    busy = ROOM.working is not None
     solara.Success(say("game_over", lang), classes=["transnum-game-over"])
     with solara.Row():
         solara.Button(
-            w["debrief"], color="primary", on_click=run_debrief, classes=["transnum-debrief"]
+            w["debrief"],
+            color="primary",
+            on_click=run_debrief,
+            disabled=busy,
+            classes=["transnum-debrief"],
         )
         solara.Button(
-            w["export"], color="primary", on_click=run_export, classes=["transnum-export"]
+            w["export"],
+            color="primary",
+            on_click=run_export,
+            disabled=busy,
+            classes=["transnum-export"],
         )
-    if failure:
-        solara.Error(failure)
+    if busy:
+        solara.Text(say(f"working_{ROOM.working}", lang), classes=["transnum-working"])
+        solara.ProgressLinear(True)
+    if ROOM.failure:
+        solara.Error(ROOM.failure)
     if ROOM.exported:
         solara.Info(say("exported", lang, path=ROOM.exported), classes=["transnum-exported"])
     if ROOM.debrief is not None:

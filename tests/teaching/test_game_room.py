@@ -179,3 +179,29 @@ def test_transnum_app_game_prints_the_views_and_a_pin_beyond_this_machine(monkey
     assert given.exit_code == 0 and served[-1]["TRANSNUM_APP_PIN"] == "4242"
     both = CliRunner().invoke(main, ["app", "--game", "--workshop"])
     assert both.exit_code == 2 and "--workshop" in both.output
+
+
+def test_background_work_is_kept_one_job_at_a_time_and_its_failure_told():
+    import threading
+    import time
+
+    room = Room()
+    release = threading.Event()
+    assert room.start("debrief", lambda: release.wait(10) and "done", keep="debrief")
+    assert room.working == "debrief"
+    assert not room.start("export", lambda: "folder", keep="exported")  # one at a time
+    release.set()
+    deadline = time.monotonic() + 10
+    while room.working is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert room.debrief == "done" and room.failure == ""
+
+    def broken():
+        raise OSError("disk full")
+
+    assert room.start("export", broken, keep="exported")
+    while room.working is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert room.exported is None and room.failure == "OSError: disk full"
+    with pytest.raises(AttributeError):
+        room.start("x", lambda: None, keep="game")

@@ -17,11 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from simulation.i18n.words import percent, phrase, text
-from simulation.teaching.pictures.curves import PLAN_COLOURS
+from simulation.reports.style import LINE_COLOURS
 from simulation.teaching.pictures.live import DPI, png
 
-TEAM_COLOURS = (*PLAN_COLOURS, "#E69F00", "#56B4E9")
-"""One colour per team (six at most), colour-blind safe."""
+TEAM_COLOURS = LINE_COLOURS[:6]
+"""One colour per team (six at most), colour-blind safe: the debrief's palette."""
 ROOM_MEASURES = ("adoption", "rps_high_share")
 """What the trainer's view compares across teams."""
 TEAM_MEASURES = ("adoption", "dropout", "rps_high_share")
