@@ -152,6 +152,13 @@ def GamePage(lang: str = LANG) -> None:
     w = words(lang)
     router = solara.use_router()
     view, set_view = solara.use_state(asked(router.search))
+
+    def go(kind: str, code: str = "") -> None:
+        # The address follows the view, so that reloading the page keeps it.
+        query = {"team": f"?team={code}", "trainer": "?trainer=1"}.get(kind, "")
+        router.push(f"{router.path}{query}")
+        set_view((kind, code))
+
     unlocked, set_unlocked = solara.use_state(not os.environ.get(PIN_ENV))
     version, see = use_room_version()
     solara.Title(w["title"])
@@ -161,13 +168,13 @@ def GamePage(lang: str = LANG) -> None:
     kind, code = view
     with solara.Column(classes=["transnum-game"]):
         if kind == "team":
-            TeamView(code, lang, version, see, leave=lambda: set_view(("landing", "")))
+            TeamView(code, lang, version, see, leave=lambda: go("landing"))
         elif kind == "trainer" and not unlocked:
             PinGate(lang, unlock=lambda: set_unlocked(True))
         elif kind == "trainer":
             TrainerView(lang, version, see)
         else:
-            Landing(lang, go=lambda kind, code: set_view((kind, code)))
+            Landing(lang, go=go)
 
 
 @solara.component

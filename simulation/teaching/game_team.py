@@ -160,7 +160,10 @@ def TeamRound(game: Game, team: Team, lang: str, version: int, see: Callable[[],
     editing, set_editing = solara.use_state(False)
     refused, set_refused = solara.use_state([])
     chosen = menu.decisions(choices)
-    euros_left, points_left = game.left(team, chosen)
+    waiting = team.pending is not None and not editing and not game.over
+    # What is left after the choices shown: the submitted ones while waiting (another
+    # device of the team may have sent them), the menu's while choosing.
+    euros_left, points_left = game.left(team, team.pending if waiting else chosen)
 
     def submit() -> None:
         found = game.check(team, chosen)
@@ -190,7 +193,7 @@ def TeamRound(game: Game, team: Team, lang: str, version: int, see: Callable[[],
     )
     if game.over:
         solara.Success(say("game_over", lang), classes=["transnum-game-over"])
-    elif team.pending is not None and not editing:
+    elif waiting:
         solara.Success(
             say("waiting", lang, chosen=decisions_text(team.pending, lang)),
             classes=["transnum-waiting"],

@@ -113,6 +113,7 @@ def test_a_trainer_and_two_teams_play_three_rounds(game_server, browser, tmp_pat
     first.goto(game_server)
     first.get_by_label(GAME["code_label"]).fill(codes[0].lower())
     first.get_by_role("button", name=GAME["join"]).click()
+    first.wait_for_url(f"**/?team={codes[0]}")  # a reload keeps the team's view
     second = device(browser, errors, width=900)
     second.goto(game_server + f"?team={codes[1]}")
     for team in (first, second):
