@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 import socket
 import sys
+from pathlib import Path
 
 import click
 
 from simulation.cli.options import EXIT_ENVIRONMENT, fail, language_option, whole_number_option
-from simulation.i18n.language import say
+from simulation.i18n.language import quoted, say
 from simulation.scenario.errors import ScenarioError
 from simulation.scenario.loading import load_scenario
 
@@ -36,13 +37,22 @@ from simulation.scenario.loading import load_scenario
     help="Game: the trainer's PIN when served beyond this machine (default: a new one, "
     "printed at start).",
 )
+@click.option(
+    "--plans",
+    "plans",
+    default=None,
+    help="Game: a folder of transnum optimise on the game's organisation; the debrief shows "
+    "its robust plans beside the teams'.",
+)
 @whole_number_option("--teams", "Game: number of teams in the set-up form.", minimum=2, maximum=6)
 @whole_number_option("--rounds", "Game: rounds in the set-up form.", minimum=1, maximum=24)
 @whole_number_option(
     "--round-weeks", "Game: weeks per round in the set-up form.", minimum=1, maximum=52
 )
 @whole_number_option("--seed", "Game: seed in the set-up form.", minimum=0, maximum=9999)
-def app(scenario, host, port, lang, workshop, game, pin, teams, rounds, round_weeks, seed) -> None:
+def app(
+    scenario, host, port, lang, workshop, game, pin, plans, teams, rounds, round_weeks, seed
+) -> None:
     """Serve the teaching page in a browser (Mesa SolaraViz).
 
     Pick a strategy, set the levers, press play and watch who adopts, who struggles
@@ -59,6 +69,10 @@ def app(scenario, host, port, lang, workshop, game, pin, teams, rounds, round_we
 
     if game and workshop:
         raise click.UsageError(say("cli.app.game_or_workshop"))
+    if plans and not game:
+        raise click.UsageError(say("cli.app.plans_without_game"))
+    if plans and not has_plans(plans):
+        fail(ScenarioError(say("game.robust.no_plan", folder=quoted(plans)), path="plans"))
     if scenario:
         try:
             load_scenario(scenario)
@@ -84,6 +98,7 @@ def app(scenario, host, port, lang, workshop, game, pin, teams, rounds, round_we
         game=game,
         pin=pin if game else None,
         game_settings=settings,
+        plans=plans if game else None,
     )
     address = f"http://{shown_host(host)}:{port}"
     if game:
@@ -94,6 +109,14 @@ def app(scenario, host, port, lang, workshop, game, pin, teams, rounds, round_we
     else:
         click.echo(say("cli.app.serving", address=address))
     sys.exit(serve(command, env))
+
+
+def has_plans(folder: str) -> bool:
+    """Whether ``folder`` holds a named plan of ``transnum optimise`` (``plans/<name>.yaml``)."""
+    from simulation.experiments.named_plans import NAMES
+    from simulation.experiments.optimise_results import PLANS_FOLDER
+
+    return any((Path(folder) / PLANS_FOLDER / f"{name}.yaml").is_file() for name in NAMES)
 
 
 def shown_host(host: str) -> str:

@@ -23,6 +23,8 @@ T = TypeVar("T")
 PIN_ENV = "TRANSNUM_APP_PIN"
 """The trainer's PIN, set by ``transnum app --game`` only when served beyond this machine."""
 GAME_ENV = "TRANSNUM_APP_GAME"
+PLANS_ENV = "TRANSNUM_APP_PLANS"
+"""The folder of ``transnum optimise`` whose robust plans the debrief shows (optional)."""
 """The set-up form's first values, as JSON (``teams``, ``rounds``, ``round_weeks``, ``seed``)."""
 
 

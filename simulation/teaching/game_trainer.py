@@ -22,10 +22,12 @@ from pathlib import Path
 
 import solara
 
+from simulation.i18n.language import using
 from simulation.i18n.words import number, phrase
+from simulation.scenario.errors import ScenarioError
 from simulation.teaching.game.debrief import Debrief
 from simulation.teaching.game.session import Game, GameError
-from simulation.teaching.game_room import GAME_ENV, ROOM
+from simulation.teaching.game_room import GAME_ENV, PLANS_ENV, ROOM
 from simulation.teaching.game_team import table_html
 from simulation.teaching.game_text import (
     decisions_text,
@@ -208,18 +210,33 @@ def RoundPanel(game: Game, lang: str, version: int, see: Callable[[], None]) -> 
         solara.Error(failure)
 
 
-def session_debrief(game: Game) -> Debrief:
-    """The game's debrief (every team's plan replayed on many seeds)."""
-    from simulation.teaching.game.debrief import debrief
+def session_debrief(game: Game, lang: str) -> Debrief:
+    """The game's debrief (every team's plan replayed on many seeds).
 
-    return debrief(game)
+    With ``transnum app --game --plans FOLDER``, the optimisation's robust plans too; a
+    folder for another organisation leaves them out, with a note saying why.
+    """
+    from simulation.teaching.game.debrief import debrief
+    from simulation.teaching.game.robust import robust_plans
+
+    folder = os.environ.get(PLANS_ENV)
+    robust, notes = None, []
+    if folder:
+        try:
+            with using(lang):  # the problem in the page's language
+                robust = robust_plans(folder, game.base)
+        except ScenarioError as error:  # the debrief goes on without them, and says why
+            notes.append(phrase("game.robust.left_out", lang, problem=str(error)))
+    found = debrief(game, robust=robust)
+    found.notes.extend(notes)
+    return found
 
 
 def export(game: Game, lang: str) -> str:
     """Write the session's folder (with the debrief, computed if not yet) and name it."""
     from simulation.teaching.game.export import export_session
 
-    found = ROOM.debrief if ROOM.debrief is not None else session_debrief(game)
+    found = ROOM.debrief if ROOM.debrief is not None else session_debrief(game, lang)
     return str(export_session(game, found, export_folder(), lang=lang))
 
 
@@ -233,7 +250,7 @@ def EndPanel(game: Game, lang: str, version: int, see: Callable[[], None]) -> No
     w = words(lang)
 
     def run_debrief() -> None:
-        ROOM.start("debrief", lambda: session_debrief(game), keep="debrief")
+        ROOM.start("debrief", lambda: session_debrief(game, lang), keep="debrief")
         see()
 
     def run_export() -> None:
@@ -281,6 +298,8 @@ def DebriefPanel(found: Debrief, lang: str) -> None:
     read = solara.use_memo(lambda: readings(found, lang), dependencies=[id(found), lang])
     with solara.Column(classes=["transnum-debrief-panel"]):
         solara.HTML(tag="h3", unsafe_innerHTML=html.escape(words(lang)["debrief"]))
+        for note in found.notes:
+            solara.Warning(note, classes=["transnum-debrief-note"])
         for reading in read.values():  # each names its team first
             solara.Text(reading, classes=["transnum-reading"], style={"display": "block"})
         for name, picture in pictures.items():
@@ -322,5 +341,28 @@ def GameView(game: Game, lang: str, version: int, see: Callable[[], None]) -> No
         dependencies=[id(game), game.round, lang],
     )
     solara.Image(picture, classes=["transnum-room-curves"])
+    NewGame(lang, see)
+
+
+@solara.component
+def NewGame(lang: str, see: Callable[[], None]) -> None:
+    """« Nouvelle partie », asked twice: a stray click must not end a session."""
+    w = words(lang)
+    asked, set_asked = solara.use_state(False)
+    if not asked:
+        solara.Button(
+            w["new_game"],
+            text=True,
+            on_click=lambda: set_asked(True),
+            classes=["transnum-new-game"],
+        )
+        return
+    solara.Warning(w["new_game_asked"], classes=["transnum-new-game-asked"])
     with solara.Row():
-        solara.Button(w["new_game"], text=True, on_click=lambda: (ROOM.reset(), see()))
+        solara.Button(
+            w["new_game_yes"],
+            color="error",
+            on_click=lambda: (set_asked(False), ROOM.reset(), see()),
+            classes=["transnum-new-game-yes"],
+        )
+        solara.Button(w["new_game_no"], on_click=lambda: set_asked(False))

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from simulation.i18n.words import LANGUAGES, phrase
-from simulation.teaching.game_room import GAME_ENV, PIN_ENV
+from simulation.teaching.game_room import GAME_ENV, PIN_ENV, PLANS_ENV
 from simulation.teaching.models import SCENARIO_ENV
 
 LANG_ENV = "TRANSNUM_APP_LANG"
@@ -110,6 +110,7 @@ def app_command(
     game: bool = False,
     pin: str | None = None,
     game_settings: dict[str, int] | None = None,
+    plans: str | Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve the teaching page.
 
@@ -123,6 +124,7 @@ def app_command(
         pin: The game's trainer's PIN (None: the trainer's view asks for none).
         game_settings: The game's set-up form's first values (``teams``, ``rounds``,
             ``round_weeks``, ``seed``).
+        plans: The game's optimisation folder, whose robust plans the debrief shows.
 
     Returns:
         The command (a list for :mod:`subprocess`) and its environment.
@@ -135,12 +137,14 @@ def app_command(
     env[TITLE_ENV] = phrase(title, lang if lang in LANGUAGES else "en")
     env[LANG_ENV] = lang
     env[MODE_ENV] = mode
-    for name in (SCENARIO_ENV, PIN_ENV, GAME_ENV):
+    for name in (SCENARIO_ENV, PIN_ENV, GAME_ENV, PLANS_ENV):
         env.pop(name, None)  # never one left over from the calling environment
     if scenario is not None:
         env[SCENARIO_ENV] = str(Path(scenario).resolve())
     if game and pin:
         env[PIN_ENV] = pin
+    if game and plans is not None:
+        env[PLANS_ENV] = str(Path(plans).resolve())
     if game and game_settings:
         env[GAME_ENV] = json.dumps(game_settings)
     command = [

@@ -8,7 +8,6 @@ unless ``TRANSNUM_REQUIRE_BROWSER=1``.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -34,11 +33,6 @@ def serve_in(folder: Path, monkeypatch, **options):
     monkeypatch.chdir(folder)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     return start_app(lang=options.pop("lang", "fr"), game=True, **options)
-
-
-def has(module: str) -> bool:
-    """Whether a module of the game exists (the debrief and export land separately)."""
-    return importlib.util.find_spec(module) is not None
 
 
 @pytest.fixture
@@ -143,15 +137,41 @@ def test_a_trainer_and_two_teams_play_three_rounds(game_server, browser, tmp_pat
     assert "Équipe 1" in first.locator(".transnum-team-score").inner_text()
     trainer.screenshot(path=tmp_path / "trainer.png", full_page=True)
 
-    if has("simulation.teaching.game.debrief"):
-        trainer.locator(".transnum-debrief").click()
-        trainer.locator(".transnum-debrief-panel img").first.wait_for(timeout=120_000)
-    if has("simulation.teaching.game.export"):
-        trainer.locator(".transnum-export").click()
-        exported = trainer.locator(".transnum-exported").inner_text(timeout=120_000)
-        folder = next(tmp_path.glob("atelier-*"))
-        assert folder.name in exported and any(folder.iterdir())
+    trainer.locator(".transnum-debrief").click()
+    trainer.locator(".transnum-debrief-panel img").nth(2).wait_for(timeout=120_000)
+    readings = trainer.locator(".transnum-reading").all_inner_texts()
+    assert len(readings) == 2 and all("tirages" in reading for reading in readings)
+    trainer.locator(".transnum-export").click()
+    exported = trainer.locator(".transnum-exported").inner_text(timeout=120_000)
+    folder = next(tmp_path.glob("atelier-*"))
+    assert folder.name in exported and (folder / "synthese.html").is_file()
+    replays_the_game(folder, tmp_path)
+
+    # A new game is asked twice: one stray click does not end the session.
+    trainer.locator(".transnum-new-game").click()
+    trainer.locator(".transnum-new-game-asked").wait_for()
+    trainer.get_by_role("button", name=GAME["new_game_no"]).click()
+    trainer.locator(".transnum-new-game").wait_for()
+    assert trainer.locator(".transnum-game-over").is_visible()
     assert not errors, errors
+
+
+def replays_the_game(folder: Path, tmp_path: Path) -> None:
+    """Each exported team plan, run with ``transnum run``, gives the game's weekly numbers.
+
+    The game's numbers are those the server wrote to the session's folder.
+    """
+    import pandas as pd
+    from helpers import invoke
+
+    trajectories = pd.read_parquet(folder / "trajectoires.parquet")
+    for team, played in trajectories.groupby("team"):
+        plan = folder / "equipes" / f"{team.lower().replace('é', 'e').replace(' ', '-')}.yaml"
+        out = tmp_path / f"replay-{plan.stem}"
+        result = invoke("run", plan, "--out", out)
+        assert result.exit_code == 0, result.output
+        replayed = pd.read_parquet(out / "timeseries.parquet")
+        pd.testing.assert_frame_equal(replayed, played.drop(columns="team").reset_index(drop=True))
 
 
 def test_beyond_this_machine_the_trainers_view_asks_for_the_pin(browser, tmp_path, monkeypatch):

@@ -205,3 +205,44 @@ def test_background_work_is_kept_one_job_at_a_time_and_its_failure_told():
     assert room.exported is None and room.failure == "OSError: disk full"
     with pytest.raises(AttributeError):
         room.start("x", lambda: None, keep="game")
+
+
+def test_transnum_app_game_passes_an_optimisation_folder_to_the_debrief(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from simulation.cli import main
+    from simulation.scenario.loading import dump_scenario
+    from simulation.teaching import server
+    from simulation.teaching.game.session import Game
+    from simulation.teaching.game_room import PLANS_ENV
+    from simulation.teaching.game_trainer import session_debrief
+
+    served = []
+    monkeypatch.setattr(server, "serve", lambda command, env: served.append(env) or 0)
+    monkeypatch.setattr(server, "port_is_free", lambda host, port: True)
+    alone = CliRunner().invoke(main, ["app", "--plans", str(tmp_path), "--lang", "en"])
+    assert alone.exit_code == 2 and "--plans goes with --game" in alone.output
+    empty = CliRunner().invoke(main, ["app", "--game", "--plans", str(tmp_path), "--lang", "en"])
+    assert empty.exit_code != 0 and "holds no plan of transnum optimise" in empty.output
+    (tmp_path / "plans").mkdir()
+    other = Scenario().override(
+        {
+            "organisation.services": [{"name": "a", "headcount": 9}, {"name": "b", "headcount": 9}],
+            "organisation.relations": [],
+            "tools": [{"name": "t"}],
+        }
+    )
+    (tmp_path / "plans" / "safest.yaml").write_text(dump_scenario(other), encoding="utf-8")
+    given = CliRunner().invoke(main, ["app", "--game", "--plans", str(tmp_path)])
+    assert given.exit_code == 0, given.output
+    assert served[-1][PLANS_ENV] == str(tmp_path.resolve())
+    # A plan for another organisation: the debrief goes on without it and says why.
+    monkeypatch.setenv(PLANS_ENV, str(tmp_path))
+    game = Game(SMALL, teams=2, rounds=1, round_weeks=4)
+    game.advance()
+    found = session_debrief(game, "fr")
+    assert len(found.notes) == 1 and "autre organisation" in found.notes[0]
+    assert not found.curves["kind"].eq("robust").any()
+    (tmp_path / "plans" / "safest.yaml").write_text(dump_scenario(SMALL), encoding="utf-8")
+    found = session_debrief(game, "en")
+    assert not found.notes and found.curves["kind"].eq("robust").any()

@@ -54,6 +54,8 @@ class Debrief:
 
     Attributes:
         teams: Team code -> name, in the scoreboard's order.
+        colours: Team code -> its colour's number, in the game's order of teams (the
+            same colour as on the game's page, whatever the ranking).
         curves: One row per plan and week: ``plan`` (a team code, a strategy,
             :data:`START` or an optimiser's plan after :data:`ROBUST`), ``kind`` (team,
             strategy, start, robust), ``week`` and :data:`CURVES`.
@@ -67,15 +69,19 @@ class Debrief:
         profiles: One row per team and profile: ``adoption`` and ``departures``
             (share of the profile's staff) change from the starting plan, means over seeds.
         replications: Seeds per plan.
+        notes: What the debrief could not show, and why (e.g. an optimisation's plans
+            for another organisation), in the page's language.
     """
 
     teams: dict[str, str]
+    colours: dict[str, int]
     curves: pd.DataFrame
     runs: pd.DataFrame
     luck: pd.DataFrame
     duels: pd.DataFrame
     profiles: pd.DataFrame
     replications: int
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def debrief(
@@ -132,6 +138,7 @@ def debrief(
     )
     return Debrief(
         teams=teams,
+        colours={team.code: number for number, team in enumerate(game.teams)},
         curves=curves,
         runs=runs,
         luck=_luck(runs, list(teams)),

@@ -51,14 +51,18 @@ def figures(debrief: Debrief, lang: str = "fr") -> dict[str, Figure]:
     }
 
 
+def team_colour(debrief: Debrief, code: str) -> str:
+    """A team's colour: the same as on the game's page (its place in the game's teams)."""
+    return LINE_COLOURS[debrief.colours.get(code, 0) % len(LINE_COLOURS)]
+
+
 def _words(key: str, lang: str, **values: object) -> str:
     return typography(phrase(f"game.figure.{key}", lang, **values), lang)
 
 
 def _plan_style(debrief: Debrief, plan: str, lang: str) -> tuple[str, dict]:
-    teams = list(debrief.teams)
     if plan in debrief.teams:
-        colour = LINE_COLOURS[teams.index(plan) % len(LINE_COLOURS)]
+        colour = team_colour(debrief, plan)
         return debrief.teams[plan], {"color": colour, "linewidth": 2.2}
     if plan == START:
         return capital(phrase("game.start_plan", lang)), {
@@ -114,7 +118,7 @@ def luck(debrief: Debrief, lang: str = "fr") -> Figure:
     rng = np.random.default_rng(0)  # jitter of the dots only, the same at every drawing
     for ax, key in zip(axes, ("adoption_final", "departures"), strict=True):
         for row, code in enumerate(teams):
-            colour = LINE_COLOURS[row % len(LINE_COLOURS)]
+            colour = team_colour(debrief, code)
             values = debrief.runs.loc[debrief.runs["plan"] == code, key].to_numpy(float)
             jitter = rng.uniform(-0.15, 0.15, values.size)
             ax.scatter(values, row + jitter, s=14, color=colour, alpha=0.45, linewidths=0)

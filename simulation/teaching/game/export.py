@@ -7,6 +7,8 @@
 * ``partie.yaml`` (``game.yaml``): the game's settings and every decision by round;
 * ``tableau.xlsx`` (``scoreboard.xlsx``): the scoreboard, every team's weekly
   trajectory, the decisions, and the debrief's figures by seed;
+* ``trajectoires.parquet`` (``trajectories.parquet``): every team's whole weekly table
+  (column ``team``), the game's numbers to the last digit (a workbook keeps 15);
 * ``debrief-<picture>.png``: the debrief's pictures;
 * ``synthese.html`` (``summary.html``): the summary, pictures included.
 
@@ -29,7 +31,7 @@ import yaml
 from simulation.i18n.words import phrase, typography, value
 from simulation.reports.style import to_png
 from simulation.scenario.loading import dump_scenario
-from simulation.storage.atomic import replacing, write_bytes, write_text
+from simulation.storage.atomic import replacing, write_bytes, write_parquet, write_text
 from simulation.storage.lock import FolderLock
 from simulation.teaching.game.actions import describe
 from simulation.teaching.game.debrief import Debrief
@@ -58,6 +60,7 @@ def names(lang: str) -> dict[str, str]:
             "teams": "equipes",
             "game": "partie.yaml",
             "workbook": "tableau.xlsx",
+            "trajectories_table": "trajectoires.parquet",
             "summary": "synthese.html",
             "trajectories": "debrief-trajectoires.png",
             "luck": "debrief-hasard.png",
@@ -67,6 +70,7 @@ def names(lang: str) -> dict[str, str]:
         "teams": "teams",
         "game": "game.yaml",
         "workbook": "scoreboard.xlsx",
+        "trajectories_table": "trajectories.parquet",
         "summary": "summary.html",
         **{name: f"debrief-{name}.png" for name in FIGURES},
     }
@@ -104,6 +108,8 @@ def export_session(game: Game, debrief: Debrief, folder: str | Path, lang: str =
         for name, data in pngs.items():
             write_bytes(folder / named[name], data)
         _workbook(game, debrief, folder / named["workbook"], lang)
+        tables = [t.table.assign(team=t.name) for t in game.teams if t.table is not None]
+        write_parquet(pd.concat(tables, ignore_index=True), folder / named["trajectories_table"])
         write_text(folder / named["summary"], _summary(game, debrief, pngs, files, lang))
     return folder
 

@@ -108,7 +108,9 @@ def test_readings_tell_luck_from_choice():
             for p in PROFILES
         ]
     )
-    found = Debrief(teams, pd.DataFrame(), pd.DataFrame(), luck, duels, profiles, 10)
+    found = Debrief(
+        teams, {"A": 0, "B": 1}, pd.DataFrame(), pd.DataFrame(), luck, duels, profiles, 10
+    )
     texts = readings(found, "en")
     assert "luck helped" in texts["A"] and "from its choices" in texts["A"]
     assert "luck went against it" in texts["B"] and "Alpha's choices" in texts["B"]

@@ -22,7 +22,15 @@ def exported(played, tmp_path_factory):
 
 def test_the_folder_holds_every_file(exported, played):
     named = names("fr")
-    for key in ("game", "workbook", "summary", "trajectories", "luck", "profiles"):
+    for key in (
+        "game",
+        "workbook",
+        "trajectories_table",
+        "summary",
+        "trajectories",
+        "luck",
+        "profiles",
+    ):
         assert (exported / named[key]).stat().st_size > 0, key
     teams = sorted(p.name for p in (exported / named["teams"]).iterdir())
     assert teams == sorted(f"{slug(t.name)}.yaml" for t in played.teams)
