@@ -48,7 +48,7 @@ def start_choices(game: Game, team: Team) -> dict[str, dict[str, Any]]:
     for action in ACTIONS:
         choice: dict[str, Any] = {"taken": False}
         if action == "train_service":
-            choice.update(service=services[0], mode=DEFAULT_MODE)
+            choice.update(services=[services[0]], mode=DEFAULT_MODE)
         if action in PLAN:
             choice.update(tool=tool, services=list(every))
         if action == "postpone":
@@ -62,20 +62,22 @@ def choose_tool(game: Game, team: Team, choice: dict[str, Any], tool: str) -> di
     return {**choice, "tool": tool, "services": movable_services(game, team, tool)}
 
 
-def decision(action: str, choice: dict[str, Any]) -> Decision:
-    """The decision one action's choices make."""
+def action_decisions(action: str, choice: dict[str, Any]) -> list[Decision]:
+    """The decisions one action's choices make: one training campaign per service chosen."""
     if action == "train_service":
-        return Decision(action, service=choice.get("service"), mode=choice.get("mode"))
+        mode = choice.get("mode")
+        return [Decision(action, service=s, mode=mode) for s in choice.get("services") or ()]
     if action in PLAN:
         weeks = int(choice.get("weeks") or 0) if action == "postpone" else 0
         services = tuple(choice.get("services") or ())
-        return Decision(action, tool=choice.get("tool"), services=services, weeks=weeks)
-    return Decision(action)
+        return [Decision(action, tool=choice.get("tool"), services=services, weeks=weeks)]
+    return [Decision(action)]
 
 
 def decisions(choices: dict[str, dict[str, Any]]) -> list[Decision]:
     """The decisions of every action taken, in the menu's order."""
-    return [decision(a, choices[a]) for a in ACTIONS if choices.get(a, {}).get("taken")]
+    taken = [a for a in ACTIONS if choices.get(a, {}).get("taken")]
+    return [d for action in taken for d in action_decisions(action, choices[action])]
 
 
 def modes() -> tuple[str, ...]:

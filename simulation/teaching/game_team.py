@@ -74,7 +74,9 @@ def ActionRow(
         set_choices({**choices, action: {**choice, **values}})
 
     offered = action not in PLAN or bool(menu.movable_tools(game, team))
-    title = f"{action_label(action, lang)} — {cost(menu.decision(action, choice), game, lang)}"
+    title = (
+        f"{action_label(action, lang)} — {cost(menu.action_decisions(action, choice), game, lang)}"
+    )
     with solara.Column(gap="2px", classes=["transnum-action", f"transnum-action-{action}"]):
         solara.Checkbox(
             label=title,
@@ -88,11 +90,12 @@ def ActionRow(
             if action == "train_service":
                 services = {label(s): s for s in game.base.organisation.service_names}
                 trained = {mode_label(m, lang): m for m in menu.modes()}
-                solara.Select(
-                    w["service"],
-                    value=label(choice["service"]),
-                    values=list(services),
-                    on_value=lambda shown: change(service=services[shown]),
+                # One campaign per service chosen, each with its trainer hours and cost.
+                solara.SelectMultiple(
+                    w["services_trained"],
+                    values=[label(s) for s in choice["services"]],
+                    all_values=list(services),
+                    on_value=lambda shown: change(services=[services[s] for s in shown]),
                 )
                 solara.Select(
                     w["mode"],
@@ -195,7 +198,7 @@ def TeamRound(game: Game, team: Team, lang: str, version: int, see: Callable[[],
         solara.Success(say("game_over", lang), classes=["transnum-game-over"])
     elif waiting:
         solara.Success(
-            say("waiting", lang, chosen=decisions_text(team.pending, lang)),
+            say("waiting", lang, chosen=decisions_text(team.pending, game, lang)),
             classes=["transnum-waiting"],
         )
         solara.Button(w["change"], text=True, on_click=lambda: set_editing(True))

@@ -21,7 +21,7 @@ from simulation.i18n.words import (
     phrases,
     typography,
 )
-from simulation.teaching.game.actions import Decision, capital_cost, cost_eur
+from simulation.teaching.game.actions import Decision, capital_cost, cost_eur, describe
 from simulation.teaching.game.scoreboard import COLUMNS, scoreboard
 from simulation.teaching.game.session import Game, GameError
 
@@ -84,34 +84,18 @@ def _placeholders(key: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(written) if name}
 
 
-def cost(decision: Decision, game: Game, lang: str) -> str:
-    """What a decision costs: « 12 000 € · 2 points »."""
-    euros = cost_eur(decision, game.base, game.rules, game.round_weeks)
-    return f"{money(euros, lang)} · {points(capital_cost(decision, game.rules), lang)}"
+def cost(decisions: Sequence[Decision], game: Game, lang: str) -> str:
+    """What decisions cost together: « 12 000 € · 2 points »."""
+    euros = sum(cost_eur(d, game.base, game.rules, game.round_weeks) for d in decisions)
+    spent = sum(capital_cost(d, game.rules) for d in decisions)
+    return f"{money(euros, lang)} · {points(spent, lang)}"
 
 
-def decision_text(decision: Decision, lang: str) -> str:
-    """One decision with its choices: « Former un service : urbanisme, formation interne »."""
-    parts = []
-    if decision.service:
-        parts.append(label(decision.service))
-    if decision.mode:
-        parts.append(mode_label(decision.mode, lang))
-    if decision.tool:
-        parts.append(label(decision.tool))
-    if decision.services:
-        parts.append(say("services_count", lang, n=len(decision.services)))
-    if decision.weeks:
-        parts.append(say("weeks_count", lang, n=decision.weeks))
-    lead = action_label(decision.action, lang)
-    return typography(f"{lead} : {', '.join(parts)}" if parts else lead, lang)
-
-
-def decisions_text(decisions: Sequence[Decision] | None, lang: str) -> str:
-    """A round's decisions on one line (« aucune action » when none)."""
+def decisions_text(decisions: Sequence[Decision] | None, game: Game, lang: str) -> str:
+    """A round's decisions on one line, go-lives' services counted (« aucune action » if none)."""
     if not decisions:
         return say("nothing", lang)
-    return " ; ".join(decision_text(d, lang) for d in decisions)
+    return typography("; ".join(describe(d, game.base, lang, short=True) for d in decisions), lang)
 
 
 def duration(seconds: float, lang: str) -> str:

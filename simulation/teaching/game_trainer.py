@@ -171,7 +171,12 @@ def status_rows(game: Game, lang: str) -> list[list[str]]:
             rows.append([team.name, team.code, say("choosing", lang), ""])
         else:
             rows.append(
-                [team.name, team.code, say("submitted", lang), decisions_text(team.pending, lang)]
+                [
+                    team.name,
+                    team.code,
+                    say("submitted", lang),
+                    decisions_text(team.pending, game, lang),
+                ]
             )
     return rows
 

@@ -103,7 +103,7 @@ def test_the_menu_offers_only_the_go_lives_that_can_move(played):
     chosen = menu.decisions(choices)
     assert [d.action for d in chosen] == ["train_service", "communicate", "launch_now"]
     assert game.check(team, chosen) == []
-    written = decisions_text(chosen, "fr")
+    written = decisions_text(chosen, game, "fr")
     assert "Communiquer sur le sens du projet" in written and "formation interne" in written
     other = menu.choose_tool(game, team, launch, game.base.tools[1].name)
     assert other["services"] == menu.movable_services(game, team, game.base.tools[1].name)
@@ -246,3 +246,23 @@ def test_transnum_app_game_passes_an_optimisation_folder_to_the_debrief(monkeypa
     (tmp_path / "plans" / "safest.yaml").write_text(dump_scenario(SMALL), encoding="utf-8")
     found = session_debrief(game, "en")
     assert not found.notes and found.curves["kind"].eq("robust").any()
+
+
+def test_a_training_campaign_per_service_chosen_each_priced(played):
+    room, _ = played
+    game = room.game
+    team = game.teams[0]
+    choices = menu.start_choices(game, team)
+    services = list(game.base.organisation.service_names[:3])
+    choices["train_service"] = {"taken": True, "services": services, "mode": "action"}
+    chosen = menu.decisions(choices)
+    assert [(d.service, d.mode) for d in chosen] == [(s, "action") for s in services]
+    one = menu.action_decisions(
+        "train_service", {**choices["train_service"], "services": services[:1]}
+    )
+    from simulation.teaching.game.actions import cost_eur
+
+    priced = [cost_eur(d, game.base, game.rules, game.round_weeks) for d in chosen]
+    assert priced == [cost_eur(one[0], game.base, game.rules, game.round_weeks)] * 3
+    written = decisions_text(chosen, game, "en")
+    assert written.count("Train a service: ") == 3 and " : " not in written

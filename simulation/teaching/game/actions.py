@@ -25,7 +25,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from simulation.i18n.words import colon, phrase
+from simulation.i18n.language import say_count, using
+from simulation.i18n.words import colon, phrase, typography
 from simulation.scenario.levers import Levers
 from simulation.scenario.modes import TRAINING_MODES
 from simulation.scenario.records import Scenario
@@ -248,18 +249,31 @@ def round_levers(
     return after.replace(**during) if during else after, after
 
 
-def describe(decision: Decision, scenario: Scenario, lang: str = "fr") -> str:
-    """The decision in words, e.g. « Former un service : Urbanisme (formation interne) »."""
+def _counted(n: int, lang: str) -> str:
+    """« 3 services », « 1 service »."""
+    with using(lang):
+        return say_count("cli.count.service", n)
+
+
+def describe(decision: Decision, scenario: Scenario, lang: str = "fr", short: bool = False) -> str:
+    """The decision in words, e.g. « Former un service : Urbanisme (formation interne) ».
+
+    ``short`` counts the services of a go-live instead of naming them (a status line).
+    """
     label = phrase(f"game.action.{decision.action}", lang)
     tools = {t.name: t.shown for t in scenario.tools}
     if decision.action == "train_service":
         mode = phrase(f"game.mode.{decision.mode}", lang)
         details = f"{readable(str(decision.service))} ({mode})"
     elif decision.action in PLAN:
-        services = ", ".join(readable(s) for s in decision.services)
+        services = (
+            _counted(len(decision.services), lang)
+            if short
+            else ", ".join(readable(s) for s in decision.services)
+        )
         details = f"{tools.get(str(decision.tool), decision.tool)}, {services}"
         if decision.action == "postpone":
             details += " " + phrase("game.describe.by_weeks", lang, weeks=decision.weeks)
     else:
         return label
-    return f"{label}{colon(lang)}{details}"
+    return typography(f"{label}{colon(lang)}{details}", lang)
