@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 
 import click
@@ -103,6 +104,19 @@ def next_step(summary: dict, paired, folder) -> str:
 FIGURE = "simulation.reports.figures.overview:comparison_png"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
+STATISTICS = "simulation.experiments.comparison:statistics"
+"""What computes compare's summary, paired differences and first shares on a worker."""
+
+CSV = "simulation.storage:csv_bytes"
+"""What formats compare's timeseries.csv on a worker."""
+
+AFTER_RUNS = (
+    "simulation.reports.figures.overview",
+    "simulation.experiments.uncertainty",
+    "scipy.special",
+)
+"""What the workers import for the work after the runs (scipy: the statistics' t quantiles)."""
+
 
 @click.command()
 @click.argument("scenario", required=False)
@@ -162,6 +176,7 @@ def compare(
         call,
         default_workers,
         exit_quickly,
+        import_modules,
         open_executor,
         warm_up,
     )
@@ -209,7 +224,7 @@ def compare(
             )
         )
 
-        from simulation.experiments.results import write_comparison
+        from simulation.experiments.results import weekly_summary, write_comparison
         from simulation.experiments.runner import compare_strategies
         from simulation.reports.curves import COMPARISON_COLUMNS
         from simulation.reports.tables import (
@@ -227,6 +242,19 @@ def compare(
                 bar.total = (bar.total or 0) + count
                 bar.refresh()
 
+            warmed: list = []
+
+            def on_done(_) -> None:
+                bar.update()
+                if local and not warmed:
+                    # Every run is queued by now: a worker imports what the figure and the
+                    # statistics need when it has no run left, not after the last one.
+                    warmed.extend(warm_up(executor, *AFTER_RUNS))
+                    # This process too: it waits for the runs, and needs scipy after them.
+                    threading.Thread(
+                        target=import_modules, args=AFTER_RUNS[-1:], daemon=True
+                    ).start()
+
             try:
                 comparison = compare_strategies(
                     spec,
@@ -235,7 +263,7 @@ def compare(
                     seed=seed,
                     precision=targets,
                     max_replications=max_replications,
-                    on_done=lambda _: bar.update(),
+                    on_done=on_done,
                     on_plan=on_plan,
                     executor=executor,
                     parameters=draw,
@@ -244,11 +272,18 @@ def compare(
                 bar.close()
                 fail(error)
         wall = time.perf_counter() - start
+        # On a local pool, workers compute the statistics (from the runs' summaries: a
+        # small message), draw the figure (it comes back as PNG bytes) and format
+        # timeseries.csv while this process stacks the weekly tables, summarises them
+        # and writes the other files. The same code runs there as here: the same numbers.
+        stats = executor.submit(call, STATISTICS, comparison.light()) if local else None
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
-        # The figure is drawn by a worker while this process writes the other files; it
-        # comes back as PNG bytes, written here.
         figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
         drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
+        weekly = weekly_summary(table)
+        weekly_csv = executor.submit(call, CSV, weekly) if local else None
+        if stats is not None:
+            comparison.adopt(stats.result())
         runs = len(comparison.runs)
         click.echo(
             "\n"
@@ -283,6 +318,8 @@ def compare(
                 wall_s=wall,
                 table=table,
                 paired=paired,
+                weekly=weekly,
+                weekly_csv=weekly_csv,
                 full_csv=full_csv,
             )
             if drawn:

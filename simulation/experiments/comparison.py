@@ -99,6 +99,29 @@ class Comparison:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def light(self) -> Comparison:
+        """The same comparison without its runs' tables: all that its statistics read.
+
+        A few hundred kilobytes instead of tens of megabytes, to send to a worker
+        (:func:`statistics`).
+        """
+        runs = tuple(
+            dataclasses.replace(
+                run,
+                timeseries=run.timeseries.iloc[:0],
+                schedule=run.schedule.iloc[:0],
+                staff=None,
+                ties=None,
+                snapshots=None,
+            )
+            for run in self.runs
+        )
+        return dataclasses.replace(self, runs=runs)
+
+    def adopt(self, tables: dict) -> None:
+        """Take the tables :func:`statistics` computed of this comparison (or its :meth:`light`)."""
+        self._memo.update(tables)
+
     def runs_table(self) -> pd.DataFrame:
         """One row per run: strategy, replication, (member,) seed, wall time, flat summary."""
         # Built once (the summary, paired differences and ranks all read it); a copy
@@ -261,6 +284,21 @@ class Comparison:
             }
             result[strategy] = entry
         return result
+
+
+def statistics(comparison: Comparison, level: float = 0.95) -> dict:
+    """A comparison's summary, paired differences and first shares, for :meth:`~Comparison.adopt`.
+
+    Top-level, for a worker to compute them (on :meth:`Comparison.light`) while the
+    process that asked does other work; the same code and numbers as in that process.
+
+    Returns:
+        The tables, by the keys under which the comparison keeps them.
+    """
+    comparison.summary(level)
+    comparison.paired_differences(level)
+    comparison.first_shares()
+    return dict(comparison._memo)
 
 
 def _stat(values: dict) -> dict:

@@ -74,7 +74,9 @@ def clustered_weekly(
         gap = np.nan_to_num(mean - np.repeat(grand, sizes, axis=0))
         cluster = per_group(n**2 * gap**2)
         se = np.sqrt(members / (members - 1) * cluster) / big_n
-        quantile = stdtrit(np.maximum(members - 1, 1), 0.5 + level / 2)
+        # One t quantile per number of members (a few), not per week and measure.
+        df, where = np.unique(np.maximum(members - 1, 1), return_inverse=True)
+        quantile = stdtrit(df, 0.5 + level / 2)[where.reshape(members.shape)]
         half = np.where(members >= 2, se * quantile, 0.0)
     order = np.argsort(weeks, kind="stable")
 
