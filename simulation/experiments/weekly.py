@@ -38,7 +38,8 @@ def clustered_weekly(
     Returns:
         The long table of ``weekly_summary`` (strategies in order of first appearance,
         then measures in the order given, then weeks ascending), or None when the
-        runs do not all have the same distinct weeks (the general code handles those).
+        runs do not all have the same distinct weeks, or no member has two runs (the
+        general code handles those).
     """
     layout = _layout(table)
     if layout is None or not measures:
@@ -46,6 +47,10 @@ def clustered_weekly(
     strategies, weeks, run_strategy, run_rank, clusters = layout
     n_weeks, n_measures = len(weeks), len(measures)
     runs = len(run_strategy)
+    if n_weeks < 2 or clusters.sum() == runs:
+        # Then the general code's groups come in sorted order, and pandas sums them
+        # another way (a plain sum, which keeps a lone -0.0): left to that code.
+        return None
     # Row key of its (strategy, week, member) group, so that sorted keys put each
     # strategy's weeks in order and, within a week, its members in order of first
     # appearance: the order the general code sums them in.
@@ -53,11 +58,20 @@ def clustered_weekly(
     week_index = np.tile(np.arange(n_weeks), runs)
     run_group = np.repeat(run_strategy * n_weeks, n_weeks) + week_index
     key = run_group * width + np.repeat(run_rank, n_weeks)
-    values = {m: pd.to_numeric(table[m], errors="coerce").astype(float) for m in measures}
-    frame = pd.DataFrame(values, index=table.index)
-    grouped = frame.groupby(key, sort=True)[list(measures)]
-    n = grouped.count().to_numpy(dtype=float)
-    mean = grouped.mean().to_numpy(dtype=float)
+    plain = all(table[m].dtype.kind in "fiu" for m in measures)
+    cube = table[list(measures)].to_numpy(dtype=float) if plain else None
+    direct = None
+    if cube is not None:
+        cube = cube.reshape(runs, n_weeks, n_measures)
+        direct = _member_means(cube, run_strategy, run_rank, clusters)
+    if direct is not None:
+        n, mean = direct
+    else:
+        values = {m: pd.to_numeric(table[m], errors="coerce").astype(float) for m in measures}
+        frame = pd.DataFrame(values, index=table.index)
+        grouped = frame.groupby(key, sort=True)[list(measures)]
+        n = grouped.count().to_numpy(dtype=float)
+        mean = grouped.mean().to_numpy(dtype=float)
     # No variances: they split the parameters' part from chance's, not in this table.
 
     sizes = np.repeat(clusters, n_weeks)  # members of each (strategy, week)
@@ -96,6 +110,58 @@ def clustered_weekly(
         "n": laid_out(big_n).astype(int),
     }
     return pd.DataFrame(columns)[OUT_COLUMNS]
+
+
+def _member_means(
+    cube: np.ndarray, run_strategy: np.ndarray, run_rank: np.ndarray, clusters: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each member's count and mean of every measure and week, or None.
+
+    The mean of one or two values is their sum divided by their number, whatever the
+    summation (pandas' compensated sum included): computed here on whole arrays, for
+    members of at most two runs with no infinite value. Anything else gets pandas.
+
+    Args:
+        cube: Values of the runs, ``(run, week, measure)``.
+        run_strategy: Each run's strategy index.
+        run_rank: Each run's member rank within its strategy.
+        clusters: Members per strategy.
+
+    Returns:
+        ``(n, mean)``, rows by strategy, week, then member (the layout of
+        :func:`clustered_weekly`), or None.
+    """
+    if np.isinf(cube).any():
+        return None
+    by_week = cube.transpose(1, 0, 2)  # (week, run, measure): a view
+    counts, means = [], []
+    for code, size in enumerate(clusters):
+        first = np.full(size, -1)
+        second = np.full(size, -1)
+        for run in np.flatnonzero(run_strategy == code):
+            rank = run_rank[run]
+            if first[rank] < 0:
+                first[rank] = run
+            elif second[rank] < 0:
+                second[rank] = run
+            else:
+                return None  # a member with three runs or more
+        # (week, member, measure): each week's members side by side, as laid out.
+        a = by_week[:, first]
+        b = by_week[:, np.maximum(second, 0)]
+        b[:, second < 0] = np.nan  # a member with one run
+        missing_a, missing_b = np.isnan(a), np.isnan(b)
+        n = 2.0 - missing_a - missing_b
+        np.copyto(a, 0.0, where=missing_a)
+        np.copyto(b, 0.0, where=missing_b)
+        total = a + b
+        # A running sum starts from 0.0: -0.0 + -0.0 is 0.0 there, and x + 0.0 is x else.
+        total += 0.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total /= n  # no value: 0 / 0, missing
+        counts.append(n.reshape(-1, cube.shape[2]))
+        means.append(total.reshape(-1, cube.shape[2]))
+    return np.concatenate(counts), np.concatenate(means)
 
 
 def _layout(table: pd.DataFrame) -> tuple | None:

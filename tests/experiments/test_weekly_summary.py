@@ -14,6 +14,7 @@ import pytest
 
 from simulation.experiments.results import weekly_summary
 from simulation.experiments.statistics import mean_ci, mean_ci_by
+from simulation.experiments.weekly import clustered_weekly
 
 STAT = ["mean", "ci_low", "ci_high"]
 
@@ -131,13 +132,26 @@ def with_members(table, per_member=2, members=3):
     return table.assign(member=(table["replication"] // per_member) % members)
 
 
-def test_weekly_summary_over_an_ensemble_is_the_general_code_bit_for_bit():
-    table = with_members(stacked(replications=9, weeks=6))
+@pytest.mark.parametrize(
+    ("replications", "per_member", "members"),
+    [(9, 2, 3), (8, 2, 10), (9, 2, 10), (9, 1, 100)],
+    ids=["members of four runs", "of two", "of two and one of one", "one run each"],
+)
+def test_weekly_summary_over_an_ensemble_is_the_general_code_bit_for_bit(
+    replications, per_member, members
+):
+    table = with_members(stacked(replications=replications, weeks=6), per_member, members)
+    # -0.0 in every run of a week: pandas' sum starts from 0.0, and so its mean is 0.0.
+    table.loc[
+        (table["strategy"] == "big_bang") & (table["week"] == 3), "strain_mean@Accueil"
+    ] = -0.0
     # Gaps: a value missing in one run, a member with no value at all one week.
     table.loc[(table["replication"] == 1) & (table["week"] == 2), "adoption"] = np.nan
     table.loc[table["replication"].isin([2, 3]) & (table["week"] == 4), "adoption"] = np.nan
     table.loc[table["replication"] == 8, "active_staff"] = 100  # a member with one run
     table["week"] = table["week"][::-1].to_numpy() % 6  # weeks not in ascending order
+    # Members of one run each are left to the general code (pandas sums them otherwise).
+    assert (clustered_weekly(table, ["adoption"]) is None) == (per_member == 1)
     fast = weekly_summary(table)
     pd.testing.assert_frame_equal(fast, general_summary(table), check_exact=True)
     assert fast.to_csv(index=False) == general_summary(table).to_csv(index=False)
