@@ -104,18 +104,8 @@ def next_step(summary: dict, paired, folder) -> str:
 FIGURE = "simulation.reports.figures.overview:comparison_png"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
-STATISTICS = "simulation.experiments.comparison:statistics"
-"""What computes compare's summary, paired differences and first shares on a worker."""
-
 CSV = "simulation.storage:csv_bytes"
 """What formats compare's timeseries.csv on a worker."""
-
-AFTER_RUNS = (
-    "simulation.reports.figures.overview",
-    "simulation.experiments.uncertainty",
-    "scipy.special",
-)
-"""What the workers import for the work after the runs (scipy: the statistics' t quantiles)."""
 
 
 @click.command()
@@ -247,12 +237,14 @@ def compare(
             def on_done(_) -> None:
                 bar.update()
                 if local and not warmed:
-                    # Every run is queued by now: a worker imports what the figure and the
-                    # statistics need when it has no run left, not after the last one.
-                    warmed.extend(warm_up(executor, *AFTER_RUNS))
-                    # This process too: it waits for the runs, and needs scipy after them.
+                    # Every run is queued by now, so a worker takes this when it has no
+                    # run left: the figure's imports (matplotlib) before the last run
+                    # ends rather than after. One call: one worker draws the figure.
+                    module = FIGURE.partition(":")[0]
+                    warmed.append(executor.submit(import_modules, module))
+                    # This process waits for the runs, and needs scipy after them.
                     threading.Thread(
-                        target=import_modules, args=AFTER_RUNS[-1:], daemon=True
+                        target=import_modules, args=("scipy.special",), daemon=True
                     ).start()
 
             try:
@@ -272,18 +264,16 @@ def compare(
                 bar.close()
                 fail(error)
         wall = time.perf_counter() - start
-        # On a local pool, workers compute the statistics (from the runs' summaries: a
-        # small message), draw the figure (it comes back as PNG bytes) and format
-        # timeseries.csv while this process stacks the weekly tables, summarises them
-        # and writes the other files. The same code runs there as here: the same numbers.
-        stats = executor.submit(call, STATISTICS, comparison.light()) if local else None
+        # On a local pool, a worker draws the figure (it comes back as PNG bytes) and
+        # another formats timeseries.csv while this process stacks the weekly tables,
+        # summarises them and writes the other files.
+        drawn = None
+        if local:  # the figure first: the longest of that work
+            figure = comparison.timeseries(COMPARISON_COLUMNS)  # all it needs
+            drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name)
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
-        figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
-        drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
         weekly = weekly_summary(table)
         weekly_csv = executor.submit(call, CSV, weekly) if local else None
-        if stats is not None:
-            comparison.adopt(stats.result())
         runs = len(comparison.runs)
         click.echo(
             "\n"

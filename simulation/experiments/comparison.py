@@ -10,7 +10,7 @@ sets in which each strategy ranks first. Each table is computed once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -99,29 +99,6 @@ class Comparison:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def light(self) -> Comparison:
-        """The same comparison without its runs' tables: all that its statistics read.
-
-        A few hundred kilobytes instead of tens of megabytes, to send to a worker
-        (:func:`statistics`).
-        """
-        runs = tuple(
-            dataclasses.replace(
-                run,
-                timeseries=run.timeseries.iloc[:0],
-                schedule=run.schedule.iloc[:0],
-                staff=None,
-                ties=None,
-                snapshots=None,
-            )
-            for run in self.runs
-        )
-        return dataclasses.replace(self, runs=runs)
-
-    def adopt(self, tables: dict) -> None:
-        """Take the tables :func:`statistics` computed of this comparison (or its :meth:`light`)."""
-        self._memo.update(tables)
-
     def runs_table(self) -> pd.DataFrame:
         """One row per run: strategy, replication, (member,) seed, wall time, flat summary."""
         # Built once (the summary, paired differences and ranks all read it); a copy
@@ -145,12 +122,18 @@ class Comparison:
             )
         return pd.DataFrame(rows)
 
-    def timeseries(self) -> pd.DataFrame:
+    def timeseries(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns.
 
         Over an ensemble, a ``member`` column too.
+
+        Args:
+            columns: The weekly columns to keep (default all): stacking a few is quicker.
         """
-        table = pd.concat([run.timeseries for run in self.runs], ignore_index=True)
+        tables = [run.timeseries for run in self.runs]
+        if columns is not None:
+            tables = [frame[list(columns)] for frame in tables]
+        table = pd.concat(tables, ignore_index=True)
         sizes = [len(run.timeseries) for run in self.runs]
         labels = {
             "strategy": np.repeat([run.strategy for run in self.runs], sizes).astype(object),
@@ -284,21 +267,6 @@ class Comparison:
             }
             result[strategy] = entry
         return result
-
-
-def statistics(comparison: Comparison, level: float = 0.95) -> dict:
-    """A comparison's summary, paired differences and first shares, for :meth:`~Comparison.adopt`.
-
-    Top-level, for a worker to compute them (on :meth:`Comparison.light`) while the
-    process that asked does other work; the same code and numbers as in that process.
-
-    Returns:
-        The tables, by the keys under which the comparison keeps them.
-    """
-    comparison.summary(level)
-    comparison.paired_differences(level)
-    comparison.first_shares()
-    return dict(comparison._memo)
 
 
 def _stat(values: dict) -> dict:

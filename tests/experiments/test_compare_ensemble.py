@@ -202,25 +202,3 @@ def test_a_folder_of_another_version_of_the_shipped_ensemble_is_noted(tmp_path):
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     notes = read_results(out).notes
     assert any("another version of the shipped ensemble" in n for n in notes)
-
-
-def test_a_worker_s_statistics_of_the_light_comparison_are_the_comparison_s(tmp_path):
-    import dataclasses
-    import pickle
-
-    from simulation.experiments.comparison import statistics
-
-    own_ensemble(tmp_path / "e.parquet")
-    draw = choose_parameters(str(tmp_path / "e.parquet"), per_member=2)
-    comparison = compare_strategies(
-        small(), ("big_bang", "short_cycle"), replications=4, parameters=draw
-    )
-    light = pickle.loads(pickle.dumps(comparison.light()))  # as a worker receives it
-    assert all(len(run.timeseries) == 0 and run.snapshots is None for run in light.runs)
-    adopted = dataclasses.replace(comparison)  # the same runs, nothing computed yet
-    adopted.adopt(pickle.loads(pickle.dumps(statistics(light))))
-    assert adopted.summary() == comparison.summary()
-    for table in ("paired_differences", "first_shares"):
-        pd.testing.assert_frame_equal(
-            getattr(adopted, table)(), getattr(comparison, table)(), check_exact=True
-        )
