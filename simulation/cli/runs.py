@@ -267,11 +267,9 @@ def compare(
         # On a local pool, a worker draws the figure (it comes back as PNG bytes) and
         # another formats timeseries.csv while this process stacks the weekly tables,
         # summarises them and writes the other files.
-        drawn = None
-        if local:  # the figure first: the longest of that work
-            figure = comparison.timeseries(COMPARISON_COLUMNS)  # all it needs
-            drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name)
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
+        figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
+        drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
         weekly = weekly_summary(table)
         weekly_csv = executor.submit(call, CSV, weekly) if local else None
         runs = len(comparison.runs)

@@ -10,7 +10,7 @@ sets in which each strategy ranks first. Each table is computed once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -122,18 +122,12 @@ class Comparison:
             )
         return pd.DataFrame(rows)
 
-    def timeseries(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def timeseries(self) -> pd.DataFrame:
         """Weekly tables of all runs, stacked, with ``strategy`` and ``replication`` columns.
 
         Over an ensemble, a ``member`` column too.
-
-        Args:
-            columns: The weekly columns to keep (default all): stacking a few is quicker.
         """
-        tables = [run.timeseries for run in self.runs]
-        if columns is not None:
-            tables = [frame[list(columns)] for frame in tables]
-        table = pd.concat(tables, ignore_index=True)
+        table = pd.concat([run.timeseries for run in self.runs], ignore_index=True)
         sizes = [len(run.timeseries) for run in self.runs]
         labels = {
             "strategy": np.repeat([run.strategy for run in self.runs], sizes).astype(object),
