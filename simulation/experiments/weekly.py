@@ -84,9 +84,18 @@ def clustered_weekly(
     big_n = per_group(n)
     members = per_group((n > 0).astype(float))
     with np.errstate(invalid="ignore", divide="ignore"):
-        grand = per_group(n * np.nan_to_num(mean)) / big_n
-        gap = np.nan_to_num(mean - np.repeat(grand, sizes, axis=0))
-        cluster = per_group(n**2 * gap**2)
+        # In place where the general code makes a new array: a third less memory to
+        # fill, and each operation's result is the same.
+        weighted = np.nan_to_num(mean)
+        weighted *= n
+        grand = per_group(weighted) / big_n
+        gap = np.repeat(grand, sizes, axis=0)
+        np.subtract(mean, gap, out=gap)
+        np.nan_to_num(gap, copy=False)
+        np.square(gap, out=gap)
+        np.square(n, out=weighted)
+        gap *= weighted  # n**2 * gap**2, the product either way round
+        cluster = per_group(gap)
         se = np.sqrt(members / (members - 1) * cluster) / big_n
         # One t quantile per number of members (a few), not per week and measure.
         df, where = np.unique(np.maximum(members - 1, 1), return_inverse=True)
@@ -134,7 +143,10 @@ def _member_means(
     if np.isinf(cube).any():
         return None
     by_week = cube.transpose(1, 0, 2)  # (week, run, measure): a view
-    counts, means = [], []
+    n_weeks, n_measures = cube.shape[1], cube.shape[2]
+    counts = np.empty((n_weeks * int(clusters.sum()), n_measures))
+    means = np.empty_like(counts)
+    offset = 0
     for code, size in enumerate(clusters):
         first = np.full(size, -1)
         second = np.full(size, -1)
@@ -147,21 +159,24 @@ def _member_means(
             else:
                 return None  # a member with three runs or more
         # (week, member, measure): each week's members side by side, as laid out.
+        block = slice(offset, offset + n_weeks * size)
+        offset = block.stop
+        n = counts[block].reshape(n_weeks, size, n_measures)  # views: filled in place
+        mean = means[block].reshape(n_weeks, size, n_measures)
         a = by_week[:, first]
         b = by_week[:, np.maximum(second, 0)]
         b[:, second < 0] = np.nan  # a member with one run
         missing_a, missing_b = np.isnan(a), np.isnan(b)
-        n = 2.0 - missing_a - missing_b
+        np.subtract(2.0, missing_a, out=n)
+        n -= missing_b
         np.copyto(a, 0.0, where=missing_a)
         np.copyto(b, 0.0, where=missing_b)
-        total = a + b
+        a += b
         # A running sum starts from 0.0: -0.0 + -0.0 is 0.0 there, and x + 0.0 is x else.
-        total += 0.0
+        a += 0.0
         with np.errstate(invalid="ignore", divide="ignore"):
-            total /= n  # no value: 0 / 0, missing
-        counts.append(n.reshape(-1, cube.shape[2]))
-        means.append(total.reshape(-1, cube.shape[2]))
-    return np.concatenate(counts), np.concatenate(means)
+            np.divide(a, n, out=mean)  # no value: 0 / 0, missing
+    return counts, means
 
 
 def _layout(table: pd.DataFrame) -> tuple | None:
