@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 
 import click
@@ -103,6 +104,9 @@ def next_step(summary: dict, paired, folder) -> str:
 FIGURE = "simulation.reports.figures.overview:comparison_png"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
+CSV = "simulation.storage:csv_bytes"
+"""What formats compare's timeseries.csv on a worker."""
+
 
 @click.command()
 @click.argument("scenario", required=False)
@@ -162,6 +166,7 @@ def compare(
         call,
         default_workers,
         exit_quickly,
+        import_modules,
         open_executor,
         warm_up,
     )
@@ -209,7 +214,7 @@ def compare(
             )
         )
 
-        from simulation.experiments.results import write_comparison
+        from simulation.experiments.results import weekly_summary, write_comparison
         from simulation.experiments.runner import compare_strategies
         from simulation.reports.curves import COMPARISON_COLUMNS
         from simulation.reports.tables import (
@@ -227,6 +232,21 @@ def compare(
                 bar.total = (bar.total or 0) + count
                 bar.refresh()
 
+            warmed: list = []
+
+            def on_done(_) -> None:
+                bar.update()
+                if local and not warmed:
+                    # Every run is queued by now, so a worker takes this when it has no
+                    # run left: the figure's imports (matplotlib) before the last run
+                    # ends rather than after. One call: one worker draws the figure.
+                    module = FIGURE.partition(":")[0]
+                    warmed.append(executor.submit(import_modules, module))
+                    # This process waits for the runs, and needs scipy after them.
+                    threading.Thread(
+                        target=import_modules, args=("scipy.special",), daemon=True
+                    ).start()
+
             try:
                 comparison = compare_strategies(
                     spec,
@@ -235,7 +255,7 @@ def compare(
                     seed=seed,
                     precision=targets,
                     max_replications=max_replications,
-                    on_done=lambda _: bar.update(),
+                    on_done=on_done,
                     on_plan=on_plan,
                     executor=executor,
                     parameters=draw,
@@ -244,11 +264,14 @@ def compare(
                 bar.close()
                 fail(error)
         wall = time.perf_counter() - start
+        # On a local pool, a worker draws the figure (it comes back as PNG bytes) and
+        # another formats timeseries.csv while this process stacks the weekly tables,
+        # summarises them and writes the other files.
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
-        # The figure is drawn by a worker while this process writes the other files; it
-        # comes back as PNG bytes, written here.
         figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
         drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
+        weekly = weekly_summary(table)
+        weekly_csv = executor.submit(call, CSV, weekly) if local else None
         runs = len(comparison.runs)
         click.echo(
             "\n"
@@ -283,6 +306,8 @@ def compare(
                 wall_s=wall,
                 table=table,
                 paired=paired,
+                weekly=weekly,
+                weekly_csv=weekly_csv,
                 full_csv=full_csv,
             )
             if drawn:

@@ -46,6 +46,7 @@ import json
 import platform
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ from simulation.experiments.runner import Comparison, RunResult
 from simulation.experiments.statistics import mean_ci_by
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.loading import dump_scenario
-from simulation.storage import write_csv, write_json, write_parquet, write_text
+from simulation.storage import write_bytes, write_csv, write_json, write_parquet, write_text
 
 
 def write_run(
@@ -89,6 +90,8 @@ def write_comparison(
     wall_s: float = 0.0,
     table: pd.DataFrame | None = None,
     paired: pd.DataFrame | None = None,
+    weekly: pd.DataFrame | None = None,
+    weekly_csv: Future | None = None,
     full_csv: bool = False,
 ) -> Path:
     """Write a comparison's results folder (see the module docstring) but its figure.
@@ -96,7 +99,9 @@ def write_comparison(
     :func:`simulation.reports.figures.overview.write_comparison_figure` adds
     ``figure.png``. ``table`` is ``comparison.timeseries()`` when the caller already
     has it (it stacks every run's weekly table: worth building once), ``paired`` its
-    ``paired_differences()`` (likewise). Every run's
+    ``paired_differences()`` (likewise), ``weekly`` the :func:`weekly_summary` of
+    ``table``, and ``weekly_csv`` a worker's call that formats it
+    (:func:`simulation.storage.csv_bytes`): the other files are written meanwhile. Every run's
     weekly series go to ``timeseries.parquet``; ``timeseries.csv`` holds their means
     and intervals per strategy and week; ``full_csv`` also writes the stacked table as
     CSV (``timeseries_runs.csv``), the slowest and largest file of the folder.
@@ -121,7 +126,8 @@ def write_comparison(
     # Dictionary-encoded: the strategy names only (the same values read back). The
     # weekly measures gain nothing from it, and trying it took three quarters of the write.
     write_parquet(table, folder / "timeseries.parquet", use_dictionary=["strategy"])
-    write_csv(weekly_summary(table), folder / "timeseries.csv")
+    if weekly_csv is None:
+        write_csv(weekly_summary(table) if weekly is None else weekly, folder / "timeseries.csv")
     if full_csv:
         write_csv(table, folder / "timeseries_runs.csv")
     write_csv(comparison.runs_table(), folder / "runs.csv")
@@ -144,6 +150,8 @@ def write_comparison(
     provenance["parameters"] = comparison.parameters.describe()
     _write_json(folder / "manifest.json", provenance)
     _write_network(folder, comparison.runs[0], [r for r in comparison.runs if r.replication == 0])
+    if weekly_csv is not None:  # last: formatted by a worker while the others were written
+        write_bytes(folder / "timeseries.csv", weekly_csv.result())
     return folder
 
 
@@ -171,7 +179,11 @@ def weekly_summary(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     if "member" in table:
         # Over an ensemble the runs of one parameter set are a cluster (as in summary.json).
         from simulation.experiments.uncertainty import clustered_mean_ci
+        from simulation.experiments.weekly import clustered_weekly
 
+        laid_out = clustered_weekly(table, measures, level)  # the same numbers, faster
+        if laid_out is not None:
+            return laid_out
         long = clustered_mean_ci(table, keys, measures, level)
     else:
         long = mean_ci_by(table, keys, measures, level)  # groups in the table's order

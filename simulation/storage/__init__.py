@@ -7,6 +7,7 @@ nothing else of the package.
 """
 
 from simulation.storage.atomic import (
+    csv_bytes,
     replacing,
     save_figure,
     write_bytes,
@@ -22,6 +23,7 @@ __all__ = [
     "FolderBusyError",
     "FolderLock",
     "StorageError",
+    "csv_bytes",
     "os_problem",
     "replacing",
     "save_figure",

@@ -93,6 +93,17 @@ def write_csv(frame: Any, path: str | Path, **options: Any) -> Path:
     return Path(path)
 
 
+def csv_bytes(frame: Any, **options: Any) -> bytes:
+    """The bytes :func:`write_csv` writes of a pandas table (UTF-8), to write elsewhere.
+
+    A worker process formats a large table with it while the process that owns the
+    folder writes the other files; that process then writes the bytes with
+    :func:`write_bytes`.
+    """
+    options.setdefault("index", False)
+    return frame.to_csv(**options).encode("utf-8")
+
+
 def write_parquet(frame: Any, path: str | Path, **options: Any) -> Path:
     """Write a pandas table as Parquet atomically (``index=False`` unless told otherwise)."""
     options.setdefault("index", False)

@@ -14,6 +14,7 @@ import pytest
 
 from simulation.experiments.results import weekly_summary
 from simulation.experiments.statistics import mean_ci, mean_ci_by
+from simulation.experiments.weekly import clustered_weekly
 
 STAT = ["mean", "ci_low", "ci_high"]
 
@@ -110,3 +111,53 @@ def test_weekly_summary_of_a_full_size_comparison():
     means = table.groupby(["strategy", "week"], sort=False)["m7"].mean()
     m7 = summary[summary["measure"] == "m7"].set_index(["strategy", "week"])["mean"]
     np.testing.assert_allclose(m7.loc[means.index].to_numpy(), means.to_numpy(), rtol=1e-12)
+
+
+def general_summary(table):
+    """weekly_summary's general path over an ensemble (clustered_mean_ci, then sorted)."""
+    from simulation.experiments.uncertainty import clustered_mean_ci
+
+    labels = ("strategy", "week", "replication", "member")
+    measures = [c for c in table.select_dtypes(include="number").columns if c not in labels]
+    long = clustered_mean_ci(table, ["strategy", "week"], measures)
+    strategy, _ = pd.factorize(long["strategy"])
+    measure, _ = pd.factorize(long["measure"])
+    order = np.lexsort((long["week"].to_numpy(), measure, strategy))
+    columns = ["strategy", "measure", "week", *STAT, "n"]
+    return long.iloc[order][columns].reset_index(drop=True)
+
+
+def with_members(table, per_member=2, members=3):
+    """Replication r of every strategy uses member (r // per_member) mod members."""
+    return table.assign(member=(table["replication"] // per_member) % members)
+
+
+@pytest.mark.parametrize(
+    ("replications", "per_member", "members"),
+    [(9, 2, 3), (8, 2, 10), (9, 2, 10), (9, 1, 100)],
+    ids=["members of four runs", "of two", "of two and one of one", "one run each"],
+)
+def test_weekly_summary_over_an_ensemble_is_the_general_code_bit_for_bit(
+    replications, per_member, members
+):
+    table = with_members(stacked(replications=replications, weeks=6), per_member, members)
+    # -0.0 in every run of a week: pandas' sum starts from 0.0, and so its mean is 0.0.
+    table.loc[
+        (table["strategy"] == "big_bang") & (table["week"] == 3), "strain_mean@Accueil"
+    ] = -0.0
+    # Gaps: a value missing in one run, a member with no value at all one week.
+    table.loc[(table["replication"] == 1) & (table["week"] == 2), "adoption"] = np.nan
+    table.loc[table["replication"].isin([2, 3]) & (table["week"] == 4), "adoption"] = np.nan
+    table.loc[table["replication"] == 8, "active_staff"] = 100  # a member with one run
+    table["week"] = table["week"][::-1].to_numpy() % 6  # weeks not in ascending order
+    # Members of one run each are left to the general code (pandas sums them otherwise).
+    assert (clustered_weekly(table, ["adoption"]) is None) == (per_member == 1)
+    fast = weekly_summary(table)
+    pd.testing.assert_frame_equal(fast, general_summary(table), check_exact=True)
+    assert fast.to_csv(index=False) == general_summary(table).to_csv(index=False)
+
+
+def test_weekly_summary_over_an_ensemble_of_uneven_runs_takes_the_general_code():
+    table = with_members(stacked(replications=5, weeks=4))
+    table = table.drop(index=[3]).reset_index(drop=True)  # one run without its last week
+    pd.testing.assert_frame_equal(weekly_summary(table), general_summary(table), check_exact=True)

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from simulation.storage import (
     FolderBusyError,
     FolderLock,
+    csv_bytes,
     replacing,
     save_figure,
     write_csv,
@@ -121,3 +122,9 @@ def test_a_folder_nobody_writes_is_not_busy(tmp_path):
     with FolderLock(tmp_path):
         pass
     assert is_busy(tmp_path) is None
+
+
+def test_csv_bytes_are_the_bytes_write_csv_writes(tmp_path):
+    frame = pd.DataFrame({"name": ["a", "b,c", 'd"e'], "x": [0.1, float("nan"), 1e-05]})
+    write_csv(frame, tmp_path / "t.csv")
+    assert csv_bytes(frame) == (tmp_path / "t.csv").read_bytes()
