@@ -13,7 +13,7 @@ its weekly table is the same, number for number.
 Memory: the callers cut long lists of runs into batches of
 :func:`simulation.model.sizing.batch_size` runs, so that memory stays flat in the
 number of runs; within a batch, the weekly uniforms are drawn :func:`chunk_weeks`
-weeks at a time (about a megabyte per run).
+weeks at a time (about a megabyte, one buffer for the runs of one size).
 """
 
 from __future__ import annotations
@@ -134,7 +134,16 @@ def _step_group(
     observe = resolve(engine.observe, (group[0].run, 0, 0))
     horizon = max(one.run.settings.horizon for one in group)
     weeks = min(chunk_weeks(one.run) for one in group)
-    draws = [weekly_draws(one.run, weeks) for one in group]
+    # Runs are stepped one after the other and a chunk's uniforms are used up before
+    # the next run draws its own: runs of one size share one buffer, which stays in
+    # the processor's cache (a buffer per run would be fresh memory at every chunk).
+    buffers: dict[int, np.ndarray] = {}
+    draws = []
+    for one in group:
+        size = engine.draws_per_week(one.run.staff)
+        if size not in buffers:
+            buffers[size] = weekly_draws(one.run, weeks)
+        draws.append(buffers[size])
     advance = resolve(engine.advance_weeks, (group[0].run, draws[0], 1, weeks))
     stops = sorted({w for w in stops if 0 <= w <= horizon})
     changes = [{change.week: change for change in one.template.changes} for one in group]

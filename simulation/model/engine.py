@@ -3,12 +3,12 @@
 A week of the model is one compiled call, :func:`advance_week`, over one run's
 containers (:class:`Run`): the rollout plan advances (:mod:`simulation.model.schedule`),
 then the mechanisms of :mod:`simulation.model.mechanisms` run in their order, and the
-week's tallies are recorded. ``TransitionModel`` (the Mesa model) calls it once a
-week; the batched engine (:mod:`simulation.model.batch`) calls :func:`advance_weeks`,
-which steps a run over several weeks in one call, run after run, so that each
-run's state stays in the processor's cache while it runs. Both paths execute the same
-compiled code on the same containers, so a run gives the same numbers alone, in a
-batch, serially or on a cluster.
+week's tallies are recorded. ``TransitionModel`` (the Mesa model) calls its week,
+:func:`step_week`, once a week; the batched engine (:mod:`simulation.model.batch`)
+calls :func:`advance_weeks`, which steps a run over several weeks in one call, run
+after run, so that each run's state stays in the processor's cache while it runs.
+Both paths execute the same compiled code on the same containers, so a run gives the
+same numbers alone, in a batch, serially or on a cluster.
 
 **Random numbers.** A week uses ``N * T + 2 * N`` uniforms of the run's "decisions"
 stream (:mod:`simulation.model.seeds`), in this order: one per (staff, tool) pair
@@ -17,7 +17,9 @@ departure). Fixed-size draws every week keep replication ``r``'s numbers aligned
 across strategies (common random numbers). numpy fills the uniforms of several weeks
 at once (``Generator.random(out=...)`` fills an array in order, so a (weeks, n) array
 holds the same numbers as ``weeks`` draws of ``n``); the step copies its week's row
-into ``StaffState.pair_draw``, ``draw`` and ``mobility_draw``.
+into ``StaffState.pair_draw``, ``draw`` and ``mobility_draw``. A run stepped one week
+at a time (``TransitionModel``) draws into these three arrays directly, in that order,
+and calls :func:`step_week`, the week without the copy.
 """
 
 from __future__ import annotations
@@ -94,8 +96,7 @@ def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
 
     See :mod:`simulation.model.mechanisms` for the order of the mechanisms.
     """
-    staff, services, tools, c = run.staff, run.services, run.tools, run.coefficients
-    work = run.work
+    staff = run.staff
     # The week's uniforms, in the order of the module docstring.
     pair_draw, draw, mobility_draw = staff.pair_draw, staff.draw, staff.mobility_draw
     n_pairs, n = pair_draw.size, draw.size
@@ -110,7 +111,18 @@ def advance_week(run: Run, week: int, draws: np.ndarray) -> None:
     after = draws[n_pairs + n :]
     for i in range(n):
         mobility_draw[i] = after[i]
+    step_week(run, week)
 
+
+@njit(cache=True, error_model="numpy")
+def step_week(run: Run, week: int) -> None:
+    """Simulate week ``week`` of ``run`` in place, its uniforms already in ``run.staff``.
+
+    :func:`advance_week` once ``pair_draw``, ``draw`` and ``mobility_draw`` hold the
+    week's uniforms (a run stepped week by week draws them there directly).
+    """
+    staff, services, tools, c = run.staff, run.services, run.tools, run.coefficients
+    work = run.work
     # 1. Exposure: go-lives decided by the plan; training opens ahead of them.
     advance(run.plan, week, services, work.new_live)
     open_training(run.plan, week, work.open_pairs)

@@ -39,7 +39,7 @@ from mesa.discrete_space import Network
 
 from simulation.model import engine, levers, outcomes, tables
 from simulation.model.agents import StaffMember
-from simulation.model.build import build_run, weekly_draws
+from simulation.model.build import build_run
 from simulation.model.compiled import Kernels
 from simulation.model.costs import CostRates
 from simulation.model.network import StaffNetwork
@@ -103,7 +103,6 @@ class TransitionModel(mesa.Model):
         self.spec = scenario
         self._run = built.run
         self._decisions = built.decisions
-        self._draws = weekly_draws(built.run, 1)
         self.network: StaffNetwork = built.network
         self.plan = built.plan
         self.coefficients = built.run.coefficients
@@ -144,8 +143,9 @@ class TransitionModel(mesa.Model):
     def step(self) -> None:
         """Simulate one week (see :mod:`simulation.model.mechanisms` for the order).
 
-        One compiled call, :func:`simulation.model.engine.advance_week`, the same as
-        the batched engine's.
+        One compiled call, :func:`simulation.model.engine.step_week` (the week of the
+        batched engine's :func:`~simulation.model.engine.advance_week`), after the
+        week's uniforms are drawn into the arrays that it reads.
         """
         self.week += 1
         change = self._changes.get(self.week)
@@ -154,8 +154,13 @@ class TransitionModel(mesa.Model):
                 self._run, change, self.plan, self.network.service_of, self.spec.behaviour
             )
             self.coefficients = self._run.coefficients
-        self._decisions.random(out=self._draws)
-        self._kernels(engine.advance_week, self._run, self.week, self._draws[0])
+        # The week's uniforms straight into the arrays that the step reads, in the
+        # order of simulation.model.engine (the same numbers as one draw of them all).
+        staff = self._run.staff
+        self._decisions.random(out=staff.pair_draw)
+        self._decisions.random(out=staff.draw)
+        self._decisions.random(out=staff.mobility_draw)
+        self._kernels(engine.step_week, self._run, self.week)
         self._now = None
         self.datacollector.collect(self)
         if self.week >= self.spec.horizon_weeks:
