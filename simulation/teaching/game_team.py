@@ -14,8 +14,12 @@ from typing import Any
 
 import solara
 
+from simulation.i18n.words import euros
 from simulation.teaching import game_choices as menu
 from simulation.teaching.game.actions import ACTIONS, PLAN
+from simulation.teaching.game.scoreboard import header as scoreboard_header
+from simulation.teaching.game.scoreboard import points
+from simulation.teaching.game.scoreboard import written as scoreboard_rows
 from simulation.teaching.game.session import Game, GameError, Team
 from simulation.teaching.game_room import ROOM
 from simulation.teaching.game_text import (
@@ -24,12 +28,8 @@ from simulation.teaching.game_text import (
     decisions_text,
     label,
     mode_label,
-    money,
-    points,
     problem,
     say,
-    scoreboard_header,
-    scoreboard_rows,
     words,
 )
 from simulation.teaching.pictures.teams import TEAM_MEASURES, teams_png
@@ -191,7 +191,7 @@ def TeamRound(game: Game, team: Team, lang: str, version: int, see: Callable[[],
         classes=["transnum-round"],
     )
     solara.Text(
-        say("left", lang, euros=money(euros_left, lang), points=points(points_left, lang)),
+        say("left", lang, euros=euros(euros_left, lang), points=points(points_left, lang)),
         classes=["transnum-left"],
     )
     if game.over:

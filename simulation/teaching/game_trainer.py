@@ -26,6 +26,8 @@ from simulation.i18n.language import using
 from simulation.i18n.words import number, phrase
 from simulation.scenario.errors import ScenarioError
 from simulation.teaching.game.debrief import Debrief
+from simulation.teaching.game.scoreboard import header as scoreboard_header
+from simulation.teaching.game.scoreboard import written as scoreboard_rows
 from simulation.teaching.game.session import Game, GameError
 from simulation.teaching.game_room import GAME_ENV, PLANS_ENV, ROOM
 from simulation.teaching.game_team import table_html
@@ -34,8 +36,6 @@ from simulation.teaching.game_text import (
     duration,
     problem,
     say,
-    scoreboard_header,
-    scoreboard_rows,
     words,
 )
 from simulation.teaching.models import MAX_TEACHING_STAFF, first_preset, preset_scenario

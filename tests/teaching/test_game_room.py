@@ -7,6 +7,8 @@ import pytest
 from simulation.scenario.records import Scenario
 from simulation.teaching import game_choices as menu
 from simulation.teaching.game.actions import Decision
+from simulation.teaching.game.scoreboard import header as scoreboard_header
+from simulation.teaching.game.scoreboard import written as scoreboard_rows
 from simulation.teaching.game.session import GameError
 from simulation.teaching.game_page import asked, pin_matches
 from simulation.teaching.game_room import Room
@@ -14,8 +16,6 @@ from simulation.teaching.game_text import (
     decisions_text,
     duration,
     problem,
-    scoreboard_header,
-    scoreboard_rows,
 )
 from simulation.teaching.game_trainer import export_folder, form_start, game_scenario
 

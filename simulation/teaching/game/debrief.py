@@ -33,7 +33,7 @@ from simulation.experiments.runner import COMPARED_STRATEGIES, run_batch_tasks
 from simulation.model.outcomes import summarize
 from simulation.scenario.profiles import PROFILES
 from simulation.scenario.records import Scenario
-from simulation.teaching.game.scoreboard import team_outcomes
+from simulation.teaching.game.scoreboard import scoreboard, team_outcomes
 from simulation.teaching.game.session import Game
 
 REPLICATIONS = 20
@@ -98,8 +98,6 @@ def debrief(
             (:func:`simulation.teaching.game.robust.robust_plans`), drawn on the game's
             seed beside the strategies; none: the three strategies only.
     """
-    from simulation.teaching.game.scoreboard import scoreboard
-
     replications = max(2, int(replications))
     order = list(scoreboard(game)["code"])
     teams = {code: game.team(code).name for code in order}
@@ -108,25 +106,20 @@ def debrief(
     played = game.week if game.week > 0 else game.horizon
     plans: dict[str, Scenario] = {code: game.scenario_of(game.team(code)) for code in order}
     plans[START] = game.base
-    same_seed = dict(plans)
-    for strategy in COMPARED_STRATEGIES:
-        same_seed[strategy] = game.base.with_strategy(strategy)
-    others = [*COMPARED_STRATEGIES, *(robust or {})]
-    same_seed.update({f"{ROBUST}{name}": plan for name, plan in (robust or {}).items()})
+    # What the plans are set beside, on the game's seed only.
+    references = {s: game.base.with_strategy(s) for s in COMPARED_STRATEGIES}
+    references.update({f"{ROBUST}{name}": plan for name, plan in (robust or {}).items()})
     root = game.base.seed
-    # One batch for the whole debrief: every plan on every seed (the strategies on the
-    # game's seed only), stepped together by the batched engine.
+    # One batch for the whole debrief, stepped together by the batched engine.
     tasks = [(plan, r, root) for plan in plans.values() for r in range(replications)]
-    tasks += [(same_seed[_named(s, robust)], 0, root) for s in others]
-    results = run_batch_tasks(tasks)
+    tasks += [(plan, 0, root) for plan in references.values()]
+    names = [name for name in plans for _ in range(replications)] + list(references)
     by_plan: dict[str, list] = {}
-    names = [name for name in plans for _ in range(replications)]
-    names += [_named(s, robust) for s in others]
-    for name, result in zip(names, results, strict=True):
+    for name, result in zip(names, run_batch_tasks(tasks), strict=True):
         table = result.timeseries
         by_plan.setdefault(name, []).append(table[table["week"] <= played].reset_index(drop=True))
     curves = pd.concat(
-        [_curve(name, by_plan[name][0], _kind(name, teams)) for name in same_seed],
+        [_curve(name, by_plan[name][0], _kind(name, teams)) for name in [*plans, *references]],
         ignore_index=True,
     )
     runs = pd.DataFrame(
@@ -146,11 +139,6 @@ def debrief(
         profiles=_profiles(by_plan, list(teams)),
         replications=replications,
     )
-
-
-def _named(plan: str, robust: Mapping[str, Scenario] | None) -> str:
-    """A plan's name in the debrief: the optimiser's plans with :data:`ROBUST` before."""
-    return f"{ROBUST}{plan}" if plan in (robust or {}) else plan
 
 
 def _kind(name: str, teams: dict[str, str]) -> str:

@@ -28,7 +28,7 @@ import jinja2
 import pandas as pd
 import yaml
 
-from simulation.i18n.words import phrase, typography, value
+from simulation.i18n.words import phrase, typography
 from simulation.reports.style import to_png
 from simulation.scenario.loading import dump_scenario
 from simulation.storage.atomic import replacing, write_bytes, write_parquet, write_text
@@ -37,7 +37,7 @@ from simulation.teaching.game.actions import describe
 from simulation.teaching.game.debrief import Debrief
 from simulation.teaching.game.debrief_figures import FIGURES, figures
 from simulation.teaching.game.debrief_text import readings
-from simulation.teaching.game.scoreboard import COLUMNS, scoreboard
+from simulation.teaching.game.scoreboard import COLUMNS, header, scoreboard, written
 from simulation.teaching.game.session import Game
 
 TRAJECTORY_COLUMNS: tuple[str, ...] = (
@@ -135,33 +135,6 @@ def _game_yaml(game: Game) -> str:
     return yaml.safe_dump(plain, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _board_written(game: Game, lang: str) -> tuple[list[str], list[list[str]]]:
-    board = scoreboard(game)
-    header = [phrase("game.export.rank", lang), phrase("game.export.team", lang)]
-    header += [phrase(f"game.column.{key}", lang) for key in COLUMNS]
-    rows = []
-    for row in board.to_dict("records"):
-        cells = [str(row["rank"]), row["team"]]
-        for key in COLUMNS:
-            amount = row[key]
-            if key == "weeks_to_80pct_adoption" and pd.isna(amount):
-                cells.append(phrase("game.export.not_reached", lang))
-            else:
-                cells.append(value(_value_name(key), amount, lang))
-        rows.append(cells)
-    return header, rows
-
-
-def _value_name(key: str) -> str:
-    """The outcome whose format a scoreboard column takes (euros, counts, shares)."""
-    return {
-        "departures_strain": "rps_high_person_weeks",
-        "departures_refusal": "rps_high_person_weeks",
-        "capital_left": "rps_high_person_weeks",
-        "budget_left_eur": "cost_total_eur",
-    }.get(key, key)
-
-
 def _workbook(game: Game, debrief: Debrief, path: Path, lang: str) -> None:
     board = scoreboard(game)
     board = board.rename(columns={k: phrase(f"game.column.{k}", lang) for k in COLUMNS})
@@ -204,7 +177,6 @@ def _summary(
     environment.filters["text"] = lambda words: jinja2.utils.markupsafe.escape(
         typography(str(words), lang)
     )
-    header, rows = _board_written(game, lang)
     texts = readings(debrief, lang)
     words = {
         key: phrase(f"game.export.{key}", lang)
@@ -231,7 +203,7 @@ def _summary(
             seed=game.base.seed,
         ),
         words=words,
-        scoreboard={"header": header, "rows": rows},
+        scoreboard={"header": header(lang), "rows": written(game, lang)},
         readings=[(debrief.teams[code], texts[code]) for code in debrief.teams],
         figures=[
             {

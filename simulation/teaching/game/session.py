@@ -27,7 +27,6 @@ import pandas as pd
 from simulation.i18n.language import say
 from simulation.model.strategies import DEFAULT_TRAINING_LEAD
 from simulation.scenario.changes import LeverChange
-from simulation.scenario.levers import Levers
 from simulation.scenario.records import Scenario
 from simulation.scenario.schema import plain_data
 from simulation.teaching.game import plan as plans
@@ -66,7 +65,6 @@ class Team:
         decisions: The decisions of each round played, in order.
         pending: The decisions submitted for the round being played (None: not yet).
         plan: Its go-live plan, (tool, service) -> week.
-        levers: The levers its lasting actions have set so far.
         table: Its organisation's weekly table, weeks 0 to the last round played.
     """
 
@@ -75,7 +73,6 @@ class Team:
     decisions: list[list[Decision]]
     pending: list[Decision] | None
     plan: dict[plans.Pair, int]
-    levers: Levers
     table: pd.DataFrame | None = None
 
 
@@ -132,7 +129,7 @@ class Game:
         while len(codes) < len(names):
             codes.add("".join(secrets.choice(CODE_LETTERS) for _ in range(4)))
         self.teams = [
-            Team(code, name, [], None, dict(start), self.base.levers)
+            Team(code, name, [], None, dict(start))
             for code, name in zip(sorted(codes), names, strict=True)
         ]
         self.round = 0  # the round being played (== rounds once the game is over)
@@ -186,10 +183,8 @@ class Game:
                     pair = (decision.tool, service)
                     if not plans.movable(team.plan, pair, self.week, self.lead):
                         found.append(GameError("game.problem.too_late", service=service))
-        if sum(d.action == "disconnect_charter" for d in decisions) > 1 or (
-            team.levers.right_to_disconnect
-            and any(d.action == "disconnect_charter" for d in decisions)
-        ):
+        charters = sum(d.action == "disconnect_charter" for d in decisions)
+        if charters > 1 or (charters and self._charter_in_force(team)):
             found.append(GameError("game.problem.charter_again"))
         if found:  # costs are priced from valid choices only
             return found
@@ -257,8 +252,12 @@ class Game:
             if moved:
                 changes.append(LeverChange(week=number * self.round_weeks + 1, levers=moved))
             in_force = during
-        team.levers = lasting
         return tuple(changes)
+
+    def _charter_in_force(self, team: Team) -> bool:
+        """Whether a right-to-disconnect charter is in force already (its own, or before)."""
+        played = (d.action == "disconnect_charter" for round_ in team.decisions for d in round_)
+        return bool(self.base.levers.right_to_disconnect) or any(played)
 
     def scenario_of(self, team: Team) -> Scenario:
         """The team's decisions so far as a scenario that ``transnum run`` replays."""
