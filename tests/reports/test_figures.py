@@ -16,6 +16,7 @@ import copy
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -433,6 +434,32 @@ def test_plot_comparison_keeps_its_english_and_speaks_french(compare):
     words(french)  # drawn: the tick labels are written
     ticks = [t.get_text() for ax in panels(french) for t in ax.get_yticklabels() if t.get_text()]
     assert ticks and all(t.endswith("\u202f%") for t in ticks)  # every panel's shares in %
+
+
+@pytest.mark.parametrize("strategies", [1, 2, 3])
+def test_comparison_panels_hold_their_curves_and_words(compare, strategies):
+    kept = list(dict.fromkeys(compare.timeseries["strategy"]))[:strategies]
+    table = compare.timeseries[compare.timeseries["strategy"].isin(kept)]
+    figure = plot_comparison(table, "Commune", lang="fr")
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    # A row shares its y axis: its top covers every column's bands, not only the first's.
+    for ax in panels(figure):
+        top = max(c.get_paths()[0].vertices[:, 1].max() for c in ax.collections)
+        assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= top
+    # The fixed margins leave every word inside the picture and off the panels (1 px):
+    # each panel with its ticks and labels as drawn, the legend and the title.
+    inside = figure.bbox.padded(1)
+    boxes = [ax.get_window_extent(renderer) for ax in panels(figure)]
+    drawn = [ax.get_tightbbox(renderer) for ax in panels(figure)]
+    drawn += [legend.get_window_extent(renderer) for legend in figure.legends]
+    drawn.append(figure._suptitle.get_window_extent(renderer))
+    for box in drawn:
+        assert inside.containsx(box.x0) and inside.containsx(box.x1), box
+        assert inside.containsy(box.y0) and inside.containsy(box.y1), box
+    for text in [figure._suptitle, *(ax.title for ax in panels(figure))]:
+        box = text.get_window_extent(renderer)
+        assert not any(box.shrunk(0.98, 0.9).overlaps(panel) for panel in boxes), text.get_text()
 
 
 def test_comparison_curves_are_each_series_mean_and_band_over_replications(compare):
