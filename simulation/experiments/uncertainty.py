@@ -206,9 +206,10 @@ def paired_ensemble(
     signs = member_means.stack(future_stack=True).rename("d").reset_index()
     signs.columns = [*groups, MEMBER, "outcome", "d"]
     signs = signs.dropna(subset=["d"])
-    shares = signs.groupby([*groups, "outcome"], sort=False)["d"].agg(
-        share_below=lambda d: float((d < 0).mean()), share_above=lambda d: float((d > 0).mean())
-    )
+    # Means of booleans: the share of members below (above) zero, for all groups at once.
+    signs = signs.assign(share_below=signs["d"] < 0, share_above=signs["d"] > 0)
+    shares = signs.groupby([*groups, "outcome"], sort=False)[["share_below", "share_above"]]
+    shares = shares.mean()
     table = table.merge(shares.reset_index(), on=[*groups, "outcome"], how="left")
     return table[columns]
 
@@ -295,7 +296,11 @@ def _ok(runs: pd.DataFrame, outcomes: Sequence[str] = ()) -> pd.DataFrame:
         raise ValueError(f"the runs have no {MEMBER!r} column (not run over an ensemble)")
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     # A runs table built from summaries holds None where a level is never reached.
-    numeric = {o: pd.to_numeric(ok[o], errors="coerce").astype(float) for o in outcomes}
+    numeric = {
+        o: pd.to_numeric(ok[o], errors="coerce").astype(float)
+        for o in outcomes
+        if ok[o].dtype != np.float64  # already floats (e.g. differences): left as they are
+    }
     return ok.assign(**numeric) if numeric else ok
 
 
