@@ -170,7 +170,6 @@ def compare(
         open_executor,
         warm_up,
     )
-    from simulation.experiments.parameters import choose_parameters
 
     try:
         names = parse_strategies(strategies)
@@ -184,7 +183,6 @@ def compare(
     try:
         spec = cli_scenario(scenario, horizon_weeks=weeks)
         variants = [spec.with_strategy(name) for name in names]  # validates each variant
-        draw = choose_parameters(parameters, per_member)
         folder, lock = claim_new_folder(out, "compare")  # noqa: F841 - held until the end
     except (ScenarioError, OSError) as error:  # OSError: cannot create or lock the folder
         fail(error)
@@ -201,6 +199,14 @@ def compare(
         except ExecutorError as error:
             fail(error)  # nothing ran: the folder this command made goes (claim_new_folder)
         local = bool(warm_up(executor, "simulation.experiments.runner", "simulation.model.batch"))
+        # The ensemble (and pandas) load while the workers start; a file that cannot be
+        # read stops the command before any run (its folder goes, as above).
+        from simulation.experiments.parameters import choose_parameters
+
+        try:
+            draw = choose_parameters(parameters, per_member)
+        except ScenarioError as error:
+            fail(error)
         print_parameters(draw, spec, replications)
         click.echo(
             say(
