@@ -208,8 +208,7 @@ def paired_ensemble(
     signs = signs.dropna(subset=["d"])
     # Means of booleans: the share of members below (above) zero, for all groups at once.
     signs = signs.assign(share_below=signs["d"] < 0, share_above=signs["d"] > 0)
-    shares = signs.groupby([*groups, "outcome"], sort=False)[["share_below", "share_above"]]
-    shares = shares.mean()
+    shares = signs.groupby([*groups, "outcome"], sort=False)[["share_below", "share_above"]].mean()
     table = table.merge(shares.reset_index(), on=[*groups, "outcome"], how="left")
     return table[columns]
 

@@ -25,6 +25,7 @@ from simulation.reports.style import (
     draw_curves,
     legend_below,
     profile_curves,
+    profile_series,
     say,
     share_axis,
     strategy_name,
@@ -119,13 +120,6 @@ def _comparison_panels(
     # every ``transnum compare``, drawn after its runs, in about half the time.
     figure = Figure(figsize=(4.4 * len(strategies), 9.5))
     axes = np.atleast_2d(figure.subplots(len(PANELS), len(strategies), sharex=True, sharey="row"))
-    _place_panels(
-        figure,
-        len(PANELS),
-        len(strategies),
-        title_lines=2 if title else 1,
-        legend_rows=1 if len(strategies) > 1 else 2,
-    )
     if len(strategies) == 1:
         axes = axes.T
     for col, strategy in enumerate(strategies):
@@ -137,13 +131,14 @@ def _comparison_panels(
                 say("week", lang) if row == len(PANELS) - 1 else "",
                 lang,
             )
-    figure.suptitle(
+    heading = (
         (title + "\n" if title else "")
         + say("mean_of", lang, n=replications)
         + ", "
-        + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}"),
-        y=1 - _TITLE_TOP / figure.get_size_inches()[1],
+        + say("band_short", lang, low=f"{band[0]:g}", high=f"{band[1]:g}")
     )
+    figure.suptitle(heading, y=1 - _TITLE_TOP / figure.get_size_inches()[1])
+    _place_panels(figure, len(PANELS), len(strategies), heading.count("\n") + 1)
     return figure, axes
 
 
@@ -152,16 +147,21 @@ def _comparison_panels(
 _LEFT, _RIGHT, _BOTTOM, _ROW_GAP, _COLUMN_GAP = 0.82, 0.2, 0.85, 0.4, 0.2
 # The figure title sits _TITLE_TOP from the top, its lines above the first panels' titles.
 _TITLE_TOP, _TITLE_LINE, _TITLE_PAD = 0.08, 0.22, 0.36
-_LEGEND_ROW = 0.25  # a second row of the legend
+_LEGEND_ROW = 0.25  # each row of the legend after the first
 
 
-def _place_panels(
-    figure: Figure, rows: int, columns: int, title_lines: int, legend_rows: int
-) -> None:
+def _legend_columns(strategies: int) -> int:
+    """Entries per row of the legend: four need two panels' width, one panel has two."""
+    return 4 if strategies > 1 else 2
+
+
+def _place_panels(figure: Figure, rows: int, columns: int, title_lines: int) -> None:
     """Place a grid of panels with the margins above (the title's lines on top).
 
     Inner tick labels are hidden (shared axes), so the gaps hold only panel titles.
     """
+    entries = len(list(profile_series("en")))  # all staff and each profile
+    legend_rows = -(-entries // _legend_columns(columns))
     width, height = figure.get_size_inches()
     top = _TITLE_TOP + _TITLE_LINE * title_lines + _TITLE_PAD
     panel_width = (width - _LEFT - _RIGHT - (columns - 1) * _COLUMN_GAP) / columns
@@ -186,8 +186,7 @@ def _draw_comparison_curves(
     # After every column's curves: a row shares its y axis, whose top follows them all.
     for ax in axes[:, 0]:
         ax.set_ylim(bottom=0)
-    # One row of four entries needs two panels' width; one panel has them in two rows.
-    columns = 4 if len(curves.strategies) > 1 else 2
+    columns = _legend_columns(len(curves.strategies))
     legend_below(figure, *axes[0, 0].get_legend_handles_labels(), ncols=columns)
 
 
