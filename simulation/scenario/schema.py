@@ -347,6 +347,20 @@ def _expected(kind: str, value: Any, where: str) -> ScenarioError:
     )
 
 
+def _cannot_fit(value: Any, hint: Any) -> bool:
+    """Whether :func:`_coerce` rejects ``value`` for ``hint`` at its first test.
+
+    For the options of a union: a list for a ``Literal`` or a word for a tuple. Such an
+    option's error is never the one raised (see the union in :func:`_coerce`).
+    """
+    origin = get_origin(hint)
+    if origin is tuple:
+        return isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple))
+    if origin is Literal:
+        return not (isinstance(value, str) and value in get_args(hint))
+    return False
+
+
 def _coerce(value: Any, hint: Any, where: str) -> Any:
     """Convert ``value`` to the declared type ``hint`` or raise ScenarioError at ``where``."""
     origin = get_origin(hint)
@@ -361,6 +375,10 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             return _coerce(value, options[0], where)
         errors: list[tuple[Any, ScenarioError]] = []
         for option in options:
+            if _cannot_fit(value, option):
+                # Its error would be worded (the catalogue read) only to be dropped: the
+                # options that can fit word the message, or not_allowed below.
+                continue
             try:
                 return _coerce(value, option, where)
             except ScenarioError as error:

@@ -1106,3 +1106,35 @@ def test_info_at_finds_a_fields_documentation_by_its_path():
     assert info_at(Scenario, "profile_mix.overwhelmed") == specs["profile_mix"]
     for unknown in ("nope", "behaviour.nope", "behaviour.strain_recovery.deeper"):
         assert info_at(Scenario, unknown) is None
+
+
+def test_a_union_takes_its_fitting_option_without_wording_the_others():
+    # "all" cannot be a list of services: that option is passed over at its first test,
+    # without its message (the catalogue is read only when a message is shown).
+    import subprocess
+    import sys
+
+    code = (
+        "from simulation.scenario.records import Scenario\n"
+        "from simulation.scenario.rollout import Tool\n"
+        "from simulation.i18n import catalogue\n"
+        "Scenario(); Tool('t', services='all'); Tool('t', services=['a', 'b'])\n"
+        "print(catalogue.entries.cache_info().currsize)\n"
+    )
+    read = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert read.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize(
+    ("services", "words"),
+    [
+        ("some", ["services", "some"]),  # neither a list nor "all"
+        (5, ["services", "5"]),
+        ({"a": 1}, ["services"]),
+        ([1, "a"], ["services[0]"]),  # a list: the list's own error, at its item
+    ],
+)
+def test_a_union_that_nothing_fits_names_the_field_and_the_value(services, words):
+    with pytest.raises(ScenarioError) as error:
+        Tool("t", services=services)
+    assert all(word in str(error.value) for word in words), str(error.value)
