@@ -104,8 +104,8 @@ def next_step(summary: dict, paired, folder) -> str:
 FIGURE = "simulation.reports.figures.overview:comparison_png"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
-CSV = "simulation.storage:csv_bytes"
-"""What formats compare's timeseries.csv on a worker."""
+WEEKLY_CSV = "simulation.experiments.results:weekly_csv_bytes"
+"""What summarises and formats compare's timeseries.csv on a worker."""
 
 
 @click.command()
@@ -271,13 +271,13 @@ def compare(
                 fail(error)
         wall = time.perf_counter() - start
         # On a local pool, a worker draws the figure (it comes back as PNG bytes) and
-        # another formats timeseries.csv while this process stacks the weekly tables,
-        # summarises them and writes the other files.
+        # another summarises the weeks and formats timeseries.csv, while this process
+        # computes the statistics, prints them and writes the other files.
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
         figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
         drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
-        weekly = weekly_summary(table)
-        weekly_csv = executor.submit(call, CSV, weekly) if local else None
+        weekly_csv = executor.submit(call, WEEKLY_CSV, table) if local else None
+        weekly = None if local else weekly_summary(table)
         runs = len(comparison.runs)
         click.echo(
             "\n"

@@ -58,7 +58,14 @@ from simulation.experiments.runner import Comparison, RunResult
 from simulation.experiments.statistics import mean_ci_by
 from simulation.model.seeds import describe, run_seed
 from simulation.scenario.loading import dump_scenario
-from simulation.storage import write_bytes, write_csv, write_json, write_parquet, write_text
+from simulation.storage import (
+    csv_bytes,
+    write_bytes,
+    write_csv,
+    write_json,
+    write_parquet,
+    write_text,
+)
 
 
 def write_run(
@@ -100,8 +107,8 @@ def write_comparison(
     ``figure.png``. ``table`` is ``comparison.timeseries()`` when the caller already
     has it (it stacks every run's weekly table: worth building once), ``paired`` its
     ``paired_differences()`` (likewise), ``weekly`` the :func:`weekly_summary` of
-    ``table``, and ``weekly_csv`` a worker's call that formats it
-    (:func:`simulation.storage.csv_bytes`): the other files are written meanwhile. Every run's
+    ``table``, and ``weekly_csv`` a worker's call that summarises and formats it
+    (:func:`weekly_csv_bytes`): the other files are written meanwhile. Every run's
     weekly series go to ``timeseries.parquet``; ``timeseries.csv`` holds their means
     and intervals per strategy and week; ``full_csv`` also writes the stacked table as
     CSV (``timeseries_runs.csv``), the slowest and largest file of the folder.
@@ -192,6 +199,15 @@ def weekly_summary(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     order = np.lexsort((long["week"].to_numpy(), measure, strategy))
     columns = ["strategy", "measure", "week", "mean", "ci_low", "ci_high", "n"]
     return long.iloc[order][columns].reset_index(drop=True)
+
+
+def weekly_csv_bytes(table: pd.DataFrame, level: float = 0.95) -> bytes:
+    """The bytes of a comparison's ``timeseries.csv``: :func:`weekly_summary` of ``table``.
+
+    For a worker process, while the process that owns the results folder writes the
+    other files (it then writes these bytes).
+    """
+    return csv_bytes(weekly_summary(table, level))
 
 
 def write_calibration(

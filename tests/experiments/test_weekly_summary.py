@@ -161,3 +161,14 @@ def test_weekly_summary_over_an_ensemble_of_uneven_runs_takes_the_general_code()
     table = with_members(stacked(replications=5, weeks=4))
     table = table.drop(index=[3]).reset_index(drop=True)  # one run without its last week
     pd.testing.assert_frame_equal(weekly_summary(table), general_summary(table), check_exact=True)
+
+
+def test_weekly_csv_bytes_are_the_timeseries_csv_written_in_the_folder(tmp_path):
+    # What a worker formats for compare is the file write_comparison writes without one.
+    from simulation.experiments.results import weekly_csv_bytes
+    from simulation.storage import write_csv
+
+    table = stacked()
+    table["member"] = table["replication"] // 2  # over an ensemble: two runs per set
+    write_csv(weekly_summary(table), tmp_path / "timeseries.csv")
+    assert weekly_csv_bytes(table) == (tmp_path / "timeseries.csv").read_bytes()
