@@ -37,6 +37,8 @@ OTHERS = frozenset(
         "reference_ms",
         "kernel_ratio",
         "overhead",
+        "overhead_low",
+        "overhead_high",
     }
 )
 """Figures compared without the reference: memory, a rate that includes the page's

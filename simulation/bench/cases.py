@@ -9,6 +9,7 @@ the figures measure the simulation, not the compiler.
 from __future__ import annotations
 
 import resource
+import statistics
 import sys
 import time
 
@@ -153,7 +154,13 @@ def workers_peak_rss_mb(executor, workers: int) -> float:  # noqa: ANN001 - an E
     return max(future.result() for future in asked)
 
 
-def benchmark_compare(replications: int = 100, workers: int | None = None) -> dict:
+COMPARE_ROUNDS = 3
+"""Times the compare case measures the command and its runs alone, alternately."""
+
+
+def benchmark_compare(
+    replications: int = 100, workers: int | None = None, rounds: int = COMPARE_ROUNDS
+) -> dict:
     """Time ``transnum compare`` (3 strategies x ``replications`` of the default commune).
 
     Two figures, measured in the same session: ``wall_s``, the whole command as a user
@@ -161,48 +168,68 @@ def benchmark_compare(replications: int = 100, workers: int | None = None) -> di
     processes, every run, the tables printed, the results folder and its figure
     written), and ``compute_s``, the runs alone
     (:func:`~simulation.experiments.runner.compare_strategies` on as many workers, with
-    the command's parameters from the ensemble, nothing written); ``overhead`` is their
-    ratio.
+    the command's parameters from the ensemble, nothing written). The two alternate
+    ``rounds`` times, so that each ratio compares measurements a few seconds apart:
+    ``wall_s`` and ``compute_s`` are the medians, ``overhead`` the median of the
+    rounds' ratios (``overhead_low`` and ``overhead_high`` the smallest and largest).
     """
+    from simulation.experiments.executors import default_workers
+
+    workers = workers or default_workers()
+    walls, computes = [], []
+    for _ in range(rounds):
+        walls.append(_compare_command(replications, workers))
+        runs, compute = _compare_runs(replications, workers)
+        computes.append(compute)
+    ratios = [wall / compute for wall, compute in zip(walls, computes, strict=True)]
+    wall = statistics.median(walls)
+    return {
+        "case": "compare",
+        "runs": runs,
+        "staff": Scenario().staff_count,
+        "weeks": Scenario().horizon_weeks,
+        "workers": workers,
+        "measurements": rounds,
+        "wall_s": round(wall, 3),
+        "compute_s": round(statistics.median(computes), 3),
+        "overhead": round(statistics.median(ratios), 3),
+        "overhead_low": round(min(ratios), 3),
+        "overhead_high": round(max(ratios), 3),
+        "runs_per_s": round(runs / wall, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def _compare_command(replications: int, workers: int) -> float:
+    """Wall time of ``transnum compare`` in a new process, into a temporary folder."""
     import subprocess
     import tempfile
     from pathlib import Path
 
-    from simulation.experiments.executors import default_workers
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "simulation", "compare"]
+        command += ["--replications", str(replications), "--workers", str(workers)]
+        command += ["--out", str(Path(tmp) / "compare")]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"transnum compare failed: {done.stderr[-2000:]}")
+    return wall
+
+
+def _compare_runs(replications: int, workers: int) -> tuple[int, float]:
+    """The command's runs alone, in this process and a new pool: (runs, wall time)."""
     from simulation.experiments.parameters import choose_parameters
     from simulation.experiments.runner import compare_strategies
 
-    workers = workers or default_workers()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "compare"
-        start = time.perf_counter()
-        command = [sys.executable, "-m", "simulation", "compare"]
-        command += ["--replications", str(replications), "--workers", str(workers)]
-        done = subprocess.run(
-            [*command, "--out", str(out)], capture_output=True, text=True, check=False
-        )
-        wall = time.perf_counter() - start
-        if done.returncode != 0:
-            raise RuntimeError(f"transnum compare failed: {done.stderr[-2000:]}")
     start = time.perf_counter()
     # The same runs as the command: each replication with its ensemble member's parameters.
     draw = choose_parameters()
     comparison = compare_strategies(
         Scenario(), replications=replications, workers=workers, parameters=draw
     )
-    compute = time.perf_counter() - start
-    return {
-        "case": "compare",
-        "runs": len(comparison.runs),
-        "staff": Scenario().staff_count,
-        "weeks": Scenario().horizon_weeks,
-        "workers": workers,
-        "wall_s": round(wall, 3),
-        "compute_s": round(compute, 3),
-        "overhead": round(wall / compute, 3),
-        "runs_per_s": round(len(comparison.runs) / wall, 1),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-    }
+    return len(comparison.runs), time.perf_counter() - start
 
 
 def benchmark_sweep(runs: int = 20_000, workers: int | None = None, folder=None) -> dict:

@@ -223,6 +223,11 @@ def test_bench_compare_json():
     assert figures["wall_s"] > 0 and figures["peak_rss_mb"] > 0
     # runs_per_s is rounded to 0.1 (so within 0.05) and wall_s to 1 ms.
     assert figures["runs_per_s"] == pytest.approx(figures["runs"] / figures["wall_s"], abs=0.1)
+    # The command and its runs alone alternate: the overhead is the median of the
+    # rounds' ratios, between the lowest and the highest.
+    assert figures["measurements"] == 3
+    assert figures["overhead_low"] <= figures["overhead"] <= figures["overhead_high"]
+    assert figures["compute_s"] > 0
 
 
 @pytest.mark.slow  # 200 runs in two worker processes into a results folder
