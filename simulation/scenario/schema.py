@@ -348,7 +348,7 @@ def _expected(kind: str, value: Any, where: str) -> ScenarioError:
 
 
 def _cannot_fit(value: Any, hint: Any) -> bool:
-    """Whether :func:`_coerce` rejects ``value`` for ``hint`` at its first test.
+    """Whether :func:`_coerce` rejects ``value`` for ``hint`` at its first test (its test).
 
     For the options of a union: a list for a ``Literal`` or a word for a tuple. Such an
     option's error is never the one raised (see the union in :func:`_coerce`).
@@ -393,10 +393,9 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         choices = [str(c) for o in options if get_origin(o) is Literal for c in get_args(o)]
         raise not_allowed(value, hint, choices, where)
     if origin is Literal:
-        choices = get_args(hint)
-        if isinstance(value, str) and value in choices:
+        if not _cannot_fit(value, hint):
             return value
-        raise not_allowed(value, hint, [str(c) for c in choices], where)
+        raise not_allowed(value, hint, [str(c) for c in get_args(hint)], where)
     if origin is Mapping:
         # Free-form mappings (e.g. dotted-path overrides): text keys, kept read-only.
         if not isinstance(value, Mapping):
@@ -406,7 +405,7 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
                 raise ScenarioError(say("error.keys_are_text", name=show(key)), path=where)
         return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
     if origin is tuple:
-        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+        if _cannot_fit(value, hint):
             raise _expected("list", value, where)
         item_hint = get_args(hint)[0]
         items = tuple(_coerce(v, item_hint, f"{where}[{i}]") for i, v in enumerate(value))
