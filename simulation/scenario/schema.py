@@ -348,7 +348,7 @@ def _expected(kind: str, value: Any, where: str) -> ScenarioError:
 
 
 def _cannot_fit(value: Any, hint: Any) -> bool:
-    """Whether :func:`_coerce` rejects ``value`` for ``hint`` at its first test (its test).
+    """Whether :func:`_coerce` rejects ``value`` for ``hint`` at its first test.
 
     For the options of a union: a list for a ``Literal`` or a word for a tuple. Such an
     option's error is never the one raised (see the union in :func:`_coerce`).
