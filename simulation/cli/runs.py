@@ -162,9 +162,11 @@ def compare(
     95 % intervals in timeseries.csv.
     """
     from simulation.experiments.executors import (
+        Deferred,
         ExecutorError,
         call,
         default_workers,
+        defer,
         exit_quickly,
         import_modules,
         open_executor,
@@ -245,9 +247,14 @@ def compare(
                 if local and not warmed:
                     # Every run is queued by now, so a worker takes this when it has no
                     # run left: the figure's imports (matplotlib) before the last run
-                    # ends rather than after. One call: one worker draws the figure.
-                    module = FIGURE.partition(":")[0]
-                    warmed.append(executor.submit(import_modules, module))
+                    # ends rather than after, in the worker that then draws it. With
+                    # a precision target more runs may come: those need every worker,
+                    # so that worker only imports.
+                    if targets:
+                        module = FIGURE.partition(":")[0]
+                        warmed.append(executor.submit(import_modules, module))
+                    else:
+                        warmed.append(stack.enter_context(defer(executor, FIGURE)))
                     # This process waits for the runs, and needs scipy after them.
                     threading.Thread(
                         target=import_modules, args=("scipy.special",), daemon=True
@@ -275,7 +282,11 @@ def compare(
         # computes the statistics, prints them and writes the other files.
         table = comparison.timeseries()  # every run's weekly table, stacked once for all
         figure = table[["strategy", "replication", *COMPARISON_COLUMNS]]  # all it needs
-        drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name) if local else None
+        drawn = None
+        if warmed and isinstance(warmed[0], Deferred):
+            drawn = warmed[0].send(figure, comparison.scenario.name)
+        elif local:
+            drawn = executor.submit(call, FIGURE, figure, comparison.scenario.name)
         weekly_csv = executor.submit(call, WEEKLY_CSV, table) if local else None
         weekly = None if local else weekly_summary(table)
         runs = len(comparison.runs)

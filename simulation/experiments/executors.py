@@ -93,12 +93,91 @@ class SerialExecutor(Executor):
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes started with ``spawn``, each :func:`exit_quickly`."""
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=exit_quickly,
+    """A pool of ``workers`` processes started with ``spawn``, each :func:`exit_quickly`.
+
+    The pool has a channel to its workers, which :func:`defer` uses to hand a task its
+    arguments after the task has started.
+    """
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue()
+    # A message nobody reads (a deferred task that never ran) must not keep this
+    # process from exiting.
+    channel.cancel_join_thread()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(channel,)
     )
+    pool.channel = channel  # type: ignore[attr-defined]
+    return pool
+
+
+_channel: Any = None
+"""In a worker of :func:`process_pool`: its pool's channel."""
+
+
+def _start_worker(channel: Any) -> None:
+    global _channel  # noqa: PLW0603 - one per worker process, set as it starts
+    _channel = channel
+    exit_quickly()
+
+
+class Deferred:
+    """A call that a worker starts before its arguments exist: see :func:`defer`."""
+
+    def __init__(self, executor: ProcessPoolExecutor, target: str) -> None:
+        self._channel = executor.channel  # type: ignore[attr-defined]
+        self._open = True
+        self.future: Future = executor.submit(_deferred_call, target)
+
+    def send(self, *args: Any, **kwargs: Any) -> Future:
+        """Hand the call its arguments (once); the future of its result."""
+        if not self._open:
+            raise RuntimeError("a deferred call takes its arguments once")
+        self._open = False
+        self._channel.put((args, kwargs))
+        return self.future
+
+    def close(self) -> None:
+        """Release the worker if the call never got its arguments (it returns None)."""
+        if self._open:
+            self._open = False
+            self._channel.put(None)
+
+
+@contextlib.contextmanager
+def defer(executor: Executor, target: str) -> Iterator[Deferred | None]:
+    """Submit a call to ``target`` (``"package.module:function"``) now, its arguments later.
+
+    The worker that takes the call imports the function's module at once, then waits for
+    :meth:`Deferred.send`: a figure's worker imports matplotlib while the last runs end,
+    and that same worker draws it (an import warmed up in one worker does not help the
+    call if another worker takes it). The call holds its worker until then: submit it
+    when the pool's work is all queued, for nothing that work waits on. One deferred
+    call per pool (a second could read the first's arguments from the channel they
+    would share). On leaving the block, a call still without arguments is released.
+
+    Yields:
+        The deferred call, or None for executors other than a local pool (the serial
+        one; a Dask cluster).
+    """
+    if not isinstance(executor, ProcessPoolExecutor) or not hasattr(executor, "channel"):
+        yield None
+        return
+    if getattr(executor, "deferred", None) is not None:
+        raise RuntimeError("a pool takes one deferred call")
+    deferred = executor.deferred = Deferred(executor, target)  # type: ignore[attr-defined]
+    try:
+        yield deferred
+    finally:
+        deferred.close()
+
+
+def _deferred_call(target: str) -> Any:
+    function = _named(target)  # its imports, before the arguments come
+    message = _channel.get()
+    if message is None:
+        return None
+    args, kwargs = message
+    return function(*args, **kwargs)
 
 
 def exit_quickly() -> None:

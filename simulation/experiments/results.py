@@ -134,7 +134,8 @@ def write_comparison(
     # weekly measures gain nothing from it, and trying it took three quarters of the write.
     write_parquet(table, folder / "timeseries.parquet", use_dictionary=["strategy"])
     if weekly_csv is None:
-        write_csv(weekly_summary(table) if weekly is None else weekly, folder / "timeseries.csv")
+        weekly = weekly_summary(table) if weekly is None else weekly
+        write_bytes(folder / "timeseries.csv", csv_bytes(weekly))  # as weekly_csv_bytes
     if full_csv:
         write_csv(table, folder / "timeseries_runs.csv")
     write_csv(comparison.runs_table(), folder / "runs.csv")

@@ -445,6 +445,27 @@ def test_compare_exits_zero_and_writes_its_files(small_comparison):
     assert (small_comparison.out / "figure.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
+def test_compare_on_two_workers_writes_the_same_files(small_comparison, tmp_path):
+    # On a pool, one worker draws the figure and another formats timeseries.csv while
+    # this process writes the rest: every file is the one written by a single process.
+    options = ("--replications", REPLICATIONS, "--workers", 2)
+    pooled = run_on_file(tmp_path, "compare", "small.yaml", SMALL, *options)
+    assert pooled.result.exit_code == 0, pooled.result.output
+    assert "2 workers" in pooled.result.stdout
+    names = sorted(p.name for p in small_comparison.out.iterdir())
+    assert names == sorted(p.name for p in pooled.out.iterdir())
+    for name in names:
+        if name == "runs.csv":  # each run's own time aside
+            pd.testing.assert_frame_equal(
+                pd.read_csv(pooled.out / name).drop(columns="wall_s"),
+                pd.read_csv(small_comparison.out / name).drop(columns="wall_s"),
+                check_exact=True,
+            )
+        elif name != "manifest.json":  # the command line and its time
+            same = (pooled.out / name).read_bytes() == (small_comparison.out / name).read_bytes()
+            assert same, name
+
+
 def test_compare_notes_each_strategy_s_missing_go_lives_before_its_results(small_comparison):
     result = small_comparison.result
     scenario = load_scenario(small_comparison.file)

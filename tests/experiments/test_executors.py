@@ -73,6 +73,35 @@ def test_warm_up_asks_each_worker_of_a_pool_once_and_leaves_other_executors_alon
             missing.result()
 
 
+def test_a_deferred_call_starts_in_a_worker_and_runs_with_the_arguments_sent_later():
+    with open_executor(2) as pool:
+        with executors.defer(pool, "operator:add") as deferred:
+            # The other worker still takes work while the deferred call waits.
+            assert pool.submit(pow, 2, 10).result(timeout=60) == 1024
+            assert not deferred.future.done()
+            assert deferred.send(2, 3).result(timeout=60) == 5
+            with pytest.raises(RuntimeError, match="once"):
+                deferred.send(1, 1)
+        with pytest.raises(RuntimeError, match="one deferred call"), executors.defer(pool, "x:y"):
+            pass
+
+
+def test_a_deferred_call_that_gets_no_arguments_releases_its_worker():
+    with open_executor(2) as pool:
+        with executors.defer(pool, "operator:add") as deferred:
+            pass  # e.g. the runs failed: the block is left without sending
+        assert deferred.future.result(timeout=60) is None
+        assert pool.submit(pow, 3, 2).result(timeout=60) == 9
+
+
+def test_a_deferred_call_to_a_missing_module_fails_at_once_and_other_executors_get_none():
+    with open_executor(2) as pool, executors.defer(pool, "no_such_module_here:f") as deferred:
+        error = deferred.future.exception(timeout=60)
+        assert isinstance(error, ModuleNotFoundError)
+    with executors.defer(executors.SerialExecutor(), "operator:add") as deferred:
+        assert deferred is None
+
+
 def test_exit_quickly_freezes_the_objects_before_the_last_collections():
     # The exit function registered first runs last: it sees the objects frozen.
     code = (

@@ -163,12 +163,21 @@ def test_weekly_summary_over_an_ensemble_of_uneven_runs_takes_the_general_code()
     pd.testing.assert_frame_equal(weekly_summary(table), general_summary(table), check_exact=True)
 
 
-def test_weekly_csv_bytes_are_the_timeseries_csv_written_in_the_folder(tmp_path):
-    # What a worker formats for compare is the file write_comparison writes without one.
+def test_weekly_csv_bytes_read_back_to_the_weekly_summary(tmp_path):
+    # What a worker formats for compare (write_comparison writes the same bytes without
+    # one): every number of the summary, exactly.
+    import io
+
     from simulation.experiments.results import weekly_csv_bytes
-    from simulation.storage import write_csv
+    from simulation.storage import csv_bytes
 
     table = stacked()
     table["member"] = table["replication"] // 2  # over an ensemble: two runs per set
-    write_csv(weekly_summary(table), tmp_path / "timeseries.csv")
-    assert weekly_csv_bytes(table) == (tmp_path / "timeseries.csv").read_bytes()
+    summary = weekly_summary(table)
+    data = weekly_csv_bytes(table)
+    assert data == csv_bytes(summary)
+    back = pd.read_csv(io.BytesIO(data))
+    expected = summary.astype({"strategy": object, "measure": object})
+    numbers = ["mean", "ci_low", "ci_high"]
+    expected[numbers] = expected[numbers] + 0.0  # -0.0 is written 0
+    pd.testing.assert_frame_equal(back, expected, check_exact=True, check_dtype=False)

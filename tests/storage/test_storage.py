@@ -1,5 +1,6 @@
 """Atomic writes and the one-writer lock of results folders (simulation/storage/)."""
 
+import io
 import os
 import signal
 import subprocess
@@ -13,6 +14,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from helpers import hold_folder
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from simulation.storage import (
@@ -124,7 +127,43 @@ def test_a_folder_nobody_writes_is_not_busy(tmp_path):
     assert is_busy(tmp_path) is None
 
 
-def test_csv_bytes_are_the_bytes_write_csv_writes(tmp_path):
-    frame = pd.DataFrame({"name": ["a", "b,c", 'd"e'], "x": [0.1, float("nan"), 1e-05]})
-    write_csv(frame, tmp_path / "t.csv")
-    assert csv_bytes(frame) == (tmp_path / "t.csv").read_bytes()
+def test_csv_bytes_read_back_to_the_same_table_written_plainly():
+    frame = pd.DataFrame(
+        {
+            "name": ["a", "b", "c", "d"],
+            "x": [0.1, float("nan"), 1e-05, 500.0],
+            "y": [-0.0, 1 / 3, 2.5e300, -7.0],
+            "n": [1, 2, 3, 4],
+        }
+    )
+    data = csv_bytes(frame)
+    assert data.splitlines() == [
+        b"name,x,y,n",
+        b"a,0.1,0,1",  # -0.0 written 0
+        b"b,,0.3333333333333333,2",  # a missing value: an empty field
+        b"c,0.00001,2.5e+300,3",
+        b"d,500,-7,4",  # no trailing .0
+    ]
+    back = pd.read_csv(io.BytesIO(data))
+    pd.testing.assert_frame_equal(back, frame.assign(y=frame["y"] + 0.0), check_exact=True)
+
+
+def test_csv_bytes_quote_text_only_where_a_reader_needs_it():
+    frame = pd.DataFrame({"a name, with a comma": ["plain", 'b,"c"'], "x": [1.5, 2.0]})
+    data = csv_bytes(frame)
+    assert data.splitlines()[0] == b'"a name, with a comma",x'
+    back = pd.read_csv(io.BytesIO(data))
+    assert back.columns.tolist() == ["a name, with a comma", "x"]
+    assert back["a name, with a comma"].tolist() == ["plain", 'b,"c"']
+    assert csv_bytes(frame.iloc[:1]).splitlines()[1] == b"plain,1.5"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=False), min_size=1, max_size=30))
+def test_csv_bytes_keep_every_number_exactly(values):
+    for frame in (pd.DataFrame({"x": values}), pd.DataFrame({"x": values, "y": values})):
+        back = pd.read_csv(io.BytesIO(csv_bytes(frame)), dtype=float)
+        assert len(back) == len(values)  # a row of missing values is not a blank line
+        expected = frame["x"] + 0.0
+        assert back["x"].isna().tolist() == expected.isna().tolist()
+        assert back["x"].dropna().tolist() == expected.dropna().tolist()
