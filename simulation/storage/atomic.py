@@ -100,7 +100,8 @@ def csv_bytes(frame: Any) -> bytes:
     table with it while the process that owns the folder writes the other files (then
     writes the bytes with :func:`write_bytes`). Each number reads back to the same
     value, written without a trailing ``.0`` (``500`` for 500.0, ``0.1``, ``0.00001``);
-    a missing value is an empty field, and -0.0 is written ``0``. Text is written as it
+    a missing value is an empty field, -0.0 is written ``0`` and a boolean ``true`` or
+    ``false`` (pandas writes ``True``; both read back as booleans). Text is written as it
     is, unless one value has a comma, a quote or a line break: then every text value is
     quoted. Column names are quoted only where they must be. A table of one column is
     written by pandas (``500.0``), which writes a lone missing value ``""``, not as a
