@@ -104,6 +104,9 @@ def next_step(summary: dict, paired, folder) -> str:
 FIGURE = "simulation.reports.figures.overview:comparison_png"
 """What draws compare's figure on a worker (this process does not import matplotlib)."""
 
+PREPARED_FIGURE = "simulation.reports.figures.overview:prepare_comparison_png"
+"""What makes the figure's panels on a worker before the last run ends (then its curves)."""
+
 WEEKLY_CSV = "simulation.experiments.results:weekly_csv_bytes"
 """What summarises and formats compare's timeseries.csv on a worker."""
 
@@ -246,15 +249,18 @@ def compare(
                 bar.update()
                 if local and not warmed:
                     # Every run is queued by now, so a worker takes this when it has no
-                    # run left: the figure's imports (matplotlib) before the last run
-                    # ends rather than after, in the worker that then draws it. With
+                    # run left: the figure's imports (matplotlib) and its panels before
+                    # the last run ends rather than after, in the worker that then
+                    # draws its curves. With
                     # a precision target more runs may come: those need every worker,
                     # so that worker only imports.
                     if targets:
                         module = FIGURE.partition(":")[0]
                         warmed.append(executor.submit(import_modules, module))
                     else:
-                        warmed.append(stack.enter_context(defer(executor, FIGURE)))
+                        panels = (names, replications, spec.name)
+                        deferred = defer(executor, PREPARED_FIGURE, panels)
+                        warmed.append(stack.enter_context(deferred))
                     # This process waits for the runs, and needs scipy after them.
                     threading.Thread(
                         target=import_modules, args=("scipy.special",), daemon=True

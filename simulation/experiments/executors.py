@@ -123,10 +123,12 @@ def _start_worker(channel: Any) -> None:
 class Deferred:
     """A call that a worker starts before its arguments exist: see :func:`defer`."""
 
-    def __init__(self, executor: ProcessPoolExecutor, target: str) -> None:
+    def __init__(
+        self, executor: ProcessPoolExecutor, target: str, prepare: tuple | None = None
+    ) -> None:
         self._channel = executor.channel  # type: ignore[attr-defined]
         self._open = True
-        self.future: Future = executor.submit(_deferred_call, target)
+        self.future: Future = executor.submit(_deferred_call, target, prepare)
 
     def send(self, *args: Any, **kwargs: Any) -> Future:
         """Hand the call its arguments (once); the future of its result."""
@@ -144,13 +146,18 @@ class Deferred:
 
 
 @contextlib.contextmanager
-def defer(executor: Executor, target: str) -> Iterator[Deferred | None]:
+def defer(
+    executor: Executor, target: str, prepare: tuple | None = None
+) -> Iterator[Deferred | None]:
     """Submit a call to ``target`` (``"package.module:function"``) now, its arguments later.
 
     The worker that takes the call imports the function's module at once, then waits for
     :meth:`Deferred.send`: a figure's worker imports matplotlib while the last runs end,
     and that same worker draws it (an import warmed up in one worker does not help the
-    call if another worker takes it). The call holds its worker until then: submit it
+    call if another worker takes it). With ``prepare`` (the arguments known now), the
+    worker calls ``target(*prepare)`` at once, which returns the function that the
+    arguments sent later are for: a figure's panels are made while the runs end, its
+    curves after them. The call holds its worker until then: submit it
     when the pool's work is all queued, for nothing that work waits on. One deferred
     call per pool (a second could read the first's arguments from the channel they
     would share). On leaving the block, a call still without arguments is released.
@@ -164,15 +171,17 @@ def defer(executor: Executor, target: str) -> Iterator[Deferred | None]:
         return
     if getattr(executor, "deferred", None) is not None:
         raise RuntimeError("a pool takes one deferred call")
-    deferred = executor.deferred = Deferred(executor, target)  # type: ignore[attr-defined]
+    deferred = executor.deferred = Deferred(executor, target, prepare)  # type: ignore[attr-defined]
     try:
         yield deferred
     finally:
         deferred.close()
 
 
-def _deferred_call(target: str) -> Any:
+def _deferred_call(target: str, prepare: tuple | None = None) -> Any:
     function = _named(target)  # its imports, before the arguments come
+    if prepare is not None:
+        function = function(*prepare)
     message = _channel.get()
     if message is None:
         return None

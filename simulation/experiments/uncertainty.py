@@ -230,18 +230,17 @@ def first_shares(
     names = [o for o in (outcomes or BETTER) if o in ok and o in BETTER]
     rows = []
     levels = list(dict.fromkeys(ok[factor]))
+    signed = {}
     for outcome in names:
         values = ok[outcome].astype(float)
         if outcome.startswith("weeks_to"):
             values = values.fillna(np.inf)
-        means = (
-            ok.assign(_v=values * BETTER[outcome])
-            .groupby([MEMBER, factor], sort=False)["_v"]
-            .mean()
-            .unstack(factor)
-            .reindex(columns=levels)
-            .dropna()
-        )
+        signed[outcome] = values * BETTER[outcome]
+    # Every outcome's member means in one grouping (each column's means are its own).
+    frame = pd.DataFrame({MEMBER: ok[MEMBER], factor: ok[factor], **signed}, index=ok.index)
+    grouped = frame.groupby([MEMBER, factor], sort=False)[names].mean() if names else None
+    for outcome in names:
+        means = grouped[outcome].unstack(factor).reindex(columns=levels).dropna()
         if means.empty:
             shares = np.full(len(levels), np.nan)
         else:

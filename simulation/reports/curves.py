@@ -110,21 +110,54 @@ def comparison_curves(
 def _curves(
     runs: pd.DataFrame, measures: list[str], band: tuple[float, float]
 ) -> dict[str, list[Curve]]:
-    """Each measure's curves (:data:`SERIES`), from one table of weeks by replication."""
+    """Each measure's curves (:data:`SERIES`), from one table of weeks by replication.
+
+    The numbers of pandas' ``pivot`` (weeks by replication) then ``mean`` and
+    ``quantile`` across replications, computed on one array: the same sums in the same
+    order, and numpy's quantile on the values present, as pandas computes them.
+    """
     names = [measure + suffix for measure in measures for suffix in SERIES]
-    wide = runs.pivot(index="week", columns="replication", values=names)
-    weeks = wide.index.to_numpy()
-    quantiles = [band[0] / 100, band[1] / 100]
+    weeks, cube = _weeks_by_replication(runs, names)  # (names, replications, weeks)
+    quantiles = np.array([band[0] / 100, band[1] / 100])
     curves: dict[str, list[Curve]] = {measure: [] for measure in measures}
-    for measure in measures:
-        for suffix in SERIES:
-            one = wide[measure + suffix]  # weeks x replications
-            mean = one.mean(axis=1).to_numpy()
-            if one.shape[1] < 2:
-                curves[measure].append(Curve(weeks, mean))
-                continue
-            # A profile without staff in a small organisation has no values at all:
-            # pandas leaves such weeks empty where np.nanpercentile would warn.
-            low, high = one.quantile(quantiles, axis=1).to_numpy()
-            curves[measure].append(Curve(weeks, mean, low, high))
+    for k, name in enumerate(names):
+        one = cube[k]  # (replications, weeks)
+        missing = np.isnan(one)
+        # Summed along rows of weeks by replications, as pandas sums (numpy's pairwise sum).
+        filled = np.ascontiguousarray(np.where(missing, 0.0, one).T)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = filled.sum(axis=1) / (~missing).sum(axis=0)
+        measure = name[: len(name) - len(SERIES[k % len(SERIES)])]
+        if one.shape[0] < 2:
+            curves[measure].append(Curve(weeks, mean))
+            continue
+        # A profile without staff in a small organisation has no values at all: such
+        # weeks stay empty (np.nanquantile would warn).
+        if not missing.any():
+            low, high = np.quantile(one, quantiles, axis=0)
+        else:
+            low, high = np.full((2, weeks.size), np.nan)
+            for w in np.flatnonzero(~missing.all(axis=0)):
+                low[w], high[w] = np.quantile(one[~missing[:, w], w], quantiles)
+        curves[measure].append(Curve(weeks, mean, low, high))
     return curves
+
+
+def _weeks_by_replication(runs: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The weeks (ascending) and each column's values by replication and week.
+
+    What ``runs.pivot(index="week", columns="replication", values=names)`` holds, as an
+    array ``(names, replications ascending, weeks)``, NaN where a replication has no
+    such week.
+
+    Raises:
+        ValueError: if a replication has a week twice (as ``pivot`` does).
+    """
+    weeks, week_code = np.unique(runs["week"].to_numpy(), return_inverse=True)
+    replications, replication_code = np.unique(runs["replication"].to_numpy(), return_inverse=True)
+    cell = replication_code * weeks.size + week_code
+    if np.bincount(cell, minlength=1).max(initial=0) > 1:
+        raise ValueError("Index contains duplicate entries, cannot reshape")
+    cube = np.full((len(names), replications.size, weeks.size), np.nan)
+    cube[:, replication_code, week_code] = runs[names].to_numpy(dtype=float).T
+    return weeks, cube

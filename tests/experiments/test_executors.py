@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import subprocess
 import sys
 import time
@@ -92,6 +93,16 @@ def test_a_deferred_call_that_gets_no_arguments_releases_its_worker():
             pass  # e.g. the runs failed: the block is left without sending
         assert deferred.future.result(timeout=60) is None
         assert pool.submit(pow, 3, 2).result(timeout=60) == 9
+
+
+def test_a_deferred_call_prepared_now_finishes_with_the_arguments_sent_later():
+    # functools.partial(operator.mul, 3) is made at once; the arguments sent go to it.
+    prepared = (operator.mul, 3)
+    with open_executor(2) as pool, executors.defer(pool, "functools:partial", prepared) as deferred:
+        assert deferred.send(5).result(timeout=60) == 15
+    # A preparation that fails fails the call at once, before any argument is sent.
+    with open_executor(2) as pool, executors.defer(pool, "operator:add", (1,)) as deferred:
+        assert isinstance(deferred.future.exception(timeout=60), TypeError)
 
 
 def test_a_deferred_call_to_a_missing_module_fails_at_once_and_other_executors_get_none():

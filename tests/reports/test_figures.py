@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
@@ -39,6 +40,7 @@ from simulation.reports.figures.overview import (
     comparison_png,
     plot_comparison,
     plot_run,
+    prepare_comparison_png,
 )
 from simulation.reports.figures.sensitivity import sensitivity_bars
 from simulation.reports.figures.time import adoption_by_profile, go_live_chart, strain_heatmap
@@ -480,6 +482,43 @@ def test_comparison_curves_are_each_series_mean_and_band_over_replications(compa
     columns = ["strategy", "replication", *COMPARISON_COLUMNS]
     png = to_png(plot_comparison(table, "Commune"), dpi=110)
     assert comparison_png(table[columns], "Commune") == png
+
+
+def test_curves_with_missing_values_are_those_of_pandas_pivot(compare):
+    # A profile without values some weeks, a replication without one week: the weeks
+    # by replication of pandas' pivot, NaN where missing, mean and band of what is there.
+    table = compare.timeseries[compare.timeseries["strategy"] == "big_bang"].copy()
+    table.loc[table["week"] < 10, "adoption_technophile"] = np.nan
+    table.loc[table["replication"] == 1, "dropout_follower"] = np.nan
+    table = table[~((table["replication"] == 2) & (table["week"] == 5))]
+    curves = comparison_curves(table, band=(10, 90)).curves["big_bang"]
+    for column, _, _ in PANELS:
+        for suffix, curve in zip(SERIES, curves[column], strict=True):
+            wide = table.pivot(index="week", columns="replication", values=column + suffix)
+            np.testing.assert_array_equal(curve.weeks, wide.index)
+            np.testing.assert_array_equal(curve.mean, wide.mean(axis=1))
+            np.testing.assert_array_equal(curve.low, wide.quantile(0.1, axis=1))
+            np.testing.assert_array_equal(curve.high, wide.quantile(0.9, axis=1))
+    assert np.isnan(curves["adoption"][1].mean[:10]).all()  # technophiles, weeks 0-9
+    with pytest.raises(ValueError, match="duplicate"):
+        comparison_curves(pd.concat([table, table.iloc[:1]]))
+
+
+def test_a_figure_prepared_before_its_runs_is_the_same_picture(compare):
+    table = compare.timeseries[["strategy", "replication", *COMPARISON_COLUMNS]]
+    strategies = tuple(dict.fromkeys(table["strategy"]))
+    replications = table["replication"].nunique()
+    expected = comparison_png(table, "Commune")
+    finish = prepare_comparison_png(strategies, replications, "Commune")
+    assert finish(table, "Commune") == expected
+    assert finish(table, "Commune") == expected  # a second call draws it afresh
+    # Panels made for other strategies, replications or title are not used.
+    for prepared in [
+        (strategies[:1], replications, "Commune"),
+        (strategies, replications + 1, "Commune"),
+        (strategies, replications, "Autre"),
+    ]:
+        assert prepare_comparison_png(*prepared)(table, "Commune") == expected
 
 
 def test_a_single_run_has_lines_without_bands(run):

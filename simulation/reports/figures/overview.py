@@ -10,7 +10,7 @@ Okabe-Ito colour-blind-safe palette; words are in French or English
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ __all__ = [
     "draw_comparison",
     "plot_comparison",
     "plot_run",
+    "prepare_comparison_png",
     "write_comparison_figure",
     "write_run_figure",
 ]
@@ -198,6 +199,41 @@ def comparison_png(timeseries: pd.DataFrame, title: str = "", lang: str = "en") 
     ``replication``.
     """
     return to_png(plot_comparison(timeseries, title, lang=lang), dpi=110)
+
+
+def prepare_comparison_png(
+    strategies: Sequence[str], replications: int, title: str = "", lang: str = "en"
+) -> Callable[[pd.DataFrame, str], bytes]:
+    """The panels of a comparison's figure now, its curves when the runs are done.
+
+    For a worker that waits for the runs (``transnum compare``): the figure's panels,
+    words and grid do not depend on the runs' numbers, so they are made before the
+    last run ends, and only the curves and the picture after it.
+
+    Args:
+        strategies: The strategies, in the order of the table to come.
+        replications: Replications per strategy.
+        title: Figure title.
+        lang: ``"en"`` or ``"fr"``.
+
+    Returns:
+        ``finish(timeseries, title)``: the PNG bytes of :func:`comparison_png` of the
+        table (the same picture, byte for byte). A table of other strategies or
+        replications, another title or a second call draws the figure afresh.
+    """
+    prepared = (tuple(strategies), int(replications), title)
+    panels = [_comparison_panels(prepared[0], prepared[1], title, lang=lang)]
+
+    def finish(timeseries: pd.DataFrame, title: str = "") -> bytes:
+        curves = comparison_curves(timeseries)
+        unused = panels.pop() if panels else None  # the panels serve one figure
+        if unused is None or (curves.strategies, curves.replications, title) != prepared:
+            return to_png(draw_comparison(curves, title, lang), dpi=110)
+        figure, axes = unused
+        _draw_comparison_curves(figure, axes, curves, lang)
+        return to_png(figure, dpi=110)
+
+    return finish
 
 
 def write_run_figure(
