@@ -77,14 +77,18 @@ def ActionRow(
     title = (
         f"{action_label(action, lang)} — {cost(menu.action_decisions(action, choice), game, lang)}"
     )
-    with solara.Column(gap="2px", classes=["transnum-action", f"transnum-action-{action}"]):
+    taken = bool(choice["taken"]) and offered
+    # Marked once the server has the action taken and drew its choices: the box ticks in
+    # the browser at once, the choices below it arrive after (and move what follows).
+    marks = ["transnum-taken"] if taken else []
+    with solara.Column(gap="2px", classes=["transnum-action", f"transnum-action-{action}", *marks]):
         solara.Checkbox(
             label=title,
-            value=bool(choice["taken"]) and offered,
+            value=taken,
             on_value=lambda taken: change(taken=taken),
             disabled=not offered,
         )
-        if not choice["taken"] or not offered:
+        if not taken:
             return
         with solara.Row(style={"padding-left": "32px", "flex-wrap": "wrap"}):
             if action == "train_service":

@@ -73,9 +73,14 @@ def fill(page, label: str, amount: int) -> None:
 
 
 def take(page, action: str) -> None:
-    """Tick an action of the team's menu."""
+    """Tick an action of the team's menu; wait until the server has it taken.
+
+    The box ticks in the browser at once; the server's redraw (the action's choices)
+    comes after, and moves the submit button down: a click meanwhile can press the
+    button and be released on a new field, which is no click at all.
+    """
     page.locator(f".transnum-action-{action} .v-input--selection-controls__ripple").click()
-    page.locator(f".transnum-action-{action} .v-input--checkbox.v-input--is-dirty").wait_for()
+    page.locator(f".transnum-action-{action}.transnum-taken").wait_for()
 
 
 def submit(page, actions: list[str]) -> None:
