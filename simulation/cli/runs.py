@@ -251,9 +251,8 @@ def compare(
                     # Every run is queued by now, so a worker takes this when it has no
                     # run left: the figure's imports (matplotlib) and its panels before
                     # the last run ends rather than after, in the worker that then
-                    # draws its curves. With
-                    # a precision target more runs may come: those need every worker,
-                    # so that worker only imports.
+                    # draws its curves. With a precision target more runs may come:
+                    # those need every worker, so that worker only imports.
                     if targets:
                         module = FIGURE.partition(":")[0]
                         warmed.append(executor.submit(import_modules, module))

@@ -112,22 +112,20 @@ def _curves(
 ) -> dict[str, list[Curve]]:
     """Each measure's curves (:data:`SERIES`), from one table of weeks by replication.
 
-    The numbers of pandas' ``pivot`` (weeks by replication) then ``mean`` and
-    ``quantile`` across replications, computed on one array: the same sums in the same
-    order, and numpy's quantile on the values present, as pandas computes them.
+    What pandas' ``pivot`` (weeks by replication) then ``mean`` and ``quantile`` across
+    replications give, computed on one array: each mean summed as pandas sums one
+    column of values, and numpy's quantile of the values present, as pandas takes it.
     """
-    names = [measure + suffix for measure in measures for suffix in SERIES]
-    weeks, cube = _weeks_by_replication(runs, names)  # (names, replications, weeks)
+    series = [(measure, measure + suffix) for measure in measures for suffix in SERIES]
+    weeks, cube = _weeks_by_replication(runs, [name for _, name in series])
     quantiles = np.array([band[0] / 100, band[1] / 100])
     curves: dict[str, list[Curve]] = {measure: [] for measure in measures}
-    for k, name in enumerate(names):
-        one = cube[k]  # (replications, weeks)
+    for (measure, _), one in zip(series, cube, strict=True):  # one: replications x weeks
         missing = np.isnan(one)
         # Summed along rows of weeks by replications, as pandas sums (numpy's pairwise sum).
         filled = np.ascontiguousarray(np.where(missing, 0.0, one).T)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = filled.sum(axis=1) / (~missing).sum(axis=0)
-        measure = name[: len(name) - len(SERIES[k % len(SERIES)])]
         if one.shape[0] < 2:
             curves[measure].append(Curve(weeks, mean))
             continue
