@@ -123,6 +123,10 @@ def test_a_trainer_and_two_teams_play_three_rounds(game_server, browser, tmp_pat
         submit(first, ["communicate", "launch_now"] if number < ROUNDS else ["communicate"])
         submit(second, ["postpone"] if number == 1 else [])
         assert "Communiquer" in first.locator(".transnum-waiting").inner_text()
+        # What the server holds for each team, shown back to it: the second team's
+        # postponement in round 1, nothing in the next ones.
+        postponed = "Reporter" in second.locator(".transnum-waiting").inner_text()
+        assert postponed == (number == 1)
         # Both submissions reach the trainer's view by themselves (it polls the room).
         trainer.wait_for_function(
             "n => document.querySelector('.transnum-status').innerText"
