@@ -172,13 +172,20 @@ def benchmark_compare(
     ``rounds`` times, so that each ratio compares measurements a few seconds apart:
     ``wall_s`` and ``compute_s`` are the medians, ``overhead`` the median of the
     rounds' ratios (``overhead_low`` and ``overhead_high`` the smallest and largest).
+    Where the command's time goes besides: ``command_runs_s``, the median time of its
+    runs within it (the ``wall_s`` of its ``manifest.json``: from its first run queued
+    to its last run back; its workers start before, while it imports what it needs),
+    and ``outside_runs_s``, the median of the rest of each command (start-up before,
+    statistics, files and figure after).
     """
     from simulation.experiments.executors import default_workers
 
     workers = workers or default_workers()
-    walls, computes = [], []
+    walls, computes, inside = [], [], []
     for _ in range(rounds):
-        walls.append(_compare_command(replications, workers))
+        wall, runs_wall = _compare_command(replications, workers)
+        walls.append(wall)
+        inside.append(runs_wall)
         runs, compute = _compare_runs(replications, workers)
         computes.append(compute)
     ratios = [wall / compute for wall, compute in zip(walls, computes, strict=True)]
@@ -195,27 +202,38 @@ def benchmark_compare(
         "overhead": round(statistics.median(ratios), 3),
         "overhead_low": round(min(ratios), 3),
         "overhead_high": round(max(ratios), 3),
+        "command_runs_s": round(statistics.median(inside), 3),
+        "outside_runs_s": round(
+            statistics.median(w - r for w, r in zip(walls, inside, strict=True)), 3
+        ),
         "runs_per_s": round(runs / wall, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
 
-def _compare_command(replications: int, workers: int) -> float:
-    """Wall time of ``transnum compare`` in a new process, into a temporary folder."""
+def _compare_command(replications: int, workers: int) -> tuple[float, float]:
+    """``transnum compare`` in a new process, into a temporary folder.
+
+    Returns:
+        Its wall time, and that of its runs within it (its manifest's ``wall_s``).
+    """
+    import json
     import subprocess
     import tempfile
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "compare"
         command = [sys.executable, "-m", "simulation", "compare"]
         command += ["--replications", str(replications), "--workers", str(workers)]
-        command += ["--out", str(Path(tmp) / "compare")]
+        command += ["--out", str(folder)]
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"transnum compare failed: {done.stderr[-2000:]}")
-    return wall
+        if done.returncode != 0:
+            raise RuntimeError(f"transnum compare failed: {done.stderr[-2000:]}")
+        runs_wall = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["wall_s"]
+    return wall, float(runs_wall)
 
 
 def _compare_runs(replications: int, workers: int) -> tuple[int, float]:

@@ -118,6 +118,8 @@ LABELS = (
     "overhead",
     "overhead_low",
     "overhead_high",
+    "command_runs_s",
+    "outside_runs_s",
     "measurements",
     "agent_steps_per_s",
     "replications",

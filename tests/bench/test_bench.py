@@ -228,6 +228,10 @@ def test_bench_compare_json():
     assert figures["measurements"] == 3
     assert figures["overhead_low"] <= figures["overhead"] <= figures["overhead_high"]
     assert figures["compute_s"] > 0
+    # The command's own runs take part of its time; the rest is outside them. Medians of
+    # three rounds each, rounded to 1 ms: the two need not add up to wall_s exactly.
+    assert 0 < figures["command_runs_s"] < figures["wall_s"]
+    assert 0 < figures["outside_runs_s"] < figures["wall_s"]
 
 
 @pytest.mark.slow  # 200 runs in two worker processes into a results folder
